@@ -1,0 +1,516 @@
+//! Credentials: secret types, providers (static, environment, profile file) and a chain.
+//!
+//! | vendor | environment | profile file |
+//! |---|---|---|
+//! | Tencent Cloud | `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN` | `$TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials`, section `[default]`: `secret_id`, `secret_key`, `token` |
+//! | Huawei Cloud | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`, section `[basic]`: `ak`, `sk`, `project_id`, `security_token` |
+//! | OCP | `OCP_ACCESS_KEY_ID` and `OCP_ACCESS_KEY_SECRET` (AK/SK), or `OCP_USERNAME` and `OCP_PASSWORD` (HTTP Basic); AK/SK wins when both are set | none |
+
+mod profile;
+mod token;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use profile::{ProfileFileProvider, parse_ini};
+pub use token::{CachedTokenProvider, ProvideToken, StaticToken, Token};
+
+use crate::error::Error;
+
+/// A secret string. `Debug` and `Display` print `***`; read it with [`SecretString::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        SecretString(secret.into())
+    }
+
+    /// The secret itself. Use it only to sign or send.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(s: &str) -> Self {
+        SecretString::new(s)
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(s: String) -> Self {
+        SecretString(s)
+    }
+}
+
+/// An access key pair (Tencent SecretId/SecretKey, Huawei AK/SK, OCP AK/SK), with an optional
+/// session token for temporary credentials and an optional project id (Huawei).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessKey {
+    /// The key id (SecretId, AK). Not a secret.
+    pub id: String,
+    /// The secret key.
+    pub secret: SecretString,
+    /// The session or security token of temporary credentials.
+    pub session_token: Option<SecretString>,
+    /// The project id the key is scoped to (Huawei), when known.
+    pub project_id: Option<String>,
+}
+
+impl AccessKey {
+    /// A long-term key pair.
+    pub fn new(id: impl Into<String>, secret: impl Into<SecretString>) -> Self {
+        AccessKey {
+            id: id.into(),
+            secret: secret.into(),
+            session_token: None,
+            project_id: None,
+        }
+    }
+
+    /// Adds a session token (temporary credentials).
+    pub fn with_session_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// Adds a project id.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+}
+
+/// A user name and password for HTTP Basic authentication.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BasicAuth {
+    /// The user name. Not a secret.
+    pub username: String,
+    /// The password.
+    pub password: SecretString,
+}
+
+impl BasicAuth {
+    /// A user name and password.
+    pub fn new(username: impl Into<String>, password: impl Into<SecretString>) -> Self {
+        BasicAuth {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+}
+
+/// Credentials of either kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// An access key pair.
+    AccessKey(AccessKey),
+    /// A user name and password.
+    Basic(BasicAuth),
+}
+
+impl Credentials {
+    /// The access key, or a credentials error naming what was found instead.
+    pub fn into_access_key(self) -> Result<AccessKey, Error> {
+        match self {
+            Credentials::AccessKey(k) => Ok(k),
+            Credentials::Basic(_) => Err(Error::credentials(
+                "this service signs with an access key pair, but a user name and password were provided",
+            )),
+        }
+    }
+}
+
+impl From<AccessKey> for Credentials {
+    fn from(k: AccessKey) -> Self {
+        Credentials::AccessKey(k)
+    }
+}
+
+impl From<BasicAuth> for Credentials {
+    fn from(b: BasicAuth) -> Self {
+        Credentials::Basic(b)
+    }
+}
+
+/// What a provider found.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// Credentials.
+    Found(Credentials),
+    /// Nothing configured in this source, and why (e.g. "TENCENTCLOUD_SECRET_ID is not set").
+    NotFound(String),
+}
+
+/// A source of credentials.
+#[async_trait]
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Looks the credentials up. `Ok(NotFound)` means this source has none configured;
+    /// `Err` means it has them configured wrongly (e.g. an id without a key).
+    async fn lookup(&self) -> Result<Lookup, Error>;
+
+    /// A short description of the source, for error messages.
+    fn source(&self) -> String;
+
+    /// The credentials, or a credentials error saying why there are none.
+    async fn provide(&self) -> Result<Credentials, Error> {
+        match self.lookup().await? {
+            Lookup::Found(c) => Ok(c),
+            Lookup::NotFound(why) => Err(Error::credentials(format!(
+                "no credentials in {}: {why}",
+                self.source()
+            ))),
+        }
+    }
+}
+
+/// Fixed credentials.
+#[derive(Debug, Clone)]
+pub struct StaticProvider(pub Credentials);
+
+#[async_trait]
+impl ProvideCredentials for StaticProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        Ok(Lookup::Found(self.0.clone()))
+    }
+
+    fn source(&self) -> String {
+        "static credentials".to_string()
+    }
+}
+
+#[async_trait]
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        (**self).lookup().await
+    }
+
+    fn source(&self) -> String {
+        (**self).source()
+    }
+}
+
+/// Where environment variables are read from: the process, or a fixed map (for tests and for
+/// callers that manage their own configuration).
+#[derive(Clone, Default)]
+pub enum EnvSource {
+    /// The process environment.
+    #[default]
+    Process,
+    /// A fixed set of variables.
+    Map(HashMap<String, String>),
+}
+
+impl EnvSource {
+    /// A fixed set of variables.
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        EnvSource::Map(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+
+    /// The non-empty value of `name`.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let v = match self {
+            EnvSource::Process => std::env::var(name).ok(),
+            EnvSource::Map(m) => m.get(name).cloned(),
+        };
+        v.filter(|v| !v.trim().is_empty())
+    }
+
+    /// The home directory (`HOME`, or `USERPROFILE` on Windows).
+    pub fn home_dir(&self) -> Option<PathBuf> {
+        self.get("HOME").or_else(|| self.get("USERPROFILE")).map(PathBuf::from)
+    }
+}
+
+impl fmt::Debug for EnvSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvSource::Process => f.write_str("Process"),
+            EnvSource::Map(m) => {
+                let mut keys: Vec<_> = m.keys().collect();
+                keys.sort();
+                f.debug_tuple("Map").field(&keys).finish()
+            }
+        }
+    }
+}
+
+/// The environment variable names of one vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvNames {
+    /// The key id variable.
+    pub id: &'static str,
+    /// The secret key variable.
+    pub secret: &'static str,
+    /// The session token variable.
+    pub token: Option<&'static str>,
+    /// The project id variable.
+    pub project_id: Option<&'static str>,
+    /// The user name variable (HTTP Basic).
+    pub username: Option<&'static str>,
+    /// The password variable (HTTP Basic).
+    pub password: Option<&'static str>,
+}
+
+/// Tencent Cloud's variables.
+pub const TENCENT_ENV: EnvNames = EnvNames {
+    id: "TENCENTCLOUD_SECRET_ID",
+    secret: "TENCENTCLOUD_SECRET_KEY",
+    token: Some("TENCENTCLOUD_SESSION_TOKEN"),
+    project_id: None,
+    username: None,
+    password: None,
+};
+
+/// Huawei Cloud's variables.
+pub const HUAWEI_ENV: EnvNames = EnvNames {
+    id: "HUAWEICLOUD_SDK_AK",
+    secret: "HUAWEICLOUD_SDK_SK",
+    token: Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+    project_id: Some("HUAWEICLOUD_SDK_PROJECT_ID"),
+    username: None,
+    password: None,
+};
+
+/// OCP's variables.
+pub const OCP_ENV: EnvNames = EnvNames {
+    id: "OCP_ACCESS_KEY_ID",
+    secret: "OCP_ACCESS_KEY_SECRET",
+    token: None,
+    project_id: None,
+    username: Some("OCP_USERNAME"),
+    password: Some("OCP_PASSWORD"),
+};
+
+/// Credentials from environment variables.
+#[derive(Debug, Clone)]
+pub struct EnvironmentProvider {
+    names: EnvNames,
+    env: EnvSource,
+}
+
+impl EnvironmentProvider {
+    /// Reads the variables `names` from the process environment.
+    pub fn new(names: EnvNames) -> Self {
+        EnvironmentProvider {
+            names,
+            env: EnvSource::Process,
+        }
+    }
+
+    /// `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN`.
+    pub fn tencent() -> Self {
+        Self::new(TENCENT_ENV)
+    }
+
+    /// `HUAWEICLOUD_SDK_AK`, `_SK`, `_PROJECT_ID`, `_SECURITY_TOKEN`.
+    pub fn huawei() -> Self {
+        Self::new(HUAWEI_ENV)
+    }
+
+    /// `OCP_ACCESS_KEY_ID`/`OCP_ACCESS_KEY_SECRET`, or `OCP_USERNAME`/`OCP_PASSWORD`.
+    pub fn ocp() -> Self {
+        Self::new(OCP_ENV)
+    }
+
+    /// Reads from `env` instead of the process environment.
+    pub fn with_env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for EnvironmentProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let n = &self.names;
+        let id = self.env.get(n.id);
+        let secret = self.env.get(n.secret);
+        match (id, secret) {
+            (Some(id), Some(secret)) => {
+                let mut key = AccessKey::new(id, secret);
+                key.session_token = n.token.and_then(|t| self.env.get(t)).map(SecretString::new);
+                key.project_id = n.project_id.and_then(|p| self.env.get(p));
+                return Ok(Lookup::Found(key.into()));
+            }
+            (Some(_), None) => {
+                return Err(Error::credentials(format!("{} is set but {} is not", n.id, n.secret)));
+            }
+            (None, Some(_)) => {
+                return Err(Error::credentials(format!("{} is set but {} is not", n.secret, n.id)));
+            }
+            (None, None) => {}
+        }
+        if let (Some(un), Some(pn)) = (n.username, n.password) {
+            match (self.env.get(un), self.env.get(pn)) {
+                (Some(u), Some(p)) => return Ok(Lookup::Found(BasicAuth::new(u, p).into())),
+                (Some(_), None) => {
+                    return Err(Error::credentials(format!("{un} is set but {pn} is not")));
+                }
+                (None, Some(_)) => {
+                    return Err(Error::credentials(format!("{pn} is set but {un} is not")));
+                }
+                (None, None) => {
+                    return Ok(Lookup::NotFound(format!("neither {} nor {un} is set", n.id)));
+                }
+            }
+        }
+        Ok(Lookup::NotFound(format!("{} is not set", n.id)))
+    }
+
+    fn source(&self) -> String {
+        "environment variables".to_string()
+    }
+}
+
+/// Tries providers in order and returns the first credentials found. A provider that has
+/// credentials configured wrongly stops the search with its error. When none has any, the
+/// error lists every source tried and why it had none.
+#[derive(Debug, Clone)]
+pub struct CredentialsChain {
+    providers: Vec<Arc<dyn ProvideCredentials>>,
+}
+
+impl CredentialsChain {
+    /// A chain of `providers`, tried in order.
+    pub fn new(providers: Vec<Arc<dyn ProvideCredentials>>) -> Self {
+        CredentialsChain { providers }
+    }
+
+    /// Tencent Cloud's default chain: environment, then the profile file.
+    pub fn tencent() -> Self {
+        Self::new(vec![
+            Arc::new(EnvironmentProvider::tencent()),
+            Arc::new(ProfileFileProvider::tencent()),
+        ])
+    }
+
+    /// Huawei Cloud's default chain: environment, then the profile file.
+    pub fn huawei() -> Self {
+        Self::new(vec![
+            Arc::new(EnvironmentProvider::huawei()),
+            Arc::new(ProfileFileProvider::huawei()),
+        ])
+    }
+
+    /// OCP's default chain: the environment.
+    pub fn ocp() -> Self {
+        Self::new(vec![Arc::new(EnvironmentProvider::ocp())])
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for CredentialsChain {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let mut tried = Vec::with_capacity(self.providers.len());
+        for p in &self.providers {
+            match p.lookup().await? {
+                Lookup::Found(c) => return Ok(Lookup::Found(c)),
+                Lookup::NotFound(why) => tried.push(format!("{} ({why})", p.source())),
+            }
+        }
+        Ok(Lookup::NotFound(format!("tried {}", tried.join("; "))))
+    }
+
+    fn source(&self) -> String {
+        "the credentials chain".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn environment_reads_tencent_variables() {
+        let env = EnvSource::from_pairs([
+            ("TENCENTCLOUD_SECRET_ID", "AKIDx"),
+            ("TENCENTCLOUD_SECRET_KEY", "sk"),
+            ("TENCENTCLOUD_SESSION_TOKEN", "tok"),
+        ]);
+        let c = EnvironmentProvider::tencent().with_env(env).provide().await.unwrap();
+        let k = c.into_access_key().unwrap();
+        assert_eq!(k.id, "AKIDx");
+        assert_eq!(k.secret.expose(), "sk");
+        assert_eq!(k.session_token.unwrap().expose(), "tok");
+    }
+
+    #[tokio::test]
+    async fn environment_half_configured_is_an_error() {
+        let env = EnvSource::from_pairs([("HUAWEICLOUD_SDK_AK", "ak")]);
+        let e = EnvironmentProvider::huawei().with_env(env).lookup().await.unwrap_err();
+        assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn ocp_prefers_access_keys_then_basic() {
+        let env = EnvSource::from_pairs([("OCP_USERNAME", "admin"), ("OCP_PASSWORD", "pw")]);
+        let c = EnvironmentProvider::ocp().with_env(env).provide().await.unwrap();
+        assert!(matches!(c, Credentials::Basic(ref b) if b.username == "admin"));
+        let env = EnvSource::from_pairs([
+            ("OCP_USERNAME", "admin"),
+            ("OCP_PASSWORD", "pw"),
+            ("OCP_ACCESS_KEY_ID", "ak"),
+            ("OCP_ACCESS_KEY_SECRET", "sk"),
+        ]);
+        let c = EnvironmentProvider::ocp().with_env(env).provide().await.unwrap();
+        assert!(matches!(c, Credentials::AccessKey(ref k) if k.id == "ak"));
+    }
+
+    #[tokio::test]
+    async fn chain_reports_every_source_tried() {
+        let env = EnvSource::from_pairs([("HOME", "/nonexistent-home")]);
+        let chain = CredentialsChain::new(vec![
+            Arc::new(EnvironmentProvider::tencent().with_env(env.clone())),
+            Arc::new(ProfileFileProvider::tencent().with_env(env)),
+        ]);
+        let e = chain.provide().await.unwrap_err();
+        let s = e.to_string();
+        assert!(s.contains("environment variables (TENCENTCLOUD_SECRET_ID is not set)"), "{s}");
+        assert!(s.contains("/nonexistent-home/.tencentcloud/credentials"), "{s}");
+    }
+
+    #[tokio::test]
+    async fn chain_returns_first_found() {
+        let chain = CredentialsChain::new(vec![
+            Arc::new(EnvironmentProvider::tencent().with_env(EnvSource::from_pairs::<&str, &str>([]))),
+            Arc::new(StaticProvider(AccessKey::new("id", "secret").into())),
+        ]);
+        let k = chain.provide().await.unwrap().into_access_key().unwrap();
+        assert_eq!(k.id, "id");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let k = AccessKey::new("AKID", "topsecret").with_session_token("tokentoken");
+        let b = BasicAuth::new("admin", "hunter2");
+        let all = format!("{k:?} {b:?} {} {:?}", k.secret, Credentials::from(k.clone()));
+        for s in ["topsecret", "tokentoken", "hunter2"] {
+            assert!(!all.contains(s), "{all}");
+        }
+        assert!(all.contains("AKID"));
+    }
+}

@@ -1,0 +1,221 @@
+//! The vendors' INI profile files.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+
+use super::{AccessKey, EnvSource, Lookup, ProvideCredentials, SecretString};
+use crate::error::Error;
+
+/// Parses INI text into `section -> key -> value`. Keys outside any section go in the section
+/// named `""`. Lines starting with `#` or `;` are comments; keys are lowercased; values are
+/// trimmed and may be wrapped in double quotes.
+pub fn parse_ini(text: &str) -> HashMap<String, HashMap<String, String>> {
+    let mut out: HashMap<String, HashMap<String, String>> = HashMap::new();
+    let mut section = String::new();
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.trim().to_string();
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
+            out.entry(section.clone())
+                .or_default()
+                .insert(k.trim().to_ascii_lowercase(), v.to_string());
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ProfileLayout {
+    path_var: &'static str,
+    default_relative: &'static str,
+    section: &'static str,
+    id: &'static str,
+    secret: &'static str,
+    token: &'static str,
+    project_id: Option<&'static str>,
+}
+
+const TENCENT: ProfileLayout = ProfileLayout {
+    path_var: "TENCENTCLOUD_CREDENTIALS_FILE",
+    default_relative: ".tencentcloud/credentials",
+    section: "default",
+    id: "secret_id",
+    secret: "secret_key",
+    token: "token",
+    project_id: None,
+};
+
+const HUAWEI: ProfileLayout = ProfileLayout {
+    path_var: "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+    default_relative: ".huaweicloud/credentials",
+    section: "basic",
+    id: "ak",
+    secret: "sk",
+    token: "security_token",
+    project_id: Some("project_id"),
+};
+
+/// Credentials from a vendor's profile file.
+#[derive(Debug, Clone)]
+pub struct ProfileFileProvider {
+    layout: ProfileLayout,
+    env: EnvSource,
+    section: Option<String>,
+}
+
+impl ProfileFileProvider {
+    /// `$TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials`, section `[default]`,
+    /// keys `secret_id`, `secret_key` and optionally `token`.
+    pub fn tencent() -> Self {
+        ProfileFileProvider {
+            layout: TENCENT,
+            env: EnvSource::Process,
+            section: None,
+        }
+    }
+
+    /// `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`, section `[basic]`,
+    /// keys `ak`, `sk` and optionally `project_id`, `security_token`.
+    pub fn huawei() -> Self {
+        ProfileFileProvider {
+            layout: HUAWEI,
+            env: EnvSource::Process,
+            section: None,
+        }
+    }
+
+    /// Reads the path override and home directory from `env`.
+    pub fn with_env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Reads another section than the vendor's default.
+    pub fn with_section(mut self, section: impl Into<String>) -> Self {
+        self.section = Some(section.into());
+        self
+    }
+
+    /// The file this provider reads, when a path can be worked out.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.env
+            .get(self.layout.path_var)
+            .map(PathBuf::from)
+            .or_else(|| self.env.home_dir().map(|h| h.join(self.layout.default_relative)))
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for ProfileFileProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let Some(path) = self.path() else {
+            return Ok(Lookup::NotFound(format!(
+                "neither {} nor HOME is set",
+                self.layout.path_var
+            )));
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Lookup::NotFound(format!("{} does not exist", path.display())));
+            }
+            Err(e) => {
+                return Err(Error::credentials(format!("cannot read {}: {e}", path.display())));
+            }
+        };
+        let section = self.section.as_deref().unwrap_or(self.layout.section);
+        let ini = parse_ini(&text);
+        let Some(values) = ini.get(section) else {
+            return Ok(Lookup::NotFound(format!(
+                "{} has no [{section}] section",
+                path.display()
+            )));
+        };
+        let get = |k: &str| values.get(k).filter(|v| !v.is_empty()).cloned();
+        match (get(self.layout.id), get(self.layout.secret)) {
+            (Some(id), Some(secret)) => {
+                let mut key = AccessKey::new(id, secret);
+                key.session_token = get(self.layout.token).map(SecretString::new);
+                key.project_id = self.layout.project_id.and_then(get);
+                Ok(Lookup::Found(key.into()))
+            }
+            (None, None) => Ok(Lookup::NotFound(format!(
+                "[{section}] in {} has no {}",
+                path.display(),
+                self.layout.id
+            ))),
+            _ => Err(Error::credentials(format!(
+                "[{section}] in {} needs both {} and {}",
+                path.display(),
+                self.layout.id,
+                self.layout.secret
+            ))),
+        }
+    }
+
+    fn source(&self) -> String {
+        match self.path() {
+            Some(p) => format!("profile file {}", p.display()),
+            None => format!("profile file (${} or ~/{})", self.layout.path_var, self.layout.default_relative),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ini_parsing() {
+        let ini = parse_ini("# c\n[default]\nsecret_id = a\nSECRET_KEY=\"b c\"\n; x\n[other]\nk=v=w\n");
+        assert_eq!(ini["default"]["secret_id"], "a");
+        assert_eq!(ini["default"]["secret_key"], "b c");
+        assert_eq!(ini["other"]["k"], "v=w");
+    }
+
+    #[tokio::test]
+    async fn reads_huawei_profile_with_override_variable() {
+        let dir = std::env::temp_dir().join(format!("cloudops-profile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("hw");
+        std::fs::write(&file, "[basic]\nak = AK1\nsk = SK1\nproject_id = p1\nsecurity_token = st\n").unwrap();
+        let env = EnvSource::from_pairs([("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file.to_str().unwrap())]);
+        let k = ProfileFileProvider::huawei()
+            .with_env(env)
+            .provide()
+            .await
+            .unwrap()
+            .into_access_key()
+            .unwrap();
+        assert_eq!((k.id.as_str(), k.secret.expose()), ("AK1", "SK1"));
+        assert_eq!(k.project_id.as_deref(), Some("p1"));
+        assert_eq!(k.session_token.unwrap().expose(), "st");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
+    async fn reads_tencent_profile_from_home() {
+        let home = std::env::temp_dir().join(format!("cloudops-home-{}", std::process::id()));
+        std::fs::create_dir_all(home.join(".tencentcloud")).unwrap();
+        std::fs::write(home.join(".tencentcloud/credentials"), "[default]\nsecret_id=AKID\nsecret_key=SK\n").unwrap();
+        let env = EnvSource::from_pairs([("HOME", home.to_str().unwrap())]);
+        let k = ProfileFileProvider::tencent().with_env(env.clone()).provide().await.unwrap();
+        assert_eq!(k.into_access_key().unwrap().id, "AKID");
+        let missing = ProfileFileProvider::tencent().with_env(env).with_section("prod").lookup().await.unwrap();
+        assert!(matches!(missing, Lookup::NotFound(ref s) if s.contains("[prod]")));
+        std::fs::remove_dir_all(&home).ok();
+    }
+}

@@ -1,0 +1,149 @@
+//! Byte-level encodings shared by the signers and the URL builder.
+
+use std::fmt::Write as _;
+
+/// Lowercase hexadecimal of `bytes`.
+pub fn hex_lower(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Uppercase hexadecimal of `bytes`.
+pub fn hex_upper(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02X}");
+    }
+    out
+}
+
+/// Whether `b` is an RFC 3986 unreserved character (`A-Z a-z 0-9 - _ . ~`).
+pub fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Percent-encodes every byte of `input` except the RFC 3986 unreserved characters, with
+/// uppercase hex digits. A space becomes `%20`, never `+`.
+///
+/// ```
+/// assert_eq!(cloudops_core::encoding::percent_encode("a b/ü"), "a%20b%2F%C3%BC");
+/// ```
+pub fn percent_encode(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for &b in input.as_bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes in `input`. Malformed escapes are kept as they are; `+` is not a space.
+/// Invalid UTF-8 in the result is replaced with U+FFFD.
+pub fn percent_decode(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2]))
+        {
+            out.push(h << 4 | l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Encodes query pairs as `k=v&k=v` in the given order, each key and value percent-encoded.
+pub fn encode_query(pairs: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&percent_encode(k));
+        out.push('=');
+        out.push_str(&percent_encode(v));
+    }
+    out
+}
+
+/// Splits a query string (without the leading `?`) into decoded pairs. A key without `=` has an
+/// empty value.
+pub fn decode_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            None => (percent_decode(p), String::new()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_and_unicode() {
+        assert_eq!(percent_encode("AZaz09-_.~"), "AZaz09-_.~");
+        assert_eq!(percent_encode("a b"), "a%20b");
+        assert_eq!(percent_encode("/%?#&="), "%2F%25%3F%23%26%3D");
+        assert_eq!(percent_encode("未"), "%E6%9C%AA");
+    }
+
+    #[test]
+    fn decode_round_trips_and_tolerates_malformed_escapes() {
+        for s in ["a b", "/%?#", "未命名", "x+y"] {
+            assert_eq!(percent_decode(&percent_encode(s)), s);
+        }
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("a%41"), "aA");
+        assert_eq!(percent_decode("x+y"), "x+y");
+    }
+
+    #[test]
+    fn query_round_trip() {
+        let pairs = vec![
+            ("k".to_string(), "a b".to_string()),
+            ("k".to_string(), "/".to_string()),
+            ("e".to_string(), String::new()),
+        ];
+        let q = encode_query(&pairs);
+        assert_eq!(q, "k=a%20b&k=%2F&e=");
+        assert_eq!(decode_query(&q), pairs);
+        assert_eq!(decode_query("flag&&x=1"), vec![
+            ("flag".to_string(), String::new()),
+            ("x".to_string(), "1".to_string())
+        ]);
+    }
+
+    #[test]
+    fn hex() {
+        assert_eq!(hex_lower(&[0, 0xab, 0xff]), "00abff");
+        assert_eq!(hex_upper(&[0, 0xab, 0xff]), "00ABFF");
+    }
+}

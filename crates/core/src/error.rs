@@ -1,0 +1,403 @@
+//! The one error type every cloudops call returns.
+
+use std::fmt;
+use std::time::Duration;
+
+/// How long an excerpt of an undecodable body may be, in bytes.
+pub const EXCERPT_LIMIT: usize = 512;
+
+/// Everything that can go wrong in a call.
+///
+/// Match on the variant for the kind, or ask the accessors ([`Error::code`],
+/// [`Error::message`], [`Error::request_id`], [`Error::http_status`], [`Error::is_retryable`])
+/// without matching. `Display` always names the vendor code, message and request id when there
+/// are any.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value broke a documented rule; nothing was sent.
+    #[error("invalid input: `{field}` {rule}")]
+    InvalidInput {
+        /// The field, as the SDK names it (`cluster_id`, `charge_info.period_num`, ...).
+        field: String,
+        /// The rule it broke, in words.
+        rule: String,
+    },
+    /// No usable credentials; nothing was sent.
+    #[error("credentials: {message}")]
+    Credentials {
+        /// What was tried and why it failed.
+        message: String,
+    },
+    /// The connection failed.
+    #[error("transport error ({}): {message}", if *.may_have_been_sent { "the request may have reached the server" } else { "the request was not sent" })]
+    Transport {
+        /// What failed.
+        message: String,
+        /// False only when the request certainly did not leave this machine (e.g. connection
+        /// refused); true when the server may have received it.
+        may_have_been_sent: bool,
+        /// Whether the retry policy considered it safe to send again.
+        retryable: bool,
+    },
+    /// A time limit ran out.
+    #[error("timed out after {after:?} ({phase})")]
+    Timeout {
+        /// Which limit.
+        phase: TimeoutPhase,
+        /// The limit.
+        after: Duration,
+        /// Whether the server may have received the request.
+        may_have_been_sent: bool,
+        /// Whether the retry policy considered it safe to send again.
+        retryable: bool,
+    },
+    /// The response body was larger than the configured cap.
+    #[error("response body exceeds the {limit}-byte limit (HTTP {status})")]
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// The service answered with an error.
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+    /// The service answered with something the SDK could not understand (an HTML page from a
+    /// proxy, truncated JSON, an empty body).
+    #[error("{0}")]
+    Undecodable(Box<UndecodableResponse>),
+}
+
+/// Which time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutPhase {
+    /// Establishing the connection.
+    Connect,
+    /// One attempt (sending the request and reading the response).
+    Attempt,
+    /// The whole operation, retries included.
+    Operation,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connect timeout",
+            TimeoutPhase::Attempt => "attempt timeout",
+            TimeoutPhase::Operation => "operation timeout",
+        })
+    }
+}
+
+/// The kind of a service error, as the vendor's classifier sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceErrorKind {
+    /// Bad, expired or missing signature, token or key.
+    Authentication,
+    /// Authenticated but not allowed.
+    PermissionDenied,
+    /// Rate limited; the request was rejected before it was processed.
+    Throttling,
+    /// The resource does not exist.
+    NotFound,
+    /// The resource is in a state that does not allow the operation.
+    Conflict,
+    /// The request was refused as invalid.
+    InvalidRequest,
+    /// A server-side failure that may be transient.
+    Server,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for ServiceErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ServiceErrorKind::Authentication => "authentication",
+            ServiceErrorKind::PermissionDenied => "permission denied",
+            ServiceErrorKind::Throttling => "throttling",
+            ServiceErrorKind::NotFound => "not found",
+            ServiceErrorKind::Conflict => "conflict",
+            ServiceErrorKind::InvalidRequest => "invalid request",
+            ServiceErrorKind::Server => "server",
+            ServiceErrorKind::Other => "other",
+        })
+    }
+}
+
+/// One item of an error's detail list (DBSS `details[]`, OCP `subErrors[]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorDetail {
+    /// A code, when the item has one.
+    pub code: Option<String>,
+    /// The message.
+    pub message: Option<String>,
+    /// The field or object the item is about, when it names one.
+    pub target: Option<String>,
+}
+
+/// An error the service answered with.
+#[derive(Debug, Clone)]
+pub struct ServiceError {
+    /// The vendor (`tencentcloud`, `huaweicloud`, `ocp`).
+    pub vendor: &'static str,
+    /// The operation (`PauseServerless`, ...).
+    pub operation: &'static str,
+    /// The HTTP status (200 for envelopes that carry errors in a 200).
+    pub status: u16,
+    /// The vendor's error code.
+    pub code: Option<String>,
+    /// The vendor's message.
+    pub message: Option<String>,
+    /// The request id the vendor assigned.
+    pub request_id: Option<String>,
+    /// The classification.
+    pub kind: ServiceErrorKind,
+    /// Detail items, when the envelope carries them.
+    pub details: Vec<ErrorDetail>,
+    /// Other named values from the envelope worth keeping (e.g. DBSS's
+    /// `encoded_authorization_message`).
+    pub extra: Vec<(String, String)>,
+    /// How long the server asked the client to wait (`Retry-After`).
+    pub retry_after: Option<Duration>,
+    /// Whether the retry policy considered it safe to send again.
+    pub retryable: bool,
+    /// The response body as text.
+    pub raw_body: String,
+}
+
+impl ServiceError {
+    /// A service error with the given status and kind and nothing else.
+    pub fn new(vendor: &'static str, operation: &'static str, status: u16, kind: ServiceErrorKind) -> Self {
+        ServiceError {
+            vendor,
+            operation,
+            status,
+            code: None,
+            message: None,
+            request_id: None,
+            kind,
+            details: Vec::new(),
+            extra: Vec::new(),
+            retry_after: None,
+            retryable: false,
+            raw_body: String::new(),
+        }
+    }
+
+    /// The value of an `extra` entry.
+    pub fn extra(&self, name: &str) -> Option<&str> {
+        self.extra.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} failed with HTTP {} ({})", self.vendor, self.operation, self.status, self.kind)?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        if let Some(r) = &self.request_id {
+            write!(f, " (request id {r})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response the SDK could not decode.
+#[derive(Debug, Clone)]
+pub struct UndecodableResponse {
+    /// The vendor.
+    pub vendor: &'static str,
+    /// The operation.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The start of the body, at most [`EXCERPT_LIMIT`] bytes, lossily decoded.
+    pub excerpt: String,
+    /// Why it could not be decoded.
+    pub cause: String,
+    /// The request id, when a header carried one.
+    pub request_id: Option<String>,
+    /// Whether the retry policy considered it safe to send again.
+    pub retryable: bool,
+}
+
+impl fmt::Display for UndecodableResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} returned an undecodable response (HTTP {}): {}",
+            self.vendor, self.operation, self.status, self.cause
+        )?;
+        if let Some(r) = &self.request_id {
+            write!(f, " (request id {r})")?;
+        }
+        write!(f, "; body starts {:?}", self.excerpt)
+    }
+}
+
+/// The first [`EXCERPT_LIMIT`] bytes of `body`, cut at a character boundary.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)]);
+    text.trim_end_matches('\u{fffd}').to_string()
+}
+
+impl Error {
+    /// An invalid-input error for `field` breaking `rule`.
+    pub fn invalid_input(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// A credentials error.
+    pub fn credentials(message: impl Into<String>) -> Self {
+        Error::Credentials {
+            message: message.into(),
+        }
+    }
+
+    /// An undecodable-response error.
+    pub fn undecodable(
+        vendor: &'static str,
+        operation: &'static str,
+        status: u16,
+        body: &[u8],
+        cause: impl Into<String>,
+    ) -> Self {
+        Error::Undecodable(Box::new(UndecodableResponse {
+            vendor,
+            operation,
+            status,
+            excerpt: excerpt(body),
+            cause: cause.into(),
+            request_id: None,
+            retryable: false,
+        }))
+    }
+
+    /// The vendor's error code, for service errors.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The vendor's message, for service errors.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The vendor's request id, when the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.request_id.as_deref(),
+            Error::Undecodable(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Undecodable(e) => Some(e.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The service error, if this is one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service error's kind, if this is one.
+    pub fn service_kind(&self) -> Option<ServiceErrorKind> {
+        self.service_error().map(|e| e.kind)
+    }
+
+    /// The field named by an invalid-input error.
+    pub fn invalid_field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Whether the SDK's retry policy judged this error safe to retry for the operation that
+    /// produced it. (It is false for every error the policy had no say in.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { retryable, .. } | Error::Timeout { retryable, .. } => *retryable,
+            Error::Service(e) => e.retryable,
+            Error::Undecodable(e) => e.retryable,
+            _ => false,
+        }
+    }
+
+    /// Whether the request may have reached the server.
+    pub fn may_have_been_sent(&self) -> bool {
+        match self {
+            Error::InvalidInput { .. } | Error::Credentials { .. } => false,
+            Error::Transport { may_have_been_sent, .. } | Error::Timeout { may_have_been_sent, .. } => {
+                *may_have_been_sent
+            }
+            _ => true,
+        }
+    }
+
+    pub(crate) fn set_retryable(&mut self, value: bool) {
+        match self {
+            Error::Transport { retryable, .. } | Error::Timeout { retryable, .. } => *retryable = value,
+            Error::Service(e) => e.retryable = value,
+            Error::Undecodable(e) => e.retryable = value,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_code_message_and_request_id() {
+        let mut e = ServiceError::new("tencentcloud", "PauseServerless", 200, ServiceErrorKind::Conflict);
+        e.code = Some("OperationDenied.ServerlessClusterStatusDenied".into());
+        e.message = Some("cluster paused".into());
+        e.request_id = Some("rid-1".into());
+        let s = Error::Service(Box::new(e)).to_string();
+        assert!(s.contains("OperationDenied.ServerlessClusterStatusDenied"), "{s}");
+        assert!(s.contains("cluster paused") && s.contains("rid-1"), "{s}");
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_char_safe() {
+        let body = "é".repeat(400);
+        let x = excerpt(body.as_bytes());
+        assert!(x.len() <= EXCERPT_LIMIT);
+        assert!(x.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn invalid_input_names_field_and_rule() {
+        let e = Error::invalid_input("num", "must be between 1 and 10 (got 11)");
+        assert_eq!(e.to_string(), "invalid input: `num` must be between 1 and 10 (got 11)");
+        assert!(!e.may_have_been_sent());
+    }
+}

@@ -1,0 +1,41 @@
+//! The shared core of the cloudops SDK crates.
+//!
+//! One request's path:
+//!
+//! ```text
+//! operation builder --validate--> Request
+//!    --> Authorizer (credentials + a pure signer, re-run for every attempt)
+//!    --> Transport (async trait; reqwest by default)
+//!    --> Classifier (the vendor's envelope -> success | service error)
+//!    --> retry loop (backoff with full jitter, idempotency-aware, Retry-After honoured)
+//! ```
+//!
+//! Vendor crates build a [`Request`], declare an [`OperationSpec`] (with its
+//! [`Idempotency`]) and hand both to a [`Pipeline`] with their [`Authorizer`] and
+//! [`Classifier`].
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod credentials;
+pub mod encoding;
+pub mod error;
+pub mod pipeline;
+pub mod rate_limit;
+pub mod request;
+pub mod retry;
+pub mod sign;
+pub mod time;
+pub mod transport;
+pub mod validate;
+
+pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, SecretString};
+pub use error::{Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase, UndecodableResponse};
+pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
+pub use rate_limit::RateLimiter;
+pub use request::{Endpoint, Headers, Method, Request, Response};
+pub use retry::RetryPolicy;
+pub use time::{Clock, FixedClock, SystemClock};
+pub use transport::{HttpTransport, Transport};
+
+/// The result type of every cloudops call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

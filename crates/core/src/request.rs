@@ -1,0 +1,457 @@
+//! The plain HTTP request and response the signers, transports and retry loop share.
+
+use std::fmt;
+
+use crate::encoding::{encode_query, percent_decode};
+use crate::error::Error;
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `HEAD`
+    Head,
+}
+
+impl Method {
+    /// The method's name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+        }
+    }
+
+    /// Parses an upper-case method name.
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "DELETE" => Method::Delete,
+            "PATCH" => Method::Patch,
+            "HEAD" => Method::Head,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where requests go: scheme, host, optional port and an optional base path.
+///
+/// ```
+/// let e = cloudops_core::Endpoint::parse("http://127.0.0.1:8080/ocp").unwrap();
+/// assert_eq!(e.host_header(), "127.0.0.1:8080");
+/// assert_eq!(e.base_path(), "/ocp");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+    base_path: String,
+}
+
+impl Endpoint {
+    /// Parses `http(s)://host[:port][/base]`. A bare host name is taken as `https://host`.
+    /// Anything else (user info, a query, a fragment, another scheme, an empty host) is an
+    /// invalid-input error on the field `endpoint`.
+    pub fn parse(input: &str) -> Result<Endpoint, Error> {
+        let bad = |rule: &str| Error::invalid_input("endpoint", format!("{rule} (got {input:?})"));
+        let input_trim = input.trim();
+        let (scheme, rest) = match input_trim.split_once("://") {
+            Some((s, r)) => (s.to_ascii_lowercase(), r),
+            None => ("https".to_string(), input_trim),
+        };
+        if scheme != "http" && scheme != "https" {
+            return Err(bad("must use http or https"));
+        }
+        if rest.contains(['?', '#', '@']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("must be scheme://host[:port][/path] without user info, query or fragment"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
+            None => (rest, ""),
+        };
+        let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
+            // An IPv6 literal.
+            let Some(end) = stripped.find(']') else {
+                return Err(bad("has an unterminated IPv6 address"));
+            };
+            let host = &authority[..end + 2];
+            let after = &authority[end + 2..];
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => return Err(bad("has garbage after the IPv6 address")),
+            };
+            (host, port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':'))
+        {
+            return Err(bad("must have a host of letters, digits, '-' and '.'"));
+        }
+        let port = match port {
+            Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| bad("has an invalid port"))?),
+            None => None,
+        };
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        Ok(Endpoint {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port: port.filter(|p| *p != default_port),
+            base_path: path.to_string(),
+        })
+    }
+
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The host name or address, without the port.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port when it is not the scheme's default.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The base path every request path is appended to (empty or starting with `/`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// The `Host` header value: `host`, or `host:port` for a non-default port.
+    pub fn host_header(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}:{p}", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}{}", self.scheme, self.host_header(), self.base_path)
+    }
+}
+
+/// An ordered list of HTTP headers with lowercase names.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    /// An empty list.
+    pub fn new() -> Self {
+        Headers(Vec::new())
+    }
+
+    /// The first value of `name` (any case).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets `name` to `value`, replacing every earlier value.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        let name = name.to_ascii_lowercase();
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, value.into()));
+    }
+
+    /// Appends a value without removing earlier ones.
+    pub fn append(&mut self, name: &str, value: impl Into<String>) {
+        self.0.push((name.to_ascii_lowercase(), value.into()));
+    }
+
+    /// Removes every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// Whether `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Iterates `(name, value)` in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The headers sorted by name (then value), for stable output.
+    pub fn sorted(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<_> = self.iter().collect();
+        v.sort();
+        v
+    }
+
+    /// Number of header lines.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Names of headers whose values are secrets; their values never appear in `Debug` output.
+pub const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "x-auth-token",
+    "x-subject-token",
+    "x-security-token",
+    "x-tc-token",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
+
+/// Whether the header `name` carries a secret.
+pub fn is_sensitive_header(name: &str) -> bool {
+    SENSITIVE_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (n, v) in self.iter() {
+            if is_sensitive_header(n) {
+                m.entry(&n, &"***");
+            } else {
+                m.entry(&n, &v);
+            }
+        }
+        m.finish()
+    }
+}
+
+impl<'a> FromIterator<(&'a str, &'a str)> for Headers {
+    fn from_iter<T: IntoIterator<Item = (&'a str, &'a str)>>(iter: T) -> Self {
+        let mut h = Headers::new();
+        for (n, v) in iter {
+            h.append(n, v);
+        }
+        h
+    }
+}
+
+/// An HTTP request before or after signing.
+///
+/// The `path` is kept as it goes on the wire: percent-encoded, starting with `/`, without the
+/// endpoint's base path. Query pairs are kept decoded and encoded when the URL is built.
+#[derive(Clone)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// Where it goes.
+    pub endpoint: Endpoint,
+    /// The encoded path after the endpoint's base path, starting with `/`.
+    pub path: String,
+    /// Decoded query pairs, in order; keys may repeat.
+    pub query: Vec<(String, String)>,
+    /// Headers, lowercase names.
+    pub headers: Headers,
+    /// The body bytes (empty for none).
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// A request with no query, headers or body.
+    pub fn new(method: Method, endpoint: Endpoint, path: impl Into<String>) -> Self {
+        let mut path = path.into();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        Request {
+            method,
+            endpoint,
+            path,
+            query: Vec::new(),
+            headers: Headers::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Adds a query pair.
+    pub fn with_query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets a header.
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.set(name, value);
+        self
+    }
+
+    /// Sets the body and its content type.
+    pub fn with_body(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.headers.set("content-type", content_type);
+        self.body = body;
+        self
+    }
+
+    /// The full path sent: the endpoint's base path followed by `path`.
+    pub fn full_path(&self) -> String {
+        format!("{}{}", self.endpoint.base_path(), self.path)
+    }
+
+    /// The encoded query string without `?` (empty when there is none).
+    pub fn query_string(&self) -> String {
+        encode_query(&self.query)
+    }
+
+    /// The full URL.
+    pub fn url(&self) -> String {
+        let q = self.query_string();
+        let mut url = format!(
+            "{}://{}{}",
+            self.endpoint.scheme(),
+            self.endpoint.host_header(),
+            self.full_path()
+        );
+        if !q.is_empty() {
+            url.push('?');
+            url.push_str(&q);
+        }
+        url
+    }
+
+    /// The path segments of the full path, decoded.
+    pub fn decoded_segments(&self) -> Vec<String> {
+        self.full_path().split('/').map(percent_decode).collect()
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url())
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// An HTTP response with its whole body read.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The headers, lowercase names.
+    pub headers: Headers,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A response with the given status and body and no headers.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Response {
+            status,
+            headers: Headers::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as text, lossily decoded.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_parsing() {
+        let e = Endpoint::parse("https://cynosdb.tencentcloudapi.com").unwrap();
+        assert_eq!(e.host_header(), "cynosdb.tencentcloudapi.com");
+        assert_eq!(e.port(), None);
+        let e = Endpoint::parse("https://Host.Example:443/").unwrap();
+        assert_eq!(e.host_header(), "host.example");
+        assert_eq!(e.base_path(), "");
+        let e = Endpoint::parse("dbss.cn-north-4.myhuaweicloud.com").unwrap();
+        assert_eq!(e.scheme(), "https");
+        let e = Endpoint::parse("http://[::1]:8080/base/").unwrap();
+        assert_eq!(e.host_header(), "[::1]:8080");
+        assert_eq!(e.base_path(), "/base");
+        for bad in ["", "ftp://x", "http://", "http://a:b", "http://a:0", "http://u@h", "http://h?x", "http://h h", "http://[::1"] {
+            let err = Endpoint::parse(bad).unwrap_err();
+            assert_eq!(err.invalid_field(), Some("endpoint"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn url_building() {
+        let e = Endpoint::parse("http://127.0.0.1:9000/api").unwrap();
+        let r = Request::new(Method::Get, e, "/v1/a%20b")
+            .with_query("k", "x y")
+            .with_query("k", "/");
+        assert_eq!(r.url(), "http://127.0.0.1:9000/api/v1/a%20b?k=x%20y&k=%2F");
+        assert_eq!(r.decoded_segments(), vec!["", "api", "v1", "a b"]);
+    }
+
+    #[test]
+    fn headers_debug_hides_secrets() {
+        let mut h = Headers::new();
+        h.set("Authorization", "secret-value");
+        h.set("X-Auth-Token", "tok");
+        h.set("Content-Type", "application/json");
+        let s = format!("{h:?}");
+        assert!(!s.contains("secret-value") && !s.contains("tok\""), "{s}");
+        assert!(s.contains("application/json"));
+        assert_eq!(h.get("content-type"), Some("application/json"));
+    }
+}

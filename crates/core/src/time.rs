@@ -1,0 +1,299 @@
+//! Clocks and the date formats the vendors sign with.
+//!
+//! The formatting is done here from the Unix time, so signing needs no date-time crate.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A source of the current time. Signers never read the clock themselves: the caller passes
+/// the time in, and the request pipeline takes it from a `Clock`.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system's wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock stopped at a fixed instant, for tests and reproducible snapshots.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub SystemTime);
+
+impl FixedClock {
+    /// A clock stopped at `secs` seconds after the Unix epoch.
+    pub fn at_unix(secs: u64) -> Self {
+        FixedClock(UNIX_EPOCH + Duration::from_secs(secs))
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+}
+
+/// The system clock shifted by an adjustable offset, to model a machine whose clock is wrong.
+#[derive(Debug, Default)]
+pub struct SkewedClock {
+    offset_secs: AtomicI64,
+}
+
+impl SkewedClock {
+    /// A clock `offset_secs` seconds ahead of the system clock (behind when negative).
+    pub fn new(offset_secs: i64) -> Arc<Self> {
+        Arc::new(SkewedClock {
+            offset_secs: AtomicI64::new(offset_secs),
+        })
+    }
+
+    /// Changes the offset.
+    pub fn set_offset(&self, offset_secs: i64) {
+        self.offset_secs.store(offset_secs, Ordering::Relaxed);
+    }
+}
+
+impl Clock for SkewedClock {
+    fn now(&self) -> SystemTime {
+        let off = self.offset_secs.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        if off >= 0 {
+            now + Duration::from_secs(off.unsigned_abs())
+        } else {
+            now.checked_sub(Duration::from_secs(off.unsigned_abs()))
+                .unwrap_or(UNIX_EPOCH)
+        }
+    }
+}
+
+/// Seconds since the Unix epoch (0 for times before it).
+pub fn unix_seconds(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// A UTC calendar date and time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcDateTime {
+    /// Year, e.g. 2019.
+    pub year: i64,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day of the month, 1 to 31.
+    pub day: u32,
+    /// Hour, 0 to 23.
+    pub hour: u32,
+    /// Minute, 0 to 59.
+    pub minute: u32,
+    /// Second, 0 to 59.
+    pub second: u32,
+    /// Day of the week, 0 = Sunday.
+    pub weekday: u32,
+}
+
+const DAY_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTH_NAMES: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl UtcDateTime {
+    /// The UTC date and time of `secs` seconds after the Unix epoch.
+    pub fn from_unix(secs: i64) -> Self {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        UtcDateTime {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+            second: (rem % 60) as u32,
+            weekday: (days + 4).rem_euclid(7) as u32,
+        }
+    }
+
+    /// The UTC date and time of `t`.
+    pub fn from_system_time(t: SystemTime) -> Self {
+        Self::from_unix(unix_seconds(t))
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn to_unix(&self) -> i64 {
+        days_from_civil(self.year, self.month, self.day) * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
+
+    /// `YYYY-MM-DD`, the date in Tencent's credential scope.
+    pub fn date_dashed(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`, Huawei's `X-Sdk-Date`.
+    pub fn compact_iso8601(&self) -> String {
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// RFC 1123 (`Tue, 17 Jan 2023 03:36:01 GMT`), the HTTP `Date` format.
+    pub fn rfc1123(&self) -> String {
+        format!(
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+            DAY_NAMES[self.weekday as usize % 7],
+            self.day,
+            MONTH_NAMES[(self.month as usize + 11) % 12],
+            self.year,
+            self.hour,
+            self.minute,
+            self.second
+        )
+    }
+
+    /// Parses `YYYYMMDDTHHMMSSZ`.
+    pub fn parse_compact_iso8601(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            part.parse().ok()
+        };
+        Self::checked(
+            i64::from(num(0..4)?),
+            num(4..6)?,
+            num(6..8)?,
+            num(9..11)?,
+            num(11..13)?,
+            num(13..15)?,
+        )
+    }
+
+    /// Parses an RFC 1123 date such as `Tue, 17 Jan 2023 03:36:01 GMT`. The weekday is not
+    /// checked against the date.
+    pub fn parse_rfc1123(s: &str) -> Option<Self> {
+        let mut parts = s.split_ascii_whitespace();
+        let wd = parts.next()?.strip_suffix(',')?;
+        if !DAY_NAMES.contains(&wd) {
+            return None;
+        }
+        let day: u32 = parts.next()?.parse().ok()?;
+        let mon = parts.next()?;
+        let month = MONTH_NAMES.iter().position(|m| *m == mon)? as u32 + 1;
+        let year: i64 = parts.next()?.parse().ok()?;
+        let mut hms = parts.next()?.split(':');
+        let hour: u32 = hms.next()?.parse().ok()?;
+        let minute: u32 = hms.next()?.parse().ok()?;
+        let second: u32 = hms.next()?.parse().ok()?;
+        if hms.next().is_some() || parts.next()? != "GMT" || parts.next().is_some() {
+            return None;
+        }
+        Self::checked(year, month, day, hour, minute, second)
+    }
+
+    fn checked(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<Self> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let secs = days_from_civil(year, month, day) * 86_400
+            + i64::from(hour) * 3600
+            + i64::from(minute) * 60
+            + i64::from(second.min(59));
+        Some(Self::from_unix(secs))
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        let t = UtcDateTime::from_unix(1_551_113_065);
+        assert_eq!(t.date_dashed(), "2019-02-25");
+        let t = UtcDateTime::from_unix(1_573_788_615);
+        assert_eq!(t.compact_iso8601(), "20191115T033015Z");
+        let t = UtcDateTime::from_unix(1_673_926_561);
+        assert_eq!(t.rfc1123(), "Tue, 17 Jan 2023 03:36:01 GMT");
+        assert_eq!(UtcDateTime::from_unix(0).rfc1123(), "Thu, 01 Jan 1970 00:00:00 GMT");
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        for secs in [0, 951_782_400, 1_551_113_065, 1_673_926_561, 4_102_444_800] {
+            let t = UtcDateTime::from_unix(secs);
+            assert_eq!(UtcDateTime::parse_rfc1123(&t.rfc1123()).map(|t| t.to_unix()), Some(secs));
+            assert_eq!(
+                UtcDateTime::parse_compact_iso8601(&t.compact_iso8601()).map(|t| t.to_unix()),
+                Some(secs)
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_dates() {
+        for s in ["", "20191315T000000Z", "20190230T000000Z", "2019111T0336550Z", "20191115T336550Z"] {
+            assert!(UtcDateTime::parse_compact_iso8601(s).is_none(), "{s}");
+        }
+        for s in ["Tue, 17 Jan 2023 03:36:01", "Xyz, 17 Jan 2023 03:36:01 GMT", "Tue, 32 Jan 2023 03:36:01 GMT", "Tue, 17 Foo 2023 03:36:01 GMT", "Tue, 17 Jan 2023 25:36:01 GMT"] {
+            assert!(UtcDateTime::parse_rfc1123(s).is_none(), "{s}");
+        }
+    }
+}

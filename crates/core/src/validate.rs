@@ -1,0 +1,154 @@
+//! Validation helpers: every documented constraint becomes an [`Error::InvalidInput`] naming
+//! the field and the rule, before anything is sent.
+
+use crate::encoding::percent_encode;
+use crate::error::Error;
+
+/// Checks that `value` has between `min` and `max` characters.
+pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        let rule = if min == max {
+            format!("must be exactly {min} characters long (got {n})")
+        } else if n == 0 {
+            "must not be empty".to_string()
+        } else {
+            format!("must be {min} to {max} characters long (got {n})")
+        };
+        return Err(Error::invalid_input(field, rule));
+    }
+    Ok(())
+}
+
+/// Checks that `value` is not empty (or only white space).
+pub fn non_empty(field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Checks that `value` lies in `min..=max`.
+pub fn range<T: PartialOrd + std::fmt::Display>(field: &str, value: T, min: T, max: T) -> Result<(), Error> {
+    if value < min || value > max {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be between {min} and {max} (got {value})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that every character of `value` satisfies `allowed`; `description` names the
+/// allowed set in the error ("letters, digits and '-'").
+pub fn charset(field: &str, value: &str, description: &str, allowed: impl Fn(char) -> bool) -> Result<(), Error> {
+    if let Some(c) = value.chars().find(|c| !allowed(*c)) {
+        return Err(Error::invalid_input(
+            field,
+            format!("may contain only {description} (found {c:?})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `value` is one of `allowed`.
+pub fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), Error> {
+    if !allowed.contains(&value) {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be one of {} (got {value:?})", allowed.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that a list has between `min` and `max` items.
+pub fn count(field: &str, len: usize, min: usize, max: usize) -> Result<(), Error> {
+    if len < min || len > max {
+        return Err(Error::invalid_input(
+            field,
+            format!("must have {min} to {max} items (got {len})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that a list has no repeated item.
+pub fn unique<T: PartialEq + std::fmt::Debug>(field: &str, items: &[T]) -> Result<(), Error> {
+    for (i, a) in items.iter().enumerate() {
+        if items[..i].contains(a) {
+            return Err(Error::invalid_input(field, format!("must not repeat an item (found {a:?} twice)")));
+        }
+    }
+    Ok(())
+}
+
+/// Percent-encodes one path segment, refusing values that could change the path's shape:
+/// empty, `.` or `..`, or containing `/`, `\`, `?`, `#`, `%` or control characters.
+pub fn path_segment(field: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() {
+        return Err(Error::invalid_input(field, "must not be empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(Error::invalid_input(field, "must not be `.` or `..`"));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%') || c.is_control())
+    {
+        return Err(Error::invalid_input(
+            field,
+            format!("must not contain {c:?} (it would change the request path)"),
+        ));
+    }
+    Ok(percent_encode(value))
+}
+
+/// Checks a header value: no CR, LF or other control characters besides tab.
+pub fn header_value(field: &str, value: &str) -> Result<(), Error> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(Error::invalid_input(
+            field,
+            "must not contain CR, LF or other control characters",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_and_ranges() {
+        assert!(length("id", "abc", 1, 3).is_ok());
+        let e = length("id", "abcd", 1, 3).unwrap_err();
+        assert_eq!(e.to_string(), "invalid input: `id` must be 1 to 3 characters long (got 4)");
+        assert!(length("id", "", 1, 3).unwrap_err().to_string().contains("must not be empty"));
+        assert!(length("p", "x", 32, 32).unwrap_err().to_string().contains("exactly 32"));
+        assert!(range("num", 10, 1, 10).is_ok());
+        assert!(range("num", 11, 1, 10).unwrap_err().to_string().contains("between 1 and 10 (got 11)"));
+        assert!(count("ids", 0, 1, 100).is_err());
+        assert!(unique("ids", &["a", "b", "a"]).unwrap_err().to_string().contains("\"a\" twice"));
+        assert!(one_of("period_type", "week", &["month", "year"]).is_err());
+        assert!(charset("id", "ab-1", "letters, digits and '-'", |c| c.is_ascii_alphanumeric() || c == '-').is_ok());
+        assert!(charset("id", "ab_1", "letters, digits and '-'", |c| c.is_ascii_alphanumeric() || c == '-').is_err());
+    }
+
+    #[test]
+    fn path_segments() {
+        assert_eq!(path_segment("id", "a b").unwrap(), "a%20b");
+        assert_eq!(path_segment("id", "未").unwrap(), "%E6%9C%AA");
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a%2Fb", "a\nb", "a\\b"] {
+            let e = path_segment("instance_id", bad).unwrap_err();
+            assert_eq!(e.invalid_field(), Some("instance_id"), "{bad}");
+        }
+        assert!(path_segment("id", "...").is_ok());
+    }
+
+    #[test]
+    fn header_values() {
+        assert!(header_value("x-request-id", "abc\tdef").is_ok());
+        assert!(header_value("x-request-id", "abc\r\nX-Evil: 1").is_err());
+    }
+}
