@@ -135,10 +135,13 @@ mod tests {
         let q = encode_query(&pairs);
         assert_eq!(q, "k=a%20b&k=%2F&e=");
         assert_eq!(decode_query(&q), pairs);
-        assert_eq!(decode_query("flag&&x=1"), vec![
-            ("flag".to_string(), String::new()),
-            ("x".to_string(), "1".to_string())
-        ]);
+        assert_eq!(
+            decode_query("flag&&x=1"),
+            vec![
+                ("flag".to_string(), String::new()),
+                ("x".to_string(), "1".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -170,7 +170,12 @@ pub struct ServiceError {
 
 impl ServiceError {
     /// A service error with the given status and kind and nothing else.
-    pub fn new(vendor: &'static str, operation: &'static str, status: u16, kind: ServiceErrorKind) -> Self {
+    pub fn new(
+        vendor: &'static str,
+        operation: &'static str,
+        status: u16,
+        kind: ServiceErrorKind,
+    ) -> Self {
         ServiceError {
             vendor,
             operation,
@@ -189,13 +194,20 @@ impl ServiceError {
 
     /// The value of an `extra` entry.
     pub fn extra(&self, name: &str) -> Option<&str> {
-        self.extra.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.extra
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} failed with HTTP {} ({})", self.vendor, self.operation, self.status, self.kind)?;
+        write!(
+            f,
+            "{} {} failed with HTTP {} ({})",
+            self.vendor, self.operation, self.status, self.kind
+        )?;
         if let Some(code) = &self.code {
             write!(f, ", code {code}")?;
         }
@@ -354,16 +366,21 @@ impl Error {
     pub fn may_have_been_sent(&self) -> bool {
         match self {
             Error::InvalidInput { .. } | Error::Credentials { .. } => false,
-            Error::Transport { may_have_been_sent, .. } | Error::Timeout { may_have_been_sent, .. } => {
-                *may_have_been_sent
+            Error::Transport {
+                may_have_been_sent, ..
             }
+            | Error::Timeout {
+                may_have_been_sent, ..
+            } => *may_have_been_sent,
             _ => true,
         }
     }
 
     pub(crate) fn set_retryable(&mut self, value: bool) {
         match self {
-            Error::Transport { retryable, .. } | Error::Timeout { retryable, .. } => *retryable = value,
+            Error::Transport { retryable, .. } | Error::Timeout { retryable, .. } => {
+                *retryable = value
+            }
             Error::Service(e) => e.retryable = value,
             Error::Undecodable(e) => e.retryable = value,
             _ => {}
@@ -377,12 +394,20 @@ mod tests {
 
     #[test]
     fn display_names_code_message_and_request_id() {
-        let mut e = ServiceError::new("tencentcloud", "PauseServerless", 200, ServiceErrorKind::Conflict);
+        let mut e = ServiceError::new(
+            "tencentcloud",
+            "PauseServerless",
+            200,
+            ServiceErrorKind::Conflict,
+        );
         e.code = Some("OperationDenied.ServerlessClusterStatusDenied".into());
         e.message = Some("cluster paused".into());
         e.request_id = Some("rid-1".into());
         let s = Error::Service(Box::new(e)).to_string();
-        assert!(s.contains("OperationDenied.ServerlessClusterStatusDenied"), "{s}");
+        assert!(
+            s.contains("OperationDenied.ServerlessClusterStatusDenied"),
+            "{s}"
+        );
         assert!(s.contains("cluster paused") && s.contains("rid-1"), "{s}");
     }
 
@@ -397,7 +422,10 @@ mod tests {
     #[test]
     fn invalid_input_names_field_and_rule() {
         let e = Error::invalid_input("num", "must be between 1 and 10 (got 11)");
-        assert_eq!(e.to_string(), "invalid input: `num` must be between 1 and 10 (got 11)");
+        assert_eq!(
+            e.to_string(),
+            "invalid input: `num` must be between 1 and 10 (got 11)"
+        );
         assert!(!e.may_have_been_sent());
     }
 }

@@ -29,7 +29,9 @@ pub mod transport;
 pub mod validate;
 
 pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, SecretString};
-pub use error::{Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase, UndecodableResponse};
+pub use error::{
+    Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase, UndecodableResponse,
+};
 pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
 pub use rate_limit::RateLimiter;
 pub use request::{Endpoint, Headers, Method, Request, Response};

@@ -252,7 +252,10 @@ impl Pipeline {
                 && authorizer.on_rejected(&signed).await
             {
                 auth_retried = true;
-                tracing::debug!(attempt, "authentication rejected; retrying with fresh credentials");
+                tracing::debug!(
+                    attempt,
+                    "authentication rejected; retrying with fresh credentials"
+                );
                 continue;
             }
 
@@ -266,7 +269,10 @@ impl Pipeline {
                 _ => None,
             };
             let Some(delay) = self.retry.delay(attempt, retry_after) else {
-                tracing::debug!(attempt, "server asked to wait longer than the policy allows");
+                tracing::debug!(
+                    attempt,
+                    "server asked to wait longer than the policy allows"
+                );
                 return Err(error);
             };
             let resume = Instant::now() + delay;
@@ -340,8 +346,10 @@ impl Pipeline {
                             se.request_id = request_id;
                         }
                         if se.retry_after.is_none() {
-                            se.retry_after =
-                                parse_retry_after(&response.headers, unix_seconds(self.clock.now()));
+                            se.retry_after = parse_retry_after(
+                                &response.headers,
+                                unix_seconds(self.clock.now()),
+                            );
                         }
                     }
                     Error::Undecodable(u) if u.request_id.is_none() => u.request_id = request_id,

@@ -84,8 +84,12 @@ impl Endpoint {
         if scheme != "http" && scheme != "https" {
             return Err(bad("must use http or https"));
         }
-        if rest.contains(['?', '#', '@']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(bad("must be scheme://host[:port][/path] without user info, query or fragment"));
+        if rest.contains(['?', '#', '@'])
+            || rest.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(bad(
+                "must be scheme://host[:port][/path] without user info, query or fragment",
+            ));
         }
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
@@ -111,14 +115,19 @@ impl Endpoint {
             }
         };
         if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':'))
+            || !host.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':')
+            })
         {
             return Err(bad("must have a host of letters, digits, '-' and '.'"));
         }
         let port = match port {
-            Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| bad("has an invalid port"))?),
+            Some(p) => Some(
+                p.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p != 0)
+                    .ok_or_else(|| bad("has an invalid port"))?,
+            ),
             None => None,
         };
         let default_port = if scheme == "https" { 443 } else { 80 };
@@ -161,7 +170,13 @@ impl Endpoint {
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}{}", self.scheme, self.host_header(), self.base_path)
+        write!(
+            f,
+            "{}://{}{}",
+            self.scheme,
+            self.host_header(),
+            self.base_path
+        )
     }
 }
 
@@ -242,7 +257,9 @@ pub const SENSITIVE_HEADERS: &[&str] = &[
 
 /// Whether the header `name` carries a secret.
 pub fn is_sensitive_header(name: &str) -> bool {
-    SENSITIVE_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+    SENSITIVE_HEADERS
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(name))
 }
 
 impl fmt::Debug for Headers {
@@ -427,7 +444,17 @@ mod tests {
         let e = Endpoint::parse("http://[::1]:8080/base/").unwrap();
         assert_eq!(e.host_header(), "[::1]:8080");
         assert_eq!(e.base_path(), "/base");
-        for bad in ["", "ftp://x", "http://", "http://a:b", "http://a:0", "http://u@h", "http://h?x", "http://h h", "http://[::1"] {
+        for bad in [
+            "",
+            "ftp://x",
+            "http://",
+            "http://a:b",
+            "http://a:0",
+            "http://u@h",
+            "http://h?x",
+            "http://h h",
+            "http://[::1",
+        ] {
             let err = Endpoint::parse(bad).unwrap_err();
             assert_eq!(err.invalid_field(), Some("endpoint"), "{bad}");
         }

@@ -104,7 +104,9 @@ impl RetryPolicy {
 
     /// The upper bound of the jittered wait before retry `retry` (1-based).
     pub fn backoff_ceiling(&self, retry: u32) -> Duration {
-        let factor = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.initial_backoff
             .checked_mul(factor)
             .unwrap_or(self.max_backoff)
@@ -143,8 +145,14 @@ impl RetryPolicy {
 pub fn is_retry_safe(error: &Error, idempotency: Idempotency) -> bool {
     let idempotent = idempotency == Idempotency::Idempotent;
     match error {
-        Error::Transport { may_have_been_sent, .. } => !may_have_been_sent || idempotent,
-        Error::Timeout { phase, may_have_been_sent, .. } => match phase {
+        Error::Transport {
+            may_have_been_sent, ..
+        } => !may_have_been_sent || idempotent,
+        Error::Timeout {
+            phase,
+            may_have_been_sent,
+            ..
+        } => match phase {
             TimeoutPhase::Connect => true,
             TimeoutPhase::Attempt => !may_have_been_sent || idempotent,
             TimeoutPhase::Operation => false,
@@ -166,7 +174,9 @@ pub fn parse_retry_after(headers: &Headers, now_unix: i64) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let at = UtcDateTime::parse_rfc1123(v)?.to_unix();
-    Some(Duration::from_secs(u64::try_from(at - now_unix).unwrap_or(0)))
+    Some(Duration::from_secs(
+        u64::try_from(at - now_unix).unwrap_or(0),
+    ))
 }
 
 /// A uniformly distributed number in `[0, 1)`. Jitter needs no cryptographic quality: a
@@ -209,7 +219,10 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_capped() {
         let p = RetryPolicy::standard().initial_backoff(Duration::from_millis(1));
-        assert_eq!(p.delay(1, Some(Duration::from_secs(2))), Some(Duration::from_secs(2)));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(2))),
+            Some(Duration::from_secs(2))
+        );
         assert_eq!(p.delay(1, Some(Duration::from_secs(60))), None);
         let p = p.honour_retry_after(false);
         assert!(p.delay(1, Some(Duration::from_secs(2))).unwrap() <= Duration::from_millis(1));
@@ -229,14 +242,32 @@ mod tests {
     #[test]
     fn safety_rules() {
         use Idempotency::*;
-        let sent = Error::Transport { message: String::new(), may_have_been_sent: true, retryable: false };
-        let unsent = Error::Transport { message: String::new(), may_have_been_sent: false, retryable: false };
+        let sent = Error::Transport {
+            message: String::new(),
+            may_have_been_sent: true,
+            retryable: false,
+        };
+        let unsent = Error::Transport {
+            message: String::new(),
+            may_have_been_sent: false,
+            retryable: false,
+        };
         assert!(is_retry_safe(&sent, Idempotent));
         assert!(!is_retry_safe(&sent, NonIdempotent));
         assert!(is_retry_safe(&unsent, NonIdempotent));
-        let throttled = Error::Service(Box::new(crate::ServiceError::new("v", "op", 429, crate::ServiceErrorKind::Throttling)));
+        let throttled = Error::Service(Box::new(crate::ServiceError::new(
+            "v",
+            "op",
+            429,
+            crate::ServiceErrorKind::Throttling,
+        )));
         assert!(is_retry_safe(&throttled, NonIdempotent));
-        let server = Error::Service(Box::new(crate::ServiceError::new("v", "op", 503, crate::ServiceErrorKind::Server)));
+        let server = Error::Service(Box::new(crate::ServiceError::new(
+            "v",
+            "op",
+            503,
+            crate::ServiceErrorKind::Server,
+        )));
         assert!(is_retry_safe(&server, Idempotent));
         assert!(!is_retry_safe(&server, NonIdempotent));
         let html = Error::undecodable("v", "op", 502, b"<html>", "not JSON");

@@ -208,7 +208,14 @@ impl UtcDateTime {
         Self::checked(year, month, day, hour, minute, second)
     }
 
-    fn checked(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<Self> {
+    fn checked(
+        year: i64,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+    ) -> Option<Self> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
@@ -272,14 +279,20 @@ mod tests {
         assert_eq!(t.compact_iso8601(), "20191115T033015Z");
         let t = UtcDateTime::from_unix(1_673_926_561);
         assert_eq!(t.rfc1123(), "Tue, 17 Jan 2023 03:36:01 GMT");
-        assert_eq!(UtcDateTime::from_unix(0).rfc1123(), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            UtcDateTime::from_unix(0).rfc1123(),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
     }
 
     #[test]
     fn parses_what_it_formats() {
         for secs in [0, 951_782_400, 1_551_113_065, 1_673_926_561, 4_102_444_800] {
             let t = UtcDateTime::from_unix(secs);
-            assert_eq!(UtcDateTime::parse_rfc1123(&t.rfc1123()).map(|t| t.to_unix()), Some(secs));
+            assert_eq!(
+                UtcDateTime::parse_rfc1123(&t.rfc1123()).map(|t| t.to_unix()),
+                Some(secs)
+            );
             assert_eq!(
                 UtcDateTime::parse_compact_iso8601(&t.compact_iso8601()).map(|t| t.to_unix()),
                 Some(secs)
@@ -289,10 +302,22 @@ mod tests {
 
     #[test]
     fn rejects_malformed_dates() {
-        for s in ["", "20191315T000000Z", "20190230T000000Z", "2019111T0336550Z", "20191115T336550Z"] {
+        for s in [
+            "",
+            "20191315T000000Z",
+            "20190230T000000Z",
+            "2019111T0336550Z",
+            "20191115T336550Z",
+        ] {
             assert!(UtcDateTime::parse_compact_iso8601(s).is_none(), "{s}");
         }
-        for s in ["Tue, 17 Jan 2023 03:36:01", "Xyz, 17 Jan 2023 03:36:01 GMT", "Tue, 32 Jan 2023 03:36:01 GMT", "Tue, 17 Foo 2023 03:36:01 GMT", "Tue, 17 Jan 2023 25:36:01 GMT"] {
+        for s in [
+            "Tue, 17 Jan 2023 03:36:01",
+            "Xyz, 17 Jan 2023 03:36:01 GMT",
+            "Tue, 32 Jan 2023 03:36:01 GMT",
+            "Tue, 17 Foo 2023 03:36:01 GMT",
+            "Tue, 17 Jan 2023 25:36:01 GMT",
+        ] {
             assert!(UtcDateTime::parse_rfc1123(s).is_none(), "{s}");
         }
     }

@@ -102,13 +102,11 @@ impl HttpTransportBuilder {
             .http1_only()
             .user_agent(concat!("cloudops-core/", env!("CARGO_PKG_VERSION")));
         let builder = tls(builder)?;
-        let client = builder
-            .build()
-            .map_err(|e| Error::Transport {
-                message: format!("cannot build the HTTP client: {e}"),
-                may_have_been_sent: false,
-                retryable: false,
-            })?;
+        let client = builder.build().map_err(|e| Error::Transport {
+            message: format!("cannot build the HTTP client: {e}"),
+            may_have_been_sent: false,
+            retryable: false,
+        })?;
         Ok(HttpTransport {
             client,
             max_body: self.max_body,
@@ -217,7 +215,8 @@ impl Transport for HttpTransport {
             may_have_been_sent: false,
             retryable: false,
         };
-        let url = reqwest::Url::parse(&request.url()).map_err(|e| not_sent(format!("invalid URL: {e}")))?;
+        let url = reqwest::Url::parse(&request.url())
+            .map_err(|e| not_sent(format!("invalid URL: {e}")))?;
         let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len());
         for (n, v) in request.headers.iter() {
             let name = reqwest::header::HeaderName::from_bytes(n.as_bytes())
@@ -239,12 +238,18 @@ impl Transport for HttpTransport {
             status,
             limit: self.max_body,
         };
-        if response.content_length().is_some_and(|n| n > self.max_body as u64) {
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body as u64)
+        {
             return Err(too_large());
         }
         let mut out_headers = Headers::new();
         for (n, v) in response.headers() {
-            out_headers.append(n.as_str(), String::from_utf8_lossy(v.as_bytes()).into_owned());
+            out_headers.append(
+                n.as_str(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            );
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {

@@ -29,7 +29,12 @@ pub fn non_empty(field: &str, value: &str) -> Result<(), Error> {
 }
 
 /// Checks that `value` lies in `min..=max`.
-pub fn range<T: PartialOrd + std::fmt::Display>(field: &str, value: T, min: T, max: T) -> Result<(), Error> {
+pub fn range<T: PartialOrd + std::fmt::Display>(
+    field: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<(), Error> {
     if value < min || value > max {
         return Err(Error::invalid_input(
             field,
@@ -41,7 +46,12 @@ pub fn range<T: PartialOrd + std::fmt::Display>(field: &str, value: T, min: T, m
 
 /// Checks that every character of `value` satisfies `allowed`; `description` names the
 /// allowed set in the error ("letters, digits and '-'").
-pub fn charset(field: &str, value: &str, description: &str, allowed: impl Fn(char) -> bool) -> Result<(), Error> {
+pub fn charset(
+    field: &str,
+    value: &str,
+    description: &str,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), Error> {
     if let Some(c) = value.chars().find(|c| !allowed(*c)) {
         return Err(Error::invalid_input(
             field,
@@ -77,7 +87,10 @@ pub fn count(field: &str, len: usize, min: usize, max: usize) -> Result<(), Erro
 pub fn unique<T: PartialEq + std::fmt::Debug>(field: &str, items: &[T]) -> Result<(), Error> {
     for (i, a) in items.iter().enumerate() {
         if items[..i].contains(a) {
-            return Err(Error::invalid_input(field, format!("must not repeat an item (found {a:?} twice)")));
+            return Err(Error::invalid_input(
+                field,
+                format!("must not repeat an item (found {a:?} twice)"),
+            ));
         }
     }
     Ok(())
@@ -123,16 +136,49 @@ mod tests {
     fn lengths_and_ranges() {
         assert!(length("id", "abc", 1, 3).is_ok());
         let e = length("id", "abcd", 1, 3).unwrap_err();
-        assert_eq!(e.to_string(), "invalid input: `id` must be 1 to 3 characters long (got 4)");
-        assert!(length("id", "", 1, 3).unwrap_err().to_string().contains("must not be empty"));
-        assert!(length("p", "x", 32, 32).unwrap_err().to_string().contains("exactly 32"));
+        assert_eq!(
+            e.to_string(),
+            "invalid input: `id` must be 1 to 3 characters long (got 4)"
+        );
+        assert!(
+            length("id", "", 1, 3)
+                .unwrap_err()
+                .to_string()
+                .contains("must not be empty")
+        );
+        assert!(
+            length("p", "x", 32, 32)
+                .unwrap_err()
+                .to_string()
+                .contains("exactly 32")
+        );
         assert!(range("num", 10, 1, 10).is_ok());
-        assert!(range("num", 11, 1, 10).unwrap_err().to_string().contains("between 1 and 10 (got 11)"));
+        assert!(
+            range("num", 11, 1, 10)
+                .unwrap_err()
+                .to_string()
+                .contains("between 1 and 10 (got 11)")
+        );
         assert!(count("ids", 0, 1, 100).is_err());
-        assert!(unique("ids", &["a", "b", "a"]).unwrap_err().to_string().contains("\"a\" twice"));
+        assert!(
+            unique("ids", &["a", "b", "a"])
+                .unwrap_err()
+                .to_string()
+                .contains("\"a\" twice")
+        );
         assert!(one_of("period_type", "week", &["month", "year"]).is_err());
-        assert!(charset("id", "ab-1", "letters, digits and '-'", |c| c.is_ascii_alphanumeric() || c == '-').is_ok());
-        assert!(charset("id", "ab_1", "letters, digits and '-'", |c| c.is_ascii_alphanumeric() || c == '-').is_err());
+        assert!(
+            charset("id", "ab-1", "letters, digits and '-'", |c| c
+                .is_ascii_alphanumeric()
+                || c == '-')
+            .is_ok()
+        );
+        assert!(
+            charset("id", "ab_1", "letters, digits and '-'", |c| c
+                .is_ascii_alphanumeric()
+                || c == '-')
+            .is_err()
+        );
     }
 
     #[test]

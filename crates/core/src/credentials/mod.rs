@@ -226,8 +226,15 @@ pub enum EnvSource {
 
 impl EnvSource {
     /// A fixed set of variables.
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        EnvSource::Map(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        EnvSource::Map(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 
     /// The non-empty value of `name`.
@@ -241,7 +248,9 @@ impl EnvSource {
 
     /// The home directory (`HOME`, or `USERPROFILE` on Windows).
     pub fn home_dir(&self) -> Option<PathBuf> {
-        self.get("HOME").or_else(|| self.get("USERPROFILE")).map(PathBuf::from)
+        self.get("HOME")
+            .or_else(|| self.get("USERPROFILE"))
+            .map(PathBuf::from)
     }
 }
 
@@ -357,10 +366,16 @@ impl ProvideCredentials for EnvironmentProvider {
                 return Ok(Lookup::Found(key.into()));
             }
             (Some(_), None) => {
-                return Err(Error::credentials(format!("{} is set but {} is not", n.id, n.secret)));
+                return Err(Error::credentials(format!(
+                    "{} is set but {} is not",
+                    n.id, n.secret
+                )));
             }
             (None, Some(_)) => {
-                return Err(Error::credentials(format!("{} is set but {} is not", n.secret, n.id)));
+                return Err(Error::credentials(format!(
+                    "{} is set but {} is not",
+                    n.secret, n.id
+                )));
             }
             (None, None) => {}
         }
@@ -374,7 +389,10 @@ impl ProvideCredentials for EnvironmentProvider {
                     return Err(Error::credentials(format!("{pn} is set but {un} is not")));
                 }
                 (None, None) => {
-                    return Ok(Lookup::NotFound(format!("neither {} nor {un} is set", n.id)));
+                    return Ok(Lookup::NotFound(format!(
+                        "neither {} nor {un} is set",
+                        n.id
+                    )));
                 }
             }
         }
@@ -451,7 +469,11 @@ mod tests {
             ("TENCENTCLOUD_SECRET_KEY", "sk"),
             ("TENCENTCLOUD_SESSION_TOKEN", "tok"),
         ]);
-        let c = EnvironmentProvider::tencent().with_env(env).provide().await.unwrap();
+        let c = EnvironmentProvider::tencent()
+            .with_env(env)
+            .provide()
+            .await
+            .unwrap();
         let k = c.into_access_key().unwrap();
         assert_eq!(k.id, "AKIDx");
         assert_eq!(k.secret.expose(), "sk");
@@ -461,14 +483,22 @@ mod tests {
     #[tokio::test]
     async fn environment_half_configured_is_an_error() {
         let env = EnvSource::from_pairs([("HUAWEICLOUD_SDK_AK", "ak")]);
-        let e = EnvironmentProvider::huawei().with_env(env).lookup().await.unwrap_err();
+        let e = EnvironmentProvider::huawei()
+            .with_env(env)
+            .lookup()
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK"), "{e}");
     }
 
     #[tokio::test]
     async fn ocp_prefers_access_keys_then_basic() {
         let env = EnvSource::from_pairs([("OCP_USERNAME", "admin"), ("OCP_PASSWORD", "pw")]);
-        let c = EnvironmentProvider::ocp().with_env(env).provide().await.unwrap();
+        let c = EnvironmentProvider::ocp()
+            .with_env(env)
+            .provide()
+            .await
+            .unwrap();
         assert!(matches!(c, Credentials::Basic(ref b) if b.username == "admin"));
         let env = EnvSource::from_pairs([
             ("OCP_USERNAME", "admin"),
@@ -476,7 +506,11 @@ mod tests {
             ("OCP_ACCESS_KEY_ID", "ak"),
             ("OCP_ACCESS_KEY_SECRET", "sk"),
         ]);
-        let c = EnvironmentProvider::ocp().with_env(env).provide().await.unwrap();
+        let c = EnvironmentProvider::ocp()
+            .with_env(env)
+            .provide()
+            .await
+            .unwrap();
         assert!(matches!(c, Credentials::AccessKey(ref k) if k.id == "ak"));
     }
 
@@ -489,14 +523,22 @@ mod tests {
         ]);
         let e = chain.provide().await.unwrap_err();
         let s = e.to_string();
-        assert!(s.contains("environment variables (TENCENTCLOUD_SECRET_ID is not set)"), "{s}");
-        assert!(s.contains("/nonexistent-home/.tencentcloud/credentials"), "{s}");
+        assert!(
+            s.contains("environment variables (TENCENTCLOUD_SECRET_ID is not set)"),
+            "{s}"
+        );
+        assert!(
+            s.contains("/nonexistent-home/.tencentcloud/credentials"),
+            "{s}"
+        );
     }
 
     #[tokio::test]
     async fn chain_returns_first_found() {
         let chain = CredentialsChain::new(vec![
-            Arc::new(EnvironmentProvider::tencent().with_env(EnvSource::from_pairs::<&str, &str>([]))),
+            Arc::new(
+                EnvironmentProvider::tencent().with_env(EnvSource::from_pairs::<&str, &str>([])),
+            ),
             Arc::new(StaticProvider(AccessKey::new("id", "secret").into())),
         ]);
         let k = chain.provide().await.unwrap().into_access_key().unwrap();
@@ -507,7 +549,11 @@ mod tests {
     fn secrets_never_print() {
         let k = AccessKey::new("AKID", "topsecret").with_session_token("tokentoken");
         let b = BasicAuth::new("admin", "hunter2");
-        let all = format!("{k:?} {b:?} {} {:?}", k.secret, Credentials::from(k.clone()));
+        let all = format!(
+            "{k:?} {b:?} {} {:?}",
+            k.secret,
+            Credentials::from(k.clone())
+        );
         for s in ["topsecret", "tokentoken", "hunter2"] {
             assert!(!all.contains(s), "{all}");
         }

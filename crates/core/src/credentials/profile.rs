@@ -114,7 +114,11 @@ impl ProfileFileProvider {
         self.env
             .get(self.layout.path_var)
             .map(PathBuf::from)
-            .or_else(|| self.env.home_dir().map(|h| h.join(self.layout.default_relative)))
+            .or_else(|| {
+                self.env
+                    .home_dir()
+                    .map(|h| h.join(self.layout.default_relative))
+            })
     }
 }
 
@@ -130,10 +134,16 @@ impl ProvideCredentials for ProfileFileProvider {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Lookup::NotFound(format!("{} does not exist", path.display())));
+                return Ok(Lookup::NotFound(format!(
+                    "{} does not exist",
+                    path.display()
+                )));
             }
             Err(e) => {
-                return Err(Error::credentials(format!("cannot read {}: {e}", path.display())));
+                return Err(Error::credentials(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
             }
         };
         let section = self.section.as_deref().unwrap_or(self.layout.section);
@@ -169,7 +179,10 @@ impl ProvideCredentials for ProfileFileProvider {
     fn source(&self) -> String {
         match self.path() {
             Some(p) => format!("profile file {}", p.display()),
-            None => format!("profile file (${} or ~/{})", self.layout.path_var, self.layout.default_relative),
+            None => format!(
+                "profile file (${} or ~/{})",
+                self.layout.path_var, self.layout.default_relative
+            ),
         }
     }
 }
@@ -180,7 +193,8 @@ mod tests {
 
     #[test]
     fn ini_parsing() {
-        let ini = parse_ini("# c\n[default]\nsecret_id = a\nSECRET_KEY=\"b c\"\n; x\n[other]\nk=v=w\n");
+        let ini =
+            parse_ini("# c\n[default]\nsecret_id = a\nSECRET_KEY=\"b c\"\n; x\n[other]\nk=v=w\n");
         assert_eq!(ini["default"]["secret_id"], "a");
         assert_eq!(ini["default"]["secret_key"], "b c");
         assert_eq!(ini["other"]["k"], "v=w");
@@ -191,8 +205,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cloudops-profile-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("hw");
-        std::fs::write(&file, "[basic]\nak = AK1\nsk = SK1\nproject_id = p1\nsecurity_token = st\n").unwrap();
-        let env = EnvSource::from_pairs([("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file.to_str().unwrap())]);
+        std::fs::write(
+            &file,
+            "[basic]\nak = AK1\nsk = SK1\nproject_id = p1\nsecurity_token = st\n",
+        )
+        .unwrap();
+        let env =
+            EnvSource::from_pairs([("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file.to_str().unwrap())]);
         let k = ProfileFileProvider::huawei()
             .with_env(env)
             .provide()
@@ -210,11 +229,24 @@ mod tests {
     async fn reads_tencent_profile_from_home() {
         let home = std::env::temp_dir().join(format!("cloudops-home-{}", std::process::id()));
         std::fs::create_dir_all(home.join(".tencentcloud")).unwrap();
-        std::fs::write(home.join(".tencentcloud/credentials"), "[default]\nsecret_id=AKID\nsecret_key=SK\n").unwrap();
+        std::fs::write(
+            home.join(".tencentcloud/credentials"),
+            "[default]\nsecret_id=AKID\nsecret_key=SK\n",
+        )
+        .unwrap();
         let env = EnvSource::from_pairs([("HOME", home.to_str().unwrap())]);
-        let k = ProfileFileProvider::tencent().with_env(env.clone()).provide().await.unwrap();
+        let k = ProfileFileProvider::tencent()
+            .with_env(env.clone())
+            .provide()
+            .await
+            .unwrap();
         assert_eq!(k.into_access_key().unwrap().id, "AKID");
-        let missing = ProfileFileProvider::tencent().with_env(env).with_section("prod").lookup().await.unwrap();
+        let missing = ProfileFileProvider::tencent()
+            .with_env(env)
+            .with_section("prod")
+            .lookup()
+            .await
+            .unwrap();
         assert!(matches!(missing, Lookup::NotFound(ref s) if s.contains("[prod]")));
         std::fs::remove_dir_all(&home).ok();
     }

@@ -89,7 +89,10 @@ impl<P: ProvideToken> CachedTokenProvider<P> {
     pub async fn token(&self) -> Result<SecretString, Error> {
         let mut slot = self.slot.lock().await;
         if let Some(t) = slot.as_ref() {
-            let fresh_until = t.expires_at.checked_sub(self.refresh_before).unwrap_or(SystemTime::UNIX_EPOCH);
+            let fresh_until = t
+                .expires_at
+                .checked_sub(self.refresh_before)
+                .unwrap_or(SystemTime::UNIX_EPOCH);
             if self.clock.now() < fresh_until {
                 return Ok(t.value.clone());
             }
@@ -151,8 +154,11 @@ mod tests {
     #[tokio::test]
     async fn concurrent_callers_share_one_fetch() {
         let p = Arc::new(
-            CachedTokenProvider::new(Counting { ttl: 86_400, ..Default::default() })
-                .with_clock(Arc::new(FixedClock::at_unix(1000))),
+            CachedTokenProvider::new(Counting {
+                ttl: 86_400,
+                ..Default::default()
+            })
+            .with_clock(Arc::new(FixedClock::at_unix(1000))),
         );
         let mut handles = Vec::new();
         for _ in 0..8 {
@@ -168,14 +174,20 @@ mod tests {
     #[tokio::test]
     async fn refreshes_before_expiry_and_after_invalidation() {
         // Expires 200 s after the clock, inside the 300 s margin: every call refreshes.
-        let p = CachedTokenProvider::new(Counting { ttl: 200, ..Default::default() })
-            .with_clock(Arc::new(FixedClock::at_unix(1000)));
+        let p = CachedTokenProvider::new(Counting {
+            ttl: 200,
+            ..Default::default()
+        })
+        .with_clock(Arc::new(FixedClock::at_unix(1000)));
         p.token().await.unwrap();
         p.token().await.unwrap();
         assert_eq!(p.fetch_count(), 2);
 
-        let p = CachedTokenProvider::new(Counting { ttl: 86_400, ..Default::default() })
-            .with_clock(Arc::new(FixedClock::at_unix(1000)));
+        let p = CachedTokenProvider::new(Counting {
+            ttl: 86_400,
+            ..Default::default()
+        })
+        .with_clock(Arc::new(FixedClock::at_unix(1000)));
         let t1 = p.token().await.unwrap();
         p.invalidate(&SecretString::new("not-the-cached-one")).await;
         assert_eq!(p.token().await.unwrap(), t1);

@@ -67,7 +67,11 @@ fn signed_header_lines(headers: &[(&str, &str)]) -> (String, String) {
         }
     }
     let lines: String = merged.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
-    let names = merged.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";");
+    let names = merged
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
     (lines, names)
 }
 
@@ -112,11 +116,16 @@ pub fn sign_parts(input: &HuaweiInput<'_>, access_key: &str, secret_key: &str) -
         input.sdk_date,
         sha256_hex(canonical.as_bytes())
     );
-    let signature = hex_lower(&hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()));
+    let signature = hex_lower(&hmac_sha256(
+        secret_key.as_bytes(),
+        string_to_sign.as_bytes(),
+    ));
     Signature {
         headers: vec![(
             "authorization".to_string(),
-            format!("{ALGORITHM} Access={access_key}, SignedHeaders={names}, Signature={signature}"),
+            format!(
+                "{ALGORITHM} Access={access_key}, SignedHeaders={names}, Signature={signature}"
+            ),
         )],
         canonical_request: canonical,
         string_to_sign,
@@ -139,9 +148,7 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
     let mut headers: Vec<(&str, &str)> = request
         .headers
         .iter()
-        .filter(|(n, _)| {
-            *n != "authorization" && !added.iter().any(|(a, _)| a == n)
-        })
+        .filter(|(n, _)| *n != "authorization" && !added.iter().any(|(a, _)| a == n))
         .collect();
     headers.extend(added.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     let path = request.full_path();

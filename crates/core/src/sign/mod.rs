@@ -47,12 +47,13 @@ impl Signature {
 
 impl std::fmt::Debug for Signature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The canonical request and string to sign hold no secrets; the headers may (a token).
+        // The canonical request and string to sign are the debugging aid. The authorization
+        // header and token headers are redacted: a signature can be replayed while it is fresh.
         let headers: Vec<_> = self
             .headers
             .iter()
             .map(|(n, v)| {
-                if n == "authorization" || !crate::request::is_sensitive_header(n) {
+                if !crate::request::is_sensitive_header(n) {
                     (n.as_str(), v.as_str())
                 } else {
                     (n.as_str(), "***")
