@@ -14,8 +14,11 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod capture;
+pub mod cynosdb;
 pub mod server;
+pub mod stub;
 pub mod verify;
 
 pub use capture::TraceCapture;
 pub use server::{Fault, RecordedRequest, Reply, TestServer};
+pub use stub::StubTransport;

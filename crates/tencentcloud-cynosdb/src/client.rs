@@ -1,0 +1,298 @@
+//! The CynosDB client and its builder.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
+use cloudops_core::sign::tc3::SignedHeaders;
+use cloudops_core::{
+    ClientOptions, Clock, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline,
+    RateLimiter, Request, RetryPolicy, Transport, validate,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::operation::{DescribeFlow, PauseServerless, RawAction, ResumeServerless};
+use crate::protocol::{self, EnvelopeClassifier, Tc3Authorizer};
+use crate::waiter::FlowWaiter;
+
+/// The global endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://cynosdb.tencentcloudapi.com";
+/// The documented limit of PauseServerless, in requests per second.
+pub const DOCUMENTED_RATE_LIMIT: u32 = 20;
+
+/// The language of the service's messages (`X-TC-Language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// `zh-CN`
+    ZhCn,
+    /// `en-US`
+    EnUs,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+/// A CynosDB client for one region. Cheap to clone; clones share connections.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), cloudops_core::Error> {
+/// use cloudops_tencentcloud_cynosdb::Client;
+/// let client = Client::from_env("ap-guangzhou")?;
+/// let paused = client.pause_serverless("cynosdbmysql-8vcxoq75").force_pause(true).send().await?;
+/// println!("flow {} (request {})", paused.flow_id, paused.request_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pipeline: Pipeline,
+    endpoint: Endpoint,
+    region: String,
+    language: Option<Language>,
+    authorizer: Tc3Authorizer,
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `region` with credentials from the environment or the profile file
+    /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, then
+    /// `~/.tencentcloud/credentials`) and the default options.
+    pub fn from_env(region: &str) -> Result<Client, Error> {
+        Client::builder().region(region).build()
+    }
+
+    /// The region requests are sent for.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// Pauses a serverless cluster. See [`PauseServerless`].
+    pub fn pause_serverless(&self, cluster_id: impl Into<String>) -> PauseServerless {
+        PauseServerless::new(self.clone(), cluster_id.into())
+    }
+
+    /// Resumes a paused serverless cluster. See [`ResumeServerless`].
+    pub fn resume_serverless(&self, cluster_id: impl Into<String>) -> ResumeServerless {
+        ResumeServerless::new(self.clone(), cluster_id.into())
+    }
+
+    /// Reads the status of an asynchronous flow. See [`DescribeFlow`].
+    pub fn describe_flow(&self, flow_id: i64) -> DescribeFlow {
+        DescribeFlow::new(self.clone(), flow_id)
+    }
+
+    /// Waits for a flow to finish. See [`FlowWaiter`].
+    pub fn wait_for_flow(&self, flow_id: i64) -> FlowWaiter {
+        FlowWaiter::new(self.clone(), flow_id)
+    }
+
+    /// Any action of version 2019-01-07 this crate does not model yet, with the same
+    /// signing, errors and retries. See [`RawAction`].
+    pub fn action(&self, action: impl Into<String>) -> RawAction {
+        RawAction::new(self.clone(), action.into())
+    }
+
+    /// Sends `action` with `input` as its JSON body and decodes the `Response` object.
+    pub(crate) async fn invoke<I: Serialize + ?Sized, O: DeserializeOwned>(
+        &self,
+        spec: &OperationSpec,
+        action: &str,
+        input: &I,
+    ) -> Result<O, Error> {
+        let request = self.request(action, input)?;
+        let response = self
+            .inner
+            .pipeline
+            .send(spec, request, &self.inner.authorizer, &EnvelopeClassifier)
+            .await?;
+        protocol::decode(spec, &response)
+    }
+
+    /// The unsigned wire request for `action` with `input`.
+    pub(crate) fn request<I: Serialize + ?Sized>(
+        &self,
+        action: &str,
+        input: &I,
+    ) -> Result<Request, Error> {
+        validate::header_value("action", action)?;
+        let body = serde_json::to_vec(input)
+            .map_err(|e| Error::invalid_input("input", format!("must serialize to JSON: {e}")))?;
+        let mut request = Request::new(Method::Post, self.inner.endpoint.clone(), "/")
+            .with_body("application/json", body)
+            .with_header("x-tc-action", action)
+            .with_header("x-tc-version", protocol::VERSION)
+            .with_header("x-tc-region", self.inner.region.clone())
+            .with_header(
+                "x-tc-requestclient",
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            );
+        if let Some(lang) = self.inner.language {
+            request.headers.set("x-tc-language", lang.as_str());
+        }
+        Ok(request)
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    endpoint: Option<String>,
+    regional_endpoint: bool,
+    language: Option<Language>,
+    options: ClientOptions,
+    rate_limit: Option<u32>,
+    sign_action: bool,
+}
+
+impl ClientBuilder {
+    /// The region (`ap-guangzhou`, ...). Required.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.credentials = Some(Arc::new(StaticProvider(credentials.into())));
+        self
+    }
+
+    /// Credentials from any provider (environment, profile file, a chain, your own). The
+    /// default is [`CredentialsChain::tencent`].
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Sends to this endpoint instead of the default (`https://host[:port]`; `http://` for a
+    /// local emulator).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sends to the regional host `cynosdb.<region>.tencentcloudapi.com` instead of the global
+    /// one.
+    pub fn regional_endpoint(mut self, yes: bool) -> Self {
+        self.regional_endpoint = yes;
+        self
+    }
+
+    /// The language of the service's messages.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::standard`]; [`RetryPolicy::disabled`] turns
+    /// retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// The limit on one attempt (default 30 s).
+    pub fn attempt_timeout(mut self, d: Option<Duration>) -> Self {
+        self.options = self.options.attempt_timeout(d);
+        self
+    }
+
+    /// The limit on a whole call, retries included (default 120 s).
+    pub fn operation_timeout(mut self, d: Option<Duration>) -> Self {
+        self.options = self.options.operation_timeout(d);
+        self
+    }
+
+    /// The transport (default: reqwest over rustls).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.options = self.options.transport(transport);
+        self
+    }
+
+    /// The clock signatures are dated with (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.options = self.options.clock(clock);
+        self
+    }
+
+    /// Keeps this client at or under `per_second` requests a second (a token bucket shared by
+    /// its clones). Off by default; [`DOCUMENTED_RATE_LIMIT`] is PauseServerless's documented
+    /// limit of 20 requests a second.
+    pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+        self.rate_limit = per_second;
+        self
+    }
+
+    /// Also signs `X-TC-Action` (`SignedHeaders=content-type;host;x-tc-action`), the newer
+    /// rule. Off by default; the server accepts both.
+    pub fn sign_action_header(mut self, yes: bool) -> Self {
+        self.sign_action = yes;
+        self
+    }
+
+    /// Builds the client. Fails when the region or endpoint is invalid or the transport cannot
+    /// be set up; credentials are resolved when a call is made.
+    pub fn build(self) -> Result<Client, Error> {
+        let region = self.region.unwrap_or_default();
+        validate::non_empty("region", &region)?;
+        validate::charset(
+            "region",
+            &region,
+            "lowercase letters, digits and '-'",
+            |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+        )?;
+        let endpoint = match (&self.endpoint, self.regional_endpoint) {
+            (Some(e), _) => Endpoint::parse(e)?,
+            (None, true) => {
+                Endpoint::parse(&format!("https://cynosdb.{region}.tencentcloudapi.com"))?
+            }
+            (None, false) => Endpoint::parse(DEFAULT_ENDPOINT)?,
+        };
+        let mut options = self.options;
+        if let Some(n) = self.rate_limit {
+            options = options.rate_limiter(Some(Arc::new(RateLimiter::per_second(n))));
+        }
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| Arc::new(CredentialsChain::tencent()));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                pipeline: Pipeline::new(options)?,
+                endpoint,
+                region,
+                language: self.language,
+                authorizer: Tc3Authorizer {
+                    credentials,
+                    signed_headers: if self.sign_action {
+                        SignedHeaders::WithAction
+                    } else {
+                        SignedHeaders::ContentTypeHost
+                    },
+                },
+            }),
+        })
+    }
+}

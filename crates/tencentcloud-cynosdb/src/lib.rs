@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+//!
+//! ## Crate layout
+//!
+//! One module per action under [`operation`], each with its input builder, output and
+//! `SPEC` (name and idempotency); [`Client`] holds the signing, envelope and retry settings
+//! they share.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod client;
+mod error;
+pub mod operation;
+mod protocol;
+mod waiter;
+
+pub use client::{Client, ClientBuilder, DEFAULT_ENDPOINT, DOCUMENTED_RATE_LIMIT, Language};
+pub use cloudops_core::{Error, RetryPolicy};
+pub use error::{ErrorCode, ErrorExt, classify};
+pub use operation::{
+    DescribeFlow, DescribeFlowOutput, FlowStatus, PauseServerless, PauseServerlessOutput,
+    RawAction, ResumeServerless, ResumeServerlessOutput,
+};
+pub use protocol::{SERVICE, VENDOR, VERSION};
+pub use waiter::{FlowOutcome, FlowWaiter};

@@ -1,0 +1,100 @@
+//! `DescribeFlow`: the status of an asynchronous flow.
+
+use cloudops_core::{Error, Idempotency, OperationSpec};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::client::Client;
+use crate::protocol::VENDOR;
+
+/// The operation as the pipeline sees it: a read, idempotent.
+pub const SPEC: OperationSpec = OperationSpec {
+    vendor: VENDOR,
+    name: "DescribeFlow",
+    idempotency: Idempotency::Idempotent,
+};
+
+/// A flow's status (`Status`: 0 success, 1 failed, 2 running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowStatus {
+    /// Finished successfully (0).
+    Succeeded,
+    /// Finished with a failure (1).
+    Failed,
+    /// Still running (2).
+    Running,
+    /// A value this crate does not know.
+    Unknown(i64),
+}
+
+impl FlowStatus {
+    /// The status of a wire value.
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            0 => FlowStatus::Succeeded,
+            1 => FlowStatus::Failed,
+            2 => FlowStatus::Running,
+            other => FlowStatus::Unknown(other),
+        }
+    }
+
+    /// Whether the flow has finished, well or badly.
+    pub fn is_finished(self) -> bool {
+        matches!(self, FlowStatus::Succeeded | FlowStatus::Failed)
+    }
+}
+
+impl<'de> Deserialize<'de> for FlowStatus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(FlowStatus::from_code(i64::deserialize(d)?))
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Input {
+    #[serde(rename = "FlowId")]
+    flow_id: i64,
+}
+
+/// What DescribeFlow returns.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DescribeFlowOutput {
+    /// The flow's status.
+    #[serde(rename = "Status")]
+    pub status: FlowStatus,
+    /// The request id.
+    #[serde(rename = "RequestId")]
+    pub request_id: String,
+}
+
+/// A DescribeFlow call being built.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct DescribeFlow {
+    client: Client,
+    flow_id: i64,
+}
+
+impl DescribeFlow {
+    pub(crate) fn new(client: Client, flow_id: i64) -> Self {
+        DescribeFlow { client, flow_id }
+    }
+
+    /// Validates the input (a positive flow id) and sends it.
+    pub async fn send(self) -> Result<DescribeFlowOutput, Error> {
+        if self.flow_id <= 0 {
+            return Err(Error::invalid_input(
+                "flow_id",
+                format!("must be a positive integer (got {})", self.flow_id),
+            ));
+        }
+        self.client
+            .invoke(
+                &SPEC,
+                SPEC.name,
+                &Input {
+                    flow_id: self.flow_id,
+                },
+            )
+            .await
+    }
+}

@@ -1,0 +1,95 @@
+//! Any action, for what this crate does not model yet.
+
+use cloudops_core::{Error, Idempotency, OperationSpec};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::protocol::VENDOR;
+
+/// A call of any CynosDB 2019-01-07 action with a serializable input. Signing, error
+/// decoding and retries are the same as for the modelled actions.
+///
+/// Raw actions are taken as **not idempotent** unless you say otherwise with
+/// [`RawAction::idempotent`]: only throttling and failures before sending are retried.
+///
+/// ```no_run
+/// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_core::Error> {
+/// let clusters: serde_json::Value = client
+///     .action("DescribeClusters")
+///     .idempotent(true)
+///     .send(&serde_json::json!({"Limit": 10}))
+///     .await?;
+/// println!("{}", clusters["TotalCount"]);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct RawAction {
+    client: Client,
+    action: String,
+    idempotency: Idempotency,
+}
+
+impl RawAction {
+    pub(crate) fn new(client: Client, action: String) -> Self {
+        RawAction {
+            client,
+            action,
+            idempotency: Idempotency::NonIdempotent,
+        }
+    }
+
+    /// Declares the action safe to send again after a failure that may have reached the
+    /// server (reads are; most writes are not).
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotency = if yes {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NonIdempotent
+        };
+        self
+    }
+
+    /// Sends `input` as the action's parameters and decodes the `Response` object (with its
+    /// `RequestId`) into `O`: a `serde_json::Value` or your own type.
+    pub async fn send<I: Serialize + ?Sized, O: DeserializeOwned>(
+        self,
+        input: &I,
+    ) -> Result<O, Error> {
+        let valid =
+            !self.action.is_empty() && self.action.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !valid {
+            return Err(Error::invalid_input(
+                "action",
+                format!(
+                    "must be a non-empty action name of letters and digits (got {:?})",
+                    self.action
+                ),
+            ));
+        }
+        // The span and error names need a 'static str; action names are few, so leaking one
+        // per distinct name is bounded.
+        let name = leak_name(&self.action);
+        let spec = OperationSpec {
+            vendor: VENDOR,
+            name,
+            idempotency: self.idempotency,
+        };
+        self.client.invoke(&spec, &self.action, input).await
+    }
+}
+
+fn leak_name(action: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut guard = names.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = guard.get(action) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(action.to_string().into_boxed_str());
+    guard.insert(leaked);
+    leaked
+}
