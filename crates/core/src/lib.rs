@@ -19,6 +19,7 @@
 pub mod credentials;
 pub mod encoding;
 pub mod error;
+pub mod id;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod request;

@@ -1,9 +1,6 @@
 //! Retry policy: how many attempts, how long to wait between them, and which failures are
 //! safe to send again.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, TimeoutPhase};
@@ -179,13 +176,9 @@ pub fn parse_retry_after(headers: &Headers, now_unix: i64) -> Option<Duration> {
     ))
 }
 
-/// A uniformly distributed number in `[0, 1)`. Jitter needs no cryptographic quality: a
-/// randomly keyed hash of a counter is enough.
+/// A uniformly distributed number in `[0, 1)`; jitter needs no cryptographic quality.
 fn random_unit() -> f64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+    (crate::id::random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]

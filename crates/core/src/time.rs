@@ -186,6 +186,61 @@ impl UtcDateTime {
         )
     }
 
+    /// Parses a UTC ISO 8601 / RFC 3339 time such as `2026-11-23T21:55:27.000000Z` or
+    /// `2026-11-23T21:55:27+08:00` (fractions of a second are dropped; the offset is applied).
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())?
+        };
+        let base = Self::checked(
+            i64::from(num(0..4)?),
+            num(5..7)?,
+            num(8..10)?,
+            num(11..13)?,
+            num(14..16)?,
+            num(17..19)?,
+        )?;
+        let mut rest = &s[19..];
+        if let Some(frac) = rest.strip_prefix('.') {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            rest = &frac[digits..];
+        }
+        let offset = match rest {
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match rest.as_bytes().first()? {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let hm = &rest[1..];
+                if hm.len() != 5 || hm.as_bytes()[2] != b':' {
+                    return None;
+                }
+                let h: i64 = hm[..2].parse().ok()?;
+                let m: i64 = hm[3..].parse().ok()?;
+                sign * (h * 3600 + m * 60)
+            }
+        };
+        Some(Self::from_unix(base.to_unix() - offset))
+    }
+
     /// Parses an RFC 1123 date such as `Tue, 17 Jan 2023 03:36:01 GMT`. The weekday is not
     /// checked against the date.
     pub fn parse_rfc1123(s: &str) -> Option<Self> {
@@ -297,6 +352,24 @@ mod tests {
                 UtcDateTime::parse_compact_iso8601(&t.compact_iso8601()).map(|t| t.to_unix()),
                 Some(secs)
             );
+        }
+    }
+
+    #[test]
+    fn parses_rfc3339() {
+        let t = UtcDateTime::parse_rfc3339("2019-11-15T03:36:55.123456Z").unwrap();
+        assert_eq!(t.compact_iso8601(), "20191115T033655Z");
+        let t = UtcDateTime::parse_rfc3339("2024-09-10T10:07:58.026+08:00").unwrap();
+        assert_eq!(t.compact_iso8601(), "20240910T020758Z");
+        for bad in [
+            "",
+            "2024-09-10",
+            "2024-09-10T10:07:58",
+            "2024-09-10T10:07:58.Z",
+            "2024-13-10T10:07:58Z",
+            "2024-09-10T10:07:58+0800",
+        ] {
+            assert!(UtcDateTime::parse_rfc3339(bad).is_none(), "{bad}");
         }
     }
 

@@ -15,6 +15,7 @@
 
 pub mod capture;
 pub mod cynosdb;
+pub mod huawei;
 pub mod server;
 pub mod stub;
 pub mod verify;

@@ -1,0 +1,336 @@
+//! The Huawei Cloud client, shared by every service of this crate.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudops_core::credentials::{
+    CachedTokenProvider, Credentials, CredentialsChain, Lookup, ProvideCredentials, ProvideToken,
+    StaticProvider, StaticToken,
+};
+use cloudops_core::{
+    ClientOptions, Clock, Endpoint, Error, Method, OperationSpec, Pipeline, Request, Response,
+    RetryPolicy, SecretString, Transport, pipeline::decode_json,
+};
+use serde::de::DeserializeOwned;
+
+use crate::auth::HuaweiAuthorizer;
+use crate::endpoint::{Service, resolve};
+use crate::error::HuaweiClassifier;
+use crate::iam::{IamPassword, IamTokenProvider};
+use crate::raw::RawRequest;
+
+/// A Huawei Cloud client for one region and project. Cheap to clone; clones share
+/// connections and the token cache.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), cloudops_core::Error> {
+/// use cloudops_huaweicloud::Client;
+/// // HUAWEICLOUD_SDK_AK / _SK / _PROJECT_ID, or ~/.huaweicloud/credentials
+/// let client = Client::from_env("cn-north-4")?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+// Only the project-scoped services (DBSS, TaurusDB) read the project id.
+#[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
+struct Inner {
+    pipeline: Pipeline,
+    region: String,
+    project_id: Option<String>,
+    endpoints: HashMap<&'static str, Endpoint>,
+    authorizer: HuaweiAuthorizer,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `region` signing with AK/SK from the environment
+    /// (`HUAWEICLOUD_SDK_AK`, `_SK`, `_PROJECT_ID`, `_SECURITY_TOKEN`) or
+    /// `~/.huaweicloud/credentials`.
+    pub fn from_env(region: &str) -> Result<Client, Error> {
+        Client::builder().region(region).build()
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint of `service`: the explicit one when set, else the region's.
+    pub fn endpoint(&self, service: Service) -> Result<Endpoint, Error> {
+        match self.inner.endpoints.get(service.name()) {
+            Some(e) => Ok(e.clone()),
+            None => resolve(service, &self.inner.region),
+        }
+    }
+
+    #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
+    /// The project id for a call: `explicit`, else the client's, else the one that came with
+    /// the AK/SK credentials.
+    pub(crate) async fn project_id(&self, explicit: Option<&str>) -> Result<String, Error> {
+        if let Some(p) = explicit.or(self.inner.project_id.as_deref()) {
+            return Ok(p.to_string());
+        }
+        if let Some(provider) = &self.inner.credentials
+            && let Lookup::Found(Credentials::AccessKey(k)) = provider.lookup().await?
+            && let Some(p) = k.project_id
+        {
+            return Ok(p);
+        }
+        Err(Error::invalid_input(
+            "project_id",
+            "must be set (on the client, the call, or HUAWEICLOUD_SDK_PROJECT_ID)",
+        ))
+    }
+
+    /// Sends `request` for `spec` and returns the successful response.
+    pub(crate) async fn send(
+        &self,
+        spec: &OperationSpec,
+        request: Request,
+        body_error_code: bool,
+    ) -> Result<Response, Error> {
+        let classifier = HuaweiClassifier { body_error_code };
+        self.inner
+            .pipeline
+            .send(spec, request, &self.inner.authorizer, &classifier)
+            .await
+    }
+
+    /// Sends and decodes the JSON body into `O`, with the request id from `X-Request-Id`.
+    pub(crate) async fn send_json<O: DeserializeOwned>(
+        &self,
+        spec: &OperationSpec,
+        request: Request,
+        body_error_code: bool,
+    ) -> Result<(O, Option<String>), Error> {
+        let response = self.send(spec, request, body_error_code).await?;
+        let out = decode_json(spec, &response)?;
+        Ok((out, crate::error::request_id(&response)))
+    }
+
+    /// A request to any path of `service`, signed and retried like the modelled operations.
+    pub fn raw(&self, service: Service, method: Method, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(self.clone(), self.endpoint(service), method, path.into())
+    }
+
+    /// A request to any path of an endpoint given as a URL.
+    pub fn raw_at(&self, endpoint: &str, method: Method, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(self.clone(), Endpoint::parse(endpoint), method, path.into())
+    }
+}
+
+/// How requests are authenticated.
+#[derive(Debug, Default)]
+enum AuthChoice {
+    #[default]
+    DefaultChain,
+    AkSk(Arc<dyn ProvideCredentials>),
+    StaticToken(SecretString),
+    TokenProvider(Arc<dyn ProvideToken>),
+    IamPassword(IamPassword),
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    region: String,
+    project_id: Option<String>,
+    endpoints: HashMap<&'static str, String>,
+    auth: AuthChoice,
+    refresh_before: Duration,
+    options: ClientOptions,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            region: String::new(),
+            project_id: None,
+            endpoints: HashMap::new(),
+            auth: AuthChoice::DefaultChain,
+            refresh_before: Duration::from_secs(3600),
+            options: ClientOptions::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The region (`cn-north-4`, ...). Needed for region-based endpoints and IAM scoping.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The project id used in request paths (default: the credentials' project id).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sends `service`'s requests to `endpoint` instead of the region's host. Required for
+    /// KooPhone.
+    pub fn endpoint(mut self, service: Service, endpoint: impl Into<String>) -> Self {
+        self.endpoints.insert(service.name(), endpoint.into());
+        self
+    }
+
+    /// Signs with a fixed AK/SK (SDK-HMAC-SHA256; `X-Security-Token` for temporary keys).
+    pub fn credentials(mut self, key: cloudops_core::AccessKey) -> Self {
+        self.auth = AuthChoice::AkSk(Arc::new(StaticProvider(key.into())));
+        self
+    }
+
+    /// Signs with AK/SK from any provider. The default is [`CredentialsChain::huawei`].
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.auth = AuthChoice::AkSk(provider);
+        self
+    }
+
+    /// Sends a fixed `X-Auth-Token`.
+    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
+        self.auth = AuthChoice::StaticToken(token.into());
+        self
+    }
+
+    /// Sends `X-Auth-Token` from `provider`, cached and refreshed before expiry.
+    pub fn token_provider(mut self, provider: Arc<dyn ProvideToken>) -> Self {
+        self.auth = AuthChoice::TokenProvider(provider);
+        self
+    }
+
+    /// Logs in to IAM with a password (`POST /v3/auth/tokens` at the IAM endpoint) and sends
+    /// the token as `X-Auth-Token`, cached and refreshed before its 24-hour expiry, one refresh
+    /// at a time. A token the gateway rejects is dropped and fetched again once.
+    pub fn iam_password(mut self, login: IamPassword) -> Self {
+        self.auth = AuthChoice::IamPassword(login);
+        self
+    }
+
+    /// How long before expiry a cached token is replaced (default 1 hour).
+    pub fn token_refresh_before(mut self, d: Duration) -> Self {
+        self.refresh_before = d;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::standard`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// The limit on one attempt (default 30 s).
+    pub fn attempt_timeout(mut self, d: Option<Duration>) -> Self {
+        self.options = self.options.attempt_timeout(d);
+        self
+    }
+
+    /// The limit on a whole call, retries included (default 120 s).
+    pub fn operation_timeout(mut self, d: Option<Duration>) -> Self {
+        self.options = self.options.operation_timeout(d);
+        self
+    }
+
+    /// The transport (default: reqwest over rustls).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.options = self.options.transport(transport);
+        self
+    }
+
+    /// The clock signatures are dated with.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.options = self.options.clock(clock);
+        self
+    }
+
+    /// Builds the client. Endpoints given explicitly are checked here; region-based ones when
+    /// a call needs them.
+    pub fn build(self) -> Result<Client, Error> {
+        if !self.region.is_empty() {
+            cloudops_core::validate::charset(
+                "region",
+                &self.region,
+                "lowercase letters, digits and '-'",
+                |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+            )?;
+        }
+        let mut endpoints = HashMap::new();
+        for (service, url) in &self.endpoints {
+            endpoints.insert(*service, Endpoint::parse(url)?);
+        }
+        let clock = self.options.clock.clone();
+        let pipeline = Pipeline::new(self.options)?;
+        let cache = |p: Arc<dyn ProvideToken>| {
+            Arc::new(
+                CachedTokenProvider::new(p)
+                    .refresh_before(self.refresh_before)
+                    .with_clock(clock.clone()),
+            )
+        };
+        let (authorizer, credentials) = match self.auth {
+            AuthChoice::DefaultChain => {
+                let p: Arc<dyn ProvideCredentials> = Arc::new(CredentialsChain::huawei());
+                (HuaweiAuthorizer::AkSk(p.clone()), Some(p))
+            }
+            AuthChoice::AkSk(p) => (HuaweiAuthorizer::AkSk(p.clone()), Some(p)),
+            AuthChoice::StaticToken(t) => (
+                HuaweiAuthorizer::Token {
+                    cache: cache(Arc::new(StaticToken(t))),
+                    refreshable: false,
+                },
+                None,
+            ),
+            AuthChoice::TokenProvider(p) => (
+                HuaweiAuthorizer::Token {
+                    cache: cache(p),
+                    refreshable: true,
+                },
+                None,
+            ),
+            AuthChoice::IamPassword(login) => {
+                let iam = match endpoints.get(Service::Iam.name()) {
+                    Some(e) => e.clone(),
+                    None => resolve(Service::Iam, &self.region)?,
+                };
+                let provider =
+                    IamTokenProvider::new(iam, login, self.region.clone(), pipeline.clone());
+                (
+                    HuaweiAuthorizer::Token {
+                        cache: cache(Arc::new(provider)),
+                        refreshable: true,
+                    },
+                    None,
+                )
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                pipeline,
+                region: self.region,
+                project_id: self.project_id,
+                endpoints,
+                authorizer,
+                credentials,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// How many tokens have been fetched (0 with AK/SK signing).
+    pub fn token_fetches(&self) -> u64 {
+        match &self.inner.authorizer {
+            HuaweiAuthorizer::Token { cache, .. } => cache.fetch_count(),
+            HuaweiAuthorizer::AkSk(_) => 0,
+        }
+    }
+}

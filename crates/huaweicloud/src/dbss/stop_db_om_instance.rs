@@ -1,0 +1,71 @@
+//! `StopDbOmInstance`: `POST /v1/{project_id}/db-om/{instance_id}/stop`.
+
+use cloudops_core::{Error, Idempotency, Method, OperationSpec, Request, validate};
+use serde::Deserialize;
+
+use crate::client::Client;
+use crate::endpoint::Service;
+use crate::error::VENDOR;
+
+/// The operation as the pipeline sees it. Stopping a stopped instance leaves it stopped, so it
+/// is idempotent: retried after failures that may have reached the server.
+pub const SPEC: OperationSpec = OperationSpec {
+    vendor: VENDOR,
+    name: "StopDbOmInstance",
+    idempotency: Idempotency::Idempotent,
+};
+
+/// What StopDbOmInstance returns.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StopDbOmInstanceOutput {
+    /// The operation result (`success`).
+    pub result: String,
+    /// The request id (`X-Request-Id`).
+    #[serde(skip)]
+    pub request_id: Option<String>,
+}
+
+/// A StopDbOmInstance call being built.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct StopDbOmInstance {
+    client: Client,
+    instance_id: String,
+    project_id: Option<String>,
+}
+
+impl StopDbOmInstance {
+    pub(crate) fn new(client: Client, instance_id: String) -> Self {
+        StopDbOmInstance {
+            client,
+            instance_id,
+            project_id: None,
+        }
+    }
+
+    /// The project id for this call (default: the client's).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Validates the input and sends it.
+    ///
+    /// Errors: [`Error::InvalidInput`] when `project_id` or `instance_id` is not 32 to 64
+    /// characters or would change the path (nothing sent).
+    pub async fn send(self) -> Result<StopDbOmInstanceOutput, Error> {
+        let project_id = self.client.project_id(self.project_id.as_deref()).await?;
+        validate::length("project_id", &project_id, 32, 64)?;
+        validate::length("instance_id", &self.instance_id, 32, 64)?;
+        let path = format!(
+            "/v1/{}/db-om/{}/stop",
+            validate::path_segment("project_id", &project_id)?,
+            validate::path_segment("instance_id", &self.instance_id)?
+        );
+        let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path);
+        let (mut out, request_id): (StopDbOmInstanceOutput, _) =
+            self.client.send_json(&SPEC, request, false).await?;
+        out.request_id = request_id;
+        Ok(out)
+    }
+}

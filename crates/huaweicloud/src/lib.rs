@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+//!
+//! ## Crate layout
+//!
+//! One module per service ([`dbss`], [`taurusdb`], [`koophone`]), each behind its cargo
+//! feature, with one module per operation inside. Authentication, endpoint resolution, the
+//! error envelope and request ids are shared by all of them and live once in this crate.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod auth;
+mod client;
+pub mod endpoint;
+mod error;
+pub mod iam;
+mod raw;
+
+#[cfg(feature = "dbss")]
+pub mod dbss;
+#[cfg(feature = "koophone")]
+pub mod koophone;
+#[cfg(feature = "taurusdb")]
+pub mod taurusdb;
+
+pub use client::{Client, ClientBuilder};
+pub use cloudops_core::{Error, RetryPolicy};
+pub use endpoint::Service;
+pub use error::{APIGW_AUTH, APIGW_THROTTLED, ErrorExt, KooPhoneErrorCode, VENDOR, classify};
+pub use iam::IamPassword;
+pub use raw::RawRequest;

@@ -1,0 +1,251 @@
+//! Authentication over real loopback HTTP: IAM tokens (refresh, sharing), bad signatures,
+//! expired signatures, temporary credentials.
+#![cfg(feature = "dbss")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::Arc;
+
+use cloudops_core::time::SkewedClock;
+use cloudops_core::{AccessKey, Error, ServiceErrorKind};
+use cloudops_huaweicloud::{Client, IamPassword};
+use cloudops_testkit::huawei::{self, HuaweiEmulator};
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::token(&emu);
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((emu.tokens_issued(), c.token_fetches()), (1, 1));
+    emu.expire_tokens();
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((emu.tokens_issued(), c.token_fetches()), (2, 2));
+    // The refreshed token is reused.
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emu.tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn concurrent_calls_share_one_refresh() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::token(&emu);
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.stop_db_om_instance(huawei::DBSS_INSTANCE).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(emu.tokens_issued(), 1);
+
+    emu.expire_tokens();
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.stop_db_om_instance(huawei::DBSS_INSTANCE).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(emu.tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn a_token_near_expiry_is_refreshed_before_use() {
+    let emu = HuaweiEmulator::start().await;
+    emu.set_token_ttl(std::time::Duration::from_secs(600)); // inside the one-hour margin
+    let c = common::token(&emu);
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emu.tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_an_authentication_error() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::builder(&emu)
+        .iam_password(IamPassword::new(
+            huawei::IAM_USER,
+            "wrong",
+            huawei::IAM_DOMAIN,
+        ))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.service_kind(), Some(ServiceErrorKind::Authentication));
+    assert_eq!(e.message(), Some("The username or password is wrong."));
+    assert!(!e.to_string().contains("wrong\""));
+}
+
+#[tokio::test]
+async fn a_bad_signature_shows_the_gateways_canonical_request() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::builder(&emu)
+        .credentials(AccessKey::new(huawei::AK, "not-the-secret"))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("APIGW.0301"));
+    assert_eq!(e.service_kind(), Some(ServiceErrorKind::Authentication));
+    let m = e.message().unwrap();
+    assert!(
+        m.contains(&format!(
+            "canonicalRequest: POST|/v1/{}/db-om/{}/stop/|",
+            huawei::PROJECT_ID,
+            huawei::DBSS_INSTANCE
+        )),
+        "{m}"
+    );
+    assert!(!e.is_retryable());
+    assert_eq!(emu.server().request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_signature_outside_the_window_is_refused() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::builder(&emu)
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .clock(SkewedClock::new(-16 * 60))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("APIGW.0301"));
+    assert!(e.message().unwrap().contains("signature expired"));
+    let c = common::builder(&emu)
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .clock(SkewedClock::new(-14 * 60))
+        .build()
+        .unwrap();
+    assert!(
+        c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+            .send()
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn temporary_credentials_sign_the_security_token() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::builder(&emu)
+        .credentials(AccessKey::new(huawei::AK, huawei::SK).with_session_token("temp-token"))
+        .build()
+        .unwrap();
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    let sent = emu.server().requests().pop().unwrap();
+    assert_eq!(sent.headers.get("x-security-token"), Some("temp-token"));
+    assert!(
+        sent.headers
+            .get("authorization")
+            .unwrap()
+            .contains("x-security-token")
+    );
+}
+
+#[tokio::test]
+async fn a_fixed_token_is_sent_and_not_refreshed() {
+    let emu = HuaweiEmulator::start().await;
+    let c = common::builder(&emu)
+        .token("not-issued-by-iam")
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("APIGW.0301"));
+    assert_eq!(emu.server().request_count(), 1);
+}
+
+#[tokio::test]
+async fn project_id_comes_from_the_credentials_when_not_set() {
+    let emu = HuaweiEmulator::start().await;
+    let c = Client::builder()
+        .region("cn-north-4")
+        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
+        .credentials_provider(Arc::new(
+            cloudops_core::credentials::EnvironmentProvider::huawei().with_env(
+                cloudops_core::credentials::EnvSource::from_pairs([
+                    ("HUAWEICLOUD_SDK_AK", huawei::AK),
+                    ("HUAWEICLOUD_SDK_SK", huawei::SK),
+                    ("HUAWEICLOUD_SDK_PROJECT_ID", huawei::PROJECT_ID),
+                ]),
+            ),
+        ))
+        .build()
+        .unwrap();
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+
+    let c = Client::builder()
+        .region("cn-north-4")
+        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
+        .token("t")
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "project_id"));
+}
+
+#[tokio::test]
+async fn unknown_region_is_an_error_value() {
+    let c = Client::builder()
+        .region("mars-north-1")
+        .credentials(AccessKey::new("a", "b"))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .project_id(huawei::PROJECT_ID)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("region"));
+    let e = Client::builder()
+        .region("mars-north-1")
+        .iam_password(IamPassword::new("u", "p", "d"))
+        .build()
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("region"));
+}
