@@ -28,6 +28,7 @@ pub mod sign;
 pub mod time;
 pub mod transport;
 pub mod validate;
+pub mod waiter;
 
 pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, SecretString};
 pub use error::{

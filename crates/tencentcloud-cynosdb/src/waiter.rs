@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use cloudops_core::Error;
-use tokio::time::Instant;
+use cloudops_core::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
 
 use crate::client::Client;
 use crate::operation::FlowStatus;
@@ -52,9 +52,7 @@ pub enum FlowOutcome {
 pub struct FlowWaiter {
     client: Client,
     flow_id: i64,
-    initial_interval: Duration,
-    max_interval: Duration,
-    timeout: Duration,
+    schedule: PollSchedule,
 }
 
 impl FlowWaiter {
@@ -62,56 +60,50 @@ impl FlowWaiter {
         FlowWaiter {
             client,
             flow_id,
-            initial_interval: Duration::from_secs(1),
-            max_interval: Duration::from_secs(10),
-            timeout: Duration::from_secs(600),
+            schedule: PollSchedule::default(),
         }
     }
 
     /// The first wait.
     pub fn initial_interval(mut self, d: Duration) -> Self {
-        self.initial_interval = d;
+        self.schedule.initial = d;
         self
     }
 
     /// The longest wait between polls.
     pub fn max_interval(mut self, d: Duration) -> Self {
-        self.max_interval = d;
+        self.schedule.max = d;
         self
     }
 
     /// The deadline, measured from the call to [`FlowWaiter::wait`].
     pub fn timeout(mut self, d: Duration) -> Self {
-        self.timeout = d;
+        self.schedule.timeout = d;
         self
     }
 
     /// Polls until the flow finishes or the deadline passes.
     pub async fn wait(self) -> Result<FlowOutcome, Error> {
-        let deadline = Instant::now() + self.timeout;
-        let mut interval = self.initial_interval;
-        let mut polls = 0;
-        let mut last_status = FlowStatus::Running;
-        loop {
-            let now = Instant::now();
-            if now + interval > deadline {
-                return Ok(FlowOutcome::TimedOut { last_status, polls });
-            }
-            tokio::time::sleep(interval).await;
+        let outcome = poll_until(self.schedule, || async {
             let out = self.client.describe_flow(self.flow_id).send().await?;
-            polls += 1;
-            last_status = out.status;
-            match out.status {
-                FlowStatus::Succeeded => return Ok(FlowOutcome::Succeeded { polls }),
-                FlowStatus::Failed => {
-                    return Ok(FlowOutcome::Failed {
-                        polls,
-                        request_id: out.request_id,
-                    });
-                }
-                FlowStatus::Running | FlowStatus::Unknown(_) => {}
+            Ok(match out.status {
+                FlowStatus::Succeeded | FlowStatus::Failed => Poll::Done(out),
+                status => Poll::Pending(status),
+            })
+        })
+        .await?;
+        Ok(match outcome {
+            PollOutcome::Finished { value, polls } if value.status == FlowStatus::Succeeded => {
+                FlowOutcome::Succeeded { polls }
             }
-            interval = (interval * 2).min(self.max_interval);
-        }
+            PollOutcome::Finished { value, polls } => FlowOutcome::Failed {
+                polls,
+                request_id: value.request_id,
+            },
+            PollOutcome::TimedOut { last, polls } => FlowOutcome::TimedOut {
+                last_status: last.unwrap_or(FlowStatus::Running),
+                polls,
+            },
+        })
     }
 }

@@ -1,0 +1,116 @@
+//! Polling with backoff until something finishes or a deadline passes: the loop every vendor
+//! waiter (CynosDB flows, OCP tasks) runs.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::error::Error;
+
+/// When to poll: first after `initial`, then at intervals doubling up to `max`, giving up when
+/// the next poll would start after `timeout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollSchedule {
+    /// The first wait.
+    pub initial: Duration,
+    /// The longest wait between polls.
+    pub max: Duration,
+    /// The deadline, from the start of the wait.
+    pub timeout: Duration,
+}
+
+impl Default for PollSchedule {
+    /// 1 s, doubling up to 10 s, for at most 10 minutes.
+    fn default() -> Self {
+        PollSchedule {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(10),
+            timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// What one poll saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Poll<T, S> {
+    /// Finished, with the final value.
+    Done(T),
+    /// Not yet, with the state seen.
+    Pending(S),
+}
+
+/// How a wait ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollOutcome<T, S> {
+    /// A poll saw the end.
+    Finished {
+        /// The final value.
+        value: T,
+        /// How many polls ran.
+        polls: u32,
+    },
+    /// The deadline passed first.
+    TimedOut {
+        /// The last state seen, if any poll ran.
+        last: Option<S>,
+        /// How many polls ran.
+        polls: u32,
+    },
+}
+
+/// Runs `poll` on `schedule` until it returns [`Poll::Done`], an error, or the deadline.
+pub async fn poll_until<T, S, F, Fut>(schedule: PollSchedule, mut poll: F) -> Result<PollOutcome<T, S>, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T, S>, Error>>,
+{
+    let deadline = Instant::now() + schedule.timeout;
+    let mut interval = schedule.initial;
+    let mut polls = 0;
+    let mut last = None;
+    loop {
+        if Instant::now() + interval > deadline {
+            return Ok(PollOutcome::TimedOut { last, polls });
+        }
+        tokio::time::sleep(interval).await;
+        polls += 1;
+        match poll().await? {
+            Poll::Done(value) => return Ok(PollOutcome::Finished { value, polls }),
+            Poll::Pending(state) => last = Some(state),
+        }
+        interval = interval.saturating_mul(2).min(schedule.max);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn finishes_times_out_and_backs_off() {
+        let schedule = PollSchedule {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(4),
+            timeout: Duration::from_secs(60),
+        };
+        let mut n = 0;
+        let out = poll_until(schedule, || {
+            n += 1;
+            let v = n;
+            async move { Ok(if v == 3 { Poll::Done(v) } else { Poll::Pending(v) }) }
+        })
+        .await
+        .unwrap();
+        assert_eq!(out, PollOutcome::Finished { value: 3, polls: 3 });
+
+        let started = Instant::now();
+        let out: PollOutcome<(), u32> = poll_until(schedule, || async { Ok(Poll::Pending(7)) }).await.unwrap();
+        // 1 + 2 + 4 * 14 = 59 s of waits fit in 60 s: 16 polls.
+        assert_eq!(out, PollOutcome::TimedOut { last: Some(7), polls: 16 });
+        assert!(started.elapsed() <= Duration::from_secs(60));
+
+        let e = poll_until::<(), (), _, _>(schedule, || async { Err(Error::credentials("x")) }).await;
+        assert!(e.is_err());
+    }
+}
