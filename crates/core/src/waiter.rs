@@ -60,7 +60,10 @@ pub enum PollOutcome<T, S> {
 }
 
 /// Runs `poll` on `schedule` until it returns [`Poll::Done`], an error, or the deadline.
-pub async fn poll_until<T, S, F, Fut>(schedule: PollSchedule, mut poll: F) -> Result<PollOutcome<T, S>, Error>
+pub async fn poll_until<T, S, F, Fut>(
+    schedule: PollSchedule,
+    mut poll: F,
+) -> Result<PollOutcome<T, S>, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T, S>, Error>>,
@@ -98,19 +101,34 @@ mod tests {
         let out = poll_until(schedule, || {
             n += 1;
             let v = n;
-            async move { Ok(if v == 3 { Poll::Done(v) } else { Poll::Pending(v) }) }
+            async move {
+                Ok(if v == 3 {
+                    Poll::Done(v)
+                } else {
+                    Poll::Pending(v)
+                })
+            }
         })
         .await
         .unwrap();
         assert_eq!(out, PollOutcome::Finished { value: 3, polls: 3 });
 
         let started = Instant::now();
-        let out: PollOutcome<(), u32> = poll_until(schedule, || async { Ok(Poll::Pending(7)) }).await.unwrap();
+        let out: PollOutcome<(), u32> = poll_until(schedule, || async { Ok(Poll::Pending(7)) })
+            .await
+            .unwrap();
         // 1 + 2 + 4 * 14 = 59 s of waits fit in 60 s: 16 polls.
-        assert_eq!(out, PollOutcome::TimedOut { last: Some(7), polls: 16 });
+        assert_eq!(
+            out,
+            PollOutcome::TimedOut {
+                last: Some(7),
+                polls: 16
+            }
+        );
         assert!(started.elapsed() <= Duration::from_secs(60));
 
-        let e = poll_until::<(), (), _, _>(schedule, || async { Err(Error::credentials("x")) }).await;
+        let e =
+            poll_until::<(), (), _, _>(schedule, || async { Err(Error::credentials("x")) }).await;
         assert!(e.is_err());
     }
 }

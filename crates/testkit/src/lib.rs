@@ -16,6 +16,7 @@
 pub mod capture;
 pub mod cynosdb;
 pub mod huawei;
+pub mod ocp;
 pub mod server;
 pub mod stub;
 pub mod verify;

@@ -1,6 +1,6 @@
 //! DBSS (Database Security Service).
 
-mod stop_db_om_instance;
+pub mod stop_db_om_instance;
 
 pub use stop_db_om_instance::{
     SPEC as STOP_DB_OM_INSTANCE, StopDbOmInstance, StopDbOmInstanceOutput,

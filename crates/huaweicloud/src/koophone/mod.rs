@@ -1,6 +1,6 @@
 //! KooPhone (cloud phones).
 
-mod batch_backup_instances;
+pub mod batch_backup_instances;
 
 pub use batch_backup_instances::{
     BackupData, BatchBackupInstances, BatchBackupInstancesOutput, CmdJob,

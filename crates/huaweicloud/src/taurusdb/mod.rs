@@ -1,6 +1,6 @@
 //! TaurusDB (GaussDB for MySQL).
 
-mod create_backup_resource_package;
+pub mod create_backup_resource_package;
 
 pub use create_backup_resource_package::{
     ChargeInfo, CreateBackupResourcePackage, CreateBackupResourcePackageOutput, Language,

@@ -1,9 +1,9 @@
 //! One module per action: its input builder with validation, its output, its idempotency.
 
-mod describe_flow;
-mod pause_serverless;
-mod raw;
-mod resume_serverless;
+pub mod describe_flow;
+pub mod pause_serverless;
+pub mod raw;
+pub mod resume_serverless;
 
 pub use describe_flow::{DescribeFlow, DescribeFlowOutput, FlowStatus};
 pub use pause_serverless::{PauseServerless, PauseServerlessOutput};

@@ -1,0 +1,36 @@
+//! Read an asynchronous task: `GET /api/v2/tasks/{id}`.
+
+use cloudops_core::{Error, Idempotency, Method, OperationSpec};
+
+use crate::client::Client;
+use crate::model::Task;
+use crate::protocol::{OcpResponse, VENDOR};
+
+/// The operation as the pipeline sees it: a read.
+pub const SPEC: OperationSpec = OperationSpec {
+    vendor: VENDOR,
+    name: "GetTask",
+    idempotency: Idempotency::Idempotent,
+};
+
+/// A task query being built.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct GetTask {
+    pub(crate) client: Client,
+    pub(crate) task_id: i64,
+}
+
+impl GetTask {
+    /// Validates the id and sends the request.
+    pub async fn send(self) -> Result<OcpResponse<Task>, Error> {
+        super::positive("task_id", self.task_id)?;
+        self.client
+            .call(
+                &SPEC,
+                Method::Get,
+                format!("/api/v2/tasks/{}", self.task_id),
+            )
+            .await
+    }
+}

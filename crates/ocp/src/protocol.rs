@@ -1,0 +1,269 @@
+//! OCP on the wire: authentication and the response envelope.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use cloudops_core::credentials::ProvideCredentials;
+use cloudops_core::sign::{basic, ocp};
+use cloudops_core::{
+    Authorizer, Classifier, Credentials, Error, ErrorDetail, OperationSpec, Response, ServiceError,
+    ServiceErrorKind,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+/// The vendor name errors and traces carry.
+pub const VENDOR: &str = "ocp";
+
+/// Signs each attempt: HTTP Basic for a user name and password, `OCP-ACCESS-KEY-HMACSHA1`
+/// (with a fresh `Date`) for an access key pair.
+#[derive(Debug, Clone)]
+pub(crate) struct OcpAuthorizer(pub(crate) Arc<dyn ProvideCredentials>);
+
+#[async_trait]
+impl Authorizer for OcpAuthorizer {
+    async fn authorize(
+        &self,
+        request: &mut cloudops_core::Request,
+        now: SystemTime,
+    ) -> Result<(), Error> {
+        match self.0.provide().await? {
+            Credentials::Basic(b) => basic::sign(&b).apply(request),
+            Credentials::AccessKey(k) => ocp::sign(request, &k, now).apply(request),
+        }
+        Ok(())
+    }
+}
+
+/// The envelope every OCP answer comes in, with its `data` decoded.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OcpResponse<T> {
+    /// The operation's result.
+    pub data: T,
+    /// Whether the request succeeded (always true here: a false one is an error).
+    pub successful: bool,
+    /// When the server completed the request.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub timestamp: Option<OffsetDateTime>,
+    /// Server-side processing time in milliseconds.
+    #[serde(default)]
+    pub duration: Option<i64>,
+    /// The HTTP status the server reported.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The trace id, OCP's request id.
+    #[serde(default)]
+    pub trace_id: Option<String>,
+    /// The application server that answered.
+    #[serde(default)]
+    pub server: Option<String>,
+}
+
+impl<T> OcpResponse<T> {
+    /// The request id (the trace id).
+    pub fn request_id(&self) -> Option<&str> {
+        self.trace_id.as_deref()
+    }
+}
+
+/// A string, or a number written as a string (OCP sends some codes as either).
+pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads the OCP envelope: `successful: true` is success; `successful: false`, or an HTTP
+/// error with the envelope, is a service error; anything else (a proxy's HTML page, an empty
+/// body) is undecodable.
+pub(crate) struct EnvelopeClassifier;
+
+fn kind_of(status: u16) -> ServiceErrorKind {
+    match status {
+        400 => ServiceErrorKind::InvalidRequest,
+        401 => ServiceErrorKind::Authentication,
+        403 => ServiceErrorKind::PermissionDenied,
+        404 => ServiceErrorKind::NotFound,
+        409 => ServiceErrorKind::Conflict,
+        429 => ServiceErrorKind::Throttling,
+        500..=599 => ServiceErrorKind::Server,
+        _ => ServiceErrorKind::Other,
+    }
+}
+
+impl Classifier for EnvelopeClassifier {
+    fn classify(&self, op: &OperationSpec, r: &Response) -> Result<(), Error> {
+        let v: Value = match serde_json::from_slice(&r.body) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => {
+                let cause = if r.body.is_empty() {
+                    format!("HTTP {} with an empty body", r.status)
+                } else {
+                    format!(
+                        "HTTP {} with a body that is not an OCP JSON envelope",
+                        r.status
+                    )
+                };
+                return Err(Error::undecodable(
+                    op.vendor, op.name, r.status, &r.body, cause,
+                ));
+            }
+        };
+        let successful = v.get("successful").and_then(Value::as_bool);
+        if r.is_success() && successful == Some(true) {
+            return Ok(());
+        }
+        if r.is_success() && successful.is_none() {
+            return Err(Error::undecodable(
+                op.vendor,
+                op.name,
+                r.status,
+                &r.body,
+                "no `successful` field",
+            ));
+        }
+        // The envelope's own status wins over the transport's (a 200 carrying a failure).
+        let status = v
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .filter(|s| *s >= 400)
+            .unwrap_or(r.status);
+        let err = v.get("error").cloned().unwrap_or(Value::Null);
+        let mut e = ServiceError::new(op.vendor, op.name, r.status, kind_of(status));
+        e.code = err.get("code").and_then(text);
+        e.message = err.get("message").and_then(text);
+        e.request_id = v.get("traceId").and_then(text);
+        e.raw_body = r.text().into_owned();
+        if let Some(debug) = err.get("debugMessage").and_then(text) {
+            e.extra.push(("debugMessage".to_string(), debug));
+        }
+        if let Some(target) = err.get("target").and_then(text) {
+            e.extra.push(("target".to_string(), target));
+        }
+        if let Some(subs) = err.get("subErrors").and_then(Value::as_array) {
+            e.details = subs
+                .iter()
+                .map(|s| {
+                    let object = s.get("object").and_then(text);
+                    let field = s.get("field").and_then(text);
+                    let target = match (object, field) {
+                        (Some(o), Some(f)) => Some(format!("{o}.{f}")),
+                        (o, f) => o.or(f),
+                    };
+                    let mut message = s.get("message").and_then(text);
+                    if let (Some(m), Some(rv)) =
+                        (&mut message, s.get("rejectedValue").and_then(text))
+                    {
+                        m.push_str(&format!(" (rejected value {rv})"));
+                    }
+                    ErrorDetail {
+                        code: None,
+                        message,
+                        target,
+                    }
+                })
+                .collect();
+        }
+        Err(Error::Service(Box::new(e)))
+    }
+
+    fn request_id(&self, r: &Response) -> Option<String> {
+        let v: Value = serde_json::from_slice(&r.body).ok()?;
+        v.get("traceId").and_then(text)
+    }
+}
+
+/// Decodes a successful envelope.
+pub(crate) fn decode<T: DeserializeOwned>(
+    op: &OperationSpec,
+    r: &Response,
+) -> Result<OcpResponse<T>, Error> {
+    serde_json::from_slice(&r.body).map_err(|e| {
+        Error::undecodable(
+            op.vendor,
+            op.name,
+            r.status,
+            &r.body,
+            format!("unexpected response shape: {e}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudops_core::Idempotency;
+
+    const OP: OperationSpec = OperationSpec {
+        vendor: VENDOR,
+        name: "Test",
+        idempotency: Idempotency::Idempotent,
+    };
+
+    #[test]
+    fn error_codes_as_integers_or_strings_and_sub_errors() {
+        for code in ["10004", "\"10004\""] {
+            let body = format!(
+                r#"{{"successful":false,"status":400,"traceId":"t1","error":{{"code":{code},"message":"bad","subErrors":[{{"object":"tenant","field":"id","rejectedValue":-1,"message":"must be positive"}}]}}}}"#
+            );
+            let e = EnvelopeClassifier
+                .classify(&OP, &Response::new(400, body))
+                .unwrap_err();
+            assert_eq!(
+                (e.code(), e.message(), e.request_id()),
+                (Some("10004"), Some("bad"), Some("t1"))
+            );
+            let d = &e.service_error().unwrap().details[0];
+            assert_eq!(d.target.as_deref(), Some("tenant.id"));
+            assert_eq!(
+                d.message.as_deref(),
+                Some("must be positive (rejected value -1)")
+            );
+        }
+    }
+
+    #[test]
+    fn a_200_with_successful_false_is_an_error() {
+        let body = r#"{"successful":false,"status":409,"error":{"code":60018,"message":"busy"}}"#;
+        let e = EnvelopeClassifier
+            .classify(&OP, &Response::new(200, body))
+            .unwrap_err();
+        assert_eq!(e.service_kind(), Some(ServiceErrorKind::Conflict));
+        assert_eq!(e.http_status(), Some(200));
+    }
+
+    #[test]
+    fn html_and_empty_bodies_are_undecodable() {
+        for (status, body) in [
+            (502, "<html><h1>502 Bad Gateway</h1></html>"),
+            (504, ""),
+            (200, "[]"),
+        ] {
+            let e = EnvelopeClassifier
+                .classify(&OP, &Response::new(status, body))
+                .unwrap_err();
+            assert!(
+                matches!(e, Error::Undecodable(ref u) if u.status == status),
+                "{e:?}"
+            );
+        }
+    }
+}
