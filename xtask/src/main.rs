@@ -42,6 +42,24 @@ const CI_STEPS: &[Step] = &[
         env: &[],
     },
     Step {
+        name: "huaweicloud feature: dbss alone",
+        program: "cargo",
+        args: &["test", "-p", "cloudops-huaweicloud", "--no-default-features", "--features", "dbss"],
+        env: &[],
+    },
+    Step {
+        name: "huaweicloud feature: taurusdb alone",
+        program: "cargo",
+        args: &["test", "-p", "cloudops-huaweicloud", "--no-default-features", "--features", "taurusdb"],
+        env: &[],
+    },
+    Step {
+        name: "huaweicloud feature: koophone alone",
+        program: "cargo",
+        args: &["test", "-p", "cloudops-huaweicloud", "--no-default-features", "--features", "koophone"],
+        env: &[],
+    },
+    Step {
         name: "docs",
         program: "cargo",
         args: &["doc", "--workspace", "--no-deps"],
@@ -51,6 +69,12 @@ const CI_STEPS: &[Step] = &[
         name: "licenses, bans and sources",
         program: "cargo",
         args: &["deny", "--offline", "check", "licenses", "bans", "sources"],
+        env: &[],
+    },
+    Step {
+        name: "package every publishable crate",
+        program: "cargo",
+        args: &["package", "--workspace", "--allow-dirty"],
         env: &[],
     },
 ];
