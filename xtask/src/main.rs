@@ -44,19 +44,40 @@ const CI_STEPS: &[Step] = &[
     Step {
         name: "huaweicloud feature: dbss alone",
         program: "cargo",
-        args: &["test", "-p", "cloudops-huaweicloud", "--no-default-features", "--features", "dbss"],
+        args: &[
+            "test",
+            "-p",
+            "cloudops-huaweicloud",
+            "--no-default-features",
+            "--features",
+            "dbss",
+        ],
         env: &[],
     },
     Step {
         name: "huaweicloud feature: taurusdb alone",
         program: "cargo",
-        args: &["test", "-p", "cloudops-huaweicloud", "--no-default-features", "--features", "taurusdb"],
+        args: &[
+            "test",
+            "-p",
+            "cloudops-huaweicloud",
+            "--no-default-features",
+            "--features",
+            "taurusdb",
+        ],
         env: &[],
     },
     Step {
         name: "huaweicloud feature: koophone alone",
         program: "cargo",
-        args: &["test", "-p", "cloudops-huaweicloud", "--no-default-features", "--features", "koophone"],
+        args: &[
+            "test",
+            "-p",
+            "cloudops-huaweicloud",
+            "--no-default-features",
+            "--features",
+            "koophone",
+        ],
         env: &[],
     },
     Step {
