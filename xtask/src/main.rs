@@ -1,8 +1,12 @@
 //! Maintenance commands for the cloudops workspace: `cargo xtask <command>`.
 //!
 //! - `ci`: every check `.ci/run` runs, in the same order.
+//! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
+//!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
 //! - `help`: this list.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 /// The test command the README gives.
@@ -39,6 +43,12 @@ const CI_STEPS: &[Step] = &[
         name: "tests",
         program: "cargo",
         args: TEST_COMMAND,
+        env: &[],
+    },
+    Step {
+        name: "fixture snapshots up to date",
+        program: "cargo",
+        args: &["xtask", "fixtures", "--check"],
         env: &[],
     },
     Step {
@@ -135,9 +145,92 @@ fn ci() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn fixtures(check: bool) -> ExitCode {
+    let root = cloudops_fixtures::workspace_root();
+    let snapshots = match cloudops_fixtures::render_all(&root) {
+        Ok(s) => s,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!("{} problem(s) in fixtures/", problems.len());
+            return ExitCode::FAILURE;
+        }
+    };
+    let expected: BTreeMap<PathBuf, String> = snapshots
+        .iter()
+        .map(|s| (s.path(), s.file_text()))
+        .collect();
+    let orphans: Vec<PathBuf> = cloudops_fixtures::existing_snapshot_files(&root)
+        .into_iter()
+        .filter(|p| !expected.contains_key(p))
+        .collect();
+    if check {
+        let mut bad = 0;
+        for (path, text) in &expected {
+            match std::fs::read_to_string(root.join(path)) {
+                Ok(on_disk) if &on_disk == text => {}
+                Ok(_) => {
+                    eprintln!("stale:   {}", path.display());
+                    bad += 1;
+                }
+                Err(_) => {
+                    eprintln!("missing: {}", path.display());
+                    bad += 1;
+                }
+            }
+        }
+        for path in &orphans {
+            eprintln!("orphan:  {}", path.display());
+            bad += 1;
+        }
+        if bad > 0 {
+            eprintln!(
+                "{bad} snapshot file(s) out of date: run `cargo xtask fixtures` and review the diff"
+            );
+            return ExitCode::FAILURE;
+        }
+        eprintln!("{} snapshots up to date", expected.len());
+        return ExitCode::SUCCESS;
+    }
+    let mut written = 0;
+    for (path, text) in &expected {
+        let full = root.join(path);
+        if std::fs::read_to_string(&full).is_ok_and(|t| &t == text) {
+            continue;
+        }
+        if let Some(parent) = full.parent()
+            && let Err(e) = std::fs::create_dir_all(parent)
+        {
+            eprintln!("cannot create {}: {e}", parent.display());
+            return ExitCode::FAILURE;
+        }
+        if let Err(e) = std::fs::write(&full, text) {
+            eprintln!("cannot write {}: {e}", full.display());
+            return ExitCode::FAILURE;
+        }
+        eprintln!("wrote   {}", path.display());
+        written += 1;
+    }
+    for path in &orphans {
+        if let Err(e) = std::fs::remove_file(root.join(path)) {
+            eprintln!("cannot remove {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        eprintln!("removed {}", path.display());
+    }
+    eprintln!(
+        "{} snapshots: {written} written, {} removed, {} unchanged",
+        expected.len(),
+        orphans.len(),
+        expected.len() - written
+    );
+    ExitCode::SUCCESS
+}
+
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci     run every check CI runs\n  help   show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  help                show this list"
     );
 }
 
@@ -145,6 +238,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("fixtures") => match args.get(1).map(String::as_str) {
+            None => fixtures(false),
+            Some("--check") => fixtures(true),
+            Some(other) => {
+                eprintln!("unknown option {other:?}; usage: cargo xtask fixtures [--check]");
+                ExitCode::FAILURE
+            }
+        },
         Some("help") | Some("--help") | Some("-h") => {
             help();
             ExitCode::SUCCESS
