@@ -117,7 +117,8 @@ impl Reply {
 /// [`Fault::ResetBeforeRead`], the next connection).
 #[derive(Debug, Clone)]
 pub enum Fault {
-    /// Resets the connection before reading the request: it never reaches the server.
+    /// Resets the connection once the request has arrived but before reading it: the client
+    /// has sent it, the server never processes it.
     ResetBeforeRead,
     /// Reads the request (it is recorded), then resets the connection without answering.
     ResetAfterRead,
@@ -255,6 +256,9 @@ impl TestServer {
 
 async fn serve(mut stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
     shared.connections.fetch_add(1, Ordering::Relaxed);
+    // Head and body go out in separate writes; without this, Nagle's algorithm and delayed
+    // ACKs add tens of milliseconds to every answer.
+    let _ = stream.set_nodelay(true);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     loop {
         // A reset-before-read fault applies to whatever arrives next on this connection.
@@ -268,6 +272,10 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()
             }
         };
         if reset_first {
+            // Wait until the request's first bytes have arrived, so the client has certainly
+            // sent it, then reset without reading them.
+            let mut probe = [0u8; 1];
+            let _ = stream.peek(&mut probe).await;
             let _ = stream.set_zero_linger();
             return Ok(());
         }

@@ -1,0 +1,506 @@
+//! The tour: every operation of the cloudops crates, run through the real crates over real
+//! HTTP with real signing, against the built-in emulator (or real endpoints from the
+//! environment).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod real;
+
+use std::fmt::Debug;
+use std::time::{Duration, Instant};
+
+use cloudops_core::{AccessKey, BasicAuth, Error};
+use cloudops_huaweicloud::taurusdb::ChargeInfo;
+use cloudops_huaweicloud::{IamPassword, Service};
+use cloudops_ocp::TaskOutcome;
+use cloudops_tencentcloud_cynosdb::FlowOutcome;
+use cloudops_testkit::cynosdb::{self, CynosDbEmulator};
+use cloudops_testkit::huawei::{self, HuaweiEmulator};
+use cloudops_testkit::ocp::{self, OcpEmulator};
+
+pub use real::run_against_environment;
+
+/// One call of the tour.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The vendor.
+    pub vendor: &'static str,
+    /// The operation.
+    pub operation: &'static str,
+    /// The request id the service gave, when it gave one.
+    pub request_id: Option<String>,
+    /// The decoded result, or the error, in words.
+    pub outcome: Result<String, String>,
+    /// How long the call took.
+    pub elapsed: Duration,
+}
+
+/// What a tour did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The calls, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Report {
+    /// Whether every call succeeded (and there was at least one).
+    pub fn all_succeeded(&self) -> bool {
+        !self.steps.is_empty() && self.steps.iter().all(|s| s.outcome.is_ok())
+    }
+
+    /// Records the outcome of a call.
+    pub(crate) async fn record<T, F, R>(
+        &mut self,
+        vendor: &'static str,
+        operation: &'static str,
+        call: F,
+        describe: R,
+    ) -> Option<T>
+    where
+        F: std::future::Future<Output = Result<T, Error>>,
+        R: FnOnce(&T) -> (Option<String>, String),
+    {
+        let started = Instant::now();
+        let result = call.await;
+        let elapsed = started.elapsed();
+        match result {
+            Ok(value) => {
+                let (request_id, text) = describe(&value);
+                self.steps.push(Step {
+                    vendor,
+                    operation,
+                    request_id,
+                    outcome: Ok(text),
+                    elapsed,
+                });
+                Some(value)
+            }
+            Err(e) => {
+                self.steps.push(Step {
+                    vendor,
+                    operation,
+                    request_id: e.request_id().map(str::to_string),
+                    outcome: Err(e.to_string()),
+                    elapsed,
+                });
+                None
+            }
+        }
+    }
+
+    /// Records a step that could not run because an earlier one failed.
+    pub(crate) fn skipped(&mut self, vendor: &'static str, operation: &'static str, why: &str) {
+        self.steps.push(Step {
+            vendor,
+            operation,
+            request_id: None,
+            outcome: Err(format!("not run: {why}")),
+            elapsed: Duration::ZERO,
+        });
+    }
+
+    /// The report as text: one block per call, then a summary line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for s in &self.steps {
+            let mark = if s.outcome.is_ok() { "ok  " } else { "FAIL" };
+            out.push_str(&format!(
+                "{mark} {:<12} {:<28} request id {:<40} {:>6} ms\n",
+                s.vendor,
+                s.operation,
+                s.request_id.as_deref().unwrap_or("-"),
+                s.elapsed.as_millis()
+            ));
+            let text = match &s.outcome {
+                Ok(t) | Err(t) => t,
+            };
+            for line in text.lines() {
+                out.push_str("       ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        let ok = self.steps.iter().filter(|s| s.outcome.is_ok()).count();
+        out.push_str(&format!(
+            "\n{ok} of {} calls succeeded{}\n",
+            self.steps.len(),
+            if self.all_succeeded() {
+                ""
+            } else {
+                "; see FAIL above"
+            }
+        ));
+        out
+    }
+}
+
+fn fast() -> cloudops_core::RetryPolicy {
+    cloudops_core::RetryPolicy::standard()
+        .initial_backoff(Duration::from_millis(50))
+        .max_backoff(Duration::from_millis(500))
+}
+
+fn short<T: Debug>(v: &T) -> String {
+    format!("{v:?}")
+}
+
+/// Starts the emulators on loopback and runs every operation against them.
+pub async fn run_against_emulators() -> Report {
+    let mut report = Report::default();
+    let ocp_emu = OcpEmulator::start().await;
+    let hw = HuaweiEmulator::start().await;
+    let tc = CynosDbEmulator::start().await;
+    ocp_tour(&mut report, &ocp_emu).await;
+    huawei_tour(&mut report, &hw).await;
+    cynosdb_tour(&mut report, &tc).await;
+    report
+}
+
+async fn ocp_tour(report: &mut Report, emu: &OcpEmulator) {
+    let built = cloudops_ocp::Client::builder(emu.url())
+        .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
+        .retry_policy(fast())
+        .build();
+    let basic = cloudops_ocp::Client::builder(emu.url())
+        .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
+        .retry_policy(fast())
+        .build();
+    let (client, basic) = match (built, basic) {
+        (Ok(c), Ok(b)) => (c, b),
+        (Err(e), _) | (_, Err(e)) => {
+            report.skipped("ocp", "client", &e.to_string());
+            return;
+        }
+    };
+    ocp_steps(
+        report,
+        &client,
+        &basic,
+        ocp::SAMPLE_CLUSTER,
+        ocp::SAMPLE_TENANT,
+        Duration::from_millis(100),
+    )
+    .await;
+}
+
+/// The OCP steps, shared with the real-endpoint tour.
+pub(crate) async fn ocp_steps(
+    report: &mut Report,
+    client: &cloudops_ocp::Client,
+    basic: &cloudops_ocp::Client,
+    cluster: i64,
+    tenant: i64,
+    poll: Duration,
+) {
+    let describe_backup = |o: &cloudops_ocp::OcpResponse<cloudops_ocp::BackupCommonResponse>| {
+        let objects: Vec<String> = o
+            .data
+            .backup_object_ops_result_list
+            .iter()
+            .flat_map(|r| {
+                r.ob_backup_object_list.iter().map(move |b| {
+                    format!(
+                        "{} {}/{} {}",
+                        b.backup_dimension.as_deref().unwrap_or("?"),
+                        b.cluster_id.unwrap_or_default(),
+                        b.tenant_id.map_or("-".to_string(), |t| t.to_string()),
+                        if r.be_successful { "ok" } else { "failed" }
+                    )
+                })
+            })
+            .collect();
+        (
+            o.request_id().map(str::to_string),
+            format!(
+                "{} on {}; tasks {:?}; failures {}",
+                o.data
+                    .ob_backup_task_type
+                    .as_ref()
+                    .map_or("?", |t| t.as_str()),
+                objects.join(", "),
+                o.data.task_ids(),
+                o.failures().len()
+            ),
+        )
+    };
+    report
+        .record(
+            "ocp",
+            "StopTenantBackupSchedule",
+            client.stop_backup_schedule(cluster, tenant).send(),
+            describe_backup,
+        )
+        .await;
+    report
+        .record(
+            "ocp",
+            "GetTenantBackupStrategy",
+            basic.get_backup_strategy(cluster, tenant).send(),
+            |o| {
+                (
+                    o.request_id().map(str::to_string),
+                    format!(
+                        "strategy {:?} for tenant {:?} ({:?}, {:?}), {} other fields",
+                        o.data.id,
+                        o.data.tenant_name,
+                        o.data.kind,
+                        o.data.backup_mode,
+                        o.data.extra.len()
+                    ),
+                )
+            },
+        )
+        .await;
+    let started = report
+        .record(
+            "ocp",
+            "StartTenantBackupSchedule",
+            client.start_backup_schedule(cluster, tenant).send(),
+            describe_backup,
+        )
+        .await;
+    match started.map(|s| s.data.task_ids()) {
+        Some(tasks) if !tasks.is_empty() => {
+            for task in tasks {
+                report
+                    .record(
+                        "ocp",
+                        "GetTask (wait)",
+                        async {
+                            match client
+                                .wait_for_task(task)
+                                .initial_interval(poll)
+                                .wait()
+                                .await?
+                            {
+                                TaskOutcome::Succeeded(t) => Ok(t),
+                                other => Err(Error::invalid_input(
+                                    "task",
+                                    format!("did not succeed: {other:?}"),
+                                )),
+                            }
+                        },
+                        |t| {
+                            (
+                                None,
+                                format!(
+                                    "task {} {:?}: {:?}",
+                                    t.id,
+                                    t.name.as_deref().unwrap_or(""),
+                                    t.status
+                                ),
+                            )
+                        },
+                    )
+                    .await;
+            }
+        }
+        Some(_) => {}
+        None => report.skipped("ocp", "GetTask (wait)", "StartTenantBackupSchedule failed"),
+    }
+}
+
+async fn huawei_tour(report: &mut Report, emu: &HuaweiEmulator) {
+    let builder = || {
+        cloudops_huaweicloud::Client::builder()
+            .region("cn-north-4")
+            .project_id(huawei::PROJECT_ID)
+            .endpoint(Service::Iam, emu.url())
+            .endpoint(Service::Dbss, emu.url())
+            .endpoint(Service::TaurusDb, emu.url())
+            .endpoint(Service::KooPhone, emu.url())
+            .retry_policy(fast())
+    };
+    let aksk = builder()
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build();
+    let token = builder()
+        .iam_password(IamPassword::new(
+            huawei::IAM_USER,
+            huawei::IAM_PASSWORD,
+            huawei::IAM_DOMAIN,
+        ))
+        .build();
+    let (aksk, token) = match (aksk, token) {
+        (Ok(a), Ok(t)) => (a, t),
+        (Err(e), _) | (_, Err(e)) => {
+            report.skipped("huaweicloud", "client", &e.to_string());
+            return;
+        }
+    };
+    huawei_steps(
+        report,
+        &aksk,
+        &token,
+        huawei::DBSS_INSTANCE,
+        "gaussdb.mysql.backup.pkg.1tb",
+        &[huawei::KOOPHONE_INSTANCE.to_string()],
+        true,
+    )
+    .await;
+}
+
+/// The Huawei steps, shared with the real-endpoint tour. `buy` gates the purchase.
+pub(crate) async fn huawei_steps(
+    report: &mut Report,
+    aksk: &cloudops_huaweicloud::Client,
+    token: &cloudops_huaweicloud::Client,
+    dbss_instance: &str,
+    spec_code: &str,
+    koophone_instances: &[String],
+    buy: bool,
+) {
+    report
+        .record(
+            "huaweicloud",
+            "StopDbOmInstance (AK/SK)",
+            aksk.stop_db_om_instance(dbss_instance).send(),
+            |o| (o.request_id.clone(), format!("result {}", o.result)),
+        )
+        .await;
+    if buy {
+        report
+            .record(
+                "huaweicloud",
+                "CreateBackupResourcePackage",
+                token
+                    .create_backup_resource_package(
+                        spec_code,
+                        1,
+                        ChargeInfo::yearly(1).auto_pay(false).auto_renew(false),
+                    )
+                    .send(),
+                |o| {
+                    (
+                        o.request_id.clone(),
+                        format!(
+                            "order {}: {} x {} for {} {}",
+                            o.order_id,
+                            o.num,
+                            o.spec_code,
+                            o.period_num,
+                            o.period_type.as_str()
+                        ),
+                    )
+                },
+            )
+            .await;
+    }
+    report
+        .record(
+            "huaweicloud",
+            "BatchBackupInstances (token)",
+            token
+                .batch_backup_instances(koophone_instances.iter().cloned())
+                .send(),
+            |o| {
+                let jobs = o.data.as_ref().map_or(String::new(), |d| {
+                    let jobs: Vec<String> = d
+                        .cmd_jobs
+                        .iter()
+                        .map(|j| format!("{} -> {}", j.instance_id, j.job_id))
+                        .collect();
+                    format!("; task {}: {}", d.task_id, jobs.join(", "))
+                });
+                (
+                    Some(o.request_id.clone()),
+                    format!("{} {}{jobs}", o.error_code, o.error_msg),
+                )
+            },
+        )
+        .await;
+}
+
+async fn cynosdb_tour(report: &mut Report, emu: &CynosDbEmulator) {
+    let client = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(emu.url())
+        .credentials(AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY))
+        .retry_policy(fast())
+        .build();
+    let client = match client {
+        Ok(c) => c,
+        Err(e) => {
+            report.skipped("tencentcloud", "client", &e.to_string());
+            return;
+        }
+    };
+    cynosdb_steps(
+        report,
+        &client,
+        cynosdb::SAMPLE_CLUSTER,
+        Duration::from_millis(100),
+    )
+    .await;
+}
+
+/// The CynosDB steps, shared with the real-endpoint tour.
+pub(crate) async fn cynosdb_steps(
+    report: &mut Report,
+    client: &cloudops_tencentcloud_cynosdb::Client,
+    cluster: &str,
+    poll: Duration,
+) {
+    let wait = |flow: i64| async move {
+        match client
+            .wait_for_flow(flow)
+            .initial_interval(poll)
+            .wait()
+            .await?
+        {
+            outcome @ FlowOutcome::Succeeded { .. } => Ok(outcome),
+            other => Err(Error::invalid_input(
+                "flow",
+                format!("did not succeed: {other:?}"),
+            )),
+        }
+    };
+    let paused = report
+        .record(
+            "tencentcloud",
+            "PauseServerless",
+            client.pause_serverless(cluster).force_pause(true).send(),
+            |o| (Some(o.request_id.clone()), format!("flow {}", o.flow_id)),
+        )
+        .await;
+    let Some(paused) = paused else {
+        report.skipped(
+            "tencentcloud",
+            "DescribeFlow (wait)",
+            "PauseServerless failed",
+        );
+        return;
+    };
+    report
+        .record(
+            "tencentcloud",
+            "DescribeFlow (wait)",
+            wait(paused.flow_id),
+            |o| (None, short(o)),
+        )
+        .await;
+    let resumed = report
+        .record(
+            "tencentcloud",
+            "ResumeServerless",
+            client.resume_serverless(cluster).send(),
+            |o| (Some(o.request_id.clone()), format!("flow {}", o.flow_id)),
+        )
+        .await;
+    match resumed {
+        Some(r) => {
+            report
+                .record(
+                    "tencentcloud",
+                    "DescribeFlow (wait)",
+                    wait(r.flow_id),
+                    |o| (None, short(o)),
+                )
+                .await;
+        }
+        None => report.skipped(
+            "tencentcloud",
+            "DescribeFlow (wait)",
+            "ResumeServerless failed",
+        ),
+    }
+}

@@ -1,0 +1,764 @@
+//! The fault suite: every operation of the tour against every fault the testkit injects,
+//! over real loopback HTTP. Each case asserts the exact outcome: the result or error kind,
+//! whether the error was judged retryable, how many requests reached the server, and that the
+//! non-idempotent purchase never reached it twice.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cloudops_core::time::SkewedClock;
+use cloudops_core::transport::HttpTransport;
+use cloudops_core::{
+    AccessKey, Clock, Error, RetryPolicy, ServiceErrorKind, TimeoutPhase, Transport,
+};
+use cloudops_huaweicloud::Service;
+use cloudops_huaweicloud::taurusdb::ChargeInfo;
+use cloudops_testkit::cynosdb::{self, CynosDbEmulator};
+use cloudops_testkit::huawei::{self, HuaweiEmulator};
+use cloudops_testkit::ocp::{self, OcpEmulator};
+use cloudops_testkit::{Fault, Reply, TestServer};
+use tokio::task::JoinSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    OcpStop,
+    OcpStart,
+    OcpStrategy,
+    OcpTask,
+    DbssStop,
+    TaurusBuy,
+    KooPhoneBackup,
+    CynosPause,
+    CynosResume,
+    CynosDescribe,
+}
+
+const OPS: [Op; 10] = [
+    Op::OcpStop,
+    Op::OcpStart,
+    Op::OcpStrategy,
+    Op::OcpTask,
+    Op::DbssStop,
+    Op::TaurusBuy,
+    Op::KooPhoneBackup,
+    Op::CynosPause,
+    Op::CynosResume,
+    Op::CynosDescribe,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vendor {
+    Ocp,
+    Huawei,
+    Tencent,
+}
+
+impl Op {
+    fn vendor(self) -> Vendor {
+        match self {
+            Op::OcpStop | Op::OcpStart | Op::OcpStrategy | Op::OcpTask => Vendor::Ocp,
+            Op::DbssStop | Op::TaurusBuy | Op::KooPhoneBackup => Vendor::Huawei,
+            Op::CynosPause | Op::CynosResume | Op::CynosDescribe => Vendor::Tencent,
+        }
+    }
+
+    fn idempotent(self) -> bool {
+        self != Op::TaurusBuy
+    }
+
+    /// Whether the server refuses to repeat the change (pausing a paused cluster), so a retry
+    /// after the first attempt was processed ends in a conflict.
+    fn refuses_repeats(self) -> bool {
+        matches!(self, Op::CynosPause | Op::CynosResume)
+    }
+}
+
+enum Emu {
+    Ocp(OcpEmulator),
+    Huawei(HuaweiEmulator),
+    Tencent(CynosDbEmulator),
+}
+
+struct Case {
+    op: Op,
+    emu: Emu,
+    task_id: i64,
+    flow_id: i64,
+}
+
+#[derive(Default, Clone)]
+struct Opts {
+    endpoint: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+fn retries() -> RetryPolicy {
+    RetryPolicy::standard()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+}
+
+const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(300);
+
+impl Case {
+    async fn prepare(op: Op) -> Case {
+        let emu = match op.vendor() {
+            Vendor::Ocp => Emu::Ocp(OcpEmulator::start().await),
+            Vendor::Huawei => Emu::Huawei(HuaweiEmulator::start().await),
+            Vendor::Tencent => Emu::Tencent(CynosDbEmulator::start().await),
+        };
+        let mut case = Case {
+            op,
+            emu,
+            task_id: 0,
+            flow_id: 0,
+        };
+        // Set-up calls, without faults.
+        match op {
+            Op::OcpTask => {
+                let started = case
+                    .ocp_client(&Opts::default())
+                    .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
+                case.task_id = started.send().await.unwrap().data.task_ids()[0];
+            }
+            Op::CynosResume | Op::CynosDescribe => {
+                let paused = case
+                    .tencent_client(&Opts::default())
+                    .pause_serverless(cynosdb::SAMPLE_CLUSTER);
+                case.flow_id = paused.send().await.unwrap().flow_id;
+            }
+            _ => {}
+        }
+        case
+    }
+
+    fn server(&self) -> &TestServer {
+        match &self.emu {
+            Emu::Ocp(e) => e.server(),
+            Emu::Huawei(e) => e.server(),
+            Emu::Tencent(e) => e.server(),
+        }
+    }
+
+    fn url(&self, opts: &Opts) -> String {
+        opts.endpoint.clone().unwrap_or_else(|| self.server().url())
+    }
+
+    fn orders(&self) -> usize {
+        match &self.emu {
+            Emu::Huawei(e) => e.orders().len(),
+            _ => 0,
+        }
+    }
+
+    fn ocp_client(&self, opts: &Opts) -> cloudops_ocp::Client {
+        let mut b = cloudops_ocp::Client::builder(self.url(opts))
+            .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
+            .retry_policy(retries())
+            .attempt_timeout(Some(ATTEMPT_TIMEOUT));
+        if let Some(c) = &opts.clock {
+            b = b.clock(c.clone());
+        }
+        if let Some(t) = &opts.transport {
+            b = b.transport(t.clone());
+        }
+        b.build().unwrap()
+    }
+
+    fn huawei_client(&self, opts: &Opts) -> cloudops_huaweicloud::Client {
+        let url = self.url(opts);
+        let mut b = cloudops_huaweicloud::Client::builder()
+            .region("cn-north-4")
+            .project_id(huawei::PROJECT_ID)
+            .endpoint(Service::Dbss, url.clone())
+            .endpoint(Service::TaurusDb, url.clone())
+            .endpoint(Service::KooPhone, url)
+            .credentials(AccessKey::new(huawei::AK, huawei::SK))
+            .retry_policy(retries())
+            .attempt_timeout(Some(ATTEMPT_TIMEOUT));
+        if let Some(c) = &opts.clock {
+            b = b.clock(c.clone());
+        }
+        if let Some(t) = &opts.transport {
+            b = b.transport(t.clone());
+        }
+        b.build().unwrap()
+    }
+
+    fn tencent_client(&self, opts: &Opts) -> cloudops_tencentcloud_cynosdb::Client {
+        let mut b = cloudops_tencentcloud_cynosdb::Client::builder()
+            .region("ap-guangzhou")
+            .endpoint(self.url(opts))
+            .credentials(AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY))
+            .retry_policy(retries())
+            .attempt_timeout(Some(ATTEMPT_TIMEOUT));
+        if let Some(c) = &opts.clock {
+            b = b.clock(c.clone());
+        }
+        if let Some(t) = &opts.transport {
+            b = b.transport(t.clone());
+        }
+        b.build().unwrap()
+    }
+
+    async fn call(&self, opts: &Opts) -> Result<(), Error> {
+        let (cluster, tenant) = (ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
+        match self.op {
+            Op::OcpStop => self
+                .ocp_client(opts)
+                .stop_backup_schedule(cluster, tenant)
+                .send()
+                .await
+                .map(drop),
+            Op::OcpStart => self
+                .ocp_client(opts)
+                .start_backup_schedule(cluster, tenant)
+                .send()
+                .await
+                .map(drop),
+            Op::OcpStrategy => self
+                .ocp_client(opts)
+                .get_backup_strategy(cluster, tenant)
+                .send()
+                .await
+                .map(drop),
+            Op::OcpTask => self
+                .ocp_client(opts)
+                .get_task(self.task_id)
+                .send()
+                .await
+                .map(drop),
+            Op::DbssStop => self
+                .huawei_client(opts)
+                .stop_db_om_instance(huawei::DBSS_INSTANCE)
+                .send()
+                .await
+                .map(drop),
+            Op::TaurusBuy => self
+                .huawei_client(opts)
+                .create_backup_resource_package(
+                    "gaussdb.mysql.backup.pkg.1tb",
+                    1,
+                    ChargeInfo::yearly(1),
+                )
+                .send()
+                .await
+                .map(drop),
+            Op::KooPhoneBackup => self
+                .huawei_client(opts)
+                .batch_backup_instances([huawei::KOOPHONE_INSTANCE])
+                .send()
+                .await
+                .map(drop),
+            Op::CynosPause => self
+                .tencent_client(opts)
+                .pause_serverless(cynosdb::SAMPLE_CLUSTER)
+                .send()
+                .await
+                .map(drop),
+            Op::CynosResume => self
+                .tencent_client(opts)
+                .resume_serverless(cynosdb::SAMPLE_CLUSTER)
+                .send()
+                .await
+                .map(drop),
+            Op::CynosDescribe => self
+                .tencent_client(opts)
+                .describe_flow(self.flow_id)
+                .send()
+                .await
+                .map(drop),
+        }
+    }
+}
+
+// ------------------------------------------------------------------ vendor-shaped answers
+
+fn throttled(vendor: Vendor, retry_after: Option<u64>) -> Reply {
+    let reply = match vendor {
+        Vendor::Tencent => Reply::json(
+            200,
+            r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"too many requests"},"RequestId":"rid-throttled"}}"#,
+        ),
+        Vendor::Huawei => Reply::json(
+            429,
+            r#"{"error_code":"APIGW.0308","error_msg":"throttled"}"#,
+        ),
+        Vendor::Ocp => Reply::json(
+            429,
+            r#"{"successful":false,"status":429,"traceId":"t-throttled","error":{"code":10029,"message":"too many requests"}}"#,
+        ),
+    };
+    match retry_after {
+        Some(s) => reply.with_header("retry-after", s.to_string()),
+        None => reply,
+    }
+}
+
+fn server_error(vendor: Vendor, retry_after: Option<u64>) -> Reply {
+    let reply = match vendor {
+        Vendor::Tencent => Reply::json(
+            503,
+            r#"{"Response":{"Error":{"Code":"InternalError","Message":"busy"},"RequestId":"rid-503"}}"#,
+        ),
+        Vendor::Huawei => Reply::json(503, r#"{"error_code":"SYS.0503","error_msg":"busy"}"#),
+        Vendor::Ocp => Reply::json(
+            503,
+            r#"{"successful":false,"status":503,"traceId":"t-503","error":{"code":10503,"message":"busy"}}"#,
+        ),
+    };
+    match retry_after {
+        Some(s) => reply.with_header("retry-after", s.to_string()),
+        None => reply,
+    }
+}
+
+fn error_in_a_200(op: Op) -> Reply {
+    match op.vendor() {
+        Vendor::Tencent => Reply::json(
+            200,
+            r#"{"Response":{"Error":{"Code":"ResourceNotFound.ClusterNotFoundError","Message":"gone"},"RequestId":"rid-404"}}"#,
+        ),
+        Vendor::Ocp => Reply::json(
+            200,
+            r#"{"successful":false,"status":404,"traceId":"t-404","error":{"code":60001,"message":"gone"}}"#,
+        ),
+        Vendor::Huawei if op == Op::KooPhoneBackup => Reply::json(
+            200,
+            r#"{"error_code":"KOOPHONE.API.1001","error_msg":"Insufficient instance permissions."}"#,
+        ),
+        Vendor::Huawei => Reply::json(200, r#"{"error_code":"DBS.280001","error_msg":"in a 200"}"#),
+    }
+}
+
+// ------------------------------------------------------------------ expectations
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Success,
+    Transport { sent: bool },
+    Timeout,
+    Service(ServiceErrorKind),
+    Undecodable(u16),
+    TooLarge,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Expect {
+    want: Want,
+    retryable: bool,
+    reached: usize,
+}
+
+fn ok(reached: usize) -> Expect {
+    Expect {
+        want: Want::Success,
+        retryable: false,
+        reached,
+    }
+}
+
+fn err(want: Want, retryable: bool, reached: usize) -> Expect {
+    Expect {
+        want,
+        retryable,
+        reached,
+    }
+}
+
+fn classify(result: &Result<(), Error>) -> (Want, bool) {
+    match result {
+        Ok(()) => (Want::Success, false),
+        Err(e) => {
+            let want = match e {
+                Error::Transport {
+                    may_have_been_sent, ..
+                } => Want::Transport {
+                    sent: *may_have_been_sent,
+                },
+                Error::Timeout { phase, .. } => {
+                    assert_eq!(*phase, TimeoutPhase::Attempt, "{e}");
+                    Want::Timeout
+                }
+                Error::Service(s) => Want::Service(s.kind),
+                Error::Undecodable(u) => Want::Undecodable(u.status),
+                Error::ResponseTooLarge { .. } => Want::TooLarge,
+                other => panic!("unexpected error {other:?}"),
+            };
+            (want, e.is_retryable())
+        }
+    }
+}
+
+/// Runs `op` with `inject` applied to its emulator after set-up and checks the outcome.
+async fn run_case<I, E>(op: Op, inject: I, opts: Opts, expect: E) -> Result<(), String>
+where
+    I: FnOnce(&Case) -> Opts,
+    E: FnOnce(Op) -> Expect,
+{
+    let case = Case::prepare(op).await;
+    let extra = inject(&case);
+    let opts = Opts {
+        endpoint: extra.endpoint.or(opts.endpoint),
+        clock: extra.clock.or(opts.clock),
+        transport: extra.transport.or(opts.transport),
+    };
+    let before = case.server().request_count();
+    let orders_before = case.orders();
+    let result = case.call(&opts).await;
+    let reached = case.server().request_count() - before;
+    let (want, retryable) = classify(&result);
+    let expected = expect(op);
+    let mut problems = Vec::new();
+    if want != expected.want {
+        problems.push(format!(
+            "outcome {want:?}, expected {:?} ({result:?})",
+            expected.want
+        ));
+    }
+    if result.is_err() && retryable != expected.retryable {
+        problems.push(format!(
+            "retryable {retryable}, expected {}",
+            expected.retryable
+        ));
+    }
+    if reached != expected.reached {
+        problems.push(format!(
+            "{reached} requests reached the server, expected {}",
+            expected.reached
+        ));
+    }
+    if op == Op::TaurusBuy {
+        if reached > 1 && !matches!(want, Want::Success) {
+            problems.push(format!("the purchase reached the server {reached} times"));
+        }
+        let placed = case.orders() - orders_before;
+        if placed > 1 {
+            problems.push(format!("{placed} orders were placed"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{op:?}: {}", problems.join("; ")))
+    }
+}
+
+/// Runs every operation concurrently under one fault.
+async fn suite<I, E>(inject: I, opts: Opts, expect: E)
+where
+    I: Fn(&Case) -> Opts + Clone + Send + Sync + 'static,
+    E: Fn(Op) -> Expect + Clone + Send + Sync + 'static,
+{
+    let mut set = JoinSet::new();
+    for op in OPS {
+        let (inject, opts, expect) = (inject.clone(), opts.clone(), expect.clone());
+        set.spawn(async move { run_case(op, inject, opts, expect).await });
+    }
+    let mut failures = Vec::new();
+    while let Some(r) = set.join_next().await {
+        if let Err(e) = r.unwrap() {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn none(_: &Case) -> Opts {
+    Opts::default()
+}
+
+// ------------------------------------------------------------------ the faults
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_refused_is_retried_for_every_operation() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let opts = Opts {
+        endpoint: Some(closed),
+        ..Opts::default()
+    };
+    suite(none, opts, |_| {
+        err(Want::Transport { sent: false }, true, 0)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_before_the_request_is_read() {
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::ResetBeforeRead);
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if op.idempotent() {
+                ok(1)
+            } else {
+                err(Want::Transport { sent: true }, false, 0)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_after_the_request_is_read() {
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::ResetAfterRead);
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if op.idempotent() {
+                ok(2)
+            } else {
+                err(Want::Transport { sent: true }, false, 1)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_time_out_the_attempt() {
+    suite(
+        |c: &Case| {
+            c.server()
+                .push_fault(Fault::DelayHeaders(Duration::from_secs(3)));
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if op.idempotent() {
+                ok(2)
+            } else {
+                err(Want::Timeout, false, 1)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_body_times_out_the_attempt() {
+    // The first attempt was processed; only its answer was slow.
+    suite(
+        |c: &Case| {
+            c.server()
+                .push_fault(Fault::SlowBody(Duration::from_millis(100)));
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if !op.idempotent() {
+                err(Want::Timeout, false, 1)
+            } else if op.refuses_repeats() {
+                err(Want::Service(ServiceErrorKind::Conflict), false, 2)
+            } else {
+                ok(2)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_throttling_is_retried_for_every_operation() {
+    suite(
+        |c: &Case| {
+            c.server()
+                .push_faults(Fault::Status(throttled(c.op.vendor(), None)), 2);
+            Opts::default()
+        },
+        Opts::default(),
+        |_| ok(3),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_with_retry_after_waits_as_asked() {
+    let started = Instant::now();
+    suite(
+        |c: &Case| {
+            c.server()
+                .push_fault(Fault::Status(throttled(c.op.vendor(), Some(1))));
+            Opts::default()
+        },
+        Opts::default(),
+        |_| ok(2),
+    )
+    .await;
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_5xx_is_retried_only_when_idempotent() {
+    suite(
+        |c: &Case| {
+            c.server()
+                .push_faults(Fault::Status(server_error(c.op.vendor(), None)), 2);
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if op.idempotent() {
+                ok(3)
+            } else {
+                err(Want::Service(ServiceErrorKind::Server), false, 1)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_with_retry_after_waits_when_idempotent() {
+    let started = Instant::now();
+    suite(
+        |c: &Case| {
+            c.server()
+                .push_fault(Fault::Status(server_error(c.op.vendor(), Some(1))));
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if op.idempotent() {
+                ok(2)
+            } else {
+                err(Want::Service(ServiceErrorKind::Server), false, 1)
+            }
+        },
+    )
+    .await;
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_cut_short_by_the_connection() {
+    // The server processed the request, then closed the connection halfway through the body.
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::Truncate);
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if !op.idempotent() {
+                err(Want::Transport { sent: true }, false, 1)
+            } else if op.refuses_repeats() {
+                err(Want::Service(ServiceErrorKind::Conflict), false, 2)
+            } else {
+                ok(2)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn truncated_json_is_undecodable_and_not_retried() {
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::Status(Reply::json(
+                200,
+                r#"{"Response": {"FlowId": 10"#,
+            )));
+            Opts::default()
+        },
+        Opts::default(),
+        |_| err(Want::Undecodable(200), false, 1),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_html_error_page_is_undecodable_and_retried_only_when_idempotent() {
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::Status(Reply::html(
+                502,
+                "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+            )));
+            Opts::default()
+        },
+        Opts::default(),
+        |op| {
+            if op.idempotent() {
+                ok(2)
+            } else {
+                err(Want::Undecodable(502), false, 1)
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_the_cap_is_refused() {
+    let transport: Arc<dyn Transport> = Arc::new(
+        HttpTransport::builder()
+            .max_body(16 * 1024)
+            .build()
+            .unwrap(),
+    );
+    let opts = Opts {
+        transport: Some(transport),
+        ..Opts::default()
+    };
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::Status(Reply::json(
+                200,
+                format!("\"{}\"", "x".repeat(64 * 1024)),
+            )));
+            Opts::default()
+        },
+        opts,
+        |_| err(Want::TooLarge, false, 1),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_envelope_in_a_200() {
+    suite(
+        |c: &Case| {
+            c.server().push_fault(Fault::Status(error_in_a_200(c.op)));
+            Opts::default()
+        },
+        Opts::default(),
+        |op| match op.vendor() {
+            Vendor::Tencent | Vendor::Ocp => {
+                err(Want::Service(ServiceErrorKind::NotFound), false, 1)
+            }
+            Vendor::Huawei if op == Op::KooPhoneBackup => {
+                err(Want::Service(ServiceErrorKind::PermissionDenied), false, 1)
+            }
+            // DBSS and TaurusDB document no error in a 200: the body lacks the output's fields.
+            Vendor::Huawei => err(Want::Undecodable(200), false, 1),
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_skewed_past_the_signature_window_is_refused() {
+    let clock: Arc<dyn Clock> = SkewedClock::new(20 * 60);
+    let opts = Opts {
+        clock: Some(clock),
+        ..Opts::default()
+    };
+    suite(none, opts, |_| {
+        err(Want::Service(ServiceErrorKind::Authentication), false, 1)
+    })
+    .await;
+}
