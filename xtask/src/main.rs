@@ -105,7 +105,17 @@ const CI_STEPS: &[Step] = &[
     Step {
         name: "package every publishable crate",
         program: "cargo",
-        args: &["package", "--workspace", "--allow-dirty"],
+        args: &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--exclude",
+            "cloudops-fixtures",
+            "--exclude",
+            "cloudops-tour",
+            "--allow-dirty",
+        ],
         env: &[],
     },
 ];
