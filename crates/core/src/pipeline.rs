@@ -142,6 +142,58 @@ impl ClientOptions {
     }
 }
 
+/// Adds the option setters every vendor client builder shares (retry policy, per-attempt and
+/// per-operation timeouts, transport, clock) to an `impl` block, forwarding to the builder's
+/// [`ClientOptions`] field named by the argument.
+///
+/// ```
+/// struct MyBuilder {
+///     options: cloudops_core::ClientOptions,
+/// }
+///
+/// impl MyBuilder {
+///     cloudops_core::client_option_setters!(options);
+/// }
+///
+/// let b = MyBuilder { options: Default::default() }.retry_policy(cloudops_core::RetryPolicy::disabled());
+/// assert_eq!(b.options.retry.attempts(), 1);
+/// ```
+#[macro_export]
+macro_rules! client_option_setters {
+    ($field:ident) => {
+        /// The retry policy (default: three attempts with full-jitter backoff;
+        /// `RetryPolicy::disabled()` turns retries off).
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.$field = self.$field.retry(policy);
+            self
+        }
+
+        /// The limit on one attempt, from sending to the last body byte (default 30 s).
+        pub fn attempt_timeout(mut self, limit: Option<::std::time::Duration>) -> Self {
+            self.$field = self.$field.attempt_timeout(limit);
+            self
+        }
+
+        /// The limit on a whole call, retries and waits included (default 120 s).
+        pub fn operation_timeout(mut self, limit: Option<::std::time::Duration>) -> Self {
+            self.$field = self.$field.operation_timeout(limit);
+            self
+        }
+
+        /// The transport (default: reqwest, HTTPS through rustls).
+        pub fn transport(mut self, transport: ::std::sync::Arc<dyn $crate::Transport>) -> Self {
+            self.$field = self.$field.transport(transport);
+            self
+        }
+
+        /// The clock signatures and dates are taken from (default: the system clock).
+        pub fn clock(mut self, clock: ::std::sync::Arc<dyn $crate::Clock>) -> Self {
+            self.$field = self.$field.clock(clock);
+            self
+        }
+    };
+}
+
 /// Runs calls: signs each attempt, sends it, classifies the answer and retries what is safe
 /// to retry.
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use cloudops_core::credentials::{
     StaticProvider, StaticToken,
 };
 use cloudops_core::{
-    ClientOptions, Clock, Endpoint, Error, Method, OperationSpec, Pipeline, Request, Response,
-    RetryPolicy, SecretString, Transport, pipeline::decode_json,
+    ClientOptions, Endpoint, Error, Method, OperationSpec, Pipeline, Request, Response,
+    SecretString, pipeline::decode_json,
 };
 use serde::de::DeserializeOwned;
 
@@ -222,35 +222,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry policy (default [`RetryPolicy::standard`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-
-    /// The limit on one attempt (default 30 s).
-    pub fn attempt_timeout(mut self, d: Option<Duration>) -> Self {
-        self.options = self.options.attempt_timeout(d);
-        self
-    }
-
-    /// The limit on a whole call, retries included (default 120 s).
-    pub fn operation_timeout(mut self, d: Option<Duration>) -> Self {
-        self.options = self.options.operation_timeout(d);
-        self
-    }
-
-    /// The transport (default: reqwest over rustls).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.options = self.options.transport(transport);
-        self
-    }
-
-    /// The clock signatures are dated with.
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.options = self.options.clock(clock);
-        self
-    }
+    cloudops_core::client_option_setters!(options);
 
     /// Builds the client. Endpoints given explicitly are checked here; region-based ones when
     /// a call needs them.

@@ -1,12 +1,10 @@
 //! The OCP client and its builder.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
 use cloudops_core::{
-    ClientOptions, Clock, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline, Request,
-    RetryPolicy, Transport, validate,
+    ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline, Request, validate,
 };
 use serde::de::DeserializeOwned;
 
@@ -153,35 +151,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry policy (default [`RetryPolicy::standard`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-
-    /// The limit on one attempt (default 30 s).
-    pub fn attempt_timeout(mut self, d: Option<Duration>) -> Self {
-        self.options = self.options.attempt_timeout(d);
-        self
-    }
-
-    /// The limit on a whole call, retries included (default 120 s).
-    pub fn operation_timeout(mut self, d: Option<Duration>) -> Self {
-        self.options = self.options.operation_timeout(d);
-        self
-    }
-
-    /// The transport (default: reqwest over rustls).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.options = self.options.transport(transport);
-        self
-    }
-
-    /// The clock `Date` headers are taken from.
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.options = self.options.clock(clock);
-        self
-    }
+    cloudops_core::client_option_setters!(options);
 
     /// Builds the client. Fails when the base URL is not `http(s)://host[:port][/path]` or the
     /// language is not a valid header value.

@@ -1,13 +1,12 @@
 //! The CynosDB client and its builder.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
 use cloudops_core::sign::tc3::SignedHeaders;
 use cloudops_core::{
-    ClientOptions, Clock, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline,
-    RateLimiter, Request, RetryPolicy, Transport, validate,
+    ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline, RateLimiter,
+    Request, validate,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -207,36 +206,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry policy (default [`RetryPolicy::standard`]; [`RetryPolicy::disabled`] turns
-    /// retries off).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-
-    /// The limit on one attempt (default 30 s).
-    pub fn attempt_timeout(mut self, d: Option<Duration>) -> Self {
-        self.options = self.options.attempt_timeout(d);
-        self
-    }
-
-    /// The limit on a whole call, retries included (default 120 s).
-    pub fn operation_timeout(mut self, d: Option<Duration>) -> Self {
-        self.options = self.options.operation_timeout(d);
-        self
-    }
-
-    /// The transport (default: reqwest over rustls).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.options = self.options.transport(transport);
-        self
-    }
-
-    /// The clock signatures are dated with (default: the system clock).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.options = self.options.clock(clock);
-        self
-    }
+    cloudops_core::client_option_setters!(options);
 
     /// Keeps this client at or under `per_second` requests a second (a token bucket shared by
     /// its clones). Off by default; [`DOCUMENTED_RATE_LIMIT`] is PauseServerless's documented

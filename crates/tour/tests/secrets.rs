@@ -28,17 +28,26 @@ async fn the_tour_logs_no_secret() {
         cloudops_huaweicloud::Client::builder()
             .region("cn-north-4")
             .endpoint(Service::Iam, "http://127.0.0.1:1")
-            .iam_password(IamPassword::new(huawei::IAM_USER, huawei::IAM_PASSWORD, huawei::IAM_DOMAIN))
+            .iam_password(IamPassword::new(
+                huawei::IAM_USER,
+                huawei::IAM_PASSWORD,
+                huawei::IAM_DOMAIN
+            ))
             .build()
             .unwrap(),
         cloudops_huaweicloud::Client::builder()
             .region("cn-north-4")
-            .credentials(AccessKey::new(huawei::AK, huawei::SK).with_session_token("security-token-value"))
+            .credentials(
+                AccessKey::new(huawei::AK, huawei::SK).with_session_token("security-token-value")
+            )
             .build()
             .unwrap(),
         cloudops_tencentcloud_cynosdb::Client::builder()
             .region("ap-guangzhou")
-            .credentials(AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY).with_session_token("tc-session-token"))
+            .credentials(
+                AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY)
+                    .with_session_token("tc-session-token")
+            )
             .build()
             .unwrap(),
     );
@@ -55,7 +64,10 @@ async fn the_tour_logs_no_secret() {
         "tc-session-token",
     ] {
         assert!(!traces.contains(secret), "{secret} is in the traces");
-        assert!(!clients.contains(secret), "{secret} is in a client's Debug output");
+        assert!(
+            !clients.contains(secret),
+            "{secret} is in a client's Debug output"
+        );
     }
     // The key ids are not secrets and are what a user needs to see.
     assert!(clients.contains(huawei::AK));
