@@ -1,4 +1,13 @@
-#![doc = include_str!("../README.md")]
+// The README's examples use every service, so it is the crate's front page only when every
+// service is compiled in.
+#![cfg_attr(
+    all(feature = "dbss", feature = "taurusdb", feature = "koophone"),
+    doc = include_str!("../README.md")
+)]
+#![cfg_attr(
+    not(all(feature = "dbss", feature = "taurusdb", feature = "koophone")),
+    doc = "Huawei Cloud clients for DBSS, TaurusDB and KooPhone, one cargo feature each; see the README."
+)]
 //!
 //! ## Crate layout
 //!
