@@ -33,6 +33,11 @@ impl Rejection {
     }
 }
 
+fn method(req: &RecordedRequest) -> Result<cloudops_core::Method, Rejection> {
+    cloudops_core::Method::parse(&req.method)
+        .ok_or_else(|| Rejection::Missing(format!("unsupported method {}", req.method)))
+}
+
 fn within(ts: i64, now: SystemTime, window_secs: i64) -> bool {
     (unix_seconds(now) - ts).abs() <= window_secs
 }
@@ -108,8 +113,7 @@ pub fn tc3(
             )));
         }
     };
-    let method = cloudops_core::Method::parse(&req.method)
-        .ok_or_else(|| Rejection::Missing(format!("unsupported method {}", req.method)))?;
+    let method = method(req)?;
     let input = tc3::Tc3Input {
         method,
         query: if method == cloudops_core::Method::Post {
@@ -170,8 +174,7 @@ pub fn huawei(
         })?;
         headers.push((n.as_str(), v));
     }
-    let method = cloudops_core::Method::parse(&req.method)
-        .ok_or_else(|| Rejection::Missing(format!("unsupported method {}", req.method)))?;
+    let method = method(req)?;
     let query = req.query_pairs();
     let input = huawei::HuaweiInput {
         method,
@@ -230,8 +233,7 @@ pub fn ocp(
         .iter()
         .filter(|(n, _)| n.starts_with("x-ocp-"))
         .collect();
-    let method = cloudops_core::Method::parse(&req.method)
-        .ok_or_else(|| Rejection::Missing(format!("unsupported method {}", req.method)))?;
+    let method = method(req)?;
     let query = req.query_pairs();
     let input = ocp::OcpInput {
         method,

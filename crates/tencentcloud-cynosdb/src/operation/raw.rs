@@ -68,28 +68,13 @@ impl RawAction {
                 ),
             ));
         }
-        // The span and error names need a 'static str; action names are few, so leaking one
-        // per distinct name is bounded.
-        let name = leak_name(&self.action);
+        // Errors and traces name the operation `RawAction`; the action itself is in the
+        // request's `X-TC-Action` header.
         let spec = OperationSpec {
             vendor: VENDOR,
-            name,
+            name: "RawAction",
             idempotency: self.idempotency,
         };
         self.client.invoke(&spec, &self.action, input).await
     }
-}
-
-fn leak_name(action: &str) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let names = NAMES.get_or_init(|| Mutex::new(HashSet::new()));
-    let mut guard = names.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(n) = guard.get(action) {
-        return n;
-    }
-    let leaked: &'static str = Box::leak(action.to_string().into_boxed_str());
-    guard.insert(leaked);
-    leaked
 }
