@@ -487,3 +487,27 @@ async fn no_secret_reaches_traces_or_debug_output() {
         assert!(!printed.contains(secret), "{secret} leaked");
     }
 }
+
+#[tokio::test]
+async fn https_to_a_server_that_does_not_speak_tls_is_a_transport_error() {
+    // The rustls stack (ring provider, platform verifier) starts, the handshake fails, and the
+    // failure is an error value marked as not sent: the connection was never established.
+    let s = server().await;
+    let endpoint = cloudops_core::Endpoint::parse(&format!("https://{}", s.addr())).unwrap();
+    let req = Request::new(Method::Post, endpoint, "/v1/things");
+    let e = pipeline(options().retry(RetryPolicy::disabled()))
+        .send(&BUY, req, &auth(), &TestClassifier)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Transport {
+                may_have_been_sent: false,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(s.request_count(), 0);
+}

@@ -335,6 +335,10 @@ async fn read_request(
         if buf.len() > MAX_HEAD {
             return Err(bad("request head too large"));
         }
+        if buf.first().is_some_and(|b| !b.is_ascii_uppercase()) {
+            // Not HTTP/1.1 (a TLS ClientHello, say): hang up as a plain HTTP server would.
+            return Err(bad("not an HTTP/1.1 request"));
+        }
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
