@@ -1,6 +1,10 @@
+#![doc = include_str!("../../../README.md")]
+//!
+//! ## This crate
+//!
 //! The tour: every operation of the cloudops crates, run through the real crates over real
 //! HTTP with real signing, against the built-in emulator (or real endpoints from the
-//! environment).
+//! environment). The project README above is its front page, so its example is compiled.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod real;
