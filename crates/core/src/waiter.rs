@@ -31,6 +31,44 @@ impl Default for PollSchedule {
     }
 }
 
+/// Adds `initial_interval`, `max_interval` and `timeout` setters to a waiter's `impl` block,
+/// forwarding to its [`PollSchedule`] field named by the argument.
+///
+/// ```
+/// struct Waiter {
+///     schedule: cloudops_core::waiter::PollSchedule,
+/// }
+///
+/// impl Waiter {
+///     cloudops_core::poll_schedule_setters!(schedule);
+/// }
+///
+/// let w = Waiter { schedule: Default::default() }.timeout(std::time::Duration::from_secs(5));
+/// assert_eq!(w.schedule.timeout, std::time::Duration::from_secs(5));
+/// ```
+#[macro_export]
+macro_rules! poll_schedule_setters {
+    ($field:ident) => {
+        /// The wait before the first poll (default 1 s).
+        pub fn initial_interval(mut self, interval: ::std::time::Duration) -> Self {
+            self.$field.initial = interval;
+            self
+        }
+
+        /// The longest wait between polls; waits double up to it (default 10 s).
+        pub fn max_interval(mut self, interval: ::std::time::Duration) -> Self {
+            self.$field.max = interval;
+            self
+        }
+
+        /// The deadline, from the start of the wait (default 10 minutes).
+        pub fn timeout(mut self, limit: ::std::time::Duration) -> Self {
+            self.$field.timeout = limit;
+            self
+        }
+    };
+}
+
 /// What one poll saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Poll<T, S> {

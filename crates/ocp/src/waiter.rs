@@ -1,8 +1,6 @@
 //! Waiting for a task: `GET /api/v2/tasks/{id}` polled with backoff until `SUCCESSFUL`,
 //! `FAILED` or a deadline.
 
-use std::time::Duration;
-
 use cloudops_core::Error;
 use cloudops_core::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
 
@@ -45,23 +43,7 @@ impl TaskWaiter {
         }
     }
 
-    /// The first wait.
-    pub fn initial_interval(mut self, d: Duration) -> Self {
-        self.schedule.initial = d;
-        self
-    }
-
-    /// The longest wait between polls.
-    pub fn max_interval(mut self, d: Duration) -> Self {
-        self.schedule.max = d;
-        self
-    }
-
-    /// The deadline, from the call to [`TaskWaiter::wait`].
-    pub fn timeout(mut self, d: Duration) -> Self {
-        self.schedule.timeout = d;
-        self
-    }
+    cloudops_core::poll_schedule_setters!(schedule);
 
     /// Polls until the task finishes or the deadline passes.
     pub async fn wait(self) -> Result<TaskOutcome, Error> {

@@ -1,7 +1,5 @@
 //! Waiting for a flow: DescribeFlow polled with backoff until it finishes or a deadline passes.
 
-use std::time::Duration;
-
 use cloudops_core::Error;
 use cloudops_core::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
 
@@ -64,23 +62,7 @@ impl FlowWaiter {
         }
     }
 
-    /// The first wait.
-    pub fn initial_interval(mut self, d: Duration) -> Self {
-        self.schedule.initial = d;
-        self
-    }
-
-    /// The longest wait between polls.
-    pub fn max_interval(mut self, d: Duration) -> Self {
-        self.schedule.max = d;
-        self
-    }
-
-    /// The deadline, measured from the call to [`FlowWaiter::wait`].
-    pub fn timeout(mut self, d: Duration) -> Self {
-        self.schedule.timeout = d;
-        self
-    }
+    cloudops_core::poll_schedule_setters!(schedule);
 
     /// Polls until the flow finishes or the deadline passes.
     pub async fn wait(self) -> Result<FlowOutcome, Error> {
