@@ -88,6 +88,21 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
     out
 }
 
+/// Encodes query pairs as `k=v&k=v` sorted by encoded key, then encoded value: the canonical
+/// query both Huawei's and OCP's signatures cover.
+pub fn encode_query_sorted(pairs: &[(String, String)]) -> String {
+    let mut encoded: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (percent_encode(k), percent_encode(v)))
+        .collect();
+    encoded.sort();
+    encoded
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Splits a query string (without the leading `?`) into decoded pairs. A key without `=` has an
 /// empty value.
 pub fn decode_query(query: &str) -> Vec<(String, String)> {

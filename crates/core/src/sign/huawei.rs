@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use super::{Signature, hmac_sha256, host_of, sha256_hex};
 use crate::credentials::{AccessKey, SecretString};
-use crate::encoding::{hex_lower, percent_decode, percent_encode};
+use crate::encoding::{encode_query_sorted, hex_lower, percent_decode, percent_encode};
 use crate::request::{Method, Request};
 use crate::time::UtcDateTime;
 
@@ -35,16 +35,7 @@ pub fn canonical_uri(path: &str) -> String {
 
 /// The canonical query of decoded pairs: encoded, sorted by key then value, joined with `&`.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| (percent_encode(k), percent_encode(v)))
-        .collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    encode_query_sorted(query)
 }
 
 /// The headers that get signed: lowercase names, sorted; names with `_` left out; values

@@ -86,18 +86,24 @@ pub(crate) fn sha256_hex(data: &[u8]) -> String {
 }
 
 pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    hmac::<Sha256>(key, data)
+}
+
+pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> Vec<u8> {
+    hmac::<sha1::Sha1>(key, data)
+}
+
+fn hmac<D: hmac::EagerHash>(key: &[u8], data: &[u8]) -> Vec<u8>
+where
+    hmac::Hmac<D>: KeyInit + Mac,
+{
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = match hmac::Hmac::<Sha256>::new_from_slice(key) {
+    let mut mac = match <hmac::Hmac<D> as KeyInit>::new_from_slice(key) {
         Ok(m) => m,
-        Err(_) => unreachable_hmac(),
+        Err(_) => unreachable!("HMAC takes keys of any length"),
     };
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
-}
-
-#[cold]
-fn unreachable_hmac() -> ! {
-    unreachable!("HMAC takes keys of any length")
 }
 
 /// The host header a request is sent with: its own `host` header when set, else the

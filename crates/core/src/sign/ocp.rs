@@ -9,12 +9,11 @@ use std::time::SystemTime;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{KeyInit, Mac};
 use md5::{Digest, Md5};
 
-use super::{Signature, host_of};
+use super::{Signature, hmac_sha1, host_of};
 use crate::credentials::AccessKey;
-use crate::encoding::{hex_upper, percent_encode};
+use crate::encoding::{encode_query_sorted, hex_upper};
 use crate::request::{Method, Request};
 use crate::time::UtcDateTime;
 
@@ -36,17 +35,7 @@ pub fn path_and_query(path: &str, query: &[(String, String)]) -> String {
     if query.is_empty() {
         return path.to_string();
     }
-    let mut pairs: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| (percent_encode(k), percent_encode(v)))
-        .collect();
-    pairs.sort();
-    let q = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!("{path}?{q}")
+    format!("{path}?{}", encode_query_sorted(query))
 }
 
 /// The spelled-out parts of a request the signature covers.
@@ -93,12 +82,7 @@ pub fn string_to_sign(input: &OcpInput<'_>) -> String {
 /// Signs spelled-out parts with an access key pair.
 pub fn sign_parts(input: &OcpInput<'_>, access_key: &str, secret_key: &str) -> Signature {
     let sts = string_to_sign(input);
-    let mut mac = match hmac::Hmac::<sha1::Sha1>::new_from_slice(secret_key.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
-    };
-    mac.update(sts.as_bytes());
-    let signature = STANDARD.encode(mac.finalize().into_bytes());
+    let signature = STANDARD.encode(hmac_sha1(secret_key.as_bytes(), sts.as_bytes()));
     Signature {
         headers: vec![(
             "authorization".to_string(),
