@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::redact::{Escaped, redact_secrets};
+
 /// How long an excerpt of an undecodable body may be, in bytes.
 pub const EXCERPT_LIMIT: usize = 512;
 
@@ -12,7 +14,11 @@ pub const EXCERPT_LIMIT: usize = 512;
 /// [`Error::message`], [`Error::request_id`], [`Error::http_status`], [`Error::is_retryable`])
 /// without matching. `Display` always names the vendor code, message and request id when there
 /// are any.
-#[derive(Debug, thiserror::Error)]
+///
+/// No form of an error prints a secret: server text is redacted of echoed tokens and
+/// signatures when it is stored and again when it is printed, and `Display` escapes control
+/// characters so a server cannot forge log lines.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A value broke a documented rule; nothing was sent.
@@ -71,6 +77,7 @@ pub enum Error {
 
 /// Which time limit ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutPhase {
     /// Establishing the connection.
     Connect,
@@ -78,6 +85,8 @@ pub enum TimeoutPhase {
     Attempt,
     /// The whole operation, retries included.
     Operation,
+    /// The retry policy's total budget, measured from the first attempt.
+    RetryBudget,
 }
 
 impl fmt::Display for TimeoutPhase {
@@ -86,6 +95,7 @@ impl fmt::Display for TimeoutPhase {
             TimeoutPhase::Connect => "connect timeout",
             TimeoutPhase::Attempt => "attempt timeout",
             TimeoutPhase::Operation => "operation timeout",
+            TimeoutPhase::RetryBudget => "retry budget",
         })
     }
 }
@@ -128,7 +138,7 @@ impl fmt::Display for ServiceErrorKind {
 }
 
 /// One item of an error's detail list (DBSS `details[]`, OCP `subErrors[]`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ErrorDetail {
     /// A code, when the item has one.
     pub code: Option<String>,
@@ -138,8 +148,47 @@ pub struct ErrorDetail {
     pub target: Option<String>,
 }
 
+impl ErrorDetail {
+    fn redact(&mut self) {
+        for field in [&mut self.code, &mut self.message, &mut self.target]
+            .into_iter()
+            .flatten()
+        {
+            redact_in_place(field);
+        }
+    }
+}
+
+impl fmt::Debug for ErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorDetail")
+            .field("code", &self.code.as_deref().map(Redacted))
+            .field("message", &self.message.as_deref().map(Redacted))
+            .field("target", &self.target.as_deref().map(Redacted))
+            .finish()
+    }
+}
+
+/// Prints a string through [`redact_secrets`], quoted as `Debug` quotes it.
+struct Redacted<'a>(&'a str);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*redact_secrets(self.0), f)
+    }
+}
+
+fn redact_in_place(s: &mut String) {
+    if let std::borrow::Cow::Owned(r) = redact_secrets(s) {
+        *s = r;
+    }
+}
+
 /// An error the service answered with.
-#[derive(Debug, Clone)]
+///
+/// Its text fields are what the server sent, with echoed secrets replaced by `***`; its
+/// `Debug` output redacts again, so a value set by hand is safe to print too.
+#[derive(Clone)]
 pub struct ServiceError {
     /// The vendor (`tencentcloud`, `huaweicloud`, `ocp`).
     pub vendor: &'static str,
@@ -164,7 +213,7 @@ pub struct ServiceError {
     pub retry_after: Option<Duration>,
     /// Whether the retry policy considered it safe to send again.
     pub retryable: bool,
-    /// The response body as text.
+    /// The response body as text, with echoed secrets replaced by `***`.
     pub raw_body: String,
 }
 
@@ -192,6 +241,29 @@ impl ServiceError {
         }
     }
 
+    /// Keeps `body` as [`ServiceError::raw_body`], lossily decoded and redacted.
+    pub fn with_raw_body(mut self, body: &[u8]) -> Self {
+        self.raw_body = redact_secrets(&String::from_utf8_lossy(body)).into_owned();
+        self
+    }
+
+    /// Replaces every echoed secret in the stored server text with `***`.
+    pub fn redact(&mut self) {
+        for field in [&mut self.code, &mut self.message, &mut self.request_id]
+            .into_iter()
+            .flatten()
+        {
+            redact_in_place(field);
+        }
+        redact_in_place(&mut self.raw_body);
+        for (_, v) in &mut self.extra {
+            redact_in_place(v);
+        }
+        for d in &mut self.details {
+            d.redact();
+        }
+    }
+
     /// The value of an `extra` entry.
     pub fn extra(&self, name: &str) -> Option<&str> {
         self.extra
@@ -199,6 +271,35 @@ impl ServiceError {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
+}
+
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let extra: Vec<(&str, Redacted<'_>)> = self
+            .extra
+            .iter()
+            .map(|(n, v)| (n.as_str(), Redacted(v)))
+            .collect();
+        f.debug_struct("ServiceError")
+            .field("vendor", &self.vendor)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code.as_deref().map(Redacted))
+            .field("message", &self.message.as_deref().map(Redacted))
+            .field("request_id", &self.request_id.as_deref().map(Redacted))
+            .field("kind", &self.kind)
+            .field("details", &self.details)
+            .field("extra", &extra)
+            .field("retry_after", &self.retry_after)
+            .field("retryable", &self.retryable)
+            .field("raw_body", &Redacted(&self.raw_body))
+            .finish()
+    }
+}
+
+/// Writes server text redacted and with control characters escaped.
+fn write_server_text(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    write!(f, "{}", Escaped(&redact_secrets(text)))
 }
 
 impl fmt::Display for ServiceError {
@@ -209,20 +310,24 @@ impl fmt::Display for ServiceError {
             self.vendor, self.operation, self.status, self.kind
         )?;
         if let Some(code) = &self.code {
-            write!(f, ", code {code}")?;
+            f.write_str(", code ")?;
+            write_server_text(f, code)?;
         }
         if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
+            f.write_str(": ")?;
+            write_server_text(f, m)?;
         }
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {r})")?;
+            f.write_str(" (request id ")?;
+            write_server_text(f, r)?;
+            f.write_str(")")?;
         }
         Ok(())
     }
 }
 
 /// A response the SDK could not decode.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UndecodableResponse {
     /// The vendor.
     pub vendor: &'static str,
@@ -230,7 +335,8 @@ pub struct UndecodableResponse {
     pub operation: &'static str,
     /// The HTTP status.
     pub status: u16,
-    /// The start of the body, at most [`EXCERPT_LIMIT`] bytes, lossily decoded.
+    /// The start of the body, at most [`EXCERPT_LIMIT`] bytes, lossily decoded, with echoed
+    /// secrets replaced by `***`.
     pub excerpt: String,
     /// Why it could not be decoded.
     pub cause: String,
@@ -240,24 +346,60 @@ pub struct UndecodableResponse {
     pub retryable: bool,
 }
 
+impl UndecodableResponse {
+    /// Replaces every echoed secret in the stored server text with `***`.
+    pub fn redact(&mut self) {
+        redact_in_place(&mut self.excerpt);
+        redact_in_place(&mut self.cause);
+        if let Some(r) = &mut self.request_id {
+            redact_in_place(r);
+        }
+    }
+}
+
+impl fmt::Debug for UndecodableResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UndecodableResponse")
+            .field("vendor", &self.vendor)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("excerpt", &Redacted(&self.excerpt))
+            .field("cause", &Redacted(&self.cause))
+            .field("request_id", &self.request_id.as_deref().map(Redacted))
+            .field("retryable", &self.retryable)
+            .finish()
+    }
+}
+
 impl fmt::Display for UndecodableResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} returned an undecodable response (HTTP {}): {}",
-            self.vendor, self.operation, self.status, self.cause
+            "{} {} returned an undecodable response (HTTP {}): ",
+            self.vendor, self.operation, self.status
         )?;
+        write_server_text(f, &self.cause)?;
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {r})")?;
+            f.write_str(" (request id ")?;
+            write_server_text(f, r)?;
+            f.write_str(")")?;
         }
-        write!(f, "; body starts {:?}", self.excerpt)
+        write!(f, "; body starts {:?}", redact_secrets(&self.excerpt))
     }
 }
 
-/// The first [`EXCERPT_LIMIT`] bytes of `body`, cut at a character boundary.
+/// The first [`EXCERPT_LIMIT`] bytes of `body`, cut at a character boundary, with echoed
+/// secrets replaced by `***` (the whole body is redacted before it is cut, so a secret that
+/// straddles the cut is not half kept).
 pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)]);
-    text.trim_end_matches('\u{fffd}').to_string()
+    // The excerpt is cut from the redacted text; the first four times the limit is plenty.
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT * 4)]);
+    let redacted = redact_secrets(&text);
+    let mut end = redacted.len().min(EXCERPT_LIMIT);
+    while !redacted.is_char_boundary(end) {
+        end -= 1;
+    }
+    redacted[..end].trim_end_matches('\u{fffd}').to_string()
 }
 
 impl Error {
@@ -373,6 +515,15 @@ impl Error {
                 may_have_been_sent, ..
             } => *may_have_been_sent,
             _ => true,
+        }
+    }
+
+    /// Replaces every echoed secret in the server text this error keeps with `***`.
+    pub fn redact(&mut self) {
+        match self {
+            Error::Service(e) => e.redact(),
+            Error::Undecodable(e) => e.redact(),
+            _ => {}
         }
     }
 

@@ -22,6 +22,7 @@ pub mod error;
 pub mod id;
 pub mod pipeline;
 pub mod rate_limit;
+pub mod redact;
 pub mod request;
 pub mod retry;
 pub mod sign;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -196,6 +197,19 @@ macro_rules! client_option_setters {
 
 /// Runs calls: signs each attempt, sends it, classifies the answer and retries what is safe
 /// to retry.
+///
+/// Every wait of a call counts against its operation timeout: the rate limiter, credential
+/// and token resolution, each attempt and each backoff. No attempt runs past the retry
+/// policy's budget either.
+///
+/// Before anything is sent, the request's path and headers are checked: a path with a dot
+/// segment (`.`, `..`, also percent-encoded) or a backslash, and a header name or value that
+/// cannot go on the wire, are invalid input; a header the authorizer added that cannot go on
+/// the wire (a key id or token with a line break) is a credentials error. Neither is retried.
+///
+/// Credentials may be sent over plain `http://` (OCP servers often run without TLS): when an
+/// `Authorization`, token or Basic header goes to a host that is not a loopback address, the
+/// pipeline logs one `warn` event per client, naming the host.
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     transport: Arc<dyn Transport>,
@@ -204,6 +218,7 @@ pub struct Pipeline {
     operation_timeout: Option<Duration>,
     clock: Arc<dyn Clock>,
     rate_limiter: Option<Arc<RateLimiter>>,
+    warned_plain_http: Arc<AtomicBool>,
 }
 
 impl Pipeline {
@@ -220,6 +235,7 @@ impl Pipeline {
             operation_timeout: options.operation_timeout,
             clock: options.clock,
             rate_limiter: options.rate_limiter,
+            warned_plain_http: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -262,7 +278,7 @@ impl Pipeline {
             .run(operation, request, authorizer, classifier, &span)
             .instrument(span.clone())
             .await;
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("duration_ms", millis(started.elapsed()));
         match &result {
             Ok(_) => span.record("outcome", "success"),
             Err(e) => span.record("outcome", tracing::field::display(error_kind(e))),
@@ -278,30 +294,57 @@ impl Pipeline {
         classifier: &dyn Classifier,
         call_span: &tracing::Span,
     ) -> Result<Response, Error> {
+        check_request(&request)?;
         let started = Instant::now();
-        let deadline = self.operation_timeout.map(|d| started + d);
-        let budget_end = self.retry.total_budget().map(|d| started + d);
+        // A limit too long to represent is no limit.
+        let deadline = self
+            .operation_timeout
+            .and_then(|d| started.checked_add(d))
+            .map(|at| (at, TimeoutPhase::Operation, self.operation_timeout));
+        let budget_end = self
+            .retry
+            .total_budget()
+            .and_then(|d| started.checked_add(d))
+            .map(|at| (at, TimeoutPhase::RetryBudget, self.retry.total_budget()));
         let mut attempt: u32 = 0;
         let mut auth_retried = false;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             call_span.record("attempts", attempt);
-            if let Some(rl) = &self.rate_limiter {
-                rl.acquire().await;
+            if let Some(rl) = &self.rate_limiter
+                && rl
+                    .acquire_before(deadline.map(|(at, ..)| at))
+                    .await
+                    .is_err()
+            {
+                tracing::debug!(
+                    attempt,
+                    "the rate limiter's next turn is after the deadline"
+                );
+                return Err(self.operation_timed_out());
             }
             let mut signed = request.clone();
-            authorizer.authorize(&mut signed, self.clock.now()).await?;
+            let now = self.clock.now();
+            within(deadline, authorizer.authorize(&mut signed, now))
+                .await
+                .unwrap_or_else(|| Err(self.operation_timed_out()))?;
+            check_signed_headers(&request, &signed)?;
+            self.warn_plain_http(&signed);
+            let limit = earliest(deadline, budget_end);
             let outcome = self
-                .attempt(operation, &signed, classifier, attempt, deadline, call_span)
+                .attempt(operation, &signed, classifier, attempt, limit, call_span)
                 .await;
             let mut error = match outcome {
                 Ok(response) => return Ok(response),
                 Err(e) => e,
             };
+            error.redact();
 
             if !auth_retried
                 && error.service_kind() == Some(crate::ServiceErrorKind::Authentication)
-                && authorizer.on_rejected(&signed).await
+                && within(deadline, authorizer.on_rejected(&signed))
+                    .await
+                    .unwrap_or(false)
             {
                 auth_retried = true;
                 tracing::debug!(
@@ -327,14 +370,43 @@ impl Pipeline {
                 );
                 return Err(error);
             };
-            let resume = Instant::now() + delay;
-            if deadline.is_some_and(|d| resume >= d) || budget_end.is_some_and(|b| resume >= b) {
-                tracing::debug!(attempt, "no time left for another attempt");
-                return Err(error);
+            if let Some((end, ..)) = limit {
+                let resume = Instant::now().checked_add(delay);
+                if resume.is_none_or(|r| r >= end) {
+                    tracing::debug!(attempt, "no time left for another attempt");
+                    return Err(error);
+                }
             }
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tracing::debug!(attempt, delay_ms = millis(delay), error = %error, "retrying");
             tokio::time::sleep(delay).await;
         }
+    }
+
+    fn operation_timed_out(&self) -> Error {
+        Error::Timeout {
+            phase: TimeoutPhase::Operation,
+            after: self.operation_timeout.unwrap_or_default(),
+            may_have_been_sent: false,
+            retryable: false,
+        }
+    }
+
+    /// Logs once per client that credentials went over plain HTTP to a remote host.
+    fn warn_plain_http(&self, signed: &Request) {
+        if signed.endpoint.scheme() != "http"
+            || is_loopback(signed.endpoint.host())
+            || !CREDENTIAL_HEADERS
+                .iter()
+                .any(|h| signed.headers.contains(h))
+            || self.warned_plain_http.swap(true, Ordering::Relaxed)
+        {
+            return;
+        }
+        tracing::warn!(
+            host = signed.endpoint.host(),
+            "credentials are sent over plain http to a host that is not loopback; use https \
+             unless the network between is trusted"
+        );
     }
 
     async fn attempt(
@@ -343,7 +415,7 @@ impl Pipeline {
         signed: &Request,
         classifier: &dyn Classifier,
         attempt: u32,
-        deadline: Option<Instant>,
+        limit: Option<Limit>,
         call_span: &tracing::Span,
     ) -> Result<Response, Error> {
         let span = tracing::debug_span!(
@@ -356,13 +428,13 @@ impl Pipeline {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let now = Instant::now();
-        let remaining = deadline.map(|d| d.saturating_duration_since(now));
-        let (limit, phase) = match (self.attempt_timeout, remaining) {
-            (Some(a), Some(r)) if r < a => (Some(r), TimeoutPhase::Operation),
-            (Some(a), _) => (Some(a), TimeoutPhase::Attempt),
-            (None, Some(r)) => (Some(r), TimeoutPhase::Operation),
-            (None, None) => (None, TimeoutPhase::Attempt),
+        let remaining =
+            limit.map(|(at, phase, after)| (at.saturating_duration_since(started), phase, after));
+        let (limit, phase, after) = match (self.attempt_timeout, remaining) {
+            (Some(a), Some((r, phase, after))) if r < a => (Some(r), phase, after),
+            (Some(a), _) => (Some(a), TimeoutPhase::Attempt, Some(a)),
+            (None, Some((r, phase, after))) => (Some(r), phase, after),
+            (None, None) => (None, TimeoutPhase::Attempt, None),
         };
         let send = self.transport.send(signed).instrument(span.clone());
         let result = match limit {
@@ -370,17 +442,14 @@ impl Pipeline {
                 Ok(r) => r,
                 Err(_) => Err(Error::Timeout {
                     phase,
-                    after: match phase {
-                        TimeoutPhase::Operation => self.operation_timeout.unwrap_or(limit),
-                        _ => limit,
-                    },
+                    after: after.unwrap_or(limit),
                     may_have_been_sent: true,
                     retryable: false,
                 }),
             },
             None => send.await,
         };
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("duration_ms", millis(started.elapsed()));
         let response = result?;
         span.record("status", response.status);
         call_span.record("status", response.status);
@@ -411,6 +480,76 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// When a limit ends, which limit it is, and its configured length.
+type Limit = (Instant, TimeoutPhase, Option<Duration>);
+
+/// The limit that ends first.
+fn earliest(a: Option<Limit>, b: Option<Limit>) -> Option<Limit> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Runs `fut` until the limit; `None` when the limit came first.
+async fn within<F: std::future::Future>(limit: Option<Limit>, fut: F) -> Option<F::Output> {
+    match limit {
+        Some((at, ..)) => tokio::time::timeout_at(at, fut).await.ok(),
+        None => Some(fut.await),
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Headers that carry credentials.
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "x-auth-token",
+    "x-security-token",
+    "x-tc-token",
+];
+
+/// Whether `host` is a loopback name or address.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuses a request whose path or headers cannot be sent as they are.
+fn check_request(request: &Request) -> Result<(), Error> {
+    crate::validate::request_path("path", &request.path)?;
+    for (name, value) in request.headers.iter() {
+        crate::validate::header_name(name)?;
+        crate::validate::header_value(name, value)?;
+    }
+    Ok(())
+}
+
+/// Refuses a signed request when a header the authorizer set cannot be sent: a key id, token
+/// or project id with a line break or another character HTTP does not carry.
+fn check_signed_headers(unsigned: &Request, signed: &Request) -> Result<(), Error> {
+    for (name, value) in signed.headers.iter() {
+        if unsigned.headers.get(name) == Some(value) {
+            continue;
+        }
+        if crate::validate::header_name(name).is_err()
+            || crate::validate::header_value(name, value).is_err()
+        {
+            return Err(Error::credentials(format!(
+                "the credentials put a character that HTTP cannot carry into the `{}` header \
+                 (a line break or another control character in a key id, token or project id?)",
+                crate::redact::Escaped(name)
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn error_kind(e: &Error) -> &'static str {

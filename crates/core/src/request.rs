@@ -114,22 +114,29 @@ impl Endpoint {
                 None => (authority, None),
             }
         };
-        if host.is_empty()
-            || !host.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':')
-            })
-        {
-            return Err(bad("must have a host of letters, digits, '-' and '.'"));
+        if !valid_host(host) {
+            return Err(bad(
+                "must have a host name of letters, digits, '-' and '.', an IPv4 address or a \
+                 bracketed IPv6 address",
+            ));
         }
         let port = match port {
             Some(p) => Some(
-                p.parse::<u16>()
-                    .ok()
+                p.bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| p.parse::<u16>().ok())
+                    .flatten()
                     .filter(|p| *p != 0)
                     .ok_or_else(|| bad("has an invalid port"))?,
             ),
             None => None,
         };
+        if !path.is_empty() {
+            crate::validate::request_path("endpoint", path).map_err(|e| match e {
+                Error::InvalidInput { rule, .. } => bad(&format!("base path {rule}")),
+                other => other,
+            })?;
+        }
         let default_port = if scheme == "https" { 443 } else { 80 };
         Ok(Endpoint {
             scheme,
@@ -166,6 +173,34 @@ impl Endpoint {
             None => self.host.clone(),
         }
     }
+}
+
+/// Whether `host` is one the signers and the transport read the same way: a bracketed IPv6
+/// address, a dotted-quad IPv4 address, or a DNS name of letters, digits, `-` and `_` labels
+/// whose last label is not a number (a URL parser would read `2130706433` or `0x7f.1` as an
+/// IPv4 address while the `Host` header and the signature say otherwise).
+fn valid_host(host: &str) -> bool {
+    if let Some(inner) = host.strip_prefix('[') {
+        return inner
+            .strip_suffix(']')
+            .is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok());
+    }
+    if host.is_empty() || host.len() > 253 {
+        return false;
+    }
+    let labels_ok = host.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if !labels_ok {
+        return false;
+    }
+    let last = host.rsplit('.').next().unwrap_or(host);
+    let numeric = last.bytes().all(|b| b.is_ascii_digit())
+        || (last.len() > 1 && last[..2].eq_ignore_ascii_case("0x"));
+    !numeric || host.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 impl fmt::Display for Endpoint {
@@ -441,6 +476,14 @@ mod tests {
         assert_eq!(e.base_path(), "");
         let e = Endpoint::parse("dbss.cn-north-4.myhuaweicloud.com").unwrap();
         assert_eq!(e.scheme(), "https");
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://my_host.internal",
+            "https://a-b.c9.example",
+            "http://v1.2a",
+        ] {
+            assert!(Endpoint::parse(ok).is_ok(), "{ok}");
+        }
         let e = Endpoint::parse("http://[::1]:8080/base/").unwrap();
         assert_eq!(e.host_header(), "[::1]:8080");
         assert_eq!(e.base_path(), "/base");
@@ -454,6 +497,19 @@ mod tests {
             "http://h?x",
             "http://h h",
             "http://[::1",
+            "http://_:443:443",
+            "http://2130706433[",
+            "http://2130706433",
+            "http://0x7f.1",
+            "http://127.1",
+            "http://127.000.000.001",
+            "http://[::g]",
+            "http://a..b",
+            "http://h:+80",
+            "http://h/..",
+            "http://h/a/%2e%2e",
+            "http://h/a/./b",
+            "http://h/a\\b",
         ] {
             let err = Endpoint::parse(bad).unwrap_err();
             assert_eq!(err.invalid_field(), Some("endpoint"), "{bad}");

@@ -114,7 +114,8 @@ impl RetryPolicy {
     /// server asked for longer than `max_retry_after`.
     pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         let ceiling = self.backoff_ceiling(retry);
-        let jittered = ceiling.mul_f64(random_unit());
+        let jittered =
+            Duration::try_from_secs_f64(ceiling.as_secs_f64() * random_unit()).unwrap_or(ceiling);
         match retry_after {
             Some(ra) if self.honour_retry_after => {
                 if ra > self.max_retry_after {
@@ -152,7 +153,7 @@ pub fn is_retry_safe(error: &Error, idempotency: Idempotency) -> bool {
         } => match phase {
             TimeoutPhase::Connect => true,
             TimeoutPhase::Attempt => !may_have_been_sent || idempotent,
-            TimeoutPhase::Operation => false,
+            _ => false,
         },
         Error::Service(e) => match e.kind {
             crate::ServiceErrorKind::Throttling => true,
@@ -164,16 +165,17 @@ pub fn is_retry_safe(error: &Error, idempotency: Idempotency) -> bool {
     }
 }
 
-/// Parses a `Retry-After` header: delay seconds, or an HTTP date relative to `now_unix`.
+/// Parses a `Retry-After` header: delay seconds, or an HTTP date relative to `now_unix` (a
+/// date in the past is no wait). Anything else, a date outside the years 1 to 9999 included,
+/// is `None`: the header is ignored.
 pub fn parse_retry_after(headers: &Headers, now_unix: i64) -> Option<Duration> {
     let v = headers.get("retry-after")?.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let at = UtcDateTime::parse_rfc1123(v)?.to_unix();
-    Some(Duration::from_secs(
-        u64::try_from(at - now_unix).unwrap_or(0),
-    ))
+    let wait = at.checked_sub(now_unix)?;
+    Some(Duration::from_secs(u64::try_from(wait).unwrap_or(0)))
 }
 
 /// A uniformly distributed number in `[0, 1)`; jitter needs no cryptographic quality.
@@ -198,6 +200,18 @@ mod tests {
         for retry in 1..10 {
             let d = p.delay(retry, None).unwrap();
             assert!(d <= p.backoff_ceiling(retry));
+        }
+    }
+
+    #[test]
+    fn duration_max_never_panics() {
+        let p = RetryPolicy::standard()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_retry_after(Duration::MAX);
+        for retry in [1, 2, 64, u32::MAX] {
+            assert!(p.delay(retry, None).is_some());
+            assert!(p.delay(retry, Some(Duration::MAX)).is_some());
         }
     }
 
@@ -230,6 +244,18 @@ mod tests {
         assert_eq!(parse_retry_after(&h, 4), Some(Duration::from_secs(6)));
         h.set("Retry-After", "soon");
         assert_eq!(parse_retry_after(&h, 0), None);
+        for absurd in [
+            "Thu, 01 Jan 99999999999999 00:00:00 GMT",
+            "Thu, 01 Jan -9223372036854775808 00:00:00 GMT",
+            "-1",
+            "99999999999999999999999",
+        ] {
+            h.set("Retry-After", absurd);
+            assert_eq!(parse_retry_after(&h, 0), None, "{absurd}");
+        }
+        h.set("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert!(parse_retry_after(&h, i64::MIN).is_none());
+        assert!(parse_retry_after(&h, i64::MAX).is_some());
     }
 
     #[test]

@@ -66,7 +66,8 @@ impl Clock for SkewedClock {
         let off = self.offset_secs.load(Ordering::Relaxed);
         let now = SystemTime::now();
         if off >= 0 {
-            now + Duration::from_secs(off.unsigned_abs())
+            now.checked_add(Duration::from_secs(off.unsigned_abs()))
+                .unwrap_or(now)
         } else {
             now.checked_sub(Duration::from_secs(off.unsigned_abs()))
                 .unwrap_or(UNIX_EPOCH)
@@ -128,12 +129,13 @@ impl UtcDateTime {
         Self::from_unix(unix_seconds(t))
     }
 
-    /// Seconds since the Unix epoch.
+    /// Seconds since the Unix epoch (saturating at the ends of `i64` for absurd years).
     pub fn to_unix(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second)
+        days_from_civil(self.year, self.month, self.day)
+            .saturating_mul(86_400)
+            .saturating_add(
+                i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second),
+            )
     }
 
     /// `YYYY-MM-DD`, the date in Tencent's credential scope.
@@ -271,7 +273,11 @@ impl UtcDateTime {
         minute: u32,
         second: u32,
     ) -> Option<Self> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         if hour > 23 || minute > 59 || second > 60 {
@@ -284,6 +290,11 @@ impl UtcDateTime {
         Some(Self::from_unix(secs))
     }
 }
+
+/// The first year a parsed date may have.
+pub const MIN_YEAR: i64 = 1;
+/// The last year a parsed date may have; anything later is taken as garbage.
+pub const MAX_YEAR: i64 = 9999;
 
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
@@ -313,13 +324,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
+    // i128 inside: no year a caller can put in a `UtcDateTime` overflows.
+    let y = i128::from(y) - i128::from(m <= 2);
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let m = i128::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i128::from(d) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let days = era * 146_097 + doe - 719_468;
+    i64::try_from(days).unwrap_or(if days < 0 { i64::MIN } else { i64::MAX })
 }
 
 #[cfg(test)]
@@ -356,6 +369,27 @@ mod tests {
     }
 
     #[test]
+    fn absurd_years_never_overflow() {
+        for year in [i64::MIN, -1, 0, i64::MAX] {
+            let t = UtcDateTime {
+                year,
+                month: 2,
+                day: 29,
+                hour: 23,
+                minute: 59,
+                second: 59,
+                weekday: 0,
+            };
+            let _ = t.to_unix();
+            let _ = t.rfc1123();
+        }
+        for secs in [i64::MIN, i64::MAX, -1] {
+            let _ = UtcDateTime::from_unix(secs).rfc1123();
+        }
+        assert!(UtcDateTime::parse_rfc1123("Fri, 31 Dec 9999 23:59:59 GMT").is_some());
+    }
+
+    #[test]
     fn parses_rfc3339() {
         let t = UtcDateTime::parse_rfc3339("2019-11-15T03:36:55.123456Z").unwrap();
         assert_eq!(t.compact_iso8601(), "20191115T033655Z");
@@ -386,6 +420,11 @@ mod tests {
         }
         for s in [
             "Tue, 17 Jan 2023 03:36:01",
+            "Thu, 01 Jan 99999999999999 00:00:00 GMT",
+            "Thu, 01 Jan 10000 00:00:00 GMT",
+            "Thu, 01 Jan 0 00:00:00 GMT",
+            "Thu, 01 Jan -5000 00:00:00 GMT",
+            "Thu, 01 Jan -9223372036854775808 00:00:00 GMT",
             "Xyz, 17 Jan 2023 03:36:01 GMT",
             "Tue, 32 Jan 2023 03:36:01 GMT",
             "Tue, 17 Foo 2023 03:36:01 GMT",

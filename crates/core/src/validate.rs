@@ -1,7 +1,7 @@
 //! Validation helpers: every documented constraint becomes an [`Error::InvalidInput`] naming
 //! the field and the rule, before anything is sent.
 
-use crate::encoding::percent_encode;
+use crate::encoding::{percent_decode, percent_encode};
 use crate::error::Error;
 
 /// Checks that `value` has between `min` and `max` characters.
@@ -128,6 +128,60 @@ pub fn header_value(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Checks a header name: one or more RFC 9110 token characters (letters, digits and
+/// ``!#$%&'*+-.^_`|~``).
+pub fn header_name(name: &str) -> Result<(), Error> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::invalid_input(
+            "header name",
+            format!(
+                "must be letters, digits and !#$%&'*+-.^_`|~ only (got {:?})",
+                name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an encoded request path: it starts with `/`, has no white space, control
+/// characters, `?`, `#` or `\`, and no segment that is, or percent-decodes to, `.` or `..` or
+/// contains a backslash. Such a path would be read differently by the server (or a proxy) than
+/// it was signed, or reach another resource than the one named.
+pub fn request_path(field: &str, path: &str) -> Result<(), Error> {
+    if !path.starts_with('/') {
+        return Err(Error::invalid_input(field, "must start with '/'"));
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| c.is_control() || c.is_whitespace() || matches!(c, '?' | '#' | '\\'))
+    {
+        return Err(Error::invalid_input(
+            field,
+            format!("must not contain {c:?} (use the query setters for a query)"),
+        ));
+    }
+    for segment in path.split('/') {
+        if !segment.contains(['.', '%']) {
+            continue;
+        }
+        let decoded = percent_decode(segment);
+        if decoded == "." || decoded == ".." {
+            return Err(Error::invalid_input(
+                field,
+                format!("must not have a `.` or `..` segment, encoded or not (found {segment:?})"),
+            ));
+        }
+        if decoded.contains('\\') {
+            return Err(Error::invalid_input(
+                field,
+                format!("must not contain an encoded backslash (found {segment:?})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +244,39 @@ mod tests {
             assert_eq!(e.invalid_field(), Some("instance_id"), "{bad}");
         }
         assert!(path_segment("id", "...").is_ok());
+    }
+
+    #[test]
+    fn request_paths() {
+        for ok in ["/", "/v1/a.b/...x/%2Fy", "/a%20b/c", "/v1/.well-known"] {
+            assert!(request_path("path", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "v1/x",
+            "/v1/%2e%2e/admin",
+            "/v1/%2E%2e/admin",
+            "/v1/.%2e/admin",
+            "/v1/../admin",
+            "/v1/./a",
+            "/v1/..",
+            "/v1/\\..\\admin",
+            "/v1/a%5cb",
+            "/v1/a b",
+            "/v1/a?b",
+            "/v1/a#b",
+            "/v1/\r\n",
+        ] {
+            let e = request_path("path", bad).unwrap_err();
+            assert_eq!(e.invalid_field(), Some("path"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_names() {
+        assert!(header_name("x-request-id").is_ok());
+        for bad in ["", "bad header", "x:y", "x\r\ny", "ü"] {
+            assert!(header_name(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -106,16 +106,20 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T, S>, Error>>,
 {
-    let deadline = Instant::now() + schedule.timeout;
+    // A timeout too long to represent is no deadline at all.
+    let deadline = Instant::now().checked_add(schedule.timeout);
     let mut interval = schedule.initial;
-    let mut polls = 0;
+    let mut polls: u32 = 0;
     let mut last = None;
     loop {
-        if Instant::now() + interval > deadline {
-            return Ok(PollOutcome::TimedOut { last, polls });
+        if let Some(deadline) = deadline {
+            let next = Instant::now().checked_add(interval);
+            if next.is_none_or(|next| next > deadline) {
+                return Ok(PollOutcome::TimedOut { last, polls });
+            }
         }
         tokio::time::sleep(interval).await;
-        polls += 1;
+        polls = polls.saturating_add(1);
         match poll().await? {
             Poll::Done(value) => return Ok(PollOutcome::Finished { value, polls }),
             Poll::Pending(state) => last = Some(state),
@@ -168,5 +172,26 @@ mod tests {
         let e =
             poll_until::<(), (), _, _>(schedule, || async { Err(Error::credentials("x")) }).await;
         assert!(e.is_err());
+
+        let endless = PollSchedule {
+            initial: Duration::from_secs(1),
+            max: Duration::MAX,
+            timeout: Duration::MAX,
+        };
+        let mut n = 0;
+        let out = poll_until(endless, || {
+            n += 1;
+            let v = n;
+            async move {
+                Ok(if v == 5 {
+                    Poll::Done(v)
+                } else {
+                    Poll::Pending(v)
+                })
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(out, PollOutcome::Finished { value: 5, polls: 5 });
     }
 }

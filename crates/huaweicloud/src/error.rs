@@ -4,7 +4,7 @@
 //! level (`{"error": {...}}`), codes as strings or integers; DBSS's `details[]` and
 //! `encoded_authorization_message` are kept. The request id is the `X-Request-Id` header.
 
-use cloudops_core::sign::redact_lines;
+use cloudops_core::redact::redact_secrets;
 use cloudops_core::{
     Classifier, Error, ErrorDetail, OperationSpec, Response, ServiceError, ServiceErrorKind,
 };
@@ -167,7 +167,7 @@ impl Classifier for HuaweiClassifier {
                 // A throttling answer without a JSON body is still throttling.
                 let mut e =
                     ServiceError::new(op.vendor, op.name, r.status, ServiceErrorKind::Throttling);
-                e.raw_body = r.text().into_owned();
+                e = e.with_raw_body(&r.body);
                 Err(Error::Service(Box::new(e)))
             }
             _ => Err(Error::undecodable(
@@ -200,16 +200,14 @@ fn service_error(op: &OperationSpec, r: &Response, v: &Value) -> Error {
         }
     }
     let kind = classify(code.as_deref(), r.status);
-    if code.as_deref() == Some(APIGW_AUTH) {
-        // The gateway echoes its canonical request ('|' for newlines); keep it, but never a
-        // token value that was signed.
-        message = message.map(|m| redact_lines(&m.replace('|', "\n")).replace('\n', "|"));
-    }
+    // The gateway echoes its canonical request ('|' for newlines) in APIGW.0301: keep it, but
+    // never a token value that was signed.
+    message = message.map(|m| redact_secrets(&m).into_owned());
     let mut e = ServiceError::new(op.vendor, op.name, r.status, kind);
     e.code = code;
     e.message = message;
     e.request_id = request_id(r);
-    e.raw_body = r.text().into_owned();
+    e = e.with_raw_body(&r.body);
     if let Some(details) = v.get("details").and_then(Value::as_array) {
         e.details = details
             .iter()

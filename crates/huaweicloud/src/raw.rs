@@ -92,21 +92,11 @@ impl RawRequest {
 
     fn build(self) -> Result<(Client, OperationSpec, Request), Error> {
         let endpoint = self.endpoint?;
-        if !self.path.starts_with('/')
-            || self
-                .path
-                .chars()
-                .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '?' | '#'))
-            || self.path.split('/').any(|s| s == "..")
-        {
-            return Err(Error::invalid_input(
-                "path",
-                "must be an encoded absolute path without query, fragment, '..' or white space",
-            ));
-        }
+        validate::request_path("path", &self.path)?;
         let mut request = Request::new(self.method, endpoint, self.path);
         request.query = self.query;
         for (n, v) in &self.headers {
+            validate::header_name(n)?;
             validate::header_value(n, v)?;
             request.headers.set(n, v.clone());
         }

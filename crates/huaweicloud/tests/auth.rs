@@ -66,17 +66,31 @@ async fn concurrent_calls_share_one_refresh() {
 #[tokio::test]
 async fn a_token_near_expiry_is_refreshed_before_use() {
     let emu = HuaweiEmulator::start().await;
-    emu.set_token_ttl(std::time::Duration::from_secs(600)); // inside the one-hour margin
-    let c = common::token(&emu);
+    // A 10-minute token: the one-hour margin is clamped to half its life, 5 minutes.
+    emu.set_token_ttl(std::time::Duration::from_secs(600));
+    let clock = SkewedClock::new(0);
+    let c = common::builder(&emu)
+        .iam_password(IamPassword::new(
+            huawei::IAM_USER,
+            huawei::IAM_PASSWORD,
+            huawei::IAM_DOMAIN,
+        ))
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(emu.tokens_issued(), 1, "reused while outside the margin");
+    clock.set_offset(301);
     c.stop_db_om_instance(huawei::DBSS_INSTANCE)
         .send()
         .await
         .unwrap();
-    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(emu.tokens_issued(), 2);
+    assert_eq!(emu.tokens_issued(), 2, "refreshed inside the margin");
 }
 
 #[tokio::test]

@@ -151,7 +151,7 @@ impl Classifier for EnvelopeClassifier {
         e.code = err.get("code").and_then(text);
         e.message = err.get("message").and_then(text);
         e.request_id = v.get("traceId").and_then(text);
-        e.raw_body = r.text().into_owned();
+        e = e.with_raw_body(&r.body);
         if let Some(debug) = err.get("debugMessage").and_then(text) {
             e.extra.push(("debugMessage".to_string(), debug));
         }

@@ -75,7 +75,7 @@ impl Classifier for EnvelopeClassifier {
                 .get("RequestId")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            e.raw_body = r.text().into_owned();
+            e = e.with_raw_body(&r.body);
             return Err(Error::Service(Box::new(e)));
         }
         if !r.is_success() {

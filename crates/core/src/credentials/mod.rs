@@ -132,7 +132,53 @@ pub enum Credentials {
     Basic(BasicAuth),
 }
 
+/// Checks that a value sent in a header holds only visible ASCII (no space, line break or
+/// other control character).
+fn check_visible(what: &str, value: &str) -> Result<(), Error> {
+    if value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Ok(());
+    }
+    Err(Error::credentials(format!(
+        "the {what} may contain only visible ASCII characters (it has a space, a line break, \
+         another control character or a non-ASCII character)"
+    )))
+}
+
 impl Credentials {
+    /// Checks that the credentials can be sent: key ids, session tokens and project ids of
+    /// visible ASCII only, and a Basic user name without `:` or control characters (the server
+    /// would read another user name and password). The secret values themselves are never
+    /// named in the error.
+    pub fn check(&self) -> Result<(), Error> {
+        match self {
+            Credentials::AccessKey(k) => {
+                check_visible("access key id", &k.id)?;
+                if let Some(t) = &k.session_token {
+                    check_visible("session token", t.expose())?;
+                }
+                if let Some(p) = &k.project_id {
+                    check_visible("project id", p)?;
+                }
+            }
+            Credentials::Basic(b) => {
+                if b.username.contains(':') {
+                    return Err(Error::credentials(
+                        "the HTTP Basic user name must not contain ':' (the server would split \
+                         the user name there)",
+                    ));
+                }
+                if b.username.chars().any(char::is_control)
+                    || b.password.expose().chars().any(char::is_control)
+                {
+                    return Err(Error::credentials(
+                        "the HTTP Basic user name and password must not contain control characters",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The access key, or a credentials error naming what was found instead.
     pub fn into_access_key(self) -> Result<AccessKey, Error> {
         match self {
@@ -175,10 +221,14 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// A short description of the source, for error messages.
     fn source(&self) -> String;
 
-    /// The credentials, or a credentials error saying why there are none.
+    /// The credentials, checked with [`Credentials::check`], or a credentials error saying
+    /// why there are none.
     async fn provide(&self) -> Result<Credentials, Error> {
         match self.lookup().await? {
-            Lookup::Found(c) => Ok(c),
+            Lookup::Found(c) => {
+                c.check()?;
+                Ok(c)
+            }
             Lookup::NotFound(why) => Err(Error::credentials(format!(
                 "no credentials in {}: {why}",
                 self.source()
@@ -543,6 +593,25 @@ mod tests {
         ]);
         let k = chain.provide().await.unwrap().into_access_key().unwrap();
         assert_eq!(k.id, "id");
+    }
+
+    #[test]
+    fn credentials_that_cannot_be_sent_are_refused() {
+        for bad in [
+            Credentials::from(AccessKey::new("AK\r\nX: 1", "sk")),
+            AccessKey::new("AK", "sk").with_session_token("t\nk").into(),
+            AccessKey::new("AK", "sk").with_project_id("p 1").into(),
+            BasicAuth::new("admin:x", "pw").into(),
+            BasicAuth::new("admin", "p\nw").into(),
+        ] {
+            let e = bad.check().unwrap_err();
+            assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+        }
+        assert!(
+            Credentials::from(BasicAuth::new("admin", "p:w ü"))
+                .check()
+                .is_ok()
+        );
     }
 
     #[test]

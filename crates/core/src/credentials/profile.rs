@@ -14,6 +14,8 @@ use crate::error::Error;
 pub fn parse_ini(text: &str) -> HashMap<String, HashMap<String, String>> {
     let mut out: HashMap<String, HashMap<String, String>> = HashMap::new();
     let mut section = String::new();
+    // A byte order mark (as Windows editors write) would otherwise hide the first section.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for raw in text.lines() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
@@ -35,6 +37,39 @@ pub fn parse_ini(text: &str) -> HashMap<String, HashMap<String, String>> {
         }
     }
     out
+}
+
+/// The largest profile file read, in bytes; a larger one is a credentials error.
+pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a profile file: `Ok(None)` when it does not exist; an error when it is not a regular
+/// file (a FIFO or a device would block or never end), is larger than
+/// [`MAX_PROFILE_BYTES`], or cannot be read.
+fn read_profile(path: &std::path::Path) -> Result<Option<String>, String> {
+    use std::io::Read as _;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    if !meta.is_file() {
+        return Err("it is not a regular file".to_string());
+    }
+    let too_large = || format!("it is larger than {MAX_PROFILE_BYTES} bytes");
+    if meta.len() > MAX_PROFILE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| "it is not UTF-8 text".to_string())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -131,17 +166,22 @@ impl ProvideCredentials for ProfileFileProvider {
                 self.layout.path_var
             )));
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        // File I/O runs on the blocking pool, never on an async worker thread.
+        let read_path = path.clone();
+        let read = tokio::task::spawn_blocking(move || read_profile(&read_path))
+            .await
+            .unwrap_or_else(|e| Err(format!("the read failed: {e}")));
+        let text = match read {
+            Ok(Some(t)) => t,
+            Ok(None) => {
                 return Ok(Lookup::NotFound(format!(
                     "{} does not exist",
                     path.display()
                 )));
             }
-            Err(e) => {
+            Err(why) => {
                 return Err(Error::credentials(format!(
-                    "cannot read {}: {e}",
+                    "cannot read {}: {why}",
                     path.display()
                 )));
             }
@@ -190,6 +230,53 @@ impl ProvideCredentials for ProfileFileProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn hostile_profile_files_end_in_a_clear_error() {
+        let dir = std::env::temp_dir().join(format!("cloudops-hostile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big");
+        std::fs::write(&big, vec![b'a'; MAX_PROFILE_BYTES as usize + 10]).unwrap();
+        let fifo = dir.join("fifo");
+        let made_fifo = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        let mut paths = vec![big.clone(), dir.clone()];
+        if std::path::Path::new("/dev/zero").exists() {
+            paths.push("/dev/zero".into());
+        }
+        if made_fifo {
+            paths.push(fifo);
+        }
+        for path in paths {
+            let env =
+                EnvSource::from_pairs([("TENCENTCLOUD_CREDENTIALS_FILE", path.to_str().unwrap())]);
+            let e = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                ProfileFileProvider::tencent().with_env(env).lookup(),
+            )
+            .await
+            .expect("a hostile file does not stall the runtime")
+            .unwrap_err();
+            assert!(matches!(e, Error::Credentials { .. }), "{path:?}: {e:?}");
+        }
+
+        let bom = dir.join("bom");
+        std::fs::write(
+            &bom,
+            "\u{feff}[default]\r\nsecret_id = AKID\r\nsecret_key = SK\r\n",
+        )
+        .unwrap();
+        let env = EnvSource::from_pairs([("TENCENTCLOUD_CREDENTIALS_FILE", bom.to_str().unwrap())]);
+        let k = ProfileFileProvider::tencent()
+            .with_env(env)
+            .provide()
+            .await
+            .unwrap();
+        assert_eq!(k.into_access_key().unwrap().id, "AKID");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn ini_parsing() {
