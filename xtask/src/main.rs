@@ -3,7 +3,11 @@
 //! - `ci`: every check `.ci/run` runs, in the same order.
 //! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
+//! - `fuzz [--seconds N] [TARGET ...]`: runs the fuzz targets of `fuzz/` (nightly and
+//!   cargo-fuzz), N seconds each (default 30); fails on any crash. Not part of `ci`.
 //! - `help`: this list.
+
+mod fuzz;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -240,7 +244,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  help                show this list"
     );
 }
 
@@ -256,6 +260,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("help") | Some("--help") | Some("-h") => {
             help();
             ExitCode::SUCCESS

@@ -138,12 +138,40 @@ impl Endpoint {
             })?;
         }
         let default_port = if scheme == "https" { 443 } else { 80 };
-        Ok(Endpoint {
+        // An IPv6 address is kept in the form the URL parser writes it, so the `Host` header
+        // signed is the one sent.
+        let host = match host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .and_then(|h| h.parse::<std::net::Ipv6Addr>().ok())
+        {
+            Some(ip) => format!("[{}]", ipv6_text(ip)),
+            None => host.to_ascii_lowercase(),
+        };
+        let endpoint = Endpoint {
             scheme,
-            host: host.to_ascii_lowercase(),
+            host,
             port: port.filter(|p| *p != default_port),
             base_path: path.to_string(),
-        })
+        };
+        // The transport's URL parser must read the endpoint as it is signed: the same host
+        // (an invalid punycode label, for one, is refused there), port and path.
+        let url = reqwest::Url::parse(&endpoint.to_string())
+            .map_err(|e| bad(&format!("is not a URL the transport can send to ({e})")))?;
+        let path_sent = if endpoint.base_path.is_empty() {
+            "/"
+        } else {
+            endpoint.base_path.as_str()
+        };
+        if url.host_str() != Some(endpoint.host.as_str())
+            || url.port() != endpoint.port
+            || url.path() != path_sent
+        {
+            return Err(bad(
+                "is read differently by the URL parser than it is written",
+            ));
+        }
+        Ok(endpoint)
     }
 
     /// `http` or `https`.
@@ -201,6 +229,36 @@ fn valid_host(host: &str) -> bool {
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
         || (last.len() > 1 && last[..2].eq_ignore_ascii_case("0x"));
     !numeric || host.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// An IPv6 address as URL parsers serialize it: eight lowercase hex pieces without leading
+/// zeros, the first longest run of two or more zero pieces written `::` (IPv4-mapped addresses
+/// too, unlike `Ipv6Addr`'s `Display`).
+fn ipv6_text(ip: std::net::Ipv6Addr) -> String {
+    let pieces = ip.segments();
+    let (mut best, mut best_len, mut i) = (None, 1, 0);
+    while i < 8 {
+        let run = pieces[i..].iter().take_while(|p| **p == 0).count();
+        if run > best_len {
+            (best, best_len) = (Some(i), run);
+        }
+        i += run.max(1);
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if Some(i) == best {
+            out.push_str(if i == 0 { "::" } else { ":" });
+            i += best_len;
+            continue;
+        }
+        out.push_str(&format!("{:x}", pieces[i]));
+        if i < 7 {
+            out.push(':');
+        }
+        i += 1;
+    }
+    out
 }
 
 impl fmt::Display for Endpoint {
@@ -484,6 +542,21 @@ mod tests {
         ] {
             assert!(Endpoint::parse(ok).is_ok(), "{ok}");
         }
+        for (given, kept) in [
+            ("http://[::0]:1", "[::]:1"),
+            ("http://[0:0:0:0:0:0:0:1]:1", "[::1]:1"),
+            ("http://[::ffff:1.2.3.4]:1", "[::ffff:102:304]:1"),
+            ("http://[2001:DB8:0:0:1:0:0:1]:1", "[2001:db8::1:0:0:1]:1"),
+            ("http://[1:0:0:2:0:0:0:3]:1", "[1:0:0:2::3]:1"),
+            ("http://[1:2:3:4:5:6:7:0]:1", "[1:2:3:4:5:6:7:0]:1"),
+            ("http://[1:2:3:4:5:6:0:0]:1", "[1:2:3:4:5:6::]:1"),
+        ] {
+            assert_eq!(
+                Endpoint::parse(given).unwrap().host_header(),
+                kept,
+                "{given}"
+            );
+        }
         let e = Endpoint::parse("http://[::1]:8080/base/").unwrap();
         assert_eq!(e.host_header(), "[::1]:8080");
         assert_eq!(e.base_path(), "/base");
@@ -510,6 +583,8 @@ mod tests {
             "http://h/a/%2e%2e",
             "http://h/a/./b",
             "http://h/a\\b",
+            "https://xn--",
+            "https://xn--a.example",
         ] {
             let err = Endpoint::parse(bad).unwrap_err();
             assert_eq!(err.invalid_field(), Some("endpoint"), "{bad}");

@@ -144,22 +144,32 @@ pub fn header_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks an encoded request path: it starts with `/`, has no white space, control
-/// characters, `?`, `#` or `\`, and no segment that is, or percent-decodes to, `.` or `..` or
-/// contains a backslash. Such a path would be read differently by the server (or a proxy) than
-/// it was signed, or reach another resource than the one named.
+/// Checks an encoded request path: it starts with `/`, holds only RFC 3986 path characters
+/// (letters, digits, ``-._~!$&'()*+,;=:@``, `/` and `%` with two hex digits), and has no
+/// segment that is, or percent-decodes to, `.` or `..` or contains a backslash. Any other path
+/// would be read differently by the server, a proxy or the URL parser than it was signed, or
+/// reach another resource than the one named.
 pub fn request_path(field: &str, path: &str) -> Result<(), Error> {
     if !path.starts_with('/') {
         return Err(Error::invalid_input(field, "must start with '/'"));
     }
-    if let Some(c) = path
-        .chars()
-        .find(|c| c.is_control() || c.is_whitespace() || matches!(c, '?' | '#' | '\\'))
-    {
-        return Err(Error::invalid_input(
-            field,
-            format!("must not contain {c:?} (use the query setters for a query)"),
-        ));
+    let b = path.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        let ok = crate::encoding::is_unreserved(c)
+            || b"!$&'()*+,;=:@/".contains(&c)
+            || (c == b'%'
+                && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
+        if !ok {
+            let shown = path[i..].chars().next().unwrap_or('?');
+            return Err(Error::invalid_input(
+                field,
+                format!(
+                    "must be percent-encoded, with only RFC 3986 path characters (found {shown:?}; \
+                     use the query setters for a query)"
+                ),
+            ));
+        }
     }
     for segment in path.split('/') {
         if !segment.contains(['.', '%']) {
@@ -265,8 +275,13 @@ mod tests {
             "/v1/a?b",
             "/v1/a#b",
             "/v1/\r\n",
+            "/v1/{x}",
+            "/v1/ü",
+            "/v1/%zz",
+            "/v1/%4",
+            "/v1/a^b",
         ] {
-            let e = request_path("path", bad).unwrap_err();
+            let e = request_path("path", bad).expect_err(bad);
             assert_eq!(e.invalid_field(), Some("path"), "{bad}");
         }
     }
