@@ -88,19 +88,28 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
     out
 }
 
-/// Encodes query pairs as `k=v&k=v` sorted by encoded key, then encoded value: the canonical
-/// query both Huawei's and OCP's signatures cover.
+/// Encodes query pairs as `k=v&k=v` sorted by *decoded* key, then decoded value (code-point
+/// order), and only then percent-encoded: the canonical query Huawei's and OCP's signatures
+/// cover, as the vendors' own code computes it. (Sorting the encoded forms gives another order
+/// when an encoded character meets an unreserved one: `t=100&t=10%3A00`, not the reverse.)
+///
+/// ```
+/// let q = [("t".to_string(), "10:00".to_string()), ("t".to_string(), "100".to_string())];
+/// assert_eq!(cloudops_core::encoding::encode_query_sorted(&q), "t=100&t=10%3A00");
+/// ```
 pub fn encode_query_sorted(pairs: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> = pairs
-        .iter()
-        .map(|(k, v)| (percent_encode(k), percent_encode(v)))
-        .collect();
-    encoded.sort();
-    encoded
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort();
+    let mut out = String::new();
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&percent_encode(k));
+        out.push('=');
+        out.push_str(&percent_encode(v));
+    }
+    out
 }
 
 /// Splits a query string (without the leading `?`) into decoded pairs. A key without `=` has an

@@ -225,6 +225,20 @@ impl Transport for HttpTransport {
                 .map_err(|_| not_sent(format!("invalid value for header {n}")))?;
             headers.append(name, value);
         }
+        // A POST, PUT or PATCH without a body says so: every official client sends
+        // `Content-Length: 0`, and proxies and gateways may answer 411 without it. It is not
+        // signed (the vendors' own clients do not sign it either).
+        if request.body.is_empty()
+            && matches!(
+                request.method,
+                crate::Method::Post | crate::Method::Put | crate::Method::Patch
+            )
+        {
+            headers.insert(
+                reqwest::header::CONTENT_LENGTH,
+                reqwest::header::HeaderValue::from_static("0"),
+            );
+        }
         let mut response = self
             .client
             .request(method(request.method), url)

@@ -30,6 +30,13 @@ impl Authorizer for HuaweiAuthorizer {
         match self {
             HuaweiAuthorizer::AkSk(provider) => {
                 let key = provider.provide().await?.into_access_key()?;
+                // The official SDK sends and signs the credentials' project id; a project-scoped
+                // operation has already set the one its path names.
+                if let Some(project) = &key.project_id
+                    && !request.headers.contains("x-project-id")
+                {
+                    request.headers.set("x-project-id", project.clone());
+                }
                 huawei::sign(request, &key, now).apply(request);
             }
             HuaweiAuthorizer::Token { cache, .. } => {

@@ -1,9 +1,18 @@
 //! Huawei Cloud API gateway signing, `SDK-HMAC-SHA256`, and the token scheme (`X-Auth-Token`).
 //!
-//! The canonical request is `METHOD`, the canonical URI (each path segment percent-encoded,
-//! a `/` appended when missing), the canonical query (keys sorted, the values of a key
-//! sorted), the signed headers' `name:value` lines, their names, and the SHA-256 of the body.
-//! The signature is the hex HMAC-SHA256 of the string to sign under the secret key.
+//! The canonical request is `METHOD`, the canonical URI, the canonical query, the signed
+//! headers' `name:value` lines, their names, and the SHA-256 of the body. The signature is the
+//! hex HMAC-SHA256 of the string to sign under the secret key.
+//!
+//! Where the vendor's published rule and its official SDKs differ, this follows the official
+//! Python and Go SDKs, whose output the gateway is built to accept:
+//!
+//! - canonical URI: the whole path is percent-decoded first, then split on `/`, each segment
+//!   encoded (unreserved `A-Za-z0-9-_.~` kept, uppercase hex) and a `/` appended, so an
+//!   encoded `%2F` inside a segment is signed as a separator;
+//! - canonical query: pairs sorted by decoded key, then decoded value, and only then encoded
+//!   (the Java SDK sorts encoded keys and keeps values unsorted; Python and Go are followed);
+//! - header names lowercased, values trimmed, names containing `_` not signed.
 
 use std::time::SystemTime;
 
@@ -16,12 +25,17 @@ use crate::time::UtcDateTime;
 /// The algorithm name.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 
-/// The canonical URI of an encoded path: each segment decoded then re-encoded, a trailing `/`
-/// added when missing.
+/// The canonical URI of an encoded path: the whole path decoded, split on `/`, each segment
+/// encoded, a trailing `/` added when missing (an encoded `%2F` becomes a separator).
+///
+/// ```
+/// use cloudops_core::sign::huawei::canonical_uri;
+/// assert_eq!(canonical_uri("/v1/a%2Fb/c d"), "/v1/a/b/c%20d/");
+/// ```
 pub fn canonical_uri(path: &str) -> String {
-    let mut out: String = path
+    let mut out: String = percent_decode(path)
         .split('/')
-        .map(|seg| percent_encode(&percent_decode(seg)))
+        .map(percent_encode)
         .collect::<Vec<_>>()
         .join("/");
     if !out.ends_with('/') {
@@ -33,7 +47,8 @@ pub fn canonical_uri(path: &str) -> String {
     out
 }
 
-/// The canonical query of decoded pairs: encoded, sorted by key then value, joined with `&`.
+/// The canonical query of decoded pairs: sorted by decoded key then decoded value, encoded,
+/// joined with `&`.
 pub fn canonical_query(query: &[(String, String)]) -> String {
     encode_query_sorted(query)
 }

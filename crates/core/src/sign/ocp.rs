@@ -2,8 +2,9 @@
 //!
 //! The string to sign is seven lines: method, uppercase hex MD5 of the body (empty without a
 //! body), the `Content-Type` sent, the RFC 1123 `Date`, the `Host` sent, the `x-ocp-*` headers
-//! as sorted `name:value` lines, and the path with the query sorted by key. The signature is
-//! the base64 HMAC-SHA1 of it under the secret key.
+//! as `name:value` lines sorted by name, and the path with the query sorted by raw key before
+//! encoding (both as OceanBase's own OCP client computes them). The signature is the base64
+//! HMAC-SHA1 of it under the secret key.
 
 use std::time::SystemTime;
 
@@ -29,7 +30,7 @@ pub fn md5_payload(body: &[u8]) -> String {
     }
 }
 
-/// The path followed by `?` and the query sorted by key (then value), keys and values
+/// The path followed by `?` and the query sorted by raw (decoded) key, then value, and then
 /// percent-encoded; the path alone when there is no query.
 pub fn path_and_query(path: &str, query: &[(String, String)]) -> String {
     if query.is_empty() {
@@ -59,14 +60,17 @@ pub struct OcpInput<'a> {
     pub query: &'a [(String, String)],
 }
 
-/// The string to sign for `input`.
+/// The string to sign for `input`. The `x-ocp-*` lines are sorted by header *name* (as
+/// OceanBase's own client does), which differs from sorting whole `name:value` lines when one
+/// name is a prefix of another (`x-ocp-a` before `x-ocp-a-b`, whatever their values).
 pub fn string_to_sign(input: &OcpInput<'_>) -> String {
-    let mut ocp: Vec<String> = input
+    let mut named: Vec<(String, &str)> = input
         .ocp_headers
         .iter()
-        .map(|(n, v)| format!("{}:{}", n.to_ascii_lowercase(), v.trim()))
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.trim()))
         .collect();
-    ocp.sort();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let ocp: Vec<String> = named.iter().map(|(n, v)| format!("{n}:{v}")).collect();
     [
         input.method.as_str().to_string(),
         md5_payload(input.body),

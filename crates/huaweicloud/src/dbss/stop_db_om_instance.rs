@@ -62,7 +62,10 @@ impl StopDbOmInstance {
             validate::path_segment("project_id", &project_id)?,
             validate::path_segment("instance_id", &self.instance_id)?
         );
-        let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path);
+        // No body, but JSON's content type, as the official client sends and signs it.
+        let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path)
+            .with_header("content-type", "application/json")
+            .with_header("x-project-id", project_id);
         let (mut out, request_id): (StopDbOmInstanceOutput, _) =
             self.client.send_json(&SPEC, request, false).await?;
         out.request_id = request_id;

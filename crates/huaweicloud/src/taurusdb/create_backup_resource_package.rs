@@ -232,7 +232,8 @@ impl CreateBackupResourcePackage {
             self.client.endpoint(Service::TaurusDb)?,
             format!("/v3/{project_id}/backups/resource-package"),
         )
-        .with_body("application/json", body);
+        .with_body("application/json", body)
+        .with_header("x-project-id", project_id.clone());
         if let Some(lang) = self.language {
             request.headers.set("x-language", lang.as_str());
         }
