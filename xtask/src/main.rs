@@ -5,9 +5,16 @@
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
 //! - `fuzz [--seconds N] [TARGET ...]`: runs the fuzz targets of `fuzz/` (nightly and
 //!   cargo-fuzz), N seconds each (default 30); fails on any crash. Not part of `ci`.
+//! - `vectors [--check]`: recomputes the signing vectors' expected values with the vendors'
+//!   official Python SDKs, or names every stale case.
+//! - `wire`: sends the operations that have an official Python client through it and
+//!   through this project's client to one loopback capture server, and compares the two.
 //! - `help`: this list.
 
 mod fuzz;
+mod python;
+mod vectors;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -21,6 +28,8 @@ struct Step {
     program: &'static str,
     args: &'static [&'static str],
     env: &'static [(&'static str, &'static str)],
+    /// A program the step needs; when it is not on the machine, the step is skipped and says so.
+    needs: Option<&'static str>,
 }
 
 const CI_STEPS: &[Step] = &[
@@ -29,6 +38,7 @@ const CI_STEPS: &[Step] = &[
         program: "cargo",
         args: &["fmt", "--all", "--check"],
         env: &[],
+        needs: None,
     },
     Step {
         name: "clippy",
@@ -42,18 +52,35 @@ const CI_STEPS: &[Step] = &[
             "warnings",
         ],
         env: &[],
+        needs: None,
     },
     Step {
         name: "tests",
         program: "cargo",
         args: TEST_COMMAND,
         env: &[],
+        needs: None,
     },
     Step {
         name: "fixture snapshots up to date",
         program: "cargo",
         args: &["xtask", "fixtures", "--check"],
         env: &[],
+        needs: None,
+    },
+    Step {
+        name: "signing vectors agree with the vendors' official SDKs",
+        program: "cargo",
+        args: &["xtask", "vectors", "--check"],
+        env: &[],
+        needs: Some("python3"),
+    },
+    Step {
+        name: "the wire agrees with the vendors' official clients",
+        program: "cargo",
+        args: &["xtask", "wire"],
+        env: &[],
+        needs: Some("python3"),
     },
     Step {
         name: "huaweicloud feature: dbss alone",
@@ -67,6 +94,7 @@ const CI_STEPS: &[Step] = &[
             "dbss",
         ],
         env: &[],
+        needs: None,
     },
     Step {
         name: "huaweicloud feature: taurusdb alone",
@@ -80,6 +108,7 @@ const CI_STEPS: &[Step] = &[
             "taurusdb",
         ],
         env: &[],
+        needs: None,
     },
     Step {
         name: "huaweicloud feature: koophone alone",
@@ -93,18 +122,21 @@ const CI_STEPS: &[Step] = &[
             "koophone",
         ],
         env: &[],
+        needs: None,
     },
     Step {
         name: "docs",
         program: "cargo",
         args: &["doc", "--workspace", "--no-deps"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
+        needs: None,
     },
     Step {
         name: "licenses, bans and sources",
         program: "cargo",
         args: &["deny", "--offline", "check", "licenses", "bans", "sources"],
         env: &[],
+        needs: None,
     },
     Step {
         name: "package every publishable crate",
@@ -121,10 +153,17 @@ const CI_STEPS: &[Step] = &[
             "--allow-dirty",
         ],
         env: &[],
+        needs: None,
     },
 ];
 
 fn run(step: &Step) -> bool {
+    if let Some(program) = step.needs
+        && Command::new(program).arg("--version").output().is_err()
+    {
+        eprintln!("==> {}: skipped, {program} is not installed", step.name);
+        return true;
+    }
     eprintln!(
         "==> {}: {} {}",
         step.name,
@@ -244,7 +283,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  help                show this list"
     );
 }
 
@@ -260,6 +299,9 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("wire") => wire::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("wire-client") => wire::client(&args[1..]),
+        Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("help") | Some("--help") | Some("-h") => {
             help();

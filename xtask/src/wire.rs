@@ -1,0 +1,109 @@
+//! `cargo xtask wire`: what goes on the wire, judged by the vendors' own clients.
+//!
+//! `xtask/wire/compare.py` starts a loopback capture server, sends each operation that has an
+//! official Python client (CynosDB `PauseServerless`, DBSS `StopDbOmInstance`, GaussDB
+//! `CreateBackupResourcePackage`) through that client and through this project's client
+//! (`cargo xtask wire-client URL`, below) with the same inputs, and compares method, path,
+//! query, body as JSON, the headers each sends and signs, and recomputes the signature of the
+//! project's request as the server received it with the official signer.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use cloudops_core::{AccessKey, RetryPolicy};
+
+/// The inputs both sides use.
+pub const TC_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+/// The Tencent secret key.
+pub const TC_SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+/// The Huawei access key.
+pub const HW_AK: &str = "QTWAOYTTINDUT2QVKYUC";
+/// The Huawei secret key.
+pub const HW_SK: &str = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc";
+/// The Huawei project id (carried by the credentials).
+pub const HW_PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
+
+pub fn run(args: &[String], root: &Path) -> ExitCode {
+    if !args.is_empty() {
+        eprintln!("usage: cargo xtask wire");
+        return ExitCode::FAILURE;
+    }
+    let python = match crate::python::venv_python(root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("cannot run the official SDKs: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Ok(me) = std::env::current_exe() else {
+        eprintln!("cannot find the xtask binary");
+        return ExitCode::FAILURE;
+    };
+    match Command::new(python)
+        .arg(root.join("xtask/wire/compare.py"))
+        .arg(me)
+        .status()
+    {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run the comparison: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask wire-client URL`: the project's side, each operation once against `URL`.
+pub fn client(args: &[String]) -> ExitCode {
+    let [url] = args else {
+        eprintln!("usage: cargo xtask wire-client URL");
+        return ExitCode::FAILURE;
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("no runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(calls(url)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wire-client: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
+    use cloudops_huaweicloud::Service;
+    let tc = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(url)
+        .credentials(AccessKey::new(TC_SECRET_ID, TC_SECRET_KEY))
+        .retry_policy(RetryPolicy::disabled())
+        .build()?;
+    tc.pause_serverless("cynosdbmysql-8vcxoq75").send().await?;
+
+    let hw = cloudops_huaweicloud::Client::builder()
+        .region("cn-north-4")
+        .endpoint(Service::Dbss, url)
+        .endpoint(Service::TaurusDb, url)
+        .credentials(AccessKey::new(HW_AK, HW_SK).with_project_id(HW_PROJECT))
+        .retry_policy(RetryPolicy::disabled())
+        .build()?;
+    hw.stop_db_om_instance("2f1a3b5c7d9e4f60a1b2c3d4e5f60718")
+        .send()
+        .await?;
+    hw.create_backup_resource_package(
+        "gaussdb.mysql.backup.pkg.1tb",
+        1,
+        cloudops_huaweicloud::taurusdb::ChargeInfo::yearly(1),
+    )
+    .send()
+    .await?;
+    Ok(())
+}

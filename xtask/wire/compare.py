@@ -1,0 +1,263 @@
+"""Compares what the project's clients put on the wire with what the vendors' official Python
+clients send for the same operations and inputs.
+
+Usage: python compare.py XTASK_BINARY
+
+A capture server on 127.0.0.1 records every request. The official clients (CynosDB
+PauseServerless, DBSS StopDbOmInstance, GaussDB CreateBackupResourcePackage) and then the
+project's (`XTASK_BINARY wire-client URL`) send to it. For each operation the two requests are
+compared: method, path, query, body as JSON, the headers each sends and the headers each signs;
+a bodyless POST must carry `Content-Length: 0`; and the signature of the project's request is
+recomputed, as the server received it, with the official signer. Differences kept on purpose
+are listed in EXPECTED with the reason. Exits 1 on any other difference.
+"""
+
+import datetime
+import hashlib
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+TC_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
+TC_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"
+HW_AK = "QTWAOYTTINDUT2QVKYUC"
+HW_SK = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
+HW_PROJECT = "619d3e78f61b4be68bc5aa0b59edcf7b"
+CLUSTER = "cynosdbmysql-8vcxoq75"
+DBSS_INSTANCE = "2f1a3b5c7d9e4f60a1b2c3d4e5f60718"
+SPEC_CODE = "gaussdb.mysql.backup.pkg.1tb"
+
+# Header differences kept on purpose: (operation or "*", header, what differs) -> reason.
+EXPECTED = {
+    ("*", "user-agent", "value"): "each client names itself",
+    ("*", "accept-encoding", "sent"): "python-requests offers gzip and deflate; the project's transport reads bodies as sent, so a proxy cannot inflate one past the body cap",
+    ("*", "connection", "sent"): "python-requests says keep-alive; HTTP/1.1 keeps connections alive without it",
+    ("*", "content-length", "value"): "the project writes compact JSON (the bodies are equal as JSON)",
+    ("*", "x-sdk-date", "value"): "the signing time",
+    ("*", "x-tc-timestamp", "value"): "the signing time",
+    ("*", "authorization", "value"): "signed at another time (the project's signature is recomputed with the official signer below)",
+    ("*", "user-agent", "signed"): "the official Huawei client signs its User-Agent; the project's transport sets its own and does not sign it (the gateway checks the headers the request names)",
+    ("PauseServerless", "x-tc-requestclient", "value"): "each client names itself",
+    ("PauseServerless", "x-tc-language", "sent"): "the official client sends its default zh-CN; the project sends X-TC-Language only when a language is chosen, and the API's default is the same",
+    ("PauseServerless", "x-tc-traceid", "sent"): "a per-request trace id the official client adds for its own logs; the API does not need it",
+    ("CreateBackupResourcePackage", "content-type", "value"): "the official client declares charset=utf-8; the project sends application/json, as the API page documents, and both sign what they send",
+}
+
+RESPONSES = {
+    "PauseServerless": (200, {"Response": {"FlowId": 1008306, "RequestId": "wire-request"}}),
+    "StopDbOmInstance": (200, {"result": "success"}),
+    "CreateBackupResourcePackage": (200, {
+        "order_id": "CS26032015513W796", "spec_code": SPEC_CODE, "num": 1,
+        "period_type": "year", "period_num": 1}),
+}
+
+captured = []
+
+
+def operation_of(path, headers):
+    if headers.get("x-tc-action"):
+        return headers["x-tc-action"]
+    if "/db-om/" in path:
+        return "StopDbOmInstance"
+    if path.endswith("/backups/resource-package"):
+        return "CreateBackupResourcePackage"
+    return "unknown"
+
+
+class Capture(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        headers = {}
+        for k, v in self.headers.items():
+            headers[k.lower()] = v
+        op = operation_of(split.path, headers)
+        captured.append({
+            "operation": op,
+            "method": self.command,
+            "path": split.path,
+            "query": sorted(parse_qsl(split.query, keep_blank_values=True)),
+            "headers": headers,
+            "body": body,
+        })
+        status, answer = RESPONSES.get(op, (404, {"error_code": "WIRE.404", "error_msg": op}))
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Request-Id", "wire-request")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def official_calls(url, host_port):
+    from tencentcloud.common import credential
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+    from tencentcloud.cynosdb.v20190107 import cynosdb_client, models
+
+    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=host_port))
+    tc = cynosdb_client.CynosdbClient(credential.Credential(TC_ID, TC_KEY), "ap-guangzhou", profile)
+    req = models.PauseServerlessRequest()
+    req.ClusterId = CLUSTER
+    tc.PauseServerless(req)
+
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkdbss.v1 import DbssClient, StopDbOmInstanceRequest
+
+    creds = BasicCredentials(HW_AK, HW_SK, HW_PROJECT)
+    dbss = DbssClient.new_builder().with_credentials(creds).with_endpoint(url).build()
+    dbss.stop_db_om_instance(StopDbOmInstanceRequest(instance_id=DBSS_INSTANCE))
+
+    from huaweicloudsdkgaussdb.v3 import (
+        CreateBackupResourcePackageRequest,
+        CreateBackupResourcePackageRequestBody,
+        GaussDBClient,
+        TaurusDbChargeInfo,
+    )
+
+    gauss = GaussDBClient.new_builder().with_credentials(creds).with_endpoint(url).build()
+    body = CreateBackupResourcePackageRequestBody(
+        spec_code=SPEC_CODE, num=1,
+        charge_info=TaurusDbChargeInfo(period_type="year", period_num=1))
+    gauss.create_backup_resource_package(CreateBackupResourcePackageRequest(body=body))
+
+
+def signed_names(headers):
+    auth = headers.get("authorization", "")
+    for part in auth.replace(",", " ").split():
+        if part.startswith("SignedHeaders="):
+            return set(part[len("SignedHeaders="):].split(";"))
+    return set()
+
+
+def recompute(req):
+    """The Authorization the official signer computes for the request as received."""
+    headers = req["headers"]
+    auth = headers.get("authorization", "")
+    if auth.startswith("TC3-HMAC-SHA256"):
+        from tencentcloud.common.abstract_client import AbstractClient
+
+        class Fake:
+            pass
+
+        fake = Fake()
+        fake.method = req["method"]
+        fake.uri = req["path"]
+        fake.data = req["body"].decode("utf-8")
+        fake.header = {"Content-Type": headers["content-type"], "Host": headers["host"],
+                       "X-TC-Timestamp": headers["x-tc-timestamp"]}
+        ts = int(headers["x-tc-timestamp"])
+        date = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%d")
+        client = AbstractClient.__new__(AbstractClient)
+        sig = AbstractClient._get_tc3_signature(client, {}, fake, date, "cynosdb", TC_KEY)
+        return "TC3-HMAC-SHA256 Credential=%s/%s/cynosdb/tc3_request, SignedHeaders=content-type;host, Signature=%s" % (
+            TC_ID, date, sig)
+    if auth.startswith("SDK-HMAC-SHA256"):
+        from huaweicloudsdkcore.auth.credentials import BasicCredentials
+        from huaweicloudsdkcore.sdk_request import SdkRequest
+        from huaweicloudsdkcore.signer.signer import Signer
+
+        names = signed_names(headers)
+        sdk = SdkRequest(method=req["method"], schema="http", host=headers["host"],
+                         resource_path=req["path"], query_params=list(req["query"]),
+                         header_params={n: headers[n] for n in names}, body=req["body"])
+        signer = Signer(BasicCredentials(HW_AK, HW_SK))
+        signed = sorted(names)
+        canonical = signer._process_canonical_request(sdk, signed)
+        t = datetime.datetime.strptime(headers["x-sdk-date"], "%Y%m%dT%H%M%SZ")
+        sts = signer._process_string_to_sign(canonical, t)
+        return signer._process_auth_header_value(signer._sign_string_to_sign(sts, HW_SK), HW_AK, signed)
+    return None
+
+
+def json_body(b):
+    if not b:
+        return None
+    return json.loads(b.decode("utf-8"))
+
+
+def compare(op, official, ours):
+    problems, kept = [], []
+
+    def diff(header, what, detail):
+        reason = EXPECTED.get((op, header, what)) or EXPECTED.get(("*", header, what))
+        if reason:
+            kept.append("%s %s (%s): %s" % (header, what, detail, reason))
+        else:
+            problems.append("%s %s differs: %s" % (header, what, detail))
+
+    for field in ("method", "path", "query"):
+        if official[field] != ours[field]:
+            problems.append("%s: official %r, project %r" % (field, official[field], ours[field]))
+    if json_body(official["body"]) != json_body(ours["body"]):
+        problems.append("body: official %r, project %r" % (official["body"], ours["body"]))
+    oh, mh = official["headers"], ours["headers"]
+    for name in sorted(set(oh) | set(mh)):
+        if name not in mh:
+            diff(name, "sent", "only the official client sends it")
+        elif name not in oh:
+            diff(name, "sent", "only the project sends it")
+        elif oh[name] != mh[name]:
+            diff(name, "value", "official %r, project %r" % (oh[name], mh[name]))
+    os_, ms = signed_names(oh), signed_names(mh)
+    for name in sorted(os_ ^ ms):
+        diff(name, "signed", "signed only by the %s" % ("official client" if name in os_ else "project"))
+    for who, req in (("official", official), ("project", ours)):
+        if req["method"] == "POST" and not req["body"]:
+            if req["headers"].get("content-length") != "0":
+                problems.append("%s: a bodyless POST without Content-Length: 0" % who)
+    again = recompute(ours)
+    if again is not None and again != mh.get("authorization"):
+        problems.append("the official signer computes %r for the project's request as received, "
+                        "which carries %r" % (again, mh.get("authorization")))
+    return problems, kept
+
+
+def main(argv):
+    if len(argv) != 1:
+        print(__doc__)
+        return 2
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Capture)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d" % port
+    official_calls(url, "127.0.0.1:%d" % port)
+    n_official = len(captured)
+    run = subprocess.run([argv[0], "wire-client", url])
+    if run.returncode != 0:
+        print("the project's client failed")
+        return 1
+    server.shutdown()
+    official = {r["operation"]: r for r in captured[:n_official]}
+    ours = {r["operation"]: r for r in captured[n_official:]}
+    failed = False
+    for op in RESPONSES:
+        if op not in official or op not in ours:
+            print("%s: missing (official %s, project %s)" % (op, op in official, op in ours))
+            failed = True
+            continue
+        problems, kept = compare(op, official[op], ours[op])
+        signed = ";".join(sorted(signed_names(ours[op]["headers"])))
+        print("%s: %s" % (op, "DIFFERS" if problems else "agrees"))
+        print("  %s %s, signed %s, Content-Length %s" % (
+            ours[op]["method"], ours[op]["path"], signed, ours[op]["headers"].get("content-length")))
+        for p in problems:
+            print("  difference: %s" % p)
+        for k in kept:
+            print("  kept on purpose: %s" % k)
+        failed = failed or bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
