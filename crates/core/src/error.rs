@@ -139,6 +139,7 @@ impl fmt::Display for ServiceErrorKind {
 
 /// One item of an error's detail list (DBSS `details[]`, OCP `subErrors[]`).
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// A code, when the item has one.
     pub code: Option<String>,
@@ -149,6 +150,15 @@ pub struct ErrorDetail {
 }
 
 impl ErrorDetail {
+    /// A detail item.
+    pub fn new(code: Option<String>, message: Option<String>, target: Option<String>) -> Self {
+        ErrorDetail {
+            code,
+            message,
+            target,
+        }
+    }
+
     fn redact(&mut self) {
         for field in [&mut self.code, &mut self.message, &mut self.target]
             .into_iter()
@@ -189,6 +199,7 @@ fn redact_in_place(s: &mut String) {
 /// Its text fields are what the server sent, with echoed secrets replaced by `***`; its
 /// `Debug` output redacts again, so a value set by hand is safe to print too.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// The vendor (`tencentcloud`, `huaweicloud`, `ocp`).
     pub vendor: &'static str,
@@ -328,6 +339,7 @@ impl fmt::Display for ServiceError {
 
 /// A response the SDK could not decode.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct UndecodableResponse {
     /// The vendor.
     pub vendor: &'static str,

@@ -20,6 +20,7 @@ pub mod credentials;
 pub mod encoding;
 pub mod error;
 pub mod id;
+pub mod operation;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod redact;
@@ -35,12 +36,29 @@ pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, Sec
 pub use error::{
     Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase, UndecodableResponse,
 };
+pub use operation::{CallOptions, Decoded, Protocol, RawRequest, RequestId, Service};
 pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
 pub use rate_limit::RateLimiter;
 pub use request::{Endpoint, Headers, Method, Request, Response};
 pub use retry::RetryPolicy;
 pub use time::{Clock, FixedClock, SystemClock};
 pub use transport::{HttpTransport, Transport};
+
+/// What every vendor crate re-exports (`pub use cloudops_core::common::*;`), so that a program
+/// depending on one vendor crate alone can pass credentials, choose a transport, a clock and a
+/// retry policy, set per-call options and match on errors, without naming `cloudops-core`.
+pub mod common {
+    pub use crate::credentials::{
+        CredentialsChain, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
+        StaticProvider,
+    };
+    pub use crate::transport::HttpTransportBuilder;
+    pub use crate::{
+        AccessKey, BasicAuth, CallOptions, Clock, Credentials, Endpoint, Error, ErrorDetail,
+        FixedClock, HttpTransport, Method, RequestId, Response, Result, RetryPolicy, SecretString,
+        ServiceError, ServiceErrorKind, SystemClock, TimeoutPhase, Transport, UndecodableResponse,
+    };
+}
 
 /// The result type of every cloudops call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::error::{Error, TimeoutPhase};
+use crate::operation::{CallOptions, Decoded};
 use crate::rate_limit::RateLimiter;
 use crate::request::{Request, Response};
 use crate::retry::{RetryPolicy, is_retry_safe, parse_retry_after};
@@ -144,7 +145,7 @@ impl ClientOptions {
 }
 
 /// Adds the option setters every vendor client builder shares (retry policy, per-attempt and
-/// per-operation timeouts, transport, clock) to an `impl` block, forwarding to the builder's
+/// per-operation timeouts, transport, clock, rate limit) to an `impl` block, forwarding to the builder's
 /// [`ClientOptions`] field named by the argument.
 ///
 /// ```
@@ -190,6 +191,15 @@ macro_rules! client_option_setters {
         /// The clock signatures and dates are taken from (default: the system clock).
         pub fn clock(mut self, clock: ::std::sync::Arc<dyn $crate::Clock>) -> Self {
             self.$field = self.$field.clock(clock);
+            self
+        }
+
+        /// Keeps this client (and its clones) at or under `per_second` requests in any one
+        /// second; waiting for a turn counts against each call's deadline. Off by default.
+        pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+            self.$field = self.$field.rate_limiter(
+                per_second.map(|n| ::std::sync::Arc::new($crate::RateLimiter::per_second(n))),
+            );
             self
         }
     };
@@ -254,7 +264,8 @@ impl Pipeline {
         &self.retry
     }
 
-    /// Sends `request` for `operation` and returns the successful response.
+    /// Sends `request` for `operation` and returns the successful response, judged by
+    /// `classifier`.
     pub async fn send(
         &self,
         operation: &OperationSpec,
@@ -262,6 +273,52 @@ impl Pipeline {
         authorizer: &dyn Authorizer,
         classifier: &dyn Classifier,
     ) -> Result<Response, Error> {
+        let decode = |op: &OperationSpec, r: Response| {
+            let request_id = classifier.request_id(&r);
+            match classifier.classify(op, &r) {
+                Ok(()) => Ok(Decoded {
+                    output: r,
+                    request_id,
+                }),
+                Err(mut e) => {
+                    match &mut e {
+                        Error::Service(se) if se.request_id.is_none() => se.request_id = request_id,
+                        Error::Undecodable(u) if u.request_id.is_none() => {
+                            u.request_id = request_id
+                        }
+                        _ => {}
+                    }
+                    Err(e)
+                }
+            }
+        };
+        self.call(
+            operation,
+            request,
+            authorizer,
+            &CallOptions::default(),
+            decode,
+        )
+        .await
+        .map(|d| d.output)
+    }
+
+    /// Sends `request` for `operation` with `options` for this call, and turns the answer into
+    /// the output, or the vendor's error, with `decode`: one decode per response, which judges
+    /// success and failure and reads the request id in the same pass. Errors are redacted and
+    /// judged retryable here, never by the caller.
+    pub async fn call<T, D>(
+        &self,
+        operation: &OperationSpec,
+        request: Request,
+        authorizer: &dyn Authorizer,
+        options: &CallOptions,
+        decode: D,
+    ) -> Result<Decoded<T>, Error>
+    where
+        D: Fn(&OperationSpec, Response) -> Result<Decoded<T>, Error> + Send + Sync,
+        T: Send,
+    {
         let span = tracing::info_span!(
             "cloudops.call",
             vendor = operation.vendor,
@@ -275,7 +332,7 @@ impl Pipeline {
         );
         let started = Instant::now();
         let result = self
-            .run(operation, request, authorizer, classifier, &span)
+            .run(operation, request, authorizer, options, &decode, &span)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", millis(started.elapsed()));
@@ -286,26 +343,33 @@ impl Pipeline {
         result
     }
 
-    async fn run(
+    #[allow(clippy::too_many_arguments)]
+    async fn run<T, D>(
         &self,
         operation: &OperationSpec,
         request: Request,
         authorizer: &dyn Authorizer,
-        classifier: &dyn Classifier,
+        options: &CallOptions,
+        decode: &D,
         call_span: &tracing::Span,
-    ) -> Result<Response, Error> {
+    ) -> Result<Decoded<T>, Error>
+    where
+        D: Fn(&OperationSpec, Response) -> Result<Decoded<T>, Error> + Send + Sync,
+        T: Send,
+    {
         check_request(&request)?;
         let started = Instant::now();
+        let retry = options.retry.as_ref().unwrap_or(&self.retry);
+        let operation_timeout = options.operation_timeout.unwrap_or(self.operation_timeout);
+        let attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
         // A limit too long to represent is no limit.
-        let deadline = self
-            .operation_timeout
+        let deadline = operation_timeout
             .and_then(|d| started.checked_add(d))
-            .map(|at| (at, TimeoutPhase::Operation, self.operation_timeout));
-        let budget_end = self
-            .retry
+            .map(|at| (at, TimeoutPhase::Operation, operation_timeout));
+        let budget_end = retry
             .total_budget()
             .and_then(|d| started.checked_add(d))
-            .map(|at| (at, TimeoutPhase::RetryBudget, self.retry.total_budget()));
+            .map(|at| (at, TimeoutPhase::RetryBudget, retry.total_budget()));
         let mut attempt: u32 = 0;
         let mut auth_retried = false;
         loop {
@@ -321,18 +385,25 @@ impl Pipeline {
                     attempt,
                     "the rate limiter's next turn is after the deadline"
                 );
-                return Err(self.operation_timed_out());
+                return Err(operation_timed_out(operation_timeout));
             }
             let mut signed = request.clone();
             let now = self.clock.now();
             within(deadline, authorizer.authorize(&mut signed, now))
                 .await
-                .unwrap_or_else(|| Err(self.operation_timed_out()))?;
+                .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
             check_signed_headers(&request, &signed)?;
             self.warn_plain_http(&signed);
             let limit = earliest(deadline, budget_end);
             let outcome = self
-                .attempt(operation, &signed, classifier, attempt, limit, call_span)
+                .attempt(
+                    operation,
+                    &signed,
+                    decode,
+                    attempt,
+                    (limit, attempt_timeout),
+                    call_span,
+                )
                 .await;
             let mut error = match outcome {
                 Ok(response) => return Ok(response),
@@ -356,14 +427,14 @@ impl Pipeline {
 
             let safe = is_retry_safe(&error, operation.idempotency);
             error.set_retryable(safe);
-            if !safe || attempt >= self.retry.attempts() {
+            if !safe || attempt >= retry.attempts() {
                 return Err(error);
             }
             let retry_after = match &error {
                 Error::Service(e) => e.retry_after,
                 _ => None,
             };
-            let Some(delay) = self.retry.delay(attempt, retry_after) else {
+            let Some(delay) = retry.delay(attempt, retry_after) else {
                 tracing::debug!(
                     attempt,
                     "server asked to wait longer than the policy allows"
@@ -379,15 +450,6 @@ impl Pipeline {
             }
             tracing::debug!(attempt, delay_ms = millis(delay), error = %error, "retrying");
             tokio::time::sleep(delay).await;
-        }
-    }
-
-    fn operation_timed_out(&self) -> Error {
-        Error::Timeout {
-            phase: TimeoutPhase::Operation,
-            after: self.operation_timeout.unwrap_or_default(),
-            may_have_been_sent: false,
-            retryable: false,
         }
     }
 
@@ -409,15 +471,18 @@ impl Pipeline {
         );
     }
 
-    async fn attempt(
+    async fn attempt<T, D>(
         &self,
         operation: &OperationSpec,
         signed: &Request,
-        classifier: &dyn Classifier,
+        decode: &D,
         attempt: u32,
-        limit: Option<Limit>,
+        (limit, attempt_timeout): (Option<Limit>, Option<Duration>),
         call_span: &tracing::Span,
-    ) -> Result<Response, Error> {
+    ) -> Result<Decoded<T>, Error>
+    where
+        D: Fn(&OperationSpec, Response) -> Result<Decoded<T>, Error> + Send + Sync,
+    {
         let span = tracing::debug_span!(
             "cloudops.attempt",
             vendor = operation.vendor,
@@ -430,7 +495,7 @@ impl Pipeline {
         let started = Instant::now();
         let remaining =
             limit.map(|(at, phase, after)| (at.saturating_duration_since(started), phase, after));
-        let (limit, phase, after) = match (self.attempt_timeout, remaining) {
+        let (limit, phase, after) = match (attempt_timeout, remaining) {
             (Some(a), Some((r, phase, after))) if r < a => (Some(r), phase, after),
             (Some(a), _) => (Some(a), TimeoutPhase::Attempt, Some(a)),
             (None, Some((r, phase, after))) => (Some(r), phase, after),
@@ -453,32 +518,42 @@ impl Pipeline {
         let response = result?;
         span.record("status", response.status);
         call_span.record("status", response.status);
-        let request_id = classifier.request_id(&response);
-        if let Some(rid) = &request_id {
-            span.record("request_id", rid.as_str());
-            call_span.record("request_id", rid.as_str());
+        let retry_after = parse_retry_after(&response.headers, unix_seconds(self.clock.now()));
+        let header_request_id = response.headers.get("x-request-id").map(str::to_string);
+        let result = decode(operation, response);
+        let request_id = match &result {
+            Ok(d) => d.request_id.as_deref(),
+            Err(e) => e.request_id(),
+        };
+        if let Some(rid) = request_id {
+            span.record("request_id", rid);
+            call_span.record("request_id", rid);
         }
-        match classifier.classify(operation, &response) {
-            Ok(()) => Ok(response),
-            Err(mut e) => {
-                match &mut e {
-                    Error::Service(se) => {
-                        if se.request_id.is_none() {
-                            se.request_id = request_id;
-                        }
-                        if se.retry_after.is_none() {
-                            se.retry_after = parse_retry_after(
-                                &response.headers,
-                                unix_seconds(self.clock.now()),
-                            );
-                        }
+        result.map_err(|mut e| {
+            match &mut e {
+                Error::Service(se) => {
+                    if se.request_id.is_none() {
+                        se.request_id = header_request_id;
                     }
-                    Error::Undecodable(u) if u.request_id.is_none() => u.request_id = request_id,
-                    _ => {}
+                    if se.retry_after.is_none() {
+                        se.retry_after = retry_after;
+                    }
                 }
-                Err(e)
+                Error::Undecodable(u) if u.request_id.is_none() => u.request_id = header_request_id,
+                _ => {}
             }
-        }
+            e
+        })
+    }
+}
+
+/// The operation-timeout error of a call that ran out of time before sending.
+fn operation_timed_out(limit: Option<Duration>) -> Error {
+    Error::Timeout {
+        phase: TimeoutPhase::Operation,
+        after: limit.unwrap_or_default(),
+        may_have_been_sent: false,
+        retryable: false,
     }
 }
 

@@ -25,7 +25,7 @@ async fn main() -> ExitCode {
         Ok(out) => {
             println!(
                 "BatchBackupInstances: {} {} (x-request-id {})",
-                out.error_code, out.error_msg, out.request_id
+                out.error_code, out.error_msg, out.client_request_id
             );
             if let Some(data) = out.data {
                 println!("task {}", data.task_id);

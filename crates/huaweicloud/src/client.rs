@@ -9,16 +9,33 @@ use cloudops_core::credentials::{
     StaticProvider, StaticToken,
 };
 use cloudops_core::{
-    ClientOptions, Endpoint, Error, Method, OperationSpec, Pipeline, Request, Response,
-    SecretString, pipeline::decode_json,
+    ClientOptions, Endpoint, Error, Method, Pipeline, RawRequest, SecretString, Service as Engine,
 };
-use serde::de::DeserializeOwned;
 
 use crate::auth::HuaweiAuthorizer;
 use crate::endpoint::{Service, resolve};
-use crate::error::HuaweiClassifier;
+use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
-use crate::raw::RawRequest;
+
+/// The language of the services' messages (`X-Language`), for the services that take one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Language {
+    /// `en-us`
+    EnUs,
+    /// `zh-cn`
+    ZhCn,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::EnUs => "en-us",
+            Language::ZhCn => "zh-cn",
+        }
+    }
+}
 
 /// A Huawei Cloud client for one region and project. Cheap to clone; clones share
 /// connections and the token cache.
@@ -39,9 +56,10 @@ pub struct Client {
 // Only the project-scoped services (DBSS, TaurusDB) read the project id.
 #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
 struct Inner {
-    pipeline: Pipeline,
+    engine: Engine<HuaweiProtocol>,
     region: String,
     project_id: Option<String>,
+    language: Option<Language>,
     endpoints: HashMap<&'static str, Endpoint>,
     authorizer: HuaweiAuthorizer,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -92,40 +110,61 @@ impl Client {
         ))
     }
 
-    /// Sends `request` for `spec` and returns the successful response.
-    pub(crate) async fn send(
-        &self,
-        spec: &OperationSpec,
-        request: Request,
-        body_error_code: bool,
-    ) -> Result<Response, Error> {
-        let classifier = HuaweiClassifier { body_error_code };
-        self.inner
-            .pipeline
-            .send(spec, request, &self.inner.authorizer, &classifier)
-            .await
+    /// The engine every operation is sent through.
+    pub(crate) fn engine(&self) -> &Engine<HuaweiProtocol> {
+        &self.inner.engine
     }
 
-    /// Sends and decodes the JSON body into `O`, with the request id from `X-Request-Id`.
-    pub(crate) async fn send_json<O: DeserializeOwned>(
-        &self,
-        spec: &OperationSpec,
-        request: Request,
-        body_error_code: bool,
-    ) -> Result<(O, Option<String>), Error> {
-        let response = self.send(spec, request, body_error_code).await?;
-        let out = decode_json(spec, &response)?;
-        Ok((out, crate::error::request_id(&response)))
+    /// The client's message language, when one was chosen.
+    #[cfg_attr(not(feature = "taurusdb"), allow(dead_code))]
+    pub(crate) fn language(&self) -> Option<Language> {
+        self.inner.language
     }
 
-    /// A request to any path of `service`, signed and retried like the modelled operations.
-    pub fn raw(&self, service: Service, method: Method, path: impl Into<String>) -> RawRequest {
-        RawRequest::new(self.clone(), self.endpoint(service), method, path.into())
+    /// A request to any path of `service`, for what this crate does not model yet: signed,
+    /// decoded and retried like the modelled operations, and taken as not idempotent unless
+    /// declared so.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudops_huaweicloud::Client) -> Result<(), cloudops_huaweicloud::Error> {
+    /// use cloudops_huaweicloud::{Method, Service};
+    /// let page: serde_json::Value = client
+    ///     .raw(Service::Dbss, Method::Get, "/v1/0123456789abcdef0123456789abcdef/dbss/audit/instances")
+    ///     .query("limit", "10")
+    ///     .idempotent(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(
+        &self,
+        service: Service,
+        method: Method,
+        path: impl Into<String>,
+    ) -> RawRequest<HuaweiProtocol> {
+        RawRequest::new(
+            self.inner.engine.clone(),
+            self.endpoint(service),
+            VENDOR,
+            method,
+            path,
+        )
     }
 
     /// A request to any path of an endpoint given as a URL.
-    pub fn raw_at(&self, endpoint: &str, method: Method, path: impl Into<String>) -> RawRequest {
-        RawRequest::new(self.clone(), Endpoint::parse(endpoint), method, path.into())
+    pub fn raw_at(
+        &self,
+        endpoint: &str,
+        method: Method,
+        path: impl Into<String>,
+    ) -> RawRequest<HuaweiProtocol> {
+        RawRequest::new(
+            self.inner.engine.clone(),
+            Endpoint::parse(endpoint),
+            VENDOR,
+            method,
+            path,
+        )
     }
 }
 
@@ -145,6 +184,7 @@ enum AuthChoice {
 pub struct ClientBuilder {
     region: String,
     project_id: Option<String>,
+    language: Option<Language>,
     endpoints: HashMap<&'static str, String>,
     auth: AuthChoice,
     refresh_before: Duration,
@@ -156,6 +196,7 @@ impl Default for ClientBuilder {
         ClientBuilder {
             region: String::new(),
             project_id: None,
+            language: None,
             endpoints: HashMap::new(),
             auth: AuthChoice::DefaultChain,
             refresh_before: Duration::from_secs(3600),
@@ -174,6 +215,13 @@ impl ClientBuilder {
     /// The project id used in request paths (default: the credentials' project id).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The language of the services' messages (`X-Language`), for the operations that take one;
+    /// an operation's own setting wins.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
         self
     }
 
@@ -286,9 +334,14 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                pipeline,
+                engine: Engine::new(
+                    pipeline,
+                    HuaweiProtocol::default(),
+                    Arc::new(authorizer.clone()),
+                ),
                 region: self.region,
                 project_id: self.project_id,
+                language: self.language,
                 endpoints,
                 authorizer,
                 credentials,

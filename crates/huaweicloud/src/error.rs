@@ -4,10 +4,12 @@
 //! level (`{"error": {...}}`), codes as strings or integers; DBSS's `details[]` and
 //! `encoded_authorization_message` are kept. The request id is the `X-Request-Id` header.
 
+use cloudops_core::operation::parse_json;
 use cloudops_core::redact::redact_secrets;
 use cloudops_core::{
-    Classifier, Error, ErrorDetail, OperationSpec, Response, ServiceError, ServiceErrorKind,
+    Decoded, Error, ErrorDetail, OperationSpec, Protocol, Response, ServiceError, ServiceErrorKind,
 };
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The vendor name errors and traces carry.
@@ -122,53 +124,71 @@ impl ErrorExt for Error {
     }
 }
 
-/// Reads Huawei responses. With `body_error_code` (KooPhone), a 2xx body whose `error_code`
-/// is not `"0"` is an error too.
-pub(crate) struct HuaweiClassifier {
-    pub(crate) body_error_code: bool,
+/// Reads Huawei answers, parsing each body once: a 2xx body is the operation's output (for
+/// KooPhone, whose 200 may carry an error, only when its `error_code` is `"0"`); an error
+/// status carries one of the envelopes above. The request id is the `X-Request-Id` header.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HuaweiProtocol {
+    body_error_code: bool,
+}
+
+impl HuaweiProtocol {
+    /// For services that report errors in a 200 body's `error_code` (KooPhone).
+    pub(crate) fn with_body_error_code() -> Self {
+        HuaweiProtocol {
+            body_error_code: true,
+        }
+    }
 }
 
 pub(crate) fn request_id(r: &Response) -> Option<String> {
     r.headers.get("x-request-id").map(str::to_string)
 }
 
-impl Classifier for HuaweiClassifier {
-    fn classify(&self, op: &OperationSpec, r: &Response) -> Result<(), Error> {
+fn shape_error(op: &OperationSpec, r: &Response, e: impl std::fmt::Display) -> Error {
+    Error::undecodable(
+        op.vendor,
+        op.name,
+        r.status,
+        &r.body,
+        format!("invalid JSON: {e}"),
+    )
+}
+
+impl Protocol for HuaweiProtocol {
+    fn decode<T: DeserializeOwned>(
+        &self,
+        op: &OperationSpec,
+        r: &Response,
+    ) -> Result<Decoded<T>, Error> {
         if r.is_success() {
-            if self.body_error_code {
-                let v: Value = serde_json::from_slice(&r.body).map_err(|e| {
-                    Error::undecodable(
-                        op.vendor,
-                        op.name,
-                        r.status,
-                        &r.body,
-                        format!("invalid JSON: {e}"),
-                    )
-                })?;
-                match text(v.get("error_code")) {
-                    Some(c) if c == "0" => {}
-                    Some(_) => return Err(service_error(op, r, &v)),
-                    None => {
-                        return Err(Error::undecodable(
-                            op.vendor,
-                            op.name,
-                            r.status,
-                            &r.body,
-                            "no error_code in the response",
-                        ));
-                    }
-                }
+            if !self.body_error_code {
+                let output = parse_json(op, r, "JSON")?;
+                return Ok(Decoded::new(output, request_id(r)));
             }
-            return Ok(());
+            let v: Value = parse_json(op, r, "JSON")?;
+            return match text(v.get("error_code")) {
+                Some(c) if c == "0" => T::deserialize(v)
+                    .map(|output| Decoded::new(output, request_id(r)))
+                    .map_err(|e| shape_error(op, r, e)),
+                Some(_) => Err(service_error(op, r, &v)),
+                None => Err(Error::undecodable(
+                    op.vendor,
+                    op.name,
+                    r.status,
+                    &r.body,
+                    "no error_code in the response",
+                )),
+            };
         }
-        match serde_json::from_slice::<Value>(&r.body) {
+        match parse_json::<Value>(op, r, "a JSON error envelope") {
             Ok(v) if v.is_object() => Err(service_error(op, r, &v)),
             _ if r.status == 429 => {
                 // A throttling answer without a JSON body is still throttling.
                 let mut e =
                     ServiceError::new(op.vendor, op.name, r.status, ServiceErrorKind::Throttling);
-                e = e.with_raw_body(&r.body);
-                Err(Error::Service(Box::new(e)))
+                e.request_id = request_id(r);
+                Err(Error::Service(Box::new(e.with_raw_body(&r.body))))
             }
             _ => Err(Error::undecodable(
                 op.vendor,
@@ -181,10 +201,6 @@ impl Classifier for HuaweiClassifier {
                 ),
             )),
         }
-    }
-
-    fn request_id(&self, r: &Response) -> Option<String> {
-        request_id(r)
     }
 }
 
@@ -213,11 +229,7 @@ fn service_error(op: &OperationSpec, r: &Response, v: &Value) -> Error {
             .iter()
             .map(|d| {
                 let (code, message) = code_and_message(d);
-                ErrorDetail {
-                    code,
-                    message,
-                    target: None,
-                }
+                ErrorDetail::new(code, message, None)
             })
             .collect();
     }
@@ -239,14 +251,16 @@ mod tests {
         idempotency: Idempotency::Idempotent,
     };
 
+    fn protocol(body_code: bool) -> HuaweiProtocol {
+        HuaweiProtocol {
+            body_error_code: body_code,
+        }
+    }
+
     fn err(status: u16, body: &str, body_code: bool) -> Error {
         let mut r = Response::new(status, body);
         r.headers.set("X-Request-Id", "rid-9");
-        HuaweiClassifier {
-            body_error_code: body_code,
-        }
-        .classify(&OP, &r)
-        .unwrap_err()
+        protocol(body_code).decode::<Value>(&OP, &r).unwrap_err()
     }
 
     #[test]
@@ -328,13 +342,7 @@ mod tests {
         );
         assert_eq!(e.koophone_code(), Some(KooPhoneErrorCode::InternalError));
         let ok = Response::new(200, r#"{"error_code":"0","error_msg":"OK"}"#);
-        assert!(
-            HuaweiClassifier {
-                body_error_code: true
-            }
-            .classify(&OP, &ok)
-            .is_ok()
-        );
+        assert!(protocol(true).decode::<Value>(&OP, &ok).is_ok());
         let e = err(200, r#"{"error_msg":"OK"}"#, true);
         assert!(matches!(e, Error::Undecodable(_)));
     }

@@ -4,14 +4,15 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use cloudops_core::credentials::{ProvideToken, Token};
+use cloudops_core::operation::parse_json;
 use cloudops_core::time::UtcDateTime;
 use cloudops_core::{
-    Authorizer, Endpoint, Error, Idempotency, Method, OperationSpec, Pipeline, Request,
-    SecretString,
+    Authorizer, CallOptions, Decoded, Endpoint, Error, Idempotency, Method, OperationSpec,
+    Pipeline, Protocol, Request, SecretString,
 };
 use serde_json::{Value, json};
 
-use crate::error::{HuaweiClassifier, VENDOR};
+use crate::error::{HuaweiProtocol, VENDOR};
 
 /// The token request as the pipeline sees it: issuing another token changes nothing, so it is
 /// idempotent.
@@ -107,34 +108,44 @@ impl ProvideToken for IamTokenProvider {
             .map_err(|e| Error::invalid_input("iam_password", format!("cannot be encoded: {e}")))?;
         let request = Request::new(Method::Post, self.endpoint.clone(), "/v3/auth/tokens")
             .with_body("application/json;charset=utf8", bytes);
-        let classifier = HuaweiClassifier {
-            body_error_code: false,
+        // The token is a header; its expiry is in the body (parsed once), and a body without one
+        // leaves the documented 24 hours.
+        let decode = |spec: &OperationSpec, response: cloudops_core::Response| {
+            if !response.is_success() {
+                // An error status is always the vendor's error.
+                HuaweiProtocol::default().decode::<Value>(spec, &response)?;
+            }
+            let expires_at = parse_json::<Value>(spec, &response, "JSON")
+                .ok()
+                .and_then(|v| v["token"]["expires_at"].as_str().map(str::to_string));
+            let token = response
+                .headers
+                .get("x-subject-token")
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    Error::undecodable(
+                        VENDOR,
+                        SPEC.name,
+                        response.status,
+                        b"",
+                        "no X-Subject-Token header in the IAM response",
+                    )
+                })?;
+            Ok(Decoded::new(
+                (token, expires_at),
+                crate::error::request_id(&response),
+            ))
         };
-        let response = self
+        let (value, expires_at) = self
             .pipeline
-            .send(&SPEC, request, &NoAuth, &classifier)
-            .await?;
-        let value = response
-            .headers
-            .get("x-subject-token")
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Error::undecodable(
-                    VENDOR,
-                    SPEC.name,
-                    response.status,
-                    b"",
-                    "no X-Subject-Token header in the IAM response",
-                )
-            })?;
+            .call(&SPEC, request, &NoAuth, &CallOptions::default(), decode)
+            .await?
+            .output;
         let now = self.pipeline.clock().now();
-        let expires_at = serde_json::from_slice::<Value>(&response.body)
-            .ok()
-            .and_then(|v| {
-                v["token"]["expires_at"]
-                    .as_str()
-                    .and_then(UtcDateTime::parse_rfc3339)
-            })
+        let expires_at = expires_at
+            .as_deref()
+            .and_then(UtcDateTime::parse_rfc3339)
             .and_then(|t| u64::try_from(t.to_unix()).ok())
             .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
             .unwrap_or(now + TOKEN_LIFETIME);

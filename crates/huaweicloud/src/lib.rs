@@ -21,7 +21,6 @@ mod client;
 pub mod endpoint;
 mod error;
 pub mod iam;
-mod raw;
 
 #[cfg(feature = "dbss")]
 pub mod dbss;
@@ -30,9 +29,12 @@ pub mod koophone;
 #[cfg(feature = "taurusdb")]
 pub mod taurusdb;
 
-pub use client::{Client, ClientBuilder};
-pub use cloudops_core::{Error, RetryPolicy};
+pub use client::{Client, ClientBuilder, Language};
+pub use cloudops_core::common::*;
 pub use endpoint::Service;
-pub use error::{APIGW_AUTH, APIGW_THROTTLED, ErrorExt, KooPhoneErrorCode, VENDOR, classify};
+pub use error::{
+    APIGW_AUTH, APIGW_THROTTLED, ErrorExt, HuaweiProtocol, KooPhoneErrorCode, VENDOR, classify,
+};
 pub use iam::IamPassword;
-pub use raw::RawRequest;
+/// A request to any path: see [`Client::raw`].
+pub type RawRequest = cloudops_core::RawRequest<HuaweiProtocol>;

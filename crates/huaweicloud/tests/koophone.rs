@@ -5,7 +5,7 @@
 mod common;
 
 use cloudops_core::{AccessKey, ServiceErrorKind};
-use cloudops_huaweicloud::{Client, ErrorExt, KooPhoneErrorCode};
+use cloudops_huaweicloud::{Client, ErrorExt, KooPhoneErrorCode, RequestId};
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
 use serde_json::json;
 
@@ -28,7 +28,7 @@ async fn backup_with_aksk_and_token() {
             ("0", "OK"),
             "{mode}"
         );
-        let data = out.data.unwrap();
+        let data = out.data.clone().unwrap();
         assert_eq!(data.cmd_jobs[0].instance_id, huawei::KOOPHONE_INSTANCE);
         let sent = emu.server().requests().pop().unwrap();
         assert_eq!(
@@ -37,9 +37,11 @@ async fn backup_with_aksk_and_token() {
         );
         assert_eq!(
             sent.headers.get("x-request-id"),
-            Some(out.request_id.as_str())
+            Some(out.client_request_id.as_str())
         );
-        assert_eq!(out.request_id.len(), 36);
+        assert_eq!(out.client_request_id.len(), 36);
+        // The server's own request id, from its answer's X-Request-Id.
+        assert!(out.request_id().is_some(), "{mode}");
     }
 }
 
@@ -57,17 +59,17 @@ async fn request_id_is_unique_per_call_stable_across_retries_and_settable() {
         .send()
         .await
         .unwrap();
-    assert_ne!(a.request_id, b.request_id);
+    assert_ne!(a.client_request_id, b.client_request_id);
 
     emu.throttle_next(2);
     let before = emu.server().request_count();
     let out = c
         .batch_backup_instances([huawei::KOOPHONE_INSTANCE])
-        .request_id("my-id-1")
+        .client_request_id("my-id-1")
         .send()
         .await
         .unwrap();
-    assert_eq!(out.request_id, "my-id-1");
+    assert_eq!(out.client_request_id, "my-id-1");
     let ids: Vec<String> = emu.server().requests()[before..]
         .iter()
         .map(|r| r.headers.get("x-request-id").unwrap().to_string())
@@ -103,7 +105,7 @@ async fn a_400_is_a_typed_service_error() {
         )
         .header("x-request-id", "r1")
         .json(&json!({"instance_ids": []}))
-        .send()
+        .send::<serde_json::Value>()
         .await
         .unwrap_err();
     assert_eq!(e.http_status(), Some(400));
@@ -128,11 +130,11 @@ async fn the_parameter_table_is_validated_before_sending() {
     }
     let e = c
         .batch_backup_instances(["a"])
-        .request_id("x\r\nInjected: 1")
+        .client_request_id("x\r\nInjected: 1")
         .send()
         .await
         .unwrap_err();
-    assert_eq!(e.invalid_field(), Some("request_id"));
+    assert_eq!(e.invalid_field(), Some("client_request_id"));
     assert_eq!(emu.server().request_count(), 0);
 }
 

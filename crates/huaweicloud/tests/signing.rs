@@ -31,7 +31,7 @@ async fn documented_example_through_the_client() {
         .query("limit", "2")
         .query("marker", "13551d6b-755d-4757-b956-536f674975c0")
         .header("Content-Type", "application/json")
-        .send()
+        .send::<serde_json::Value>()
         .await
         .unwrap();
     let sent = stub.requests().pop().unwrap();

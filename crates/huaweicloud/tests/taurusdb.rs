@@ -170,7 +170,7 @@ async fn the_server_validates_too() {
     let e = c
         .raw(cloudops_huaweicloud::Service::TaurusDb, cloudops_core::Method::Post, format!("/v3/{}/backups/resource-package", huawei::PROJECT_ID))
         .json(&json!({"spec_code": "s", "num": 11, "charge_info": {"period_type": "year", "period_num": 1}}))
-        .send()
+        .send::<serde_json::Value>()
         .await
         .unwrap_err();
     assert_eq!(e.http_status(), Some(400));

@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use cloudops_ocp::Client;
+use cloudops_ocp::{Client, RequestId};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

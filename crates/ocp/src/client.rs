@@ -4,18 +4,39 @@ use std::sync::Arc;
 
 use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
 use cloudops_core::{
-    ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline, Request, validate,
+    CallOptions, ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline,
+    RawRequest, Request, Service,
 };
 use serde::de::DeserializeOwned;
 
 use crate::operation::{GetBackupStrategy, GetTask, StartBackupSchedule, StopBackupSchedule};
-use crate::protocol::{self, EnvelopeClassifier, OcpAuthorizer, OcpResponse};
+use crate::protocol::{OcpAuthorizer, OcpProtocol, OcpResponse, VENDOR};
 use crate::waiter::TaskWaiter;
+
+/// The language of the server's messages (`Accept-Language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Language {
+    /// `zh-CN`
+    ZhCn,
+    /// `en-US`
+    EnUs,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
 
 /// A client for one OCP server. Cheap to clone; clones share connections.
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), cloudops_core::Error> {
+/// # async fn demo() -> Result<(), cloudops_ocp::Error> {
 /// use cloudops_ocp::Client;
 /// // OCP_ACCESS_KEY_ID / OCP_ACCESS_KEY_SECRET, or OCP_USERNAME / OCP_PASSWORD
 /// let client = Client::from_env("http://ocp.example.internal:8080")?;
@@ -32,10 +53,9 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    pipeline: Pipeline,
+    service: Service<OcpProtocol>,
     endpoint: Endpoint,
-    accept_language: Option<String>,
-    authorizer: OcpAuthorizer,
+    language: Option<Language>,
 }
 
 impl Client {
@@ -44,7 +64,7 @@ impl Client {
         ClientBuilder {
             base_url: base_url.into(),
             credentials: None,
-            accept_language: None,
+            language: None,
             options: ClientOptions::default(),
         }
     }
@@ -65,6 +85,7 @@ impl Client {
     pub fn stop_backup_schedule(&self, cluster_id: i64, tenant_id: i64) -> StopBackupSchedule {
         StopBackupSchedule {
             client: self.clone(),
+            options: CallOptions::default(),
             cluster_id,
             tenant_id,
         }
@@ -74,6 +95,7 @@ impl Client {
     pub fn start_backup_schedule(&self, cluster_id: i64, tenant_id: i64) -> StartBackupSchedule {
         StartBackupSchedule {
             client: self.clone(),
+            options: CallOptions::default(),
             cluster_id,
             tenant_id,
         }
@@ -83,6 +105,7 @@ impl Client {
     pub fn get_backup_strategy(&self, cluster_id: i64, tenant_id: i64) -> GetBackupStrategy {
         GetBackupStrategy {
             client: self.clone(),
+            options: CallOptions::default(),
             cluster_id,
             tenant_id,
         }
@@ -92,6 +115,7 @@ impl Client {
     pub fn get_task(&self, task_id: i64) -> GetTask {
         GetTask {
             client: self.clone(),
+            options: CallOptions::default(),
             task_id,
         }
     }
@@ -101,24 +125,50 @@ impl Client {
         TaskWaiter::new(self.clone(), task_id)
     }
 
+    /// A request to any path of the server, for what this crate does not model yet, with the
+    /// same authentication, envelope decoding, retries and per-call options. Decode the
+    /// envelope into [`OcpResponse`] of your data type, or a `serde_json::Value`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudops_ocp::Client) -> Result<(), cloudops_ocp::Error> {
+    /// use cloudops_ocp::{Method, OcpResponse};
+    /// let page: OcpResponse<serde_json::Value> = client
+    ///     .raw(Method::Get, "/api/v2/ob/clusters")
+    ///     .query("size", "10")
+    ///     .idempotent(true)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(&self, method: Method, path: impl Into<String>) -> RawRequest<OcpProtocol> {
+        RawRequest::new(
+            self.inner.service.clone(),
+            Ok(self.inner.endpoint.clone()),
+            VENDOR,
+            method,
+            path,
+        )
+    }
+
     /// Sends a body-less request to `path` and decodes the envelope.
-    pub(crate) async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: DeserializeOwned + Send>(
         &self,
         spec: &OperationSpec,
         method: Method,
         path: String,
+        options: &CallOptions,
     ) -> Result<OcpResponse<T>, Error> {
         let mut request = Request::new(method, self.inner.endpoint.clone(), path)
             .with_header("accept", "application/json");
-        if let Some(lang) = &self.inner.accept_language {
-            request.headers.set("accept-language", lang.clone());
+        if let Some(lang) = self.inner.language {
+            request.headers.set("accept-language", lang.as_str());
         }
-        let response = self
+        Ok(self
             .inner
-            .pipeline
-            .send(spec, request, &self.inner.authorizer, &EnvelopeClassifier)
-            .await?;
-        protocol::decode(spec, &response)
+            .service
+            .call(spec, request, options)
+            .await?
+            .output)
     }
 }
 
@@ -127,7 +177,7 @@ impl Client {
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Arc<dyn ProvideCredentials>>,
-    accept_language: Option<String>,
+    language: Option<Language>,
     options: ClientOptions,
 }
 
@@ -145,16 +195,15 @@ impl ClientBuilder {
         self
     }
 
-    /// The `Accept-Language` header (`en-US`, `zh-CN`).
-    pub fn accept_language(mut self, language: impl Into<String>) -> Self {
-        self.accept_language = Some(language.into());
+    /// The language of the server's messages, sent as `Accept-Language`.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
         self
     }
 
     cloudops_core::client_option_setters!(options);
 
-    /// Builds the client. Fails when the base URL is not `http(s)://host[:port][/path]` or the
-    /// language is not a valid header value.
+    /// Builds the client. Fails when the base URL is not `http(s)://host[:port][/path]`.
     pub fn build(self) -> Result<Client, Error> {
         let trimmed = self.base_url.trim();
         if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
@@ -167,18 +216,18 @@ impl ClientBuilder {
             Error::InvalidInput { rule, .. } => Error::invalid_input("base_url", rule),
             other => other,
         })?;
-        if let Some(lang) = &self.accept_language {
-            validate::header_value("accept_language", lang)?;
-        }
         let credentials = self
             .credentials
             .unwrap_or_else(|| Arc::new(CredentialsChain::ocp()));
         Ok(Client {
             inner: Arc::new(Inner {
-                pipeline: Pipeline::new(self.options)?,
+                service: Service::new(
+                    Pipeline::new(self.options)?,
+                    OcpProtocol,
+                    Arc::new(OcpAuthorizer(credentials)),
+                ),
                 endpoint,
-                accept_language: self.accept_language,
-                authorizer: OcpAuthorizer(credentials),
+                language: self.language,
             }),
         })
     }

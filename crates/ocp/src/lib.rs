@@ -21,11 +21,13 @@ pub mod operation;
 mod protocol;
 mod waiter;
 
-pub use client::{Client, ClientBuilder};
-pub use cloudops_core::{AccessKey, BasicAuth, Error, RetryPolicy};
+pub use client::{Client, ClientBuilder, Language};
+pub use cloudops_core::common::*;
+/// A request to any path: see [`Client::raw`].
+pub type RawRequest = cloudops_core::RawRequest<OcpProtocol>;
 pub use model::{
     BackupCommonResponse, BackupObject, BackupObjectOpsResult, BackupStrategy, BackupTaskType,
     FailedBackupObjects, Task, TaskStatus,
 };
-pub use protocol::{OcpResponse, VENDOR};
+pub use protocol::{OcpProtocol, OcpResponse, VENDOR};
 pub use waiter::{TaskOutcome, TaskWaiter};

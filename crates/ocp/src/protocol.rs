@@ -5,14 +5,15 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
+use cloudops_core::operation::parse_json;
 use cloudops_core::sign::{basic, ocp};
 use cloudops_core::{
-    Authorizer, Classifier, Credentials, Error, ErrorDetail, OperationSpec, Response, ServiceError,
-    ServiceErrorKind,
+    Authorizer, Credentials, Decoded, Error, ErrorDetail, OperationSpec, Protocol, RequestId,
+    Response, ServiceError, ServiceErrorKind,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 /// The vendor name errors and traces carry.
@@ -38,8 +39,10 @@ impl Authorizer for OcpAuthorizer {
     }
 }
 
-/// The envelope every OCP answer comes in, with its `data` decoded.
+/// The envelope every OCP answer comes in, with its `data` decoded. Its request id (the
+/// `traceId`) is read with [`RequestId::request_id`].
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OcpResponse<T> {
     /// The operation's result.
@@ -63,9 +66,9 @@ pub struct OcpResponse<T> {
     pub server: Option<String>,
 }
 
-impl<T> OcpResponse<T> {
-    /// The request id (the trace id).
-    pub fn request_id(&self) -> Option<&str> {
+impl<T> RequestId for OcpResponse<T> {
+    /// The trace id, OCP's request id.
+    fn request_id(&self) -> Option<&str> {
         self.trace_id.as_deref()
     }
 }
@@ -90,10 +93,11 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
-/// Reads the OCP envelope: `successful: true` is success; `successful: false`, or an HTTP
-/// error with the envelope, is a service error; anything else (a proxy's HTML page, an empty
-/// body) is undecodable.
-pub(crate) struct EnvelopeClassifier;
+/// Reads the OCP envelope, parsed once: `successful: true` is success; `successful: false`, or
+/// an HTTP error with the envelope, is a service error; anything else (a proxy's HTML page, an
+/// empty body) is undecodable.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OcpProtocol;
 
 fn kind_of(status: u16) -> ServiceErrorKind {
     match status {
@@ -108,27 +112,26 @@ fn kind_of(status: u16) -> ServiceErrorKind {
     }
 }
 
-impl Classifier for EnvelopeClassifier {
-    fn classify(&self, op: &OperationSpec, r: &Response) -> Result<(), Error> {
-        let v: Value = match serde_json::from_slice(&r.body) {
-            Ok(v @ Value::Object(_)) => v,
-            _ => {
-                let cause = if r.body.is_empty() {
-                    format!("HTTP {} with an empty body", r.status)
-                } else {
-                    format!(
-                        "HTTP {} with a body that is not an OCP JSON envelope",
-                        r.status
-                    )
-                };
-                return Err(Error::undecodable(
-                    op.vendor, op.name, r.status, &r.body, cause,
-                ));
-            }
-        };
+impl Protocol for OcpProtocol {
+    fn decode<T: DeserializeOwned>(
+        &self,
+        op: &OperationSpec,
+        r: &Response,
+    ) -> Result<Decoded<T>, Error> {
+        let v: Map<String, Value> = parse_json(op, r, "an OCP JSON envelope")?;
+        let request_id = v.get("traceId").and_then(text);
         let successful = v.get("successful").and_then(Value::as_bool);
         if r.is_success() && successful == Some(true) {
-            return Ok(());
+            let output = T::deserialize(Value::Object(v)).map_err(|e| {
+                Error::undecodable(
+                    op.vendor,
+                    op.name,
+                    r.status,
+                    &r.body,
+                    format!("unexpected response shape: {e}"),
+                )
+            })?;
+            return Ok(Decoded::new(output, request_id));
         }
         if r.is_success() && successful.is_none() {
             return Err(Error::undecodable(
@@ -139,72 +142,55 @@ impl Classifier for EnvelopeClassifier {
                 "no `successful` field",
             ));
         }
-        // The envelope's own status wins over the transport's (a 200 carrying a failure).
-        let status = v
-            .get("status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .filter(|s| *s >= 400)
-            .unwrap_or(r.status);
-        let err = v.get("error").cloned().unwrap_or(Value::Null);
-        let mut e = ServiceError::new(op.vendor, op.name, r.status, kind_of(status));
-        e.code = err.get("code").and_then(text);
-        e.message = err.get("message").and_then(text);
-        e.request_id = v.get("traceId").and_then(text);
-        e = e.with_raw_body(&r.body);
-        if let Some(debug) = err.get("debugMessage").and_then(text) {
-            e.extra.push(("debugMessage".to_string(), debug));
-        }
-        if let Some(target) = err.get("target").and_then(text) {
-            e.extra.push(("target".to_string(), target));
-        }
-        if let Some(subs) = err.get("subErrors").and_then(Value::as_array) {
-            e.details = subs
-                .iter()
-                .map(|s| {
-                    let object = s.get("object").and_then(text);
-                    let field = s.get("field").and_then(text);
-                    let target = match (object, field) {
-                        (Some(o), Some(f)) => Some(format!("{o}.{f}")),
-                        (o, f) => o.or(f),
-                    };
-                    let mut message = s.get("message").and_then(text);
-                    if let (Some(m), Some(rv)) =
-                        (&mut message, s.get("rejectedValue").and_then(text))
-                    {
-                        m.push_str(&format!(" (rejected value {rv})"));
-                    }
-                    ErrorDetail {
-                        code: None,
-                        message,
-                        target,
-                    }
-                })
-                .collect();
-        }
-        Err(Error::Service(Box::new(e)))
-    }
-
-    fn request_id(&self, r: &Response) -> Option<String> {
-        let v: Value = serde_json::from_slice(&r.body).ok()?;
-        v.get("traceId").and_then(text)
+        Err(envelope_error(op, r, &v, request_id))
     }
 }
 
-/// Decodes a successful envelope.
-pub(crate) fn decode<T: DeserializeOwned>(
+/// The service error an envelope with `successful: false` (or an HTTP error) carries.
+fn envelope_error(
     op: &OperationSpec,
     r: &Response,
-) -> Result<OcpResponse<T>, Error> {
-    serde_json::from_slice(&r.body).map_err(|e| {
-        Error::undecodable(
-            op.vendor,
-            op.name,
-            r.status,
-            &r.body,
-            format!("unexpected response shape: {e}"),
-        )
-    })
+    v: &Map<String, Value>,
+    request_id: Option<String>,
+) -> Error {
+    // The envelope's own status wins over the transport's (a 200 carrying a failure).
+    let status = v
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .filter(|s| *s >= 400)
+        .unwrap_or(r.status);
+    let err = v.get("error").cloned().unwrap_or(Value::Null);
+    let mut e = ServiceError::new(op.vendor, op.name, r.status, kind_of(status));
+    e.code = err.get("code").and_then(text);
+    e.message = err.get("message").and_then(text);
+    e.request_id = request_id;
+    e = e.with_raw_body(&r.body);
+    if let Some(debug) = err.get("debugMessage").and_then(text) {
+        e.extra.push(("debugMessage".to_string(), debug));
+    }
+    if let Some(target) = err.get("target").and_then(text) {
+        e.extra.push(("target".to_string(), target));
+    }
+    if let Some(subs) = err.get("subErrors").and_then(Value::as_array) {
+        e.details = subs
+            .iter()
+            .map(|s| {
+                let object = s.get("object").and_then(text);
+                let field = s.get("field").and_then(text);
+                let target = match (object, field) {
+                    (Some(o), Some(f)) => Some(format!("{o}.{f}")),
+                    (o, f) => o.or(f),
+                };
+                let mut message = s.get("message").and_then(text);
+                if let (Some(m), Some(rv)) = (&mut message, s.get("rejectedValue").and_then(text)) {
+                    m.push_str(&format!(" (rejected value {rv})"));
+                }
+                ErrorDetail::new(None, message, target)
+            })
+            .collect();
+    }
+    Error::Service(Box::new(e))
 }
 
 #[cfg(test)]
@@ -218,15 +204,17 @@ mod tests {
         idempotency: Idempotency::Idempotent,
     };
 
+    fn decode(r: &Response) -> Result<Decoded<Value>, Error> {
+        OcpProtocol.decode(&OP, r)
+    }
+
     #[test]
     fn error_codes_as_integers_or_strings_and_sub_errors() {
         for code in ["10004", "\"10004\""] {
             let body = format!(
                 r#"{{"successful":false,"status":400,"traceId":"t1","error":{{"code":{code},"message":"bad","subErrors":[{{"object":"tenant","field":"id","rejectedValue":-1,"message":"must be positive"}}]}}}}"#
             );
-            let e = EnvelopeClassifier
-                .classify(&OP, &Response::new(400, body))
-                .unwrap_err();
+            let e = decode(&Response::new(400, body)).unwrap_err();
             assert_eq!(
                 (e.code(), e.message(), e.request_id()),
                 (Some("10004"), Some("bad"), Some("t1"))
@@ -243,9 +231,7 @@ mod tests {
     #[test]
     fn a_200_with_successful_false_is_an_error() {
         let body = r#"{"successful":false,"status":409,"error":{"code":60018,"message":"busy"}}"#;
-        let e = EnvelopeClassifier
-            .classify(&OP, &Response::new(200, body))
-            .unwrap_err();
+        let e = decode(&Response::new(200, body)).unwrap_err();
         assert_eq!(e.service_kind(), Some(ServiceErrorKind::Conflict));
         assert_eq!(e.http_status(), Some(200));
     }
@@ -257,9 +243,7 @@ mod tests {
             (504, ""),
             (200, "[]"),
         ] {
-            let e = EnvelopeClassifier
-                .classify(&OP, &Response::new(status, body))
-                .unwrap_err();
+            let e = decode(&Response::new(status, body)).unwrap_err();
             assert!(
                 matches!(e, Error::Undecodable(ref u) if u.status == status),
                 "{e:?}"

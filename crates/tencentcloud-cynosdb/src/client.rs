@@ -5,14 +5,14 @@ use std::sync::Arc;
 use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
 use cloudops_core::sign::tc3::SignedHeaders;
 use cloudops_core::{
-    ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline, RateLimiter,
-    Request, validate,
+    CallOptions, ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline,
+    Request, Service, validate,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::operation::{DescribeFlow, PauseServerless, RawAction, ResumeServerless};
-use crate::protocol::{self, EnvelopeClassifier, Tc3Authorizer};
+use crate::protocol::{self, Tc3Authorizer, Tc3Protocol};
 use crate::waiter::FlowWaiter;
 
 /// The global endpoint.
@@ -56,11 +56,10 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    pipeline: Pipeline,
+    service: Service<Tc3Protocol>,
     endpoint: Endpoint,
     region: String,
     language: Option<Language>,
-    authorizer: Tc3Authorizer,
 }
 
 impl Client {
@@ -113,19 +112,20 @@ impl Client {
     }
 
     /// Sends `action` with `input` as its JSON body and decodes the `Response` object.
-    pub(crate) async fn invoke<I: Serialize + ?Sized, O: DeserializeOwned>(
+    pub(crate) async fn invoke<I: Serialize + ?Sized, O: DeserializeOwned + Send>(
         &self,
         spec: &OperationSpec,
         action: &str,
         input: &I,
+        options: &CallOptions,
     ) -> Result<O, Error> {
         let request = self.request(action, input)?;
-        let response = self
+        Ok(self
             .inner
-            .pipeline
-            .send(spec, request, &self.inner.authorizer, &EnvelopeClassifier)
-            .await?;
-        protocol::decode(spec, &response)
+            .service
+            .call(spec, request, options)
+            .await?
+            .output)
     }
 
     /// The unsigned wire request for `action` with `input`.
@@ -162,7 +162,6 @@ pub struct ClientBuilder {
     regional_endpoint: bool,
     language: Option<Language>,
     options: ClientOptions,
-    rate_limit: Option<u32>,
     sign_action: bool,
 }
 
@@ -208,14 +207,6 @@ impl ClientBuilder {
 
     cloudops_core::client_option_setters!(options);
 
-    /// Keeps this client at or under `per_second` requests a second (a token bucket shared by
-    /// its clones). Off by default; [`DOCUMENTED_RATE_LIMIT`] is PauseServerless's documented
-    /// limit of 20 requests a second.
-    pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
-        self.rate_limit = per_second;
-        self
-    }
-
     /// Also signs `X-TC-Action` (`SignedHeaders=content-type;host;x-tc-action`), the newer
     /// rule. Off by default; the server accepts both.
     pub fn sign_action_header(mut self, yes: bool) -> Self {
@@ -241,27 +232,27 @@ impl ClientBuilder {
             }
             (None, false) => Endpoint::parse(DEFAULT_ENDPOINT)?,
         };
-        let mut options = self.options;
-        if let Some(n) = self.rate_limit {
-            options = options.rate_limiter(Some(Arc::new(RateLimiter::per_second(n))));
-        }
         let credentials = self
             .credentials
             .unwrap_or_else(|| Arc::new(CredentialsChain::tencent()));
+        let authorizer = Tc3Authorizer {
+            credentials,
+            signed_headers: if self.sign_action {
+                SignedHeaders::WithAction
+            } else {
+                SignedHeaders::ContentTypeHost
+            },
+        };
         Ok(Client {
             inner: Arc::new(Inner {
-                pipeline: Pipeline::new(options)?,
+                service: Service::new(
+                    Pipeline::new(self.options)?,
+                    Tc3Protocol,
+                    Arc::new(authorizer),
+                ),
                 endpoint,
                 region,
                 language: self.language,
-                authorizer: Tc3Authorizer {
-                    credentials,
-                    signed_headers: if self.sign_action {
-                        SignedHeaders::WithAction
-                    } else {
-                        SignedHeaders::ContentTypeHost
-                    },
-                },
             }),
         })
     }

@@ -5,11 +5,13 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
+use cloudops_core::operation::parse_json;
 use cloudops_core::sign::tc3;
 use cloudops_core::{
-    Authorizer, Classifier, Error, OperationSpec, Request, Response, ServiceError,
+    Authorizer, Decoded, Error, OperationSpec, Protocol, Request, Response, ServiceError,
 };
-use serde_json::Value;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use crate::error::classify;
 
@@ -36,47 +38,42 @@ impl Authorizer for Tc3Authorizer {
     }
 }
 
-/// Reads the Tencent envelope: HTTP 200 with either the action's fields or an `Error`.
-pub(crate) struct EnvelopeClassifier;
+/// Reads the Tencent envelope, `{"Response": {...}}`: HTTP 200 with either the action's
+/// fields and `RequestId`, or an `Error` and `RequestId`. The body is parsed once.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tc3Protocol;
 
-fn response_object(body: &[u8]) -> Option<Value> {
-    let v: Value = serde_json::from_slice(body).ok()?;
-    match v {
-        Value::Object(mut m) => m.remove("Response"),
-        _ => None,
-    }
-}
-
-impl Classifier for EnvelopeClassifier {
-    fn classify(&self, op: &OperationSpec, r: &Response) -> Result<(), Error> {
-        let Some(resp) = response_object(&r.body) else {
-            let cause = if r.body.is_empty() {
-                "empty body"
-            } else {
-                "not a Tencent Cloud API response (no \"Response\" object)"
-            };
+impl Protocol for Tc3Protocol {
+    fn decode<T: DeserializeOwned>(
+        &self,
+        op: &OperationSpec,
+        r: &Response,
+    ) -> Result<Decoded<T>, Error> {
+        let mut outer: Map<String, Value> =
+            parse_json(op, r, "a Tencent Cloud API response object")?;
+        let Some(Value::Object(resp)) = outer.remove("Response") else {
             return Err(Error::undecodable(
-                op.vendor, op.name, r.status, &r.body, cause,
+                op.vendor,
+                op.name,
+                r.status,
+                &r.body,
+                "not a Tencent Cloud API response (no \"Response\" object)",
             ));
         };
+        let request_id = resp
+            .get("RequestId")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if let Some(err) = resp.get("Error") {
-            let code = err
-                .get("Code")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let mut e = ServiceError::new(op.vendor, op.name, r.status, classify(&code));
-            e.code = (!code.is_empty()).then_some(code);
+            let code = err.get("Code").and_then(Value::as_str).unwrap_or("");
+            let mut e = ServiceError::new(op.vendor, op.name, r.status, classify(code));
+            e.code = (!code.is_empty()).then(|| code.to_string());
             e.message = err
                 .get("Message")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            e.request_id = resp
-                .get("RequestId")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            e = e.with_raw_body(&r.body);
-            return Err(Error::Service(Box::new(e)));
+            e.request_id = request_id;
+            return Err(Error::Service(Box::new(e.with_raw_body(&r.body))));
         }
         if !r.is_success() {
             return Err(Error::undecodable(
@@ -87,38 +84,15 @@ impl Classifier for EnvelopeClassifier {
                 format!("HTTP {} without an error in the envelope", r.status),
             ));
         }
-        Ok(())
+        let output = T::deserialize(Value::Object(resp)).map_err(|e| {
+            Error::undecodable(
+                op.vendor,
+                op.name,
+                r.status,
+                &r.body,
+                format!("unexpected response shape: {e}"),
+            )
+        })?;
+        Ok(Decoded::new(output, request_id))
     }
-
-    fn request_id(&self, r: &Response) -> Option<String> {
-        response_object(&r.body)?
-            .get("RequestId")?
-            .as_str()
-            .map(str::to_string)
-    }
-}
-
-/// The `Response` object of a successful answer, decoded into `T`.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(
-    op: &OperationSpec,
-    r: &Response,
-) -> Result<T, Error> {
-    let resp = response_object(&r.body).ok_or_else(|| {
-        Error::undecodable(
-            op.vendor,
-            op.name,
-            r.status,
-            &r.body,
-            "no \"Response\" object",
-        )
-    })?;
-    serde_json::from_value(resp).map_err(|e| {
-        Error::undecodable(
-            op.vendor,
-            op.name,
-            r.status,
-            &r.body,
-            format!("unexpected response shape: {e}"),
-        )
-    })
 }

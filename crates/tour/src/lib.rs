@@ -12,7 +12,7 @@ mod real;
 use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
-use cloudops_core::{AccessKey, BasicAuth, Error};
+use cloudops_core::{AccessKey, BasicAuth, Error, RequestId};
 use cloudops_huaweicloud::taurusdb::ChargeInfo;
 use cloudops_huaweicloud::{IamPassword, Service};
 use cloudops_ocp::TaskOutcome;
@@ -406,8 +406,11 @@ pub(crate) async fn huawei_steps(
                     format!("; task {}: {}", d.task_id, jobs.join(", "))
                 });
                 (
-                    Some(o.request_id.clone()),
-                    format!("{} {}{jobs}", o.error_code, o.error_msg),
+                    o.request_id().map(str::to_string),
+                    format!(
+                        "{} {}{jobs} (sent x-request-id {})",
+                        o.error_code, o.error_msg, o.client_request_id
+                    ),
                 )
             },
         )

@@ -1,6 +1,8 @@
 //! `StopDbOmInstance`: `POST /v1/{project_id}/db-om/{instance_id}/stop`.
 
-use cloudops_core::{Error, Idempotency, Method, OperationSpec, Request, validate};
+use cloudops_core::{
+    CallOptions, Error, Idempotency, Method, OperationSpec, Request, RequestId, validate,
+};
 use serde::Deserialize;
 
 use crate::client::Client;
@@ -17,6 +19,7 @@ pub const SPEC: OperationSpec = OperationSpec {
 
 /// What StopDbOmInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct StopDbOmInstanceOutput {
     /// The operation result (`success`).
     pub result: String,
@@ -30,6 +33,7 @@ pub struct StopDbOmInstanceOutput {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct StopDbOmInstance {
     client: Client,
+    options: CallOptions,
     instance_id: String,
     project_id: Option<String>,
 }
@@ -38,10 +42,13 @@ impl StopDbOmInstance {
     pub(crate) fn new(client: Client, instance_id: String) -> Self {
         StopDbOmInstance {
             client,
+            options: CallOptions::default(),
             instance_id,
             project_id: None,
         }
     }
+
+    cloudops_core::call_option_setters!(options);
 
     /// The project id for this call (default: the client's).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
@@ -66,9 +73,19 @@ impl StopDbOmInstance {
         let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path)
             .with_header("content-type", "application/json")
             .with_header("x-project-id", project_id);
-        let (mut out, request_id): (StopDbOmInstanceOutput, _) =
-            self.client.send_json(&SPEC, request, false).await?;
-        out.request_id = request_id;
+        let decoded = self
+            .client
+            .engine()
+            .call(&SPEC, request, &self.options)
+            .await?;
+        let mut out: StopDbOmInstanceOutput = decoded.output;
+        out.request_id = decoded.request_id;
         Ok(out)
+    }
+}
+
+impl RequestId for StopDbOmInstanceOutput {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -5,12 +5,14 @@
 //! `{"user_id": .., "instance_id": ..}`. This crate follows the parameter table, the
 //! normative part of the page.
 
-use cloudops_core::{Error, Idempotency, Method, OperationSpec, Request, validate};
+use cloudops_core::{
+    CallOptions, Error, Idempotency, Method, OperationSpec, Request, RequestId, validate,
+};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::client::Client;
 use crate::endpoint::Service;
-use crate::error::VENDOR;
+use crate::error::{HuaweiProtocol, VENDOR};
 
 /// The operation as the pipeline sees it. Each call carries an `x-request-id` that stays the
 /// same across its retries, so the service can recognise a repeat; backing up instances whose
@@ -55,6 +57,7 @@ pub struct BackupData {
 
 /// What BatchBackupInstances returns on success (`error_code` `"0"`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct BatchBackupInstancesOutput {
     /// `"0"`.
     pub error_code: String,
@@ -63,9 +66,12 @@ pub struct BatchBackupInstancesOutput {
     /// The task and its jobs, when the service returns them.
     #[serde(default)]
     pub data: Option<BackupData>,
-    /// The `x-request-id` this call was sent with.
+    /// The `x-request-id` this call chose and sent (the same on every retry).
     #[serde(skip)]
-    pub request_id: String,
+    pub client_request_id: String,
+    /// The server's request id (`X-Request-Id` of the answer).
+    #[serde(skip)]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,23 +84,27 @@ struct Input<'a> {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct BatchBackupInstances {
     client: Client,
+    options: CallOptions,
     instance_ids: Vec<String>,
-    request_id: Option<String>,
+    client_request_id: Option<String>,
 }
 
 impl BatchBackupInstances {
     pub(crate) fn new(client: Client, instance_ids: Vec<String>) -> Self {
         BatchBackupInstances {
             client,
+            options: CallOptions::default(),
             instance_ids,
-            request_id: None,
+            client_request_id: None,
         }
     }
 
+    cloudops_core::call_option_setters!(options);
+
     /// The `x-request-id` to send (default: a new random UUID per call). It is the same on
-    /// every retry of the call.
-    pub fn request_id(mut self, id: impl Into<String>) -> Self {
-        self.request_id = Some(id.into());
+    /// every retry of the call, and kept in the output as `client_request_id`.
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.client_request_id = Some(id.into());
         self
     }
 
@@ -110,9 +120,11 @@ impl BatchBackupInstances {
             validate::length(&format!("instance_ids[{i}]"), id, 1, 32)?;
         }
         validate::unique("instance_ids", &self.instance_ids)?;
-        let request_id = self.request_id.unwrap_or_else(cloudops_core::id::uuid_v4);
-        validate::non_empty("request_id", &request_id)?;
-        validate::header_value("request_id", &request_id)?;
+        let client_request_id = self
+            .client_request_id
+            .unwrap_or_else(cloudops_core::id::uuid_v4);
+        validate::non_empty("client_request_id", &client_request_id)?;
+        validate::header_value("client_request_id", &client_request_id)?;
         let body = serde_json::to_vec(&Input {
             instance_ids: &self.instance_ids,
         })
@@ -123,10 +135,22 @@ impl BatchBackupInstances {
             "/v1/instances/backup",
         )
         .with_body("application/json", body)
-        .with_header("x-request-id", request_id.clone());
-        let (mut out, _): (BatchBackupInstancesOutput, _) =
-            self.client.send_json(&SPEC, request, true).await?;
-        out.request_id = request_id;
+        .with_header("x-request-id", client_request_id.clone());
+        // KooPhone reports failures in a 200 body's error_code.
+        let engine = self
+            .client
+            .engine()
+            .with_protocol(HuaweiProtocol::with_body_error_code());
+        let decoded = engine.call(&SPEC, request, &self.options).await?;
+        let mut out: BatchBackupInstancesOutput = decoded.output;
+        out.client_request_id = client_request_id;
+        out.request_id = decoded.request_id;
         Ok(out)
+    }
+}
+
+impl RequestId for BatchBackupInstancesOutput {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

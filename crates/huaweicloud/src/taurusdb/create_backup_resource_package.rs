@@ -1,9 +1,11 @@
 //! `CreateBackupResourcePackage`: `POST /v3/{project_id}/backups/resource-package`.
 
-use cloudops_core::{Error, Idempotency, Method, OperationSpec, Request, validate};
+use cloudops_core::{
+    CallOptions, Error, Idempotency, Method, OperationSpec, Request, RequestId, validate,
+};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::client::Client;
+use crate::client::{Client, Language};
 use crate::endpoint::Service;
 use crate::error::VENDOR;
 
@@ -116,25 +118,6 @@ impl ChargeInfo {
     }
 }
 
-/// The language of the service's messages (`X-Language`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// `en-us` (the server's default).
-    EnUs,
-    /// `zh-cn`.
-    ZhCn,
-}
-
-impl Language {
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::EnUs => "en-us",
-            Language::ZhCn => "zh-cn",
-        }
-    }
-}
-
 #[derive(Debug, Serialize)]
 struct Input<'a> {
     spec_code: &'a str,
@@ -144,6 +127,7 @@ struct Input<'a> {
 
 /// What CreateBackupResourcePackage returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CreateBackupResourcePackageOutput {
     /// The order id.
     pub order_id: String,
@@ -170,6 +154,7 @@ pub struct CreateBackupResourcePackageOutput {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct CreateBackupResourcePackage {
     client: Client,
+    options: CallOptions,
     spec_code: String,
     num: u32,
     charge_info: ChargeInfo,
@@ -186,6 +171,7 @@ impl CreateBackupResourcePackage {
     ) -> Self {
         CreateBackupResourcePackage {
             client,
+            options: CallOptions::default(),
             spec_code,
             num,
             charge_info,
@@ -194,7 +180,9 @@ impl CreateBackupResourcePackage {
         }
     }
 
-    /// The language of messages (`X-Language`).
+    cloudops_core::call_option_setters!(options);
+
+    /// The language of messages (`X-Language`) for this call, instead of the client's.
     pub fn language(mut self, language: Language) -> Self {
         self.language = Some(language);
         self
@@ -234,12 +222,22 @@ impl CreateBackupResourcePackage {
         )
         .with_body("application/json", body)
         .with_header("x-project-id", project_id.clone());
-        if let Some(lang) = self.language {
+        if let Some(lang) = self.language.or(self.client.language()) {
             request.headers.set("x-language", lang.as_str());
         }
-        let (mut out, request_id): (CreateBackupResourcePackageOutput, _) =
-            self.client.send_json(&SPEC, request, false).await?;
-        out.request_id = request_id;
+        let decoded = self
+            .client
+            .engine()
+            .call(&SPEC, request, &self.options)
+            .await?;
+        let mut out: CreateBackupResourcePackageOutput = decoded.output;
+        out.request_id = decoded.request_id;
         Ok(out)
+    }
+}
+
+impl RequestId for CreateBackupResourcePackageOutput {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

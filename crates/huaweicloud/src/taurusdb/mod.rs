@@ -2,9 +2,11 @@
 
 pub mod create_backup_resource_package;
 
+/// The crate's one message-language type, also set per client.
+pub use crate::Language;
 pub use create_backup_resource_package::{
-    ChargeInfo, CreateBackupResourcePackage, CreateBackupResourcePackageOutput, Language,
-    PeriodType, SPEC as CREATE_BACKUP_RESOURCE_PACKAGE,
+    ChargeInfo, CreateBackupResourcePackage, CreateBackupResourcePackageOutput, PeriodType,
+    SPEC as CREATE_BACKUP_RESOURCE_PACKAGE,
 };
 
 impl crate::Client {

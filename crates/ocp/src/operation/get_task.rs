@@ -1,6 +1,6 @@
 //! Read an asynchronous task: `GET /api/v2/tasks/{id}`.
 
-use cloudops_core::{Error, Idempotency, Method, OperationSpec};
+use cloudops_core::{CallOptions, Error, Idempotency, Method, OperationSpec};
 
 use crate::client::Client;
 use crate::model::Task;
@@ -18,10 +18,13 @@ pub const SPEC: OperationSpec = OperationSpec {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct GetTask {
     pub(crate) client: Client,
+    pub(crate) options: CallOptions,
     pub(crate) task_id: i64,
 }
 
 impl GetTask {
+    cloudops_core::call_option_setters!(options);
+
     /// Validates the id and sends the request.
     pub async fn send(self) -> Result<OcpResponse<Task>, Error> {
         super::positive("task_id", self.task_id)?;
@@ -30,6 +33,7 @@ impl GetTask {
                 &SPEC,
                 Method::Get,
                 format!("/api/v2/tasks/{}", self.task_id),
+                &self.options,
             )
             .await
     }

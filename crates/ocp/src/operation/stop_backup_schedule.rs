@@ -1,7 +1,7 @@
 //! Stop backup scheduling for a tenant:
 //! `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/stopSchedule`.
 
-use cloudops_core::{Error, Idempotency, Method, OperationSpec};
+use cloudops_core::{CallOptions, Error, Idempotency, Method, OperationSpec};
 
 use crate::client::Client;
 use crate::model::BackupCommonResponse;
@@ -20,11 +20,14 @@ pub const SPEC: OperationSpec = OperationSpec {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct StopBackupSchedule {
     pub(crate) client: Client,
+    pub(crate) options: CallOptions,
     pub(crate) cluster_id: i64,
     pub(crate) tenant_id: i64,
 }
 
 impl StopBackupSchedule {
+    cloudops_core::call_option_setters!(options);
+
     /// Validates the ids (positive integers) and sends the request.
     ///
     /// The answer may be a partial success: check
@@ -34,6 +37,8 @@ impl StopBackupSchedule {
             "{}/stopSchedule",
             super::strategy_path(self.cluster_id, self.tenant_id)?
         );
-        self.client.call(&SPEC, Method::Post, path).await
+        self.client
+            .call(&SPEC, Method::Post, path, &self.options)
+            .await
     }
 }

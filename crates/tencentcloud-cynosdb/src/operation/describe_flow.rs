@@ -1,6 +1,6 @@
 //! `DescribeFlow`: the status of an asynchronous flow.
 
-use cloudops_core::{Error, Idempotency, OperationSpec};
+use cloudops_core::{CallOptions, Error, Idempotency, OperationSpec, RequestId};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::client::Client;
@@ -57,6 +57,7 @@ struct Input {
 
 /// What DescribeFlow returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct DescribeFlowOutput {
     /// The flow's status.
     #[serde(rename = "Status")]
@@ -71,13 +72,20 @@ pub struct DescribeFlowOutput {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct DescribeFlow {
     client: Client,
+    options: CallOptions,
     flow_id: i64,
 }
 
 impl DescribeFlow {
     pub(crate) fn new(client: Client, flow_id: i64) -> Self {
-        DescribeFlow { client, flow_id }
+        DescribeFlow {
+            client,
+            options: CallOptions::default(),
+            flow_id,
+        }
     }
+
+    cloudops_core::call_option_setters!(options);
 
     /// Validates the input (a positive flow id) and sends it.
     pub async fn send(self) -> Result<DescribeFlowOutput, Error> {
@@ -94,7 +102,14 @@ impl DescribeFlow {
                 &Input {
                     flow_id: self.flow_id,
                 },
+                &self.options,
             )
             .await
+    }
+}
+
+impl RequestId for DescribeFlowOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
     }
 }

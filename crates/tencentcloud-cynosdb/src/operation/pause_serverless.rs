@@ -1,6 +1,6 @@
 //! `PauseServerless`: pause a serverless cluster.
 
-use cloudops_core::{Error, Idempotency, OperationSpec};
+use cloudops_core::{CallOptions, Error, Idempotency, OperationSpec, RequestId};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What PauseServerless returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct PauseServerlessOutput {
     /// The asynchronous flow pausing the cluster; follow it with
     /// [`Client::wait_for_flow`].
@@ -45,6 +46,7 @@ pub struct PauseServerlessOutput {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct PauseServerless {
     client: Client,
+    options: CallOptions,
     cluster_id: String,
     force_pause: Option<bool>,
 }
@@ -53,6 +55,7 @@ impl PauseServerless {
     pub(crate) fn new(client: Client, cluster_id: String) -> Self {
         PauseServerless {
             client,
+            options: CallOptions::default(),
             cluster_id,
             force_pause: None,
         }
@@ -65,6 +68,8 @@ impl PauseServerless {
         self
     }
 
+    cloudops_core::call_option_setters!(options);
+
     /// Validates the input and sends it.
     ///
     /// Errors: [`Error::InvalidInput`] for a malformed cluster id (nothing sent); service
@@ -75,6 +80,14 @@ impl PauseServerless {
             cluster_id: &self.cluster_id,
             force_pause: self.force_pause.map(u8::from),
         };
-        self.client.invoke(&SPEC, SPEC.name, &input).await
+        self.client
+            .invoke(&SPEC, SPEC.name, &input, &self.options)
+            .await
+    }
+}
+
+impl RequestId for PauseServerlessOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
     }
 }

@@ -1,6 +1,6 @@
 //! Any action, for what this crate does not model yet.
 
-use cloudops_core::{Error, Idempotency, OperationSpec};
+use cloudops_core::{CallOptions, Error, Idempotency, OperationSpec};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -27,6 +27,7 @@ use crate::protocol::VENDOR;
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct RawAction {
     client: Client,
+    options: CallOptions,
     action: String,
     idempotency: Idempotency,
 }
@@ -35,10 +36,13 @@ impl RawAction {
     pub(crate) fn new(client: Client, action: String) -> Self {
         RawAction {
             client,
+            options: CallOptions::default(),
             action,
             idempotency: Idempotency::NonIdempotent,
         }
     }
+
+    cloudops_core::call_option_setters!(options);
 
     /// Declares the action safe to send again after a failure that may have reached the
     /// server (reads are; most writes are not).
@@ -53,7 +57,7 @@ impl RawAction {
 
     /// Sends `input` as the action's parameters and decodes the `Response` object (with its
     /// `RequestId`) into `O`: a `serde_json::Value` or your own type.
-    pub async fn send<I: Serialize + ?Sized, O: DeserializeOwned>(
+    pub async fn send<I: Serialize + ?Sized, O: DeserializeOwned + Send>(
         self,
         input: &I,
     ) -> Result<O, Error> {
@@ -75,6 +79,8 @@ impl RawAction {
             name: "RawAction",
             idempotency: self.idempotency,
         };
-        self.client.invoke(&spec, &self.action, input).await
+        self.client
+            .invoke(&spec, &self.action, input, &self.options)
+            .await
     }
 }

@@ -1,6 +1,6 @@
 //! `ResumeServerless`: resume a paused serverless cluster.
 
-use cloudops_core::{Error, Idempotency, OperationSpec};
+use cloudops_core::{CallOptions, Error, Idempotency, OperationSpec, RequestId};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
@@ -23,6 +23,7 @@ struct Input<'a> {
 
 /// What ResumeServerless returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ResumeServerlessOutput {
     /// The asynchronous flow resuming the cluster.
     #[serde(rename = "FlowId")]
@@ -37,13 +38,20 @@ pub struct ResumeServerlessOutput {
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct ResumeServerless {
     client: Client,
+    options: CallOptions,
     cluster_id: String,
 }
 
 impl ResumeServerless {
     pub(crate) fn new(client: Client, cluster_id: String) -> Self {
-        ResumeServerless { client, cluster_id }
+        ResumeServerless {
+            client,
+            options: CallOptions::default(),
+            cluster_id,
+        }
     }
+
+    cloudops_core::call_option_setters!(options);
 
     /// Validates the input and sends it.
     pub async fn send(self) -> Result<ResumeServerlessOutput, Error> {
@@ -51,6 +59,14 @@ impl ResumeServerless {
         let input = Input {
             cluster_id: &self.cluster_id,
         };
-        self.client.invoke(&SPEC, SPEC.name, &input).await
+        self.client
+            .invoke(&SPEC, SPEC.name, &input, &self.options)
+            .await
+    }
+}
+
+impl RequestId for ResumeServerlessOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
     }
 }

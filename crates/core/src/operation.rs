@@ -1,0 +1,328 @@
+//! The one recipe every operation of every vendor follows.
+//!
+//! A vendor crate supplies a [`Protocol`] (how its answers are read: one JSON parse per
+//! response, into the typed output or its error envelope) and an
+//! [`Authorizer`](crate::Authorizer) (how requests are signed); its client holds them in a
+//! [`Service`] with a [`Pipeline`](crate::Pipeline). Each operation is a module with a
+//! `SPEC` ([`OperationSpec`]), an input builder whose `send` validates, builds a
+//! [`Request`](crate::Request) and hands it to [`Service::call`], and an output type that
+//! implements [`RequestId`]. Every builder takes [`CallOptions`] through
+//! [`call_option_setters!`](crate::call_option_setters).
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::pipeline::{Authorizer, OperationSpec, Pipeline};
+use crate::request::{Request, Response};
+use crate::retry::RetryPolicy;
+
+/// What a decoded answer carried: the output and the server's request id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Decoded<T> {
+    /// The typed output.
+    pub output: T,
+    /// The request id the server assigned, from the body or a header.
+    pub request_id: Option<String>,
+}
+
+impl<T> Decoded<T> {
+    /// An output and its request id.
+    pub fn new(output: T, request_id: Option<String>) -> Self {
+        Decoded { output, request_id }
+    }
+}
+
+/// The server's request id of an output: every output of every vendor answers it the same
+/// way.
+pub trait RequestId {
+    /// The id the server gave this request (`RequestId`, `X-Request-Id`, `traceId`), when it
+    /// gave one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+/// Settings for one call that override the client's: stricter or looser time limits, another
+/// retry policy. A call's policy can make retries stricter or turn them off; it can never make
+/// a non-idempotent operation retry after the request may have reached the server (that is
+/// judged by the operation's [`Idempotency`](crate::Idempotency), not the policy).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// The limit on one attempt (`Some(None)` for none); the client's when unset.
+    pub attempt_timeout: Option<Option<Duration>>,
+    /// The limit on the whole call; the client's when unset.
+    pub operation_timeout: Option<Option<Duration>>,
+    /// The retry policy; the client's when unset.
+    pub retry: Option<RetryPolicy>,
+}
+
+/// Adds the per-call option setters (attempt timeout, operation timeout, retry policy) to an
+/// operation builder's `impl` block, forwarding to its [`CallOptions`] field named by the
+/// argument.
+///
+/// ```
+/// struct MyCall {
+///     options: cloudops_core::CallOptions,
+/// }
+///
+/// impl MyCall {
+///     cloudops_core::call_option_setters!(options);
+/// }
+///
+/// let call = MyCall { options: Default::default() }
+///     .operation_timeout(Some(std::time::Duration::from_secs(5)));
+/// assert_eq!(call.options.operation_timeout, Some(Some(std::time::Duration::from_secs(5))));
+/// ```
+#[macro_export]
+macro_rules! call_option_setters {
+    ($field:ident) => {
+        /// The limit on each attempt of this call (`None` for none), instead of the client's.
+        pub fn attempt_timeout(mut self, limit: Option<::std::time::Duration>) -> Self {
+            self.$field.attempt_timeout = Some(limit);
+            self
+        }
+
+        /// The limit on this whole call, retries and waits included (`None` for none),
+        /// instead of the client's.
+        pub fn operation_timeout(mut self, limit: Option<::std::time::Duration>) -> Self {
+            self.$field.operation_timeout = Some(limit);
+            self
+        }
+
+        /// The retry policy of this call instead of the client's. It cannot make a
+        /// non-idempotent operation retry after the request may have reached the server.
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.$field.retry = Some(policy);
+            self
+        }
+    };
+}
+
+/// How a vendor reads its answers.
+pub trait Protocol: Send + Sync + fmt::Debug + 'static {
+    /// Turns a response into the typed output `T` and the request id, or into the vendor's
+    /// service error (with its kind, so the pipeline can judge retries) or an
+    /// undecodable-response error. It parses the body at most once, with [`parse_json`].
+    fn decode<T: DeserializeOwned>(
+        &self,
+        spec: &OperationSpec,
+        response: &Response,
+    ) -> Result<Decoded<T>, Error>;
+}
+
+static JSON_PARSES: AtomicU64 = AtomicU64::new(0);
+
+/// Parses a response body as JSON into `T`: the one place response bodies are parsed, so that
+/// each response is parsed once ([`json_parses`] counts). A body that does not parse is an
+/// undecodable-response error: an empty body says so, a 2xx body gives the parser's reason, an
+/// error status names `what` was expected.
+pub fn parse_json<T: DeserializeOwned>(
+    spec: &OperationSpec,
+    response: &Response,
+    what: &str,
+) -> Result<T, Error> {
+    JSON_PARSES.fetch_add(1, Ordering::Relaxed);
+    serde_json::from_slice(&response.body).map_err(|e| {
+        let cause = if response.body.is_empty() {
+            format!("HTTP {} with an empty body", response.status)
+        } else if response.is_success() {
+            format!("invalid JSON: {e}")
+        } else {
+            format!("HTTP {} with a body that is not {what}", response.status)
+        };
+        Error::undecodable(
+            spec.vendor,
+            spec.name,
+            response.status,
+            &response.body,
+            cause,
+        )
+    })
+}
+
+/// How many response bodies [`parse_json`] has parsed in this process.
+pub fn json_parses() -> u64 {
+    JSON_PARSES.load(Ordering::Relaxed)
+}
+
+/// A vendor client's engine: the pipeline, the vendor's protocol and its authorizer. Every
+/// operation of every vendor is sent through [`Service::call`].
+#[derive(Debug, Clone)]
+pub struct Service<P> {
+    pipeline: Pipeline,
+    protocol: P,
+    authorizer: Arc<dyn Authorizer>,
+}
+
+impl<P: Protocol> Service<P> {
+    /// An engine of `pipeline`, `protocol` and `authorizer`.
+    pub fn new(pipeline: Pipeline, protocol: P, authorizer: Arc<dyn Authorizer>) -> Self {
+        Service {
+            pipeline,
+            protocol,
+            authorizer,
+        }
+    }
+
+    /// The pipeline.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The protocol.
+    pub fn protocol(&self) -> &P {
+        &self.protocol
+    }
+
+    /// The authorizer.
+    pub fn authorizer(&self) -> &Arc<dyn Authorizer> {
+        &self.authorizer
+    }
+
+    /// Sends `request` for `spec` with `options` and decodes the answer into `T`.
+    pub async fn call<T: DeserializeOwned + Send>(
+        &self,
+        spec: &OperationSpec,
+        request: Request,
+        options: &CallOptions,
+    ) -> Result<Decoded<T>, Error> {
+        self.pipeline
+            .call(
+                spec,
+                request,
+                &*self.authorizer,
+                options,
+                |spec, response| self.protocol.decode(spec, &response),
+            )
+            .await
+    }
+}
+
+impl<P> Service<P> {
+    /// The same pipeline and authorizer with another protocol (a service whose answers are
+    /// read differently, KooPhone's error code in a 200 for one).
+    pub fn with_protocol<Q>(&self, protocol: Q) -> Service<Q> {
+        Service {
+            pipeline: self.pipeline.clone(),
+            protocol,
+            authorizer: self.authorizer.clone(),
+        }
+    }
+}
+
+/// A request to any path, for what a vendor crate does not model yet: the same signing,
+/// error decoding, retries and per-call options as the modelled operations. Taken as **not
+/// idempotent** unless [`RawRequest::idempotent`] says otherwise, so only failures that
+/// certainly did not reach the server (and throttling) are retried.
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() is awaited"]
+pub struct RawRequest<P> {
+    service: Service<P>,
+    endpoint: Result<crate::Endpoint, Error>,
+    vendor: &'static str,
+    method: crate::Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Result<Vec<u8>, Error>>,
+    idempotency: crate::Idempotency,
+    options: CallOptions,
+}
+
+impl<P: Protocol> RawRequest<P> {
+    /// A request through `service` to `path` (encoded, starting with `/`) at `endpoint`, named
+    /// `RawRequest` of `vendor` in errors and traces.
+    pub fn new(
+        service: Service<P>,
+        endpoint: Result<crate::Endpoint, Error>,
+        vendor: &'static str,
+        method: crate::Method,
+        path: impl Into<String>,
+    ) -> Self {
+        RawRequest {
+            service,
+            endpoint,
+            vendor,
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotency: crate::Idempotency::NonIdempotent,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Adds a query parameter (decoded; it is encoded when sent).
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets a header; it is signed with the others where the scheme signs headers.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json` unless a header says otherwise).
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map_err(|e| Error::invalid_input("body", format!("must serialize to JSON: {e}"))),
+        );
+        self
+    }
+
+    /// Declares the request safe to send again after a failure that may have reached the
+    /// server.
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotency = if yes {
+            crate::Idempotency::Idempotent
+        } else {
+            crate::Idempotency::NonIdempotent
+        };
+        self
+    }
+
+    crate::call_option_setters!(options);
+
+    /// Validates the path and headers, sends, and decodes the answer (through the vendor's
+    /// protocol, as for a modelled operation) into `O`: a `serde_json::Value` or a type of
+    /// yours.
+    pub async fn send<O: DeserializeOwned + Send>(self) -> Result<O, Error> {
+        let endpoint = self.endpoint?;
+        crate::validate::request_path("path", &self.path)?;
+        let mut request = Request::new(self.method, endpoint, self.path);
+        request.query = self.query;
+        for (n, v) in &self.headers {
+            crate::validate::header_name(n)?;
+            crate::validate::header_value(n, v)?;
+            request.headers.set(n, v.clone());
+        }
+        if let Some(body) = self.body {
+            request.body = body?;
+            if !request.headers.contains("content-type") {
+                request.headers.set("content-type", "application/json");
+            }
+        }
+        let spec = OperationSpec {
+            vendor: self.vendor,
+            name: RAW_REQUEST,
+            idempotency: self.idempotency,
+        };
+        Ok(self
+            .service
+            .call(&spec, request, &self.options)
+            .await?
+            .output)
+    }
+}
+
+/// The operation name raw requests carry in errors and traces.
+pub const RAW_REQUEST: &str = "RawRequest";
