@@ -1,6 +1,7 @@
 //! The one error type every cloudops call returns.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::redact::{Escaped, redact_secrets};
@@ -38,13 +39,16 @@ pub enum Error {
     /// The connection failed.
     #[error("transport error ({}): {message}", if *.may_have_been_sent { "the request may have reached the server" } else { "the request was not sent" })]
     Transport {
-        /// What failed.
+        /// What failed, the cause's chain included.
         message: String,
         /// False only when the request certainly did not leave this machine (e.g. connection
         /// refused); true when the server may have received it.
         may_have_been_sent: bool,
         /// Whether the retry policy considered it safe to send again.
         retryable: bool,
+        /// The underlying error (the HTTP client's), when there is one.
+        #[source]
+        source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     },
     /// A time limit ran out.
     #[error("timed out after {after:?} ({phase})")]
@@ -420,6 +424,30 @@ impl Error {
         Error::InvalidInput {
             field: field.into(),
             rule: rule.into(),
+        }
+    }
+
+    /// A transport error without an underlying cause.
+    pub fn transport(message: impl Into<String>, may_have_been_sent: bool) -> Self {
+        Error::Transport {
+            message: message.into(),
+            may_have_been_sent,
+            retryable: false,
+            source: None,
+        }
+    }
+
+    /// A transport error caused by `source`.
+    pub fn transport_caused_by(
+        message: impl Into<String>,
+        may_have_been_sent: bool,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Transport {
+            message: message.into(),
+            may_have_been_sent,
+            retryable: false,
+            source: Some(Arc::new(source)),
         }
     }
 

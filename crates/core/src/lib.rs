@@ -6,13 +6,14 @@
 //! operation builder --validate--> Request
 //!    --> Authorizer (credentials + a pure signer, re-run for every attempt)
 //!    --> Transport (async trait; reqwest by default)
-//!    --> Classifier (the vendor's envelope -> success | service error)
+//!    --> Protocol (the vendor's envelope, parsed once -> typed output | service error)
 //!    --> retry loop (backoff with full jitter, idempotency-aware, Retry-After honoured)
 //! ```
 //!
 //! Vendor crates build a [`Request`], declare an [`OperationSpec`] (with its
-//! [`Idempotency`]) and hand both to a [`Pipeline`] with their [`Authorizer`] and
-//! [`Classifier`].
+//! [`Idempotency`]) and send both through a [`Service`]: a [`Pipeline`] with their
+//! [`Authorizer`] and [`Protocol`] (see [`operation`] for the recipe). A [`Classifier`] with
+//! [`Pipeline::send`] serves calls that want the raw response.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -36,7 +37,7 @@ pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, Sec
 pub use error::{
     Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase, UndecodableResponse,
 };
-pub use operation::{CallOptions, Decoded, Protocol, RawRequest, RequestId, Service};
+pub use operation::{CallOptions, Decoded, Language, Protocol, RawRequest, RequestId, Service};
 pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
 pub use rate_limit::RateLimiter;
 pub use request::{Endpoint, Headers, Method, Request, Response};
@@ -55,8 +56,9 @@ pub mod common {
     pub use crate::transport::HttpTransportBuilder;
     pub use crate::{
         AccessKey, BasicAuth, CallOptions, Clock, Credentials, Endpoint, Error, ErrorDetail,
-        FixedClock, HttpTransport, Method, RequestId, Response, Result, RetryPolicy, SecretString,
-        ServiceError, ServiceErrorKind, SystemClock, TimeoutPhase, Transport, UndecodableResponse,
+        FixedClock, HttpTransport, Language, Method, RequestId, Response, Result, RetryPolicy,
+        SecretString, ServiceError, ServiceErrorKind, SystemClock, TimeoutPhase, Transport,
+        UndecodableResponse,
     };
 }
 

@@ -2,10 +2,10 @@
 //!
 //! A vendor crate supplies a [`Protocol`] (how its answers are read: one JSON parse per
 //! response, into the typed output or its error envelope) and an
-//! [`Authorizer`](crate::Authorizer) (how requests are signed); its client holds them in a
-//! [`Service`] with a [`Pipeline`](crate::Pipeline). Each operation is a module with a
+//! [`Authorizer`] (how requests are signed); its client holds them in a
+//! [`Service`] with a [`Pipeline`]. Each operation is a module with a
 //! `SPEC` ([`OperationSpec`]), an input builder whose `send` validates, builds a
-//! [`Request`](crate::Request) and hands it to [`Service::call`], and an output type that
+//! [`Request`] and hands it to [`Service::call`], and an output type that
 //! implements [`RequestId`]. Every builder takes [`CallOptions`] through
 //! [`call_option_setters!`](crate::call_option_setters).
 
@@ -145,6 +145,53 @@ pub fn parse_json<T: DeserializeOwned>(
     })
 }
 
+/// Turns the already parsed JSON of a successful answer into the typed output, or an
+/// undecodable-response error saying what did not fit.
+pub fn from_value<T: DeserializeOwned>(
+    spec: &OperationSpec,
+    response: &Response,
+    value: serde_json::Value,
+) -> Result<T, Error> {
+    T::deserialize(value).map_err(|e| {
+        Error::undecodable(
+            spec.vendor,
+            spec.name,
+            response.status,
+            &response.body,
+            format!("unexpected response shape: {e}"),
+        )
+    })
+}
+
+/// The language a vendor writes its messages in, for the vendors that take one
+/// (`X-TC-Language`, `X-Language`, `Accept-Language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Language {
+    /// Chinese (simplified).
+    ZhCn,
+    /// English.
+    EnUs,
+}
+
+impl Language {
+    /// The tag as `zh-CN` / `en-US`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+
+    /// The tag in lower case, `zh-cn` / `en-us`, as Huawei's services take it.
+    pub fn lowercase_tag(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-cn",
+            Language::EnUs => "en-us",
+        }
+    }
+}
+
 /// How many response bodies [`parse_json`] has parsed in this process.
 pub fn json_parses() -> u64 {
     JSON_PARSES.load(Ordering::Relaxed)
@@ -182,6 +229,17 @@ impl<P: Protocol> Service<P> {
     /// The authorizer.
     pub fn authorizer(&self) -> &Arc<dyn Authorizer> {
         &self.authorizer
+    }
+
+    /// Sends `request` for `spec` with `options` and decodes the answer into `T`, dropping the
+    /// request id (for outputs that carry their own).
+    pub async fn send<T: DeserializeOwned + Send>(
+        &self,
+        spec: &OperationSpec,
+        request: Request,
+        options: &CallOptions,
+    ) -> Result<T, Error> {
+        Ok(self.call(spec, request, options).await?.output)
     }
 
     /// Sends `request` for `spec` with `options` and decodes the answer into `T`.
@@ -316,11 +374,7 @@ impl<P: Protocol> RawRequest<P> {
             name: RAW_REQUEST,
             idempotency: self.idempotency,
         };
-        Ok(self
-            .service
-            .call(&spec, request, &self.options)
-            .await?
-            .output)
+        self.service.send(&spec, request, &self.options).await
     }
 }
 

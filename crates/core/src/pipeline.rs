@@ -205,6 +205,33 @@ macro_rules! client_option_setters {
     };
 }
 
+/// Adds `credentials` (fixed [`Credentials`](crate::Credentials): an access key or a user
+/// name and password) and `credentials_provider` (any provider) setters to a client builder's
+/// `impl` block, forwarding to its `Option<Arc<dyn ProvideCredentials>>` field named by the
+/// argument. `$default` names the provider used when neither is called, for the docs.
+#[macro_export]
+macro_rules! credential_setters {
+    ($field:ident, $default:literal) => {
+        /// Fixed credentials: an [`AccessKey`](cloudops_core::AccessKey), or for services
+        /// that take one a [`BasicAuth`](cloudops_core::BasicAuth).
+        pub fn credentials(mut self, credentials: impl Into<$crate::Credentials>) -> Self {
+            self.$field = Some(::std::sync::Arc::new(
+                $crate::credentials::StaticProvider(credentials.into()),
+            ));
+            self
+        }
+
+        #[doc = concat!("Credentials from any provider (environment, profile file, a chain, your own). The default is ", $default, ".")]
+        pub fn credentials_provider(
+            mut self,
+            provider: ::std::sync::Arc<dyn $crate::credentials::ProvideCredentials>,
+        ) -> Self {
+            self.$field = Some(provider);
+            self
+        }
+    };
+}
+
 /// Runs calls: signs each attempt, sends it, classifies the answer and retries what is safe
 /// to retry.
 ///

@@ -261,16 +261,8 @@ mod tests {
     #[test]
     fn safety_rules() {
         use Idempotency::*;
-        let sent = Error::Transport {
-            message: String::new(),
-            may_have_been_sent: true,
-            retryable: false,
-        };
-        let unsent = Error::Transport {
-            message: String::new(),
-            may_have_been_sent: false,
-            retryable: false,
-        };
+        let sent = Error::transport("", true);
+        let unsent = Error::transport("", false);
         assert!(is_retry_safe(&sent, Idempotent));
         assert!(!is_retry_safe(&sent, NonIdempotent));
         assert!(is_retry_safe(&unsent, NonIdempotent));

@@ -102,10 +102,8 @@ impl HttpTransportBuilder {
             .http1_only()
             .user_agent(concat!("cloudops-core/", env!("CARGO_PKG_VERSION")));
         let builder = tls(builder)?;
-        let client = builder.build().map_err(|e| Error::Transport {
-            message: format!("cannot build the HTTP client: {e}"),
-            may_have_been_sent: false,
-            retryable: false,
+        let client = builder.build().map_err(|e| {
+            Error::transport_caused_by(format!("cannot build the HTTP client: {e}"), false, e)
         })?;
         Ok(HttpTransport {
             client,
@@ -127,11 +125,7 @@ fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error>
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .and_then(|b| b.with_platform_verifier())
-        .map_err(|e| Error::Transport {
-            message: format!("cannot set up TLS: {e}"),
-            may_have_been_sent: false,
-            retryable: false,
-        })?
+        .map_err(|e| Error::transport_caused_by(format!("cannot set up TLS: {e}"), false, e))?
         .with_no_client_auth();
     Ok(builder.tls_backend_preconfigured(config))
 }
@@ -157,10 +151,10 @@ impl HttpTransport {
         self.max_body
     }
 
-    fn classify(&self, e: &reqwest::Error) -> Error {
+    fn classify(&self, e: reqwest::Error) -> Error {
         // The cause chain says more than the top-level message ("error sending request").
         let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
+        let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
             message.push_str(": ");
             message.push_str(&s.to_string());
@@ -175,24 +169,12 @@ impl HttpTransport {
                     retryable: false,
                 };
             }
-            return Error::Transport {
-                message,
-                may_have_been_sent: false,
-                retryable: false,
-            };
+            return Error::transport_caused_by(message, false, e);
         }
         if e.is_builder() {
-            return Error::Transport {
-                message,
-                may_have_been_sent: false,
-                retryable: false,
-            };
+            return Error::transport_caused_by(message, false, e);
         }
-        Error::Transport {
-            message,
-            may_have_been_sent: true,
-            retryable: false,
-        }
+        Error::transport_caused_by(message, true, e)
     }
 }
 
@@ -210,11 +192,7 @@ fn method(m: crate::Method) -> reqwest::Method {
 #[async_trait]
 impl Transport for HttpTransport {
     async fn send(&self, request: &Request) -> Result<Response, Error> {
-        let not_sent = |message: String| Error::Transport {
-            message,
-            may_have_been_sent: false,
-            retryable: false,
-        };
+        let not_sent = |message: String| Error::transport(message, false);
         let url = reqwest::Url::parse(&request.url())
             .map_err(|e| not_sent(format!("invalid URL: {e}")))?;
         let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len());
@@ -246,7 +224,7 @@ impl Transport for HttpTransport {
             .body(request.body.clone())
             .send()
             .await
-            .map_err(|e| self.classify(&e))?;
+            .map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
         let too_large = || Error::ResponseTooLarge {
             status,
@@ -266,7 +244,7 @@ impl Transport for HttpTransport {
             );
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
             }

@@ -9,7 +9,8 @@ use cloudops_core::credentials::{
     StaticProvider, StaticToken,
 };
 use cloudops_core::{
-    ClientOptions, Endpoint, Error, Method, Pipeline, RawRequest, SecretString, Service as Engine,
+    ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest, SecretString,
+    Service as Engine,
 };
 
 use crate::auth::HuaweiAuthorizer;
@@ -17,31 +18,11 @@ use crate::endpoint::{Service, resolve};
 use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
 
-/// The language of the services' messages (`X-Language`), for the services that take one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Language {
-    /// `en-us`
-    EnUs,
-    /// `zh-cn`
-    ZhCn,
-}
-
-impl Language {
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::EnUs => "en-us",
-            Language::ZhCn => "zh-cn",
-        }
-    }
-}
-
 /// A Huawei Cloud client for one region and project. Cheap to clone; clones share
 /// connections and the token cache.
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), cloudops_core::Error> {
+/// # async fn demo() -> Result<(), cloudops_huaweicloud::Error> {
 /// use cloudops_huaweicloud::Client;
 /// // HUAWEICLOUD_SDK_AK / _SK / _PROJECT_ID, or ~/.huaweicloud/credentials
 /// let client = Client::from_env("cn-north-4")?;

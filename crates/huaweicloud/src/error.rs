@@ -4,7 +4,7 @@
 //! level (`{"error": {...}}`), codes as strings or integers; DBSS's `details[]` and
 //! `encoded_authorization_message` are kept. The request id is the `X-Request-Id` header.
 
-use cloudops_core::operation::parse_json;
+use cloudops_core::operation::{from_value, parse_json};
 use cloudops_core::redact::redact_secrets;
 use cloudops_core::{
     Decoded, Error, ErrorDetail, OperationSpec, Protocol, Response, ServiceError, ServiceErrorKind,
@@ -145,16 +145,6 @@ pub(crate) fn request_id(r: &Response) -> Option<String> {
     r.headers.get("x-request-id").map(str::to_string)
 }
 
-fn shape_error(op: &OperationSpec, r: &Response, e: impl std::fmt::Display) -> Error {
-    Error::undecodable(
-        op.vendor,
-        op.name,
-        r.status,
-        &r.body,
-        format!("invalid JSON: {e}"),
-    )
-}
-
 impl Protocol for HuaweiProtocol {
     fn decode<T: DeserializeOwned>(
         &self,
@@ -168,9 +158,9 @@ impl Protocol for HuaweiProtocol {
             }
             let v: Value = parse_json(op, r, "JSON")?;
             return match text(v.get("error_code")) {
-                Some(c) if c == "0" => T::deserialize(v)
-                    .map(|output| Decoded::new(output, request_id(r)))
-                    .map_err(|e| shape_error(op, r, e)),
+                Some(c) if c == "0" => {
+                    from_value(op, r, v).map(|output| Decoded::new(output, request_id(r)))
+                }
                 Some(_) => Err(service_error(op, r, &v)),
                 None => Err(Error::undecodable(
                     op.vendor,
@@ -243,13 +233,8 @@ fn service_error(op: &OperationSpec, r: &Response, v: &Value) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cloudops_core::Idempotency;
 
-    const OP: OperationSpec = OperationSpec {
-        vendor: VENDOR,
-        name: "Test",
-        idempotency: Idempotency::Idempotent,
-    };
+    const OP: OperationSpec = crate::iam::SPEC;
 
     fn protocol(body_code: bool) -> HuaweiProtocol {
         HuaweiProtocol {

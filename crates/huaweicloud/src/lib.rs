@@ -29,12 +29,26 @@ pub mod koophone;
 #[cfg(feature = "taurusdb")]
 pub mod taurusdb;
 
-pub use client::{Client, ClientBuilder, Language};
+pub use client::{Client, ClientBuilder};
 pub use cloudops_core::common::*;
 pub use endpoint::Service;
 pub use error::{
     APIGW_AUTH, APIGW_THROTTLED, ErrorExt, HuaweiProtocol, KooPhoneErrorCode, VENDOR, classify,
 };
 pub use iam::IamPassword;
+/// Every modelled operation of this crate with the features it was built with, and the IAM
+/// token call: the registry the fixtures, the fault suite and the coverage checks read.
+pub fn operations() -> Vec<cloudops_core::OperationSpec> {
+    #[allow(unused_mut)]
+    let mut ops = vec![iam::SPEC];
+    #[cfg(feature = "dbss")]
+    ops.push(dbss::STOP_DB_OM_INSTANCE);
+    #[cfg(feature = "taurusdb")]
+    ops.push(taurusdb::CREATE_BACKUP_RESOURCE_PACKAGE);
+    #[cfg(feature = "koophone")]
+    ops.push(koophone::BATCH_BACKUP_INSTANCES);
+    ops
+}
+
 /// A request to any path: see [`Client::raw`].
 pub type RawRequest = cloudops_core::RawRequest<HuaweiProtocol>;

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
+use cloudops_core::credentials::{CredentialsChain, ProvideCredentials};
 use cloudops_core::{
-    CallOptions, ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline,
+    CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
     RawRequest, Request, Service,
 };
 use serde::de::DeserializeOwned;
@@ -12,26 +12,6 @@ use serde::de::DeserializeOwned;
 use crate::operation::{GetBackupStrategy, GetTask, StartBackupSchedule, StopBackupSchedule};
 use crate::protocol::{OcpAuthorizer, OcpProtocol, OcpResponse, VENDOR};
 use crate::waiter::TaskWaiter;
-
-/// The language of the server's messages (`Accept-Language`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Language {
-    /// `zh-CN`
-    ZhCn,
-    /// `en-US`
-    EnUs,
-}
-
-impl Language {
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::ZhCn => "zh-CN",
-            Language::EnUs => "en-US",
-        }
-    }
-}
 
 /// A client for one OCP server. Cheap to clone; clones share connections.
 ///
@@ -161,14 +141,9 @@ impl Client {
         let mut request = Request::new(method, self.inner.endpoint.clone(), path)
             .with_header("accept", "application/json");
         if let Some(lang) = self.inner.language {
-            request.headers.set("accept-language", lang.as_str());
+            request.headers.set("accept-language", lang.tag());
         }
-        Ok(self
-            .inner
-            .service
-            .call(spec, request, options)
-            .await?
-            .output)
+        self.inner.service.send(spec, request, options).await
     }
 }
 
@@ -182,18 +157,10 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Fixed credentials: an [`cloudops_core::AccessKey`] for AK/SK signing or a
-    /// [`cloudops_core::BasicAuth`] for HTTP Basic.
-    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
-        self.credentials = Some(Arc::new(StaticProvider(credentials.into())));
-        self
-    }
-
-    /// Credentials from any provider. The default is [`CredentialsChain::ocp`].
-    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
-        self.credentials = Some(provider);
-        self
-    }
+    cloudops_core::credential_setters!(
+        credentials,
+        "`OCP_ACCESS_KEY_ID`/`OCP_ACCESS_KEY_SECRET`, then `OCP_USERNAME`/`OCP_PASSWORD`"
+    );
 
     /// The language of the server's messages, sent as `Accept-Language`.
     pub fn language(mut self, language: Language) -> Self {

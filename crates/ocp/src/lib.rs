@@ -21,7 +21,7 @@ pub mod operation;
 mod protocol;
 mod waiter;
 
-pub use client::{Client, ClientBuilder, Language};
+pub use client::{Client, ClientBuilder};
 pub use cloudops_core::common::*;
 /// A request to any path: see [`Client::raw`].
 pub type RawRequest = cloudops_core::RawRequest<OcpProtocol>;
@@ -29,5 +29,6 @@ pub use model::{
     BackupCommonResponse, BackupObject, BackupObjectOpsResult, BackupStrategy, BackupTaskType,
     FailedBackupObjects, Task, TaskStatus,
 };
+pub use operation::OPERATIONS;
 pub use protocol::{OcpProtocol, OcpResponse, VENDOR};
 pub use waiter::{TaskOutcome, TaskWaiter};

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for BackupTaskType {
 
 /// One backup object: a tenant or a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BackupObject {
     /// `TENANT` or `CLUSTER`.
@@ -84,6 +85,7 @@ fn task_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
 
 /// The result of the operation on some backup objects.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BackupObjectOpsResult {
     /// Whether the operation succeeded on these objects.
@@ -105,6 +107,7 @@ pub struct BackupObjectOpsResult {
 
 /// `BackupCommonResponse`: what the backup operations return.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BackupCommonResponse {
     /// The operation performed.
@@ -117,6 +120,7 @@ pub struct BackupCommonResponse {
 
 /// A group of objects the operation failed on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FailedBackupObjects<'a> {
     /// The objects.
     pub objects: &'a [BackupObject],
@@ -165,6 +169,7 @@ impl OcpResponse<BackupCommonResponse> {
 /// A tenant's backup strategy (`OcpBackupStrategy`). Fields this crate does not name are kept
 /// in `extra`, so a newer server never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BackupStrategy {
     /// The strategy id.
@@ -245,6 +250,7 @@ impl<'de> Deserialize<'de> for TaskStatus {
 
 /// An asynchronous task (`GET /api/v2/tasks/{id}`). Unnamed fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// The task id.

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
-use cloudops_core::operation::parse_json;
+use cloudops_core::operation::{from_value, parse_json};
 use cloudops_core::sign::{basic, ocp};
 use cloudops_core::{
     Authorizer, Credentials, Decoded, Error, ErrorDetail, OperationSpec, Protocol, RequestId,
@@ -122,15 +122,7 @@ impl Protocol for OcpProtocol {
         let request_id = v.get("traceId").and_then(text);
         let successful = v.get("successful").and_then(Value::as_bool);
         if r.is_success() && successful == Some(true) {
-            let output = T::deserialize(Value::Object(v)).map_err(|e| {
-                Error::undecodable(
-                    op.vendor,
-                    op.name,
-                    r.status,
-                    &r.body,
-                    format!("unexpected response shape: {e}"),
-                )
-            })?;
+            let output = from_value(op, r, Value::Object(v))?;
             return Ok(Decoded::new(output, request_id));
         }
         if r.is_success() && successful.is_none() {
@@ -196,13 +188,8 @@ fn envelope_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cloudops_core::Idempotency;
 
-    const OP: OperationSpec = OperationSpec {
-        vendor: VENDOR,
-        name: "Test",
-        idempotency: Idempotency::Idempotent,
-    };
+    const OP: OperationSpec = crate::operation::get_task::SPEC;
 
     fn decode(r: &Response) -> Result<Decoded<Value>, Error> {
         OcpProtocol.decode(&OP, r)

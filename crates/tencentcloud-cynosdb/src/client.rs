@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
+use cloudops_core::credentials::{CredentialsChain, ProvideCredentials};
 use cloudops_core::sign::tc3::SignedHeaders;
 use cloudops_core::{
-    CallOptions, ClientOptions, Credentials, Endpoint, Error, Method, OperationSpec, Pipeline,
+    CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
     Request, Service, validate,
 };
 use serde::Serialize;
@@ -20,29 +20,10 @@ pub const DEFAULT_ENDPOINT: &str = "https://cynosdb.tencentcloudapi.com";
 /// The documented limit of PauseServerless, in requests per second.
 pub const DOCUMENTED_RATE_LIMIT: u32 = 20;
 
-/// The language of the service's messages (`X-TC-Language`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// `zh-CN`
-    ZhCn,
-    /// `en-US`
-    EnUs,
-}
-
-impl Language {
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::ZhCn => "zh-CN",
-            Language::EnUs => "en-US",
-        }
-    }
-}
-
 /// A CynosDB client for one region. Cheap to clone; clones share connections.
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), cloudops_core::Error> {
+/// # async fn demo() -> Result<(), cloudops_tencentcloud_cynosdb::Error> {
 /// use cloudops_tencentcloud_cynosdb::Client;
 /// let client = Client::from_env("ap-guangzhou")?;
 /// let paused = client.pause_serverless("cynosdbmysql-8vcxoq75").force_pause(true).send().await?;
@@ -68,13 +49,6 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client for `region` with credentials from the environment or the profile file
-    /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, then
-    /// `~/.tencentcloud/credentials`) and the default options.
-    pub fn from_env(region: &str) -> Result<Client, Error> {
-        Client::builder().region(region).build()
-    }
-
     /// The region requests are sent for.
     pub fn region(&self) -> &str {
         &self.inner.region
@@ -83,6 +57,13 @@ impl Client {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
+    }
+
+    /// A client for `region` with credentials from the environment or the profile file
+    /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, then
+    /// `~/.tencentcloud/credentials`) and the default options.
+    pub fn from_env(region: &str) -> Result<Client, Error> {
+        Client::builder().region(region).build()
     }
 
     /// Pauses a serverless cluster. See [`PauseServerless`].
@@ -120,12 +101,7 @@ impl Client {
         options: &CallOptions,
     ) -> Result<O, Error> {
         let request = self.request(action, input)?;
-        Ok(self
-            .inner
-            .service
-            .call(spec, request, options)
-            .await?
-            .output)
+        self.inner.service.send(spec, request, options).await
     }
 
     /// The unsigned wire request for `action` with `input`.
@@ -147,7 +123,7 @@ impl Client {
                 concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             );
         if let Some(lang) = self.inner.language {
-            request.headers.set("x-tc-language", lang.as_str());
+            request.headers.set("x-tc-language", lang.tag());
         }
         Ok(request)
     }
@@ -172,18 +148,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Fixed credentials.
-    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
-        self.credentials = Some(Arc::new(StaticProvider(credentials.into())));
-        self
-    }
-
-    /// Credentials from any provider (environment, profile file, a chain, your own). The
-    /// default is [`CredentialsChain::tencent`].
-    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
-        self.credentials = Some(provider);
-        self
-    }
+    cloudops_core::credential_setters!(
+        credentials,
+        "the environment (`TENCENTCLOUD_SECRET_ID`...), then `~/.tencentcloud/credentials`"
+    );
 
     /// Sends to this endpoint instead of the default (`https://host[:port]`; `http://` for a
     /// local emulator).

@@ -13,12 +13,12 @@ pub mod operation;
 mod protocol;
 mod waiter;
 
-pub use client::{Client, ClientBuilder, DEFAULT_ENDPOINT, DOCUMENTED_RATE_LIMIT, Language};
-pub use cloudops_core::{Error, RetryPolicy};
+pub use client::{Client, ClientBuilder, DEFAULT_ENDPOINT, DOCUMENTED_RATE_LIMIT};
+pub use cloudops_core::common::*;
 pub use error::{ErrorCode, ErrorExt, classify};
 pub use operation::{
-    DescribeFlow, DescribeFlowOutput, FlowStatus, PauseServerless, PauseServerlessOutput,
-    RawAction, ResumeServerless, ResumeServerlessOutput,
+    DescribeFlow, DescribeFlowOutput, FlowStatus, OPERATIONS, PauseServerless,
+    PauseServerlessOutput, RawAction, ResumeServerless, ResumeServerlessOutput,
 };
 pub use protocol::{SERVICE, VENDOR, VERSION};
 pub use waiter::{FlowOutcome, FlowWaiter};

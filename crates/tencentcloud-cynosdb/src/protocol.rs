@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
-use cloudops_core::operation::parse_json;
+use cloudops_core::operation::{from_value, parse_json};
 use cloudops_core::sign::tc3;
 use cloudops_core::{
     Authorizer, Decoded, Error, OperationSpec, Protocol, Request, Response, ServiceError,
@@ -84,15 +84,7 @@ impl Protocol for Tc3Protocol {
                 format!("HTTP {} without an error in the envelope", r.status),
             ));
         }
-        let output = T::deserialize(Value::Object(resp)).map_err(|e| {
-            Error::undecodable(
-                op.vendor,
-                op.name,
-                r.status,
-                &r.body,
-                format!("unexpected response shape: {e}"),
-            )
-        })?;
+        let output = from_value(op, r, Value::Object(resp))?;
         Ok(Decoded::new(output, request_id))
     }
 }

@@ -36,7 +36,7 @@ pub enum FlowOutcome {
 /// minutes). A failed DescribeFlow call ends the wait with its error.
 ///
 /// ```no_run
-/// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_core::Error> {
+/// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_tencentcloud_cynosdb::Error> {
 /// use cloudops_tencentcloud_cynosdb::FlowOutcome;
 /// let paused = client.pause_serverless("cynosdbmysql-8vcxoq75").send().await?;
 /// match client.wait_for_flow(paused.flow_id).wait().await? {

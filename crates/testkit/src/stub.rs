@@ -41,20 +41,15 @@ impl Transport for StubTransport {
         if let Ok(mut r) = self.requests.lock() {
             r.push(request.clone());
         }
-        let mut q = self.responses.lock().map_err(|_| Error::Transport {
-            message: "stub transport poisoned".into(),
-            may_have_been_sent: false,
-            retryable: false,
-        })?;
+        let mut q = self
+            .responses
+            .lock()
+            .map_err(|_| Error::transport("stub transport poisoned", false))?;
         let response = if q.len() > 1 {
             q.pop_front()
         } else {
             q.front().cloned()
         };
-        response.ok_or_else(|| Error::Transport {
-            message: "stub transport has no response".into(),
-            may_have_been_sent: false,
-            retryable: false,
-        })
+        response.ok_or_else(|| Error::transport("stub transport has no response", false))
     }
 }

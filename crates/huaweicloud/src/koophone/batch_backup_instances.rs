@@ -35,6 +35,7 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
 
 /// One backup job.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct CmdJob {
     /// The instance.
     #[serde(deserialize_with = "string_or_number")]
@@ -46,6 +47,7 @@ pub struct CmdJob {
 
 /// The task the backups run in.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct BackupData {
     /// The task id.
     #[serde(deserialize_with = "string_or_number")]

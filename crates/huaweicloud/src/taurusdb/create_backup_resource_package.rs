@@ -1,11 +1,11 @@
 //! `CreateBackupResourcePackage`: `POST /v3/{project_id}/backups/resource-package`.
 
 use cloudops_core::{
-    CallOptions, Error, Idempotency, Method, OperationSpec, Request, RequestId, validate,
+    CallOptions, Error, Idempotency, Language, Method, OperationSpec, Request, RequestId, validate,
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::client::{Client, Language};
+use crate::client::Client;
 use crate::endpoint::Service;
 use crate::error::VENDOR;
 
@@ -223,7 +223,7 @@ impl CreateBackupResourcePackage {
         .with_body("application/json", body)
         .with_header("x-project-id", project_id.clone());
         if let Some(lang) = self.language.or(self.client.language()) {
-            request.headers.set("x-language", lang.as_str());
+            request.headers.set("x-language", lang.lowercase_tag());
         }
         let decoded = self
             .client

@@ -3,7 +3,7 @@
 pub mod create_backup_resource_package;
 
 /// The crate's one message-language type, also set per client.
-pub use crate::Language;
+pub use cloudops_core::Language;
 pub use create_backup_resource_package::{
     ChargeInfo, CreateBackupResourcePackage, CreateBackupResourcePackageOutput, PeriodType,
     SPEC as CREATE_BACKUP_RESOURCE_PACKAGE,

@@ -10,7 +10,16 @@ pub use get_task::GetTask;
 pub use start_backup_schedule::StartBackupSchedule;
 pub use stop_backup_schedule::StopBackupSchedule;
 
-use cloudops_core::Error;
+use cloudops_core::{Error, OperationSpec};
+
+/// Every modelled operation of this crate: the registry the fixtures, the fault suite and the
+/// coverage checks read.
+pub const OPERATIONS: &[OperationSpec] = &[
+    stop_backup_schedule::SPEC,
+    start_backup_schedule::SPEC,
+    get_backup_strategy::SPEC,
+    get_task::SPEC,
+];
 
 /// Checks an id: a positive integer.
 pub(crate) fn positive(field: &str, id: i64) -> Result<(), Error> {

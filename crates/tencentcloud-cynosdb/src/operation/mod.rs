@@ -10,7 +10,15 @@ pub use pause_serverless::{PauseServerless, PauseServerlessOutput};
 pub use raw::RawAction;
 pub use resume_serverless::{ResumeServerless, ResumeServerlessOutput};
 
-use cloudops_core::{Error, validate};
+use cloudops_core::{Error, OperationSpec, validate};
+
+/// Every modelled action of this crate: the registry the fixtures, the fault suite and the
+/// coverage checks read.
+pub const OPERATIONS: &[OperationSpec] = &[
+    pause_serverless::SPEC,
+    resume_serverless::SPEC,
+    describe_flow::SPEC,
+];
 
 /// Checks a cluster id: the documented shape is a lowercase product prefix, `-`, then letters
 /// and digits (`cynosdbmysql-8vcxoq75`), at most 64 characters.

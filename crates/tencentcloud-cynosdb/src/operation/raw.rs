@@ -14,7 +14,7 @@ use crate::protocol::VENDOR;
 /// [`RawAction::idempotent`]: only throttling and failures before sending are retried.
 ///
 /// ```no_run
-/// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_core::Error> {
+/// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_tencentcloud_cynosdb::Error> {
 /// let clusters: serde_json::Value = client
 ///     .action("DescribeClusters")
 ///     .idempotent(true)

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run -p cloudops-testkit --example emulator      # prints the OCP emulator's URL
-//! cargo run -p cloudops-ocp --example one_crate -- http://127.0.0.1:PORT
+//! cargo run -p cloudops-ocp --example ocp_one_crate -- http://127.0.0.1:PORT
 //! ```
 
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ use cloudops_ocp::{
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let Some(base_url) = std::env::args().nth(1) else {
-        eprintln!("usage: one_crate <ocp-base-url>");
+        eprintln!("usage: ocp_one_crate <ocp-base-url>");
         return ExitCode::from(2);
     };
     match run(&base_url).await {
