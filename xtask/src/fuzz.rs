@@ -11,6 +11,7 @@ const DEFAULT_SECONDS: u64 = 30;
 struct Run {
     target: String,
     ok: bool,
+    built: bool,
     executions: Option<u64>,
 }
 
@@ -105,6 +106,7 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         runs.push(Run {
             target: target.clone(),
             ok,
+            built: !stderr.contains("failed to build fuzz script"),
             executions: executions(&stderr),
         });
     }
