@@ -114,10 +114,10 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
     eprintln!("\n{:<20} {:>14}  result", "target", "executions");
     for r in &runs {
         let execs = r.executions.map_or("-".to_string(), |n| n.to_string());
-        let result = if r.ok {
-            "no crash"
-        } else {
-            "CRASH (see above)"
+        let result = match (r.ok, r.built) {
+            (true, _) => "no crash",
+            (false, false) => "BUILD FAILED (see above)",
+            (false, true) => "CRASH (see above)",
         };
         eprintln!("{:<20} {:>14}  {result}", r.target, execs);
     }
