@@ -9,6 +9,7 @@ use crate::model::{Task, TaskStatus};
 
 /// How a wait ended.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TaskOutcome {
     /// The task ended `SUCCESSFUL`.
     Succeeded(Task),

@@ -8,6 +8,7 @@ use crate::operation::FlowStatus;
 
 /// How a wait ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FlowOutcome {
     /// The flow succeeded.
     Succeeded {
