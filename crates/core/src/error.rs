@@ -50,6 +50,15 @@ pub enum Error {
         #[source]
         source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     },
+    /// The server's TLS certificate was refused; the request was not sent. Verification cannot
+    /// be turned off: trust a private CA with the transport's `add_root_certificates_pem`.
+    #[error("TLS certificate refused ({problem}): {message}")]
+    Certificate {
+        /// What is wrong with the certificate.
+        problem: CertificateProblem,
+        /// The TLS library's words.
+        message: String,
+    },
     /// A time limit ran out.
     #[error("timed out after {after:?} ({phase})")]
     Timeout {
@@ -77,6 +86,34 @@ pub enum Error {
     /// proxy, truncated JSON, an empty body).
     #[error("{0}")]
     Undecodable(Box<UndecodableResponse>),
+}
+
+/// What is wrong with a server's certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateProblem {
+    /// Not signed by a trusted authority (a private CA not added, or self-signed).
+    UnknownIssuer,
+    /// Not valid for the host name the request went to.
+    NameMismatch,
+    /// Past its validity period.
+    Expired,
+    /// Before its validity period.
+    NotYetValid,
+    /// Anything else the verifier refused.
+    Other,
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CertificateProblem::UnknownIssuer => "unknown issuer",
+            CertificateProblem::NameMismatch => "name mismatch",
+            CertificateProblem::Expired => "expired",
+            CertificateProblem::NotYetValid => "not yet valid",
+            CertificateProblem::Other => "refused",
+        })
+    }
 }
 
 /// Which time limit ran out.
@@ -226,6 +263,9 @@ pub struct ServiceError {
     pub extra: Vec<(String, String)>,
     /// How long the server asked the client to wait (`Retry-After`).
     pub retry_after: Option<Duration>,
+    /// The server's clock when it answered (its `Date` header), in seconds since the Unix
+    /// epoch.
+    pub server_time: Option<i64>,
     /// Whether the retry policy considered it safe to send again.
     pub retryable: bool,
     /// The response body as text, with echoed secrets replaced by `***`.
@@ -251,6 +291,7 @@ impl ServiceError {
             details: Vec::new(),
             extra: Vec::new(),
             retry_after: None,
+            server_time: None,
             retryable: false,
             raw_body: String::new(),
         }
@@ -306,6 +347,7 @@ impl fmt::Debug for ServiceError {
             .field("details", &self.details)
             .field("extra", &extra)
             .field("retry_after", &self.retry_after)
+            .field("server_time", &self.server_time)
             .field("retryable", &self.retryable)
             .field("raw_body", &Redacted(&self.raw_body))
             .finish()
@@ -547,7 +589,9 @@ impl Error {
     /// Whether the request may have reached the server.
     pub fn may_have_been_sent(&self) -> bool {
         match self {
-            Error::InvalidInput { .. } | Error::Credentials { .. } => false,
+            Error::InvalidInput { .. } | Error::Credentials { .. } | Error::Certificate { .. } => {
+                false
+            }
             Error::Transport {
                 may_have_been_sent, ..
             }

@@ -35,7 +35,8 @@ pub mod waiter;
 
 pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, SecretString};
 pub use error::{
-    Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase, UndecodableResponse,
+    CertificateProblem, Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase,
+    UndecodableResponse,
 };
 pub use operation::{CallOptions, Decoded, Language, Protocol, RawRequest, RequestId, Service};
 pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
@@ -53,12 +54,12 @@ pub mod common {
         CredentialsChain, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
         StaticProvider,
     };
-    pub use crate::transport::HttpTransportBuilder;
+    pub use crate::transport::{HttpTransportBuilder, Proxy};
     pub use crate::{
-        AccessKey, BasicAuth, CallOptions, Clock, Credentials, Endpoint, Error, ErrorDetail,
-        FixedClock, HttpTransport, Language, Method, RequestId, Response, Result, RetryPolicy,
-        SecretString, ServiceError, ServiceErrorKind, SystemClock, TimeoutPhase, Transport,
-        UndecodableResponse,
+        AccessKey, BasicAuth, CallOptions, CertificateProblem, Clock, Credentials, Endpoint, Error,
+        ErrorDetail, FixedClock, HttpTransport, Language, Method, RequestId, Response, Result,
+        RetryPolicy, SecretString, ServiceError, ServiceErrorKind, SystemClock, TimeoutPhase,
+        Transport, UndecodableResponse,
     };
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -15,7 +15,7 @@ use crate::rate_limit::RateLimiter;
 use crate::request::{Request, Response};
 use crate::retry::{RetryPolicy, is_retry_safe, parse_retry_after};
 use crate::time::{Clock, SystemClock, unix_seconds};
-use crate::transport::{HttpTransport, Transport};
+use crate::transport::Transport;
 
 /// Whether sending an operation twice has the same effect as sending it once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,9 @@ pub struct ClientOptions {
     pub clock: Arc<dyn Clock>,
     /// A client-side rate limit (default: none).
     pub rate_limiter: Option<Arc<RateLimiter>>,
+    /// How the default transport is built when no transport is given: proxies, extra trusted
+    /// roots, pools.
+    pub http: crate::transport::HttpTransportBuilder,
 }
 
 impl Default for ClientOptions {
@@ -89,6 +92,7 @@ impl Default for ClientOptions {
             operation_timeout: Some(Duration::from_secs(120)),
             clock: Arc::new(SystemClock),
             rate_limiter: None,
+            http: crate::transport::HttpTransportBuilder::default(),
         }
     }
 }
@@ -102,6 +106,7 @@ impl fmt::Debug for ClientOptions {
             .field("operation_timeout", &self.operation_timeout)
             .field("clock", &self.clock)
             .field("rate_limiter", &self.rate_limiter)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -142,10 +147,22 @@ impl ClientOptions {
         self.rate_limiter = limiter;
         self
     }
+
+    /// Changes how the default transport is built.
+    pub fn http(
+        mut self,
+        change: impl FnOnce(
+            crate::transport::HttpTransportBuilder,
+        ) -> crate::transport::HttpTransportBuilder,
+    ) -> Self {
+        self.http = change(self.http);
+        self
+    }
 }
 
 /// Adds the option setters every vendor client builder shares (retry policy, per-attempt and
-/// per-operation timeouts, transport, clock, rate limit) to an `impl` block, forwarding to the builder's
+/// per-operation timeouts, transport, clock, rate limit, proxy, trusted roots) to an `impl`
+/// block, forwarding to the builder's
 /// [`ClientOptions`] field named by the argument.
 ///
 /// ```
@@ -202,6 +219,39 @@ macro_rules! client_option_setters {
             );
             self
         }
+
+        /// Sends every request through `proxy`, whatever `HTTPS_PROXY`, `HTTP_PROXY`,
+        /// `ALL_PROXY` and `NO_PROXY` say (they are honoured by default). Applies to the
+        /// default transport, not to one given with `transport`.
+        pub fn proxy(mut self, proxy: $crate::transport::Proxy) -> Self {
+            self.$field = self.$field.http(|h| h.proxy(proxy));
+            self
+        }
+
+        /// Sends every request straight to its endpoint, whatever the proxy variables say.
+        pub fn no_proxy(mut self) -> Self {
+            self.$field = self.$field.http(|h| h.no_proxy());
+            self
+        }
+
+        /// Also trusts the certificate authorities in `pem`, for servers behind a private CA.
+        /// Verification stays on.
+        pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+            self.$field = self.$field.http(|h| h.add_root_certificates_pem(pem));
+            self
+        }
+
+        /// Also trusts the certificate authorities in the PEM file at `path`.
+        pub fn add_root_certificates_file(mut self, path: impl Into<::std::path::PathBuf>) -> Self {
+            self.$field = self.$field.http(|h| h.add_root_certificates_file(path));
+            self
+        }
+
+        /// Whether the platform's trusted roots are trusted too (default true).
+        pub fn platform_roots(mut self, yes: bool) -> Self {
+            self.$field = self.$field.http(|h| h.platform_roots(yes));
+            self
+        }
     };
 }
 
@@ -256,6 +306,8 @@ pub struct Pipeline {
     clock: Arc<dyn Clock>,
     rate_limiter: Option<Arc<RateLimiter>>,
     warned_plain_http: Arc<AtomicBool>,
+    /// How far the servers' clocks are ahead of ours, in seconds, as last measured.
+    clock_offset: Arc<AtomicI64>,
 }
 
 impl Pipeline {
@@ -263,7 +315,7 @@ impl Pipeline {
     pub fn new(options: ClientOptions) -> Result<Self, Error> {
         let transport = match options.transport {
             Some(t) => t,
-            None => Arc::new(HttpTransport::new()?),
+            None => Arc::new(options.http.build()?),
         };
         Ok(Pipeline {
             transport,
@@ -273,6 +325,7 @@ impl Pipeline {
             clock: options.clock,
             rate_limiter: options.rate_limiter,
             warned_plain_http: Arc::new(AtomicBool::new(false)),
+            clock_offset: Arc::new(AtomicI64::new(0)),
         })
     }
 
@@ -399,6 +452,7 @@ impl Pipeline {
             .map(|at| (at, TimeoutPhase::RetryBudget, retry.total_budget()));
         let mut attempt: u32 = 0;
         let mut auth_retried = false;
+        let mut skew_retried = false;
         loop {
             attempt = attempt.saturating_add(1);
             call_span.record("attempts", attempt);
@@ -415,7 +469,7 @@ impl Pipeline {
                 return Err(operation_timed_out(operation_timeout));
             }
             let mut signed = request.clone();
-            let now = self.clock.now();
+            let now = self.signing_time();
             within(deadline, authorizer.authorize(&mut signed, now))
                 .await
                 .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
@@ -437,6 +491,13 @@ impl Pipeline {
                 Err(e) => e,
             };
             error.redact();
+
+            if !skew_retried && self.measure_skew(&error, now) {
+                // The server refused the signature's time before processing the request, so a
+                // corrected retry is safe for every operation, a purchase included.
+                skew_retried = true;
+                continue;
+            }
 
             if !auth_retried
                 && error.service_kind() == Some(crate::ServiceErrorKind::Authentication)
@@ -478,6 +539,47 @@ impl Pipeline {
             tracing::debug!(attempt, delay_ms = millis(delay), error = %error, "retrying");
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The time signatures are dated with: the clock, corrected by the last measured offset
+    /// of the servers' clocks.
+    fn signing_time(&self) -> SystemTime {
+        let now = self.clock.now();
+        let offset = self.clock_offset.load(Ordering::Relaxed);
+        let shift = Duration::from_secs(offset.unsigned_abs());
+        let shifted = if offset >= 0 {
+            now.checked_add(shift)
+        } else {
+            now.checked_sub(shift)
+        };
+        shifted.unwrap_or(now)
+    }
+
+    /// Whether `error` is a refusal of the signature's time: an authentication error from a
+    /// server whose `Date` differs from the time the request was signed with by more than
+    /// [`CLOCK_SKEW_TOLERANCE`] (Tencent's `AuthFailure.SignatureExpire`, Huawei's
+    /// `APIGW.0301` for an expired signature, OCP's 401 for a skewed `Date`). If so, the
+    /// offset is kept for the client's later calls and traced at `warn`.
+    fn measure_skew(&self, error: &Error, signed_at: SystemTime) -> bool {
+        let Some(se) = error.service_error() else {
+            return false;
+        };
+        let (crate::ServiceErrorKind::Authentication, Some(server)) = (se.kind, se.server_time)
+        else {
+            return false;
+        };
+        let signed = unix_seconds(signed_at);
+        if server.abs_diff(signed) <= CLOCK_SKEW_TOLERANCE.as_secs() {
+            return false;
+        }
+        let offset = server.saturating_sub(unix_seconds(self.clock.now()));
+        self.clock_offset.store(offset, Ordering::Relaxed);
+        tracing::warn!(
+            offset_secs = offset,
+            "the server refused the signature's time; its clock is {offset} s from this \
+             machine's: signing with the server's time from now on"
+        );
+        true
     }
 
     /// Logs once per client that credentials went over plain HTTP to a remote host.
@@ -546,6 +648,11 @@ impl Pipeline {
         span.record("status", response.status);
         call_span.record("status", response.status);
         let retry_after = parse_retry_after(&response.headers, unix_seconds(self.clock.now()));
+        let server_time = response
+            .headers
+            .get("date")
+            .and_then(crate::time::UtcDateTime::parse_rfc1123)
+            .map(|t| t.to_unix());
         let header_request_id = response.headers.get("x-request-id").map(str::to_string);
         let result = decode(operation, response);
         let request_id = match &result {
@@ -565,6 +672,9 @@ impl Pipeline {
                     if se.retry_after.is_none() {
                         se.retry_after = retry_after;
                     }
+                    if se.server_time.is_none() {
+                        se.server_time = server_time;
+                    }
                 }
                 Error::Undecodable(u) if u.request_id.is_none() => u.request_id = header_request_id,
                 _ => {}
@@ -583,6 +693,10 @@ fn operation_timed_out(limit: Option<Duration>) -> Error {
         retryable: false,
     }
 }
+
+/// How far a server's `Date` may be from a request's signing time before an authentication
+/// error is taken as the server refusing the signature's time.
+pub const CLOCK_SKEW_TOLERANCE: Duration = Duration::from_secs(60);
 
 /// When a limit ends, which limit it is, and its configured length.
 type Limit = (Instant, TimeoutPhase, Option<Duration>);
@@ -658,6 +772,7 @@ fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::InvalidInput { .. } => "invalid_input",
         Error::Credentials { .. } => "credentials",
+        Error::Certificate { .. } => "certificate",
         Error::Transport { .. } => "transport",
         Error::Timeout { .. } => "timeout",
         Error::ResponseTooLarge { .. } => "response_too_large",

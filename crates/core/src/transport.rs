@@ -46,6 +46,110 @@ impl fmt::Debug for HttpTransport {
     }
 }
 
+/// A proxy every request goes through: `CONNECT` tunnels for `https://` endpoints, forwarding
+/// for `http://` ones. Its credentials are secrets: `Debug` shows neither the password nor any
+/// user info in the URL.
+///
+/// ```
+/// use cloudops_core::transport::Proxy;
+/// let p = Proxy::new("http://proxy.corp.example:3128")
+///     .basic_auth("svc-cloudops", "hunter2")
+///     .no_proxy("localhost,127.0.0.1,.internal.example");
+/// assert!(!format!("{p:?}").contains("hunter2"));
+/// ```
+#[derive(Clone)]
+pub struct Proxy {
+    url: String,
+    username: Option<String>,
+    password: Option<crate::SecretString>,
+    no_proxy: Option<String>,
+}
+
+impl Proxy {
+    /// A proxy at `url` (`http://host:port`, or `https://` for a proxy spoken to over TLS).
+    pub fn new(url: impl Into<String>) -> Self {
+        Proxy {
+            url: url.into(),
+            username: None,
+            password: None,
+            no_proxy: None,
+        }
+    }
+
+    /// Authenticates to the proxy with HTTP Basic.
+    pub fn basic_auth(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<crate::SecretString>,
+    ) -> Self {
+        self.username = Some(username.into());
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Hosts reached directly, in `NO_PROXY` syntax (comma-separated names, `.domain`
+    /// suffixes, IP addresses and CIDR ranges, `*` for all).
+    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
+        self.no_proxy = Some(list.into());
+        self
+    }
+
+    /// The URL with any user info replaced by `***`, safe to show.
+    fn shown_url(&self) -> String {
+        match self.url.split_once("://") {
+            Some((scheme, rest)) => match rest.split_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}"),
+                None => self.url.clone(),
+            },
+            None => self.url.clone(),
+        }
+    }
+
+    fn to_reqwest(&self) -> Result<reqwest::Proxy, Error> {
+        let mut proxy = reqwest::Proxy::all(self.url.as_str()).map_err(|_| {
+            Error::invalid_input(
+                "proxy",
+                format!(
+                    "must be a proxy URL such as http://host:port (got {})",
+                    self.shown_url()
+                ),
+            )
+        })?;
+        if let (Some(user), Some(password)) = (&self.username, &self.password) {
+            crate::validate::header_value("proxy username", user)?;
+            proxy = proxy.basic_auth(user, password.expose());
+        }
+        if let Some(list) = &self.no_proxy {
+            proxy = proxy.no_proxy(reqwest::NoProxy::from_string(list));
+        }
+        Ok(proxy)
+    }
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Proxy")
+            .field("url", &self.shown_url())
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
+}
+
+/// Where requests go before their endpoint.
+#[derive(Debug, Clone, Default)]
+enum ProxyChoice {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their lowercase forms), as
+    /// curl and the vendors' own SDKs read them.
+    #[default]
+    Environment,
+    /// This proxy, whatever the environment says.
+    Explicit(Proxy),
+    /// Straight to the endpoint, whatever the environment says.
+    Off,
+}
+
 /// Builds an [`HttpTransport`].
 #[derive(Debug, Clone)]
 pub struct HttpTransportBuilder {
@@ -53,6 +157,10 @@ pub struct HttpTransportBuilder {
     max_body: usize,
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
+    proxy: ProxyChoice,
+    extra_roots_pem: Vec<Vec<u8>>,
+    extra_roots_files: Vec<std::path::PathBuf>,
+    platform_roots: bool,
 }
 
 impl Default for HttpTransportBuilder {
@@ -61,7 +169,11 @@ impl Default for HttpTransportBuilder {
             connect_timeout: Duration::from_secs(10),
             max_body: DEFAULT_MAX_BODY,
             pool_idle_timeout: Duration::from_secs(60),
-            pool_max_idle_per_host: 8,
+            pool_max_idle_per_host: usize::MAX,
+            proxy: ProxyChoice::Environment,
+            extra_roots_pem: Vec::new(),
+            extra_roots_files: Vec::new(),
+            platform_roots: true,
         }
     }
 }
@@ -85,23 +197,121 @@ impl HttpTransportBuilder {
         self
     }
 
-    /// How many idle connections are kept per host (default 8).
+    /// How many idle connections are kept per host (default: as many as calls were in flight,
+    /// so a steady load opens no new connection).
     pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
         self.pool_max_idle_per_host = n;
         self
     }
 
-    /// Builds the transport. Fails only when the TLS backend cannot be set up.
+    /// Sends every request through `proxy`, whatever the environment says.
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = ProxyChoice::Explicit(proxy);
+        self
+    }
+
+    /// Sends every request straight to its endpoint, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Off;
+        self
+    }
+
+    /// Takes the proxy from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+    /// lowercase forms), as curl does. The default.
+    pub fn proxy_from_environment(mut self) -> Self {
+        self.proxy = ProxyChoice::Environment;
+        self
+    }
+
+    /// Also trusts the certificate authorities in `pem` (one or more PEM certificates), for
+    /// servers behind a private CA. Verification stays on; there is no way to turn it off.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots_pem.push(pem.into());
+        self
+    }
+
+    /// Also trusts the certificate authorities in the PEM file at `path` (read when the
+    /// transport is built).
+    pub fn add_root_certificates_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.extra_roots_files.push(path.into());
+        self
+    }
+
+    /// Whether the platform's trusted roots are trusted too (default true). With `false`, only
+    /// the certificates added here are.
+    pub fn platform_roots(mut self, yes: bool) -> Self {
+        self.platform_roots = yes;
+        self
+    }
+
+    /// The extra roots, parsed.
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    fn roots(&self) -> Result<Vec<reqwest::Certificate>, Error> {
+        let mut pems = self.extra_roots_pem.clone();
+        for path in &self.extra_roots_files {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Error::invalid_input(
+                    "root certificates",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            pems.push(bytes);
+        }
+        let mut certs = Vec::new();
+        for pem in &pems {
+            let found = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                Error::invalid_input(
+                    "root certificates",
+                    format!("must be PEM certificates: {e}"),
+                )
+            })?;
+            if found.is_empty() {
+                return Err(Error::invalid_input(
+                    "root certificates",
+                    "must hold at least one PEM certificate",
+                ));
+            }
+            certs.extend(found);
+        }
+        if !self.platform_roots && certs.is_empty() {
+            return Err(Error::invalid_input(
+                "platform_roots",
+                "can be turned off only when root certificates are added",
+            ));
+        }
+        Ok(certs)
+    }
+
+    /// Builds the transport. Fails when the proxy or the root certificates are invalid, or
+    /// the TLS backend cannot be set up.
     pub fn build(self) -> Result<HttpTransport, Error> {
-        let builder = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
             .http1_only()
             .user_agent(concat!("cloudops-core/", env!("CARGO_PKG_VERSION")));
-        let builder = tls(builder)?;
+        builder = match &self.proxy {
+            ProxyChoice::Environment => builder,
+            ProxyChoice::Off => builder.no_proxy(),
+            ProxyChoice::Explicit(p) => builder.proxy(p.to_reqwest()?),
+        };
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        {
+            let roots = self.roots()?;
+            if !roots.is_empty() {
+                builder = if self.platform_roots {
+                    builder.tls_certs_merge(roots)
+                } else {
+                    builder.tls_certs_only(roots)
+                };
+            }
+        }
+        #[cfg(feature = "native-tls")]
+        {
+            builder = builder.tls_backend_native();
+        }
         let client = builder.build().map_err(|e| {
             Error::transport_caused_by(format!("cannot build the HTTP client: {e}"), false, e)
         })?;
@@ -111,28 +321,6 @@ impl HttpTransportBuilder {
             connect_timeout: self.connect_timeout,
         })
     }
-}
-
-#[cfg(feature = "native-tls")]
-fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(builder.tls_backend_native())
-}
-
-#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
-fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    use rustls_platform_verifier::BuilderVerifierExt as _;
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_platform_verifier())
-        .map_err(|e| Error::transport_caused_by(format!("cannot set up TLS: {e}"), false, e))?
-        .with_no_client_auth();
-    Ok(builder.tls_backend_preconfigured(config))
-}
-
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(builder)
 }
 
 impl HttpTransport {
@@ -161,6 +349,9 @@ impl HttpTransport {
             source = s.source();
         }
         if e.is_connect() {
+            if let Some(problem) = certificate_problem(&message) {
+                return Error::Certificate { problem, message };
+            }
             if e.is_timeout() {
                 return Error::Timeout {
                     phase: TimeoutPhase::Connect,
@@ -176,6 +367,31 @@ impl HttpTransport {
         }
         Error::transport_caused_by(message, true, e)
     }
+}
+
+/// The certificate problem a TLS failure's message names, if it is one.
+fn certificate_problem(message: &str) -> Option<crate::CertificateProblem> {
+    use crate::CertificateProblem as P;
+    let m = message.to_ascii_lowercase();
+    if !m.contains("certificate") {
+        return None;
+    }
+    Some(
+        if m.contains("unknownissuer") || m.contains("unknown issuer") {
+            P::UnknownIssuer
+        } else if m.contains("not valid for name") || m.contains("notvalidforname") {
+            P::NameMismatch
+        } else if m.contains("not valid yet") || m.contains("notvalidyet") {
+            P::NotYetValid
+        } else if m.contains("expired") {
+            P::Expired
+        } else if m.contains("invalid peer certificate") || m.contains("certificate verify failed")
+        {
+            P::Other
+        } else {
+            return None;
+        },
+    )
 }
 
 fn method(m: crate::Method) -> reqwest::Method {

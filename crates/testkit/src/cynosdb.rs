@@ -112,6 +112,16 @@ impl CynosDbEmulator {
     /// Starts an emulator that knows the published example key pair and the documented sample
     /// cluster (serverless, running). Flows finish on the second DescribeFlow.
     pub async fn start() -> CynosDbEmulator {
+        Self::start_on(None).await
+    }
+
+    /// The same emulator over HTTPS, presenting `acceptor`'s certificate (see
+    /// [`crate::tls::TestCa`]).
+    pub async fn start_tls(acceptor: tokio_rustls::TlsAcceptor) -> CynosDbEmulator {
+        Self::start_on(Some(acceptor)).await
+    }
+
+    async fn start_on(tls: Option<tokio_rustls::TlsAcceptor>) -> CynosDbEmulator {
         let state = Arc::new(Mutex::new(State {
             clusters: HashMap::from([(
                 SAMPLE_CLUSTER.to_string(),
@@ -128,7 +138,10 @@ impl CynosDbEmulator {
             secrets: HashMap::from([(SECRET_ID.to_string(), SECRET_KEY.to_string())]),
         }));
         let s = state.clone();
-        let server = TestServer::start(move |req| handle(&s, req)).await;
+        let server = match tls {
+            None => TestServer::start(move |req| handle(&s, req)).await,
+            Some(acceptor) => TestServer::start_tls(acceptor, move |req| handle(&s, req)).await,
+        };
         CynosDbEmulator { server, state }
     }
 

@@ -75,6 +75,16 @@ impl HuaweiEmulator {
     /// Starts the emulator with the example keys, the sample project, one DBSS instance and
     /// the page's KooPhone instance. Tokens live 24 hours.
     pub async fn start() -> HuaweiEmulator {
+        Self::start_on(None).await
+    }
+
+    /// The same emulator over HTTPS, presenting `acceptor`'s certificate (see
+    /// [`crate::tls::TestCa`]).
+    pub async fn start_tls(acceptor: tokio_rustls::TlsAcceptor) -> HuaweiEmulator {
+        Self::start_on(Some(acceptor)).await
+    }
+
+    async fn start_on(tls: Option<tokio_rustls::TlsAcceptor>) -> HuaweiEmulator {
         let state = Arc::new(Mutex::new(State {
             tokens: HashMap::new(),
             token_ttl: Duration::from_secs(24 * 3600),
@@ -86,7 +96,10 @@ impl HuaweiEmulator {
             next_request: 0,
         }));
         let s = state.clone();
-        let server = TestServer::start(move |req| handle(&s, req)).await;
+        let server = match tls {
+            None => TestServer::start(move |req| handle(&s, req)).await,
+            Some(acceptor) => TestServer::start_tls(acceptor, move |req| handle(&s, req)).await,
+        };
         HuaweiEmulator { server, state }
     }
 

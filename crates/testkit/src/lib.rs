@@ -17,8 +17,10 @@ pub mod capture;
 pub mod cynosdb;
 pub mod huawei;
 pub mod ocp;
+pub mod proxy;
 pub mod server;
 pub mod stub;
+pub mod tls;
 pub mod verify;
 
 pub use capture::TraceCapture;

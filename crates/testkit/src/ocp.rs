@@ -101,6 +101,16 @@ impl OcpEmulator {
     /// Starts the emulator with the sample cluster's two tenants, both scheduled. Tasks finish
     /// on their second poll.
     pub async fn start() -> OcpEmulator {
+        Self::start_on(None).await
+    }
+
+    /// The same emulator over HTTPS, presenting `acceptor`'s certificate (see
+    /// [`crate::tls::TestCa`]).
+    pub async fn start_tls(acceptor: tokio_rustls::TlsAcceptor) -> OcpEmulator {
+        Self::start_on(Some(acceptor)).await
+    }
+
+    async fn start_on(tls: Option<tokio_rustls::TlsAcceptor>) -> OcpEmulator {
         let state = Arc::new(Mutex::new(State {
             tenants: HashMap::from([
                 ((SAMPLE_CLUSTER, SAMPLE_TENANT), ScheduleState::Running),
@@ -114,7 +124,10 @@ impl OcpEmulator {
             sample_answered: false,
         }));
         let s = state.clone();
-        let server = TestServer::start(move |req| handle(&s, req)).await;
+        let server = match tls {
+            None => TestServer::start(move |req| handle(&s, req)).await,
+            Some(acceptor) => TestServer::start_tls(acceptor, move |req| handle(&s, req)).await,
+        };
         OcpEmulator { server, state }
     }
 

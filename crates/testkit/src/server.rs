@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cloudops_core::encoding::decode_query;
 use cloudops_core::{Endpoint, Headers, Method, Request};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -147,6 +148,7 @@ pub struct TestServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    https: bool,
 }
 
 impl std::fmt::Debug for TestServer {
@@ -177,6 +179,26 @@ impl TestServer {
     where
         F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
     {
+        Self::start_with(None, handler).await
+    }
+
+    /// Starts an HTTPS server answering with `handler`, presenting `acceptor`'s certificate
+    /// (see [`crate::tls::TestCa`]).
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start_tls<F>(acceptor: tokio_rustls::TlsAcceptor, handler: F) -> TestServer
+    where
+        F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+    {
+        Self::start_with(Some(acceptor), handler).await
+    }
+
+    async fn start_with<F>(tls: Option<tokio_rustls::TlsAcceptor>, handler: F) -> TestServer
+    where
+        F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+    {
         #[allow(clippy::expect_used)]
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -190,18 +212,37 @@ impl TestServer {
             connections: AtomicUsize::new(0),
         });
         let s = shared.clone();
+        let accept_tls = tls.clone();
         let task = tokio::spawn(async move {
+            let tls = accept_tls;
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
                 let s = s.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let _ = serve(stream, s).await;
+                    s.connections.fetch_add(1, Ordering::Relaxed);
+                    match tls {
+                        None => {
+                            let _ = serve(stream, s).await;
+                        }
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = serve(stream, s).await;
+                            }
+                        }
+                    }
                 });
             }
         });
-        TestServer { addr, shared, task }
+        let https = tls.is_some();
+        TestServer {
+            addr,
+            shared,
+            task,
+            https,
+        }
     }
 
     /// The server's address.
@@ -209,9 +250,10 @@ impl TestServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://` for a TLS server.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The server as a core [`Endpoint`].
@@ -254,11 +296,27 @@ impl TestServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
-    shared.connections.fetch_add(1, Ordering::Relaxed);
+/// A connection the server answers on: plain TCP or TLS over it.
+trait Conn: AsyncRead + AsyncWrite + Unpin + Send {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Conn for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        self.get_ref().0
+    }
+}
+
+async fn serve<S: Conn>(mut stream: S, shared: Arc<Shared>) -> std::io::Result<()> {
     // Head and body go out in separate writes; without this, Nagle's algorithm and delayed
     // ACKs add tens of milliseconds to every answer.
-    let _ = stream.set_nodelay(true);
+    let _ = stream.tcp().set_nodelay(true);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     loop {
         // A reset-before-read fault applies to whatever arrives next on this connection.
@@ -275,8 +333,8 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()
             // Wait until the request's first bytes have arrived, so the client has certainly
             // sent it, then reset without reading them.
             let mut probe = [0u8; 1];
-            let _ = stream.peek(&mut probe).await;
-            let _ = stream.set_zero_linger();
+            let _ = stream.tcp().peek(&mut probe).await;
+            let _ = stream.tcp().set_zero_linger();
             return Ok(());
         }
         let Some(request) = read_request(&mut stream, &mut buf).await? else {
@@ -290,7 +348,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()
         let fault = lock(&shared.faults).pop_front();
         match fault {
             Some(Fault::ResetAfterRead) | Some(Fault::ResetBeforeRead) => {
-                let _ = stream.set_zero_linger();
+                let _ = stream.tcp().set_zero_linger();
                 return Ok(());
             }
             Some(Fault::Status(reply)) => write_reply(&mut stream, &reply, None, false).await?,
@@ -323,8 +381,8 @@ fn find_head_end(buf: &[u8]) -> Option<usize> {
     buf.windows(4).position(|w| w == b"\r\n\r\n")
 }
 
-async fn read_request(
-    stream: &mut TcpStream,
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
     buf: &mut Vec<u8>,
 ) -> std::io::Result<Option<RecordedRequest>> {
     let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_string());
@@ -406,8 +464,8 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-async fn write_reply(
-    stream: &mut TcpStream,
+async fn write_reply<S: AsyncWrite + Unpin>(
+    stream: &mut S,
     reply: &Reply,
     drip: Option<Duration>,
     truncate: bool,
@@ -415,6 +473,10 @@ async fn write_reply(
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (n, v) in &reply.headers {
         head.push_str(&format!("{n}: {v}\r\n"));
+    }
+    if !reply.headers.iter().any(|(n, _)| n == "date") {
+        let now = cloudops_core::time::UtcDateTime::from_system_time(std::time::SystemTime::now());
+        head.push_str(&format!("date: {}\r\n", now.rfc1123()));
     }
     head.push_str(&format!("content-length: {}\r\n", reply.body.len()));
     if truncate {
