@@ -132,6 +132,13 @@ const CI_STEPS: &[Step] = &[
         needs: None,
     },
     Step {
+        name: "fetch every platform's dependencies (cargo deny reads them offline)",
+        program: "cargo",
+        args: &["fetch"],
+        env: &[],
+        needs: None,
+    },
+    Step {
         name: "licenses, bans and sources",
         program: "cargo",
         args: &["deny", "--offline", "check", "licenses", "bans", "sources"],
