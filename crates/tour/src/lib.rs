@@ -149,24 +149,61 @@ fn short<T: Debug>(v: &T) -> String {
 
 /// Starts the emulators on loopback and runs every operation against them.
 pub async fn run_against_emulators() -> Report {
+    run_against_emulators_with(false).await
+}
+
+/// The same, with `tls` over HTTPS: the emulators present certificates of a private CA
+/// generated for the run, which every client is told to trust (and nothing else changes).
+/// Proxies are taken from the environment either way (`HTTPS_PROXY`, `HTTP_PROXY`,
+/// `NO_PROXY`...).
+pub async fn run_against_emulators_with(tls: bool) -> Report {
     let mut report = Report::default();
-    let ocp_emu = OcpEmulator::start().await;
-    let hw = HuaweiEmulator::start().await;
-    let tc = CynosDbEmulator::start().await;
-    ocp_tour(&mut report, &ocp_emu).await;
-    huawei_tour(&mut report, &hw).await;
-    cynosdb_tour(&mut report, &tc).await;
+    let (ca, acceptor) = if tls {
+        match cloudops_testkit::tls::TestCa::new().and_then(|ca| {
+            let acceptor = ca.acceptor(cloudops_testkit::tls::ServerCert::Valid)?;
+            Ok((ca, acceptor))
+        }) {
+            Ok((ca, acceptor)) => (Some(ca), Some(acceptor)),
+            Err(e) => {
+                report.skipped("tour", "private CA", &e.to_string());
+                return report;
+            }
+        }
+    } else {
+        (None, None)
+    };
+    let roots = ca.as_ref().map(|ca| ca.pem().to_string());
+    let (ocp_emu, hw, tc) = match acceptor {
+        Some(a) => (
+            OcpEmulator::start_tls(a.clone()).await,
+            HuaweiEmulator::start_tls(a.clone()).await,
+            CynosDbEmulator::start_tls(a).await,
+        ),
+        None => (
+            OcpEmulator::start().await,
+            HuaweiEmulator::start().await,
+            CynosDbEmulator::start().await,
+        ),
+    };
+    ocp_tour(&mut report, &ocp_emu, roots.as_deref()).await;
+    huawei_tour(&mut report, &hw, roots.as_deref()).await;
+    cynosdb_tour(&mut report, &tc, roots.as_deref()).await;
     report
 }
 
-async fn ocp_tour(report: &mut Report, emu: &OcpEmulator) {
-    let built = cloudops_ocp::Client::builder(emu.url())
+async fn ocp_tour(report: &mut Report, emu: &OcpEmulator, roots: Option<&str>) {
+    let builder = || {
+        let b = cloudops_ocp::Client::builder(emu.url()).retry_policy(fast());
+        match roots {
+            Some(pem) => b.add_root_certificates_pem(pem),
+            None => b,
+        }
+    };
+    let built = builder()
         .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
-        .retry_policy(fast())
         .build();
-    let basic = cloudops_ocp::Client::builder(emu.url())
+    let basic = builder()
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
-        .retry_policy(fast())
         .build();
     let (client, basic) = match (built, basic) {
         (Ok(c), Ok(b)) => (c, b),
@@ -303,16 +340,20 @@ pub(crate) async fn ocp_steps(
     }
 }
 
-async fn huawei_tour(report: &mut Report, emu: &HuaweiEmulator) {
+async fn huawei_tour(report: &mut Report, emu: &HuaweiEmulator, roots: Option<&str>) {
     let builder = || {
-        cloudops_huaweicloud::Client::builder()
+        let b = cloudops_huaweicloud::Client::builder()
             .region("cn-north-4")
             .project_id(huawei::PROJECT_ID)
             .endpoint(Service::Iam, emu.url())
             .endpoint(Service::Dbss, emu.url())
             .endpoint(Service::TaurusDb, emu.url())
             .endpoint(Service::KooPhone, emu.url())
-            .retry_policy(fast())
+            .retry_policy(fast());
+        match roots {
+            Some(pem) => b.add_root_certificates_pem(pem),
+            None => b,
+        }
     };
     let aksk = builder()
         .credentials(AccessKey::new(huawei::AK, huawei::SK))
@@ -417,13 +458,16 @@ pub(crate) async fn huawei_steps(
         .await;
 }
 
-async fn cynosdb_tour(report: &mut Report, emu: &CynosDbEmulator) {
-    let client = cloudops_tencentcloud_cynosdb::Client::builder()
+async fn cynosdb_tour(report: &mut Report, emu: &CynosDbEmulator, roots: Option<&str>) {
+    let mut builder = cloudops_tencentcloud_cynosdb::Client::builder()
         .region("ap-guangzhou")
         .endpoint(emu.url())
         .credentials(AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY))
-        .retry_policy(fast())
-        .build();
+        .retry_policy(fast());
+    if let Some(pem) = roots {
+        builder = builder.add_root_certificates_pem(pem);
+    }
+    let client = builder.build();
     let client = match client {
         Ok(c) => c,
         Err(e) => {
