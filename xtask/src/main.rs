@@ -9,10 +9,13 @@
 //!   official Python SDKs, or names every stale case.
 //! - `wire`: sends the operations that have an official Python client through it and
 //!   through this project's client to one loopback capture server, and compares the two.
+//! - `tour-proxy`: runs the tour through tinyproxy, over HTTP and HTTPS, and checks from its
+//!   log that every call went through it.
 //! - `help`: this list.
 
 mod fuzz;
 mod python;
+mod tour_proxy;
 mod vectors;
 mod wire;
 
@@ -81,6 +84,13 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "wire"],
         env: &[],
         needs: Some("python3"),
+    },
+    Step {
+        name: "the tour through a real proxy (tinyproxy)",
+        program: "cargo",
+        args: &["xtask", "tour-proxy"],
+        env: &[],
+        needs: Some("tinyproxy"),
     },
     Step {
         name: "huaweicloud feature: dbss alone",
@@ -290,7 +300,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  help                show this list"
     );
 }
 
@@ -306,6 +316,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("tour-proxy") => tour_proxy::run(&cloudops_fixtures::workspace_root()),
         Some("wire") => wire::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("wire-client") => wire::client(&args[1..]),
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
