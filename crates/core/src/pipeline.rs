@@ -66,7 +66,7 @@ pub trait Classifier: Send + Sync {
 /// The settings every vendor client shares.
 #[derive(Clone)]
 pub struct ClientOptions {
-    /// The transport (default: [`HttpTransport`]).
+    /// The transport (default: [`HttpTransport`](crate::HttpTransport)).
     pub transport: Option<Arc<dyn Transport>>,
     /// The retry policy (default: [`RetryPolicy::standard`]).
     pub retry: RetryPolicy,
