@@ -279,10 +279,16 @@ impl ClientBuilder {
         };
         let (authorizer, credentials) = match self.auth {
             AuthChoice::DefaultChain => {
-                let p: Arc<dyn ProvideCredentials> = Arc::new(CredentialsChain::huawei());
+                let p = cloudops_core::credentials::cached(
+                    Arc::new(CredentialsChain::huawei()),
+                    clock.clone(),
+                );
                 (HuaweiAuthorizer::AkSk(p.clone()), Some(p))
             }
-            AuthChoice::AkSk(p) => (HuaweiAuthorizer::AkSk(p.clone()), Some(p)),
+            AuthChoice::AkSk(p) => {
+                let p = cloudops_core::credentials::cached(p, clock.clone());
+                (HuaweiAuthorizer::AkSk(p.clone()), Some(p))
+            }
             AuthChoice::StaticToken(t) => (
                 HuaweiAuthorizer::Token {
                     cache: cache(Arc::new(StaticToken(t))),

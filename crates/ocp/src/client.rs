@@ -183,9 +183,11 @@ impl ClientBuilder {
             Error::InvalidInput { rule, .. } => Error::invalid_input("base_url", rule),
             other => other,
         })?;
-        let credentials = self
-            .credentials
-            .unwrap_or_else(|| Arc::new(CredentialsChain::ocp()));
+        let credentials = cloudops_core::credentials::cached(
+            self.credentials
+                .unwrap_or_else(|| Arc::new(CredentialsChain::ocp())),
+            self.options.clock.clone(),
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 service: Service::new(

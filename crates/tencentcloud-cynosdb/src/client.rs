@@ -200,9 +200,11 @@ impl ClientBuilder {
             }
             (None, false) => Endpoint::parse(DEFAULT_ENDPOINT)?,
         };
-        let credentials = self
-            .credentials
-            .unwrap_or_else(|| Arc::new(CredentialsChain::tencent()));
+        let credentials = cloudops_core::credentials::cached(
+            self.credentials
+                .unwrap_or_else(|| Arc::new(CredentialsChain::tencent())),
+            self.options.clock.clone(),
+        );
         let authorizer = Tc3Authorizer {
             credentials,
             signed_headers: if self.sign_action {

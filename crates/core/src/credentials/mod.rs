@@ -6,6 +6,7 @@
 //! | Huawei Cloud | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`, section `[basic]`: `ak`, `sk`, `project_id`, `security_token` |
 //! | OCP | `OCP_ACCESS_KEY_ID` and `OCP_ACCESS_KEY_SECRET` (AK/SK), or `OCP_USERNAME` and `OCP_PASSWORD` (HTTP Basic); AK/SK wins when both are set | none |
 
+pub mod cache;
 mod profile;
 mod token;
 
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
@@ -78,6 +80,8 @@ pub struct AccessKey {
     pub session_token: Option<SecretString>,
     /// The project id the key is scoped to (Huawei), when known.
     pub project_id: Option<String>,
+    /// When temporary credentials stop working (`None` for long-term keys).
+    pub expires_at: Option<SystemTime>,
 }
 
 impl AccessKey {
@@ -88,7 +92,14 @@ impl AccessKey {
             secret: secret.into(),
             session_token: None,
             project_id: None,
+            expires_at: None,
         }
+    }
+
+    /// Marks the key as temporary, working until `at`.
+    pub fn with_expiry(mut self, at: SystemTime) -> Self {
+        self.expires_at = Some(at);
+        self
     }
 
     /// Adds a session token (temporary credentials).
@@ -235,6 +246,102 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
             ))),
         }
     }
+}
+
+/// Caches what an inner provider finds, through the core's one caching layer
+/// ([`cache::RefreshCache`]): credentials without an expiry (static keys, the environment, a
+/// profile file) are looked up once; temporary ones are refreshed ahead of their expiry (at
+/// `refresh_before`, clamped to half their lifetime), one refresh at a time shared by every
+/// caller, a failure answered only for a short back-off. Every client wraps its provider in
+/// one.
+pub struct CachingProvider {
+    inner: Arc<dyn ProvideCredentials>,
+    cache: cache::RefreshCache<Credentials>,
+}
+
+impl CachingProvider {
+    /// Caches `inner`, refreshing temporary credentials 5 minutes before they expire.
+    pub fn new(inner: Arc<dyn ProvideCredentials>) -> Self {
+        CachingProvider {
+            inner,
+            cache: cache::RefreshCache::new(Duration::from_secs(300)),
+        }
+    }
+
+    /// Refreshes temporary credentials this long before they expire (at most half their
+    /// lifetime).
+    pub fn refresh_before(mut self, margin: Duration) -> Self {
+        self.cache = self.cache.refresh_before(margin);
+        self
+    }
+
+    /// Reads the time from `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn crate::Clock>) -> Self {
+        self.cache = self.cache.with_clock(clock);
+        self
+    }
+
+    /// How many times the inner provider has been asked.
+    pub fn fetch_count(&self) -> u64 {
+        self.cache.fetch_count()
+    }
+
+    /// Drops the cached credentials, so the next call looks them up again.
+    pub fn invalidate(&self) {
+        self.cache.invalidate_if(|_| true);
+    }
+}
+
+impl fmt::Debug for CachingProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachingProvider")
+            .field("inner", &self.inner)
+            .field("cache", &self.cache)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for CachingProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let inner = self.inner.clone();
+        let source = self.inner.source();
+        let found = self
+            .cache
+            .get(move || async move {
+                let looked = inner.lookup().await.map_err(|e| match e {
+                    Error::Credentials { .. } => e,
+                    other => Error::credentials(format!("{source} failed: {other}")),
+                })?;
+                match looked {
+                    Lookup::Found(c) => {
+                        c.check()?;
+                        let expires_at = match &c {
+                            Credentials::AccessKey(k) => k.expires_at,
+                            Credentials::Basic(_) => None,
+                        };
+                        Ok((c, expires_at))
+                    }
+                    Lookup::NotFound(why) => Err(Error::credentials(format!(
+                        "no credentials in {source}: {why}"
+                    ))),
+                }
+            })
+            .await?;
+        Ok(Lookup::Found(found))
+    }
+
+    fn source(&self) -> String {
+        self.inner.source()
+    }
+}
+
+/// `provider` behind a [`CachingProvider`] dated by `clock`: what every client signs with.
+pub fn cached(
+    provider: Arc<dyn ProvideCredentials>,
+    clock: Arc<dyn crate::Clock>,
+) -> Arc<dyn ProvideCredentials> {
+    Arc::new(CachingProvider::new(provider).with_clock(clock))
 }
 
 /// Fixed credentials.
@@ -612,6 +719,100 @@ mod tests {
                 .check()
                 .is_ok()
         );
+    }
+
+    /// Temporary keys that live `ttl` seconds from the clock's time, counted.
+    #[derive(Debug)]
+    struct Temporary {
+        clock: Arc<crate::time::SkewedClock>,
+        ttl: u64,
+        fetches: std::sync::atomic::AtomicU64,
+        failing: std::sync::atomic::AtomicBool,
+    }
+
+    #[async_trait]
+    impl ProvideCredentials for Temporary {
+        async fn lookup(&self) -> Result<Lookup, Error> {
+            use std::sync::atomic::Ordering::SeqCst;
+            let n = self.fetches.fetch_add(1, SeqCst) + 1;
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            if self.failing.load(SeqCst) {
+                return Err(Error::transport(
+                    "the metadata service did not answer",
+                    false,
+                ));
+            }
+            let now = crate::Clock::now(&*self.clock);
+            Ok(Lookup::Found(
+                AccessKey::new(format!("TMPKEY{n}"), format!("secret-{n}"))
+                    .with_session_token(format!("token-{n}"))
+                    .with_expiry(now + Duration::from_secs(self.ttl))
+                    .into(),
+            ))
+        }
+
+        fn source(&self) -> String {
+            "the test metadata service".to_string()
+        }
+    }
+
+    #[tokio::test]
+    async fn temporary_credentials_are_cached_refreshed_once_and_recovered() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let clock = crate::time::SkewedClock::new(0);
+        let inner = Arc::new(Temporary {
+            clock: clock.clone(),
+            ttl: 3600,
+            fetches: Default::default(),
+            failing: Default::default(),
+        });
+        let p = Arc::new(CachingProvider::new(inner.clone()).with_clock(clock.clone()));
+        let first = p.provide().await.unwrap().into_access_key().unwrap();
+        for _ in 0..5 {
+            assert_eq!(p.provide().await.unwrap().into_access_key().unwrap(), first);
+        }
+        assert_eq!(inner.fetches.load(SeqCst), 1);
+
+        // Inside the 5-minute margin: 100 concurrent callers share one refresh, and each gets
+        // a key and token from the same refresh.
+        clock.set_offset(3600 - 200);
+        let calls: Vec<_> = (0..100)
+            .map(|_| {
+                let p = p.clone();
+                tokio::spawn(async move { p.provide().await })
+            })
+            .collect();
+        for c in calls {
+            let k = c.await.unwrap().unwrap().into_access_key().unwrap();
+            assert_eq!(k.id, "TMPKEY2");
+            assert_eq!(k.session_token.unwrap().expose(), "token-2");
+        }
+        assert_eq!(inner.fetches.load(SeqCst), 2);
+
+        // A failed refresh is a credentials error naming the source; after the back-off the
+        // next call recovers.
+        clock.set_offset(2 * 3600);
+        inner.failing.store(true, SeqCst);
+        let e = p.provide().await.unwrap_err();
+        assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+        assert!(e.to_string().contains("the test metadata service"), "{e}");
+        inner.failing.store(false, SeqCst);
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let k = p.provide().await.unwrap().into_access_key().unwrap();
+        assert_eq!(k.id, "TMPKEY4");
+    }
+
+    #[tokio::test]
+    async fn long_term_credentials_are_looked_up_once() {
+        let env = EnvSource::from_pairs([
+            ("TENCENTCLOUD_SECRET_ID", "AKIDx"),
+            ("TENCENTCLOUD_SECRET_KEY", "sk"),
+        ]);
+        let p = CachingProvider::new(Arc::new(EnvironmentProvider::tencent().with_env(env)));
+        for _ in 0..10 {
+            p.provide().await.unwrap();
+        }
+        assert_eq!(p.fetch_count(), 1);
     }
 
     #[test]

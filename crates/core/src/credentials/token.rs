@@ -1,16 +1,15 @@
 //! Bearer tokens (Huawei IAM `X-Auth-Token`) and a cache that refreshes them before expiry.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use tokio::sync::watch;
 
 use super::SecretString;
+use super::cache::RefreshCache;
 use crate::error::Error;
-use crate::time::{Clock, SystemClock};
+use crate::time::Clock;
 
 /// A token and when it stops working.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,38 +49,13 @@ impl ProvideToken for StaticToken {
 }
 
 /// Caches the token of an inner provider and fetches a new one when the cached one is within
-/// the refresh margin of its expiry, or after [`CachedTokenProvider::invalidate`].
-///
-/// - One fetch at a time: it runs as a task of its own, so a caller whose deadline passes
-///   leaves it running for the others. Every caller that finds the token stale while a fetch
-///   is under way waits for that fetch and shares its result, failure included.
-/// - A failed fetch is answered to new callers for a short back-off (default 1 s), then the
-///   next caller fetches again.
-/// - The margin is clamped to half of a token's lifetime, so a token that lives shorter than
-///   the margin (30-minute tokens, a 1-hour margin) is still reused.
+/// the refresh margin of its expiry, or after [`CachedTokenProvider::invalidate`]: the core's
+/// one caching layer ([`RefreshCache`](super::cache::RefreshCache)) with its rules: one fetch at a
+/// time shared by every waiter (failures too), a short failure back-off, and the margin
+/// clamped to half of a token's lifetime.
 pub struct CachedTokenProvider<P> {
     inner: Arc<P>,
-    refresh_before: Duration,
-    failure_backoff: Duration,
-    clock: Arc<dyn Clock>,
-    state: Arc<Mutex<State>>,
-    fetches: Arc<AtomicU64>,
-}
-
-type Outcome = Option<Result<Token, Error>>;
-
-#[derive(Default)]
-struct State {
-    /// The token and when it was fetched.
-    token: Option<(Token, SystemTime)>,
-    /// The fetch under way: its result arrives on this channel.
-    fetching: Option<watch::Receiver<Outcome>>,
-    /// The last failure and when it happened.
-    failed: Option<(tokio::time::Instant, Error)>,
-}
-
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
+    cache: RefreshCache<Token>,
 }
 
 impl<P: ProvideToken + 'static> CachedTokenProvider<P> {
@@ -89,120 +63,51 @@ impl<P: ProvideToken + 'static> CachedTokenProvider<P> {
     pub fn new(inner: P) -> Self {
         CachedTokenProvider {
             inner: Arc::new(inner),
-            refresh_before: Duration::from_secs(300),
-            failure_backoff: Duration::from_secs(1),
-            clock: Arc::new(SystemClock),
-            state: Arc::new(Mutex::new(State::default())),
-            fetches: Arc::new(AtomicU64::new(0)),
+            cache: RefreshCache::new(Duration::from_secs(300)),
         }
     }
 
     /// Refreshes this long before expiry (at most half of a token's lifetime).
     pub fn refresh_before(mut self, margin: Duration) -> Self {
-        self.refresh_before = margin;
+        self.cache = self.cache.refresh_before(margin);
         self
     }
 
     /// How long a failed fetch is answered to new callers before the next fetch (default 1 s).
     pub fn failure_backoff(mut self, backoff: Duration) -> Self {
-        self.failure_backoff = backoff;
+        self.cache = self.cache.failure_backoff(backoff);
         self
     }
 
     /// Reads the time from `clock`.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+        self.cache = self.cache.with_clock(clock);
         self
-    }
-
-    /// Whether `token`, fetched at `fetched_at`, is still outside its refresh margin.
-    fn is_fresh(&self, token: &Token, fetched_at: SystemTime) -> bool {
-        let lifetime = token
-            .expires_at
-            .duration_since(fetched_at)
-            .unwrap_or_default();
-        let margin = self.refresh_before.min(lifetime / 2);
-        let fresh_until = token
-            .expires_at
-            .checked_sub(margin)
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        self.clock.now() < fresh_until
     }
 
     /// A token outside its refresh margin, fetching one if needed.
     pub async fn token(&self) -> Result<SecretString, Error> {
-        let mut result = {
-            let mut state = lock(&self.state);
-            if let Some((t, at)) = &state.token
-                && self.is_fresh(t, *at)
-            {
-                return Ok(t.value.clone());
-            }
-            match &state.fetching {
-                // A fetch whose task ended without an answer (it panicked) is not waited for.
-                Some(rx) if rx.has_changed().is_ok() || rx.borrow().is_some() => rx.clone(),
-                _ => {
-                    if let Some((at, e)) = &state.failed
-                        && at.elapsed() < self.failure_backoff
-                    {
-                        return Err(e.clone());
-                    }
-                    self.start_fetch(&mut state)
-                }
-            }
-        };
-        let outcome = result
-            .wait_for(Option::is_some)
-            .await
-            .map(|o| o.clone())
-            .ok()
-            .flatten();
-        match outcome {
-            Some(Ok(t)) => Ok(t.value),
-            Some(Err(e)) => Err(e),
-            None => Err(Error::credentials(
-                "the token fetch ended without an answer",
-            )),
-        }
-    }
-
-    fn start_fetch(&self, state: &mut State) -> watch::Receiver<Outcome> {
-        let (tx, rx) = watch::channel(None);
-        state.fetching = Some(rx.clone());
-        self.fetches.fetch_add(1, Ordering::Relaxed);
         let inner = self.inner.clone();
-        let shared = self.state.clone();
-        let clock = self.clock.clone();
-        tokio::spawn(async move {
-            let result = inner.fetch_token().await;
-            {
-                let mut state = lock(&shared);
-                state.fetching = None;
-                match &result {
-                    Ok(t) => {
-                        state.token = Some((t.clone(), clock.now()));
-                        state.failed = None;
-                    }
-                    Err(e) => state.failed = Some((tokio::time::Instant::now(), e.clone())),
-                }
-            }
-            let _ = tx.send(Some(result));
-        });
-        rx
+        let token = self
+            .cache
+            .get(move || async move {
+                let t = inner.fetch_token().await?;
+                let expires_at = Some(t.expires_at);
+                Ok((t, expires_at))
+            })
+            .await?;
+        Ok(token.value)
     }
 
     /// Drops the cached token if it is still `stale` (the one a server just refused), so the
     /// next call fetches a new one. A token another caller already replaced is kept.
     pub async fn invalidate(&self, stale: &SecretString) {
-        let mut state = lock(&self.state);
-        if state.token.as_ref().is_some_and(|(t, _)| &t.value == stale) {
-            state.token = None;
-        }
+        self.cache.invalidate_if(|t| &t.value == stale);
     }
 
     /// How many times the inner provider has been asked for a token.
     pub fn fetch_count(&self) -> u64 {
-        self.fetches.load(Ordering::Relaxed)
+        self.cache.fetch_count()
     }
 }
 
@@ -210,14 +115,15 @@ impl<P: fmt::Debug> fmt::Debug for CachedTokenProvider<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CachedTokenProvider")
             .field("inner", &self.inner)
-            .field("refresh_before", &self.refresh_before)
-            .field("failure_backoff", &self.failure_backoff)
-            .finish_non_exhaustive()
+            .field("cache", &self.cache)
+            .finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use super::*;
     use crate::time::FixedClock;
 
