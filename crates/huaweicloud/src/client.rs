@@ -9,14 +9,21 @@ use cloudops_core::credentials::{
     StaticProvider, StaticToken,
 };
 use cloudops_core::{
-    ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest, SecretString,
-    Service as Engine,
+    CallOptions, ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest, Request,
+    SecretString, Service as Engine,
 };
 
 use crate::auth::HuaweiAuthorizer;
 use crate::endpoint::{Service, resolve};
 use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
+
+/// IAM's project list, asked when a client has an access key but no project id: a read.
+const LIST_PROJECTS: cloudops_core::OperationSpec = cloudops_core::OperationSpec {
+    vendor: VENDOR,
+    name: "KeystoneListProjects",
+    idempotency: cloudops_core::Idempotency::Idempotent,
+};
 
 /// A Huawei Cloud client for one region and project. Cheap to clone; clones share
 /// connections and the token cache.
@@ -38,6 +45,8 @@ pub struct Client {
 #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
 struct Inner {
     engine: Engine<HuaweiProtocol>,
+    /// Projects found by asking IAM, by access key id.
+    projects: tokio::sync::Mutex<HashMap<String, String>>,
     region: String,
     project_id: Option<String>,
     language: Option<Language>,
@@ -81,14 +90,62 @@ impl Client {
         }
         if let Some(provider) = &self.inner.credentials
             && let Lookup::Found(Credentials::AccessKey(k)) = provider.lookup().await?
-            && let Some(p) = k.project_id
         {
-            return Ok(p);
+            return match k.project_id {
+                Some(p) => Ok(p),
+                None => self.discover_project(&k.id).await,
+            };
         }
         Err(Error::invalid_input(
             "project_id",
             "must be set (on the client, the call, or HUAWEICLOUD_SDK_PROJECT_ID)",
         ))
+    }
+
+    /// The project of the client's region, asked of IAM (`GET /v3/projects?name=<region>`,
+    /// signed with the access key) once per access key and kept.
+    #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
+    async fn discover_project(&self, access_key: &str) -> Result<String, Error> {
+        let mut known = self.inner.projects.lock().await;
+        if let Some(p) = known.get(access_key) {
+            return Ok(p.clone());
+        }
+        let region = &self.inner.region;
+        let endpoint = self.endpoint(Service::Iam)?;
+        let request = Request::new(Method::Get, endpoint, "/v3/projects")
+            .with_query("name", region.clone())
+            .with_header("content-type", "application/json");
+        let listed: serde_json::Value = self
+            .inner
+            .engine
+            .send(&LIST_PROJECTS, request, &CallOptions::default())
+            .await?;
+        let ids: Vec<&str> = listed["projects"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p["id"].as_str()).collect())
+            .unwrap_or_default();
+        let id = match ids.as_slice() {
+            [one] => one.to_string(),
+            [] => {
+                return Err(Error::invalid_input(
+                    "project_id",
+                    format!(
+                        "is not set, and IAM lists no project named {region:?} for this access key; set it on the client or in HUAWEICLOUD_SDK_PROJECT_ID"
+                    ),
+                ));
+            }
+            several => {
+                return Err(Error::invalid_input(
+                    "project_id",
+                    format!(
+                        "is not set, and IAM lists {} projects named {region:?} for this access key; choose one on the client",
+                        several.len()
+                    ),
+                ));
+            }
+        };
+        known.insert(access_key.to_string(), id.clone());
+        Ok(id)
     }
 
     /// The engine every operation is sent through.
@@ -268,6 +325,14 @@ impl ClientBuilder {
         for (service, url) in &self.endpoints {
             endpoints.insert(*service, Endpoint::parse(url)?);
         }
+        // IAM's endpoint may come from the environment, as the official SDKs read it.
+        if !endpoints.contains_key(Service::Iam.name())
+            && let Some(url) = std::env::var("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+        {
+            endpoints.insert(Service::Iam.name(), Endpoint::parse(&url)?);
+        }
         let clock = self.options.clock.clone();
         let pipeline = Pipeline::new(self.options)?;
         let cache = |p: Arc<dyn ProvideToken>| {
@@ -321,6 +386,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
+                projects: tokio::sync::Mutex::new(HashMap::new()),
                 engine: Engine::new(
                     pipeline,
                     HuaweiProtocol::default(),

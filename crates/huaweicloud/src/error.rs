@@ -134,6 +134,7 @@ pub struct HuaweiProtocol {
 
 impl HuaweiProtocol {
     /// For services that report errors in a 200 body's `error_code` (KooPhone).
+    #[cfg_attr(not(feature = "koophone"), allow(dead_code))]
     pub(crate) fn with_body_error_code() -> Self {
         HuaweiProtocol {
             body_error_code: true,

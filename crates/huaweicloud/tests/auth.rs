@@ -269,3 +269,66 @@ async fn unknown_region_is_an_error_value() {
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("region"));
 }
+
+#[tokio::test]
+async fn a_missing_project_id_is_discovered_once_and_kept() {
+    let emu = HuaweiEmulator::start().await;
+    let c = Client::builder()
+        .region("cn-north-4")
+        .endpoint(cloudops_huaweicloud::Service::Iam, emu.url())
+        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.stop_db_om_instance(huawei::DBSS_INSTANCE).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emu.project_lookups(), 1);
+    let lookup = emu
+        .server()
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v3/projects")
+        .unwrap();
+    assert_eq!(lookup.query, "name=cn-north-4");
+    assert!(
+        lookup
+            .headers
+            .get("authorization")
+            .unwrap()
+            .starts_with("SDK-HMAC-SHA256 ")
+    );
+    let stop = emu
+        .server()
+        .requests()
+        .into_iter()
+        .find(|r| r.path.contains("/db-om/"))
+        .unwrap();
+    assert!(stop.path.contains(huawei::PROJECT_ID), "{}", stop.path);
+
+    // A region where the account has no project is a clear error.
+    let c = Client::builder()
+        .region("ap-southeast-1")
+        .endpoint(cloudops_huaweicloud::Service::Iam, emu.url())
+        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("project_id"), "{e}");
+    assert!(e.to_string().contains("no project named"), "{e}");
+}

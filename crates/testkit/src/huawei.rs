@@ -47,6 +47,7 @@ struct State {
     koophone_instances: HashSet<String>,
     backups: u64,
     next_request: u64,
+    project_lookups: u64,
 }
 
 /// The emulator. It stops when dropped.
@@ -94,6 +95,7 @@ impl HuaweiEmulator {
             koophone_instances: HashSet::from([KOOPHONE_INSTANCE.to_string()]),
             backups: 0,
             next_request: 0,
+            project_lookups: 0,
         }));
         let s = state.clone();
         let server = match tls {
@@ -124,6 +126,11 @@ impl HuaweiEmulator {
     /// How long new tokens live.
     pub fn set_token_ttl(&self, ttl: Duration) {
         lock(&self.state).token_ttl = ttl;
+    }
+
+    /// How many times IAM's project list was asked for.
+    pub fn project_lookups(&self) -> u64 {
+        lock(&self.state).project_lookups
     }
 
     /// How many tokens IAM has issued.
@@ -185,6 +192,7 @@ fn route(st: &mut State, req: &RecordedRequest) -> Routed {
         ("POST", ["v1", project, "db-om", instance, "stop"]) => dbss_stop(st, project, instance),
         ("POST", ["v3", project, "backups", "resource-package"]) => taurusdb_buy(st, project, req),
         ("POST", ["v1", "instances", "backup"]) => koophone_backup(st, req),
+        ("GET", ["v3", "projects"]) => list_projects(st, req),
         _ => err(
             404,
             "APIGW.0101",
@@ -192,6 +200,24 @@ fn route(st: &mut State, req: &RecordedRequest) -> Routed {
         ),
     };
     (s, b, None)
+}
+
+/// IAM's `GET /v3/projects?name=<region>`: the emulated account has one project, in
+/// `cn-north-4`.
+fn list_projects(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
+    st.project_lookups += 1;
+    let name = req
+        .query_pairs()
+        .into_iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v);
+    let projects = match name.as_deref() {
+        Some("cn-north-4") | None => {
+            json!([{"id": PROJECT_ID, "name": "cn-north-4", "enabled": true}])
+        }
+        Some(_) => json!([]),
+    };
+    (200, json!({"projects": projects}))
 }
 
 fn issue_token(st: &mut State, req: &RecordedRequest) -> Routed {
