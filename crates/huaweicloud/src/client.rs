@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cloudops_core::credentials::{
-    CachedTokenProvider, Credentials, CredentialsChain, Lookup, ProvideCredentials, ProvideToken,
-    StaticProvider, StaticToken,
+    CachedTokenProvider, Credentials, Lookup, ProvideCredentials, ProvideToken, StaticProvider,
+    StaticToken,
 };
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest, Request,
@@ -345,7 +345,7 @@ impl ClientBuilder {
         let (authorizer, credentials) = match self.auth {
             AuthChoice::DefaultChain => {
                 let p = cloudops_core::credentials::cached(
-                    Arc::new(CredentialsChain::huawei()),
+                    Arc::new(crate::credentials::default_chain()),
                     clock.clone(),
                 );
                 (HuaweiAuthorizer::AkSk(p.clone()), Some(p))

@@ -18,6 +18,7 @@
 
 mod auth;
 mod client;
+pub mod credentials;
 pub mod endpoint;
 mod error;
 pub mod iam;

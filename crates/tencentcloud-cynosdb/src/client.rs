@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cloudops_core::credentials::{CredentialsChain, ProvideCredentials};
+use cloudops_core::credentials::ProvideCredentials;
 use cloudops_core::sign::tc3::SignedHeaders;
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
@@ -202,7 +202,7 @@ impl ClientBuilder {
         };
         let credentials = cloudops_core::credentials::cached(
             self.credentials
-                .unwrap_or_else(|| Arc::new(CredentialsChain::tencent())),
+                .unwrap_or_else(|| Arc::new(crate::credentials::default_chain())),
             self.options.clock.clone(),
         );
         let authorizer = Tc3Authorizer {

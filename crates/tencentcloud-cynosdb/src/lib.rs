@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod client;
+pub mod credentials;
 mod error;
 pub mod operation;
 mod protocol;

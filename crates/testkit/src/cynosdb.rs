@@ -167,6 +167,17 @@ impl CynosDbEmulator {
         lock(&self.state).clusters.get(id).map(|c| c.status)
     }
 
+    /// A handle that registers key pairs (as [`CynosDbEmulator::add_key`]), for an emulated
+    /// issuer to hold.
+    pub fn keys_handle(&self) -> impl Fn(&str, &str) + Send + Sync + 'static {
+        let state = self.state.clone();
+        move |secret_id, secret_key| {
+            lock(&state)
+                .secrets
+                .insert(secret_id.to_string(), secret_key.to_string());
+        }
+    }
+
     /// Accepts another key pair.
     pub fn add_key(&self, secret_id: &str, secret_key: &str) {
         lock(&self.state)

@@ -48,6 +48,8 @@ struct State {
     backups: u64,
     next_request: u64,
     project_lookups: u64,
+    /// Temporary keys issued elsewhere (metadata, IAM): secret key, security token, expiry.
+    temporary: HashMap<String, (String, String, SystemTime)>,
 }
 
 /// The emulator. It stops when dropped.
@@ -96,6 +98,7 @@ impl HuaweiEmulator {
             backups: 0,
             next_request: 0,
             project_lookups: 0,
+            temporary: HashMap::new(),
         }));
         let s = state.clone();
         let server = match tls {
@@ -126,6 +129,27 @@ impl HuaweiEmulator {
     /// How long new tokens live.
     pub fn set_token_ttl(&self, ttl: Duration) {
         lock(&self.state).token_ttl = ttl;
+    }
+
+    /// A handle that registers temporary keys (as [`HuaweiEmulator::add_temporary_key`]),
+    /// for an emulated issuer to hold.
+    pub fn keys_handle(&self) -> impl Fn(&str, &str, &str, SystemTime) + Send + Sync + 'static {
+        let state = self.state.clone();
+        move |ak, sk, token, expires_at| {
+            lock(&state).temporary.insert(
+                ak.to_string(),
+                (sk.to_string(), token.to_string(), expires_at),
+            );
+        }
+    }
+
+    /// Accepts a temporary key (issued by an emulated metadata service or IAM) until
+    /// `expires_at`, with its security token.
+    pub fn add_temporary_key(&self, ak: &str, sk: &str, token: &str, expires_at: SystemTime) {
+        lock(&self.state).temporary.insert(
+            ak.to_string(),
+            (sk.to_string(), token.to_string(), expires_at),
+        );
     }
 
     /// How many times IAM's project list was asked for.
@@ -274,10 +298,38 @@ fn authenticate(st: &State, req: &RecordedRequest) -> Result<(), (u16, Value)> {
             "Incorrect IAM authentication information: no token or signature",
         ));
     }
+    let now = SystemTime::now();
+    if let Some(ak) = req
+        .headers
+        .get("authorization")
+        .and_then(cloudops_core::sign::huawei::parse_authorization)
+        .map(|(ak, _, _)| ak)
+        && let Some((_, token, expires)) = st.temporary.get(&ak)
+    {
+        if *expires <= now {
+            return Err(err(
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: the security token has expired",
+            ));
+        }
+        if req.headers.get("x-security-token") != Some(token.as_str()) {
+            return Err(err(
+                401,
+                "APIGW.0301",
+                "Incorrect IAM authentication information: the security token does not match",
+            ));
+        }
+    }
     verify::huawei(
         req,
-        |ak| (ak == AK).then(|| SK.to_string()),
-        SystemTime::now(),
+        |ak| {
+            if ak == AK {
+                return Some(SK.to_string());
+            }
+            st.temporary.get(ak).map(|(sk, _, _)| sk.clone())
+        },
+        now,
         900,
     )
     .map(|_| ())

@@ -16,6 +16,7 @@
 pub mod capture;
 pub mod cynosdb;
 pub mod huawei;
+pub mod metadata;
 pub mod ocp;
 pub mod proxy;
 pub mod server;

@@ -7,6 +7,7 @@
 //! | OCP | `OCP_ACCESS_KEY_ID` and `OCP_ACCESS_KEY_SECRET` (AK/SK), or `OCP_USERNAME` and `OCP_PASSWORD` (HTTP Basic); AK/SK wins when both are set | none |
 
 pub mod cache;
+pub mod metadata;
 mod profile;
 mod token;
 

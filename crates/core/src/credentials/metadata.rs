@@ -1,0 +1,104 @@
+//! Talking to an instance metadata service (Tencent CVM, Huawei ECS): plain HTTP on a
+//! link-local or internal address, never through a proxy, each request under a short timeout,
+//! and "did not answer" told apart from "answered wrongly" so a credentials chain can move on.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::request::{Endpoint, Method, Request, Response};
+use crate::transport::{HttpTransport, Transport};
+
+/// A metadata service at a base URL.
+#[derive(Debug)]
+pub struct MetadataClient {
+    base: String,
+    timeout: Duration,
+    transport: OnceLock<Result<Arc<dyn Transport>, Error>>,
+    given: Option<Arc<dyn Transport>>,
+}
+
+impl Clone for MetadataClient {
+    fn clone(&self) -> Self {
+        MetadataClient {
+            base: self.base.clone(),
+            timeout: self.timeout,
+            transport: OnceLock::new(),
+            given: self.given.clone(),
+        }
+    }
+}
+
+impl MetadataClient {
+    /// A client for the service at `base` (`http://169.254.169.254`), each request limited to
+    /// `timeout`.
+    pub fn new(base: impl Into<String>, timeout: Duration) -> Self {
+        MetadataClient {
+            base: base.into(),
+            timeout,
+            transport: OnceLock::new(),
+            given: None,
+        }
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Another base URL (a private cloud's, a test's).
+    pub fn with_base(mut self, base: impl Into<String>) -> Self {
+        self.base = base.into();
+        self
+    }
+
+    /// Another per-request timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends through `transport` instead of a proxy-less HTTP transport of its own.
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.given = Some(transport);
+        self
+    }
+
+    fn transport(&self) -> Result<Arc<dyn Transport>, Error> {
+        if let Some(t) = &self.given {
+            return Ok(t.clone());
+        }
+        self.transport
+            .get_or_init(|| {
+                HttpTransport::builder()
+                    .no_proxy()
+                    .connect_timeout(self.timeout)
+                    .max_body(64 * 1024)
+                    .build()
+                    .map(|t| Arc::new(t) as Arc<dyn Transport>)
+            })
+            .clone()
+    }
+
+    /// Sends `method` to `path` with `headers`; `Ok(None)` when the service did not answer
+    /// within the timeout (or refused the connection): there is no metadata service here.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Option<Response>, Error> {
+        let endpoint = Endpoint::parse(&self.base)
+            .map_err(|e| Error::credentials(format!("metadata service URL: {e}")))?;
+        let mut request = Request::new(method, endpoint, path.to_string());
+        for (n, v) in headers {
+            request.headers.set(n, *v);
+        }
+        let transport = self.transport()?;
+        match tokio::time::timeout(self.timeout, transport.send(&request)).await {
+            Ok(Ok(r)) => Ok(Some(r)),
+            Ok(Err(Error::Transport { .. } | Error::Timeout { .. })) | Err(_) => Ok(None),
+            Ok(Err(e)) => Err(e),
+        }
+    }
+}

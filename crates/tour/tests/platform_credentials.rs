@@ -1,0 +1,213 @@
+//! Short-lived credentials from emulated metadata services over loopback: the first call
+//! fetches them, later calls reuse them, a call near expiry triggers exactly one refresh shared
+//! by 100 concurrent calls, a failed refresh is a credentials error naming the source and the
+//! next call recovers, and a silent metadata service makes the chain move on within the
+//! provider's timeout. The vendor emulators accept only the keys the metadata services issued.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cloudops_core::credentials::{CredentialsChain, ProvideCredentials, StaticProvider};
+use cloudops_core::{AccessKey, Error, RetryPolicy};
+use cloudops_huaweicloud::Service;
+use cloudops_huaweicloud::credentials::EcsMetadataProvider;
+use cloudops_tencentcloud_cynosdb::credentials::CvmRoleProvider;
+use cloudops_testkit::cynosdb::{self, CynosDbEmulator};
+use cloudops_testkit::huawei::{self, HuaweiEmulator};
+use cloudops_testkit::metadata::{HuaweiMetadata, TencentMetadata};
+use cloudops_testkit::{Fault, RecordedRequest, Reply, TestServer, TraceCapture};
+
+/// Keys live 6 s: the 5-minute margin is clamped to half that, so they are refreshed after 3.
+const TTL: Duration = Duration::from_secs(6);
+const STALE_AFTER: Duration = Duration::from_millis(3200);
+
+async fn concurrently<F, Fut>(n: usize, call: F) -> Vec<Result<(), Error>>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), Error>> + Send + 'static,
+{
+    let handles: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cvm_role_credentials_are_fetched_reused_refreshed_and_recovered() {
+    let emu = CynosDbEmulator::start().await;
+    let meta = TencentMetadata::start(&emu, TTL).await;
+    let capture = TraceCapture::new();
+    let _guard = capture.set_default();
+    let client = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(emu.url())
+        .credentials_provider(Arc::new(CvmRoleProvider::new().with_endpoint(meta.url())))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let paused = client
+        .pause_serverless(cynosdb::SAMPLE_CLUSTER)
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        client.describe_flow(paused.flow_id).send().await.unwrap();
+    }
+    assert_eq!(meta.issued(), 1, "later calls reuse the keys");
+
+    tokio::time::sleep(STALE_AFTER).await;
+    let results = concurrently(100, || {
+        let c = client.clone();
+        let flow = paused.flow_id;
+        async move { c.describe_flow(flow).send().await.map(|_| ()) }
+    })
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(meta.issued(), 2, "one refresh shared by 100 calls");
+
+    tokio::time::sleep(STALE_AFTER).await;
+    meta.set_failing(true);
+    let e = client
+        .describe_flow(paused.flow_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+    assert!(e.to_string().contains("CVM instance role"), "{e}");
+    meta.set_failing(false);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client.describe_flow(paused.flow_id).send().await.unwrap();
+    assert_eq!(meta.issued(), 3);
+
+    let traces = capture.text();
+    for secret in ["tmp-secret-key-", "tmp-session-token-"] {
+        assert!(!traces.contains(secret), "{secret} in traces");
+        assert!(!format!("{client:?}{e:?}{e}").contains(secret), "{secret}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ecs_metadata_credentials_are_fetched_reused_refreshed_and_recovered() {
+    let emu = HuaweiEmulator::start().await;
+    let meta = HuaweiMetadata::start(&emu, TTL).await;
+    let capture = TraceCapture::new();
+    let _guard = capture.set_default();
+    let client = cloudops_huaweicloud::Client::builder()
+        .region("cn-north-4")
+        .project_id(huawei::PROJECT_ID)
+        .endpoint(Service::Dbss, emu.url())
+        .credentials_provider(Arc::new(
+            EcsMetadataProvider::new().with_endpoint(meta.url()),
+        ))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        client
+            .stop_db_om_instance(huawei::DBSS_INSTANCE)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!((meta.issued(), meta.sessions()), (1, 1));
+
+    tokio::time::sleep(STALE_AFTER).await;
+    let results = concurrently(100, || {
+        let c = client.clone();
+        async move {
+            c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+                .send()
+                .await
+                .map(|_| ())
+        }
+    })
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(meta.issued(), 2, "one refresh shared by 100 calls");
+
+    // An expired session token is fetched again once.
+    tokio::time::sleep(STALE_AFTER).await;
+    meta.expire_sessions();
+    client
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((meta.issued(), meta.sessions()), (3, 2));
+
+    tokio::time::sleep(STALE_AFTER).await;
+    meta.set_failing(true);
+    let e = client
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+    assert!(e.to_string().contains("ECS metadata service"), "{e}");
+    meta.set_failing(false);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+
+    let traces = capture.text();
+    for secret in ["tmp-sk-", "tmp-security-token-", "metadata-session-"] {
+        assert!(!traces.contains(secret), "{secret} in traces");
+        assert!(!format!("{client:?}{e:?}{e}").contains(secret), "{secret}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_metadata_service_makes_the_chain_move_on_within_its_timeout() {
+    let silent = TestServer::start(|_: &RecordedRequest| Reply::json(200, "{}")).await;
+    silent.push_faults(Fault::DelayHeaders(Duration::from_secs(30)), 10);
+    let fallback: Arc<dyn ProvideCredentials> = Arc::new(StaticProvider(
+        AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY).into(),
+    ));
+    let chain = CredentialsChain::new(vec![
+        Arc::new(
+            CvmRoleProvider::new()
+                .with_endpoint(silent.url())
+                .timeout(Duration::from_millis(300)),
+        ),
+        fallback.clone(),
+    ]);
+    let started = Instant::now();
+    let found = chain.provide().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(found.into_access_key().unwrap().id, cynosdb::SECRET_ID);
+
+    let chain = CredentialsChain::new(vec![
+        Arc::new(
+            EcsMetadataProvider::new()
+                .with_endpoint(silent.url())
+                .timeout(Duration::from_millis(300)),
+        ),
+        fallback,
+    ]);
+    let started = Instant::now();
+    chain.provide().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // With nothing after it, the chain's error lists the silent source.
+    let alone = CredentialsChain::new(vec![Arc::new(
+        CvmRoleProvider::new()
+            .with_endpoint(silent.url())
+            .timeout(Duration::from_millis(300)),
+    )]);
+    let e = alone.provide().await.unwrap_err();
+    assert!(e.to_string().contains("did not answer"), "{e}");
+}
