@@ -276,7 +276,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Signs with AK/SK from any provider. The default is [`CredentialsChain::huawei`].
+    /// Signs with AK/SK from any provider. The default is [`crate::credentials::default_chain`].
     pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
         self.auth = AuthChoice::AkSk(provider);
         self

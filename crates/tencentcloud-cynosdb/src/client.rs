@@ -150,7 +150,7 @@ impl ClientBuilder {
 
     cloudops_core::credential_setters!(
         credentials,
-        "the environment (`TENCENTCLOUD_SECRET_ID`...), then `~/.tencentcloud/credentials`"
+        "the environment (`TENCENTCLOUD_SECRET_ID`...), then `~/.tencentcloud/credentials`, then the CVM instance role (`credentials::default_chain`)"
     );
 
     /// Sends to this endpoint instead of the default (`https://host[:port]`; `http://` for a
