@@ -188,7 +188,84 @@ pub async fn run_against_emulators_with(tls: bool) -> Report {
     ocp_tour(&mut report, &ocp_emu, roots.as_deref()).await;
     huawei_tour(&mut report, &hw, roots.as_deref()).await;
     cynosdb_tour(&mut report, &tc, roots.as_deref()).await;
+    role_credentials_tour(&mut report, &hw, &tc, roots.as_deref()).await;
     report
+}
+
+/// One call per cloud vendor with the role credentials an instance gets from its metadata
+/// service (emulated on loopback, keys valid for an hour), as on a CVM or ECS host.
+async fn role_credentials_tour(
+    report: &mut Report,
+    hw: &HuaweiEmulator,
+    tc: &CynosDbEmulator,
+    roots: Option<&str>,
+) {
+    use cloudops_testkit::metadata::{HuaweiMetadata, TencentMetadata};
+    let hour = Duration::from_secs(3600);
+    let tc_meta = TencentMetadata::start(tc, hour).await;
+    let hw_meta = HuaweiMetadata::start(hw, hour).await;
+
+    let mut tb = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(tc.url())
+        .credentials_provider(std::sync::Arc::new(
+            cloudops_tencentcloud_cynosdb::credentials::CvmRoleProvider::new()
+                .with_endpoint(tc_meta.url()),
+        ))
+        .retry_policy(fast());
+    let mut hb = cloudops_huaweicloud::Client::builder()
+        .region("cn-north-4")
+        .project_id(huawei::PROJECT_ID)
+        .endpoint(Service::Dbss, hw.url())
+        .credentials_provider(std::sync::Arc::new(
+            cloudops_huaweicloud::credentials::EcsMetadataProvider::new()
+                .with_endpoint(hw_meta.url()),
+        ))
+        .retry_policy(fast());
+    if let Some(pem) = roots {
+        tb = tb.add_root_certificates_pem(pem);
+        hb = hb.add_root_certificates_pem(pem);
+    }
+    match tb.build() {
+        Ok(c) => {
+            report
+                .record(
+                    "tencentcloud",
+                    "DescribeFlow (CVM role)",
+                    c.describe_flow(cynosdb::SAMPLE_FLOW_ID).send(),
+                    |o| {
+                        (
+                            o.request_id().map(str::to_string),
+                            format!("{:?} with the instance role's temporary key", o.status),
+                        )
+                    },
+                )
+                .await;
+        }
+        Err(e) => report.skipped("tencentcloud", "DescribeFlow (CVM role)", &e.to_string()),
+    }
+    match hb.build() {
+        Ok(c) => {
+            report
+                .record(
+                    "huaweicloud",
+                    "StopDbOmInstance (ECS agency)",
+                    c.stop_db_om_instance(huawei::DBSS_INSTANCE).send(),
+                    |o| {
+                        (
+                            o.request_id().map(str::to_string),
+                            format!("{} with the agency's temporary key", o.result),
+                        )
+                    },
+                )
+                .await;
+        }
+        Err(e) => report.skipped(
+            "huaweicloud",
+            "StopDbOmInstance (ECS agency)",
+            &e.to_string(),
+        ),
+    }
 }
 
 async fn ocp_tour(report: &mut Report, emu: &OcpEmulator, roots: Option<&str>) {

@@ -46,7 +46,7 @@ async fn proxies_come_from_the_environment() {
             .unwrap();
         assert!(ok, "{var}");
         let seen = proxy.requests();
-        assert!(seen.len() >= 11, "{var}: {} requests", seen.len());
+        assert!(seen.len() >= 13, "{var}: {} requests", seen.len());
         assert!(
             seen.iter().all(|r| r.method != "CONNECT"),
             "{var}: {seen:?}"
