@@ -62,6 +62,12 @@ async fn the_tour_logs_no_secret() {
         "security-token-value",
         cynosdb::SECRET_KEY,
         "tc-session-token",
+        // Temporary keys and tokens from the emulated metadata services.
+        "tmp-secret-key-",
+        "tmp-session-token-",
+        "tmp-sk-",
+        "tmp-security-token-",
+        "metadata-session-",
     ] {
         assert!(!traces.contains(secret), "{secret} is in the traces");
         assert!(
