@@ -206,6 +206,7 @@ impl ClientBuilder {
             self.options.clock.clone(),
         );
         let authorizer = Tc3Authorizer {
+            service: protocol::SERVICE,
             credentials,
             signed_headers: if self.sign_action {
                 SignedHeaders::WithAction

@@ -7,10 +7,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, EnvironmentProvider, Lookup, ProfileFileProvider, ProvideCredentials,
+    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProfileFileProvider,
+    ProvideCredentials,
 };
-use cloudops_core::{AccessKey, Error, Method};
+use cloudops_core::{
+    AccessKey, Authorizer, CallOptions, ClientOptions, Endpoint, Error, Idempotency, Method,
+    OperationSpec, Pipeline, Request, Service,
+};
 use serde::Deserialize;
+
+use crate::protocol::{Tc3Authorizer, Tc3Protocol};
 
 /// The metadata service a CVM instance reaches.
 pub const CVM_METADATA_URL: &str = "http://metadata.tencentyun.com";
@@ -129,12 +135,271 @@ impl ProvideCredentials for CvmRoleProvider {
     }
 }
 
-/// Tencent Cloud's default chain: the environment (`TENCENTCLOUD_SECRET_ID`...), the profile
-/// file, then the CVM instance role.
+/// Tencent Cloud's default chain, in the official Python SDK's order: the environment
+/// (`TENCENTCLOUD_SECRET_ID`...), the profile file, the CVM instance role, then TKE's OIDC
+/// workload identity. Its error lists every source tried.
 pub fn default_chain() -> CredentialsChain {
     CredentialsChain::new(vec![
         Arc::new(EnvironmentProvider::tencent()),
         Arc::new(ProfileFileProvider::tencent()),
         Arc::new(CvmRoleProvider::new()),
+        Arc::new(WebIdentityProvider::new()),
     ])
+}
+
+/// Tencent Cloud STS, where roles are assumed.
+pub const STS_ENDPOINT: &str = "https://sts.tencentcloudapi.com";
+const STS_VERSION: &str = "2018-08-13";
+
+/// `AssumeRole` and `AssumeRoleWithWebIdentity` as the pipeline sees them: issuing another
+/// set of temporary keys changes nothing, so they are retried like reads.
+const ASSUME_ROLE: OperationSpec = OperationSpec {
+    vendor: crate::protocol::VENDOR,
+    name: "AssumeRole",
+    idempotency: Idempotency::Idempotent,
+};
+const ASSUME_ROLE_WITH_WEB_IDENTITY: OperationSpec = OperationSpec {
+    vendor: crate::protocol::VENDOR,
+    name: "AssumeRoleWithWebIdentity",
+    idempotency: Idempotency::Idempotent,
+};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsCredentials {
+    tmp_secret_id: String,
+    tmp_secret_key: String,
+    token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsAnswer {
+    credentials: StsCredentials,
+    expired_time: u64,
+}
+
+/// Where STS is and how a role is asked for.
+#[derive(Debug, Clone)]
+struct Sts {
+    endpoint: String,
+    region: String,
+    role_arn: String,
+    session_name: String,
+    duration: Duration,
+    options: ClientOptions,
+}
+
+impl Sts {
+    fn new(role_arn: String, session_name: String) -> Self {
+        Sts {
+            endpoint: STS_ENDPOINT.to_string(),
+            region: "ap-guangzhou".to_string(),
+            role_arn,
+            session_name,
+            duration: Duration::from_secs(7200),
+            options: ClientOptions::default().attempt_timeout(Some(Duration::from_secs(10))),
+        }
+    }
+
+    /// Asks STS for `spec` with `fields` added to the role's, signed by `authorizer`.
+    async fn assume(
+        &self,
+        spec: &OperationSpec,
+        authorizer: Arc<dyn Authorizer>,
+        mut body: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<AccessKey, Error> {
+        body.insert("RoleArn".into(), self.role_arn.clone().into());
+        body.insert("RoleSessionName".into(), self.session_name.clone().into());
+        body.insert("DurationSeconds".into(), self.duration.as_secs().into());
+        let bytes = serde_json::to_vec(&body)
+            .map_err(|e| Error::invalid_input("assume_role", format!("cannot be encoded: {e}")))?;
+        let request = Request::new(Method::Post, Endpoint::parse(&self.endpoint)?, "/")
+            .with_body("application/json", bytes)
+            .with_header("x-tc-action", spec.name)
+            .with_header("x-tc-version", STS_VERSION)
+            .with_header("x-tc-region", self.region.clone());
+        let pipeline = Pipeline::new(self.options.clone())?;
+        let service = Service::new(pipeline, Tc3Protocol, authorizer);
+        let answer: StsAnswer = service.send(spec, request, &CallOptions::default()).await?;
+        let expires_at = UNIX_EPOCH
+            .checked_add(Duration::from_secs(answer.expired_time))
+            .unwrap_or(UNIX_EPOCH);
+        Ok(AccessKey::new(
+            answer.credentials.tmp_secret_id,
+            answer.credentials.tmp_secret_key,
+        )
+        .with_session_token(answer.credentials.token)
+        .with_expiry(expires_at))
+    }
+}
+
+/// Temporary keys of a CAM role, assumed with STS `AssumeRole` (TC3-signed with any base
+/// credentials). Clients cache them and assume the role again 5 minutes before they expire.
+#[derive(Debug, Clone)]
+pub struct AssumeRoleProvider {
+    base: Arc<dyn ProvideCredentials>,
+    sts: Sts,
+    policy: Option<String>,
+}
+
+impl AssumeRoleProvider {
+    /// Assumes `role_arn` (`qcs::cam::uin/<uin>:roleName/<name>`) as `session_name`, signing
+    /// with `base`.
+    pub fn new(
+        base: Arc<dyn ProvideCredentials>,
+        role_arn: impl Into<String>,
+        session_name: impl Into<String>,
+    ) -> Self {
+        AssumeRoleProvider {
+            base,
+            sts: Sts::new(role_arn.into(), session_name.into()),
+            policy: None,
+        }
+    }
+
+    /// How long the keys live (default 2 hours).
+    pub fn duration(mut self, duration: Duration) -> Self {
+        self.sts.duration = duration;
+        self
+    }
+
+    /// A policy narrowing what the keys may do.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// The STS endpoint (default `https://sts.tencentcloudapi.com`) and region
+    /// (default `ap-guangzhou`).
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>, region: impl Into<String>) -> Self {
+        self.sts.endpoint = endpoint.into();
+        self.sts.region = region.into();
+        self
+    }
+
+    /// The timeouts and transport of the STS call.
+    pub fn options(mut self, options: ClientOptions) -> Self {
+        self.sts.options = options;
+        self
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for AssumeRoleProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let authorizer = Arc::new(Tc3Authorizer {
+            credentials: self.base.clone(),
+            signed_headers: cloudops_core::sign::tc3::SignedHeaders::ContentTypeHost,
+            service: "sts",
+        });
+        let mut body = serde_json::Map::new();
+        if let Some(p) = &self.policy {
+            body.insert("Policy".into(), p.clone().into());
+        }
+        let key = self.sts.assume(&ASSUME_ROLE, authorizer, body).await?;
+        Ok(Lookup::Found(key.into()))
+    }
+
+    fn source(&self) -> String {
+        format!("STS AssumeRole of {}", self.sts.role_arn)
+    }
+}
+
+/// Marks a request unsigned, as Tencent Cloud's `AssumeRoleWithWebIdentity` wants it.
+#[derive(Debug)]
+struct Unsigned;
+
+#[async_trait]
+impl Authorizer for Unsigned {
+    async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
+        request.headers.set("authorization", "SKIP");
+        request.headers.set(
+            "x-tc-timestamp",
+            cloudops_core::time::unix_seconds(now).to_string(),
+        );
+        Ok(())
+    }
+}
+
+/// TKE's OIDC workload identity: `TKE_REGION`, `TKE_PROVIDER_ID`,
+/// `TKE_WEB_IDENTITY_TOKEN_FILE` and `TKE_ROLE_ARN` name a role that STS
+/// `AssumeRoleWithWebIdentity` (unsigned) exchanges the pod's token for; the token file is
+/// read again at every refresh, as it is rotated.
+#[derive(Debug, Clone)]
+pub struct WebIdentityProvider {
+    env: EnvSource,
+    sts_endpoint: Option<String>,
+    session_name: String,
+}
+
+impl Default for WebIdentityProvider {
+    fn default() -> Self {
+        WebIdentityProvider {
+            env: EnvSource::Process,
+            sts_endpoint: None,
+            session_name: "cloudops".to_string(),
+        }
+    }
+}
+
+impl WebIdentityProvider {
+    /// Reads the `TKE_*` variables of the process.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the variables from `env` instead.
+    pub fn with_env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// The STS endpoint (default `https://sts.tencentcloudapi.com`).
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.sts_endpoint = Some(endpoint.into());
+        self
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for WebIdentityProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let names = [
+            "TKE_REGION",
+            "TKE_PROVIDER_ID",
+            "TKE_WEB_IDENTITY_TOKEN_FILE",
+            "TKE_ROLE_ARN",
+        ];
+        let values: Vec<Option<String>> = names.iter().map(|n| self.env.get(n)).collect();
+        let [Some(region), Some(provider), Some(file), Some(role)] = values.as_slice() else {
+            return Ok(Lookup::NotFound(
+                "TKE_REGION, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE and TKE_ROLE_ARN are not all set"
+                    .to_string(),
+            ));
+        };
+        let path = std::path::PathBuf::from(file);
+        let token = tokio::task::spawn_blocking(move || std::fs::read_to_string(&path))
+            .await
+            .map_err(|e| Error::credentials(format!("reading the web identity token: {e}")))?
+            .map_err(|e| {
+                Error::credentials(format!("cannot read the web identity token {file}: {e}"))
+            })?;
+        let mut sts = Sts::new(role.clone(), self.session_name.clone());
+        sts.region = region.clone();
+        if let Some(e) = &self.sts_endpoint {
+            sts.endpoint = e.clone();
+        }
+        let mut body = serde_json::Map::new();
+        body.insert("ProviderId".into(), provider.clone().into());
+        body.insert("WebIdentityToken".into(), token.trim().into());
+        let key = sts
+            .assume(&ASSUME_ROLE_WITH_WEB_IDENTITY, Arc::new(Unsigned), body)
+            .await?;
+        Ok(Lookup::Found(key.into()))
+    }
+
+    fn source(&self) -> String {
+        "TKE OIDC (AssumeRoleWithWebIdentity)".to_string()
+    }
 }

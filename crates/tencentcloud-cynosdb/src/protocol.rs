@@ -27,13 +27,15 @@ pub const VERSION: &str = "2019-01-07";
 pub(crate) struct Tc3Authorizer {
     pub(crate) credentials: Arc<dyn ProvideCredentials>,
     pub(crate) signed_headers: tc3::SignedHeaders,
+    /// The signing service name (`cynosdb`, `sts`).
+    pub(crate) service: &'static str,
 }
 
 #[async_trait]
 impl Authorizer for Tc3Authorizer {
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
         let key = self.credentials.provide().await?.into_access_key()?;
-        tc3::sign(request, &key, SERVICE, now, self.signed_headers).apply(request);
+        tc3::sign(request, &key, self.service, now, self.signed_headers).apply(request);
         Ok(())
     }
 }

@@ -236,3 +236,105 @@ impl HuaweiMetadata {
         lock(&self.issuer).failing = failing;
     }
 }
+
+/// The web identity token the emulated TKE pod holds, unless a test sets another.
+pub const TKE_WEB_IDENTITY_TOKEN: &str = "eyJ-tke-web-identity-token";
+
+/// Tencent Cloud STS: `AssumeRole` (TC3-signed with the CynosDB emulator's key, checked) and
+/// `AssumeRoleWithWebIdentity` (unsigned, `Authorization: SKIP`, the web identity token
+/// checked), answering temporary keys that the CynosDB emulator accepts.
+pub struct TencentSts {
+    server: TestServer,
+    issuer: Arc<Mutex<Issuer>>,
+}
+
+impl std::fmt::Debug for TencentSts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TencentSts").finish_non_exhaustive()
+    }
+}
+
+fn sts_error(code: &str, message: &str) -> Reply {
+    Reply::json_value(
+        200,
+        &json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": "sts-error"}}),
+    )
+}
+
+impl TencentSts {
+    /// Starts STS; the keys it issues work on `emulator` for `ttl`.
+    pub async fn start(emulator: &CynosDbEmulator, ttl: Duration) -> TencentSts {
+        let issuer = Arc::new(Mutex::new(Issuer {
+            ttl,
+            issued: 0,
+            failing: false,
+        }));
+        let i = issuer.clone();
+        let cynos = emulator.keys_handle();
+        let server = TestServer::start(move |req: &RecordedRequest| {
+            let action = req.headers.get("x-tc-action").unwrap_or_default();
+            let body = req.json();
+            let allowed = match action {
+                "AssumeRole" => crate::verify::tc3(
+                    req,
+                    "sts",
+                    |id| (id == crate::cynosdb::SECRET_ID).then(|| crate::cynosdb::SECRET_KEY.into()),
+                    SystemTime::now(),
+                    300,
+                )
+                .map(|_| ())
+                .map_err(|r| ("AuthFailure.SignatureFailure", r.message().to_string())),
+                "AssumeRoleWithWebIdentity" => {
+                    if req.headers.get("authorization") != Some("SKIP") {
+                        Err(("InvalidParameter", "the request must not be signed".to_string()))
+                    } else if body["WebIdentityToken"] != TKE_WEB_IDENTITY_TOKEN {
+                        Err(("InvalidParameter.WebIdentityTokenError", "bad token".to_string()))
+                    } else {
+                        Ok(())
+                    }
+                }
+                _ => Err(("InvalidAction", format!("unknown action {action}"))),
+            };
+            if let Err((code, message)) = allowed {
+                return sts_error(code, &message);
+            }
+            if body["RoleArn"].as_str().is_none_or(str::is_empty) {
+                return sts_error("MissingParameter", "RoleArn");
+            }
+            let (n, expires) = lock(&i).next();
+            let id = format!("AKIDsts{n:06}");
+            let key = format!("sts-secret-key-{n}");
+            cynos(&id, &key);
+            Reply::json_value(
+                200,
+                &json!({"Response": {
+                    "Credentials": {
+                        "TmpSecretId": id,
+                        "TmpSecretKey": key,
+                        "Token": format!("sts-session-token-{n}"),
+                    },
+                    "ExpiredTime": unix(expires),
+                    "Expiration": cloudops_core::time::UtcDateTime::from_system_time(expires).rfc1123(),
+                    "RequestId": format!("sts-{n}"),
+                }}),
+            )
+        })
+        .await;
+        TencentSts { server, issuer }
+    }
+
+    /// The endpoint to point the providers at.
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// The server, to inject faults or count requests.
+    pub fn server(&self) -> &TestServer {
+        &self.server
+    }
+
+    /// How many keys it has issued.
+    pub fn issued(&self) -> u64 {
+        lock(&self.issuer).issued
+    }
+}

@@ -211,3 +211,132 @@ async fn a_silent_metadata_service_makes_the_chain_move_on_within_its_timeout() 
     let e = alone.provide().await.unwrap_err();
     assert!(e.to_string().contains("did not answer"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sts_assume_role_credentials_are_fetched_reused_refreshed_and_recovered() {
+    use cloudops_tencentcloud_cynosdb::credentials::AssumeRoleProvider;
+    use cloudops_testkit::metadata::TencentSts;
+    let emu = CynosDbEmulator::start().await;
+    let sts = TencentSts::start(&emu, TTL).await;
+    let base: Arc<dyn ProvideCredentials> = Arc::new(StaticProvider(
+        AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY).into(),
+    ));
+    let provider = AssumeRoleProvider::new(
+        base,
+        "qcs::cam::uin/100000000001:roleName/cloudops-ops",
+        "cloudops-test",
+    )
+    .sts_endpoint(sts.url(), "ap-guangzhou")
+    .policy(r#"{"version":"2.0","statement":[]}"#);
+    let client = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(emu.url())
+        .credentials_provider(Arc::new(provider))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let paused = client
+        .pause_serverless(cynosdb::SAMPLE_CLUSTER)
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        client.describe_flow(paused.flow_id).send().await.unwrap();
+    }
+    assert_eq!(sts.issued(), 1);
+    let first = &sts.server().requests()[0];
+    assert!(
+        first
+            .headers
+            .get("authorization")
+            .unwrap()
+            .contains("/sts/tc3_request")
+    );
+    assert_eq!(first.json()["RoleSessionName"], "cloudops-test");
+
+    tokio::time::sleep(STALE_AFTER).await;
+    let results = concurrently(100, || {
+        let c = client.clone();
+        let flow = paused.flow_id;
+        async move { c.describe_flow(flow).send().await.map(|_| ()) }
+    })
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(sts.issued(), 2, "one refresh shared by 100 calls");
+
+    tokio::time::sleep(STALE_AFTER).await;
+    sts.server().push_faults(
+        Fault::Status(Reply::json(
+            200,
+            r#"{"Response":{"Error":{"Code":"InternalError","Message":"down"},"RequestId":"x"}}"#,
+        )),
+        3,
+    );
+    let e = client
+        .describe_flow(paused.flow_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+    assert!(e.to_string().contains("AssumeRole"), "{e}");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client.describe_flow(paused.flow_id).send().await.unwrap();
+    assert_eq!(sts.issued(), 3);
+    assert!(!format!("{client:?}{e:?}{e}").contains("sts-secret-key-"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tke_oidc_credentials_read_the_token_file_at_each_refresh() {
+    use cloudops_core::credentials::EnvSource;
+    use cloudops_tencentcloud_cynosdb::credentials::WebIdentityProvider;
+    use cloudops_testkit::metadata::{TKE_WEB_IDENTITY_TOKEN, TencentSts};
+    let emu = CynosDbEmulator::start().await;
+    let sts = TencentSts::start(&emu, TTL).await;
+    let dir = std::env::temp_dir().join(format!("cloudops-tke-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, TKE_WEB_IDENTITY_TOKEN).unwrap();
+    let env = EnvSource::from_pairs([
+        ("TKE_REGION", "ap-guangzhou"),
+        ("TKE_PROVIDER_ID", "oidc-provider"),
+        ("TKE_WEB_IDENTITY_TOKEN_FILE", token_file.to_str().unwrap()),
+        ("TKE_ROLE_ARN", "qcs::cam::uin/100000000001:roleName/pod"),
+    ]);
+    let provider = WebIdentityProvider::new()
+        .with_env(env)
+        .sts_endpoint(sts.url());
+    let client = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(emu.url())
+        .credentials_provider(Arc::new(provider))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let paused = client
+        .pause_serverless(cynosdb::SAMPLE_CLUSTER)
+        .send()
+        .await
+        .unwrap();
+    client.describe_flow(paused.flow_id).send().await.unwrap();
+    assert_eq!(sts.issued(), 1);
+    assert_eq!(
+        sts.server().requests()[0].headers.get("authorization"),
+        Some("SKIP")
+    );
+
+    // The token file is rotated to one STS refuses: the next refresh fails, naming the source.
+    tokio::time::sleep(STALE_AFTER).await;
+    std::fs::write(&token_file, "a-revoked-token").unwrap();
+    let e = client
+        .describe_flow(paused.flow_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("TKE OIDC"), "{e}");
+    // Rotated back: the file is read again and the call recovers.
+    std::fs::write(&token_file, TKE_WEB_IDENTITY_TOKEN).unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client.describe_flow(paused.flow_id).send().await.unwrap();
+    assert_eq!(sts.issued(), 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
