@@ -7,11 +7,17 @@ use std::time::{Duration, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, EnvironmentProvider, Lookup, ProfileFileProvider, ProvideCredentials,
+    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProfileFileProvider,
+    ProvideCredentials,
 };
 use cloudops_core::time::UtcDateTime;
-use cloudops_core::{AccessKey, Error, Method, SecretString};
+use cloudops_core::{
+    AccessKey, Authorizer, CallOptions, ClientOptions, Decoded, Endpoint, Error, Idempotency,
+    Method, OperationSpec, Pipeline, Protocol, Request, SecretString, Service,
+};
 use serde::Deserialize;
+
+use crate::error::HuaweiProtocol;
 
 /// The metadata service an ECS server reaches.
 pub const ECS_METADATA_URL: &str = "http://169.254.169.254";
@@ -159,20 +165,8 @@ impl EcsMetadataProvider {
                 ))
             })?
             .credential;
-        let expires_at = UtcDateTime::parse_rfc3339(&key.expires_at)
-            .and_then(|t| u64::try_from(t.to_unix()).ok())
-            .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
-            .ok_or_else(|| {
-                Error::credentials(format!(
-                    "{}: the security key's expires_at is not a time",
-                    self.source()
-                ))
-            })?;
         Ok(Attempt::Key(Lookup::Found(
-            AccessKey::new(key.access, key.secret)
-                .with_session_token(key.securitytoken)
-                .with_expiry(expires_at)
-                .into(),
+            temporary_key(key, &self.source())?.into(),
         )))
     }
 }
@@ -201,12 +195,198 @@ impl ProvideCredentials for EcsMetadataProvider {
     }
 }
 
-/// Huawei Cloud's default chain: the environment (`HUAWEICLOUD_SDK_AK`...), the profile file,
-/// then the ECS metadata service.
+/// An access key from the `{access, secret, securitytoken, expires_at}` both the metadata
+/// service and IAM answer with.
+fn temporary_key(key: TemporaryKey, source: &str) -> Result<AccessKey, Error> {
+    let expires_at = UtcDateTime::parse_rfc3339(&key.expires_at)
+        .and_then(|t| u64::try_from(t.to_unix()).ok())
+        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+        .ok_or_else(|| {
+            Error::credentials(format!("{source}: the key's expires_at is not a time"))
+        })?;
+    Ok(AccessKey::new(key.access, key.secret)
+        .with_session_token(key.securitytoken)
+        .with_expiry(expires_at))
+}
+
+/// Huawei Cloud's default chain, in the official Python SDK's order: OIDC through an IAM
+/// identity provider, the environment (`HUAWEICLOUD_SDK_AK`...), the profile file, then the
+/// ECS metadata service. Its error lists every source tried.
 pub fn default_chain() -> CredentialsChain {
     CredentialsChain::new(vec![
+        Arc::new(IdpProvider::new()),
         Arc::new(EnvironmentProvider::huawei()),
         Arc::new(ProfileFileProvider::huawei()),
         Arc::new(EcsMetadataProvider::new()),
     ])
+}
+
+/// IAM's global endpoint, where the identity-provider exchange happens unless
+/// `HUAWEICLOUD_SDK_IAM_ENDPOINT` names another.
+pub const IAM_GLOBAL_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
+
+const ID_TOKEN_EXCHANGE: OperationSpec = OperationSpec {
+    vendor: crate::error::VENDOR,
+    name: "CreateTokenWithIdToken",
+    idempotency: Idempotency::Idempotent,
+};
+const SECURITY_TOKEN: OperationSpec = OperationSpec {
+    vendor: crate::error::VENDOR,
+    name: "CreateTemporaryAccessKeyByToken",
+    idempotency: Idempotency::Idempotent,
+};
+
+/// Sends nothing of its own: the identity-provider calls carry their credentials in headers
+/// and bodies.
+#[derive(Debug)]
+struct Unsigned;
+
+#[async_trait]
+impl Authorizer for Unsigned {
+    async fn authorize(&self, _: &mut Request, _: std::time::SystemTime) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// OIDC workload identity through an IAM identity provider: `HUAWEICLOUD_SDK_IDP_ID` names the
+/// provider and `HUAWEICLOUD_SDK_ID_TOKEN_FILE` holds the id token (read again at each
+/// refresh). The id token is exchanged for an unscoped token
+/// (`POST /v3.0/OS-AUTH/id-token/tokens` with `X-Idp-Id`), and that for temporary keys
+/// (`POST /v3.0/OS-CREDENTIAL/securitytokens`).
+#[derive(Debug, Clone)]
+pub struct IdpProvider {
+    env: EnvSource,
+    iam_endpoint: Option<String>,
+    duration: Duration,
+    options: ClientOptions,
+}
+
+impl Default for IdpProvider {
+    fn default() -> Self {
+        IdpProvider {
+            env: EnvSource::Process,
+            iam_endpoint: None,
+            duration: Duration::from_secs(3600),
+            options: ClientOptions::default().attempt_timeout(Some(Duration::from_secs(10))),
+        }
+    }
+}
+
+impl IdpProvider {
+    /// Reads the variables of the process.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the variables from `env` instead.
+    pub fn with_env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// IAM's endpoint (default: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the global one).
+    pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(url.into());
+        self
+    }
+
+    /// How long the temporary keys are asked to live (default 1 hour).
+    pub fn duration(mut self, duration: Duration) -> Self {
+        self.duration = duration;
+        self
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for IdpProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        let (Some(idp), Some(file)) = (
+            self.env.get("HUAWEICLOUD_SDK_IDP_ID"),
+            self.env.get("HUAWEICLOUD_SDK_ID_TOKEN_FILE"),
+        ) else {
+            return Ok(Lookup::NotFound(
+                "HUAWEICLOUD_SDK_IDP_ID and HUAWEICLOUD_SDK_ID_TOKEN_FILE are not both set"
+                    .to_string(),
+            ));
+        };
+        let path = std::path::PathBuf::from(&file);
+        let id_token = tokio::task::spawn_blocking(move || std::fs::read_to_string(&path))
+            .await
+            .map_err(|e| Error::credentials(format!("reading the id token: {e}")))?
+            .map_err(|e| Error::credentials(format!("cannot read the id token {file}: {e}")))?;
+        let iam = self
+            .iam_endpoint
+            .clone()
+            .or_else(|| self.env.get("HUAWEICLOUD_SDK_IAM_ENDPOINT"))
+            .unwrap_or_else(|| IAM_GLOBAL_ENDPOINT.to_string());
+        let endpoint = Endpoint::parse(&iam)?;
+        let service = Service::new(
+            Pipeline::new(self.options.clone())?,
+            HuaweiProtocol::default(),
+            Arc::new(Unsigned),
+        );
+        let json = |v: serde_json::Value| serde_json::to_vec(&v).unwrap_or_default();
+
+        // The id token for an unscoped token, which comes back in X-Subject-Token.
+        let request = Request::new(
+            Method::Post,
+            endpoint.clone(),
+            "/v3.0/OS-AUTH/id-token/tokens",
+        )
+        .with_header("x-idp-id", idp)
+        .with_body(
+            "application/json;charset=utf8",
+            json(serde_json::json!({"auth": {"id_token": {"id": id_token.trim()}}})),
+        );
+        let unscoped = service
+            .pipeline()
+            .call(
+                &ID_TOKEN_EXCHANGE,
+                request,
+                service.authorizer().as_ref(),
+                &CallOptions::default(),
+                |spec, response| {
+                    if !response.is_success() {
+                        HuaweiProtocol::default().decode::<serde_json::Value>(spec, &response)?;
+                    }
+                    let token = response
+                        .headers
+                        .get("x-subject-token")
+                        .filter(|t| !t.is_empty())
+                        .map(SecretString::new)
+                        .ok_or_else(|| {
+                            Error::undecodable(
+                                spec.vendor,
+                                spec.name,
+                                response.status,
+                                b"",
+                                "no X-Subject-Token header in the answer",
+                            )
+                        })?;
+                    Ok(Decoded::new(token, crate::error::request_id(&response)))
+                },
+            )
+            .await?
+            .output;
+
+        // The unscoped token for temporary keys.
+        let request = Request::new(Method::Post, endpoint, "/v3.0/OS-CREDENTIAL/securitytokens")
+            .with_body(
+                "application/json;charset=utf8",
+                json(serde_json::json!({"auth": {"identity": {
+                    "methods": ["token"],
+                    "token": {"id": unscoped.expose(), "duration_seconds": self.duration.as_secs()},
+                }}})),
+            );
+        let key: SecurityKey = service
+            .send(&SECURITY_TOKEN, request, &CallOptions::default())
+            .await?;
+        Ok(Lookup::Found(
+            temporary_key(key.credential, &self.source())?.into(),
+        ))
+    }
+
+    fn source(&self) -> String {
+        "the IAM identity provider (HUAWEICLOUD_SDK_IDP_ID)".to_string()
+    }
 }

@@ -50,6 +50,9 @@ struct State {
     project_lookups: u64,
     /// Temporary keys issued elsewhere (metadata, IAM): secret key, security token, expiry.
     temporary: HashMap<String, (String, String, SystemTime)>,
+    security_tokens_issued: u64,
+    /// How long IAM's temporary keys live, when a test fixes it.
+    security_token_ttl: Option<Duration>,
 }
 
 /// The emulator. It stops when dropped.
@@ -99,6 +102,8 @@ impl HuaweiEmulator {
             next_request: 0,
             project_lookups: 0,
             temporary: HashMap::new(),
+            security_tokens_issued: 0,
+            security_token_ttl: None,
         }));
         let s = state.clone();
         let server = match tls {
@@ -150,6 +155,16 @@ impl HuaweiEmulator {
             ak.to_string(),
             (sk.to_string(), token.to_string(), expires_at),
         );
+    }
+
+    /// How many temporary keys IAM has issued for tokens (`OS-CREDENTIAL/securitytokens`).
+    pub fn security_tokens_issued(&self) -> u64 {
+        lock(&self.state).security_tokens_issued
+    }
+
+    /// Makes IAM's temporary keys live `ttl`, whatever duration is asked.
+    pub fn set_security_token_ttl(&self, ttl: Duration) {
+        lock(&self.state).security_token_ttl = Some(ttl);
     }
 
     /// How many times IAM's project list was asked for.
@@ -209,6 +224,12 @@ fn route(st: &mut State, req: &RecordedRequest) -> Routed {
     if req.method == "POST" && seg == ["v3", "auth", "tokens"] {
         return issue_token(st, req);
     }
+    if req.method == "POST" && seg == ["v3.0", "OS-AUTH", "id-token", "tokens"] {
+        return exchange_id_token(st, req);
+    }
+    if req.method == "POST" && seg == ["v3.0", "OS-CREDENTIAL", "securitytokens"] {
+        return issue_security_token(st, req);
+    }
     if let Err((s, b)) = authenticate(st, req) {
         return (s, b, None);
     }
@@ -242,6 +263,80 @@ fn list_projects(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
         Some(_) => json!([]),
     };
     (200, json!({"projects": projects}))
+}
+
+/// The identity provider and id token the emulated workload holds.
+pub const IDP_ID: &str = "cloudops-idp";
+/// The OIDC id token the emulated workload holds.
+pub const ID_TOKEN: &str = "eyJ-huawei-id-token";
+
+/// `POST /v3.0/OS-AUTH/id-token/tokens`: an id token for an unscoped IAM token.
+fn exchange_id_token(st: &mut State, req: &RecordedRequest) -> Routed {
+    let body = req.json();
+    if req.headers.get("x-idp-id") != Some(IDP_ID) || body["auth"]["id_token"]["id"] != ID_TOKEN {
+        return (
+            401,
+            json!({"error": {"code": 401, "message": "The id token is invalid.", "title": "Unauthorized"}}),
+            None,
+        );
+    }
+    st.tokens_issued += 1;
+    let token = format!("MIIunscoped{}", st.tokens_issued);
+    st.tokens
+        .insert(token.clone(), SystemTime::now() + st.token_ttl);
+    (
+        201,
+        json!({"token": {"methods": ["mapped"]}}),
+        Some(("x-subject-token".to_string(), token)),
+    )
+}
+
+/// `POST /v3.0/OS-CREDENTIAL/securitytokens`: temporary keys for a token.
+fn issue_security_token(st: &mut State, req: &RecordedRequest) -> Routed {
+    let body = req.json();
+    let token = body["auth"]["identity"]["token"]["id"]
+        .as_str()
+        .unwrap_or_default();
+    let live = st
+        .tokens
+        .get(token)
+        .is_some_and(|exp| *exp > SystemTime::now());
+    if body["auth"]["identity"]["methods"] != json!(["token"]) || !live {
+        return (
+            401,
+            json!({"error": {"code": 401, "message": "The token is invalid.", "title": "Unauthorized"}}),
+            None,
+        );
+    }
+    let seconds = body["auth"]["identity"]["token"]["duration_seconds"]
+        .as_u64()
+        .unwrap_or(900);
+    st.security_tokens_issued += 1;
+    let n = st.security_tokens_issued;
+    let expires = SystemTime::now()
+        + st.security_token_ttl
+            .unwrap_or(Duration::from_secs(seconds));
+    let (ak, sk, token) = (
+        format!("OIDCAK{n:014}"),
+        format!("oidc-sk-{n}"),
+        format!("oidc-security-token-{n}"),
+    );
+    st.temporary
+        .insert(ak.clone(), (sk.clone(), token.clone(), expires));
+    let at = cloudops_core::time::UtcDateTime::from_system_time(expires);
+    (
+        201,
+        json!({"credential": {
+            "access": ak,
+            "secret": sk,
+            "securitytoken": token,
+            "expires_at": format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z",
+                at.year, at.month, at.day, at.hour, at.minute, at.second
+            ),
+        }}),
+        None,
+    )
 }
 
 fn issue_token(st: &mut State, req: &RecordedRequest) -> Routed {

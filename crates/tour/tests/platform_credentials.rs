@@ -340,3 +340,92 @@ async fn tke_oidc_credentials_read_the_token_file_at_each_refresh() {
     assert_eq!(sts.issued(), 2);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huawei_oidc_credentials_are_fetched_reused_refreshed_and_recovered() {
+    use cloudops_core::credentials::EnvSource;
+    use cloudops_huaweicloud::credentials::IdpProvider;
+    let emu = HuaweiEmulator::start().await;
+    emu.set_security_token_ttl(TTL);
+    let dir = std::env::temp_dir().join(format!("cloudops-idp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("id-token");
+    std::fs::write(&token_file, huawei::ID_TOKEN).unwrap();
+    let env = EnvSource::from_pairs([
+        ("HUAWEICLOUD_SDK_IDP_ID", huawei::IDP_ID.to_string()),
+        (
+            "HUAWEICLOUD_SDK_ID_TOKEN_FILE",
+            token_file.to_str().unwrap().to_string(),
+        ),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", emu.url()),
+    ]);
+    let client = cloudops_huaweicloud::Client::builder()
+        .region("cn-north-4")
+        .project_id(huawei::PROJECT_ID)
+        .endpoint(Service::Dbss, emu.url())
+        .credentials_provider(Arc::new(IdpProvider::new().with_env(env)))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        client
+            .stop_db_om_instance(huawei::DBSS_INSTANCE)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(emu.security_tokens_issued(), 1);
+    let exchange = emu
+        .server()
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v3.0/OS-AUTH/id-token/tokens")
+        .unwrap();
+    assert_eq!(exchange.headers.get("x-idp-id"), Some(huawei::IDP_ID));
+
+    tokio::time::sleep(STALE_AFTER).await;
+    let results = concurrently(100, || {
+        let c = client.clone();
+        async move {
+            c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+                .send()
+                .await
+                .map(|_| ())
+        }
+    })
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(
+        emu.security_tokens_issued(),
+        2,
+        "one refresh shared by 100 calls"
+    );
+
+    // The id token file is read again at each refresh: a revoked one fails, naming the source.
+    tokio::time::sleep(STALE_AFTER).await;
+    std::fs::write(&token_file, "a-revoked-id-token").unwrap();
+    let e = client
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+    assert!(e.to_string().contains("identity provider"), "{e}");
+    std::fs::write(&token_file, huawei::ID_TOKEN).unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emu.security_tokens_issued(), 3);
+    for secret in [
+        "oidc-sk-",
+        "oidc-security-token-",
+        huawei::ID_TOKEN,
+        "MIIunscoped",
+    ] {
+        assert!(!format!("{client:?}{e:?}{e}").contains(secret), "{secret}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
