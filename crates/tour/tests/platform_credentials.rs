@@ -218,6 +218,8 @@ async fn sts_assume_role_credentials_are_fetched_reused_refreshed_and_recovered(
     use cloudops_testkit::metadata::TencentSts;
     let emu = CynosDbEmulator::start().await;
     let sts = TencentSts::start(&emu, TTL).await;
+    let capture = TraceCapture::new();
+    let _guard = capture.set_default();
     let base: Arc<dyn ProvideCredentials> = Arc::new(StaticProvider(
         AccessKey::new(cynosdb::SECRET_ID, cynosdb::SECRET_KEY).into(),
     ));
@@ -282,7 +284,10 @@ async fn sts_assume_role_credentials_are_fetched_reused_refreshed_and_recovered(
     tokio::time::sleep(Duration::from_millis(1100)).await;
     client.describe_flow(paused.flow_id).send().await.unwrap();
     assert_eq!(sts.issued(), 3);
-    assert!(!format!("{client:?}{e:?}{e}").contains("sts-secret-key-"));
+    let shown = format!("{client:?}{e:?}{e}{}", capture.text());
+    for secret in ["sts-secret-key-", "sts-session-token-", cynosdb::SECRET_KEY] {
+        assert!(!shown.contains(secret), "{secret}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,6 +297,8 @@ async fn tke_oidc_credentials_read_the_token_file_at_each_refresh() {
     use cloudops_testkit::metadata::{TKE_WEB_IDENTITY_TOKEN, TencentSts};
     let emu = CynosDbEmulator::start().await;
     let sts = TencentSts::start(&emu, TTL).await;
+    let capture = TraceCapture::new();
+    let _guard = capture.set_default();
     let dir = std::env::temp_dir().join(format!("cloudops-tke-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let token_file = dir.join("token");
@@ -338,6 +345,14 @@ async fn tke_oidc_credentials_read_the_token_file_at_each_refresh() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     client.describe_flow(paused.flow_id).send().await.unwrap();
     assert_eq!(sts.issued(), 2);
+    let shown = format!("{client:?}{e:?}{e}{}", capture.text());
+    for secret in [
+        "sts-secret-key-",
+        "sts-session-token-",
+        TKE_WEB_IDENTITY_TOKEN,
+    ] {
+        assert!(!shown.contains(secret), "{secret}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -347,6 +362,8 @@ async fn huawei_oidc_credentials_are_fetched_reused_refreshed_and_recovered() {
     use cloudops_huaweicloud::credentials::IdpProvider;
     let emu = HuaweiEmulator::start().await;
     emu.set_security_token_ttl(TTL);
+    let capture = TraceCapture::new();
+    let _guard = capture.set_default();
     let dir = std::env::temp_dir().join(format!("cloudops-idp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let token_file = dir.join("id-token");
