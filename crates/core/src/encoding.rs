@@ -1,14 +1,21 @@
 //! Byte-level encodings shared by the signers and the URL builder.
 
-use std::fmt::Write as _;
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends the lowercase hexadecimal of `bytes` to `out`.
+pub fn push_hex_lower(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(b & 15)]));
+    }
+}
 
 /// Lowercase hexadecimal of `bytes`.
 pub fn hex_lower(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
-    }
+    push_hex_lower(&mut out, bytes);
     out
 }
 
@@ -16,9 +23,24 @@ pub fn hex_lower(bytes: &[u8]) -> String {
 pub fn hex_upper(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(out, "{b:02X}");
+        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
     }
     out
+}
+
+/// Appends `input` percent-encoded (every byte but the unreserved characters, uppercase hex)
+/// to `out`.
+pub fn push_percent_encoded(out: &mut String, input: &str) {
+    for &b in input.as_bytes() {
+        if is_unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+            out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
+        }
+    }
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`A-Z a-z 0-9 - _ . ~`).
@@ -34,13 +56,7 @@ pub fn is_unreserved(b: u8) -> bool {
 /// ```
 pub fn percent_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    for &b in input.as_bytes() {
-        if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
+    push_percent_encoded(&mut out, input);
     out
 }
 
@@ -98,18 +114,26 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
 /// assert_eq!(cloudops_core::encoding::encode_query_sorted(&q), "t=100&t=10%3A00");
 /// ```
 pub fn encode_query_sorted(pairs: &[(String, String)]) -> String {
+    let mut out = String::new();
+    push_query_sorted(&mut out, pairs);
+    out
+}
+
+/// Appends the canonical query of [`encode_query_sorted`] to `out`.
+pub fn push_query_sorted(out: &mut String, pairs: &[(String, String)]) {
+    if pairs.is_empty() {
+        return;
+    }
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
     sorted.sort();
-    let mut out = String::new();
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(&percent_encode(k));
+        push_percent_encoded(out, k);
         out.push('=');
-        out.push_str(&percent_encode(v));
+        push_percent_encoded(out, v);
     }
-    out
 }
 
 /// Splits a query string (without the leading `?`) into decoded pairs. A key without `=` has an

@@ -16,9 +16,13 @@
 
 use std::time::SystemTime;
 
-use super::{Signature, hmac_sha256, host_of, sha256_hex};
+use std::borrow::Cow;
+
+use super::{Signature, hmac_sha256, host_of, push_sha256_hex};
 use crate::credentials::{AccessKey, SecretString};
-use crate::encoding::{encode_query_sorted, hex_lower, percent_decode, percent_encode};
+use crate::encoding::{
+    encode_query_sorted, percent_decode, push_hex_lower, push_percent_encoded, push_query_sorted,
+};
 use crate::request::{Method, Request};
 use crate::time::UtcDateTime;
 
@@ -33,18 +37,25 @@ pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// assert_eq!(canonical_uri("/v1/a%2Fb/c d"), "/v1/a/b/c%20d/");
 /// ```
 pub fn canonical_uri(path: &str) -> String {
-    let mut out: String = percent_decode(path)
-        .split('/')
-        .map(percent_encode)
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut out = String::with_capacity(path.len() + 2);
+    push_canonical_uri(&mut out, path);
+    out
+}
+
+fn push_canonical_uri(out: &mut String, path: &str) {
+    let decoded = percent_decode(path);
+    if !decoded.starts_with('/') {
+        out.push('/');
+    }
+    for (i, segment) in decoded.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        push_percent_encoded(out, segment);
+    }
     if !out.ends_with('/') {
         out.push('/');
     }
-    if !out.starts_with('/') {
-        out.insert(0, '/');
-    }
-    out
 }
 
 /// The canonical query of decoded pairs: sorted by decoded key then decoded value, encoded,
@@ -53,32 +64,42 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
     encode_query_sorted(query)
 }
 
-/// The headers that get signed: lowercase names, sorted; names with `_` left out; values
-/// trimmed; repeated names joined with `,`.
-fn signed_header_lines(headers: &[(&str, &str)]) -> (String, String) {
-    let mut hs: Vec<(String, String)> = headers
+/// Writes the signed headers' lines (lowercase names, sorted; names with `_` left out; values
+/// trimmed; repeated names joined with `,`) to `out`, and returns their names joined with `;`.
+fn push_signed_header_lines(out: &mut String, headers: &[(&str, &str)]) -> String {
+    let mut hs: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
         .filter(|(n, _)| !n.contains('_'))
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_string()))
+        .map(|(n, v)| {
+            let name = if n.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(n.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(*n)
+            };
+            (name, v.trim())
+        })
         .collect();
     hs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: Vec<(String, String)> = Vec::with_capacity(hs.len());
-    for (n, v) in hs {
-        match merged.last_mut() {
-            Some((ln, lv)) if *ln == n => {
-                lv.push(',');
-                lv.push_str(&v);
+    let mut names = String::with_capacity(hs.len() * 16);
+    let mut previous: Option<&str> = None;
+    for (n, v) in &hs {
+        if previous == Some(n.as_ref()) {
+            // A repeated name: its values on one line.
+            out.pop();
+            out.push(',');
+        } else {
+            if previous.is_some() {
+                names.push(';');
             }
-            _ => merged.push((n, v)),
+            names.push_str(n);
+            out.push_str(n);
+            out.push(':');
         }
+        out.push_str(v);
+        out.push('\n');
+        previous = Some(n.as_ref());
     }
-    let lines: String = merged.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
-    let names = merged
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    (lines, names)
+    names
 }
 
 /// The spelled-out parts of a request the signature covers; what [`sign`] reads from a
@@ -101,38 +122,50 @@ pub struct HuaweiInput<'a> {
 
 /// The canonical request of `input` and its signed header names.
 pub fn canonical_request(input: &HuaweiInput<'_>) -> (String, String) {
-    let (lines, names) = signed_header_lines(input.headers);
-    let canonical = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method.as_str(),
-        canonical_uri(input.path),
-        canonical_query(input.query),
-        lines,
-        names,
-        sha256_hex(input.body)
+    let mut canonical = String::with_capacity(
+        200 + input.path.len()
+            + input
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + 2)
+                .sum::<usize>(),
     );
+    canonical.push_str(input.method.as_str());
+    canonical.push('\n');
+    push_canonical_uri(&mut canonical, input.path);
+    canonical.push('\n');
+    push_query_sorted(&mut canonical, input.query);
+    canonical.push('\n');
+    let names = push_signed_header_lines(&mut canonical, input.headers);
+    canonical.push('\n');
+    canonical.push_str(&names);
+    canonical.push('\n');
+    push_sha256_hex(&mut canonical, input.body);
     (canonical, names)
 }
 
 /// Signs spelled-out parts with an access key pair.
 pub fn sign_parts(input: &HuaweiInput<'_>, access_key: &str, secret_key: &str) -> Signature {
     let (canonical, names) = canonical_request(input);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{}",
-        input.sdk_date,
-        sha256_hex(canonical.as_bytes())
-    );
-    let signature = hex_lower(&hmac_sha256(
-        secret_key.as_bytes(),
-        string_to_sign.as_bytes(),
-    ));
+    let mut string_to_sign = String::with_capacity(100);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(input.sdk_date);
+    string_to_sign.push('\n');
+    push_sha256_hex(&mut string_to_sign, canonical.as_bytes());
+    let raw = hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes());
+    let mut authorization = String::with_capacity(120 + access_key.len() + names.len());
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Access=");
+    authorization.push_str(access_key);
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(&names);
+    authorization.push_str(", Signature=");
+    let signature_start = authorization.len();
+    push_hex_lower(&mut authorization, &raw);
+    let signature = authorization[signature_start..].to_string();
     Signature {
-        headers: vec![(
-            "authorization".to_string(),
-            format!(
-                "{ALGORITHM} Access={access_key}, SignedHeaders={names}, Signature={signature}"
-            ),
-        )],
+        headers: vec![("authorization".to_string(), authorization)],
         canonical_request: canonical,
         string_to_sign,
         signature,

@@ -12,7 +12,6 @@ pub mod tc3;
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::encoding::hex_lower;
 use crate::request::Request;
 
 /// What a signer produced: the headers to add and the strings it signed.
@@ -81,29 +80,33 @@ pub fn redact_lines(canonical: &str) -> String {
         .join("\n")
 }
 
-pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    hex_lower(&Sha256::digest(data))
+/// Appends the lowercase hex SHA-256 of `data` to `out`.
+pub(crate) fn push_sha256_hex(out: &mut String, data: &[u8]) {
+    crate::encoding::push_hex_lower(out, &Sha256::digest(data));
 }
 
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
-    hmac::<Sha256>(key, data)
-}
-
-pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> Vec<u8> {
-    hmac::<sha1::Sha1>(key, data)
-}
-
-fn hmac<D: hmac::EagerHash>(key: &[u8], data: &[u8]) -> Vec<u8>
-where
-    hmac::Hmac<D>: KeyInit + Mac,
-{
+fn mac<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> M {
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = match <hmac::Hmac<D> as KeyInit>::new_from_slice(key) {
+    let mut mac = match <M as KeyInit>::new_from_slice(key) {
         Ok(m) => m,
         Err(_) => unreachable!("HMAC takes keys of any length"),
     };
     mac.update(data);
-    mac.finalize().into_bytes().to_vec()
+    mac
+}
+
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    mac::<hmac::Hmac<Sha256>>(key, data)
+        .finalize()
+        .into_bytes()
+        .into()
+}
+
+pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
+    mac::<hmac::Hmac<sha1::Sha1>>(key, data)
+        .finalize()
+        .into_bytes()
+        .into()
 }
 
 /// The host header a request is sent with: its own `host` header when set, else the

@@ -14,7 +14,9 @@ use md5::{Digest, Md5};
 
 use super::{Signature, hmac_sha1, host_of};
 use crate::credentials::AccessKey;
-use crate::encoding::{encode_query_sorted, hex_upper};
+use std::borrow::Cow;
+
+use crate::encoding::{encode_query_sorted, hex_upper, push_query_sorted};
 use crate::request::{Method, Request};
 use crate::time::UtcDateTime;
 
@@ -64,23 +66,48 @@ pub struct OcpInput<'a> {
 /// OceanBase's own client does), which differs from sorting whole `name:value` lines when one
 /// name is a prefix of another (`x-ocp-a` before `x-ocp-a-b`, whatever their values).
 pub fn string_to_sign(input: &OcpInput<'_>) -> String {
-    let mut named: Vec<(String, &str)> = input
+    let mut named: Vec<(Cow<'_, str>, &str)> = input
         .ocp_headers
         .iter()
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.trim()))
+        .map(|(n, v)| {
+            let name = if n.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(n.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(*n)
+            };
+            (name, v.trim())
+        })
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
-    let ocp: Vec<String> = named.iter().map(|(n, v)| format!("{n}:{v}")).collect();
-    [
-        input.method.as_str().to_string(),
-        md5_payload(input.body),
-        input.content_type.to_string(),
-        input.date.to_string(),
-        input.host.to_string(),
-        ocp.join("\n"),
-        path_and_query(input.path, input.query),
-    ]
-    .join("\n")
+    let mut out =
+        String::with_capacity(96 + input.content_type.len() + input.host.len() + input.path.len());
+    out.push_str(input.method.as_str());
+    out.push('\n');
+    if !input.body.is_empty() {
+        out.push_str(&hex_upper(&Md5::digest(input.body)));
+    }
+    out.push('\n');
+    out.push_str(input.content_type);
+    out.push('\n');
+    out.push_str(input.date);
+    out.push('\n');
+    out.push_str(input.host);
+    out.push('\n');
+    for (i, (n, v)) in named.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(n);
+        out.push(':');
+        out.push_str(v);
+    }
+    out.push('\n');
+    out.push_str(input.path);
+    if !input.query.is_empty() {
+        out.push('?');
+        push_query_sorted(&mut out, input.query);
+    }
+    out
 }
 
 /// Signs spelled-out parts with an access key pair.

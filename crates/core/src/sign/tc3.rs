@@ -7,9 +7,9 @@
 
 use std::time::SystemTime;
 
-use super::{Signature, hmac_sha256, host_of, sha256_hex};
+use super::{Signature, hmac_sha256, host_of, push_sha256_hex};
 use crate::credentials::AccessKey;
-use crate::encoding::hex_lower;
+use crate::encoding::push_hex_lower;
 use crate::request::{Method, Request};
 use crate::time::{UtcDateTime, unix_seconds};
 
@@ -60,20 +60,29 @@ pub struct Tc3Input<'a> {
 
 /// The canonical request for `input`.
 pub fn canonical_request(input: &Tc3Input<'_>) -> String {
-    let mut headers = format!("content-type:{}\nhost:{}\n", input.content_type, input.host);
+    let mut out = String::with_capacity(
+        160 + input.query.len() + input.content_type.len() + input.host.len(),
+    );
+    out.push_str(input.method.as_str());
+    out.push_str("\n/\n");
+    out.push_str(input.query);
+    out.push_str("\ncontent-type:");
+    out.push_str(input.content_type);
+    out.push_str("\nhost:");
+    out.push_str(input.host);
+    out.push('\n');
     if input.signed_headers == SignedHeaders::WithAction {
-        headers.push_str("x-tc-action:");
-        headers.push_str(&input.action.to_ascii_lowercase());
-        headers.push('\n');
+        out.push_str("x-tc-action:");
+        for c in input.action.chars() {
+            out.push(c.to_ascii_lowercase());
+        }
+        out.push('\n');
     }
-    format!(
-        "{}\n/\n{}\n{}\n{}\n{}",
-        input.method.as_str(),
-        input.query,
-        headers,
-        input.signed_headers.as_str(),
-        sha256_hex(input.body)
-    )
+    out.push('\n');
+    out.push_str(input.signed_headers.as_str());
+    out.push('\n');
+    push_sha256_hex(&mut out, input.body);
+    out
 }
 
 /// Signs the spelled-out input with a secret id and key, returning the `Authorization` header
@@ -81,20 +90,41 @@ pub fn canonical_request(input: &Tc3Input<'_>) -> String {
 pub fn sign_parts(input: &Tc3Input<'_>, secret_id: &str, secret_key: &str) -> Signature {
     let canonical = canonical_request(input);
     let date = UtcDateTime::from_unix(input.timestamp).date_dashed();
-    let scope = format!("{date}/{}/tc3_request", input.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{scope}\n{}",
-        input.timestamp,
-        sha256_hex(canonical.as_bytes())
-    );
-    let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+    // `<date>/<service>/tc3_request`, the credential scope.
+    let mut string_to_sign = String::with_capacity(120 + input.service.len());
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(&input.timestamp.to_string());
+    string_to_sign.push('\n');
+    let scope_start = string_to_sign.len();
+    string_to_sign.push_str(&date);
+    string_to_sign.push('/');
+    string_to_sign.push_str(input.service);
+    string_to_sign.push_str("/tc3_request");
+    let scope_end = string_to_sign.len();
+    string_to_sign.push('\n');
+    push_sha256_hex(&mut string_to_sign, canonical.as_bytes());
+
+    let mut tc3_key = Vec::with_capacity(3 + secret_key.len());
+    tc3_key.extend_from_slice(b"TC3");
+    tc3_key.extend_from_slice(secret_key.as_bytes());
+    let k_date = hmac_sha256(&tc3_key, date.as_bytes());
     let k_service = hmac_sha256(&k_date, input.service.as_bytes());
     let k_signing = hmac_sha256(&k_service, b"tc3_request");
-    let signature = hex_lower(&hmac_sha256(&k_signing, string_to_sign.as_bytes()));
-    let authorization = format!(
-        "{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={}, Signature={signature}",
-        input.signed_headers.as_str()
-    );
+    let raw = hmac_sha256(&k_signing, string_to_sign.as_bytes());
+
+    let mut authorization = String::with_capacity(200 + secret_id.len());
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Credential=");
+    authorization.push_str(secret_id);
+    authorization.push('/');
+    authorization.push_str(&string_to_sign[scope_start..scope_end]);
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(input.signed_headers.as_str());
+    authorization.push_str(", Signature=");
+    let signature_start = authorization.len();
+    push_hex_lower(&mut authorization, &raw);
+    let signature = authorization[signature_start..].to_string();
     Signature {
         headers: vec![("authorization".to_string(), authorization)],
         canonical_request: canonical,
