@@ -440,6 +440,15 @@ impl Request {
         format!("{}{}", self.endpoint.base_path(), self.path)
     }
 
+    /// The full path, borrowed when the endpoint has no base path.
+    pub fn full_path_cow(&self) -> std::borrow::Cow<'_, str> {
+        if self.endpoint.base_path().is_empty() {
+            std::borrow::Cow::Borrowed(&self.path)
+        } else {
+            std::borrow::Cow::Owned(self.full_path())
+        }
+    }
+
     /// The encoded query string without `?` (empty when there is none).
     pub fn query_string(&self) -> String {
         encode_query(&self.query)

@@ -190,7 +190,7 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         .filter(|(n, _)| *n != "authorization" && !added.iter().any(|(a, _)| a == n))
         .collect();
     headers.extend(added.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    let path = request.full_path();
+    let path = request.full_path_cow();
     let input = HuaweiInput {
         method: request.method,
         path: &path,

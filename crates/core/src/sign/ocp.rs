@@ -112,13 +112,29 @@ pub fn string_to_sign(input: &OcpInput<'_>) -> String {
 
 /// Signs spelled-out parts with an access key pair.
 pub fn sign_parts(input: &OcpInput<'_>, access_key: &str, secret_key: &str) -> Signature {
+    sign_with_headers(input, access_key, secret_key, Vec::with_capacity(1))
+}
+
+/// Signs `input`, appending `Authorization` to `headers` (the headers the signature adds).
+fn sign_with_headers(
+    input: &OcpInput<'_>,
+    access_key: &str,
+    secret_key: &str,
+    mut headers: Vec<(String, String)>,
+) -> Signature {
     let sts = string_to_sign(input);
-    let signature = STANDARD.encode(hmac_sha1(secret_key.as_bytes(), sts.as_bytes()));
+    let raw = hmac_sha1(secret_key.as_bytes(), sts.as_bytes());
+    let mut authorization = String::with_capacity(ALGORITHM.len() + access_key.len() + 32);
+    authorization.push_str(ALGORITHM);
+    authorization.push(' ');
+    authorization.push_str(access_key);
+    authorization.push(':');
+    let signature_start = authorization.len();
+    STANDARD.encode_string(raw, &mut authorization);
+    let signature = authorization[signature_start..].to_string();
+    headers.push(("authorization".to_string(), authorization));
     Signature {
-        headers: vec![(
-            "authorization".to_string(),
-            format!("{ALGORITHM} {access_key}:{signature}"),
-        )],
+        headers,
         canonical_request: String::new(),
         string_to_sign: sts,
         signature,
@@ -134,7 +150,7 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         .iter()
         .filter(|(n, _)| n.starts_with("x-ocp-"))
         .collect();
-    let path = request.full_path();
+    let path = request.full_path_cow();
     let input = OcpInput {
         method: request.method,
         body: &request.body,
@@ -145,9 +161,13 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         path: &path,
         query: &request.query,
     };
-    let mut sig = sign_parts(&input, &credentials.id, credentials.secret.expose());
-    let mut headers = vec![("host".to_string(), host), ("date".to_string(), date)];
-    headers.append(&mut sig.headers);
-    sig.headers = headers;
+    let mut sig = sign_with_headers(
+        &input,
+        &credentials.id,
+        credentials.secret.expose(),
+        Vec::with_capacity(3),
+    );
+    sig.headers.insert(0, ("date".to_string(), date));
+    sig.headers.insert(0, ("host".to_string(), host));
     sig
 }
