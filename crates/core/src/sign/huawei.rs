@@ -43,7 +43,12 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 fn push_canonical_uri(out: &mut String, path: &str) {
-    let decoded = percent_decode(path);
+    // Decoding only when there is something to decode.
+    let decoded: Cow<'_, str> = if path.contains('%') {
+        Cow::Owned(percent_decode(path))
+    } else {
+        Cow::Borrowed(path)
+    };
     if !decoded.starts_with('/') {
         out.push('/');
     }
