@@ -13,6 +13,34 @@ pub const PACKAGES: &[&str] = &[
     "huaweicloudsdkgaussdb==3.1.219",
 ];
 
+/// Runs `script` with `args` in the venv's Python; fails with a message when it cannot.
+pub fn run_script(
+    root: &Path,
+    script: &str,
+    args: &[std::ffi::OsString],
+) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let python = match venv_python(root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("cannot run the official SDKs: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match Command::new(python)
+        .arg(root.join(script))
+        .args(args)
+        .status()
+    {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run {script}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The venv's Python, creating the venv and installing [`PACKAGES`] when it is missing or
 /// out of date. `Err` says why it cannot be had (no `python3`, pip failed).
 pub fn venv_python(root: &Path) -> Result<PathBuf, String> {

@@ -3,7 +3,7 @@
 //! `target/`), or with `--check` names every case whose expected values are stale.
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 pub fn run(args: &[String], root: &Path) -> ExitCode {
     let check = match args {
@@ -14,25 +14,10 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let python = match crate::python::venv_python(root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("cannot run the official SDKs: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut cmd = Command::new(python);
-    cmd.arg(root.join("xtask/vectors/generate.py"));
+    let mut args = Vec::new();
     if check {
-        cmd.arg("--check");
+        args.push("--check".into());
     }
-    cmd.arg(root.join("crates/core/tests/vectors"));
-    match cmd.status() {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("cannot run the generator: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    args.push(root.join("crates/core/tests/vectors").into_os_string());
+    crate::python::run_script(root, "xtask/vectors/generate.py", &args)
 }

@@ -8,7 +8,7 @@
 //! project's request as the server received it with the official signer.
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use cloudops_core::{AccessKey, RetryPolicy};
 
@@ -28,29 +28,11 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         eprintln!("usage: cargo xtask wire");
         return ExitCode::FAILURE;
     }
-    let python = match crate::python::venv_python(root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("cannot run the official SDKs: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let Ok(me) = std::env::current_exe() else {
         eprintln!("cannot find the xtask binary");
         return ExitCode::FAILURE;
     };
-    match Command::new(python)
-        .arg(root.join("xtask/wire/compare.py"))
-        .arg(me)
-        .status()
-    {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("cannot run the comparison: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::python::run_script(root, "xtask/wire/compare.py", &[me.into_os_string()])
 }
 
 /// `cargo xtask wire-client URL`: the project's side, each operation once against `URL`.

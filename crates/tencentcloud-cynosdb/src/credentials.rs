@@ -59,17 +59,7 @@ impl CvmRoleProvider {
         Self::default()
     }
 
-    /// Asks the metadata service at `url` instead (a private cloud's, a test's).
-    pub fn with_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.metadata = self.metadata.with_base(url);
-        self
-    }
-
-    /// Waits at most `timeout` for each answer.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.metadata = self.metadata.with_timeout(timeout);
-        self
-    }
+    cloudops_core::metadata_provider_setters!(metadata);
 }
 
 #[async_trait]

@@ -9,6 +9,25 @@ use crate::error::Error;
 use crate::request::{Endpoint, Method, Request, Response};
 use crate::transport::{HttpTransport, Transport};
 
+/// Adds `with_endpoint(url)` and `timeout(d)` to a metadata-backed provider's `impl` block,
+/// forwarding to its [`MetadataClient`] field named by the argument.
+#[macro_export]
+macro_rules! metadata_provider_setters {
+    ($field:ident) => {
+        /// Asks the metadata service at `url` instead (a private cloud's, a test's).
+        pub fn with_endpoint(mut self, url: impl Into<String>) -> Self {
+            self.$field = self.$field.with_base(url);
+            self
+        }
+
+        /// Waits at most `timeout` for each answer.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.$field = self.$field.with_timeout(timeout);
+            self
+        }
+    };
+}
+
 /// A metadata service at a base URL.
 #[derive(Debug)]
 pub struct MetadataClient {

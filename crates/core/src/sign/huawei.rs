@@ -75,14 +75,7 @@ fn push_signed_header_lines(out: &mut String, headers: &[(&str, &str)]) -> Strin
     let mut hs: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
         .filter(|(n, _)| !n.contains('_'))
-        .map(|(n, v)| {
-            let name = if n.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(n.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(*n)
-            };
-            (name, v.trim())
-        })
+        .map(super::lowercase_trimmed)
         .collect();
     hs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut names = String::with_capacity(hs.len() * 16);

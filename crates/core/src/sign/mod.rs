@@ -109,6 +109,19 @@ pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
         .into()
 }
 
+/// A header name and its trimmed value, the name lowercased (borrowed when it already is), as
+/// the signatures that cover headers read them.
+pub(crate) fn lowercase_trimmed<'a>(
+    (name, value): &(&'a str, &'a str),
+) -> (std::borrow::Cow<'a, str>, &'a str) {
+    let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(*name)
+    };
+    (name, value.trim())
+}
+
 /// The host header a request is sent with: its own `host` header when set, else the
 /// endpoint's.
 pub(crate) fn host_of(request: &Request) -> String {

@@ -69,14 +69,7 @@ pub fn string_to_sign(input: &OcpInput<'_>) -> String {
     let mut named: Vec<(Cow<'_, str>, &str)> = input
         .ocp_headers
         .iter()
-        .map(|(n, v)| {
-            let name = if n.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(n.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(*n)
-            };
-            (name, v.trim())
-        })
+        .map(super::lowercase_trimmed)
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out =
