@@ -4,7 +4,7 @@
 
 use cloudops_core::Headers;
 use cloudops_core::retry::parse_retry_after;
-use cloudops_core::time::UtcDateTime;
+use cloudops_core::time::{Timestamp, UtcDateTime};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -26,6 +26,11 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(t) = UtcDateTime::parse_rfc3339(&text) {
         let _ = t.date_dashed();
+    }
+    if let Some(t) = Timestamp::parse_rfc3339(&text) {
+        let again = Timestamp::parse_rfc3339(&t.to_string()).expect("its own format");
+        assert_eq!(again, t);
+        let _ = (t.to_system_time(), t.utc().rfc1123());
     }
     let t = UtcDateTime::from_unix(now);
     let _ = (

@@ -54,6 +54,7 @@ pub mod common {
         CredentialsChain, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
         StaticProvider,
     };
+    pub use crate::time::Timestamp;
     pub use crate::transport::{HttpTransportBuilder, Proxy};
     pub use crate::{
         AccessKey, BasicAuth, CallOptions, CertificateProblem, Clock, Credentials, Endpoint, Error,

@@ -188,59 +188,11 @@ impl UtcDateTime {
         )
     }
 
-    /// Parses a UTC ISO 8601 / RFC 3339 time such as `2026-11-23T21:55:27.000000Z` or
-    /// `2026-11-23T21:55:27+08:00` (fractions of a second are dropped; the offset is applied).
+    /// Parses an RFC 3339 time such as `2026-11-23T21:55:27.000000Z` or
+    /// `2026-11-23T21:55:27+08:00` into its UTC date and time (fractions of a second are
+    /// dropped; the offset is applied). [`Timestamp::parse_rfc3339`] keeps both.
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
-        let b = s.as_bytes();
-        if b.len() < 20
-            || b[4] != b'-'
-            || b[7] != b'-'
-            || !matches!(b[10], b'T' | b't' | b' ')
-            || b[13] != b':'
-            || b[16] != b':'
-        {
-            return None;
-        }
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = s.get(r)?;
-            part.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| part.parse().ok())?
-        };
-        let base = Self::checked(
-            i64::from(num(0..4)?),
-            num(5..7)?,
-            num(8..10)?,
-            num(11..13)?,
-            num(14..16)?,
-            num(17..19)?,
-        )?;
-        let mut rest = &s[19..];
-        if let Some(frac) = rest.strip_prefix('.') {
-            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 {
-                return None;
-            }
-            rest = &frac[digits..];
-        }
-        let offset = match rest {
-            "Z" | "z" => 0,
-            _ => {
-                let sign = match rest.as_bytes().first()? {
-                    b'+' => 1,
-                    b'-' => -1,
-                    _ => return None,
-                };
-                let hm = &rest[1..];
-                if hm.len() != 5 || hm.as_bytes()[2] != b':' {
-                    return None;
-                }
-                let h: i64 = hm[..2].parse().ok()?;
-                let m: i64 = hm[3..].parse().ok()?;
-                sign * (h * 3600 + m * 60)
-            }
-        };
-        Some(Self::from_unix(base.to_unix() - offset))
+        Timestamp::parse_rfc3339(s).map(|t| Self::from_unix(t.unix_seconds()))
     }
 
     /// Parses an RFC 1123 date such as `Tue, 17 Jan 2023 03:36:01 GMT`. The weekday is not
@@ -288,6 +240,177 @@ impl UtcDateTime {
             + i64::from(minute) * 60
             + i64::from(second.min(59));
         Some(Self::from_unix(secs))
+    }
+}
+
+/// An instant a server wrote in RFC 3339, such as `2024-09-10T10:07:58.026+08:00`: the
+/// instant to the nanosecond, and the UTC offset it was written in.
+///
+/// `Display` and `Debug` write it back in RFC 3339 in its own offset. Two timestamps are equal
+/// when both the instant and the offset are; compare [`Timestamp::unix_seconds`] and
+/// [`Timestamp::subsec_nanos`] (or [`Timestamp::to_system_time`]) for the instant alone.
+///
+/// ```
+/// use cloudops_core::time::Timestamp;
+///
+/// let t = Timestamp::parse_rfc3339("2024-09-10T10:07:58.026+08:00").unwrap();
+/// assert_eq!(t.unix_seconds(), 1_725_934_078);
+/// assert_eq!(t.subsec_nanos(), 26_000_000);
+/// assert_eq!(t.offset_seconds(), 8 * 3600);
+/// assert_eq!(t.to_string(), "2024-09-10T10:07:58.026+08:00");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    unix_seconds: i64,
+    nanos: u32,
+    offset_seconds: i32,
+}
+
+impl Timestamp {
+    /// Parses an RFC 3339 date and time. The date must be a real one in years
+    /// [`MIN_YEAR`]..=[`MAX_YEAR`], the offset `Z` or `±HH:MM` with at most 23 hours and 59
+    /// minutes; digits of a fraction past the ninth are dropped.
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |part: &str| -> Option<u32> {
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())?
+        };
+        let local = UtcDateTime::checked(
+            i64::from(num(s.get(0..4)?)?),
+            num(s.get(5..7)?)?,
+            num(s.get(8..10)?)?,
+            num(s.get(11..13)?)?,
+            num(s.get(14..16)?)?,
+            num(s.get(17..19)?)?,
+        )?;
+        let mut rest = s.get(19..)?;
+        let mut nanos = 0u32;
+        if let Some(frac) = rest.strip_prefix('.') {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            for (i, c) in frac
+                .bytes()
+                .take(9)
+                .take_while(u8::is_ascii_digit)
+                .enumerate()
+            {
+                nanos += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
+            }
+            rest = &frac[digits..];
+        }
+        let offset_seconds = match rest {
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match rest.as_bytes().first()? {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let hm = &rest[1..];
+                if hm.len() != 5 || hm.as_bytes()[2] != b':' {
+                    return None;
+                }
+                let (h, m) = (num(&hm[..2])?, num(&hm[3..])?);
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                sign * (h as i32 * 3600 + m as i32 * 60)
+            }
+        };
+        Some(Timestamp {
+            // Years 1..=9999 and offsets under a day: no overflow.
+            unix_seconds: local.to_unix() - i64::from(offset_seconds),
+            nanos,
+            offset_seconds,
+        })
+    }
+
+    /// Whole seconds since the Unix epoch (negative before it).
+    pub fn unix_seconds(&self) -> i64 {
+        self.unix_seconds
+    }
+
+    /// Nanoseconds past [`Timestamp::unix_seconds`], below one billion.
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// The UTC offset the server wrote the time in, in seconds east of UTC.
+    pub fn offset_seconds(&self) -> i32 {
+        self.offset_seconds
+    }
+
+    /// The instant as a `SystemTime`, or `None` where the platform cannot hold it.
+    pub fn to_system_time(&self) -> Option<SystemTime> {
+        let secs = Duration::from_secs(self.unix_seconds.unsigned_abs());
+        let whole = if self.unix_seconds >= 0 {
+            UNIX_EPOCH.checked_add(secs)?
+        } else {
+            UNIX_EPOCH.checked_sub(secs)?
+        };
+        whole.checked_add(Duration::from_nanos(u64::from(self.nanos)))
+    }
+
+    /// The UTC date and time of the instant, to the second.
+    pub fn utc(&self) -> UtcDateTime {
+        UtcDateTime::from_unix(self.unix_seconds)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let local = UtcDateTime::from_unix(self.unix_seconds + i64::from(self.offset_seconds));
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            local.year, local.month, local.day, local.hour, local.minute, local.second
+        )?;
+        if self.nanos != 0 {
+            let digits = format!("{:09}", self.nanos);
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        if self.offset_seconds == 0 {
+            return f.write_str("Z");
+        }
+        let sign = if self.offset_seconds < 0 { '-' } else { '+' };
+        let off = self.offset_seconds.unsigned_abs();
+        write!(f, "{sign}{:02}:{:02}", off / 3600, off % 3600 / 60)
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse_rfc3339(&text).ok_or_else(|| {
+            serde::de::Error::custom(
+                "expected an RFC 3339 date and time such as 2024-09-10T10:07:58.026+08:00",
+            )
+        })
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -405,6 +528,52 @@ mod tests {
         ] {
             assert!(UtcDateTime::parse_rfc3339(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn timestamps_keep_the_fraction_and_the_offset() {
+        for text in [
+            "2024-09-10T10:07:58.026+08:00",
+            "2019-11-15T03:36:55.123456Z",
+            "1969-12-31T23:59:59.999999999-05:30",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+23:59",
+        ] {
+            let t = Timestamp::parse_rfc3339(text).unwrap();
+            assert_eq!(t.to_string(), text);
+            assert_eq!(Timestamp::parse_rfc3339(&t.to_string()), Some(t));
+        }
+        let t = Timestamp::parse_rfc3339("2024-09-10T02:07:58.0260Z").unwrap();
+        assert_eq!(
+            (t.unix_seconds(), t.subsec_nanos()),
+            (1_725_934_078, 26_000_000)
+        );
+        assert_eq!(t.to_string(), "2024-09-10T02:07:58.026Z");
+        let far = Timestamp::parse_rfc3339("2024-09-10T02:07:58.1234567891234Z").unwrap();
+        assert_eq!(far.subsec_nanos(), 123_456_789);
+        let before = Timestamp::parse_rfc3339("1969-12-31T23:59:59.5Z").unwrap();
+        assert_eq!(
+            before.to_system_time(),
+            UNIX_EPOCH.checked_sub(Duration::from_millis(500))
+        );
+        for bad in [
+            "2024-09-10T10:07:58+24:00",
+            "2024-09-10T10:07:58+08:60",
+            "2024-09-10T10:07:58++8:00",
+            "2024-09-10T10:07:58+0a:00",
+            "2024-09-10T10:07:58.",
+            "+024-09-10T10:07:58Z",
+            "2024-09-10T10:07:58Zjunk",
+        ] {
+            assert!(Timestamp::parse_rfc3339(bad).is_none(), "{bad}");
+        }
+        let json: Timestamp = serde_json::from_str("\"2024-09-10T10:07:58.026+08:00\"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&json).unwrap(),
+            "\"2024-09-10T10:07:58.026+08:00\""
+        );
+        let err = serde_json::from_str::<Timestamp>("\"yesterday\"").unwrap_err();
+        assert!(err.to_string().contains("RFC 3339"), "{err}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
 use cloudops_core::operation::{from_value, parse_json};
 use cloudops_core::sign::{basic, ocp};
+use cloudops_core::time::Timestamp;
 use cloudops_core::{
     Authorizer, Credentials, Decoded, Error, ErrorDetail, OperationSpec, Protocol, RequestId,
     Response, ServiceError, ServiceErrorKind,
@@ -14,7 +15,6 @@ use cloudops_core::{
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
-use time::OffsetDateTime;
 
 /// The vendor name errors and traces carry.
 pub const VENDOR: &str = "ocp";
@@ -50,8 +50,8 @@ pub struct OcpResponse<T> {
     /// Whether the request succeeded (always true here: a false one is an error).
     pub successful: bool,
     /// When the server completed the request.
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    pub timestamp: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub timestamp: Option<Timestamp>,
     /// Server-side processing time in milliseconds.
     #[serde(default)]
     pub duration: Option<i64>,
