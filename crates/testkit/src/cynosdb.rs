@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use crate::server::{Fault, RecordedRequest, Reply, TestServer};
+use crate::server::{Fault, RecordedRequest, Reply, TestServer, lock};
 use crate::verify::{self, Rejection};
 
 /// The published example SecretId the emulator accepts by default.
@@ -102,10 +102,6 @@ impl std::fmt::Debug for CynosDbEmulator {
             .field("server", &self.server)
             .finish_non_exhaustive()
     }
-}
-
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl CynosDbEmulator {

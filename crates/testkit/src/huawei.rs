@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use cloudops_core::time::{UtcDateTime, unix_seconds};
 use serde_json::{Value, json};
 
-use crate::server::{Fault, RecordedRequest, Reply, TestServer};
+use crate::server::{Fault, RecordedRequest, Reply, TestServer, lock};
 use crate::verify;
 
 /// The published example access key the emulator accepts.
@@ -67,10 +67,6 @@ impl std::fmt::Debug for HuaweiEmulator {
             .field("server", &self.server)
             .finish_non_exhaustive()
     }
-}
-
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn err(status: u16, code: &str, msg: &str) -> (u16, Value) {
@@ -323,19 +319,24 @@ fn issue_security_token(st: &mut State, req: &RecordedRequest) -> Routed {
     );
     st.temporary
         .insert(ak.clone(), (sk.clone(), token.clone(), expires));
-    let at = cloudops_core::time::UtcDateTime::from_system_time(expires);
     (
         201,
         json!({"credential": {
             "access": ak,
             "secret": sk,
             "securitytoken": token,
-            "expires_at": format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z",
-                at.year, at.month, at.day, at.hour, at.minute, at.second
-            ),
+            "expires_at": iam_time(expires),
         }}),
         None,
+    )
+}
+
+/// `t` as Huawei IAM writes an `expires_at`: `2026-11-23T21:55:27.000000Z`.
+pub(crate) fn iam_time(t: SystemTime) -> String {
+    let at = UtcDateTime::from_unix(unix_seconds(t));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z",
+        at.year, at.month, at.day, at.hour, at.minute, at.second
     )
 }
 
@@ -357,11 +358,7 @@ fn issue_token(st: &mut State, req: &RecordedRequest) -> Routed {
     let token = format!("MIIemulatedtoken{:08}", st.tokens_issued);
     let expires = SystemTime::now() + st.token_ttl;
     st.tokens.insert(token.clone(), expires);
-    let exp = UtcDateTime::from_unix(unix_seconds(expires));
-    let expires_at = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z",
-        exp.year, exp.month, exp.day, exp.hour, exp.minute, exp.second
-    );
+    let expires_at = iam_time(expires);
     let project = body["auth"]["scope"]["project"]["name"].clone();
     (
         201,

@@ -10,14 +10,10 @@ use serde_json::json;
 
 use crate::cynosdb::CynosDbEmulator;
 use crate::huawei::HuaweiEmulator;
-use crate::server::{RecordedRequest, Reply, TestServer};
+use crate::server::{RecordedRequest, Reply, TestServer, lock};
 
 /// The role the emulated CVM instance is bound to.
 pub const TENCENT_ROLE: &str = "cloudops-ops-role";
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 struct Issuer {
     ttl: Duration,
@@ -180,18 +176,13 @@ impl HuaweiMetadata {
                     let sk = format!("tmp-sk-{n}");
                     let token = format!("tmp-security-token-{n}");
                     huawei(&ak, &sk, &token, expires);
-                    let expires_at = cloudops_core::time::UtcDateTime::from_system_time(expires);
                     Reply::json_value(
                         200,
                         &json!({"credential": {
                             "access": ak,
                             "secret": sk,
                             "securitytoken": token,
-                            "expires_at": format!(
-                                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000000Z",
-                                expires_at.year, expires_at.month, expires_at.day,
-                                expires_at.hour, expires_at.minute, expires_at.second
-                            ),
+                            "expires_at": crate::huawei::iam_time(expires),
                         }}),
                     )
                 }

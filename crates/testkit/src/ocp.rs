@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use cloudops_core::time::{UtcDateTime, unix_seconds};
 use serde_json::{Value, json};
 
-use crate::server::{RecordedRequest, Reply, TestServer};
+use crate::server::{RecordedRequest, Reply, TestServer, lock};
 use crate::verify;
 
 /// The user name HTTP Basic accepts.
@@ -91,10 +91,6 @@ impl std::fmt::Debug for OcpEmulator {
             .field("server", &self.server)
             .finish_non_exhaustive()
     }
-}
-
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl OcpEmulator {

@@ -10,6 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+use crate::server::lock;
+
 /// One request the proxy handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxiedRequest {
@@ -46,10 +48,6 @@ impl Drop for TestProxy {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl TestProxy {
