@@ -5,11 +5,16 @@
 //! checked against published vectors.
 
 pub mod basic;
+#[cfg(feature = "huawei")]
 pub mod huawei;
+#[cfg(feature = "ocp")]
 pub mod ocp;
+#[cfg(feature = "tc3")]
 pub mod tc3;
 
+#[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]
 use hmac::{KeyInit, Mac};
+#[cfg(any(feature = "tc3", feature = "huawei"))]
 use sha2::{Digest, Sha256};
 
 use crate::request::Request;
@@ -81,10 +86,12 @@ pub fn redact_lines(canonical: &str) -> String {
 }
 
 /// Appends the lowercase hex SHA-256 of `data` to `out`.
+#[cfg(any(feature = "tc3", feature = "huawei"))]
 pub(crate) fn push_sha256_hex(out: &mut String, data: &[u8]) {
     crate::encoding::push_hex_lower(out, &Sha256::digest(data));
 }
 
+#[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]
 fn mac<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> M {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = match <M as KeyInit>::new_from_slice(key) {
@@ -95,6 +102,7 @@ fn mac<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> M {
     mac
 }
 
+#[cfg(any(feature = "tc3", feature = "huawei"))]
 pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac::<hmac::Hmac<Sha256>>(key, data)
         .finalize()
@@ -102,6 +110,7 @@ pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
         .into()
 }
 
+#[cfg(feature = "ocp")]
 pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
     mac::<hmac::Hmac<sha1::Sha1>>(key, data)
         .finalize()
@@ -111,6 +120,7 @@ pub(crate) fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
 
 /// A header name and its trimmed value, the name lowercased (borrowed when it already is), as
 /// the signatures that cover headers read them.
+#[cfg(any(feature = "huawei", feature = "ocp"))]
 pub(crate) fn lowercase_trimmed<'a>(
     (name, value): &(&'a str, &'a str),
 ) -> (std::borrow::Cow<'a, str>, &'a str) {
@@ -124,6 +134,7 @@ pub(crate) fn lowercase_trimmed<'a>(
 
 /// The host header a request is sent with: its own `host` header when set, else the
 /// endpoint's.
+#[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]
 pub(crate) fn host_of(request: &Request) -> String {
     request
         .headers
