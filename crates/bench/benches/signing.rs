@@ -1,0 +1,129 @@
+//! Each signer next to its floor (see `cloudops_bench::floor`), timed with criterion and in
+//! interleaved rounds; prints the median ratio, its spread and the allocations per signature.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+use std::time::{Duration, UNIX_EPOCH};
+
+use cloudops_bench::alloc::{Counting, count};
+use cloudops_bench::floor::{self, HW_AK, HW_PROJECT, HW_SK, TC_ID, TC_KEY};
+use cloudops_bench::measure::{heading, interleaved};
+use cloudops_core::sign::{huawei, ocp, tc3};
+use cloudops_core::{AccessKey, Endpoint, Method, Request};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const DBSS_PATH: &str =
+    "/v1/619d3e78f61b4be68bc5aa0b59edcf7b/db-om/2f1a3b5c7d9e4f60a1b2c3d4e5f60718/stop";
+const OCP_PATH: &str =
+    "/api/v2/ob/clusters/1000002/tenants/1000012/backup/config/backupStrategy/stopSchedule";
+
+/// A scheme's name, the project's signer and its floor.
+type Pair<'a> = (&'a str, &'a dyn Fn(), &'a dyn Fn());
+
+fn bench(c: &mut Criterion) {
+    floor::check();
+    let body = br#"{"ClusterId":"cynosdbmysql-8vcxoq75","ForcePause":1}"#;
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let key = AccessKey::new(TC_ID, TC_KEY);
+    let tc_req = Request::new(
+        Method::Post,
+        Endpoint::parse("https://cynosdb.tencentcloudapi.com").unwrap(),
+        "/",
+    )
+    .with_body("application/json", body.to_vec())
+    .with_header("x-tc-action", "PauseServerless");
+    let hw_key = AccessKey::new(HW_AK, HW_SK);
+    let hw_req = Request::new(
+        Method::Post,
+        Endpoint::parse("https://dbss.cn-north-4.myhuaweicloud.com").unwrap(),
+        DBSS_PATH,
+    )
+    .with_header("content-type", "application/json")
+    .with_header("x-project-id", HW_PROJECT);
+    let ocp_key = AccessKey::new("ocp-example-ak", "ocp-example-sk");
+    let ocp_req = Request::new(
+        Method::Post,
+        Endpoint::parse("http://ocp.example.com:8080").unwrap(),
+        OCP_PATH,
+    );
+
+    let tc3_project = || {
+        black_box(tc3::sign(
+            black_box(&tc_req),
+            &key,
+            "cynosdb",
+            now,
+            tc3::SignedHeaders::ContentTypeHost,
+        ));
+    };
+    let tc3_floor = || {
+        black_box(floor::tc3(
+            "application/json",
+            "cynosdb.tencentcloudapi.com",
+            black_box(body),
+            "cynosdb",
+            &1_700_000_000_i64.to_string(),
+            "2023-11-14",
+            TC_ID,
+            TC_KEY,
+        ));
+    };
+    let hw_headers = [
+        ("content-type", "application/json"),
+        ("host", "dbss.cn-north-4.myhuaweicloud.com"),
+        ("x-project-id", HW_PROJECT),
+        ("x-sdk-date", "20231114T221320Z"),
+    ];
+    let hw_project = || {
+        black_box(huawei::sign(black_box(&hw_req), &hw_key, now));
+    };
+    let hw_floor = || {
+        black_box(floor::huawei(
+            DBSS_PATH,
+            "",
+            &hw_headers,
+            black_box(b""),
+            "20231114T221320Z",
+            HW_AK,
+            HW_SK,
+        ));
+    };
+    let ocp_project = || {
+        black_box(ocp::sign(black_box(&ocp_req), &ocp_key, now));
+    };
+    let ocp_floor = || {
+        black_box(floor::ocp(
+            "Tue, 14 Nov 2023 22:13:20 GMT",
+            "ocp.example.com:8080",
+            OCP_PATH,
+            "ocp-example-ak",
+            "ocp-example-sk",
+        ));
+    };
+
+    let pairs: [Pair<'_>; 3] = [
+        ("tc3 (PauseServerless)", &tc3_project, &tc3_floor),
+        ("sdk-hmac-sha256 (DBSS stop)", &hw_project, &hw_floor),
+        ("ocp-hmac-sha1 (stop schedule)", &ocp_project, &ocp_floor),
+    ];
+    let mut g = c.benchmark_group("sign");
+    for (name, project, floor) in pairs {
+        g.bench_function(format!("{name}/project"), |b| b.iter(project));
+        g.bench_function(format!("{name}/floor"), |b| b.iter(floor));
+    }
+    g.finish();
+
+    println!("\n{}", heading("allocations (project/floor)"));
+    for (name, project, floor) in pairs {
+        let cmp = interleaved(41, 2000, project, floor);
+        let ((), p) = count(project);
+        let ((), f) = count(floor);
+        println!("{}", cmp.row(name, &format!("{p}/{f}")));
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,488 @@
+//! The floors: minimal hand-written signers and calls, with the same crates as the project.
+//!
+//! Each does the correct work for the one request it is written for and nothing else: no
+//! validation beyond what the answer needs, no retries, no tracing, no options. [`check`]
+//! runs every signer floor against a published (or reference) vector.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use hmac::{KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the lowercase hex of `bytes`.
+pub fn hex_into(out: &mut String, bytes: &[u8]) {
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+fn hmac256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut m = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key).unwrap();
+    m.update(data);
+    m.finalize().into_bytes().into()
+}
+
+/// The TC3 floor for a POST to `/` that signs `content-type;host`: one buffer for the
+/// canonical request, one for the string to sign, one for the `Authorization` value.
+#[allow(clippy::too_many_arguments)]
+pub fn tc3(
+    content_type: &str,
+    host: &str,
+    body: &[u8],
+    service: &str,
+    timestamp: &str,
+    date: &str,
+    id: &str,
+    key: &str,
+) -> String {
+    let mut canonical = String::with_capacity(256);
+    canonical.push_str("POST\n/\n\ncontent-type:");
+    canonical.push_str(content_type);
+    canonical.push_str("\nhost:");
+    canonical.push_str(host);
+    canonical.push_str("\n\ncontent-type;host\n");
+    hex_into(&mut canonical, &Sha256::digest(body));
+    let mut sts = String::with_capacity(160);
+    sts.push_str("TC3-HMAC-SHA256\n");
+    sts.push_str(timestamp);
+    sts.push('\n');
+    sts.push_str(date);
+    sts.push('/');
+    sts.push_str(service);
+    sts.push_str("/tc3_request\n");
+    hex_into(&mut sts, &Sha256::digest(canonical.as_bytes()));
+    let secret = [b"TC3".as_slice(), key.as_bytes()].concat();
+    let kd = hmac256(&secret, date.as_bytes());
+    let ks = hmac256(&kd, service.as_bytes());
+    let kk = hmac256(&ks, b"tc3_request");
+    let sig = hmac256(&kk, sts.as_bytes());
+    let mut auth = String::with_capacity(200);
+    auth.push_str("TC3-HMAC-SHA256 Credential=");
+    auth.push_str(id);
+    auth.push('/');
+    auth.push_str(date);
+    auth.push('/');
+    auth.push_str(service);
+    auth.push_str("/tc3_request, SignedHeaders=content-type;host, Signature=");
+    hex_into(&mut auth, &sig);
+    auth
+}
+
+/// The SDK-HMAC-SHA256 floor for a POST with a path that needs no escaping and the given
+/// signed headers, already lowercase and sorted.
+pub fn huawei(
+    path: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    date: &str,
+    ak: &str,
+    sk: &str,
+) -> String {
+    let mut canonical = String::with_capacity(320);
+    canonical.push_str("POST\n");
+    canonical.push_str(path);
+    if !path.ends_with('/') {
+        canonical.push('/');
+    }
+    canonical.push('\n');
+    canonical.push_str(query);
+    canonical.push('\n');
+    let mut names = String::with_capacity(64);
+    for (i, (n, v)) in headers.iter().enumerate() {
+        canonical.push_str(n);
+        canonical.push(':');
+        canonical.push_str(v);
+        canonical.push('\n');
+        if i > 0 {
+            names.push(';');
+        }
+        names.push_str(n);
+    }
+    canonical.push('\n');
+    canonical.push_str(&names);
+    canonical.push('\n');
+    hex_into(&mut canonical, &Sha256::digest(body));
+    let mut sts = String::with_capacity(100);
+    sts.push_str("SDK-HMAC-SHA256\n");
+    sts.push_str(date);
+    sts.push('\n');
+    hex_into(&mut sts, &Sha256::digest(canonical.as_bytes()));
+    let sig = hmac256(sk.as_bytes(), sts.as_bytes());
+    let mut auth = String::with_capacity(160);
+    auth.push_str("SDK-HMAC-SHA256 Access=");
+    auth.push_str(ak);
+    auth.push_str(", SignedHeaders=");
+    auth.push_str(&names);
+    auth.push_str(", Signature=");
+    hex_into(&mut auth, &sig);
+    auth
+}
+
+/// The OCP floor for a bodyless POST.
+pub fn ocp(date: &str, host: &str, path: &str, ak: &str, sk: &str) -> String {
+    let mut sts = String::with_capacity(200);
+    sts.push_str("POST\n\n\n");
+    sts.push_str(date);
+    sts.push('\n');
+    sts.push_str(host);
+    sts.push_str("\n\n");
+    sts.push_str(path);
+    let mut m = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(sk.as_bytes()).unwrap();
+    m.update(sts.as_bytes());
+    let mut auth = String::with_capacity(80);
+    auth.push_str("OCP-ACCESS-KEY-HMACSHA1 ");
+    auth.push_str(ak);
+    auth.push(':');
+    base64::engine::general_purpose::STANDARD.encode_string(m.finalize().into_bytes(), &mut auth);
+    auth
+}
+
+/// Tencent's documented example key id.
+pub const TC_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+/// Tencent's documented example key.
+pub const TC_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+/// Huawei's documented example access key.
+pub const HW_AK: &str = "QTWAOYTTINDUT2QVKYUC";
+/// Huawei's documented example secret key.
+pub const HW_SK: &str = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc";
+/// The project of the DBSS sample.
+pub const HW_PROJECT: &str = "619d3e78f61b4be68bc5aa0b59edcf7b";
+/// The O&M instance of the DBSS sample.
+pub const DBSS_INSTANCE: &str = "2f1a3b5c7d9e4f60a1b2c3d4e5f60718";
+/// The cluster of the PauseServerless sample.
+pub const CLUSTER: &str = "cynosdbmysql-8vcxoq75";
+
+/// Runs every signer floor against a published (or reference) vector; panics on a mismatch.
+pub fn check() {
+    // Tencent's published CVM vector.
+    let body =
+        r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+    let auth = tc3(
+        "application/json; charset=utf-8",
+        "cvm.tencentcloudapi.com",
+        body.as_bytes(),
+        "cvm",
+        "1551113065",
+        "2019-02-25",
+        TC_ID,
+        TC_KEY,
+    );
+    assert!(
+        auth.ends_with("72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"),
+        "{auth}"
+    );
+    // Huawei's published vector is a GET; the floor's pieces reproduce its canonical hash
+    // and signature.
+    let query = "limit=2&marker=13551d6b-755d-4757-b956-536f674975c0";
+    let headers = [
+        ("content-type", "application/json"),
+        ("host", "service.region.example.com"),
+        ("x-sdk-date", "20191115T033655Z"),
+    ];
+    let mut canonical = format!("GET\n/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs/\n{query}\n");
+    for (n, v) in headers {
+        canonical.push_str(&format!("{n}:{v}\n"));
+    }
+    canonical.push_str("\ncontent-type;host;x-sdk-date\n");
+    hex_into(&mut canonical, &Sha256::digest(b""));
+    let mut hash = String::new();
+    hex_into(&mut hash, &Sha256::digest(canonical.as_bytes()));
+    assert_eq!(
+        hash,
+        "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a"
+    );
+    let sig = hmac256(
+        HW_SK.as_bytes(),
+        format!("SDK-HMAC-SHA256\n20191115T033655Z\n{hash}").as_bytes(),
+    );
+    let mut hex = String::new();
+    hex_into(&mut hex, &sig);
+    assert_eq!(
+        hex,
+        "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+    );
+    // The DBSS stop sample of the request snapshot, signed by the floor.
+    let auth = huawei(
+        &format!("/v1/{HW_PROJECT}/db-om/{DBSS_INSTANCE}/stop"),
+        "",
+        &[
+            ("content-type", "application/json"),
+            ("host", "dbss.cn-north-4.myhuaweicloud.com"),
+            ("x-project-id", HW_PROJECT),
+            ("x-sdk-date", "20191115T033655Z"),
+        ],
+        b"",
+        "20191115T033655Z",
+        HW_AK,
+        HW_SK,
+    );
+    assert!(
+        auth.ends_with("9255c364e51079ab6270ab28878fb8adabf3a7b3de5d981e9591d1006084816d"),
+        "{auth}"
+    );
+    // OCP: the reference vector of `xtask/vectors` (stop-schedule).
+    let auth = ocp(
+        "Tue, 17 Jan 2023 03:36:01 GMT",
+        "ocp.example.com:8080",
+        "/api/v2/ob/clusters/1000002/tenants/1000012/backup/config/backupStrategy/stopSchedule",
+        "ocp-example-ak",
+        "ocp-example-sk",
+    );
+    let vector: serde_json::Value = serde_json::from_str(include_str!(
+        "../../core/tests/vectors/ocp/001-stop-schedule.json"
+    ))
+    .unwrap();
+    assert_eq!(auth, vector["expected"]["authorization"].as_str().unwrap());
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A failed floor call: the code and message of the vendor's error, or what went wrong.
+#[derive(Debug)]
+pub struct FloorError(pub String);
+
+impl From<reqwest::Error> for FloorError {
+    fn from(e: reqwest::Error) -> Self {
+        FloorError(e.to_string())
+    }
+}
+
+/// The client every call floor uses: HTTP/1.1 only, no redirects, no proxy.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .http1_only()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// The PauseServerless floor: the documented request, signed with TC3, and the answer read
+/// into a typed output or the vendor's error.
+#[derive(Debug, Clone)]
+pub struct PauseServerlessFloor {
+    client: reqwest::Client,
+    url: reqwest::Url,
+    host: String,
+}
+
+#[derive(Serialize)]
+struct PauseInput<'a> {
+    #[serde(rename = "ClusterId")]
+    cluster_id: &'a str,
+    #[serde(rename = "ForcePause")]
+    force_pause: u8,
+}
+
+#[derive(Deserialize)]
+struct TcEnvelope {
+    #[serde(rename = "Response")]
+    response: TcAnswer,
+}
+
+#[derive(Deserialize)]
+struct TcAnswer {
+    #[serde(rename = "FlowId")]
+    flow_id: Option<i64>,
+    #[serde(rename = "RequestId")]
+    request_id: Option<String>,
+    #[serde(rename = "Error")]
+    error: Option<TcError>,
+}
+
+#[derive(Deserialize)]
+struct TcError {
+    #[serde(rename = "Code")]
+    code: String,
+    #[serde(rename = "Message")]
+    message: String,
+}
+
+/// PauseServerless's answer.
+#[derive(Debug)]
+pub struct PauseOutput {
+    /// The flow id.
+    pub flow_id: i64,
+    /// The request id.
+    pub request_id: String,
+}
+
+impl PauseServerlessFloor {
+    /// A floor client for the server at `base` (`http://127.0.0.1:PORT`).
+    pub fn new(client: reqwest::Client, base: &str) -> Self {
+        let url = reqwest::Url::parse(&format!("{base}/")).unwrap();
+        let host = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str().unwrap()),
+            None => url.host_str().unwrap().to_string(),
+        };
+        PauseServerlessFloor { client, url, host }
+    }
+
+    /// Pauses `cluster_id` with `ForcePause: 1`.
+    pub async fn pause(&self, cluster_id: &str) -> Result<PauseOutput, FloorError> {
+        let body = serde_json::to_vec(&PauseInput {
+            cluster_id,
+            force_pause: 1,
+        })
+        .map_err(|e| FloorError(e.to_string()))?;
+        let now = now_unix();
+        let (y, m, d) = civil(now.div_euclid(86_400));
+        let date = format!("{y:04}-{m:02}-{d:02}");
+        let timestamp = now.to_string();
+        let authorization = tc3(
+            "application/json",
+            &self.host,
+            &body,
+            "cynosdb",
+            &timestamp,
+            &date,
+            TC_ID,
+            TC_KEY,
+        );
+        let answer = self
+            .client
+            .post(self.url.clone())
+            .header("authorization", authorization)
+            .header("content-type", "application/json")
+            .header("x-tc-action", "PauseServerless")
+            .header("x-tc-region", "ap-guangzhou")
+            .header("x-tc-requestclient", "cloudops-bench/0.0.0")
+            .header("x-tc-timestamp", timestamp)
+            .header("x-tc-version", "2019-01-07")
+            .body(body)
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        let envelope: TcEnvelope =
+            serde_json::from_slice(&answer).map_err(|e| FloorError(e.to_string()))?;
+        let r = envelope.response;
+        if let Some(e) = r.error {
+            return Err(FloorError(format!("{}: {}", e.code, e.message)));
+        }
+        match (r.flow_id, r.request_id) {
+            (Some(flow_id), Some(request_id)) => Ok(PauseOutput {
+                flow_id,
+                request_id,
+            }),
+            _ => Err(FloorError("no FlowId or RequestId".into())),
+        }
+    }
+}
+
+/// The DBSS stop floor: the documented request, signed with SDK-HMAC-SHA256, and the answer
+/// read into a typed output with the `X-Request-Id` header.
+#[derive(Debug, Clone)]
+pub struct DbssStopFloor {
+    client: reqwest::Client,
+    base: String,
+    host: String,
+}
+
+#[derive(Deserialize)]
+struct DbssAnswer {
+    result: Option<String>,
+    error_code: Option<String>,
+    error_msg: Option<String>,
+}
+
+/// The DBSS stop answer.
+#[derive(Debug)]
+pub struct StopOutput {
+    /// The `result` field.
+    pub result: String,
+    /// The `X-Request-Id` header.
+    pub request_id: Option<String>,
+}
+
+impl DbssStopFloor {
+    /// A floor client for the server at `base` (`http://127.0.0.1:PORT`).
+    pub fn new(client: reqwest::Client, base: &str) -> Self {
+        let host = base.split_once("://").map_or(base, |(_, h)| h).to_string();
+        DbssStopFloor {
+            client,
+            base: base.to_string(),
+            host,
+        }
+    }
+
+    /// Stops `instance_id` in `project`.
+    pub async fn stop(&self, project: &str, instance_id: &str) -> Result<StopOutput, FloorError> {
+        let path = format!("/v1/{project}/db-om/{instance_id}/stop");
+        let now = now_unix();
+        let (y, m, d) = civil(now.div_euclid(86_400));
+        let secs = now.rem_euclid(86_400);
+        let date = format!(
+            "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
+        let authorization = huawei(
+            &path,
+            "",
+            &[
+                ("content-type", "application/json"),
+                ("host", &self.host),
+                ("x-project-id", project),
+                ("x-sdk-date", &date),
+            ],
+            b"",
+            &date,
+            HW_AK,
+            HW_SK,
+        );
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("authorization", authorization)
+            .header("content-type", "application/json")
+            .header("x-project-id", project)
+            .header("x-sdk-date", date)
+            .header("content-length", "0")
+            .send()
+            .await?;
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let status = response.status();
+        let answer = response.bytes().await?;
+        let a: DbssAnswer =
+            serde_json::from_slice(&answer).map_err(|e| FloorError(e.to_string()))?;
+        match (status.is_success(), a.result) {
+            (true, Some(result)) => Ok(StopOutput { result, request_id }),
+            _ => Err(FloorError(format!(
+                "{}: {}",
+                a.error_code.unwrap_or_default(),
+                a.error_msg.unwrap_or_default()
+            ))),
+        }
+    }
+}
