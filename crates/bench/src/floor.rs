@@ -226,6 +226,9 @@ pub fn check() {
         auth.ends_with("9255c364e51079ab6270ab28878fb8adabf3a7b3de5d981e9591d1006084816d"),
         "{auth}"
     );
+    assert_eq!(tc3_date(1_551_113_065), "2019-02-25");
+    assert_eq!(sdk_date(1_573_788_615), "20191115T033015Z");
+    assert_eq!(http_date(1_673_926_561), "Tue, 17 Jan 2023 03:36:01 GMT");
     // OCP: the reference vector of `xtask/vectors` (stop-schedule).
     let auth = ocp(
         "Tue, 17 Jan 2023 03:36:01 GMT",
@@ -253,6 +256,43 @@ fn civil(days: i64) -> (i64, u32, u32) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// `YYYY-MM-DD` of a Unix time, Tencent's credential-scope date.
+pub fn tc3_date(unix: i64) -> String {
+    let (y, m, d) = civil(unix.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `YYYYMMDDTHHMMSSZ` of a Unix time, Huawei's `X-Sdk-Date`.
+pub fn sdk_date(unix: i64) -> String {
+    let (y, m, d) = civil(unix.div_euclid(86_400));
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// The RFC 1123 `Date` of a Unix time.
+pub fn http_date(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix.div_euclid(86_400);
+    let (y, m, d) = civil(days);
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[m as usize - 1],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 fn now_unix() -> i64 {
@@ -351,8 +391,7 @@ impl PauseServerlessFloor {
         })
         .map_err(|e| FloorError(e.to_string()))?;
         let now = now_unix();
-        let (y, m, d) = civil(now.div_euclid(86_400));
-        let date = format!("{y:04}-{m:02}-{d:02}");
+        let date = tc3_date(now);
         let timestamp = now.to_string();
         let authorization = tc3(
             "application/json",
@@ -434,15 +473,7 @@ impl DbssStopFloor {
     /// Stops `instance_id` in `project`.
     pub async fn stop(&self, project: &str, instance_id: &str) -> Result<StopOutput, FloorError> {
         let path = format!("/v1/{project}/db-om/{instance_id}/stop");
-        let now = now_unix();
-        let (y, m, d) = civil(now.div_euclid(86_400));
-        let secs = now.rem_euclid(86_400);
-        let date = format!(
-            "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
-        );
+        let date = sdk_date(now_unix());
         let authorization = huawei(
             &path,
             "",

@@ -255,7 +255,7 @@ impl<P: Protocol> Service<P> {
                 request,
                 &*self.authorizer,
                 options,
-                |spec, response| self.protocol.decode(spec, &response),
+                |spec, response| self.protocol.decode(spec, response),
             )
             .await
     }

@@ -1,5 +1,6 @@
 //! The plain HTTP request and response the signers, transports and retry loop share.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::encoding::{encode_query, percent_decode};
@@ -62,12 +63,20 @@ impl fmt::Display for Method {
 /// assert_eq!(e.host_header(), "127.0.0.1:8080");
 /// assert_eq!(e.base_path(), "/ocp");
 /// ```
+///
+/// Cloning is cheap: the parts are shared, so every request of a client carries its endpoint
+/// without copying it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
+pub struct Endpoint(std::sync::Arc<EndpointParts>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct EndpointParts {
     scheme: String,
     host: String,
     port: Option<u16>,
     base_path: String,
+    /// `host` or `host:port`, computed once.
+    host_header: String,
 }
 
 impl Endpoint {
@@ -148,23 +157,29 @@ impl Endpoint {
             Some(ip) => format!("[{}]", ipv6_text(ip)),
             None => host.to_ascii_lowercase(),
         };
-        let endpoint = Endpoint {
+        let port = port.filter(|p| *p != default_port);
+        let host_header = match port {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        let endpoint = Endpoint(std::sync::Arc::new(EndpointParts {
             scheme,
             host,
-            port: port.filter(|p| *p != default_port),
+            port,
             base_path: path.to_string(),
-        };
+            host_header,
+        }));
         // The transport's URL parser must read the endpoint as it is signed: the same host
         // (an invalid punycode label, for one, is refused there), port and path.
         let url = reqwest::Url::parse(&endpoint.to_string())
             .map_err(|e| bad(&format!("is not a URL the transport can send to ({e})")))?;
-        let path_sent = if endpoint.base_path.is_empty() {
+        let path_sent = if endpoint.0.base_path.is_empty() {
             "/"
         } else {
-            endpoint.base_path.as_str()
+            endpoint.0.base_path.as_str()
         };
-        if url.host_str() != Some(endpoint.host.as_str())
-            || url.port() != endpoint.port
+        if url.host_str() != Some(endpoint.0.host.as_str())
+            || url.port() != endpoint.0.port
             || url.path() != path_sent
         {
             return Err(bad(
@@ -176,30 +191,27 @@ impl Endpoint {
 
     /// `http` or `https`.
     pub fn scheme(&self) -> &str {
-        &self.scheme
+        &self.0.scheme
     }
 
     /// The host name or address, without the port.
     pub fn host(&self) -> &str {
-        &self.host
+        &self.0.host
     }
 
     /// The port when it is not the scheme's default.
     pub fn port(&self) -> Option<u16> {
-        self.port
+        self.0.port
     }
 
     /// The base path every request path is appended to (empty or starting with `/`).
     pub fn base_path(&self) -> &str {
-        &self.base_path
+        &self.0.base_path
     }
 
     /// The `Host` header value: `host`, or `host:port` for a non-default port.
-    pub fn host_header(&self) -> String {
-        match self.port {
-            Some(p) => format!("{}:{p}", self.host),
-            None => self.host.clone(),
-        }
+    pub fn host_header(&self) -> &str {
+        &self.0.host_header
     }
 }
 
@@ -266,16 +278,16 @@ impl fmt::Display for Endpoint {
         write!(
             f,
             "{}://{}{}",
-            self.scheme,
+            self.scheme(),
             self.host_header(),
-            self.base_path
+            self.base_path()
         )
     }
 }
 
 /// An ordered list of HTTP headers with lowercase names.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Headers(Vec<(String, String)>);
+pub struct Headers(Vec<(Cow<'static, str>, String)>);
 
 impl Headers {
     /// An empty list.
@@ -293,14 +305,26 @@ impl Headers {
 
     /// Sets `name` to `value`, replacing every earlier value.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        let name = name.to_ascii_lowercase();
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_string()
+        };
         self.0.retain(|(n, _)| *n != name);
-        self.0.push((name, value.into()));
+        self.0.push((Cow::Owned(name), value.into()));
+    }
+
+    /// Sets a name that is already lowercase, without copying it.
+    pub(crate) fn set_lowercase(&mut self, name: &'static str, value: String) {
+        debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()), "{name}");
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((Cow::Borrowed(name), value));
     }
 
     /// Appends a value without removing earlier ones.
     pub fn append(&mut self, name: &str, value: impl Into<String>) {
-        self.0.push((name.to_ascii_lowercase(), value.into()));
+        self.0
+            .push((Cow::Owned(name.to_ascii_lowercase()), value.into()));
     }
 
     /// Removes every value of `name`.
@@ -315,7 +339,7 @@ impl Headers {
 
     /// Iterates `(name, value)` in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.0.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }
 
     /// The headers sorted by name (then value), for stable output.

@@ -107,6 +107,50 @@ const MONTH_NAMES: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// Appends `v` as at least two digits, as `{:02}` writes it.
+fn push_two(out: &mut String, v: u32) {
+    if v < 100 {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    } else {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{v:02}");
+    }
+}
+
+/// Appends `year` as at least four digits, as `{:04}` writes it.
+fn push_year(out: &mut String, year: i64) {
+    if (0..10_000).contains(&year) {
+        let y = year as u32;
+        push_two(out, y / 100);
+        push_two(out, y % 100);
+    } else {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{year:04}");
+    }
+}
+
+/// Appends the decimal digits of `v`.
+pub(crate) fn push_decimal(out: &mut String, v: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 impl UtcDateTime {
     /// The UTC date and time of `secs` seconds after the Unix epoch.
     pub fn from_unix(secs: i64) -> Self {
@@ -140,29 +184,53 @@ impl UtcDateTime {
 
     /// `YYYY-MM-DD`, the date in Tencent's credential scope.
     pub fn date_dashed(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let mut out = String::with_capacity(10);
+        self.push_date_dashed(&mut out);
+        out
+    }
+
+    /// Appends `YYYY-MM-DD` to `out`.
+    pub(crate) fn push_date_dashed(&self, out: &mut String) {
+        push_year(out, self.year);
+        out.push('-');
+        push_two(out, self.month);
+        out.push('-');
+        push_two(out, self.day);
     }
 
     /// `YYYYMMDDTHHMMSSZ`, Huawei's `X-Sdk-Date`.
     pub fn compact_iso8601(&self) -> String {
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
+        let mut out = String::with_capacity(16);
+        push_year(&mut out, self.year);
+        for v in [self.month, self.day] {
+            push_two(&mut out, v);
+        }
+        out.push('T');
+        for v in [self.hour, self.minute, self.second] {
+            push_two(&mut out, v);
+        }
+        out.push('Z');
+        out
     }
 
     /// RFC 1123 (`Tue, 17 Jan 2023 03:36:01 GMT`), the HTTP `Date` format.
     pub fn rfc1123(&self) -> String {
-        format!(
-            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-            DAY_NAMES[self.weekday as usize % 7],
-            self.day,
-            MONTH_NAMES[(self.month as usize + 11) % 12],
-            self.year,
-            self.hour,
-            self.minute,
-            self.second
-        )
+        let mut out = String::with_capacity(29);
+        out.push_str(DAY_NAMES[self.weekday as usize % 7]);
+        out.push_str(", ");
+        push_two(&mut out, self.day);
+        out.push(' ');
+        out.push_str(MONTH_NAMES[(self.month as usize + 11) % 12]);
+        out.push(' ');
+        push_year(&mut out, self.year);
+        out.push(' ');
+        push_two(&mut out, self.hour);
+        out.push(':');
+        push_two(&mut out, self.minute);
+        out.push(':');
+        push_two(&mut out, self.second);
+        out.push_str(" GMT");
+        out
     }
 
     /// Parses `YYYYMMDDTHHMMSSZ`.
@@ -461,6 +529,47 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writers_match_the_formatter() {
+        let mut instants = vec![
+            i64::MIN,
+            i64::MAX,
+            -1,
+            0,
+            1,
+            253_402_300_799,
+            253_402_300_800,
+        ];
+        instants.extend((0..2000).map(|i: i64| i * 7_919_993_117 - 5_000_000_000_000));
+        for secs in instants {
+            let t = UtcDateTime::from_unix(secs);
+            assert_eq!(
+                t.date_dashed(),
+                format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+            );
+            assert_eq!(
+                t.compact_iso8601(),
+                format!(
+                    "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+                    t.year, t.month, t.day, t.hour, t.minute, t.second
+                )
+            );
+            let mut out = String::new();
+            push_decimal(&mut out, secs);
+            assert_eq!(out, secs.to_string());
+        }
+        let odd = UtcDateTime {
+            year: 12_345,
+            month: 123,
+            day: 7,
+            hour: 100,
+            minute: 0,
+            second: 5,
+            weekday: 9,
+        };
+        assert_eq!(odd.compact_iso8601(), "1234512307T1000005Z");
+    }
 
     #[test]
     fn formats_known_instants() {

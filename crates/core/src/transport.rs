@@ -433,12 +433,14 @@ impl Transport for HttpTransport {
                 reqwest::header::HeaderValue::from_static("0"),
             );
         }
+        // A request built whole goes to `execute` as it is; the builder's `.headers()` would
+        // copy every header into a second map.
+        let mut outgoing = reqwest::Request::new(method(request.method), url);
+        *outgoing.headers_mut() = headers;
+        *outgoing.body_mut() = Some(request.body.clone().into());
         let mut response = self
             .client
-            .request(method(request.method), url)
-            .headers(headers)
-            .body(request.body.clone())
-            .send()
+            .execute(outgoing)
             .await
             .map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
@@ -446,10 +448,8 @@ impl Transport for HttpTransport {
             status,
             limit: self.max_body,
         };
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body as u64)
-        {
+        let announced = response.content_length();
+        if announced.is_some_and(|n| n > self.max_body as u64) {
             return Err(too_large());
         }
         let mut out_headers = Headers::new();
@@ -459,7 +459,10 @@ impl Transport for HttpTransport {
                 String::from_utf8_lossy(v.as_bytes()).into_owned(),
             );
         }
-        let mut body = Vec::new();
+        // Sized by the announced length (already within the cap), so one allocation holds it.
+        let mut body = Vec::with_capacity(
+            announced.map_or(0, |n| usize::try_from(n).unwrap_or(0).min(self.max_body)),
+        );
         while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());

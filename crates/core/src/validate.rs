@@ -119,7 +119,7 @@ pub fn path_segment(field: &str, value: &str) -> Result<String, Error> {
 
 /// Checks a header value: no CR, LF or other control characters besides tab.
 pub fn header_value(field: &str, value: &str) -> Result<(), Error> {
-    if value.chars().any(|c| c.is_control() && c != '\t') {
+    if has_control(value) {
         return Err(Error::invalid_input(
             field,
             "must not contain CR, LF or other control characters",
@@ -128,11 +128,50 @@ pub fn header_value(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Whether `value` holds a control character other than tab: C0 (and DEL) as one byte, C1
+/// as `0xC2 0x80..=0x9F` in UTF-8.
+fn has_control(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        (c < 0x20 && c != b'\t')
+            || c == 0x7f
+            || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
+}
+
+/// The RFC 9110 token characters, by byte.
+const TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        i += 1;
+    }
+    t
+};
+
 /// Checks a header name: one or more RFC 9110 token characters (letters, digits and
 /// ``!#$%&'*+-.^_`|~``).
 pub fn header_name(name: &str) -> Result<(), Error> {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
+    if name.is_empty() || !name.bytes().all(|b| TOKEN[usize::from(b)]) {
         return Err(Error::invalid_input(
             "header name",
             format!(
@@ -298,5 +337,26 @@ mod tests {
     fn header_values() {
         assert!(header_value("x-request-id", "abc\tdef").is_ok());
         assert!(header_value("x-request-id", "abc\r\nX-Evil: 1").is_err());
+    }
+
+    #[test]
+    fn control_characters_are_those_unicode_names() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(
+                has_control(&s),
+                c.is_control() && c != '\t',
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn token_table_is_rfc_9110() {
+        for b in 0..=255u8 {
+            let rfc = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(TOKEN[usize::from(b)], rfc, "{b}");
+        }
     }
 }

@@ -337,7 +337,7 @@ impl ProvideCredentials for IdpProvider {
                 &CallOptions::default(),
                 |spec, response| {
                     if !response.is_success() {
-                        HuaweiProtocol::default().decode::<serde_json::Value>(spec, &response)?;
+                        HuaweiProtocol::default().decode::<serde_json::Value>(spec, response)?;
                     }
                     let token = response
                         .headers
@@ -353,7 +353,7 @@ impl ProvideCredentials for IdpProvider {
                                 "no X-Subject-Token header in the answer",
                             )
                         })?;
-                    Ok(Decoded::new(token, crate::error::request_id(&response)))
+                    Ok(Decoded::new(token, crate::error::request_id(response)))
                 },
             )
             .await?

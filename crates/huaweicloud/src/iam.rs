@@ -110,12 +110,12 @@ impl ProvideToken for IamTokenProvider {
             .with_body("application/json;charset=utf8", bytes);
         // The token is a header; its expiry is in the body (parsed once), and a body without one
         // leaves the documented 24 hours.
-        let decode = |spec: &OperationSpec, response: cloudops_core::Response| {
+        let decode = |spec: &OperationSpec, response: &mut cloudops_core::Response| {
             if !response.is_success() {
                 // An error status is always the vendor's error.
-                HuaweiProtocol::default().decode::<Value>(spec, &response)?;
+                HuaweiProtocol::default().decode::<Value>(spec, response)?;
             }
-            let expires_at = parse_json::<Value>(spec, &response, "JSON")
+            let expires_at = parse_json::<Value>(spec, response, "JSON")
                 .ok()
                 .and_then(|v| v["token"]["expires_at"].as_str().map(str::to_string));
             let token = response
@@ -134,7 +134,7 @@ impl ProvideToken for IamTokenProvider {
                 })?;
             Ok(Decoded::new(
                 (token, expires_at),
-                crate::error::request_id(&response),
+                crate::error::request_id(response),
             ))
         };
         let (value, expires_at) = self

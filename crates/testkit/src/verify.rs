@@ -130,7 +130,7 @@ pub fn tc3(
         signed_headers,
     };
     let expected = tc3::sign_parts(&input, id, &key);
-    if expected.signature != signature {
+    if expected.signature() != signature {
         return Err(Rejection::Mismatch(format!(
             "the signature does not match; the server's canonical request is {:?}",
             expected.canonical_request
@@ -185,7 +185,7 @@ pub fn huawei(
         sdk_date: date,
     };
     let expected = huawei::sign_parts(&input, &ak, &sk);
-    if expected.signature != signature {
+    if expected.signature() != signature {
         return Err(Rejection::Mismatch(format!(
             "Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest: {}",
             redact_lines(&expected.canonical_request).replace('\n', "|")
@@ -246,7 +246,7 @@ pub fn ocp(
         query: &query,
     };
     let expected = ocp::sign_parts(&input, ak, &sk);
-    if expected.signature != signature {
+    if expected.signature() != signature {
         return Err(Rejection::Mismatch(format!(
             "the signature does not match; the server's string to sign is {:?}",
             expected.string_to_sign

@@ -13,12 +13,7 @@ pub fn sign(credentials: &BasicAuth) -> Signature {
         credentials.username,
         credentials.password.expose()
     ));
-    Signature {
-        headers: vec![("authorization".to_string(), format!("Basic {token}"))],
-        canonical_request: String::new(),
-        string_to_sign: String::new(),
-        signature: String::new(),
-    }
+    Signature::headers_only(vec![("authorization", format!("Basic {token}"))])
 }
 
 /// Decodes a `Basic` `Authorization` value into username and password.

@@ -70,15 +70,15 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 }
 
 /// Writes the signed headers' lines (lowercase names, sorted; names with `_` left out; values
-/// trimmed; repeated names joined with `,`) to `out`, and returns their names joined with `;`.
-fn push_signed_header_lines(out: &mut String, headers: &[(&str, &str)]) -> String {
+/// trimmed; repeated names joined with `,`), a blank line and their names joined with `;` to
+/// `out`, and returns where the names are in `out`.
+fn push_signed_headers(out: &mut String, headers: &[(&str, &str)]) -> std::ops::Range<usize> {
     let mut hs: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
         .filter(|(n, _)| !n.contains('_'))
         .map(super::lowercase_trimmed)
         .collect();
     hs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut names = String::with_capacity(hs.len() * 16);
     let mut previous: Option<&str> = None;
     for (n, v) in &hs {
         if previous == Some(n.as_ref()) {
@@ -86,10 +86,6 @@ fn push_signed_header_lines(out: &mut String, headers: &[(&str, &str)]) -> Strin
             out.pop();
             out.push(',');
         } else {
-            if previous.is_some() {
-                names.push(';');
-            }
-            names.push_str(n);
             out.push_str(n);
             out.push(':');
         }
@@ -97,7 +93,20 @@ fn push_signed_header_lines(out: &mut String, headers: &[(&str, &str)]) -> Strin
         out.push('\n');
         previous = Some(n.as_ref());
     }
-    names
+    out.push('\n');
+    let start = out.len();
+    previous = None;
+    for (n, _) in &hs {
+        if previous == Some(n.as_ref()) {
+            continue;
+        }
+        if previous.is_some() {
+            out.push(';');
+        }
+        out.push_str(n);
+        previous = Some(n.as_ref());
+    }
+    start..out.len()
 }
 
 /// The spelled-out parts of a request the signature covers; what [`sign`] reads from a
@@ -120,12 +129,19 @@ pub struct HuaweiInput<'a> {
 
 /// The canonical request of `input` and its signed header names.
 pub fn canonical_request(input: &HuaweiInput<'_>) -> (String, String) {
+    let (canonical, names) = canonical_request_and_names(input);
+    let names = canonical[names].to_string();
+    (canonical, names)
+}
+
+/// The canonical request of `input`, and where its signed header names are in it.
+fn canonical_request_and_names(input: &HuaweiInput<'_>) -> (String, std::ops::Range<usize>) {
     let mut canonical = String::with_capacity(
         200 + input.path.len()
             + input
                 .headers
                 .iter()
-                .map(|(n, v)| n.len() + v.len() + 2)
+                .map(|(n, v)| 2 * n.len() + v.len() + 2)
                 .sum::<usize>(),
     );
     canonical.push_str(input.method.as_str());
@@ -134,9 +150,7 @@ pub fn canonical_request(input: &HuaweiInput<'_>) -> (String, String) {
     canonical.push('\n');
     push_query_sorted(&mut canonical, input.query);
     canonical.push('\n');
-    let names = push_signed_header_lines(&mut canonical, input.headers);
-    canonical.push('\n');
-    canonical.push_str(&names);
+    let names = push_signed_headers(&mut canonical, input.headers);
     canonical.push('\n');
     push_sha256_hex(&mut canonical, input.body);
     (canonical, names)
@@ -144,30 +158,35 @@ pub fn canonical_request(input: &HuaweiInput<'_>) -> (String, String) {
 
 /// Signs spelled-out parts with an access key pair.
 pub fn sign_parts(input: &HuaweiInput<'_>, access_key: &str, secret_key: &str) -> Signature {
-    let (canonical, names) = canonical_request(input);
-    let mut string_to_sign = String::with_capacity(100);
+    sign_into(input, access_key, secret_key, Vec::with_capacity(1))
+}
+
+/// Signs `input`, appending `Authorization` to `headers` (the headers the signature adds).
+fn sign_into(
+    input: &HuaweiInput<'_>,
+    access_key: &str,
+    secret_key: &str,
+    mut headers: Vec<(&'static str, String)>,
+) -> Signature {
+    let (canonical, names) = canonical_request_and_names(input);
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + input.sdk_date.len() + 66);
     string_to_sign.push_str(ALGORITHM);
     string_to_sign.push('\n');
     string_to_sign.push_str(input.sdk_date);
     string_to_sign.push('\n');
     push_sha256_hex(&mut string_to_sign, canonical.as_bytes());
     let raw = hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes());
-    let mut authorization = String::with_capacity(120 + access_key.len() + names.len());
+    let mut authorization = String::with_capacity(96 + access_key.len() + names.len());
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Access=");
     authorization.push_str(access_key);
     authorization.push_str(", SignedHeaders=");
-    authorization.push_str(&names);
+    authorization.push_str(&canonical[names]);
     authorization.push_str(", Signature=");
     let signature_start = authorization.len();
     push_hex_lower(&mut authorization, &raw);
-    let signature = authorization[signature_start..].to_string();
-    Signature {
-        headers: vec![("authorization".to_string(), authorization)],
-        canonical_request: canonical,
-        string_to_sign,
-        signature,
-    }
+    headers.push(("authorization", authorization));
+    Signature::new(headers, canonical, string_to_sign, Some(signature_start))
 }
 
 /// Signs `request` at `time`: adds `Host`, `X-Sdk-Date`, `X-Security-Token` (temporary
@@ -175,19 +194,18 @@ pub fn sign_parts(input: &HuaweiInput<'_>, access_key: &str, secret_key: &str) -
 /// `X-Project-Id` and `Content-Type` when set).
 pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Signature {
     let sdk_date = UtcDateTime::from_system_time(time).compact_iso8601();
-    let mut added = vec![
-        ("host".to_string(), host_of(request)),
-        ("x-sdk-date".to_string(), sdk_date.clone()),
+    let host = host_of(request);
+    let token = credentials.session_token.as_ref().map(|t| t.expose());
+    let added = [
+        ("host", Some(host)),
+        ("x-sdk-date", Some(sdk_date.as_str())),
+        ("x-security-token", token),
     ];
-    if let Some(token) = &credentials.session_token {
-        added.push(("x-security-token".to_string(), token.expose().to_string()));
-    }
-    let mut headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .filter(|(n, _)| *n != "authorization" && !added.iter().any(|(a, _)| a == n))
-        .collect();
-    headers.extend(added.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(request.headers.len() + added.len());
+    headers.extend(request.headers.iter().filter(|(n, _)| {
+        *n != "authorization" && !added.iter().any(|(a, v)| v.is_some() && a == n)
+    }));
+    headers.extend(added.iter().filter_map(|(n, v)| v.map(|v| (*n, v))));
     let path = request.full_path_cow();
     let input = HuaweiInput {
         method: request.method,
@@ -197,20 +215,19 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         body: &request.body,
         sdk_date: &sdk_date,
     };
-    let mut sig = sign_parts(&input, &credentials.id, credentials.secret.expose());
-    added.append(&mut sig.headers);
-    sig.headers = added;
+    let mut out = Vec::with_capacity(4);
+    out.push(("host", host.to_string()));
+    if let Some(token) = token {
+        out.push(("x-security-token", token.to_string()));
+    }
+    let mut sig = sign_into(&input, &credentials.id, credentials.secret.expose(), out);
+    sig.headers.insert(1, ("x-sdk-date", sdk_date));
     sig
 }
 
 /// The token scheme: adds `X-Auth-Token`.
 pub fn sign_with_token(token: &SecretString) -> Signature {
-    Signature {
-        headers: vec![("x-auth-token".to_string(), token.expose().to_string())],
-        canonical_request: String::new(),
-        string_to_sign: String::new(),
-        signature: String::new(),
-    }
+    Signature::headers_only(vec![("x-auth-token", token.expose().to_string())])
 }
 
 /// Reads the parts of an `SDK-HMAC-SHA256` `Authorization` header: access key, signed header

@@ -21,22 +21,53 @@ use crate::request::Request;
 
 /// What a signer produced: the headers to add and the strings it signed.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Signature {
-    /// The headers the signer adds to the request, `Authorization` last.
-    pub headers: Vec<(String, String)>,
+    /// The headers the signer adds to the request (lowercase names), `Authorization` last.
+    pub headers: Vec<(&'static str, String)>,
     /// The canonical request (empty for schemes that have none).
     pub canonical_request: String,
     /// The string to sign (empty for schemes that have none).
     pub string_to_sign: String,
-    /// The signature itself (hex or base64, as the scheme writes it).
-    pub signature: String,
+    /// Where the signature starts in the last header's value, for schemes that sign.
+    signature_start: Option<usize>,
 }
 
 impl Signature {
-    /// Sets every header of the signature on `request`.
-    pub fn apply(&self, request: &mut Request) {
-        for (n, v) in &self.headers {
-            request.headers.set(n, v.clone());
+    /// A signature of `headers` and the strings signed; the signature itself is the end of
+    /// the last header's value from `signature_start` on.
+    pub(crate) fn new(
+        headers: Vec<(&'static str, String)>,
+        canonical_request: String,
+        string_to_sign: String,
+        signature_start: Option<usize>,
+    ) -> Self {
+        Signature {
+            headers,
+            canonical_request,
+            string_to_sign,
+            signature_start,
+        }
+    }
+
+    /// Headers only, for schemes that compute no signature (a token, HTTP Basic).
+    pub(crate) fn headers_only(headers: Vec<(&'static str, String)>) -> Self {
+        Signature::new(headers, String::new(), String::new(), None)
+    }
+
+    /// The signature itself (hex or base64, as the scheme writes it); empty for schemes that
+    /// compute none.
+    pub fn signature(&self) -> &str {
+        match (self.signature_start, self.headers.last()) {
+            (Some(start), Some((_, value))) => value.get(start..).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// Sets every header of the signature on `request`, replacing earlier values.
+    pub fn apply(self, request: &mut Request) {
+        for (n, v) in self.headers {
+            request.headers.set_lowercase(n, v);
         }
     }
 
@@ -44,7 +75,7 @@ impl Signature {
     pub fn authorization(&self) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(n, _)| n == "authorization")
+            .find(|(n, _)| *n == "authorization")
             .map(|(_, v)| v.as_str())
     }
 }
@@ -58,9 +89,9 @@ impl std::fmt::Debug for Signature {
             .iter()
             .map(|(n, v)| {
                 if !crate::request::is_sensitive_header(n) {
-                    (n.as_str(), v.as_str())
+                    (*n, v.as_str())
                 } else {
-                    (n.as_str(), "***")
+                    (*n, "***")
                 }
             })
             .collect();
@@ -135,10 +166,9 @@ pub(crate) fn lowercase_trimmed<'a>(
 /// The host header a request is sent with: its own `host` header when set, else the
 /// endpoint's.
 #[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]
-pub(crate) fn host_of(request: &Request) -> String {
+pub(crate) fn host_of(request: &Request) -> &str {
     request
         .headers
         .get("host")
-        .map(str::to_string)
         .unwrap_or_else(|| request.endpoint.host_header())
 }

@@ -105,15 +105,15 @@ pub fn string_to_sign(input: &OcpInput<'_>) -> String {
 
 /// Signs spelled-out parts with an access key pair.
 pub fn sign_parts(input: &OcpInput<'_>, access_key: &str, secret_key: &str) -> Signature {
-    sign_with_headers(input, access_key, secret_key, Vec::with_capacity(1))
+    sign_into(input, access_key, secret_key, Vec::with_capacity(1))
 }
 
 /// Signs `input`, appending `Authorization` to `headers` (the headers the signature adds).
-fn sign_with_headers(
+fn sign_into(
     input: &OcpInput<'_>,
     access_key: &str,
     secret_key: &str,
-    mut headers: Vec<(String, String)>,
+    mut headers: Vec<(&'static str, String)>,
 ) -> Signature {
     let sts = string_to_sign(input);
     let raw = hmac_sha1(secret_key.as_bytes(), sts.as_bytes());
@@ -124,14 +124,8 @@ fn sign_with_headers(
     authorization.push(':');
     let signature_start = authorization.len();
     STANDARD.encode_string(raw, &mut authorization);
-    let signature = authorization[signature_start..].to_string();
-    headers.push(("authorization".to_string(), authorization));
-    Signature {
-        headers,
-        canonical_request: String::new(),
-        string_to_sign: sts,
-        signature,
-    }
+    headers.push(("authorization", authorization));
+    Signature::new(headers, String::new(), sts, Some(signature_start))
 }
 
 /// Signs `request` at `time`: adds `Host`, `Date` and `Authorization`.
@@ -149,18 +143,19 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         body: &request.body,
         content_type: request.headers.get("content-type").unwrap_or(""),
         date: &date,
-        host: &host,
+        host,
         ocp_headers: &ocp_headers,
         path: &path,
         query: &request.query,
     };
-    let mut sig = sign_with_headers(
+    let mut headers = Vec::with_capacity(3);
+    headers.push(("host", host.to_string()));
+    let mut sig = sign_into(
         &input,
         &credentials.id,
         credentials.secret.expose(),
-        Vec::with_capacity(3),
+        headers,
     );
-    sig.headers.insert(0, ("date".to_string(), date));
-    sig.headers.insert(0, ("host".to_string(), host));
+    sig.headers.insert(1, ("date", date));
     sig
 }

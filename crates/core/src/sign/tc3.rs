@@ -11,7 +11,7 @@ use super::{Signature, hmac_sha256, host_of, push_sha256_hex};
 use crate::credentials::AccessKey;
 use crate::encoding::push_hex_lower;
 use crate::request::{Method, Request};
-use crate::time::{UtcDateTime, unix_seconds};
+use crate::time::{UtcDateTime, push_decimal, unix_seconds};
 
 /// The algorithm name.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -88,16 +88,26 @@ pub fn canonical_request(input: &Tc3Input<'_>) -> String {
 /// Signs the spelled-out input with a secret id and key, returning the `Authorization` header
 /// and the intermediate strings.
 pub fn sign_parts(input: &Tc3Input<'_>, secret_id: &str, secret_key: &str) -> Signature {
+    sign_into(input, secret_id, secret_key, Vec::with_capacity(1))
+}
+
+/// Signs `input`, appending `Authorization` to `headers` (the headers the signature adds).
+fn sign_into(
+    input: &Tc3Input<'_>,
+    secret_id: &str,
+    secret_key: &str,
+    mut headers: Vec<(&'static str, String)>,
+) -> Signature {
     let canonical = canonical_request(input);
-    let date = UtcDateTime::from_unix(input.timestamp).date_dashed();
-    // `<date>/<service>/tc3_request`, the credential scope.
-    let mut string_to_sign = String::with_capacity(120 + input.service.len());
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + input.service.len() + 110);
     string_to_sign.push_str(ALGORITHM);
     string_to_sign.push('\n');
-    string_to_sign.push_str(&input.timestamp.to_string());
+    push_decimal(&mut string_to_sign, input.timestamp);
     string_to_sign.push('\n');
+    // `<date>/<service>/tc3_request`, the credential scope.
     let scope_start = string_to_sign.len();
-    string_to_sign.push_str(&date);
+    UtcDateTime::from_unix(input.timestamp).push_date_dashed(&mut string_to_sign);
+    let date_end = string_to_sign.len();
     string_to_sign.push('/');
     string_to_sign.push_str(input.service);
     string_to_sign.push_str("/tc3_request");
@@ -105,15 +115,14 @@ pub fn sign_parts(input: &Tc3Input<'_>, secret_id: &str, secret_key: &str) -> Si
     string_to_sign.push('\n');
     push_sha256_hex(&mut string_to_sign, canonical.as_bytes());
 
-    let mut tc3_key = Vec::with_capacity(3 + secret_key.len());
-    tc3_key.extend_from_slice(b"TC3");
-    tc3_key.extend_from_slice(secret_key.as_bytes());
-    let k_date = hmac_sha256(&tc3_key, date.as_bytes());
+    let date = &string_to_sign.as_bytes()[scope_start..date_end];
+    let k_date = with_tc3_key(secret_key, |key| hmac_sha256(key, date));
     let k_service = hmac_sha256(&k_date, input.service.as_bytes());
     let k_signing = hmac_sha256(&k_service, b"tc3_request");
     let raw = hmac_sha256(&k_signing, string_to_sign.as_bytes());
 
-    let mut authorization = String::with_capacity(200 + secret_id.len());
+    let mut authorization =
+        String::with_capacity(ALGORITHM.len() + secret_id.len() + (scope_end - scope_start) + 120);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
     authorization.push_str(secret_id);
@@ -124,12 +133,21 @@ pub fn sign_parts(input: &Tc3Input<'_>, secret_id: &str, secret_key: &str) -> Si
     authorization.push_str(", Signature=");
     let signature_start = authorization.len();
     push_hex_lower(&mut authorization, &raw);
-    let signature = authorization[signature_start..].to_string();
-    Signature {
-        headers: vec![("authorization".to_string(), authorization)],
-        canonical_request: canonical,
-        string_to_sign,
-        signature,
+    headers.push(("authorization", authorization));
+    Signature::new(headers, canonical, string_to_sign, Some(signature_start))
+}
+
+/// Calls `f` with `"TC3" + secret_key`, built on the stack when it fits.
+fn with_tc3_key<T>(secret_key: &str, f: impl FnOnce(&[u8]) -> T) -> T {
+    let secret = secret_key.as_bytes();
+    let mut buf = [0u8; 128];
+    match buf.get_mut(3..3 + secret.len()) {
+        Some(tail) => {
+            tail.copy_from_slice(secret);
+            buf[..3].copy_from_slice(b"TC3");
+            f(&buf[..3 + secret.len()])
+        }
+        None => f(&[b"TC3".as_slice(), secret].concat()),
     }
 }
 
@@ -154,22 +172,25 @@ pub fn sign(
         method: request.method,
         query: &query,
         content_type: request.headers.get("content-type").unwrap_or(""),
-        host: &host,
+        host,
         action: request.headers.get("x-tc-action").unwrap_or(""),
         body: &request.body,
         service,
         timestamp,
         signed_headers,
     };
-    let mut sig = sign_parts(&input, &credentials.id, credentials.secret.expose());
-    let mut headers = vec![
-        ("host".to_string(), host),
-        ("x-tc-timestamp".to_string(), timestamp.to_string()),
-    ];
+    let mut headers = Vec::with_capacity(4);
+    headers.push(("host", host.to_string()));
+    let mut value = String::with_capacity(20);
+    push_decimal(&mut value, timestamp);
+    headers.push(("x-tc-timestamp", value));
     if let Some(token) = &credentials.session_token {
-        headers.push(("x-tc-token".to_string(), token.expose().to_string()));
+        headers.push(("x-tc-token", token.expose().to_string()));
     }
-    headers.append(&mut sig.headers);
-    sig.headers = headers;
-    sig
+    sign_into(
+        &input,
+        &credentials.id,
+        credentials.secret.expose(),
+        headers,
+    )
 }
