@@ -285,9 +285,55 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// `name` lowercased: one of the names the crates send or read borrowed from a table, any
+/// other copied.
+fn lowercase_name(name: &str) -> Cow<'static, str> {
+    let known = |lower: &str| -> Option<&'static str> {
+        KNOWN_HEADER_NAMES.iter().find(|k| **k == lower).copied()
+    };
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lower = name.to_ascii_lowercase();
+        match known(&lower) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(lower),
+        }
+    } else {
+        match known(name) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(name.to_string()),
+        }
+    }
+}
+
+/// Header names every call sends or reads, kept without a copy.
+const KNOWN_HEADER_NAMES: &[&str] = &[
+    "content-type",
+    "content-length",
+    "date",
+    "host",
+    "authorization",
+    "x-request-id",
+    "retry-after",
+    "x-tc-action",
+    "x-tc-version",
+    "x-tc-region",
+    "x-tc-requestclient",
+    "x-tc-language",
+    "x-tc-timestamp",
+    "x-tc-token",
+    "x-project-id",
+    "x-sdk-date",
+    "x-security-token",
+    "x-auth-token",
+    "x-subject-token",
+    "x-language",
+    "connection",
+    "server",
+];
+
 /// An ordered list of HTTP headers with lowercase names.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Headers(Vec<(Cow<'static, str>, String)>);
+pub struct Headers(Vec<(Cow<'static, str>, Cow<'static, str>)>);
 
 impl Headers {
     /// An empty list.
@@ -300,31 +346,35 @@ impl Headers {
         self.0
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// Sets `name` to `value`, replacing every earlier value.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            name.to_ascii_lowercase()
-        } else {
-            name.to_string()
-        };
+        let name = lowercase_name(name);
         self.0.retain(|(n, _)| *n != name);
-        self.0.push((Cow::Owned(name), value.into()));
+        self.0.push((name, Cow::Owned(value.into())));
     }
 
     /// Sets a name that is already lowercase, without copying it.
     pub(crate) fn set_lowercase(&mut self, name: &'static str, value: String) {
         debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()), "{name}");
         self.0.retain(|(n, _)| n != name);
-        self.0.push((Cow::Borrowed(name), value));
+        self.0.push((Cow::Borrowed(name), Cow::Owned(value)));
     }
 
     /// Appends a value without removing earlier ones.
     pub fn append(&mut self, name: &str, value: impl Into<String>) {
         self.0
-            .push((Cow::Owned(name.to_ascii_lowercase()), value.into()));
+            .push((lowercase_name(name), Cow::Owned(value.into())));
+    }
+
+    /// Sets a header whose value is a constant (an API version, a client name), without
+    /// copying the value.
+    pub fn set_static(&mut self, name: &str, value: &'static str) {
+        let name = lowercase_name(name);
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, Cow::Borrowed(value)));
     }
 
     /// Removes every value of `name`.
@@ -339,7 +389,7 @@ impl Headers {
 
     /// Iterates `(name, value)` in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
+        self.0.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
 
     /// The headers sorted by name (then value), for stable output.
@@ -449,6 +499,12 @@ impl Request {
     /// Sets a header.
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.set(name, value);
+        self
+    }
+
+    /// Sets a header whose value is a constant, without copying it.
+    pub fn with_static_header(mut self, name: &str, value: &'static str) -> Self {
+        self.headers.set_static(name, value);
         self
     }
 

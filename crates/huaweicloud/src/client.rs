@@ -114,7 +114,7 @@ impl Client {
         let endpoint = self.endpoint(Service::Iam)?;
         let request = Request::new(Method::Get, endpoint, "/v3/projects")
             .with_query("name", region.clone())
-            .with_header("content-type", "application/json");
+            .with_static_header("content-type", "application/json");
         let listed: serde_json::Value = self
             .inner
             .engine

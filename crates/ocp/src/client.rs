@@ -141,7 +141,7 @@ impl Client {
         let mut request = Request::new(method, self.inner.endpoint.clone(), path)
             .with_header("accept", "application/json");
         if let Some(lang) = self.inner.language {
-            request.headers.set("accept-language", lang.tag());
+            request.headers.set_static("accept-language", lang.tag());
         }
         self.inner.service.send(spec, request, options).await
     }

@@ -116,14 +116,14 @@ impl Client {
         let mut request = Request::new(Method::Post, self.inner.endpoint.clone(), "/")
             .with_body("application/json", body)
             .with_header("x-tc-action", action)
-            .with_header("x-tc-version", protocol::VERSION)
+            .with_static_header("x-tc-version", protocol::VERSION)
             .with_header("x-tc-region", self.inner.region.clone())
-            .with_header(
+            .with_static_header(
                 "x-tc-requestclient",
                 concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             );
         if let Some(lang) = self.inner.language {
-            request.headers.set("x-tc-language", lang.tag());
+            request.headers.set_static("x-tc-language", lang.tag());
         }
         Ok(request)
     }

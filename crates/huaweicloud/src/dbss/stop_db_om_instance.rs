@@ -71,7 +71,7 @@ impl StopDbOmInstance {
         );
         // No body, but JSON's content type, as the official client sends and signs it.
         let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path)
-            .with_header("content-type", "application/json")
+            .with_static_header("content-type", "application/json")
             .with_header("x-project-id", project_id);
         let decoded = self
             .client

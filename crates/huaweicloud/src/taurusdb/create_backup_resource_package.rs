@@ -223,7 +223,9 @@ impl CreateBackupResourcePackage {
         .with_body("application/json", body)
         .with_header("x-project-id", project_id.clone());
         if let Some(lang) = self.language.or(self.client.language()) {
-            request.headers.set("x-language", lang.lowercase_tag());
+            request
+                .headers
+                .set_static("x-language", lang.lowercase_tag());
         }
         let decoded = self
             .client
