@@ -77,6 +77,8 @@ struct EndpointParts {
     base_path: String,
     /// `host` or `host:port`, computed once.
     host_header: String,
+    /// The endpoint as the transport's URL parser read it, so no request parses it again.
+    url: reqwest::Url,
 }
 
 impl Endpoint {
@@ -162,31 +164,25 @@ impl Endpoint {
             Some(p) => format!("{host}:{p}"),
             None => host.clone(),
         };
-        let endpoint = Endpoint(std::sync::Arc::new(EndpointParts {
+        let origin = format!("{scheme}://{host_header}{path}");
+        // The transport's URL parser must read the endpoint as it is signed: the same host
+        // (an invalid punycode label, for one, is refused there), port and path.
+        let url = reqwest::Url::parse(&origin)
+            .map_err(|e| bad(&format!("is not a URL the transport can send to ({e})")))?;
+        let path_sent = if path.is_empty() { "/" } else { path };
+        if url.host_str() != Some(host.as_str()) || url.port() != port || url.path() != path_sent {
+            return Err(bad(
+                "is read differently by the URL parser than it is written",
+            ));
+        }
+        Ok(Endpoint(std::sync::Arc::new(EndpointParts {
             scheme,
             host,
             port,
             base_path: path.to_string(),
             host_header,
-        }));
-        // The transport's URL parser must read the endpoint as it is signed: the same host
-        // (an invalid punycode label, for one, is refused there), port and path.
-        let url = reqwest::Url::parse(&endpoint.to_string())
-            .map_err(|e| bad(&format!("is not a URL the transport can send to ({e})")))?;
-        let path_sent = if endpoint.0.base_path.is_empty() {
-            "/"
-        } else {
-            endpoint.0.base_path.as_str()
-        };
-        if url.host_str() != Some(endpoint.0.host.as_str())
-            || url.port() != endpoint.0.port
-            || url.path() != path_sent
-        {
-            return Err(bad(
-                "is read differently by the URL parser than it is written",
-            ));
-        }
-        Ok(endpoint)
+            url,
+        })))
     }
 
     /// `http` or `https`.
@@ -288,48 +284,49 @@ impl fmt::Display for Endpoint {
 /// `name` lowercased: one of the names the crates send or read borrowed from a table, any
 /// other copied.
 fn lowercase_name(name: &str) -> Cow<'static, str> {
-    let known = |lower: &str| -> Option<&'static str> {
-        KNOWN_HEADER_NAMES.iter().find(|k| **k == lower).copied()
-    };
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         let lower = name.to_ascii_lowercase();
-        match known(&lower) {
+        match known_header_name(&lower) {
             Some(k) => Cow::Borrowed(k),
             None => Cow::Owned(lower),
         }
     } else {
-        match known(name) {
+        match known_header_name(name) {
             Some(k) => Cow::Borrowed(k),
             None => Cow::Owned(name.to_string()),
         }
     }
 }
 
-/// Header names every call sends or reads, kept without a copy.
-const KNOWN_HEADER_NAMES: &[&str] = &[
-    "content-type",
-    "content-length",
-    "date",
-    "host",
-    "authorization",
-    "x-request-id",
-    "retry-after",
-    "x-tc-action",
-    "x-tc-version",
-    "x-tc-region",
-    "x-tc-requestclient",
-    "x-tc-language",
-    "x-tc-timestamp",
-    "x-tc-token",
-    "x-project-id",
-    "x-sdk-date",
-    "x-security-token",
-    "x-auth-token",
-    "x-subject-token",
-    "x-language",
-    "connection",
-    "server",
-];
+/// The header names every call sends or reads, kept without a copy.
+fn known_header_name(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "content-type" => "content-type",
+        "content-length" => "content-length",
+        "date" => "date",
+        "host" => "host",
+        "authorization" => "authorization",
+        "x-request-id" => "x-request-id",
+        "retry-after" => "retry-after",
+        "x-tc-action" => "x-tc-action",
+        "x-tc-version" => "x-tc-version",
+        "x-tc-region" => "x-tc-region",
+        "x-tc-requestclient" => "x-tc-requestclient",
+        "x-tc-language" => "x-tc-language",
+        "x-tc-timestamp" => "x-tc-timestamp",
+        "x-tc-token" => "x-tc-token",
+        "x-project-id" => "x-project-id",
+        "x-sdk-date" => "x-sdk-date",
+        "x-security-token" => "x-security-token",
+        "x-auth-token" => "x-auth-token",
+        "x-subject-token" => "x-subject-token",
+        "x-language" => "x-language",
+        "accept-language" => "accept-language",
+        "connection" => "connection",
+        "server" => "server",
+        _ => return None,
+    })
+}
 
 /// An ordered list of HTTP headers with lowercase names.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -532,6 +529,17 @@ impl Request {
     /// The encoded query string without `?` (empty when there is none).
     pub fn query_string(&self) -> String {
         encode_query(&self.query)
+    }
+
+    /// The full URL as the transport sends it: the endpoint's parsed URL with the full path
+    /// and the query set, so the host is never parsed again.
+    pub(crate) fn transport_url(&self) -> reqwest::Url {
+        let mut url = self.endpoint.0.url.clone();
+        url.set_path(&self.full_path_cow());
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query_string()));
+        }
+        url
     }
 
     /// The full URL.

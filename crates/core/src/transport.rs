@@ -409,8 +409,7 @@ fn method(m: crate::Method) -> reqwest::Method {
 impl Transport for HttpTransport {
     async fn send(&self, request: &Request) -> Result<Response, Error> {
         let not_sent = |message: String| Error::transport(message, false);
-        let url = reqwest::Url::parse(&request.url())
-            .map_err(|e| not_sent(format!("invalid URL: {e}")))?;
+        let url = request.transport_url();
         let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len());
         for (n, v) in request.headers.iter() {
             let name = reqwest::header::HeaderName::from_bytes(n.as_bytes())
@@ -454,10 +453,11 @@ impl Transport for HttpTransport {
         }
         let mut out_headers = Headers::new();
         for (n, v) in response.headers() {
-            out_headers.append(
-                n.as_str(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            );
+            let value = match v.to_str() {
+                Ok(text) => text.to_string(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            out_headers.append(n.as_str(), value);
         }
         // Sized by the announced length (already within the cap), so one allocation holds it.
         let mut body = Vec::with_capacity(

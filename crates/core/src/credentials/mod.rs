@@ -306,10 +306,10 @@ impl fmt::Debug for CachingProvider {
 impl ProvideCredentials for CachingProvider {
     async fn lookup(&self) -> Result<Lookup, Error> {
         let inner = self.inner.clone();
-        let source = self.inner.source();
         let found = self
             .cache
             .get(move || async move {
+                let source = inner.source();
                 let looked = inner.lookup().await.map_err(|e| match e {
                     Error::Credentials { .. } => e,
                     other => Error::credentials(format!("{source} failed: {other}")),
@@ -330,6 +330,14 @@ impl ProvideCredentials for CachingProvider {
             })
             .await?;
         Ok(Lookup::Found(found))
+    }
+
+    async fn provide(&self) -> Result<Credentials, Error> {
+        // What the cache holds was checked when it was looked up.
+        match self.lookup().await? {
+            Lookup::Found(c) => Ok(c),
+            Lookup::NotFound(why) => Err(Error::credentials(why)),
+        }
     }
 
     fn source(&self) -> String {
