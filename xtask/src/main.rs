@@ -3,6 +3,8 @@
 //! - `ci`: every check `.ci/run` runs, in the same order.
 //! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
+//! - `build-cost [--rounds N] [cynosdb|dbss|ocp ...]`: cold release builds of a one-call
+//!   program per vendor crate against its hand-written floor (not part of CI).
 //! - `fuzz [--seconds N] [TARGET ...]`: runs the fuzz targets of `fuzz/` (nightly and
 //!   cargo-fuzz), N seconds each (default 30); fails on any crash. Not part of `ci`.
 //! - `vectors [--check]`: recomputes the signing vectors' expected values with the vendors'
@@ -13,6 +15,7 @@
 //!   log that every call went through it.
 //! - `help`: this list.
 
+mod build_cost;
 mod fuzz;
 mod python;
 mod tour_proxy;
@@ -372,7 +375,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
     );
 }
 
@@ -393,6 +396,7 @@ fn main() -> ExitCode {
         Some("wire-client") => wire::client(&args[1..]),
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("build-cost") => build_cost::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("help") | Some("--help") | Some("-h") => {
             help();
             ExitCode::SUCCESS

@@ -1,0 +1,19 @@
+//! One PauseServerless call through cloudops-tencentcloud-cynosdb.
+use cloudops_tencentcloud_cynosdb::{AccessKey, Client};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let endpoint = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:1".into());
+    let client = Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(endpoint)
+        .credentials(AccessKey::new("AKIDEXAMPLE", "SECRETEXAMPLE"))
+        .build();
+    match client {
+        Ok(c) => match c.pause_serverless("cynosdbmysql-8vcxoq75").force_pause(true).send().await {
+            Ok(out) => println!("flow {}", out.flow_id),
+            Err(e) => eprintln!("{e}"),
+        },
+        Err(e) => eprintln!("{e}"),
+    }
+}

@@ -1,0 +1,59 @@
+//! One StopTenantBackupSchedule call by hand: OCP-ACCESS-KEY-HMACSHA1 with hmac, sha1 and
+//! base64, reqwest, serde_json.
+use base64::Engine as _;
+use hmac::{KeyInit, Mac};
+
+#[derive(serde::Deserialize)]
+struct Answer {
+    successful: bool,
+    data: Option<serde_json::Value>,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let base_url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:1".into());
+    let host = base_url.split_once("://").map_or(base_url.as_str(), |(_, h)| h).to_string();
+    let path = "/api/v2/ob/clusters/1000002/tenants/1000012/backup/config/backupStrategy/stopSchedule";
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let days = now / 86_400;
+    let secs = now % 86_400;
+    let (y, m, d) = {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        (yoe + era * 400 + i64::from(m <= 2), m, d)
+    };
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m as usize - 1];
+    let date = format!(
+        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    let sts = format!("POST\n\n\n{date}\n{host}\n\n{path}");
+    let mut mac = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(b"ocp-example-sk").unwrap();
+    mac.update(sts.as_bytes());
+    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let client = reqwest::Client::builder().http1_only().build().unwrap();
+    let sent = client
+        .post(format!("{base_url}{path}"))
+        .header("authorization", format!("OCP-ACCESS-KEY-HMACSHA1 ocp-example-ak:{sig}"))
+        .header("date", date)
+        .header("content-length", "0")
+        .send()
+        .await;
+    match sent {
+        Ok(r) => match r.bytes().await.map(|b| serde_json::from_slice::<Answer>(&b)) {
+            Ok(Ok(a)) => println!("{} {:?}", a.successful, a.data.is_some()),
+            Ok(Err(e)) => eprintln!("{e}"),
+            Err(e) => eprintln!("{e}"),
+        },
+        Err(e) => eprintln!("{e}"),
+    }
+}
