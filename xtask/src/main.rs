@@ -3,6 +3,9 @@
 //! - `ci`: every check `.ci/run` runs, in the same order.
 //! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
+//! - `packages`: packages every publishable crate, runs `cargo test` inside each unpacked
+//!   package, and runs a new project per vendor crate, built from the packages alone, against
+//!   the emulator.
 //! - `build-cost [--rounds N] [cynosdb|dbss|ocp ...]`: cold release builds of a one-call
 //!   program per vendor crate against its hand-written floor (not part of CI).
 //! - `fuzz [--seconds N] [TARGET ...]`: runs the fuzz targets of `fuzz/` (nightly and
@@ -17,6 +20,7 @@
 
 mod build_cost;
 mod fuzz;
+mod packages;
 mod python;
 mod tour_proxy;
 mod vectors;
@@ -231,19 +235,9 @@ const CI_STEPS: &[Step] = &[
         needs: None,
     },
     Step {
-        name: "package every publishable crate",
+        name: "packages: unpacked crates test clean; one-crate consumers run on the emulator",
         program: "cargo",
-        args: &[
-            "package",
-            "--workspace",
-            "--exclude",
-            "xtask",
-            "--exclude",
-            "cloudops-fixtures",
-            "--exclude",
-            "cloudops-tour",
-            "--allow-dirty",
-        ],
+        args: &["xtask", "packages"],
         env: &[],
         needs: None,
     },
@@ -375,7 +369,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
     );
 }
 
@@ -396,6 +390,7 @@ fn main() -> ExitCode {
         Some("wire-client") => wire::client(&args[1..]),
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("packages") => packages::run(&cloudops_fixtures::workspace_root()),
         Some("build-cost") => build_cost::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("help") | Some("--help") | Some("-h") => {
             help();

@@ -14,7 +14,7 @@
 //! [`Idempotency`]) and send both through a [`Service`]: a [`Pipeline`] with their
 //! [`Authorizer`] and [`Protocol`] (see [`operation`] for the recipe). A [`Classifier`] with
 //! [`Pipeline::send`] serves calls that want the raw response.
-
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod credentials;

@@ -131,6 +131,7 @@ fn push_year(out: &mut String, year: i64) {
 }
 
 /// Appends the decimal digits of `v`.
+#[cfg(any(feature = "tc3", test))]
 pub(crate) fn push_decimal(out: &mut String, v: i64) {
     let mut digits = [0u8; 20];
     let mut n = v.unsigned_abs();

@@ -3,7 +3,7 @@
 //! ```sh
 //! export HUAWEICLOUD_AUTH_TOKEN=...   # or HUAWEICLOUD_SDK_AK / _SK
 //! KOOPHONE_ENDPOINT=https://<your-koophone-endpoint> \
-//! cargo run -p cloudops-huaweicloud --example batch_backup_instances -- cn-north-4 <instance-id>...
+//! cargo run --example batch_backup_instances -- cn-north-4 <instance-id>...
 //! ```
 
 mod common;

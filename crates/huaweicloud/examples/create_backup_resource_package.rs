@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! export HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... HUAWEICLOUD_SDK_PROJECT_ID=...
-//! cargo run -p cloudops-huaweicloud --example create_backup_resource_package -- cn-north-4 gaussdb.mysql.backup.pkg.1tb 1
+//! cargo run --example create_backup_resource_package -- cn-north-4 gaussdb.mysql.backup.pkg.1tb 1
 //! ```
 
 mod common;

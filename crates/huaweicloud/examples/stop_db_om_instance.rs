@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! export HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... HUAWEICLOUD_SDK_PROJECT_ID=...
-//! cargo run -p cloudops-huaweicloud --example stop_db_om_instance -- cn-north-4 <instance-id>
+//! cargo run --example stop_db_om_instance -- cn-north-4 <instance-id>
 //! ```
 
 mod common;

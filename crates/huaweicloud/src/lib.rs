@@ -1,18 +1,9 @@
-// The README's examples use every service, so it is the crate's front page only when every
-// service is compiled in.
-#![cfg_attr(
-    all(feature = "dbss", feature = "taurusdb", feature = "koophone"),
-    doc = include_str!("../README.md")
-)]
-#![cfg_attr(
-    not(all(feature = "dbss", feature = "taurusdb", feature = "koophone")),
-    doc = "Huawei Cloud clients for DBSS, TaurusDB and KooPhone, one cargo feature each; see the README."
-)]
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //!
 //! ## Crate layout
 //!
-//! One module per service ([`dbss`], [`taurusdb`], [`koophone`]), each behind its cargo
-//! feature, with one module per operation inside. Authentication, endpoint resolution, the
+//! One module per service (`dbss`, `taurusdb`, `koophone`), each behind its cargo feature, with one module per operation inside. Authentication, endpoint resolution, the
 //! error envelope and request ids are shared by all of them and live once in this crate.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -24,10 +15,13 @@ mod error;
 pub mod iam;
 
 #[cfg(feature = "dbss")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dbss")))]
 pub mod dbss;
 #[cfg(feature = "koophone")]
+#[cfg_attr(docsrs, doc(cfg(feature = "koophone")))]
 pub mod koophone;
 #[cfg(feature = "taurusdb")]
+#[cfg_attr(docsrs, doc(cfg(feature = "taurusdb")))]
 pub mod taurusdb;
 
 pub use client::{Client, ClientBuilder};

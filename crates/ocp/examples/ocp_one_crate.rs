@@ -2,8 +2,8 @@
 //! per-call options, the request id and matching on errors.
 //!
 //! ```sh
-//! cargo run -p cloudops-testkit --example emulator      # prints the OCP emulator's URL
-//! cargo run -p cloudops-ocp --example ocp_one_crate -- http://127.0.0.1:PORT
+//! cloudops-emulator                 # (cargo install cloudops-testkit) prints the OCP emulator's URL
+//! cargo run --example ocp_one_crate -- http://127.0.0.1:PORT
 //! ```
 
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! export OCP_ACCESS_KEY_ID=... OCP_ACCESS_KEY_SECRET=...     # or OCP_USERNAME / OCP_PASSWORD
-//! cargo run -p cloudops-ocp --example stop_backup_schedule -- http://ocp.example.internal:8080 1000002 1000012
+//! cargo run --example stop_backup_schedule -- http://ocp.example.internal:8080 1000002 1000012
 //! ```
 
 use std::process::ExitCode;

@@ -2,8 +2,8 @@
 //! retry policy, a rate limit, per-call options, the request id and matching on errors.
 //!
 //! ```sh
-//! cargo run -p cloudops-testkit --example emulator      # prints the emulator's URL
-//! cargo run -p cloudops-tencentcloud-cynosdb --example cynosdb_one_crate -- http://127.0.0.1:PORT
+//! cloudops-emulator                 # (cargo install cloudops-testkit) prints the emulator's URL
+//! cargo run --example cynosdb_one_crate -- http://127.0.0.1:PORT
 //! ```
 
 use std::process::ExitCode;

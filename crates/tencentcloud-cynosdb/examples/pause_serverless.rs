@@ -2,9 +2,9 @@
 //!
 //! ```sh
 //! export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
-//! cargo run -p cloudops-tencentcloud-cynosdb --example pause_serverless -- ap-guangzhou cynosdbmysql-8vcxoq75
+//! cargo run --example pause_serverless -- ap-guangzhou cynosdbmysql-8vcxoq75
 //! # against another endpoint (an emulator, a proxy):
-//! CYNOSDB_ENDPOINT=http://127.0.0.1:8080 cargo run -p cloudops-tencentcloud-cynosdb --example pause_serverless -- ap-guangzhou cynosdbmysql-8vcxoq75
+//! CYNOSDB_ENDPOINT=http://127.0.0.1:8080 cargo run --example pause_serverless -- ap-guangzhou cynosdbmysql-8vcxoq75
 //! ```
 
 use std::process::ExitCode;

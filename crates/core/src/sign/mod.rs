@@ -6,10 +6,13 @@
 
 pub mod basic;
 #[cfg(feature = "huawei")]
+#[cfg_attr(docsrs, doc(cfg(feature = "huawei")))]
 pub mod huawei;
 #[cfg(feature = "ocp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ocp")))]
 pub mod ocp;
 #[cfg(feature = "tc3")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tc3")))]
 pub mod tc3;
 
 #[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]

@@ -1,9 +1,12 @@
-//! Runs the emulators on loopback until interrupted, printing their URLs and the credentials
-//! they accept, so the vendor crates' examples can be pointed at them.
+//! `cloudops-emulator`: runs the emulators on loopback until interrupted, printing their URLs
+//! and the credentials they accept, so the vendor crates' examples can be pointed at them.
 //!
 //! ```sh
-//! cargo run -p cloudops-testkit --example emulator
+//! cargo install cloudops-testkit    # then: cloudops-emulator
 //! ```
+//!
+//! The first three lines are `NAME=url` assignments a script can read
+//! (`CLOUDOPS_CYNOSDB_URL`, `CLOUDOPS_HUAWEI_URL`, `CLOUDOPS_OCP_URL`); the rest is for people.
 
 use cloudops_testkit::cynosdb::{self, CynosDbEmulator};
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
@@ -14,6 +17,9 @@ async fn main() {
     let cynos = CynosDbEmulator::start().await;
     let hw = HuaweiEmulator::start().await;
     let ocp_emu = OcpEmulator::start().await;
+    println!("CLOUDOPS_CYNOSDB_URL={}", cynos.url());
+    println!("CLOUDOPS_HUAWEI_URL={}", hw.url());
+    println!("CLOUDOPS_OCP_URL={}", ocp_emu.url());
     println!("CynosDB  {}", cynos.url());
     println!(
         "         TENCENTCLOUD_SECRET_ID={} TENCENTCLOUD_SECRET_KEY={}  cluster {}",
@@ -44,5 +50,8 @@ async fn main() {
         ocp::SAMPLE_TENANT
     );
     println!("Press Ctrl-C to stop.");
+    // Whoever reads the URLs from a pipe sees them now, not when the buffer fills.
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;
 }
