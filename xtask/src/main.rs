@@ -3,6 +3,7 @@
 //! - `ci`: every check `.ci/run` runs, in the same order.
 //! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
+//! - `msrv`: no package in the lock file declares a `rust-version` newer than ours.
 //! - `packages`: packages every publishable crate, runs `cargo test` inside each unpacked
 //!   package, and runs a new project per vendor crate, built from the packages alone, against
 //!   the emulator.
@@ -20,6 +21,7 @@
 
 mod build_cost;
 mod fuzz;
+mod msrv;
 mod packages;
 mod python;
 mod tour_proxy;
@@ -235,6 +237,13 @@ const CI_STEPS: &[Step] = &[
         needs: None,
     },
     Step {
+        name: "MSRV: no locked dependency declares a newer rust-version",
+        program: "cargo",
+        args: &["xtask", "msrv"],
+        env: &[],
+        needs: None,
+    },
+    Step {
         name: "packages: unpacked crates test clean; one-crate consumers run on the emulator",
         program: "cargo",
         args: &["xtask", "packages"],
@@ -369,7 +378,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
     );
 }
 
@@ -390,6 +399,7 @@ fn main() -> ExitCode {
         Some("wire-client") => wire::client(&args[1..]),
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("msrv") => msrv::run(&cloudops_fixtures::workspace_root()),
         Some("packages") => packages::run(&cloudops_fixtures::workspace_root()),
         Some("build-cost") => build_cost::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("help") | Some("--help") | Some("-h") => {
