@@ -3,6 +3,9 @@
 //! - `ci`: every check `.ci/run` runs, in the same order.
 //! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
+//! - `semver`: cargo-semver-checks on every publishable crate against its last release tag
+//!   (or the previous commit before its first release).
+//! - `release plan` and `release prepare <crate> <version>`: see `release.rs`.
 //! - `msrv`: no package in the lock file declares a `rust-version` newer than ours.
 //! - `packages`: packages every publishable crate, runs `cargo test` inside each unpacked
 //!   package, and runs a new project per vendor crate, built from the packages alone, against
@@ -24,6 +27,7 @@ mod fuzz;
 mod msrv;
 mod packages;
 mod python;
+mod release;
 mod tour_proxy;
 mod vectors;
 mod wire;
@@ -237,6 +241,13 @@ const CI_STEPS: &[Step] = &[
         needs: None,
     },
     Step {
+        name: "semver: every publishable crate against its last release (or the previous commit)",
+        program: "cargo",
+        args: &["xtask", "semver"],
+        env: &[],
+        needs: None,
+    },
+    Step {
         name: "MSRV: no locked dependency declares a newer rust-version",
         program: "cargo",
         args: &["xtask", "msrv"],
@@ -378,7 +389,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
     );
 }
 
@@ -399,6 +410,8 @@ fn main() -> ExitCode {
         Some("wire-client") => wire::client(&args[1..]),
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("semver") => release::semver(&cloudops_fixtures::workspace_root()),
+        Some("release") => release::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("msrv") => msrv::run(&cloudops_fixtures::workspace_root()),
         Some("packages") => packages::run(&cloudops_fixtures::workspace_root()),
         Some("build-cost") => build_cost::run(&args[1..], &cloudops_fixtures::workspace_root()),

@@ -42,7 +42,10 @@ pub fn run(root: &Path) -> ExitCode {
     {
         Ok(o) if o.status.success() => o.stdout,
         Ok(o) => {
-            eprintln!("cargo metadata failed: {}", String::from_utf8_lossy(&o.stderr));
+            eprintln!(
+                "cargo metadata failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
             return ExitCode::FAILURE;
         }
         Err(e) => {

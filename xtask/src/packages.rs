@@ -12,14 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-/// The publishable crates, in publish order.
-const CRATES: &[&str] = &[
-    "cloudops-core",
-    "cloudops-testkit",
-    "cloudops-tencentcloud-cynosdb",
-    "cloudops-huaweicloud",
-    "cloudops-ocp",
-];
+use crate::release::{CRATES, current_version};
 
 /// A vendor crate's consumer: the crate, its dependency line, its example, and the emulator
 /// URL variable the example is pointed at.
@@ -73,26 +66,6 @@ fn run_in(dir: &Path, program: &str, args: &[&str], target: &Path) -> Result<(),
     }
 }
 
-/// The version of a workspace crate, from its manifest.
-fn version_of(root: &Path, krate: &str) -> Result<String, String> {
-    let dir = match krate {
-        "cloudops-core" => "core",
-        "cloudops-testkit" => "testkit",
-        "cloudops-tencentcloud-cynosdb" => "tencentcloud-cynosdb",
-        "cloudops-huaweicloud" => "huaweicloud",
-        "cloudops-ocp" => "ocp",
-        other => return Err(format!("unknown crate {other}")),
-    };
-    let manifest = std::fs::read_to_string(root.join("crates").join(dir).join("Cargo.toml"))
-        .map_err(|e| e.to_string())?;
-    manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .and_then(|v| v.strip_suffix('"'))
-        .map(str::to_string)
-        .ok_or_else(|| format!("no version in {krate}'s manifest"))
-}
-
 /// `[patch.crates-io]` lines pointing every publishable crate at its unpacked package.
 fn patches(unpacked: &[(String, PathBuf)]) -> String {
     let mut out = String::from("\n[patch.crates-io]\n");
@@ -121,15 +94,15 @@ fn check(root: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let mut package = vec!["package", "--allow-dirty", "--no-verify"];
-    for c in CRATES {
+    for (c, _) in CRATES {
         package.extend(["-p", c]);
     }
     run_in(root, "cargo", &package, &target)?;
 
     // Unpack, make each package a workspace of its own with the others patched in.
     let mut unpacked = Vec::new();
-    for c in CRATES {
-        let version = version_of(root, c)?;
+    for (c, _) in CRATES {
+        let version = current_version(root, c)?;
         let file = target.join("package").join(format!("{c}-{version}.crate"));
         run_in(&work, "tar", &["xzf", &file.display().to_string()], &target)?;
         unpacked.push((c.to_string(), work.join(format!("{c}-{version}"))));
@@ -212,7 +185,7 @@ fn consumers(
             .cloned()
             .collect();
         let patch = patches(&used);
-        let version = version_of(root, consumer.krate)?;
+        let version = current_version(root, consumer.krate)?;
         let dir = work.join(format!("consumer-{}", consumer.krate));
         std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
         let manifest = format!(
