@@ -201,7 +201,7 @@ fn plan(root: &Path) -> Result<(), String> {
         let version = current_version(root, krate)?;
         let tag = last_tag(root, krate)?;
         let range = tag.as_ref().map(|t| format!("{t}..HEAD"));
-        let mut log_args = vec!["log", "--oneline", "--no-decorate"];
+        let mut log_args = vec!["log", "--no-decorate", "--format=%h %<(86,trunc)%s"];
         if let Some(r) = &range {
             log_args.push(r);
         }
@@ -213,7 +213,8 @@ fn plan(root: &Path) -> Result<(), String> {
         match &tag {
             Some(t) => println!("   last release: {t}; {} commits since", changes.len()),
             None => println!(
-                "   never released: {} commits; publish {version} as the first release",
+                "   never released: {} commits; publish {version} as the first release (no \
+                 baseline for semver-checks yet)",
                 changes.len()
             ),
         }
