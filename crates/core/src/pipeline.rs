@@ -385,8 +385,10 @@ impl Pipeline {
 
     /// Sends `request` for `operation` with `options` for this call, and turns the answer into
     /// the output, or the vendor's error, with `decode`: one decode per response, which judges
-    /// success and failure and reads the request id in the same pass. Errors are redacted and
-    /// judged retryable here, never by the caller.
+    /// success and failure and reads the request id in the same pass. `decode` gets the
+    /// response mutably and may take its body or headers into a successful output; for an
+    /// error, the pipeline reads `X-Request-Id`, `Retry-After` and `Date` from what is left.
+    /// Errors are redacted and judged retryable here, never by the caller.
     pub async fn call<T, D>(
         &self,
         operation: &OperationSpec,
