@@ -241,7 +241,46 @@ async fn handle(mut client: TcpStream, shared: Arc<Shared>) -> std::io::Result<(
     upstream.write_all(&body).await?;
     let mut answer = Vec::new();
     upstream.read_to_end(&mut answer).await?;
-    client.write_all(&answer).await?;
+    client.write_all(&closing(&answer)).await?;
     client.shutdown().await?;
     Ok(())
+}
+
+/// `answer` with its head saying `connection: close`, as this proxy closes the client's
+/// connection after it: a client that took the connection for keep-alive could send its next
+/// request on it as it closes.
+fn closing(answer: &[u8]) -> Vec<u8> {
+    let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return answer.to_vec();
+    };
+    let head = String::from_utf8_lossy(&answer[..end]);
+    let mut out = String::with_capacity(end + 24);
+    for line in head.split("\r\n") {
+        let is_connection = line
+            .split_once(':')
+            .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("connection"));
+        if !is_connection {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("connection: close\r\n\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&answer[end + 4..]);
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closing;
+
+    #[test]
+    fn a_relayed_answer_says_the_connection_closes() {
+        let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}";
+        assert_eq!(
+            closing(answer),
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nconnection: close\r\n\r\n{}".to_vec()
+        );
+        assert_eq!(closing(b"garbage"), b"garbage".to_vec());
+    }
 }
