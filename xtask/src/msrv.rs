@@ -6,14 +6,7 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-/// `1.88` or `1.88.0` as comparable numbers.
-fn version(v: &str) -> Option<(u64, u64, u64)> {
-    let mut parts = v.trim().split('.').map(|p| p.parse::<u64>().ok());
-    let major = parts.next()??;
-    let minor = parts.next().flatten().unwrap_or(0);
-    let patch = parts.next().flatten().unwrap_or(0);
-    Some((major, minor, patch))
-}
+use crate::release::parse_version;
 
 pub fn run(root: &Path) -> ExitCode {
     let manifest = match std::fs::read_to_string(root.join("Cargo.toml")) {
@@ -31,7 +24,7 @@ pub fn run(root: &Path) -> ExitCode {
         eprintln!("the workspace declares no rust-version");
         return ExitCode::FAILURE;
     };
-    let Some(limit) = version(ours) else {
+    let Some(limit) = parse_version(ours) else {
         eprintln!("cannot read the workspace's rust-version {ours:?}");
         return ExitCode::FAILURE;
     };
@@ -76,7 +69,7 @@ pub fn run(root: &Path) -> ExitCode {
             _ if members.contains(&id) => {}
             Some(rv) => {
                 checked += 1;
-                if version(rv).is_none_or(|rv| rv > limit) {
+                if parse_version(rv).is_none_or(|rv| rv > limit) {
                     newer.push(format!("{name} {v} needs Rust {rv}"));
                 }
             }

@@ -129,7 +129,11 @@ fn check(root: &Path) -> Result<(), String> {
     }
 
     // The emulator, from the unpacked test kit.
-    let testkit = &unpacked[1].1;
+    let testkit = unpacked
+        .iter()
+        .find(|(n, _)| n == "cloudops-testkit")
+        .map(|(_, dir)| dir)
+        .ok_or("no cloudops-testkit package")?;
     run_in(
         testkit,
         "cargo",

@@ -43,10 +43,16 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// `x.y.z` as numbers.
-fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
-    let mut p = v.trim().split('.').map(|x| x.parse::<u64>().ok());
-    Some((p.next()??, p.next()??, p.next()??))
+/// `x`, `x.y` or `x.y.z` as numbers, the missing parts 0 (a `rust-version` may be `1.88`).
+pub fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = v.trim().split('.').map(|p| p.parse::<u64>().ok());
+    let major = parts.next()??;
+    let minor = parts.next().unwrap_or(Some(0))?;
+    let patch = parts.next().unwrap_or(Some(0))?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((major, minor, patch))
 }
 
 /// The crate's version, from its manifest.
@@ -269,6 +275,9 @@ fn prepare(root: &Path, krate: &str, version: &str) -> Result<(), String> {
     let (Some(new_v), Some(old_v)) = (parse_version(version), parse_version(&old)) else {
         return Err(format!("{version} is not a version x.y.z"));
     };
+    if version.split('.').count() != 3 {
+        return Err(format!("{version} is not a version x.y.z"));
+    }
     if new_v <= old_v {
         return Err(format!("{version} is not newer than {krate}'s {old}"));
     }

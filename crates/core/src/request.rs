@@ -284,17 +284,14 @@ impl fmt::Display for Endpoint {
 /// `name` lowercased: one of the names the crates send or read borrowed from a table, any
 /// other copied.
 fn lowercase_name(name: &str) -> Cow<'static, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        let lower = name.to_ascii_lowercase();
-        match known_header_name(&lower) {
-            Some(k) => Cow::Borrowed(k),
-            None => Cow::Owned(lower),
-        }
+    let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
     } else {
-        match known_header_name(name) {
-            Some(k) => Cow::Borrowed(k),
-            None => Cow::Owned(name.to_string()),
-        }
+        Cow::Borrowed(name)
+    };
+    match known_header_name(&lower) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(lower.into_owned()),
     }
 }
 
@@ -348,16 +345,19 @@ impl Headers {
 
     /// Sets `name` to `value`, replacing every earlier value.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        let name = lowercase_name(name);
-        self.0.retain(|(n, _)| *n != name);
-        self.0.push((name, Cow::Owned(value.into())));
+        self.replace(lowercase_name(name), Cow::Owned(value.into()));
     }
 
     /// Sets a name that is already lowercase, without copying it.
     pub(crate) fn set_lowercase(&mut self, name: &'static str, value: String) {
         debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()), "{name}");
-        self.0.retain(|(n, _)| n != name);
-        self.0.push((Cow::Borrowed(name), Cow::Owned(value)));
+        self.replace(Cow::Borrowed(name), Cow::Owned(value));
+    }
+
+    /// Puts `name: value` last, in place of every earlier value of `name` (lowercase).
+    fn replace(&mut self, name: Cow<'static, str>, value: Cow<'static, str>) {
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, value));
     }
 
     /// Appends a value without removing earlier ones.
@@ -369,9 +369,7 @@ impl Headers {
     /// Sets a header whose value is a constant (an API version, a client name), without
     /// copying the value.
     pub fn set_static(&mut self, name: &str, value: &'static str) {
-        let name = lowercase_name(name);
-        self.0.retain(|(n, _)| *n != name);
-        self.0.push((name, Cow::Borrowed(value)));
+        self.replace(lowercase_name(name), Cow::Borrowed(value));
     }
 
     /// Removes every value of `name`.
