@@ -41,7 +41,9 @@ pub struct OperationSpec {
 /// before every attempt, so every attempt carries a fresh signature and timestamp.
 #[async_trait]
 pub trait Authorizer: Send + Sync + fmt::Debug {
-    /// Adds the authentication headers to `request`, signing at `now`.
+    /// Adds the authentication headers to `request`, signing at `now`. Only the headers may
+    /// change: before each new attempt the pipeline puts back the headers the request had
+    /// before it was first signed, and signs again.
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error>;
 
     /// Called once per call when the service rejected the authentication of `request`.
@@ -429,7 +431,7 @@ impl Pipeline {
     async fn run<T, D>(
         &self,
         operation: &OperationSpec,
-        request: Request,
+        mut request: Request,
         authorizer: &dyn Authorizer,
         options: &CallOptions,
         decode: &D,
@@ -440,6 +442,9 @@ impl Pipeline {
         T: Send,
     {
         check_request(&request)?;
+        // Each attempt is signed in place; only the headers change, so they are what a new
+        // attempt starts again from.
+        let unsigned_headers = request.headers.clone();
         let started = Instant::now();
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let operation_timeout = options.operation_timeout.unwrap_or(self.operation_timeout);
@@ -470,18 +475,21 @@ impl Pipeline {
                 );
                 return Err(operation_timed_out(operation_timeout));
             }
-            let mut signed = request.clone();
+            if attempt > 1 {
+                request.headers.clone_from(&unsigned_headers);
+            }
+            let signed = &mut request;
             let now = self.signing_time();
-            within(deadline, authorizer.authorize(&mut signed, now))
+            within(deadline, authorizer.authorize(signed, now))
                 .await
                 .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
-            check_signed_headers(&signed)?;
-            self.warn_plain_http(&signed);
+            check_signed_headers(signed)?;
+            self.warn_plain_http(signed);
             let limit = earliest(deadline, budget_end);
             let outcome = self
                 .attempt(
                     operation,
-                    &signed,
+                    signed,
                     decode,
                     attempt,
                     (limit, attempt_timeout),
@@ -503,7 +511,7 @@ impl Pipeline {
 
             if !auth_retried
                 && error.service_kind() == Some(crate::ServiceErrorKind::Authentication)
-                && within(deadline, authorizer.on_rejected(&signed))
+                && within(deadline, authorizer.on_rejected(&request))
                     .await
                     .unwrap_or(false)
             {

@@ -79,6 +79,8 @@ struct EndpointParts {
     host_header: String,
     /// The endpoint as the transport's URL parser read it, so no request parses it again.
     url: reqwest::Url,
+    /// `host_header` as the transport sends it, shared by every request.
+    host_value: reqwest::header::HeaderValue,
 }
 
 impl Endpoint {
@@ -175,6 +177,8 @@ impl Endpoint {
                 "is read differently by the URL parser than it is written",
             ));
         }
+        let host_value = reqwest::header::HeaderValue::from_str(&host_header)
+            .map_err(|_| bad("has a host that cannot be sent in a Host header"))?;
         Ok(Endpoint(std::sync::Arc::new(EndpointParts {
             scheme,
             host,
@@ -182,6 +186,7 @@ impl Endpoint {
             base_path: path.to_string(),
             host_header,
             url,
+            host_value,
         })))
     }
 
@@ -208,6 +213,11 @@ impl Endpoint {
     /// The `Host` header value: `host`, or `host:port` for a non-default port.
     pub fn host_header(&self) -> &str {
         &self.0.host_header
+    }
+
+    /// The `Host` header value as the transport sends it.
+    pub(crate) fn host_value(&self) -> &reqwest::header::HeaderValue {
+        &self.0.host_value
     }
 }
 
@@ -335,6 +345,11 @@ impl Headers {
         Headers(Vec::new())
     }
 
+    /// An empty list with room for `n` headers.
+    pub fn with_capacity(n: usize) -> Self {
+        Headers(Vec::with_capacity(n))
+    }
+
     /// The first value of `name` (any case).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -385,6 +400,11 @@ impl Headers {
     /// Iterates `(name, value)` in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+    }
+
+    /// The entries as kept: constants borrowed, the rest owned.
+    pub(crate) fn entries(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+        &self.0
     }
 
     /// The headers sorted by name (then value), for stable output.
@@ -480,7 +500,8 @@ impl Request {
             endpoint,
             path,
             query: Vec::new(),
-            headers: Headers::new(),
+            // Room for the usual headers and a signature's, so signing does not grow it.
+            headers: Headers::with_capacity(12),
             body: Vec::new(),
         }
     }
@@ -505,7 +526,14 @@ impl Request {
 
     /// Sets the body and its content type.
     pub fn with_body(mut self, content_type: &str, body: Vec<u8>) -> Self {
-        self.headers.set("content-type", content_type);
+        // The content types the vendors take are kept without a copy.
+        match content_type {
+            "application/json" => self.headers.set_static("content-type", "application/json"),
+            "application/json;charset=utf8" => self
+                .headers
+                .set_static("content-type", "application/json;charset=utf8"),
+            other => self.headers.set("content-type", other),
+        }
         self.body = body;
         self
     }

@@ -4,6 +4,7 @@
 //! whole response body, refusing bodies over its cap; time limits per attempt and per
 //! operation are the [`Pipeline`](crate::Pipeline)'s.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -290,6 +291,10 @@ impl HttpTransportBuilder {
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .redirect(reqwest::redirect::Policy::none())
+            // Retries are the pipeline's, which knows what is safe to send again. reqwest's
+            // own layer (which, over HTTP/1.1, retries nothing) would still copy every
+            // request's headers in case it did.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .http1_only()
             .user_agent(concat!("cloudops-core/", env!("CARGO_PKG_VERSION")));
         builder = match &self.proxy {
@@ -410,12 +415,16 @@ impl Transport for HttpTransport {
     async fn send(&self, request: &Request) -> Result<Response, Error> {
         let not_sent = |message: String| Error::transport(message, false);
         let url = request.transport_url();
-        let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len());
-        for (n, v) in request.headers.iter() {
-            let name = reqwest::header::HeaderName::from_bytes(n.as_bytes())
-                .map_err(|_| not_sent(format!("invalid header name {n:?}")))?;
-            let value = reqwest::header::HeaderValue::from_str(v)
-                .map_err(|_| not_sent(format!("invalid value for header {n}")))?;
+        let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len() + 1);
+        for (n, v) in request.headers.entries() {
+            let name =
+                header_name(n).ok_or_else(|| not_sent(format!("invalid header name {n:?}")))?;
+            let value = if name == reqwest::header::HOST && v == request.endpoint.host_header() {
+                // The endpoint's own, shared rather than copied.
+                request.endpoint.host_value().clone()
+            } else {
+                header_value(v).ok_or_else(|| not_sent(format!("invalid value for header {n}")))?
+            };
             headers.append(name, value);
         }
         // A POST, PUT or PATCH without a body says so: every official client sends
@@ -451,7 +460,7 @@ impl Transport for HttpTransport {
         if announced.is_some_and(|n| n > self.max_body as u64) {
             return Err(too_large());
         }
-        let mut out_headers = Headers::new();
+        let mut out_headers = Headers::with_capacity(response.headers().len());
         for (n, v) in response.headers() {
             let value = match v.to_str() {
                 Ok(text) => text.to_string(),
@@ -475,4 +484,36 @@ impl Transport for HttpTransport {
             body,
         })
     }
+}
+
+/// A header name for the wire; a constant one is used without a copy.
+fn header_name(name: &Cow<'static, str>) -> Option<reqwest::header::HeaderName> {
+    match name {
+        // `from_static` takes only lowercase tokens (and panics on anything else), so it is
+        // called only for a name checked to be one.
+        Cow::Borrowed(n) if is_lowercase_token(n) => {
+            Some(reqwest::header::HeaderName::from_static(n))
+        }
+        _ => reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok(),
+    }
+}
+
+/// A header value for the wire; a constant one is used without a copy.
+fn header_value(value: &Cow<'static, str>) -> Option<reqwest::header::HeaderValue> {
+    match value {
+        // `from_static` takes visible ASCII and tab only (and panics on anything else), so it
+        // is called only for a value checked to hold nothing else.
+        Cow::Borrowed(v) if v.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') => {
+            Some(reqwest::header::HeaderValue::from_static(v))
+        }
+        _ => reqwest::header::HeaderValue::from_str(value).ok(),
+    }
+}
+
+/// Whether `name` is a non-empty RFC 9110 token without uppercase letters, short enough for
+/// a header name (under 64 KiB).
+fn is_lowercase_token(name: &str) -> bool {
+    name.len() < 1 << 16
+        && crate::validate::header_name(name).is_ok()
+        && !name.bytes().any(|b| b.is_ascii_uppercase())
 }

@@ -420,6 +420,56 @@ async fn every_attempt_is_signed_again() {
     assert!(auths[0] != auths[1] && auths[1] != auths[2]);
 }
 
+/// Checks that it is given the caller's headers, unsigned, then changes one and appends one
+/// before signing.
+#[derive(Debug)]
+struct MarkingAuth(TestAuth);
+
+#[async_trait]
+impl Authorizer for MarkingAuth {
+    async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
+        let marks = request
+            .headers
+            .iter()
+            .filter(|(n, _)| *n == "x-mark")
+            .count();
+        if request.headers.get("x-caller") != Some("original") || marks != 0 {
+            return Err(Error::credentials("handed a request signed before"));
+        }
+        request.headers.set("x-caller", "changed by the authorizer");
+        request.headers.append("x-mark", "1");
+        self.0.authorize(request, now).await
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_starts_from_the_unsigned_headers() {
+    let s = server().await;
+    s.push_faults(
+        Fault::Status(Reply::json(503, r#"{"code":"S","message":"s"}"#)),
+        2,
+    );
+    let p = pipeline(options());
+    let request = request(&s).with_header("x-caller", "original");
+    p.send(&STOP, request, &MarkingAuth(auth()), &TestClassifier)
+        .await
+        .unwrap();
+    let reqs = s.requests();
+    assert_eq!(reqs.len(), 3);
+    for r in &reqs {
+        let marks = r.headers.iter().filter(|(n, _)| *n == "x-mark").count();
+        assert_eq!(marks, 1, "{:?}", r.headers);
+        assert_eq!(r.headers.get("x-caller"), Some("changed by the authorizer"));
+        assert_eq!(
+            r.headers
+                .iter()
+                .filter(|(n, _)| *n == "authorization")
+                .count(),
+            1
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_rejected_signature_is_a_typed_authentication_error() {
     let s = server().await;
@@ -510,4 +560,35 @@ async fn https_to_a_server_that_does_not_speak_tls_is_a_transport_error() {
         "{e:?}"
     );
     assert_eq!(s.request_count(), 0);
+}
+
+#[tokio::test]
+async fn constant_header_values_the_wire_cannot_carry_are_refused_by_the_transport() {
+    // The transport uses constant values without a copy; one it cannot send is an error value
+    // (nothing sent), never a panic, even when the pipeline's checks are bypassed.
+    use cloudops_core::Transport as _;
+    let s = server().await;
+    let transport = HttpTransport::builder().no_proxy().build().unwrap();
+    for bad in ["line\nbreak", "del\u{7f}", "nul\0"] {
+        let mut req = request(&s);
+        req.headers.set_static("x-constant", bad);
+        let e = transport.send(&req).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Transport {
+                    may_have_been_sent: false,
+                    ..
+                }
+            ),
+            "{bad:?}: {e:?}"
+        );
+    }
+    assert_eq!(s.request_count(), 0);
+    // Tab and bytes past ASCII (UTF-8 text) go as they are, as any other value would.
+    for fine in ["fine\tvalue", "caf\u{e9}"] {
+        let mut req = request(&s);
+        req.headers.set_static("x-constant", fine);
+        assert!(transport.send(&req).await.is_ok(), "{fine:?}");
+    }
 }

@@ -29,7 +29,8 @@ impl Authorizer for HuaweiAuthorizer {
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
         match self {
             HuaweiAuthorizer::AkSk(provider) => {
-                let key = provider.provide().await?.into_access_key()?;
+                let credentials = provider.provide_shared().await?;
+                let key = credentials.access_key()?;
                 // The official SDK sends and signs the credentials' project id; a project-scoped
                 // operation has already set the one its path names.
                 if let Some(project) = &key.project_id
@@ -37,7 +38,7 @@ impl Authorizer for HuaweiAuthorizer {
                 {
                     request.headers.set("x-project-id", project.clone());
                 }
-                huawei::sign(request, &key, now).apply(request);
+                huawei::sign(request, key, now).apply(request);
             }
             HuaweiAuthorizer::Token { cache, .. } => {
                 let token = cache.token().await?;

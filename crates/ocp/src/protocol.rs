@@ -31,9 +31,9 @@ impl Authorizer for OcpAuthorizer {
         request: &mut cloudops_core::Request,
         now: SystemTime,
     ) -> Result<(), Error> {
-        match self.0.provide().await? {
-            Credentials::Basic(b) => basic::sign(&b).apply(request),
-            Credentials::AccessKey(k) => ocp::sign(request, &k, now).apply(request),
+        match &*self.0.provide_shared().await? {
+            Credentials::Basic(b) => basic::sign(b).apply(request),
+            Credentials::AccessKey(k) => ocp::sign(request, k, now).apply(request),
         }
         Ok(())
     }

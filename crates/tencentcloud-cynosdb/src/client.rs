@@ -1,5 +1,6 @@
 //! The CynosDB client and its builder.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use cloudops_core::credentials::ProvideCredentials;
@@ -96,7 +97,7 @@ impl Client {
     pub(crate) async fn invoke<I: Serialize + ?Sized, O: DeserializeOwned + Send>(
         &self,
         spec: &OperationSpec,
-        action: &str,
+        action: Cow<'static, str>,
         input: &I,
         options: &CallOptions,
     ) -> Result<O, Error> {
@@ -107,15 +108,19 @@ impl Client {
     /// The unsigned wire request for `action` with `input`.
     pub(crate) fn request<I: Serialize + ?Sized>(
         &self,
-        action: &str,
+        action: Cow<'static, str>,
         input: &I,
     ) -> Result<Request, Error> {
-        validate::header_value("action", action)?;
+        validate::header_value("action", &action)?;
         let body = serde_json::to_vec(input)
             .map_err(|e| Error::invalid_input("input", format!("must serialize to JSON: {e}")))?;
         let mut request = Request::new(Method::Post, self.inner.endpoint.clone(), "/")
-            .with_body("application/json", body)
-            .with_header("x-tc-action", action)
+            .with_body("application/json", body);
+        match action {
+            Cow::Borrowed(name) => request.headers.set_static("x-tc-action", name),
+            Cow::Owned(name) => request.headers.set("x-tc-action", name),
+        }
+        let mut request = request
             .with_static_header("x-tc-version", protocol::VERSION)
             .with_header("x-tc-region", self.inner.region.clone())
             .with_static_header(

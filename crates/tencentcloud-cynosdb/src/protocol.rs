@@ -34,8 +34,9 @@ pub(crate) struct Tc3Authorizer {
 #[async_trait]
 impl Authorizer for Tc3Authorizer {
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
-        let key = self.credentials.provide().await?.into_access_key()?;
-        tc3::sign(request, &key, self.service, now, self.signed_headers).apply(request);
+        let credentials = self.credentials.provide_shared().await?;
+        let key = credentials.access_key()?;
+        tc3::sign(request, key, self.service, now, self.signed_headers).apply(request);
         Ok(())
     }
 }

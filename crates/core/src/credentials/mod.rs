@@ -195,11 +195,23 @@ impl Credentials {
     pub fn into_access_key(self) -> Result<AccessKey, Error> {
         match self {
             Credentials::AccessKey(k) => Ok(k),
-            Credentials::Basic(_) => Err(Error::credentials(
-                "this service signs with an access key pair, but a user name and password were provided",
-            )),
+            Credentials::Basic(_) => Err(not_an_access_key()),
         }
     }
+
+    /// The access key, or a credentials error when these are a user name and password.
+    pub fn access_key(&self) -> Result<&AccessKey, Error> {
+        match self {
+            Credentials::AccessKey(k) => Ok(k),
+            Credentials::Basic(_) => Err(not_an_access_key()),
+        }
+    }
+}
+
+fn not_an_access_key() -> Error {
+    Error::credentials(
+        "this service signs with an access key pair, but a user name and password were provided",
+    )
 }
 
 impl From<AccessKey> for Credentials {
@@ -247,6 +259,13 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
             ))),
         }
     }
+
+    /// The credentials as [`provide`](Self::provide) gives them, shared: a cache (such as
+    /// [`CachingProvider`]) hands out what it holds without copying it. The default wraps
+    /// [`provide`](Self::provide).
+    async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
+        Ok(Arc::new(self.provide().await?))
+    }
 }
 
 /// Caches what an inner provider finds, through the core's one caching layer
@@ -257,7 +276,7 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 /// one.
 pub struct CachingProvider {
     inner: Arc<dyn ProvideCredentials>,
-    cache: cache::RefreshCache<Credentials>,
+    cache: cache::RefreshCache<Arc<Credentials>>,
 }
 
 impl CachingProvider {
@@ -305,9 +324,18 @@ impl fmt::Debug for CachingProvider {
 #[async_trait]
 impl ProvideCredentials for CachingProvider {
     async fn lookup(&self) -> Result<Lookup, Error> {
+        let found = self.provide_shared().await?;
+        Ok(Lookup::Found(Arc::unwrap_or_clone(found)))
+    }
+
+    async fn provide(&self) -> Result<Credentials, Error> {
+        // What the cache holds was checked when it was looked up.
+        Ok(Arc::unwrap_or_clone(self.provide_shared().await?))
+    }
+
+    async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
         let inner = self.inner.clone();
-        let found = self
-            .cache
+        self.cache
             .get(move || async move {
                 let source = inner.source();
                 let looked = inner.lookup().await.map_err(|e| match e {
@@ -321,23 +349,14 @@ impl ProvideCredentials for CachingProvider {
                             Credentials::AccessKey(k) => k.expires_at,
                             Credentials::Basic(_) => None,
                         };
-                        Ok((c, expires_at))
+                        Ok((Arc::new(c), expires_at))
                     }
                     Lookup::NotFound(why) => Err(Error::credentials(format!(
                         "no credentials in {source}: {why}"
                     ))),
                 }
             })
-            .await?;
-        Ok(Lookup::Found(found))
-    }
-
-    async fn provide(&self) -> Result<Credentials, Error> {
-        // What the cache holds was checked when it was looked up.
-        match self.lookup().await? {
-            Lookup::Found(c) => Ok(c),
-            Lookup::NotFound(why) => Err(Error::credentials(why)),
-        }
+            .await
     }
 
     fn source(&self) -> String {
@@ -372,6 +391,14 @@ impl ProvideCredentials for StaticProvider {
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     async fn lookup(&self) -> Result<Lookup, Error> {
         (**self).lookup().await
+    }
+
+    async fn provide(&self) -> Result<Credentials, Error> {
+        (**self).provide().await
+    }
+
+    async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
+        (**self).provide_shared().await
     }
 
     fn source(&self) -> String {
@@ -644,6 +671,24 @@ mod tests {
         assert_eq!(k.id, "AKIDx");
         assert_eq!(k.secret.expose(), "sk");
         assert_eq!(k.session_token.unwrap().expose(), "tok");
+    }
+
+    #[tokio::test]
+    async fn the_cache_shares_what_it_holds() {
+        let cache = CachingProvider::new(Arc::new(StaticProvider(Credentials::AccessKey(
+            AccessKey::new("AKIDx", "sk"),
+        ))));
+        let a = cache.provide_shared().await.unwrap();
+        let b = cache.provide_shared().await.unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(cache.fetch_count(), 1);
+        assert_eq!(a.access_key().unwrap().id, "AKIDx");
+        // The owned forms are copies of the same.
+        let owned = cache.provide().await.unwrap().into_access_key().unwrap();
+        assert_eq!(owned.secret.expose(), "sk");
+        let basic = Credentials::Basic(BasicAuth::new("admin", "pw"));
+        let e = basic.access_key().unwrap_err();
+        assert!(e.to_string().contains("access key pair"), "{e}");
     }
 
     #[tokio::test]

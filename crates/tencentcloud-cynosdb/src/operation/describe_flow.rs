@@ -98,7 +98,7 @@ impl DescribeFlow {
         self.client
             .invoke(
                 &SPEC,
-                SPEC.name,
+                SPEC.name.into(),
                 &Input {
                     flow_id: self.flow_id,
                 },

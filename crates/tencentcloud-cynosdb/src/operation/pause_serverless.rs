@@ -81,7 +81,7 @@ impl PauseServerless {
             force_pause: self.force_pause.map(u8::from),
         };
         self.client
-            .invoke(&SPEC, SPEC.name, &input, &self.options)
+            .invoke(&SPEC, SPEC.name.into(), &input, &self.options)
             .await
     }
 }

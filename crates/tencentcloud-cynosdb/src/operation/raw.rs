@@ -80,7 +80,7 @@ impl RawAction {
             idempotency: self.idempotency,
         };
         self.client
-            .invoke(&spec, &self.action, input, &self.options)
+            .invoke(&spec, self.action.clone().into(), input, &self.options)
             .await
     }
 }

@@ -60,7 +60,7 @@ impl ResumeServerless {
             cluster_id: &self.cluster_id,
         };
         self.client
-            .invoke(&SPEC, SPEC.name, &input, &self.options)
+            .invoke(&SPEC, SPEC.name.into(), &input, &self.options)
             .await
     }
 }
