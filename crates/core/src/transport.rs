@@ -487,6 +487,10 @@ impl Transport for HttpTransport {
 }
 
 /// A header name for the wire; a constant one is used without a copy.
+#[expect(
+    clippy::ptr_arg,
+    reason = "a name borrowed for 'static is sent without a copy"
+)]
 fn header_name(name: &Cow<'static, str>) -> Option<reqwest::header::HeaderName> {
     match name {
         // `from_static` takes only lowercase tokens (and panics on anything else), so it is
@@ -499,6 +503,10 @@ fn header_name(name: &Cow<'static, str>) -> Option<reqwest::header::HeaderName> 
 }
 
 /// A header value for the wire; a constant one is used without a copy.
+#[expect(
+    clippy::ptr_arg,
+    reason = "a value borrowed for 'static is sent without a copy"
+)]
 fn header_value(value: &Cow<'static, str>) -> Option<reqwest::header::HeaderValue> {
     match value {
         // `from_static` takes visible ASCII and tab only (and panics on anything else), so it
