@@ -117,32 +117,49 @@ pub trait Protocol: Send + Sync + fmt::Debug + 'static {
 
 static JSON_PARSES: AtomicU64 = AtomicU64::new(0);
 
-/// Parses a response body as JSON into `T`: the one place response bodies are parsed, so that
-/// each response is parsed once ([`json_parses`] counts). A body that does not parse is an
-/// undecodable-response error: an empty body says so, a 2xx body gives the parser's reason, an
-/// error status names `what` was expected.
+/// Parses a response body as JSON into `T`: with [`parse_json_seed`], the one place response
+/// bodies are parsed, so that each response is parsed once ([`json_parses`] counts). A body
+/// that does not parse is an undecodable-response error: an empty body says so, a 2xx body
+/// gives the parser's reason, an error status names `what` was expected.
 pub fn parse_json<T: DeserializeOwned>(
     spec: &OperationSpec,
     response: &Response,
     what: &str,
 ) -> Result<T, Error> {
+    parse_json_seed(spec, response, what, std::marker::PhantomData::<T>)
+}
+
+/// Parses a response body as JSON through `seed`, for an envelope read in one pass with
+/// state of its own (such as a request id or an error taken out on the way). Errors as
+/// [`parse_json`]'s; on a 2xx answer, JSON of the wrong shape says so.
+pub fn parse_json_seed<'de, S: serde::de::DeserializeSeed<'de>>(
+    spec: &OperationSpec,
+    response: &'de Response,
+    what: &str,
+    seed: S,
+) -> Result<S::Value, Error> {
     JSON_PARSES.fetch_add(1, Ordering::Relaxed);
-    serde_json::from_slice(&response.body).map_err(|e| {
-        let cause = if response.body.is_empty() {
-            format!("HTTP {} with an empty body", response.status)
-        } else if response.is_success() {
-            format!("invalid JSON: {e}")
-        } else {
-            format!("HTTP {} with a body that is not {what}", response.status)
-        };
-        Error::undecodable(
-            spec.vendor,
-            spec.name,
-            response.status,
-            &response.body,
-            cause,
-        )
-    })
+    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    seed.deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            let cause = if response.body.is_empty() {
+                format!("HTTP {} with an empty body", response.status)
+            } else if !response.is_success() {
+                format!("HTTP {} with a body that is not {what}", response.status)
+            } else if e.is_data() {
+                format!("unexpected response shape: {e}")
+            } else {
+                format!("invalid JSON: {e}")
+            };
+            Error::undecodable(
+                spec.vendor,
+                spec.name,
+                response.status,
+                &response.body,
+                cause,
+            )
+        })
 }
 
 /// Turns the already parsed JSON of a successful answer into the typed output, or an

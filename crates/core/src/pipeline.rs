@@ -416,14 +416,24 @@ impl Pipeline {
         );
         let started = Instant::now();
         let result = self
-            .run(operation, request, authorizer, options, &decode, &span)
+            .run(
+                operation,
+                request,
+                authorizer,
+                options,
+                &decode,
+                (&span, started),
+            )
             .instrument(span.clone())
             .await;
-        span.record("duration_ms", millis(started.elapsed()));
-        match &result {
-            Ok(_) => span.record("outcome", "success"),
-            Err(e) => span.record("outcome", tracing::field::display(error_kind(e))),
-        };
+        // With no subscriber listening, the clock is not read again.
+        if !span.is_disabled() {
+            span.record("duration_ms", millis(started.elapsed()));
+            match &result {
+                Ok(_) => span.record("outcome", "success"),
+                Err(e) => span.record("outcome", tracing::field::display(error_kind(e))),
+            };
+        }
         result
     }
 
@@ -435,7 +445,7 @@ impl Pipeline {
         authorizer: &dyn Authorizer,
         options: &CallOptions,
         decode: &D,
-        call_span: &tracing::Span,
+        (call_span, started): (&tracing::Span, Instant),
     ) -> Result<Decoded<T>, Error>
     where
         D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
@@ -445,7 +455,6 @@ impl Pipeline {
         // Each attempt is signed in place; only the headers change, so they are what a new
         // attempt starts again from.
         let unsigned_headers = request.headers.clone();
-        let started = Instant::now();
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let operation_timeout = options.operation_timeout.unwrap_or(self.operation_timeout);
         let attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
@@ -641,8 +650,9 @@ impl Pipeline {
             (None, None) => (None, TimeoutPhase::Attempt, None),
         };
         let send = self.transport.send(signed).instrument(span.clone());
-        let result = match limit {
-            Some(limit) => match tokio::time::timeout(limit, send).await {
+        // Dated from `started`, read once above; a limit too far off to represent is none.
+        let result = match limit.and_then(|l| Some((l, started.checked_add(l)?))) {
+            Some((limit, at)) => match tokio::time::timeout_at(at, send).await {
                 Ok(r) => r,
                 Err(_) => Err(Error::Timeout {
                     phase,
@@ -653,7 +663,9 @@ impl Pipeline {
             },
             None => send.await,
         };
-        span.record("duration_ms", millis(started.elapsed()));
+        if !span.is_disabled() {
+            span.record("duration_ms", millis(started.elapsed()));
+        }
         let mut response = result?;
         span.record("status", response.status);
         call_span.record("status", response.status);

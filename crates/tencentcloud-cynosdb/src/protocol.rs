@@ -5,13 +5,12 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
-use cloudops_core::operation::{from_value, parse_json};
+use cloudops_core::operation::parse_json_seed;
 use cloudops_core::sign::tc3;
 use cloudops_core::{
     Authorizer, Decoded, Error, OperationSpec, Protocol, Request, Response, ServiceError,
 };
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
 use crate::error::classify;
 
@@ -42,7 +41,8 @@ impl Authorizer for Tc3Authorizer {
 }
 
 /// Reads the Tencent envelope, `{"Response": {...}}`: HTTP 200 with either the action's
-/// fields and `RequestId`, or an `Error` and `RequestId`. The body is parsed once.
+/// fields and `RequestId`, or an `Error` and `RequestId`. The body is parsed once, straight
+/// into the output: `Error` and `RequestId` are taken out on the way (see [`envelope`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Tc3Protocol;
 
@@ -52,42 +52,364 @@ impl Protocol for Tc3Protocol {
         op: &OperationSpec,
         r: &Response,
     ) -> Result<Decoded<T>, Error> {
-        let mut outer: Map<String, Value> =
-            parse_json(op, r, "a Tencent Cloud API response object")?;
-        let Some(Value::Object(resp)) = outer.remove("Response") else {
-            return Err(Error::undecodable(
-                op.vendor,
-                op.name,
-                r.status,
-                &r.body,
-                "not a Tencent Cloud API response (no \"Response\" object)",
-            ));
-        };
-        let request_id = resp
-            .get("RequestId")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        if let Some(err) = resp.get("Error") {
-            let code = err.get("Code").and_then(Value::as_str).unwrap_or("");
-            let mut e = ServiceError::new(op.vendor, op.name, r.status, classify(code));
-            e.code = (!code.is_empty()).then(|| code.to_string());
-            e.message = err
-                .get("Message")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            e.request_id = request_id;
+        let mut caught = envelope::Caught::default();
+        let parsed = parse_json_seed(
+            op,
+            r,
+            "a Tencent Cloud API response object",
+            envelope::Outer::<T>::new(&mut caught),
+        );
+        // An error in the envelope is the answer, whatever else did not fit.
+        if let Some(err) = caught.error {
+            let code = err.code.unwrap_or_default();
+            let mut e = ServiceError::new(op.vendor, op.name, r.status, classify(&code));
+            e.code = (!code.is_empty()).then_some(code);
+            e.message = err.message;
+            e.request_id = caught.request_id;
             return Err(Error::Service(Box::new(e.with_raw_body(&r.body))));
         }
-        if !r.is_success() {
-            return Err(Error::undecodable(
-                op.vendor,
-                op.name,
-                r.status,
-                &r.body,
-                format!("HTTP {} without an error in the envelope", r.status),
-            ));
+        let undecodable =
+            |why: String| Error::undecodable(op.vendor, op.name, r.status, &r.body, why);
+        match parsed? {
+            None => Err(undecodable(
+                "not a Tencent Cloud API response (no \"Response\" object)".to_string(),
+            )),
+            Some(_) if !r.is_success() => Err(undecodable(format!(
+                "HTTP {} without an error in the envelope",
+                r.status
+            ))),
+            Some(output) => Ok(Decoded::new(output, caught.request_id)),
         }
-        let output = from_value(op, r, Value::Object(resp))?;
-        Ok(Decoded::new(output, request_id))
+    }
+}
+
+/// The envelope read in one pass: the `Response` object's fields go to the output's own
+/// deserializer, except that `Error` is taken out and `RequestId` is kept as well as passed on.
+mod envelope {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::Deserialize;
+    use serde::de::value::{
+        BorrowedStrDeserializer, MapAccessDeserializer, StrDeserializer, StringDeserializer,
+        UnitDeserializer,
+    };
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    /// `Error` as Tencent writes it.
+    #[derive(Debug, Deserialize)]
+    pub(super) struct ErrorBody {
+        #[serde(rename = "Code")]
+        pub(super) code: Option<String>,
+        #[serde(rename = "Message")]
+        pub(super) message: Option<String>,
+    }
+
+    /// What was taken out of the `Response` object, kept even when the output did not fit.
+    #[derive(Debug, Default)]
+    pub(super) struct Caught {
+        pub(super) request_id: Option<String>,
+        pub(super) error: Option<ErrorBody>,
+    }
+
+    /// The outer object: `Some(output)` from `Response`, `None` when there is none.
+    pub(super) struct Outer<'c, T> {
+        caught: &'c mut Caught,
+        output: PhantomData<T>,
+    }
+
+    impl<'c, T> Outer<'c, T> {
+        pub(super) fn new(caught: &'c mut Caught) -> Self {
+            Outer {
+                caught,
+                output: PhantomData,
+            }
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Outer<'_, T> {
+        type Value = Option<T>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Outer<'_, T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object with a \"Response\" object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+            let mut output = None;
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                if key.as_str() == "Response" && output.is_none() {
+                    output = Some(map.next_value_seed(Inner {
+                        caught: &mut *self.caught,
+                        output: PhantomData::<T>,
+                    })?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(output)
+        }
+    }
+
+    /// The `Response` object, handed to `T` through [`Intercept`].
+    struct Inner<'c, T> {
+        caught: &'c mut Caught,
+        output: PhantomData<T>,
+    }
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Inner<'_, T> {
+        type Value = T;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Inner<'_, T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a \"Response\" object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(Intercept {
+                map,
+                caught: self.caught,
+                request_id_next: false,
+            }))
+        }
+    }
+
+    /// The `Response` object's entries as `T` sees them: without `Error`, and with the value
+    /// of `RequestId` read once and kept.
+    struct Intercept<'c, A> {
+        map: A,
+        caught: &'c mut Caught,
+        /// The value `T` asks for next is the `RequestId` already read.
+        request_id_next: bool,
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, A::Error> {
+            while let Some(key) = self.map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    "Error" => self.caught.error = Some(self.map.next_value()?),
+                    "RequestId" => {
+                        self.caught.request_id = self.map.next_value()?;
+                        self.request_id_next = true;
+                        return seed.deserialize(key.into_deserializer()).map(Some);
+                    }
+                    _ => return seed.deserialize(key.into_deserializer()).map(Some),
+                }
+            }
+            Ok(None)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(
+            &mut self,
+            seed: V,
+        ) -> Result<V::Value, A::Error> {
+            if std::mem::take(&mut self.request_id_next) {
+                return match self.caught.request_id.as_deref() {
+                    Some(id) => seed.deserialize(StrDeserializer::new(id)),
+                    None => seed.deserialize(UnitDeserializer::new()),
+                };
+            }
+            self.map.next_value_seed(seed)
+        }
+    }
+
+    /// An object key, borrowed from the body when it has no escapes.
+    enum Key<'de> {
+        Borrowed(&'de str),
+        Owned(String),
+    }
+
+    impl<'de> Key<'de> {
+        fn as_str(&self) -> &str {
+            match self {
+                Key::Borrowed(s) => s,
+                Key::Owned(s) => s,
+            }
+        }
+
+        fn into_deserializer<E: serde::de::Error>(self) -> KeyDeserializer<'de, E> {
+            match self {
+                Key::Borrowed(s) => KeyDeserializer::Borrowed(BorrowedStrDeserializer::new(s)),
+                Key::Owned(s) => KeyDeserializer::Owned(StringDeserializer::new(s)),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_str(KeyVisitor)
+        }
+    }
+
+    struct KeyVisitor;
+
+    impl<'de> Visitor<'de> for KeyVisitor {
+        type Value = Key<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object key")
+        }
+
+        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+            Ok(Key::Borrowed(s))
+        }
+
+        fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+            Ok(Key::Owned(s.to_string()))
+        }
+
+        fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+            Ok(Key::Owned(s))
+        }
+    }
+
+    /// A key handed on to `T`, without a copy when it was borrowed.
+    enum KeyDeserializer<'de, E> {
+        Borrowed(BorrowedStrDeserializer<'de, E>),
+        Owned(StringDeserializer<E>),
+    }
+
+    impl<'de, E: serde::de::Error> Deserializer<'de> for KeyDeserializer<'de, E> {
+        type Error = E;
+
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+            match self {
+                KeyDeserializer::Borrowed(d) => d.deserialize_any(v),
+                KeyDeserializer::Owned(d) => d.deserialize_any(v),
+            }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct
+            enum identifier ignored_any
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cloudops_core::{Idempotency, ServiceErrorKind};
+    use serde::Deserialize;
+
+    use super::*;
+
+    const OP: OperationSpec = OperationSpec {
+        vendor: VENDOR,
+        name: "PauseServerless",
+        idempotency: Idempotency::Idempotent,
+    };
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Out {
+        #[serde(rename = "FlowId")]
+        flow_id: i64,
+        #[serde(rename = "RequestId")]
+        request_id: String,
+    }
+
+    fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<Decoded<T>, Error> {
+        Tc3Protocol.decode(&OP, &Response::new(status, body))
+    }
+
+    #[test]
+    fn the_output_and_the_request_id_come_from_one_pass() {
+        let d: Decoded<Out> = decode(
+            200,
+            r#"{"Response": {"RequestId": "r-1", "FlowId": 7, "Extra": [1, {"a": null}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(d.request_id.as_deref(), Some("r-1"));
+        assert_eq!(
+            d.output,
+            Out {
+                flow_id: 7,
+                request_id: "r-1".into()
+            }
+        );
+        // Keys with escapes, and the request id last.
+        let d: Decoded<Out> = decode(
+            200,
+            r#"{"Response": {"Flow\u0049d": 8, "Request\u0049d": "r-2"}}"#,
+        )
+        .unwrap();
+        assert_eq!(d.output.flow_id, 8);
+        assert_eq!(d.request_id.as_deref(), Some("r-2"));
+        // An output that does not want the request id still gets the rest.
+        let d: Decoded<serde_json::Value> =
+            decode(200, r#"{"Response": {"A": 1, "RequestId": "r-3"}}"#).unwrap();
+        assert_eq!(d.output["A"], 1);
+        assert_eq!(d.output["RequestId"], "r-3");
+    }
+
+    #[test]
+    fn an_error_is_the_answer_wherever_it_stands() {
+        for body in [
+            r#"{"Response": {"Error": {"Code": "ResourceNotFound", "Message": "no such cluster"}, "RequestId": "r-4"}}"#,
+            r#"{"Response": {"RequestId": "r-4", "Error": {"Code": "ResourceNotFound", "Message": "no such cluster"}}}"#,
+            // A field of the wrong type after it does not hide it (reading stops there, so
+            // what follows such a field, in an answer no service sends, is not seen).
+            r#"{"Response": {"RequestId": "r-4", "Error": {"Code": "ResourceNotFound", "Message": "no such cluster"}, "FlowId": "x"}}"#,
+        ] {
+            let e = decode::<Out>(200, body).unwrap_err();
+            let se = e.service_error().unwrap_or_else(|| panic!("{body}: {e:?}"));
+            assert_eq!(se.code.as_deref(), Some("ResourceNotFound"), "{body}");
+            assert_eq!(se.message.as_deref(), Some("no such cluster"));
+            assert_eq!(se.kind, ServiceErrorKind::NotFound);
+            assert_eq!(e.request_id(), Some("r-4"), "{body}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_an_envelope_is_undecodable() {
+        for (status, body, says) in [
+            (200, r#"{"Other": {}}"#, "no \"Response\" object"),
+            (200, r#"{"Response": 5}"#, "unexpected response shape"),
+            (
+                200,
+                r#"{"Response": {"FlowId": "x", "RequestId": "r"}}"#,
+                "unexpected response shape",
+            ),
+            (200, r#"{"Response": {"RequestId": "r"}}"#, "FlowId"),
+            (
+                200,
+                r#"{"Response": {"FlowId": 1, "RequestId": "r"}"#,
+                "invalid JSON",
+            ),
+            (200, "", "empty body"),
+            (
+                502,
+                "<html>bad gateway</html>",
+                "HTTP 502 with a body that is not",
+            ),
+            (
+                500,
+                r#"{"Response": {"FlowId": 1, "RequestId": "r"}}"#,
+                "HTTP 500 without an error",
+            ),
+        ] {
+            let e = decode::<Out>(status, body).unwrap_err();
+            assert!(matches!(e, Error::Undecodable(_)), "{body}: {e:?}");
+            assert!(e.to_string().contains(says), "{body}: {e}");
+        }
     }
 }
