@@ -6,9 +6,14 @@ const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 /// Appends the lowercase hexadecimal of `bytes` to `out`.
 pub fn push_hex_lower(out: &mut String, bytes: &[u8]) {
     out.reserve(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(b & 15)]));
+    // A digest at a time through a buffer on the stack, appended as one piece.
+    for block in bytes.chunks(32) {
+        let mut digits = [0u8; 64];
+        for (pair, b) in digits.chunks_exact_mut(2).zip(block) {
+            pair[0] = HEX_LOWER[usize::from(b >> 4)];
+            pair[1] = HEX_LOWER[usize::from(b & 15)];
+        }
+        push_ascii(out, digits.get(..block.len() * 2).unwrap_or_default());
     }
 }
 
@@ -32,21 +37,47 @@ pub fn hex_upper(bytes: &[u8]) -> String {
 /// Appends `input` percent-encoded (every byte but the unreserved characters, uppercase hex)
 /// to `out`.
 pub fn push_percent_encoded(out: &mut String, input: &str) {
-    for &b in input.as_bytes() {
+    let bytes = input.as_bytes();
+    out.reserve(bytes.len());
+    // Runs of unreserved characters are copied whole; they are ASCII, so each run is text
+    // of its own.
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if is_unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
+            continue;
         }
+        push_ascii(out, &bytes[run..i]);
+        out.push('%');
+        out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
+        run = i + 1;
+    }
+    push_ascii(out, bytes.get(run..).unwrap_or_default());
+}
+
+/// Appends bytes known to be ASCII.
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(ascii) {
+        out.push_str(text);
     }
 }
 
 /// Whether `b` is an RFC 3986 unreserved character (`A-Z a-z 0-9 - _ . ~`).
 pub fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    UNRESERVED[usize::from(b)]
 }
+
+/// The RFC 3986 unreserved characters, by byte.
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        i += 1;
+    }
+    t
+};
 
 /// Percent-encodes every byte of `input` except the RFC 3986 unreserved characters, with
 /// uppercase hex digits. A space becomes `%20`, never `+`.

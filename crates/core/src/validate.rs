@@ -156,6 +156,39 @@ fn printable_ascii(b: &[u8]) -> bool {
     blocks.remainder().iter().all(|&c| ok(c))
 }
 
+/// The characters a path may hold as they are (RFC 3986 `pchar` without `%`, and `/`), by
+/// byte.
+const PATH_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'_'
+                    | b'.'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+            );
+        i += 1;
+    }
+    t
+};
+
 /// The RFC 9110 token characters, by byte.
 const TOKEN: [bool; 256] = {
     let mut t = [false; 256];
@@ -216,8 +249,7 @@ pub fn request_path(field: &str, path: &str) -> Result<(), Error> {
     }
     let b = path.as_bytes();
     for (i, &c) in b.iter().enumerate() {
-        let ok = crate::encoding::is_unreserved(c)
-            || b"!$&'()*+,;=:@/".contains(&c)
+        let ok = PATH_CHARS[usize::from(c)]
             || (c == b'%'
                 && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
