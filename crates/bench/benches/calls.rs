@@ -4,9 +4,6 @@
 //! `cloudops_bench::server::Loopback`, so connections are counted apart. For sequential calls
 //! the servers run on the client's runtime, so a round trip is the CPU work of both ends and
 //! not how soon the scheduler wakes another thread; with 64 in flight they run on their own
-//! threads. For sequential calls
-//! the servers run on the client's runtime, so a round trip is the CPU work of both ends and
-//! not how soon the scheduler wakes another thread; with 64 in flight they run on their own
 //! threads.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -32,6 +29,9 @@ const PAUSE_ANSWER: &str =
     r#"{"Response": {"FlowId": 1008306, "RequestId": "37508f2e-23eb-11eb-a713-525400b7dd5a"}}"#;
 const STOP_ANSWER: &str = r#"{"result": "success"}"#;
 const STOP_HEADERS: &[&str] = &["x-request-id: 0c1e5b1c9a2f4bde8c3a61b1e8f1a0d7"];
+
+/// Interleaved rounds (of 1000 calls each) for sequential calls.
+const SEQUENTIAL_ROUNDS: usize = 31;
 
 /// How many calls are in flight at once in the concurrent measurement.
 const IN_FLIGHT: usize = 64;
@@ -150,25 +150,23 @@ fn bench(c: &mut Criterion) {
     };
 
     let mut g = c.benchmark_group("call");
-    if std::env::var("SKIPC").is_err() {
-        g.bench_function("PauseServerless sequential/project", |b| {
-            b.iter(pause_project)
-        });
-        g.bench_function("PauseServerless sequential/floor", |b| b.iter(pause_floor));
-        g.bench_function("DBSS stop sequential/project", |b| b.iter(stop_project));
-        g.bench_function("DBSS stop sequential/floor", |b| b.iter(stop_floor));
-    }
+    g.bench_function("PauseServerless sequential/project", |b| {
+        b.iter(pause_project)
+    });
+    g.bench_function("PauseServerless sequential/floor", |b| b.iter(pause_floor));
+    g.bench_function("DBSS stop sequential/project", |b| b.iter(stop_project));
+    g.bench_function("DBSS stop sequential/floor", |b| b.iter(stop_floor));
     g.finish();
 
     println!("\n{}", heading("allocations per call (project/floor)"));
-    let pause = interleaved(3, 20, pause_project, pause_floor);
+    let pause = interleaved(SEQUENTIAL_ROUNDS, 1000, pause_project, pause_floor);
     let pa = allocations_per_call(pause_project);
     let pf = allocations_per_call(pause_floor);
     println!(
         "{}",
         pause.row("PauseServerless, sequential", &format!("{pa}/{pf}"))
     );
-    let stop = interleaved(3, 20, stop_project, stop_floor);
+    let stop = interleaved(SEQUENTIAL_ROUNDS, 1000, stop_project, stop_floor);
     let sa = allocations_per_call(stop_project);
     let sf = allocations_per_call(stop_floor);
     println!(
