@@ -68,16 +68,23 @@ pub fn is_unreserved(b: u8) -> bool {
 }
 
 /// The RFC 3986 unreserved characters, by byte.
-const UNRESERVED: [bool; 256] = {
+const UNRESERVED: [bool; 256] = ascii_table(b"-_.~");
+
+/// A table by byte that holds the ASCII letters and digits and the bytes of `extra`.
+pub(crate) const fn ascii_table(extra: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        t[i] = (i as u8).is_ascii_alphanumeric();
         i += 1;
     }
+    let mut j = 0;
+    while j < extra.len() {
+        t[extra[j] as usize] = true;
+        j += 1;
+    }
     t
-};
+}
 
 /// Percent-encodes every byte of `input` except the RFC 3986 unreserved characters, with
 /// uppercase hex digits. A space becomes `%20`, never `+`.

@@ -511,7 +511,7 @@ fn header_value(value: &Cow<'static, str>) -> Option<reqwest::header::HeaderValu
     match value {
         // `from_static` takes visible ASCII and tab only (and panics on anything else), so it
         // is called only for a value checked to hold nothing else.
-        Cow::Borrowed(v) if v.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') => {
+        Cow::Borrowed(v) if crate::validate::printable_ascii(v.as_bytes()) => {
             Some(reqwest::header::HeaderValue::from_static(v))
         }
         _ => reqwest::header::HeaderValue::from_str(value).ok(),
@@ -522,6 +522,6 @@ fn header_value(value: &Cow<'static, str>) -> Option<reqwest::header::HeaderValu
 /// a header name (under 64 KiB).
 fn is_lowercase_token(name: &str) -> bool {
     name.len() < 1 << 16
-        && crate::validate::header_name(name).is_ok()
+        && crate::validate::is_token(name)
         && !name.bytes().any(|b| b.is_ascii_uppercase())
 }

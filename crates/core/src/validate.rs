@@ -145,7 +145,7 @@ fn has_control(value: &str) -> bool {
 
 /// Whether `b` holds only printable ASCII and tab: sixteen bytes at a time, with no branch
 /// inside a block, so it runs as vector instructions.
-fn printable_ascii(b: &[u8]) -> bool {
+pub(crate) fn printable_ascii(b: &[u8]) -> bool {
     let ok = |c: u8| (0x20..0x7f).contains(&c) || c == b'\t';
     let mut blocks = b.chunks_exact(16);
     for block in &mut blocks {
@@ -158,75 +158,15 @@ fn printable_ascii(b: &[u8]) -> bool {
 
 /// The characters a path may hold as they are (RFC 3986 `pchar` without `%`, and `/`), by
 /// byte.
-const PATH_CHARS: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'-' | b'_'
-                    | b'.'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'/'
-            );
-        i += 1;
-    }
-    t
-};
+const PATH_CHARS: [bool; 256] = crate::encoding::ascii_table(b"-_.~!$&'()*+,;=:@/");
 
 /// The RFC 9110 token characters, by byte.
-const TOKEN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            );
-        i += 1;
-    }
-    t
-};
+const TOKEN: [bool; 256] = crate::encoding::ascii_table(b"!#$%&'*+-.^_`|~");
 
 /// Checks a header name: one or more RFC 9110 token characters (letters, digits and
 /// ``!#$%&'*+-.^_`|~``).
 pub fn header_name(name: &str) -> Result<(), Error> {
-    // Without a branch per byte: names are short, and nearly always valid.
-    if name.is_empty()
-        || !name
-            .bytes()
-            .fold(true, |all, b| all & TOKEN[usize::from(b)])
-    {
+    if !is_token(name) {
         return Err(Error::invalid_input(
             "header name",
             format!(
@@ -236,6 +176,15 @@ pub fn header_name(name: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// Whether `name` is a non-empty RFC 9110 token. Without a branch per byte: names are short,
+/// and nearly always valid.
+pub(crate) fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .fold(true, |all, b| all & TOKEN[usize::from(b)])
 }
 
 /// Checks an encoded request path: it starts with `/`, holds only RFC 3986 path characters

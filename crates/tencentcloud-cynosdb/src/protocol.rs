@@ -86,13 +86,13 @@ impl Protocol for Tc3Protocol {
 /// The envelope read in one pass: the `Response` object's fields go to the output's own
 /// deserializer, except that `Error` is taken out and `RequestId` is kept as well as passed on.
 mod envelope {
+    use std::borrow::Cow;
     use std::fmt;
     use std::marker::PhantomData;
 
     use serde::Deserialize;
     use serde::de::value::{
-        BorrowedStrDeserializer, MapAccessDeserializer, StrDeserializer, StringDeserializer,
-        UnitDeserializer,
+        CowStrDeserializer, MapAccessDeserializer, StrDeserializer, UnitDeserializer,
     };
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
@@ -233,24 +233,16 @@ mod envelope {
     }
 
     /// An object key, borrowed from the body when it has no escapes.
-    enum Key<'de> {
-        Borrowed(&'de str),
-        Owned(String),
-    }
+    struct Key<'de>(Cow<'de, str>);
 
     impl<'de> Key<'de> {
         fn as_str(&self) -> &str {
-            match self {
-                Key::Borrowed(s) => s,
-                Key::Owned(s) => s,
-            }
+            &self.0
         }
 
-        fn into_deserializer<E: serde::de::Error>(self) -> KeyDeserializer<'de, E> {
-            match self {
-                Key::Borrowed(s) => KeyDeserializer::Borrowed(BorrowedStrDeserializer::new(s)),
-                Key::Owned(s) => KeyDeserializer::Owned(StringDeserializer::new(s)),
-            }
+        /// The key handed on to `T`, without a copy.
+        fn into_deserializer<E: serde::de::Error>(self) -> CowStrDeserializer<'de, E> {
+            CowStrDeserializer::new(self.0)
         }
     }
 
@@ -270,38 +262,15 @@ mod envelope {
         }
 
         fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-            Ok(Key::Borrowed(s))
+            Ok(Key(Cow::Borrowed(s)))
         }
 
         fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-            Ok(Key::Owned(s.to_string()))
+            Ok(Key(Cow::Owned(s.to_string())))
         }
 
         fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
-            Ok(Key::Owned(s))
-        }
-    }
-
-    /// A key handed on to `T`, without a copy when it was borrowed.
-    enum KeyDeserializer<'de, E> {
-        Borrowed(BorrowedStrDeserializer<'de, E>),
-        Owned(StringDeserializer<E>),
-    }
-
-    impl<'de, E: serde::de::Error> Deserializer<'de> for KeyDeserializer<'de, E> {
-        type Error = E;
-
-        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
-            match self {
-                KeyDeserializer::Borrowed(d) => d.deserialize_any(v),
-                KeyDeserializer::Owned(d) => d.deserialize_any(v),
-            }
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct
-            enum identifier ignored_any
+            Ok(Key(Cow::Owned(s)))
         }
     }
 }
