@@ -403,6 +403,40 @@ impl Pipeline {
         D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
         T: Send,
     {
+        // The retry loop is compiled once for every output type: it sees the decoder through
+        // a `dyn` that keeps the output here and hands back only the request id.
+        let mut output = None;
+        let mut keep = |op: &OperationSpec, r: &mut Response| {
+            let decoded = decode(op, r)?;
+            output = Some(decoded.output);
+            Ok(decoded.request_id)
+        };
+        let request_id = self
+            .call_dyn(operation, request, authorizer, options, &mut keep)
+            .await?;
+        match output {
+            Some(output) => Ok(Decoded { output, request_id }),
+            // `call_dyn` succeeds only after a successful decode, which kept the output.
+            None => Err(Error::undecodable(
+                operation.vendor,
+                operation.name,
+                0,
+                &[],
+                "the answer was not decoded",
+            )),
+        }
+    }
+
+    /// [`Pipeline::call`] with the decoder behind a `dyn`: it keeps the output itself and
+    /// returns the request id.
+    async fn call_dyn(
+        &self,
+        operation: &OperationSpec,
+        request: Request,
+        authorizer: &dyn Authorizer,
+        options: &CallOptions,
+        decode: &mut DynDecode<'_>,
+    ) -> Result<Option<String>, Error> {
         let span = tracing::info_span!(
             "cloudops.call",
             vendor = operation.vendor,
@@ -421,7 +455,7 @@ impl Pipeline {
                 request,
                 authorizer,
                 options,
-                &decode,
+                decode,
                 (&span, started),
             )
             .instrument(span.clone())
@@ -437,20 +471,15 @@ impl Pipeline {
         result
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn run<T, D>(
+    async fn run(
         &self,
         operation: &OperationSpec,
         mut request: Request,
         authorizer: &dyn Authorizer,
         options: &CallOptions,
-        decode: &D,
+        decode: &mut DynDecode<'_>,
         (call_span, started): (&tracing::Span, Instant),
-    ) -> Result<Decoded<T>, Error>
-    where
-        D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
-        T: Send,
-    {
+    ) -> Result<Option<String>, Error> {
         check_request(&request)?;
         // Each attempt is signed in place; only the headers change, so they are what a new
         // attempt starts again from.
@@ -619,18 +648,15 @@ impl Pipeline {
         );
     }
 
-    async fn attempt<T, D>(
+    async fn attempt(
         &self,
         operation: &OperationSpec,
         signed: &Request,
-        decode: &D,
+        decode: &mut DynDecode<'_>,
         attempt: u32,
         (limit, attempt_timeout): (Option<Limit>, Option<Duration>),
         call_span: &tracing::Span,
-    ) -> Result<Decoded<T>, Error>
-    where
-        D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
-    {
+    ) -> Result<Option<String>, Error> {
         let span = tracing::debug_span!(
             "cloudops.attempt",
             vendor = operation.vendor,
@@ -671,7 +697,7 @@ impl Pipeline {
         call_span.record("status", response.status);
         let result = decode(operation, &mut response);
         let request_id = match &result {
-            Ok(d) => d.request_id.as_deref(),
+            Ok(id) => id.as_deref(),
             Err(e) => e.request_id(),
         };
         if let Some(rid) = request_id {
@@ -707,6 +733,10 @@ impl Pipeline {
         })
     }
 }
+
+/// A decoder seen through a `dyn`: it keeps the output and returns the request id.
+type DynDecode<'a> =
+    dyn FnMut(&OperationSpec, &mut Response) -> Result<Option<String>, Error> + Send + 'a;
 
 /// The operation-timeout error of a call that ran out of time before sending.
 fn operation_timed_out(limit: Option<Duration>) -> Error {
