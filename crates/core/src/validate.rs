@@ -1,6 +1,8 @@
 //! Validation helpers: every documented constraint becomes an [`Error::InvalidInput`] naming
 //! the field and the rule, before anything is sent.
 
+use std::borrow::Cow;
+
 use crate::encoding::{percent_decode, percent_encode};
 use crate::error::Error;
 
@@ -97,13 +99,23 @@ pub fn unique<T: PartialEq + std::fmt::Debug>(field: &str, items: &[T]) -> Resul
 }
 
 /// Percent-encodes one path segment, refusing values that could change the path's shape:
-/// empty, `.` or `..`, or containing `/`, `\`, `?`, `#`, `%` or control characters.
+/// empty, `.` or `..`, or containing `/`, `\`, `?`, `#`, `%` or control characters. As
+/// [`encoded_segment`], always as a new string.
 pub fn path_segment(field: &str, value: &str) -> Result<String, Error> {
+    encoded_segment(field, value).map(Cow::into_owned)
+}
+
+/// Checks and percent-encodes one path segment as [`path_segment`] does, borrowing `value`
+/// when it needs no encoding (only RFC 3986 unreserved characters, the usual id).
+pub fn encoded_segment<'a>(field: &str, value: &'a str) -> Result<Cow<'a, str>, Error> {
     if value.is_empty() {
         return Err(Error::invalid_input(field, "must not be empty"));
     }
     if value == "." || value == ".." {
         return Err(Error::invalid_input(field, "must not be `.` or `..`"));
+    }
+    if value.bytes().all(crate::encoding::is_unreserved) {
+        return Ok(Cow::Borrowed(value));
     }
     if let Some(c) = value
         .chars()
@@ -114,7 +126,7 @@ pub fn path_segment(field: &str, value: &str) -> Result<String, Error> {
             format!("must not contain {c:?} (it would change the request path)"),
         ));
     }
-    Ok(percent_encode(value))
+    Ok(Cow::Owned(percent_encode(value)))
 }
 
 /// Checks a header value: no CR, LF or other control characters besides tab.
@@ -197,21 +209,31 @@ pub fn request_path(field: &str, path: &str) -> Result<(), Error> {
         return Err(Error::invalid_input(field, "must start with '/'"));
     }
     let b = path.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        let ok = PATH_CHARS[usize::from(c)]
-            || (c == b'%'
-                && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
-        if !ok {
-            let shown = path[i..].chars().next().unwrap_or('?');
-            return Err(Error::invalid_input(
-                field,
-                format!(
-                    "must be percent-encoded, with only RFC 3986 path characters (found {shown:?}; \
-                     use the query setters for a query)"
-                ),
-            ));
+    // The usual path holds only plain path characters: checked without a branch per byte,
+    // and only a path with something else is walked to find and check it.
+    let plain = b
+        .iter()
+        .fold(true, |all, &c| all & PATH_CHARS[usize::from(c)]);
+    if !plain {
+        for (i, &c) in b.iter().enumerate() {
+            let ok = PATH_CHARS[usize::from(c)]
+                || (c == b'%'
+                    && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
+            if !ok {
+                let shown = path[i..].chars().next().unwrap_or('?');
+                return Err(Error::invalid_input(
+                    field,
+                    format!(
+                        "must be percent-encoded, with only RFC 3986 path characters (found {shown:?}; \
+                         use the query setters for a query)"
+                    ),
+                ));
+            }
         }
+    }
+    if !b.contains(&b'.') && !b.contains(&b'%') {
+        return Ok(());
     }
     for segment in path.split('/') {
         if !segment.contains(['.', '%']) {
@@ -296,6 +318,13 @@ mod tests {
             assert_eq!(e.invalid_field(), Some("instance_id"), "{bad}");
         }
         assert!(path_segment("id", "...").is_ok());
+        // An id of unreserved characters is borrowed; anything else is encoded, or refused.
+        let id = "2f1a3b5c-7d9e_4f60.a1b2~c3d4";
+        assert!(matches!(encoded_segment("id", id), Ok(Cow::Borrowed(b)) if b == id));
+        assert!(matches!(encoded_segment("id", "a b"), Ok(Cow::Owned(o)) if o == "a%20b"));
+        for bad in ["", ".", "..", "a/b", "a%2Fb", "a\u{85}b"] {
+            assert!(encoded_segment("id", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -328,6 +328,12 @@ fn huawei_canonical_edge_cases() {
     assert_eq!(huawei::canonical_uri("/v1/a%20b/c"), "/v1/a%20b/c/");
     assert_eq!(huawei::canonical_uri("/v1/x/"), "/v1/x/");
     assert_eq!(huawei::canonical_uri("/"), "/");
+    // Paths of unreserved characters are their own canonical form, with the same leading and
+    // trailing `/` rules as any other.
+    assert_eq!(huawei::canonical_uri("v1/x"), "/v1/x/");
+    assert_eq!(huawei::canonical_uri(""), "/");
+    assert_eq!(huawei::canonical_uri("//a.b~c_d-e"), "//a.b~c_d-e/");
+    assert_eq!(huawei::canonical_uri("/v1/a b"), "/v1/a%20b/");
     // A segment sent with an unusual encoding is canonicalised the same way.
     assert_eq!(huawei::canonical_uri("/v1/%7e%41"), "/v1/~A/");
     assert_eq!(huawei::canonical_uri("/v1/%E6%9C%AA"), "/v1/%E6%9C%AA/");

@@ -29,7 +29,7 @@ impl Authorizer for HuaweiAuthorizer {
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
         match self {
             HuaweiAuthorizer::AkSk(provider) => {
-                let credentials = provider.provide_shared().await?;
+                let credentials = cloudops_core::credentials::current(&**provider).await?;
                 let key = credentials.access_key()?;
                 // The official SDK sends and signs the credentials' project id; a project-scoped
                 // operation has already set the one its path names.

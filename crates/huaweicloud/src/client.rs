@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cloudops_core::credentials::{
-    CachedTokenProvider, Credentials, Lookup, ProvideCredentials, ProvideToken, StaticProvider,
-    StaticToken,
+    CachedTokenProvider, Credentials, ProvideCredentials, ProvideToken, StaticProvider, StaticToken,
 };
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest, Request,
@@ -89,10 +88,11 @@ impl Client {
             return Ok(p.to_string());
         }
         if let Some(provider) = &self.inner.credentials
-            && let Lookup::Found(Credentials::AccessKey(k)) = provider.lookup().await?
+            && let Credentials::AccessKey(k) =
+                &*cloudops_core::credentials::current(&**provider).await?
         {
-            return match k.project_id {
-                Some(p) => Ok(p),
+            return match &k.project_id {
+                Some(p) => Ok(p.clone()),
                 None => self.discover_project(&k.id).await,
             };
         }

@@ -31,7 +31,7 @@ impl Authorizer for OcpAuthorizer {
         request: &mut cloudops_core::Request,
         now: SystemTime,
     ) -> Result<(), Error> {
-        match &*self.0.provide_shared().await? {
+        match &*cloudops_core::credentials::current(&*self.0).await? {
             Credentials::Basic(b) => basic::sign(b).apply(request),
             Credentials::AccessKey(k) => ocp::sign(request, k, now).apply(request),
         }

@@ -33,7 +33,7 @@ pub(crate) struct Tc3Authorizer {
 #[async_trait]
 impl Authorizer for Tc3Authorizer {
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
-        let credentials = self.credentials.provide_shared().await?;
+        let credentials = cloudops_core::credentials::current(&*self.credentials).await?;
         let key = credentials.access_key()?;
         tc3::sign(request, key, self.service, now, self.signed_headers).apply(request);
         Ok(())

@@ -112,6 +112,17 @@ impl<T: Clone + Send + Sync + 'static> RefreshCache<T> {
         self.clock.now() < fresh_until
     }
 
+    /// The cached value while it is outside its refresh margin, without waiting; `None` when
+    /// [`get`](Self::get) would refresh.
+    pub fn get_fresh(&self) -> Option<T> {
+        let state = lock(&self.state);
+        state
+            .cached
+            .as_ref()
+            .filter(|c| self.is_fresh(c))
+            .map(|c| c.value.clone())
+    }
+
     /// The cached value while it is outside its refresh margin; otherwise the result of the
     /// refresh under way, or of a new one made with `fetch`.
     pub async fn get<F, Fut>(&self, fetch: F) -> Result<T, Error>

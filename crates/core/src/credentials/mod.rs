@@ -266,6 +266,23 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
         Ok(Arc::new(self.provide().await?))
     }
+
+    /// The credentials a cache holds and still counts fresh, at once: no lookup, no refresh
+    /// and no wait. `None` when [`provide_shared`](Self::provide_shared) has work to do, and
+    /// always for a provider that keeps no cache (the default). See [`current`].
+    fn cached(&self) -> Option<Arc<Credentials>> {
+        None
+    }
+}
+
+/// The credentials of `provider` for a request: what its cache holds while fresh
+/// ([`ProvideCredentials::cached`]), else [`ProvideCredentials::provide_shared`]. Every
+/// authorizer takes its credentials through this.
+pub async fn current(provider: &dyn ProvideCredentials) -> Result<Arc<Credentials>, Error> {
+    match provider.cached() {
+        Some(credentials) => Ok(credentials),
+        None => provider.provide_shared().await,
+    }
 }
 
 /// Caches what an inner provider finds, through the core's one caching layer
@@ -331,6 +348,10 @@ impl ProvideCredentials for CachingProvider {
     async fn provide(&self) -> Result<Credentials, Error> {
         // What the cache holds was checked when it was looked up.
         Ok(Arc::unwrap_or_clone(self.provide_shared().await?))
+    }
+
+    fn cached(&self) -> Option<Arc<Credentials>> {
+        self.cache.get_fresh()
     }
 
     async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
@@ -399,6 +420,10 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 
     async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
         (**self).provide_shared().await
+    }
+
+    fn cached(&self) -> Option<Arc<Credentials>> {
+        (**self).cached()
     }
 
     fn source(&self) -> String {
@@ -689,6 +714,37 @@ mod tests {
         let basic = Credentials::Basic(BasicAuth::new("admin", "pw"));
         let e = basic.access_key().unwrap_err();
         assert!(e.to_string().contains("access key pair"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn the_cache_answers_at_once_only_while_fresh() {
+        let clock = crate::time::SkewedClock::new(0);
+        let expires = SystemTime::now() + Duration::from_secs(3600);
+        let cache = CachingProvider::new(Arc::new(StaticProvider(Credentials::AccessKey(
+            AccessKey::new("AKIDx", "sk").with_expiry(expires),
+        ))))
+        .with_clock(clock.clone());
+        // Nothing looked up yet: the caller has to wait for a lookup.
+        assert!(cache.cached().is_none());
+        let first = current(&cache).await.unwrap();
+        assert_eq!(cache.fetch_count(), 1);
+        let at_once = cache
+            .cached()
+            .expect("fresh credentials are answered at once");
+        assert!(Arc::ptr_eq(&first, &at_once));
+        // Inside the refresh margin (five minutes before expiry) they are no longer answered
+        // at once, and `current` refreshes them.
+        clock.set_offset(3400);
+        assert!(cache.cached().is_none());
+        current(&cache).await.unwrap();
+        assert_eq!(cache.fetch_count(), 2);
+        // A provider without a cache never answers at once.
+        let plain = StaticProvider(Credentials::AccessKey(AccessKey::new("AKIDx", "sk")));
+        assert!(plain.cached().is_none());
+        assert_eq!(
+            current(&plain).await.unwrap().access_key().unwrap().id,
+            "AKIDx"
+        );
     }
 
     #[tokio::test]

@@ -21,7 +21,8 @@ use std::borrow::Cow;
 use super::{Signature, hmac_sha256, host_of, push_sha256_hex};
 use crate::credentials::{AccessKey, SecretString};
 use crate::encoding::{
-    encode_query_sorted, percent_decode, push_hex_lower, push_percent_encoded, push_query_sorted,
+    encode_query_sorted, is_unreserved, percent_decode, push_hex_lower, push_percent_encoded,
+    push_query_sorted,
 };
 use crate::request::{Method, Request};
 use crate::time::UtcDateTime;
@@ -43,6 +44,20 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 fn push_canonical_uri(out: &mut String, path: &str) {
+    // The usual path, only unreserved characters and `/`, is its own canonical form.
+    if path
+        .bytes()
+        .fold(true, |all, b| all & (b == b'/' || is_unreserved(b)))
+    {
+        if !path.starts_with('/') {
+            out.push('/');
+        }
+        out.push_str(path);
+        if !out.ends_with('/') {
+            out.push('/');
+        }
+        return;
+    }
     // Decoding only when there is something to decode.
     let decoded: Cow<'_, str> = if path.contains('%') {
         Cow::Owned(percent_decode(path))

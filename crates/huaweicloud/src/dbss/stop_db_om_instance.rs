@@ -64,11 +64,9 @@ impl StopDbOmInstance {
         let project_id = self.client.project_id(self.project_id.as_deref()).await?;
         validate::length("project_id", &project_id, 32, 64)?;
         validate::length("instance_id", &self.instance_id, 32, 64)?;
-        let path = format!(
-            "/v1/{}/db-om/{}/stop",
-            validate::path_segment("project_id", &project_id)?,
-            validate::path_segment("instance_id", &self.instance_id)?
-        );
+        let project = validate::encoded_segment("project_id", &project_id)?;
+        let instance = validate::encoded_segment("instance_id", &self.instance_id)?;
+        let path = ["/v1/", &project, "/db-om/", &instance, "/stop"].concat();
         // No body, but JSON's content type, as the official client sends and signs it.
         let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path)
             .with_static_header("content-type", "application/json")
