@@ -163,7 +163,7 @@ pub fn push_query_sorted(out: &mut String, pairs: &[(String, String)]) {
         return;
     }
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort();
+    sorted.sort_unstable();
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');

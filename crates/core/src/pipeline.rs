@@ -763,11 +763,18 @@ fn earliest(a: Option<Limit>, b: Option<Limit>) -> Option<Limit> {
     }
 }
 
-/// Runs `fut` until the limit; `None` when the limit came first.
+/// Runs `fut` until the limit; `None` when the limit came first. As with a timeout, a future
+/// that is ready when first polled wins; such a future (an authorizer whose credentials are
+/// cached) is answered without setting a timer.
 async fn within<F: std::future::Future>(limit: Option<Limit>, fut: F) -> Option<F::Output> {
-    match limit {
-        Some((at, ..)) => tokio::time::timeout_at(at, fut).await.ok(),
-        None => Some(fut.await),
+    let Some((at, ..)) = limit else {
+        return Some(fut.await);
+    };
+    let mut fut = std::pin::pin!(fut);
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await;
+    match first {
+        std::task::Poll::Ready(out) => Some(out),
+        std::task::Poll::Pending => tokio::time::timeout_at(at, fut).await.ok(),
     }
 }
 

@@ -410,7 +410,7 @@ impl Headers {
     /// The headers sorted by name (then value), for stable output.
     pub fn sorted(&self) -> Vec<(&str, &str)> {
         let mut v: Vec<_> = self.iter().collect();
-        v.sort();
+        v.sort_unstable();
         v
     }
 

@@ -523,5 +523,7 @@ fn header_value(value: &Cow<'static, str>) -> Option<reqwest::header::HeaderValu
 fn is_lowercase_token(name: &str) -> bool {
     name.len() < 1 << 16
         && crate::validate::is_token(name)
-        && !name.bytes().any(|b| b.is_ascii_uppercase())
+        && !name
+            .bytes()
+            .fold(false, |any, b| any | b.is_ascii_uppercase())
 }

@@ -155,17 +155,12 @@ fn has_control(value: &str) -> bool {
     })
 }
 
-/// Whether `b` holds only printable ASCII and tab: sixteen bytes at a time, with no branch
-/// inside a block, so it runs as vector instructions.
+/// Whether `b` holds only printable ASCII and tab: one pass that ORs a flag per byte, with no
+/// branch, so it runs as vector instructions (header values are short and nearly always
+/// valid, so stopping early would gain nothing).
 pub(crate) fn printable_ascii(b: &[u8]) -> bool {
-    let ok = |c: u8| (0x20..0x7f).contains(&c) || c == b'\t';
-    let mut blocks = b.chunks_exact(16);
-    for block in &mut blocks {
-        if !block.iter().fold(true, |all, &c| all & ok(c)) {
-            return false;
-        }
-    }
-    blocks.remainder().iter().all(|&c| ok(c))
+    let bad = |c: u8| (c.wrapping_sub(0x20) >= 0x5f) & (c != b'\t');
+    !b.iter().fold(false, |any, &c| any | bad(c))
 }
 
 /// The characters a path may hold as they are (RFC 3986 `pchar` without `%`, and `/`), by
@@ -369,6 +364,21 @@ mod tests {
     fn header_values() {
         assert!(header_value("x-request-id", "abc\tdef").is_ok());
         assert!(header_value("x-request-id", "abc\r\nX-Evil: 1").is_err());
+    }
+
+    #[test]
+    fn printable_ascii_is_visible_ascii_space_and_tab() {
+        for b in 0..=u8::MAX {
+            let expected = b == b'\t' || (0x20..0x7f).contains(&b);
+            // Alone, and at every position of a longer run of valid bytes.
+            assert_eq!(printable_ascii(&[b]), expected, "byte {b:#04x}");
+            for at in [0, 15, 16, 31, 40] {
+                let mut run = vec![b'a'; 41];
+                run[at] = b;
+                assert_eq!(printable_ascii(&run), expected, "byte {b:#04x} at {at}");
+            }
+        }
+        assert!(printable_ascii(b""));
     }
 
     #[test]

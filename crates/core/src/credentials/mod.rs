@@ -478,7 +478,7 @@ impl fmt::Debug for EnvSource {
             EnvSource::Process => f.write_str("Process"),
             EnvSource::Map(m) => {
                 let mut keys: Vec<_> = m.keys().collect();
-                keys.sort();
+                keys.sort_unstable();
                 f.debug_tuple("Map").field(&keys).finish()
             }
         }
