@@ -1,4 +1,5 @@
 //! One DBSS stop call by hand: SDK-HMAC-SHA256 with hmac and sha2, reqwest, serde_json.
+mod civil;
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
@@ -21,17 +22,7 @@ async fn main() {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let days = now / 86_400;
     let secs = now % 86_400;
-    let (y, m, d) = {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        (yoe + era * 400 + i64::from(m <= 2), m, d)
-    };
+    let (y, m, d) = civil::civil(days);
     let date = format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", secs / 3600, secs / 60 % 60, secs % 60);
     let canonical = format!(
         "POST\n{path}/\n\ncontent-type:application/json\nhost:{host}\nx-project-id:{project}\nx-sdk-date:{date}\n\ncontent-type;host;x-project-id;x-sdk-date\n{}",

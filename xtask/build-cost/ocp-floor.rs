@@ -1,5 +1,6 @@
 //! One StopTenantBackupSchedule call by hand: OCP-ACCESS-KEY-HMACSHA1 with hmac, sha1 and
 //! base64, reqwest, serde_json.
+mod civil;
 use base64::Engine as _;
 use hmac::{KeyInit, Mac};
 
@@ -17,17 +18,7 @@ async fn main() {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let days = now / 86_400;
     let secs = now % 86_400;
-    let (y, m, d) = {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        (yoe + era * 400 + i64::from(m <= 2), m, d)
-    };
+    let (y, m, d) = civil::civil(days);
     let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
     let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m as usize - 1];
     let date = format!(

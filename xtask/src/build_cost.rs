@@ -169,6 +169,12 @@ fn build(root: &Path, lock: &str, pair: &Pair, side: &str) -> Result<Cost, Strin
     std::fs::write(dir.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;
     std::fs::copy(&source, dir.join("src/main.rs"))
         .map_err(|e| format!("{}: {e}", source.display()))?;
+    if side == "floor" {
+        // The floors' one shared piece, their date routine.
+        let civil = root.join("xtask/build-cost/civil.rs");
+        std::fs::copy(&civil, dir.join("src/civil.rs"))
+            .map_err(|e| format!("{}: {e}", civil.display()))?;
+    }
     // The shell reports the CPU time of everything it waited for (fields 16 and 17 of its
     // /proc stat line, in clock ticks): cargo, every rustc and every build script.
     let script = "cargo build --release --offline 2>build.log; \
