@@ -1,4 +1,5 @@
-//! One PauseServerless call through cloudops-tencentcloud-cynosdb.
+//! One PauseServerless call through cloudops-tencentcloud-cynosdb (feature `rustls` alone:
+//! the keys are given, so no credential sources).
 use cloudops_tencentcloud_cynosdb::{AccessKey, Client};
 
 #[tokio::main(flavor = "current_thread")]

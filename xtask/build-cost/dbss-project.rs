@@ -1,4 +1,4 @@
-//! One DBSS stop call through cloudops-huaweicloud (feature `dbss` alone).
+//! One DBSS stop call through cloudops-huaweicloud (features `rustls` and `dbss` alone).
 use cloudops_huaweicloud::{AccessKey, Client, Service};
 
 #[tokio::main(flavor = "current_thread")]

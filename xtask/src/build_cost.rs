@@ -30,7 +30,7 @@ hmac = "0.13.0""#;
 const PAIRS: &[Pair] = &[
     Pair {
         name: "cynosdb",
-        project: r#"cloudops-tencentcloud-cynosdb = { path = "{root}/crates/tencentcloud-cynosdb" }"#,
+        project: r#"cloudops-tencentcloud-cynosdb = { path = "{root}/crates/tencentcloud-cynosdb", default-features = false, features = ["rustls"] }"#,
         floor: r#"sha2 = "0.11.1""#,
     },
     Pair {
@@ -40,7 +40,7 @@ const PAIRS: &[Pair] = &[
     },
     Pair {
         name: "ocp",
-        project: r#"cloudops-ocp = { path = "{root}/crates/ocp" }"#,
+        project: r#"cloudops-ocp = { path = "{root}/crates/ocp", default-features = false, features = ["rustls"] }"#,
         floor: "sha1 = \"0.11.0\"\nbase64 = \"0.23.1\"",
     },
 ];

@@ -46,6 +46,10 @@ struct Step {
     env: &'static [(&'static str, &'static str)],
     /// A program the step needs; when it is not on the machine, the step is skipped and says so.
     needs: Option<&'static str>,
+    /// A directory (from the workspace root) the step fills and nothing after it reads:
+    /// removed once the step passes, so that a CI run needs the disk of its largest step
+    /// rather than of all of them.
+    scratch: Option<&'static str>,
 }
 
 const CI_STEPS: &[Step] = &[
@@ -55,6 +59,15 @@ const CI_STEPS: &[Step] = &[
         args: &["fmt", "--all", "--check"],
         env: &[],
         needs: None,
+        scratch: None,
+    },
+    Step {
+        name: "semver: every publishable crate against its last release (or the previous commit)",
+        program: "cargo",
+        args: &["xtask", "semver"],
+        env: &[],
+        needs: None,
+        scratch: Some("target/semver-checks"),
     },
     Step {
         name: "clippy",
@@ -69,6 +82,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "tests",
@@ -76,6 +90,7 @@ const CI_STEPS: &[Step] = &[
         args: TEST_COMMAND,
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "fixture snapshots up to date",
@@ -83,6 +98,7 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "fixtures", "--check"],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "signing vectors agree with the vendors' official SDKs",
@@ -90,6 +106,7 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "vectors", "--check"],
         env: &[],
         needs: Some("python3"),
+        scratch: None,
     },
     Step {
         name: "the wire agrees with the vendors' official clients",
@@ -97,6 +114,7 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "wire"],
         env: &[],
         needs: Some("python3"),
+        scratch: None,
     },
     Step {
         name: "the tour through a real proxy (tinyproxy)",
@@ -104,6 +122,7 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "tour-proxy"],
         env: &[],
         needs: Some("tinyproxy"),
+        scratch: None,
     },
     Step {
         name: "huaweicloud feature: dbss alone",
@@ -118,6 +137,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "huaweicloud feature: taurusdb alone",
@@ -132,6 +152,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "huaweicloud feature: koophone alone",
@@ -146,6 +167,22 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
+    },
+    Step {
+        name: "tencentcloud-cynosdb without credential sources",
+        program: "cargo",
+        args: &[
+            "test",
+            "-p",
+            "cloudops-tencentcloud-cynosdb",
+            "--no-default-features",
+            "--features",
+            "rustls",
+        ],
+        env: &[],
+        needs: None,
+        scratch: None,
     },
     Step {
         name: "cloudops-core signer features: none",
@@ -164,6 +201,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "cloudops-core signer features: tc3 alone",
@@ -182,6 +220,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "cloudops-core signer features: huawei alone",
@@ -200,6 +239,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "cloudops-core signer features: ocp alone",
@@ -218,6 +258,7 @@ const CI_STEPS: &[Step] = &[
         ],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "docs",
@@ -225,6 +266,7 @@ const CI_STEPS: &[Step] = &[
         args: &["doc", "--workspace", "--no-deps"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "fetch every platform's dependencies (cargo deny reads them offline)",
@@ -232,6 +274,7 @@ const CI_STEPS: &[Step] = &[
         args: &["fetch"],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "licenses, bans and sources",
@@ -239,13 +282,7 @@ const CI_STEPS: &[Step] = &[
         args: &["deny", "--offline", "check", "licenses", "bans", "sources"],
         env: &[],
         needs: None,
-    },
-    Step {
-        name: "semver: every publishable crate against its last release (or the previous commit)",
-        program: "cargo",
-        args: &["xtask", "semver"],
-        env: &[],
-        needs: None,
+        scratch: None,
     },
     Step {
         name: "MSRV: no locked dependency declares a newer rust-version",
@@ -253,6 +290,7 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "msrv"],
         env: &[],
         needs: None,
+        scratch: None,
     },
     Step {
         name: "packages: unpacked crates test clean; one-crate consumers run on the emulator",
@@ -260,6 +298,7 @@ const CI_STEPS: &[Step] = &[
         args: &["xtask", "packages"],
         env: &[],
         needs: None,
+        scratch: None,
     },
 ];
 
@@ -282,7 +321,12 @@ fn run(step: &Step) -> bool {
         cmd.env(k, v);
     }
     match cmd.status() {
-        Ok(s) if s.success() => true,
+        Ok(s) if s.success() => {
+            if let Some(dir) = step.scratch {
+                let _ = std::fs::remove_dir_all(cloudops_fixtures::workspace_root().join(dir));
+            }
+            true
+        }
         Ok(s) => {
             eprintln!("==> {} failed ({s})", step.name);
             false

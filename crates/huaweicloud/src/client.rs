@@ -214,7 +214,22 @@ enum AuthChoice {
     AkSk(Arc<dyn ProvideCredentials>),
     StaticToken(SecretString),
     TokenProvider(Arc<dyn ProvideToken>),
-    IamPassword(IamPassword),
+    /// The login and what turns it into a token provider. The IAM client is reached only
+    /// through this function, set by [`ClientBuilder::iam_password`], so a program that never
+    /// logs in with a password links none of it.
+    IamPassword(IamPassword, IamLogin),
+}
+
+/// Makes the token provider of an IAM password login: endpoint, login, project, pipeline.
+type IamLogin = fn(Endpoint, IamPassword, String, Pipeline) -> Arc<dyn ProvideToken>;
+
+fn iam_login(
+    endpoint: Endpoint,
+    login: IamPassword,
+    project: String,
+    pipeline: Pipeline,
+) -> Arc<dyn ProvideToken> {
+    Arc::new(IamTokenProvider::new(endpoint, login, project, pipeline))
 }
 
 /// Builds a [`Client`].
@@ -298,7 +313,7 @@ impl ClientBuilder {
     /// the token as `X-Auth-Token`, cached and refreshed before its 24-hour expiry, one refresh
     /// at a time. A token the gateway rejects is dropped and fetched again once.
     pub fn iam_password(mut self, login: IamPassword) -> Self {
-        self.auth = AuthChoice::IamPassword(login);
+        self.auth = AuthChoice::IamPassword(login, iam_login);
         self
     }
 
@@ -368,16 +383,15 @@ impl ClientBuilder {
                 },
                 None,
             ),
-            AuthChoice::IamPassword(login) => {
+            AuthChoice::IamPassword(login, make) => {
                 let iam = match endpoints.get(Service::Iam.name()) {
                     Some(e) => e.clone(),
                     None => resolve(Service::Iam, &self.region)?,
                 };
-                let provider =
-                    IamTokenProvider::new(iam, login, self.region.clone(), pipeline.clone());
+                let provider = make(iam, login, self.region.clone(), pipeline.clone());
                 (
                     HuaweiAuthorizer::Token {
-                        cache: cache(Arc::new(provider)),
+                        cache: cache(provider),
                         refreshable: true,
                     },
                     None,

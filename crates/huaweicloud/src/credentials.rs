@@ -7,8 +7,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProfileFileProvider,
-    ProvideCredentials,
+    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProvideCredentials,
 };
 use cloudops_core::time::UtcDateTime;
 use cloudops_core::{
@@ -202,13 +201,21 @@ fn temporary_key(key: TemporaryKey, source: &str) -> Result<AccessKey, Error> {
 /// Huawei Cloud's default chain, in the official Python SDK's order: OIDC through an IAM
 /// identity provider, the environment (`HUAWEICLOUD_SDK_AK`...), the profile file, then the
 /// ECS metadata service. Its error lists every source tried.
+///
+/// Without the `credential-sources` feature (on by default) the chain is the environment
+/// alone, and a program links none of the other sources; each can still be built and passed
+/// to [`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider).
 pub fn default_chain() -> CredentialsChain {
-    CredentialsChain::new(vec![
+    #[cfg(feature = "credential-sources")]
+    let sources: Vec<Arc<dyn ProvideCredentials>> = vec![
         Arc::new(IdpProvider::new()),
         Arc::new(EnvironmentProvider::huawei()),
-        Arc::new(ProfileFileProvider::huawei()),
+        Arc::new(cloudops_core::credentials::ProfileFileProvider::huawei()),
         Arc::new(EcsMetadataProvider::new()),
-    ])
+    ];
+    #[cfg(not(feature = "credential-sources"))]
+    let sources: Vec<Arc<dyn ProvideCredentials>> = vec![Arc::new(EnvironmentProvider::huawei())];
+    CredentialsChain::new(sources)
 }
 
 /// IAM's global endpoint, where the identity-provider exchange happens unless
@@ -378,5 +385,29 @@ impl ProvideCredentials for IdpProvider {
 
     fn source(&self) -> String {
         "the IAM identity provider (HUAWEICLOUD_SDK_IDP_ID)".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_chain_sources_follow_the_feature() {
+        let sources = default_chain().sources();
+        let expected: &[&str] = if cfg!(feature = "credential-sources") {
+            &[
+                "the IAM identity provider",
+                "environment variables",
+                "profile file",
+                "the ECS metadata service",
+            ]
+        } else {
+            &["environment variables"]
+        };
+        assert_eq!(sources.len(), expected.len(), "{sources:?}");
+        for (source, prefix) in sources.iter().zip(expected) {
+            assert!(source.starts_with(prefix), "{source:?} is not {prefix:?}");
+        }
     }
 }

@@ -155,7 +155,7 @@ impl ClientBuilder {
 
     cloudops_core::credential_setters!(
         credentials,
-        "the environment (`TENCENTCLOUD_SECRET_ID`...), then `~/.tencentcloud/credentials`, then the CVM instance role (`credentials::default_chain`)"
+        "the environment (`TENCENTCLOUD_SECRET_ID`...), then `~/.tencentcloud/credentials`, the CVM instance role and TKE's workload identity (`credentials::default_chain`; the environment alone without the `credential-sources` feature)"
     );
 
     /// Sends to this endpoint instead of the default (`https://host[:port]`; `http://` for a

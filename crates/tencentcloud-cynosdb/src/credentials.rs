@@ -7,8 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProfileFileProvider,
-    ProvideCredentials,
+    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProvideCredentials,
 };
 use cloudops_core::{
     AccessKey, Authorizer, CallOptions, ClientOptions, Endpoint, Error, Idempotency, Method,
@@ -128,13 +127,21 @@ impl ProvideCredentials for CvmRoleProvider {
 /// Tencent Cloud's default chain, in the official Python SDK's order: the environment
 /// (`TENCENTCLOUD_SECRET_ID`...), the profile file, the CVM instance role, then TKE's OIDC
 /// workload identity. Its error lists every source tried.
+///
+/// Without the `credential-sources` feature (on by default) the chain is the environment
+/// alone, and a program links none of the other sources; each can still be built and passed
+/// to [`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider).
 pub fn default_chain() -> CredentialsChain {
-    CredentialsChain::new(vec![
+    #[cfg(feature = "credential-sources")]
+    let sources: Vec<Arc<dyn ProvideCredentials>> = vec![
         Arc::new(EnvironmentProvider::tencent()),
-        Arc::new(ProfileFileProvider::tencent()),
+        Arc::new(cloudops_core::credentials::ProfileFileProvider::tencent()),
         Arc::new(CvmRoleProvider::new()),
         Arc::new(WebIdentityProvider::new()),
-    ])
+    ];
+    #[cfg(not(feature = "credential-sources"))]
+    let sources: Vec<Arc<dyn ProvideCredentials>> = vec![Arc::new(EnvironmentProvider::tencent())];
+    CredentialsChain::new(sources)
 }
 
 /// Tencent Cloud STS, where roles are assumed.
@@ -391,5 +398,29 @@ impl ProvideCredentials for WebIdentityProvider {
 
     fn source(&self) -> String {
         "TKE OIDC (AssumeRoleWithWebIdentity)".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_chain_sources_follow_the_feature() {
+        let sources = default_chain().sources();
+        let expected: &[&str] = if cfg!(feature = "credential-sources") {
+            &[
+                "environment variables",
+                "profile file",
+                "the CVM instance role",
+                "TKE OIDC",
+            ]
+        } else {
+            &["environment variables"]
+        };
+        assert_eq!(sources.len(), expected.len(), "{sources:?}");
+        for (source, prefix) in sources.iter().zip(expected) {
+            assert!(source.starts_with(prefix), "{source:?} is not {prefix:?}");
+        }
     }
 }

@@ -656,6 +656,11 @@ impl CredentialsChain {
     pub fn ocp() -> Self {
         Self::new(vec![Arc::new(EnvironmentProvider::ocp())])
     }
+
+    /// What each provider reads ([`ProvideCredentials::source`]), in the order they are tried.
+    pub fn sources(&self) -> Vec<String> {
+        self.providers.iter().map(|p| p.source()).collect()
+    }
 }
 
 #[async_trait]
