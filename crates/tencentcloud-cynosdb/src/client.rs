@@ -60,9 +60,10 @@ impl Client {
         &self.inner.endpoint
     }
 
-    /// A client for `region` with credentials from the environment or the profile file
-    /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, then
-    /// `~/.tencentcloud/credentials`) and the default options.
+    /// A client for `region` with credentials from the default chain
+    /// ([`credentials::default_chain`](crate::credentials::default_chain):
+    /// `TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, then
+    /// `~/.tencentcloud/credentials` and the platform's sources) and the default options.
     pub fn from_env(region: &str) -> Result<Client, Error> {
         Client::builder().region(region).build()
     }
