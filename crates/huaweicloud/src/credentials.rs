@@ -387,27 +387,3 @@ impl ProvideCredentials for IdpProvider {
         "the IAM identity provider (HUAWEICLOUD_SDK_IDP_ID)".to_string()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_chain_sources_follow_the_feature() {
-        let sources = default_chain().sources();
-        let expected: &[&str] = if cfg!(feature = "credential-sources") {
-            &[
-                "the IAM identity provider",
-                "environment variables",
-                "profile file",
-                "the ECS metadata service",
-            ]
-        } else {
-            &["environment variables"]
-        };
-        assert_eq!(sources.len(), expected.len(), "{sources:?}");
-        for (source, prefix) in sources.iter().zip(expected) {
-            assert!(source.starts_with(prefix), "{source:?} is not {prefix:?}");
-        }
-    }
-}

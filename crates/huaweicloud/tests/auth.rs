@@ -332,3 +332,21 @@ async fn a_missing_project_id_is_discovered_once_and_kept() {
     assert_eq!(e.invalid_field(), Some("project_id"), "{e}");
     assert!(e.to_string().contains("no project named"), "{e}");
 }
+
+#[test]
+fn default_chain_sources_follow_the_feature() {
+    let expected: &[&str] = if cfg!(feature = "credential-sources") {
+        &[
+            "the IAM identity provider",
+            "environment variables",
+            "profile file",
+            "the ECS metadata service",
+        ]
+    } else {
+        &["environment variables"]
+    };
+    cloudops_testkit::credentials::assert_chain_sources(
+        &cloudops_huaweicloud::credentials::default_chain(),
+        expected,
+    );
+}

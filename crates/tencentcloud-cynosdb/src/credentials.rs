@@ -400,27 +400,3 @@ impl ProvideCredentials for WebIdentityProvider {
         "TKE OIDC (AssumeRoleWithWebIdentity)".to_string()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_chain_sources_follow_the_feature() {
-        let sources = default_chain().sources();
-        let expected: &[&str] = if cfg!(feature = "credential-sources") {
-            &[
-                "environment variables",
-                "profile file",
-                "the CVM instance role",
-                "TKE OIDC",
-            ]
-        } else {
-            &["environment variables"]
-        };
-        assert_eq!(sources.len(), expected.len(), "{sources:?}");
-        for (source, prefix) in sources.iter().zip(expected) {
-            assert!(source.starts_with(prefix), "{source:?} is not {prefix:?}");
-        }
-    }
-}

@@ -421,3 +421,21 @@ async fn from_env_uses_the_credentials_chain() {
         "{e}"
     );
 }
+
+#[test]
+fn default_chain_sources_follow_the_feature() {
+    let expected: &[&str] = if cfg!(feature = "credential-sources") {
+        &[
+            "environment variables",
+            "profile file",
+            "the CVM instance role",
+            "TKE OIDC",
+        ]
+    } else {
+        &["environment variables"]
+    };
+    cloudops_testkit::credentials::assert_chain_sources(
+        &cloudops_tencentcloud_cynosdb::credentials::default_chain(),
+        expected,
+    );
+}
