@@ -1,4 +1,5 @@
-//! The calendar date of a day count, shared by the floor programs (copied beside each).
+//! The calendar date of a day count, shared by the floors: the build-cost programs (copied
+//! beside each) and the benches' (`crates/bench/src/floor.rs`).
 
 /// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian).
 pub fn civil(days: i64) -> (i64, i64, i64) {

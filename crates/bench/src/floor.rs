@@ -244,19 +244,10 @@ pub fn check() {
     assert_eq!(auth, vector["expected"]["authorization"].as_str().unwrap());
 }
 
-/// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+/// The date routine of every floor, the build-cost programs' too.
+#[path = "../../../xtask/build-cost/civil.rs"]
+mod civil;
+use civil::civil;
 
 /// `YYYY-MM-DD` of a Unix time, Tencent's credential-scope date.
 pub fn tc3_date(unix: i64) -> String {
