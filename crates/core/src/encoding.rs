@@ -162,9 +162,8 @@ pub fn push_query_sorted(out: &mut String, pairs: &[(String, String)]) {
     if pairs.is_empty() {
         return;
     }
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_unstable();
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
+    let order = crate::order::stable_order(pairs.len(), &mut |a, b| pairs[a].cmp(&pairs[b]));
+    for (i, (k, v)) in order.iter().map(|&i| &pairs[i]).enumerate() {
         if i > 0 {
             out.push('&');
         }

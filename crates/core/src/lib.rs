@@ -22,6 +22,7 @@ pub mod encoding;
 pub mod error;
 pub mod id;
 pub mod operation;
+mod order;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod redact;

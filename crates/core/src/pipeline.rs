@@ -259,17 +259,16 @@ macro_rules! client_option_setters {
 
 /// Adds `credentials` (fixed [`Credentials`](crate::Credentials): an access key or a user
 /// name and password) and `credentials_provider` (any provider) setters to a client builder's
-/// `impl` block, forwarding to its `Option<Arc<dyn ProvideCredentials>>` field named by the
-/// argument. `$default` names the provider used when neither is called, for the docs.
+/// `impl` block, forwarding to its `Option<`[`CredentialsSetting`](crate::credentials::CredentialsSetting)`>`
+/// field named by the argument. `$default` names the provider used when neither is called,
+/// for the docs.
 #[macro_export]
 macro_rules! credential_setters {
     ($field:ident, $default:literal) => {
         /// Fixed credentials: an [`AccessKey`](cloudops_core::AccessKey), or for services
         /// that take one a [`BasicAuth`](cloudops_core::BasicAuth).
         pub fn credentials(mut self, credentials: impl Into<$crate::Credentials>) -> Self {
-            self.$field = Some(::std::sync::Arc::new(
-                $crate::credentials::StaticProvider(credentials.into()),
-            ));
+            self.$field = Some($crate::credentials::CredentialsSetting::fixed(credentials));
             self
         }
 
@@ -278,7 +277,7 @@ macro_rules! credential_setters {
             mut self,
             provider: ::std::sync::Arc<dyn $crate::credentials::ProvideCredentials>,
         ) -> Self {
-            self.$field = Some(provider);
+            self.$field = Some($crate::credentials::CredentialsSetting::provider(provider));
             self
         }
     };

@@ -55,10 +55,10 @@ pub fn redact_secrets(text: &str) -> Cow<'_, str> {
     if spans.is_empty() {
         return Cow::Borrowed(text);
     }
-    spans.sort_unstable();
+    let order = crate::order::stable_order(spans.len(), &mut |a, b| spans[a].cmp(&spans[b]));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for (start, end) in spans {
+    for (start, end) in order.iter().map(|&i| spans[i]) {
         if start < at {
             // Overlaps a span already redacted.
             if end > at {

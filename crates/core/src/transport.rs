@@ -145,10 +145,46 @@ enum ProxyChoice {
     /// curl and the vendors' own SDKs read them.
     #[default]
     Environment,
-    /// This proxy, whatever the environment says.
-    Explicit(Proxy),
+    /// This proxy, whatever the environment says, and what hands it to reqwest: set only by
+    /// [`HttpTransportBuilder::proxy`], so a program that never names a proxy links none of
+    /// reqwest's proxy configuration.
+    Explicit(Proxy, UseProxy),
     /// Straight to the endpoint, whatever the environment says.
     Off,
+}
+
+/// Sets an explicit proxy on reqwest's builder.
+type UseProxy = fn(reqwest::ClientBuilder, &Proxy) -> Result<reqwest::ClientBuilder, Error>;
+
+fn use_proxy(
+    builder: reqwest::ClientBuilder,
+    proxy: &Proxy,
+) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder.proxy(proxy.to_reqwest()?))
+}
+
+/// Reads and sets the root certificates on reqwest's builder.
+type UseRoots =
+    fn(&HttpTransportBuilder, reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error>;
+
+fn use_roots(
+    settings: &HttpTransportBuilder,
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, Error> {
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    {
+        let roots = settings.roots()?;
+        if !roots.is_empty() {
+            return Ok(if settings.platform_roots {
+                builder.tls_certs_merge(roots)
+            } else {
+                builder.tls_certs_only(roots)
+            });
+        }
+    }
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    let _ = settings;
+    Ok(builder)
 }
 
 /// Builds an [`HttpTransport`].
@@ -162,6 +198,9 @@ pub struct HttpTransportBuilder {
     extra_roots_pem: Vec<Vec<u8>>,
     extra_roots_files: Vec<std::path::PathBuf>,
     platform_roots: bool,
+    /// Set by the setters that add roots or drop the platform's, so a program that calls none
+    /// of them links no certificate parsing.
+    use_roots: Option<UseRoots>,
 }
 
 impl Default for HttpTransportBuilder {
@@ -175,6 +214,7 @@ impl Default for HttpTransportBuilder {
             extra_roots_pem: Vec::new(),
             extra_roots_files: Vec::new(),
             platform_roots: true,
+            use_roots: None,
         }
     }
 }
@@ -207,7 +247,7 @@ impl HttpTransportBuilder {
 
     /// Sends every request through `proxy`, whatever the environment says.
     pub fn proxy(mut self, proxy: Proxy) -> Self {
-        self.proxy = ProxyChoice::Explicit(proxy);
+        self.proxy = ProxyChoice::Explicit(proxy, use_proxy);
         self
     }
 
@@ -228,6 +268,7 @@ impl HttpTransportBuilder {
     /// servers behind a private CA. Verification stays on; there is no way to turn it off.
     pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.extra_roots_pem.push(pem.into());
+        self.use_roots = Some(use_roots);
         self
     }
 
@@ -235,6 +276,7 @@ impl HttpTransportBuilder {
     /// transport is built).
     pub fn add_root_certificates_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.extra_roots_files.push(path.into());
+        self.use_roots = Some(use_roots);
         self
     }
 
@@ -242,6 +284,7 @@ impl HttpTransportBuilder {
     /// the certificates added here are.
     pub fn platform_roots(mut self, yes: bool) -> Self {
         self.platform_roots = yes;
+        self.use_roots = Some(use_roots);
         self
     }
 
@@ -300,18 +343,10 @@ impl HttpTransportBuilder {
         builder = match &self.proxy {
             ProxyChoice::Environment => builder,
             ProxyChoice::Off => builder.no_proxy(),
-            ProxyChoice::Explicit(p) => builder.proxy(p.to_reqwest()?),
+            ProxyChoice::Explicit(p, use_proxy) => use_proxy(builder, p)?,
         };
-        #[cfg(any(feature = "rustls", feature = "native-tls"))]
-        {
-            let roots = self.roots()?;
-            if !roots.is_empty() {
-                builder = if self.platform_roots {
-                    builder.tls_certs_merge(roots)
-                } else {
-                    builder.tls_certs_only(roots)
-                };
-            }
+        if let Some(use_roots) = self.use_roots {
+            builder = use_roots(&self, builder)?;
         }
         #[cfg(feature = "native-tls")]
         {

@@ -5,14 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cloudops_core::credentials::{
-    CachedTokenProvider, Credentials, ProvideCredentials, ProvideToken, StaticProvider, StaticToken,
+    Credentials, CredentialsSetting, ProvideCredentials, ProvideToken,
 };
 use cloudops_core::{
-    CallOptions, ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest, Request,
-    SecretString, Service as Engine,
+    Authorizer, CallOptions, ClientOptions, Endpoint, Error, Language, Method, Pipeline,
+    RawRequest, Request, SecretString, Service as Engine,
 };
 
-use crate::auth::HuaweiAuthorizer;
+use crate::auth::{
+    AkSkAuthorizer, FetchCount, MakeTokenAuth, TokenContext, TokenSource, token_auth,
+};
 use crate::endpoint::{Service, resolve};
 use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
@@ -50,7 +52,8 @@ struct Inner {
     project_id: Option<String>,
     language: Option<Language>,
     endpoints: HashMap<&'static str, Endpoint>,
-    authorizer: HuaweiAuthorizer,
+    /// How many tokens have been fetched, when requests carry `X-Auth-Token`.
+    token_fetches: Option<Arc<dyn FetchCount>>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
 }
 
@@ -207,21 +210,14 @@ impl Client {
 }
 
 /// How requests are authenticated.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 enum AuthChoice {
-    #[default]
-    DefaultChain,
-    AkSk(Arc<dyn ProvideCredentials>),
-    StaticToken(SecretString),
-    TokenProvider(Arc<dyn ProvideToken>),
-    /// The login and what turns it into a token provider. The IAM client is reached only
-    /// through this function, set by [`ClientBuilder::iam_password`], so a program that never
-    /// logs in with a password links none of it.
-    IamPassword(IamPassword, IamLogin),
+    /// AK/SK signing, with the credentials given (the default chain when none were).
+    AkSk(Option<CredentialsSetting>),
+    /// A token, and what builds its authorizer: set only by the token setters, so a program
+    /// that signs with AK/SK links no token cache.
+    Token(TokenSource, MakeTokenAuth),
 }
-
-/// Makes the token provider of an IAM password login: endpoint, login, project, pipeline.
-type IamLogin = fn(Endpoint, IamPassword, String, Pipeline) -> Arc<dyn ProvideToken>;
 
 fn iam_login(
     endpoint: Endpoint,
@@ -251,7 +247,7 @@ impl Default for ClientBuilder {
             project_id: None,
             language: None,
             endpoints: HashMap::new(),
-            auth: AuthChoice::DefaultChain,
+            auth: AuthChoice::AkSk(None),
             refresh_before: Duration::from_secs(3600),
             options: ClientOptions::default(),
         }
@@ -287,25 +283,25 @@ impl ClientBuilder {
 
     /// Signs with a fixed AK/SK (SDK-HMAC-SHA256; `X-Security-Token` for temporary keys).
     pub fn credentials(mut self, key: cloudops_core::AccessKey) -> Self {
-        self.auth = AuthChoice::AkSk(Arc::new(StaticProvider(key.into())));
+        self.auth = AuthChoice::AkSk(Some(CredentialsSetting::fixed(key)));
         self
     }
 
     /// Signs with AK/SK from any provider. The default is [`crate::credentials::default_chain`].
     pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
-        self.auth = AuthChoice::AkSk(provider);
+        self.auth = AuthChoice::AkSk(Some(CredentialsSetting::provider(provider)));
         self
     }
 
     /// Sends a fixed `X-Auth-Token`.
     pub fn token(mut self, token: impl Into<SecretString>) -> Self {
-        self.auth = AuthChoice::StaticToken(token.into());
+        self.auth = AuthChoice::Token(TokenSource::Fixed(token.into()), token_auth);
         self
     }
 
     /// Sends `X-Auth-Token` from `provider`, cached and refreshed before expiry.
     pub fn token_provider(mut self, provider: Arc<dyn ProvideToken>) -> Self {
-        self.auth = AuthChoice::TokenProvider(provider);
+        self.auth = AuthChoice::Token(TokenSource::Provider(provider), token_auth);
         self
     }
 
@@ -313,7 +309,7 @@ impl ClientBuilder {
     /// the token as `X-Auth-Token`, cached and refreshed before its 24-hour expiry, one refresh
     /// at a time. A token the gateway rejects is dropped and fetched again once.
     pub fn iam_password(mut self, login: IamPassword) -> Self {
-        self.auth = AuthChoice::IamPassword(login, iam_login);
+        self.auth = AuthChoice::Token(TokenSource::IamPassword(login, iam_login), token_auth);
         self
     }
 
@@ -350,67 +346,41 @@ impl ClientBuilder {
         }
         let clock = self.options.clock.clone();
         let pipeline = Pipeline::new(self.options)?;
-        let cache = |p: Arc<dyn ProvideToken>| {
-            Arc::new(
-                CachedTokenProvider::new(p)
-                    .refresh_before(self.refresh_before)
-                    .with_clock(clock.clone()),
-            )
-        };
-        let (authorizer, credentials) = match self.auth {
-            AuthChoice::DefaultChain => {
-                let p = cloudops_core::credentials::cached(
-                    Arc::new(crate::credentials::default_chain()),
-                    clock.clone(),
-                );
-                (HuaweiAuthorizer::AkSk(p.clone()), Some(p))
+        let (authorizer, token_fetches, credentials): (Arc<dyn Authorizer>, _, _) = match self.auth
+        {
+            AuthChoice::AkSk(setting) => {
+                let p = setting
+                    .unwrap_or_else(crate::credentials::default_setting)
+                    .into_provider(clock);
+                (Arc::new(AkSkAuthorizer(p.clone())), None, Some(p))
             }
-            AuthChoice::AkSk(p) => {
-                let p = cloudops_core::credentials::cached(p, clock.clone());
-                (HuaweiAuthorizer::AkSk(p.clone()), Some(p))
-            }
-            AuthChoice::StaticToken(t) => (
-                HuaweiAuthorizer::Token {
-                    cache: cache(Arc::new(StaticToken(t))),
-                    refreshable: false,
-                },
-                None,
-            ),
-            AuthChoice::TokenProvider(p) => (
-                HuaweiAuthorizer::Token {
-                    cache: cache(p),
-                    refreshable: true,
-                },
-                None,
-            ),
-            AuthChoice::IamPassword(login, make) => {
-                let iam = match endpoints.get(Service::Iam.name()) {
-                    Some(e) => e.clone(),
-                    None => resolve(Service::Iam, &self.region)?,
+            AuthChoice::Token(source, make) => {
+                let iam = || match endpoints.get(Service::Iam.name()) {
+                    Some(e) => Ok(e.clone()),
+                    None => resolve(Service::Iam, &self.region),
                 };
-                let provider = make(iam, login, self.region.clone(), pipeline.clone());
-                (
-                    HuaweiAuthorizer::Token {
-                        cache: cache(provider),
-                        refreshable: true,
+                let token = make(
+                    source,
+                    TokenContext {
+                        iam: &iam,
+                        region: &self.region,
+                        pipeline: &pipeline,
+                        refresh_before: self.refresh_before,
+                        clock,
                     },
-                    None,
-                )
+                )?;
+                (token.authorizer, Some(token.fetches), None)
             }
         };
         Ok(Client {
             inner: Arc::new(Inner {
                 projects: tokio::sync::Mutex::new(HashMap::new()),
-                engine: Engine::new(
-                    pipeline,
-                    HuaweiProtocol::default(),
-                    Arc::new(authorizer.clone()),
-                ),
+                engine: Engine::new(pipeline, HuaweiProtocol::default(), authorizer),
                 region: self.region,
                 project_id: self.project_id,
                 language: self.language,
                 endpoints,
-                authorizer,
+                token_fetches,
                 credentials,
             }),
         })
@@ -420,9 +390,9 @@ impl ClientBuilder {
 impl Client {
     /// How many tokens have been fetched (0 with AK/SK signing).
     pub fn token_fetches(&self) -> u64 {
-        match &self.inner.authorizer {
-            HuaweiAuthorizer::Token { cache, .. } => cache.fetch_count(),
-            HuaweiAuthorizer::AkSk(_) => 0,
-        }
+        self.inner
+            .token_fetches
+            .as_ref()
+            .map_or(0, |t| t.fetch_count())
     }
 }

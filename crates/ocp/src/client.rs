@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cloudops_core::credentials::{CredentialsChain, ProvideCredentials};
+use cloudops_core::credentials::{CredentialsChain, CredentialsSetting};
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
     RawRequest, Request, Service,
@@ -151,7 +151,7 @@ impl Client {
 #[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
-    credentials: Option<Arc<dyn ProvideCredentials>>,
+    credentials: Option<CredentialsSetting>,
     language: Option<Language>,
     options: ClientOptions,
 }
@@ -183,11 +183,11 @@ impl ClientBuilder {
             Error::InvalidInput { rule, .. } => Error::invalid_input("base_url", rule),
             other => other,
         })?;
-        let credentials = cloudops_core::credentials::cached(
-            self.credentials
-                .unwrap_or_else(|| Arc::new(CredentialsChain::ocp())),
-            self.options.clock.clone(),
-        );
+        // The environment's credentials do not expire: looked up once and kept.
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| CredentialsSetting::once(Arc::new(CredentialsChain::ocp())))
+            .into_provider(self.options.clock.clone());
         Ok(Client {
             inner: Arc::new(Inner {
                 service: Service::new(

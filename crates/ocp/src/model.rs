@@ -66,18 +66,22 @@ pub struct BackupObject {
     pub tenant_id: Option<i64>,
 }
 
+/// Task ids: integers, or integers written as strings.
 fn task_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-    let values = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
+    /// One id, read as [`lenient_string`] reads text.
+    struct Text(Option<String>);
+    impl<'de> Deserialize<'de> for Text {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            lenient_string(d).map(Text)
+        }
+    }
+    let values = Option::<Vec<Text>>::deserialize(d)?.unwrap_or_default();
     values
         .into_iter()
-        .map(|v| {
-            match &v {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.parse().ok(),
-                _ => None,
-            }
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!("a task id must be an integer, got {v}"))
+        .map(|Text(v)| {
+            v.as_deref().and_then(|s| s.parse().ok()).ok_or_else(|| {
+                let got = v.as_deref().unwrap_or("null, an object or an array");
+                serde::de::Error::custom(format!("a task id must be an integer, got {got}"))
             })
         })
         .collect()

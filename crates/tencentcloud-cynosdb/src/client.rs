@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use cloudops_core::credentials::ProvideCredentials;
+use cloudops_core::credentials::CredentialsSetting;
 use cloudops_core::sign::tc3::SignedHeaders;
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
@@ -139,7 +139,7 @@ impl Client {
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     region: Option<String>,
-    credentials: Option<Arc<dyn ProvideCredentials>>,
+    credentials: Option<CredentialsSetting>,
     endpoint: Option<String>,
     regional_endpoint: bool,
     language: Option<Language>,
@@ -206,11 +206,10 @@ impl ClientBuilder {
             }
             (None, false) => Endpoint::parse(DEFAULT_ENDPOINT)?,
         };
-        let credentials = cloudops_core::credentials::cached(
-            self.credentials
-                .unwrap_or_else(|| Arc::new(crate::credentials::default_chain())),
-            self.options.clock.clone(),
-        );
+        let credentials = self
+            .credentials
+            .unwrap_or_else(crate::credentials::default_setting)
+            .into_provider(self.options.clock.clone());
         let authorizer = Tc3Authorizer {
             service: protocol::SERVICE,
             credentials,

@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, EnvSource, EnvironmentProvider, Lookup, ProvideCredentials,
+    CredentialsChain, CredentialsSetting, EnvSource, EnvironmentProvider, Lookup,
+    ProvideCredentials,
 };
 use cloudops_core::{
     AccessKey, Authorizer, CallOptions, ClientOptions, Endpoint, Error, Idempotency, Method,
@@ -142,6 +143,18 @@ pub fn default_chain() -> CredentialsChain {
     #[cfg(not(feature = "credential-sources"))]
     let sources: Vec<Arc<dyn ProvideCredentials>> = vec![Arc::new(EnvironmentProvider::tencent())];
     CredentialsChain::new(sources)
+}
+
+/// The default chain as a client keeps it: in a [`CachingProvider`](cloudops_core::credentials::CachingProvider),
+/// which refreshes temporary credentials ahead of their expiry, when the chain has sources
+/// of them (`credential-sources`); the environment alone is looked up once and kept.
+pub(crate) fn default_setting() -> CredentialsSetting {
+    let chain = Arc::new(default_chain());
+    #[cfg(feature = "credential-sources")]
+    let setting = CredentialsSetting::provider(chain);
+    #[cfg(not(feature = "credential-sources"))]
+    let setting = CredentialsSetting::once(chain);
+    setting
 }
 
 /// Tencent Cloud STS, where roles are assumed.

@@ -393,6 +393,126 @@ pub fn cached(
     Arc::new(CachingProvider::new(provider).with_clock(clock))
 }
 
+/// Looks the credentials of an inner provider up at the first call and keeps them, for
+/// sources whose credentials do not expire: fixed keys, and the environment when it is the
+/// whole default chain. Credentials that do carry an expiry are not kept (they are looked up
+/// again at each call), and neither is a failure. Unlike [`CachingProvider`] there is no
+/// refresh ahead of expiry and no background task: a client links this alone when nothing
+/// it was given can expire.
+pub struct OnceProvider {
+    inner: Arc<dyn ProvideCredentials>,
+    kept: std::sync::OnceLock<Arc<Credentials>>,
+}
+
+impl OnceProvider {
+    /// Keeps what `inner` finds first.
+    pub fn new(inner: Arc<dyn ProvideCredentials>) -> Self {
+        OnceProvider {
+            inner,
+            kept: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl fmt::Debug for OnceProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OnceProvider")
+            .field("inner", &self.inner)
+            .field("kept", &self.kept.get().is_some())
+            .finish()
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for OnceProvider {
+    async fn lookup(&self) -> Result<Lookup, Error> {
+        Ok(Lookup::Found(Arc::unwrap_or_clone(
+            self.provide_shared().await?,
+        )))
+    }
+
+    async fn provide(&self) -> Result<Credentials, Error> {
+        // What is kept was checked when it was looked up.
+        Ok(Arc::unwrap_or_clone(self.provide_shared().await?))
+    }
+
+    async fn provide_shared(&self) -> Result<Arc<Credentials>, Error> {
+        if let Some(kept) = self.kept.get() {
+            return Ok(kept.clone());
+        }
+        let found = Arc::new(self.inner.provide().await?);
+        let expires = match &*found {
+            Credentials::AccessKey(k) => k.expires_at.is_some(),
+            Credentials::Basic(_) => false,
+        };
+        if expires {
+            return Ok(found);
+        }
+        // Two first calls may both look up; the first to finish is kept, and both are equal.
+        Ok(self.kept.get_or_init(|| found).clone())
+    }
+
+    fn cached(&self) -> Option<Arc<Credentials>> {
+        self.kept.get().cloned()
+    }
+
+    fn source(&self) -> String {
+        self.inner.source()
+    }
+}
+
+/// The credentials a client builder was given, and how the client keeps what they yield:
+/// fixed credentials and sources that cannot expire behind a [`OnceProvider`], any other
+/// provider behind a [`CachingProvider`]. The caching layer and its refresh task are reached
+/// only through [`CredentialsSetting::provider`], so a program that never sets a provider
+/// links none of them.
+pub struct CredentialsSetting {
+    provider: Arc<dyn ProvideCredentials>,
+    keep: KeepCredentials,
+}
+
+/// Wraps a client's provider: the clock dates a cache's expiries.
+type KeepCredentials =
+    fn(Arc<dyn ProvideCredentials>, Arc<dyn crate::Clock>) -> Arc<dyn ProvideCredentials>;
+
+impl CredentialsSetting {
+    /// Fixed credentials: checked at the first call, then shared by every call.
+    pub fn fixed(credentials: impl Into<Credentials>) -> Self {
+        CredentialsSetting::once(Arc::new(StaticProvider(credentials.into())))
+    }
+
+    /// Credentials from `provider`, kept in a [`CachingProvider`]: temporary ones are
+    /// refreshed ahead of their expiry.
+    pub fn provider(provider: Arc<dyn ProvideCredentials>) -> Self {
+        CredentialsSetting {
+            provider,
+            keep: cached,
+        }
+    }
+
+    /// Credentials from `provider`, whose credentials never expire, kept in a
+    /// [`OnceProvider`].
+    pub fn once(provider: Arc<dyn ProvideCredentials>) -> Self {
+        CredentialsSetting {
+            provider,
+            keep: |p, _| Arc::new(OnceProvider::new(p)),
+        }
+    }
+
+    /// The provider a client signs with, its cache dated by `clock`.
+    pub fn into_provider(self, clock: Arc<dyn crate::Clock>) -> Arc<dyn ProvideCredentials> {
+        (self.keep)(self.provider, clock)
+    }
+}
+
+impl fmt::Debug for CredentialsSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CredentialsSetting")
+            .field(&self.provider)
+            .finish()
+    }
+}
+
 /// Fixed credentials.
 #[derive(Debug, Clone)]
 pub struct StaticProvider(pub Credentials);
@@ -477,9 +597,11 @@ impl fmt::Debug for EnvSource {
         match self {
             EnvSource::Process => f.write_str("Process"),
             EnvSource::Map(m) => {
-                let mut keys: Vec<_> = m.keys().collect();
-                keys.sort_unstable();
-                f.debug_tuple("Map").field(&keys).finish()
+                let keys: Vec<&String> = m.keys().collect();
+                let order =
+                    crate::order::stable_order(keys.len(), &mut |a, b| keys[a].cmp(keys[b]));
+                let sorted: Vec<&String> = order.into_iter().map(|i| keys[i]).collect();
+                f.debug_tuple("Map").field(&sorted).finish()
             }
         }
     }

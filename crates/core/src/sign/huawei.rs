@@ -88,14 +88,15 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 /// trimmed; repeated names joined with `,`), a blank line and their names joined with `;` to
 /// `out`, and returns where the names are in `out`.
 fn push_signed_headers(out: &mut String, headers: &[(&str, &str)]) -> std::ops::Range<usize> {
-    let mut hs: Vec<(Cow<'_, str>, &str)> = headers
+    let hs: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
         .filter(|(n, _)| !n.contains('_'))
         .map(super::lowercase_trimmed)
         .collect();
-    hs.sort_by(|a, b| a.0.cmp(&b.0));
+    let order = crate::order::stable_order(hs.len(), &mut |a, b| hs[a].0.cmp(&hs[b].0));
+    let sorted = || order.iter().map(|&i| &hs[i]);
     let mut previous: Option<&str> = None;
-    for (n, v) in &hs {
+    for (n, v) in sorted() {
         if previous == Some(n.as_ref()) {
             // A repeated name: its values on one line.
             out.pop();
@@ -111,7 +112,7 @@ fn push_signed_headers(out: &mut String, headers: &[(&str, &str)]) -> std::ops::
     out.push('\n');
     let start = out.len();
     previous = None;
-    for (n, _) in &hs {
+    for (n, _) in sorted() {
         if previous == Some(n.as_ref()) {
             continue;
         }

@@ -66,12 +66,12 @@ pub struct OcpInput<'a> {
 /// OceanBase's own client does), which differs from sorting whole `name:value` lines when one
 /// name is a prefix of another (`x-ocp-a` before `x-ocp-a-b`, whatever their values).
 pub fn string_to_sign(input: &OcpInput<'_>) -> String {
-    let mut named: Vec<(Cow<'_, str>, &str)> = input
+    let named: Vec<(Cow<'_, str>, &str)> = input
         .ocp_headers
         .iter()
         .map(super::lowercase_trimmed)
         .collect();
-    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let order = crate::order::stable_order(named.len(), &mut |a, b| named[a].0.cmp(&named[b].0));
     let mut out =
         String::with_capacity(96 + input.content_type.len() + input.host.len() + input.path.len());
     out.push_str(input.method.as_str());
@@ -86,7 +86,7 @@ pub fn string_to_sign(input: &OcpInput<'_>) -> String {
     out.push('\n');
     out.push_str(input.host);
     out.push('\n');
-    for (i, (n, v)) in named.iter().enumerate() {
+    for (i, (n, v)) in order.iter().map(|&i| &named[i]).enumerate() {
         if i > 0 {
             out.push('\n');
         }
