@@ -1,6 +1,6 @@
 //! The Huawei Cloud client, shared by every service of this crate.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,11 +47,11 @@ pub struct Client {
 struct Inner {
     engine: Engine<HuaweiProtocol>,
     /// Projects found by asking IAM, by access key id.
-    projects: tokio::sync::Mutex<HashMap<String, String>>,
+    projects: tokio::sync::Mutex<Few<String, String>>,
     region: String,
     project_id: Option<String>,
     language: Option<Language>,
-    endpoints: HashMap<&'static str, Endpoint>,
+    endpoints: Few<&'static str, Endpoint>,
     /// How many tokens have been fetched, when requests carry `X-Auth-Token`.
     token_fetches: Option<Arc<dyn FetchCount>>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -209,6 +209,37 @@ impl Client {
     }
 }
 
+/// A few values by key, kept in a list: a client names a handful of services, and meets one
+/// access key or a few.
+#[derive(Debug)]
+struct Few<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for Few<K, V> {
+    fn default() -> Self {
+        Few(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V> Few<K, V> {
+    fn get<Q: PartialEq + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0
+            .iter()
+            .find(|(k, _)| k.borrow() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Sets the value of `key`, replacing the one it had.
+    fn insert(&mut self, key: K, value: V) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+}
+
 /// How requests are authenticated.
 #[derive(Debug)]
 enum AuthChoice {
@@ -234,7 +265,7 @@ pub struct ClientBuilder {
     region: String,
     project_id: Option<String>,
     language: Option<Language>,
-    endpoints: HashMap<&'static str, String>,
+    endpoints: Few<&'static str, String>,
     auth: AuthChoice,
     refresh_before: Duration,
     options: ClientOptions,
@@ -246,7 +277,7 @@ impl Default for ClientBuilder {
             region: String::new(),
             project_id: None,
             language: None,
-            endpoints: HashMap::new(),
+            endpoints: Few::default(),
             auth: AuthChoice::AkSk(None),
             refresh_before: Duration::from_secs(3600),
             options: ClientOptions::default(),
@@ -332,12 +363,12 @@ impl ClientBuilder {
                 |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
             )?;
         }
-        let mut endpoints = HashMap::new();
-        for (service, url) in &self.endpoints {
+        let mut endpoints = Few::default();
+        for (service, url) in &self.endpoints.0 {
             endpoints.insert(*service, Endpoint::parse(url)?);
         }
         // IAM's endpoint may come from the environment, as the official SDKs read it.
-        if !endpoints.contains_key(Service::Iam.name())
+        if endpoints.get(Service::Iam.name()).is_none()
             && let Some(url) = std::env::var("HUAWEICLOUD_SDK_IAM_ENDPOINT")
                 .ok()
                 .filter(|u| !u.trim().is_empty())
@@ -374,7 +405,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                projects: tokio::sync::Mutex::new(HashMap::new()),
+                projects: tokio::sync::Mutex::new(Few::default()),
                 engine: Engine::new(pipeline, HuaweiProtocol::default(), authorizer),
                 region: self.region,
                 project_id: self.project_id,
@@ -394,5 +425,37 @@ impl Client {
             .token_fetches
             .as_ref()
             .map_or(0, |t| t.fetch_count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn few_replaces_and_finds_by_borrowed_key() {
+        let mut few: Few<String, u32> = Few::default();
+        assert_eq!(few.get("a"), None);
+        few.insert("a".to_string(), 1);
+        few.insert("b".to_string(), 2);
+        few.insert("a".to_string(), 3);
+        assert_eq!(
+            (few.get("a"), few.get("b"), few.0.len()),
+            (Some(&3), Some(&2), 2)
+        );
+    }
+
+    #[test]
+    fn the_last_endpoint_set_for_a_service_wins() {
+        let client = Client::builder()
+            .region("cn-north-4")
+            .endpoint(Service::Dbss, "https://one.example.com")
+            .endpoint(Service::Dbss, "https://two.example.com")
+            .credentials(cloudops_core::AccessKey::new("AK", "SK"))
+            .build()
+            .unwrap();
+        let e = client.endpoint(Service::Dbss).unwrap();
+        assert_eq!(e.host(), "two.example.com");
+        assert_eq!(client.token_fetches(), 0);
     }
 }

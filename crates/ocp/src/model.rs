@@ -274,3 +274,53 @@ pub struct Task {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(task_ids: &str, error_code: &str) -> Result<BackupObjectOpsResult, String> {
+        let body =
+            format!(r#"{{"beSuccessful":false,"taskIdList":{task_ids},"errorCode":{error_code}}}"#);
+        serde_json::from_str(&body).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn task_ids_are_integers_or_integer_strings() {
+        let r = result(r#"[7, "8", -9]"#, "null").unwrap();
+        assert_eq!(r.task_id_list, [7, 8, -9]);
+        assert_eq!(
+            result("null", "null").unwrap().task_id_list,
+            Vec::<i64>::new()
+        );
+        for (bad, shown) in [
+            (r#"["x"]"#, "got x"),
+            ("[1.5]", "got 1.5"),
+            ("[true]", "got true"),
+            ("[null]", "got null, an object or an array"),
+            ("[{}]", "got null, an object or an array"),
+        ] {
+            let e = result(bad, "null").unwrap_err();
+            assert!(
+                e.contains("a task id must be an integer") && e.contains(shown),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_read_as_text_whatever_their_type() {
+        for (code, expected) in [
+            (r#""E1""#, Some("E1")),
+            ("10004", Some("10004")),
+            ("-3", Some("-3")),
+            ("true", Some("true")),
+            ("null", None),
+            (r#"{"nested":[1,{"a":2}]}"#, None),
+            ("[1,2]", None),
+        ] {
+            let r = result("[]", code).unwrap();
+            assert_eq!(r.error_code.as_deref(), expected, "{code}");
+        }
+    }
+}

@@ -825,6 +825,109 @@ mod tests {
         assert_eq!(k.session_token.unwrap().expose(), "tok");
     }
 
+    /// A provider that counts its lookups and answers what it is given.
+    #[derive(Debug)]
+    struct Counting {
+        lookups: std::sync::atomic::AtomicU32,
+        answer: fn() -> Lookup,
+    }
+
+    #[async_trait]
+    impl ProvideCredentials for Counting {
+        async fn lookup(&self) -> Result<Lookup, Error> {
+            self.lookups
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok((self.answer)())
+        }
+
+        fn source(&self) -> String {
+            "a counting source".to_string()
+        }
+    }
+
+    fn counting(answer: fn() -> Lookup) -> Arc<Counting> {
+        Arc::new(Counting {
+            lookups: Default::default(),
+            answer,
+        })
+    }
+
+    fn lookups(c: &Counting) -> u32 {
+        c.lookups.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    #[tokio::test]
+    async fn once_keeps_the_first_credentials_found() {
+        let inner = counting(|| Lookup::Found(AccessKey::new("AKIDx", "sk").into()));
+        let once = OnceProvider::new(inner.clone());
+        assert!(once.cached().is_none());
+        let a = current(&once).await.unwrap();
+        let b = current(&once).await.unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(lookups(&inner), 1);
+        assert_eq!(
+            once.provide().await.unwrap().access_key().unwrap().id,
+            "AKIDx"
+        );
+        assert_eq!(lookups(&inner), 1);
+        assert_eq!(once.source(), "a counting source");
+        assert!(format!("{once:?}").contains("kept: true"));
+    }
+
+    #[tokio::test]
+    async fn once_keeps_neither_expiring_credentials_nor_failures() {
+        let expiring = counting(|| {
+            let mut k = AccessKey::new("AKIDx", "sk");
+            k.expires_at = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(4_000_000_000));
+            Lookup::Found(k.into())
+        });
+        let once = OnceProvider::new(expiring.clone());
+        current(&once).await.unwrap();
+        current(&once).await.unwrap();
+        assert_eq!(lookups(&expiring), 2);
+        assert!(once.cached().is_none());
+
+        let missing = counting(|| Lookup::NotFound("nothing set".to_string()));
+        let once = OnceProvider::new(missing.clone());
+        for _ in 0..2 {
+            let e = current(&once).await.unwrap_err();
+            assert!(e.to_string().contains("nothing set"), "{e}");
+        }
+        assert_eq!(lookups(&missing), 2);
+
+        // Found but invalid: a credentials error, looked up again next time.
+        let invalid = counting(|| Lookup::Found(AccessKey::new("AK\nID", "sk").into()));
+        let once = OnceProvider::new(invalid.clone());
+        assert!(matches!(
+            current(&once).await,
+            Err(Error::Credentials { .. })
+        ));
+        assert!(current(&once).await.is_err());
+        assert_eq!(lookups(&invalid), 2);
+    }
+
+    #[tokio::test]
+    async fn settings_keep_fixed_credentials_once_and_providers_in_the_cache() {
+        let clock: Arc<dyn crate::Clock> = Arc::new(crate::SystemClock);
+        let fixed = CredentialsSetting::fixed(AccessKey::new("AKIDx", "sk"));
+        assert!(format!("{fixed:?}").contains("AKIDx"));
+        assert!(!format!("{fixed:?}").contains("\"sk\""));
+        let p = fixed.into_provider(clock.clone());
+        assert!(format!("{p:?}").starts_with("OnceProvider"));
+        let a = current(&*p).await.unwrap();
+        assert!(Arc::ptr_eq(&a, &current(&*p).await.unwrap()));
+
+        let inner = counting(|| Lookup::Found(AccessKey::new("AKIDy", "sk").into()));
+        let p = CredentialsSetting::provider(inner.clone()).into_provider(clock.clone());
+        assert!(format!("{p:?}").starts_with("CachingProvider"));
+        current(&*p).await.unwrap();
+        current(&*p).await.unwrap();
+        assert_eq!(lookups(&inner), 1);
+
+        let p = CredentialsSetting::once(inner.clone()).into_provider(clock);
+        assert!(format!("{p:?}").starts_with("OnceProvider"));
+    }
+
     #[tokio::test]
     async fn the_cache_shares_what_it_holds() {
         let cache = CachingProvider::new(Arc::new(StaticProvider(Credentials::AccessKey(
