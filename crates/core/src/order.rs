@@ -1,9 +1,13 @@
 //! The crate's one sort: every list it orders (signed headers, query parameters, redacted
-//! spans, the variables a `Debug` names) is ordered through [`stable_order`], a bottom-up merge sort of indices. One small
+//! spans, the variables a `Debug` names) is ordered through [`stable_order`], a sort of
+//! indices: by insertion for a short list, by bottom-up merges for a longer one. One small
 //! non-generic function rather than an instance of the standard library's sort per element
 //! type; the lists are short, and a long one still takes O(n log n).
 
 use std::cmp::Ordering;
+
+/// The longest list sorted by insertion; longer ones are merged.
+const SHORT: usize = 16;
 
 /// The order that sorts `len` items stably by `cmp`: their indices, first item first.
 pub(crate) fn stable_order(
@@ -11,7 +15,15 @@ pub(crate) fn stable_order(
     cmp: &mut dyn FnMut(usize, usize) -> Ordering,
 ) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    if len < 2 {
+    if len <= SHORT {
+        // Insertion in place: no second buffer for the short lists of a request.
+        for i in 1..len {
+            let mut j = i;
+            while j > 0 && cmp(order[j - 1], order[j]) == Ordering::Greater {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         return order;
     }
     let mut merged = vec![0; len];
