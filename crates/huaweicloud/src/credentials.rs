@@ -223,12 +223,7 @@ pub fn default_chain() -> CredentialsChain {
 /// which refreshes temporary credentials ahead of their expiry, when the chain has sources
 /// of them (`credential-sources`); the environment alone is looked up once and kept.
 pub(crate) fn default_setting() -> CredentialsSetting {
-    let chain = Arc::new(default_chain());
-    #[cfg(feature = "credential-sources")]
-    let setting = CredentialsSetting::provider(chain);
-    #[cfg(not(feature = "credential-sources"))]
-    let setting = CredentialsSetting::once(chain);
-    setting
+    CredentialsSetting::default_chain(default_chain(), cfg!(feature = "credential-sources"))
 }
 
 /// IAM's global endpoint, where the identity-provider exchange happens unless

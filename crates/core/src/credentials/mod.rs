@@ -499,6 +499,18 @@ impl CredentialsSetting {
         }
     }
 
+    /// A vendor's default chain: behind a [`CachingProvider`] when `temporary` (the chain has
+    /// sources of expiring credentials), else looked up once. Pass a constant (the vendor
+    /// crate's `cfg!(feature = ...)`): inlined, the branch not taken links nothing.
+    #[inline]
+    pub fn default_chain(chain: CredentialsChain, temporary: bool) -> Self {
+        if temporary {
+            CredentialsSetting::provider(Arc::new(chain))
+        } else {
+            CredentialsSetting::once(Arc::new(chain))
+        }
+    }
+
     /// The provider a client signs with, its cache dated by `clock`.
     pub fn into_provider(self, clock: Arc<dyn crate::Clock>) -> Arc<dyn ProvideCredentials> {
         (self.keep)(self.provider, clock)
