@@ -314,6 +314,8 @@ mod tests {
             (r#""E1""#, Some("E1")),
             ("10004", Some("10004")),
             ("-3", Some("-3")),
+            ("2.0", Some("2.0")),
+            ("1.5e3", Some("1500.0")),
             ("true", Some("true")),
             ("null", None),
             (r#"{"nested":[1,{"a":2}]}"#, None),

@@ -109,7 +109,11 @@ impl<'de> Visitor<'de> for ScalarText {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        // Written as serde_json writes a number (`2.0`, not `2`).
+        Ok(Some(match serde_json::Number::from_f64(v) {
+            Some(n) => n.to_string(),
+            None => v.to_string(),
+        }))
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
@@ -144,12 +148,7 @@ impl<'de> Visitor<'de> for ScalarText {
 
 /// A value of a parsed envelope as [`lenient_string`] reads it.
 fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
-    }
+    lenient_string(v).ok().flatten()
 }
 
 /// Reads the OCP envelope, parsed once: `successful: true` is success; `successful: false`, or
