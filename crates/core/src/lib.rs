@@ -30,6 +30,7 @@ pub mod request;
 pub mod retry;
 pub mod sign;
 pub mod time;
+mod trace;
 pub mod transport;
 pub mod validate;
 pub mod waiter;

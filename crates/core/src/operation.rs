@@ -162,6 +162,63 @@ pub fn parse_json_seed<'de, S: serde::de::DeserializeSeed<'de>>(
         })
 }
 
+/// An object key read on the way through an envelope (see [`parse_json_seed`]): borrowed
+/// from the body when it has no escapes, and handed on to the output's deserializer without a
+/// copy.
+///
+/// ```
+/// use cloudops_core::operation::ObjectKey;
+/// use serde::Deserialize;
+///
+/// let mut de = serde_json::Deserializer::from_str(r#""traceId""#);
+/// let key = ObjectKey::deserialize(&mut de).unwrap();
+/// assert_eq!(key.as_str(), "traceId");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> ObjectKey<'de> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as a deserializer, for the output to read as its own field name.
+    pub fn into_deserializer<E: serde::de::Error>(
+        self,
+    ) -> serde::de::value::CowStrDeserializer<'de, E> {
+        serde::de::value::CowStrDeserializer::new(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(ObjectKeyVisitor)
+    }
+}
+
+struct ObjectKeyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ObjectKeyVisitor {
+    type Value = ObjectKey<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<ObjectKey<'de>, E> {
+        Ok(ObjectKey(std::borrow::Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<ObjectKey<'de>, E> {
+        Ok(ObjectKey(std::borrow::Cow::Owned(s.to_string())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<ObjectKey<'de>, E> {
+        Ok(ObjectKey(std::borrow::Cow::Owned(s)))
+    }
+}
+
 /// Turns the already parsed JSON of a successful answer into the typed output, or an
 /// undecodable-response error saying what did not fit.
 pub fn from_value<T: DeserializeOwned>(

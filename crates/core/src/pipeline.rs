@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+#[cfg(feature = "tracing")]
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use tokio::time::Instant;
-use tracing::Instrument as _;
 
 use crate::error::{Error, TimeoutPhase};
 use crate::operation::{CallOptions, Decoded};
@@ -15,6 +16,7 @@ use crate::rate_limit::RateLimiter;
 use crate::request::{Request, Response};
 use crate::retry::{RetryPolicy, is_retry_safe, parse_retry_after};
 use crate::time::{Clock, SystemClock, unix_seconds};
+use crate::trace;
 use crate::transport::Transport;
 
 /// Whether sending an operation twice has the same effect as sending it once.
@@ -297,7 +299,7 @@ macro_rules! credential_setters {
 ///
 /// Credentials may be sent over plain `http://` (OCP servers often run without TLS): when an
 /// `Authorization`, token or Basic header goes to a host that is not a loopback address, the
-/// pipeline logs one `warn` event per client, naming the host.
+/// pipeline logs one `warn` event per client, naming the host (with the `tracing` feature).
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     transport: Arc<dyn Transport>,
@@ -306,6 +308,7 @@ pub struct Pipeline {
     operation_timeout: Option<Duration>,
     clock: Arc<dyn Clock>,
     rate_limiter: Option<Arc<RateLimiter>>,
+    #[cfg(feature = "tracing")]
     warned_plain_http: Arc<AtomicBool>,
     /// How far the servers' clocks are ahead of ours, in seconds, as last measured.
     clock_offset: Arc<AtomicI64>,
@@ -325,6 +328,7 @@ impl Pipeline {
             operation_timeout: options.operation_timeout,
             clock: options.clock,
             rate_limiter: options.rate_limiter,
+            #[cfg(feature = "tracing")]
             warned_plain_http: Arc::new(AtomicBool::new(false)),
             clock_offset: Arc::new(AtomicI64::new(0)),
         })
@@ -436,7 +440,7 @@ impl Pipeline {
         options: &CallOptions,
         decode: &mut DynDecode<'_>,
     ) -> Result<Option<String>, Error> {
-        let span = tracing::info_span!(
+        let span = trace::info_span!(
             "cloudops.call",
             vendor = operation.vendor,
             operation = operation.name,
@@ -448,18 +452,17 @@ impl Pipeline {
             outcome = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self
-            .run(
-                operation,
-                request,
-                authorizer,
-                options,
-                decode,
-                (&span, started),
-            )
-            .instrument(span.clone())
-            .await;
+        let run = self.run(
+            operation,
+            request,
+            authorizer,
+            options,
+            decode,
+            (&span, started),
+        );
+        let result = trace::instrument(run, &span).await;
         // With no subscriber listening, the clock is not read again.
+        #[cfg(feature = "tracing")]
         if !span.is_disabled() {
             span.record("duration_ms", millis(started.elapsed()));
             match &result {
@@ -477,7 +480,7 @@ impl Pipeline {
         authorizer: &dyn Authorizer,
         options: &CallOptions,
         decode: &mut DynDecode<'_>,
-        (call_span, started): (&tracing::Span, Instant),
+        (call_span, started): (&trace::Span, Instant),
     ) -> Result<Option<String>, Error> {
         check_request(&request)?;
         // Each attempt is signed in place; only the headers change, so they are what a new
@@ -506,7 +509,7 @@ impl Pipeline {
                     .await
                     .is_err()
             {
-                tracing::debug!(
+                trace::debug_event!(
                     attempt,
                     "the rate limiter's next turn is after the deadline"
                 );
@@ -521,6 +524,7 @@ impl Pipeline {
                 .await
                 .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
             check_signed_headers(signed)?;
+            #[cfg(feature = "tracing")]
             self.warn_plain_http(signed);
             let limit = earliest(deadline, budget_end);
             let outcome = self
@@ -553,7 +557,7 @@ impl Pipeline {
                     .unwrap_or(false)
             {
                 auth_retried = true;
-                tracing::debug!(
+                trace::debug_event!(
                     attempt,
                     "authentication rejected; retrying with fresh credentials"
                 );
@@ -570,7 +574,7 @@ impl Pipeline {
                 _ => None,
             };
             let Some(delay) = retry.delay(attempt, retry_after) else {
-                tracing::debug!(
+                trace::debug_event!(
                     attempt,
                     "server asked to wait longer than the policy allows"
                 );
@@ -579,11 +583,11 @@ impl Pipeline {
             if let Some((end, ..)) = limit {
                 let resume = Instant::now().checked_add(delay);
                 if resume.is_none_or(|r| r >= end) {
-                    tracing::debug!(attempt, "no time left for another attempt");
+                    trace::debug_event!(attempt, "no time left for another attempt");
                     return Err(error);
                 }
             }
-            tracing::debug!(attempt, delay_ms = millis(delay), error = %error, "retrying");
+            trace::debug_event!(attempt, delay_ms = millis(delay), error = %error, "retrying");
             tokio::time::sleep(delay).await;
         }
     }
@@ -621,7 +625,7 @@ impl Pipeline {
         }
         let offset = server.saturating_sub(unix_seconds(self.clock.now()));
         self.clock_offset.store(offset, Ordering::Relaxed);
-        tracing::warn!(
+        trace::warn_event!(
             offset_secs = offset,
             "the server refused the signature's time; its clock is {offset} s from this \
              machine's: signing with the server's time from now on"
@@ -630,6 +634,7 @@ impl Pipeline {
     }
 
     /// Logs once per client that credentials went over plain HTTP to a remote host.
+    #[cfg(feature = "tracing")]
     fn warn_plain_http(&self, signed: &Request) {
         if signed.endpoint.scheme() != "http"
             || is_loopback(signed.endpoint.host())
@@ -640,7 +645,7 @@ impl Pipeline {
         {
             return;
         }
-        tracing::warn!(
+        trace::warn_event!(
             host = signed.endpoint.host(),
             "credentials are sent over plain http to a host that is not loopback; use https \
              unless the network between is trusted"
@@ -654,9 +659,9 @@ impl Pipeline {
         decode: &mut DynDecode<'_>,
         attempt: u32,
         (limit, attempt_timeout): (Option<Limit>, Option<Duration>),
-        call_span: &tracing::Span,
+        call_span: &trace::Span,
     ) -> Result<Option<String>, Error> {
-        let span = tracing::debug_span!(
+        let span = trace::debug_span!(
             "cloudops.attempt",
             vendor = operation.vendor,
             operation = operation.name,
@@ -665,6 +670,9 @@ impl Pipeline {
             request_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        // Only the span names the attempt.
+        #[cfg(not(feature = "tracing"))]
+        let _ = attempt;
         let started = Instant::now();
         let remaining =
             limit.map(|(at, phase, after)| (at.saturating_duration_since(started), phase, after));
@@ -674,7 +682,7 @@ impl Pipeline {
             (None, Some((r, phase, after))) => (Some(r), phase, after),
             (None, None) => (None, TimeoutPhase::Attempt, None),
         };
-        let send = self.transport.send(signed).instrument(span.clone());
+        let send = trace::instrument(self.transport.send(signed), &span);
         // Dated from `started`, read once above; a limit too far off to represent is none.
         let result = match limit.and_then(|l| Some((l, started.checked_add(l)?))) {
             Some((limit, at)) => match tokio::time::timeout_at(at, send).await {
@@ -782,6 +790,7 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// Headers that carry credentials.
+#[cfg(feature = "tracing")]
 const CREDENTIAL_HEADERS: &[&str] = &[
     "authorization",
     "x-auth-token",
@@ -790,6 +799,7 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 ];
 
 /// Whether `host` is a loopback name or address.
+#[cfg(feature = "tracing")]
 fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host == "localhost"
@@ -826,6 +836,7 @@ fn check_signed_headers(signed: &Request) -> Result<(), Error> {
     Ok(())
 }
 
+#[cfg(feature = "tracing")]
 fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::InvalidInput { .. } => "invalid_input",

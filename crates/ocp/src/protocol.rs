@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
-use cloudops_core::operation::{from_value, parse_json};
+use cloudops_core::operation::{ObjectKey, parse_json, parse_json_seed};
 use cloudops_core::sign::{basic, ocp};
 use cloudops_core::time::Timestamp;
 use cloudops_core::{
@@ -14,9 +14,10 @@ use cloudops_core::{
 };
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Visitor};
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
 
 /// The vendor name errors and traces carry.
 pub const VENDOR: &str = "ocp";
@@ -79,81 +80,446 @@ impl<T> RequestId for OcpResponse<T> {
 /// null is none. An object or array, which no OCP field sends where text is expected, is
 /// skipped as none.
 pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(ScalarText)
+    Scalar::deserialize(d).map(Scalar::into_text)
 }
 
-/// Reads a JSON scalar as [`lenient_string`] does, without building a JSON tree.
-struct ScalarText;
+/// One JSON value as the envelope keeps it: a scalar as sent, or only the fact that it was an
+/// object or an array (skipped, never built).
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Text(String),
+    Compound,
+}
 
-impl<'de> Visitor<'de> for ScalarText {
-    type Value = Option<String>;
+impl Scalar {
+    /// As [`lenient_string`] reads it.
+    fn into_text(self) -> Option<String> {
+        Some(match self {
+            Scalar::Text(s) => s,
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::U64(n) => n.to_string(),
+            Scalar::I64(n) => n.to_string(),
+            // Written as serde_json writes a number (`2.0`, not `2`).
+            Scalar::F64(n) => match serde_json::Number::from_f64(n) {
+                Some(n) => n.to_string(),
+                None => n.to_string(),
+            },
+            Scalar::Null | Scalar::Compound => return None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// Reads a JSON value as a [`Scalar`], without building a JSON tree.
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string, a number, a boolean or null")
+        f.write_str("any JSON value")
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_owned()))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::I64(v))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::U64(v))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // Written as serde_json writes a number (`2.0`, not `2`).
-        Ok(Some(match serde_json::Number::from_f64(v) {
-            Some(n) => n.to_string(),
-            None => v.to_string(),
-        }))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::F64(v))
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(ScalarText)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-        Ok(None)
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Compound)
     }
 
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map
-            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(None)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Compound)
     }
 }
 
-/// A value of a parsed envelope as [`lenient_string`] reads it.
-fn text(v: &Value) -> Option<String> {
-    lenient_string(v).ok().flatten()
+/// A kept [`Scalar`] handed on to the output's deserializer as it was sent. An object or an
+/// array, which were skipped, are handed on as null.
+struct Replay<E>(Scalar, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for Replay<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Scalar::Null | Scalar::Compound => visitor.visit_unit(),
+            Scalar::Bool(b) => visitor.visit_bool(b),
+            Scalar::U64(n) => visitor.visit_u64(n),
+            Scalar::I64(n) => visitor.visit_i64(n),
+            Scalar::F64(n) => visitor.visit_f64(n),
+            Scalar::Text(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Scalar::Null | Scalar::Compound => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+/// `error` as OCP writes it. Every field is read leniently: an error is reported with what
+/// could be read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    #[serde(default, deserialize_with = "lenient_string")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    debug_message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    target: Option<String>,
+    #[serde(default, deserialize_with = "lenient_list")]
+    sub_errors: Option<Vec<SubError>>,
+}
+
+/// One of `error.subErrors`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubError {
+    #[serde(default, deserialize_with = "lenient_string")]
+    object: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    field: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    rejected_value: Option<String>,
+}
+
+/// Answers none for every value but the one its visitor reads: a scalar, or a map or a
+/// sequence skipped whole.
+macro_rules! none_for_the_rest {
+    ($($skip:ident)*) => {
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        $(none_for_the_rest!(@ $skip);)*
+    };
+    (@ seq) => {
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    };
+    (@ map) => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    };
+}
+
+/// An object read into `T`, or none for any other value (skipped).
+fn lenient_object<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    struct Object<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Object<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+
+        none_for_the_rest!(seq);
+    }
+
+    d.deserialize_any(Object(PhantomData))
+}
+
+/// An array of objects (each element that is not an object reads as an empty one), or none
+/// for any other value.
+fn lenient_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<SubError>>, D::Error> {
+    struct Element(SubError);
+
+    impl<'de> Deserialize<'de> for Element {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            lenient_object(d).map(|o| Element(o.unwrap_or_default()))
+        }
+    }
+
+    struct List;
+
+    impl<'de> Visitor<'de> for List {
+        type Value = Option<Vec<SubError>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(Element(e)) = seq.next_element()? {
+                out.push(e);
+            }
+            Ok(Some(out))
+        }
+
+        none_for_the_rest!(map);
+    }
+
+    d.deserialize_any(List)
+}
+
+/// The envelope's own fields: `traceId`, `successful`, `status` and `error`.
+#[derive(Debug, Default)]
+struct Head {
+    trace_id: Option<String>,
+    successful: Option<bool>,
+    /// The envelope's status, when it is an integer.
+    status: Option<u64>,
+    error: Option<ErrorBody>,
+    /// Inside the envelope object.
+    started: bool,
+    /// Every entry of the envelope object was read.
+    complete: bool,
+}
+
+impl Head {
+    /// Reads the value of `key` when it is one of the envelope's own fields: `Some` with the
+    /// value to hand on to the output (`error` is kept from it), `None` for any other key,
+    /// whose value is left unread.
+    fn take<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<Option<Option<Scalar>>, A::Error> {
+        Ok(Some(match key {
+            "traceId" => {
+                let v: Scalar = map.next_value()?;
+                self.trace_id = v.clone().into_text();
+                Some(v)
+            }
+            "successful" => {
+                let v: Scalar = map.next_value()?;
+                self.successful = match v {
+                    Scalar::Bool(b) => Some(b),
+                    _ => None,
+                };
+                Some(v)
+            }
+            "status" => {
+                let v: Scalar = map.next_value()?;
+                self.status = match v {
+                    Scalar::U64(n) => Some(n),
+                    _ => None,
+                };
+                Some(v)
+            }
+            "error" => {
+                self.error = map.next_value_seed(LenientErrorBody)?;
+                None
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
+
+/// `error` read with [`lenient_object`].
+struct LenientErrorBody;
+
+impl<'de> de::DeserializeSeed<'de> for LenientErrorBody {
+    type Value = Option<ErrorBody>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        lenient_object(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct HeadVisitor;
+
+        impl<'de> Visitor<'de> for HeadVisitor {
+            type Value = Head;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an OCP envelope object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+                let mut head = Head {
+                    started: true,
+                    ..Head::default()
+                };
+                while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
+                    if head.take(key.as_str(), &mut map)?.is_none() {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                head.complete = true;
+                Ok(head)
+            }
+        }
+
+        d.deserialize_map(HeadVisitor)
+    }
+}
+
+/// The envelope object handed to the output `T` in one pass, with its own fields kept in a
+/// [`Head`] on the way: `traceId`, `successful` and `status` are kept and passed on as sent,
+/// `error` is kept and not passed on.
+struct Envelope<'h, T> {
+    head: &'h mut Head,
+    output: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> de::DeserializeSeed<'de> for Envelope<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Envelope<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an OCP envelope object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        self.head.started = true;
+        T::deserialize(de::value::MapAccessDeserializer::new(Intercept {
+            map,
+            head: self.head,
+            next: None,
+        }))
+    }
+}
+
+/// The envelope's entries as the output sees them.
+struct Intercept<'h, A> {
+    map: A,
+    head: &'h mut Head,
+    /// The value of the key just handed on, already read.
+    next: Option<Scalar>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<ObjectKey<'de>>()? {
+            match self.head.take(key.as_str(), &mut self.map)? {
+                // `error`: kept, not handed on.
+                Some(None) => continue,
+                Some(Some(value)) => self.next = Some(value),
+                None => {}
+            }
+            return seed.deserialize(key.into_deserializer()).map(Some);
+        }
+        self.head.complete = true;
+        Ok(None)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        match self.next.take() {
+            Some(value) => seed.deserialize(Replay(value, PhantomData)),
+            None => self.map.next_value_seed(seed),
+        }
+    }
 }
 
 /// Reads the OCP envelope, parsed once: `successful: true` is success; `successful: false`, or
 /// an HTTP error with the envelope, is a service error; anything else (a proxy's HTML page, an
-/// empty body) is undecodable.
+/// empty body) is undecodable. A 2xx envelope goes straight to the output (see [`Envelope`]);
+/// an HTTP error's is read for its own fields alone.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OcpProtocol;
 
@@ -170,70 +536,100 @@ fn kind_of(status: u16) -> ServiceErrorKind {
     }
 }
 
+const ENVELOPE: &str = "an OCP JSON envelope";
+
 impl Protocol for OcpProtocol {
     fn decode<T: DeserializeOwned>(
         &self,
         op: &OperationSpec,
         r: &Response,
     ) -> Result<Decoded<T>, Error> {
-        let v: Map<String, Value> = parse_json(op, r, "an OCP JSON envelope")?;
-        let request_id = v.get("traceId").and_then(text);
-        let successful = v.get("successful").and_then(Value::as_bool);
-        if r.is_success() && successful == Some(true) {
-            let output = from_value(op, r, Value::Object(v))?;
-            return Ok(Decoded::new(output, request_id));
+        if !r.is_success() {
+            let head: Head = parse_json(op, r, ENVELOPE)?;
+            return Err(envelope_error(op, r, head));
         }
-        if r.is_success() && successful.is_none() {
-            return Err(Error::undecodable(
-                op.vendor,
-                op.name,
-                r.status,
-                &r.body,
-                "no `successful` field",
-            ));
+        let mut head = Head::default();
+        let parsed = parse_json_seed(
+            op,
+            r,
+            ENVELOPE,
+            Envelope {
+                head: &mut head,
+                output: PhantomData::<T>,
+            },
+        );
+        match parsed {
+            Err(e) if !head.complete => {
+                if !head.started || head.successful == Some(true) {
+                    // Not an envelope object, or a success whose output did not fit.
+                    return Err(e);
+                }
+                // The output failed before the envelope's own fields were all seen (a failure
+                // whose `data` does not fit, ahead of its `error`): they alone are read again.
+                match parse_json::<Head>(op, r, ENVELOPE) {
+                    Ok(whole) => verdict(op, r, whole, Err(e)),
+                    Err(_) => Err(e),
+                }
+            }
+            parsed => verdict(op, r, head, parsed),
         }
-        Err(envelope_error(op, r, &v, request_id))
     }
 }
 
-/// The service error an envelope with `successful: false` (or an HTTP error) carries.
-fn envelope_error(
+/// The answer of a 2xx envelope whose own fields were all read.
+fn verdict<T>(
     op: &OperationSpec,
     r: &Response,
-    v: &Map<String, Value>,
-    request_id: Option<String>,
-) -> Error {
+    head: Head,
+    parsed: Result<T, Error>,
+) -> Result<Decoded<T>, Error> {
+    match head.successful {
+        Some(true) => parsed.map(|output| Decoded::new(output, head.trace_id)),
+        Some(false) => Err(envelope_error(op, r, head)),
+        None => Err(no_successful(op, r)),
+    }
+}
+
+fn no_successful(op: &OperationSpec, r: &Response) -> Error {
+    Error::undecodable(
+        op.vendor,
+        op.name,
+        r.status,
+        &r.body,
+        "no `successful` field",
+    )
+}
+
+/// The service error an envelope with `successful: false` (or an HTTP error) carries.
+fn envelope_error(op: &OperationSpec, r: &Response, head: Head) -> Error {
     // The envelope's own status wins over the transport's (a 200 carrying a failure).
-    let status = v
-        .get("status")
-        .and_then(Value::as_u64)
+    let status = head
+        .status
         .and_then(|s| u16::try_from(s).ok())
         .filter(|s| *s >= 400)
         .unwrap_or(r.status);
-    let err = v.get("error").cloned().unwrap_or(Value::Null);
+    let err = head.error.unwrap_or_default();
     let mut e = ServiceError::new(op.vendor, op.name, r.status, kind_of(status));
-    e.code = err.get("code").and_then(text);
-    e.message = err.get("message").and_then(text);
-    e.request_id = request_id;
+    e.code = err.code;
+    e.message = err.message;
+    e.request_id = head.trace_id;
     e = e.with_raw_body(&r.body);
-    if let Some(debug) = err.get("debugMessage").and_then(text) {
+    if let Some(debug) = err.debug_message {
         e.extra.push(("debugMessage".to_string(), debug));
     }
-    if let Some(target) = err.get("target").and_then(text) {
+    if let Some(target) = err.target {
         e.extra.push(("target".to_string(), target));
     }
-    if let Some(subs) = err.get("subErrors").and_then(Value::as_array) {
+    if let Some(subs) = err.sub_errors {
         e.details = subs
-            .iter()
+            .into_iter()
             .map(|s| {
-                let object = s.get("object").and_then(text);
-                let field = s.get("field").and_then(text);
-                let target = match (object, field) {
+                let target = match (s.object, s.field) {
                     (Some(o), Some(f)) => Some(format!("{o}.{f}")),
                     (o, f) => o.or(f),
                 };
-                let mut message = s.get("message").and_then(text);
-                if let (Some(m), Some(rv)) = (&mut message, s.get("rejectedValue").and_then(text)) {
+                let mut message = s.message;
+                if let (Some(m), Some(rv)) = (&mut message, s.rejected_value) {
                     m.push_str(&format!(" (rejected value {rv})"));
                 }
                 ErrorDetail::new(None, message, target)
@@ -245,9 +641,119 @@ fn envelope_error(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
+    use crate::model::Task;
 
     const OP: OperationSpec = crate::operation::get_task::SPEC;
+
+    fn decode_task(status: u16, body: &str) -> Result<Decoded<OcpResponse<Task>>, Error> {
+        OcpProtocol.decode(&OP, &Response::new(status, body))
+    }
+
+    #[test]
+    fn the_envelope_fields_reach_the_output_as_sent() {
+        let body = r#"{"traceId":"t9","data":{"id":3,"status":"RUNNING"},"status":200,"successful":true,"server":"s1"}"#;
+        let d = decode_task(200, body).unwrap();
+        assert_eq!(d.request_id.as_deref(), Some("t9"));
+        assert_eq!(d.output.trace_id.as_deref(), Some("t9"));
+        assert_eq!(d.output.status, Some(200));
+        assert!(d.output.successful);
+        assert_eq!(d.output.data.id, 3);
+        // A raw output sees every field but `error`, in their own types.
+        let d = decode(&Response::new(
+            200,
+            r#"{"successful":true,"traceId":7,"status":null,"error":{"code":1},"data":[1]}"#,
+        ))
+        .unwrap();
+        assert_eq!(d.request_id.as_deref(), Some("7"));
+        assert_eq!(
+            d.output,
+            serde_json::json!({"successful": true, "traceId": 7, "status": null, "data": [1]})
+        );
+    }
+
+    #[test]
+    fn a_success_that_does_not_fit_is_undecodable() {
+        for body in [
+            r#"{"successful":true,"data":{"id":"x","status":"RUNNING"}}"#,
+            r#"{"data":{"id":1,"status":"RUNNING"},"successful":true,"status":"200"}"#,
+        ] {
+            let e = decode_task(200, body).unwrap_err();
+            assert!(matches!(e, Error::Undecodable(_)), "{body}: {e:?}");
+        }
+        for body in [
+            r#"{"data":{"id":1,"status":"RUNNING"}}"#,
+            r#"{"successful":"yes","data":null}"#,
+        ] {
+            let e = decode_task(200, body).unwrap_err();
+            assert!(
+                format!("{e}").contains("no `successful` field"),
+                "{body}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failure_is_read_whatever_its_data_and_order() {
+        // `data` ahead of `error` and not of the output's type: the envelope's own fields are
+        // read again.
+        let e = decode_task(
+            200,
+            r#"{"successful":false,"data":null,"status":404,"traceId":"t","error":{"code":20001,"message":"gone"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!((e.code(), e.request_id()), (Some("20001"), Some("t")));
+        assert_eq!(e.service_kind(), Some(ServiceErrorKind::NotFound));
+        // Without `data` (as OCP sends a failure), or with `error` first, one pass sees it all.
+        for body in [
+            r#"{"successful":false,"status":409,"error":{"code":"60018","message":"busy"}}"#,
+            r#"{"error":{"code":"60018","message":"busy"},"successful":false,"status":409,"data":7}"#,
+        ] {
+            let e = decode_task(200, body).unwrap_err();
+            assert_eq!(
+                (e.code(), e.message()),
+                (Some("60018"), Some("busy")),
+                "{body}"
+            );
+            assert_eq!(e.service_kind(), Some(ServiceErrorKind::Conflict));
+        }
+    }
+
+    #[test]
+    fn an_error_envelope_is_read_leniently() {
+        for (body, code, details) in [
+            (r#"{"error":"oops","status":"500"}"#, None, 0),
+            (r#"{"error":{"code":[1],"subErrors":{"a":1}}}"#, None, 0),
+            (
+                r#"{"error":{"code":true,"subErrors":[1,{"field":"f","message":"m"}]}}"#,
+                Some("true"),
+                2,
+            ),
+            (r#"{"status":70000,"error":{"code":1.5}}"#, Some("1.5"), 0),
+        ] {
+            let e = decode(&Response::new(503, body)).unwrap_err();
+            let se = e.service_error().unwrap_or_else(|| panic!("{body}: {e:?}"));
+            assert_eq!(se.code.as_deref(), code, "{body}");
+            assert_eq!(se.kind, ServiceErrorKind::Server, "{body}");
+            assert_eq!(se.details.len(), details, "{body}");
+        }
+        let e = decode(&Response::new(
+            400,
+            r#"{"error":{"subErrors":[1,{"field":"f","message":"m","rejectedValue":{"x":1}}]}}"#,
+        ))
+        .unwrap_err();
+        let details = &e.service_error().unwrap().details;
+        assert_eq!(
+            (details[0].target.as_deref(), details[0].message.as_deref()),
+            (None, None)
+        );
+        assert_eq!(
+            (details[1].target.as_deref(), details[1].message.as_deref()),
+            (Some("f"), Some("m"))
+        );
+    }
 
     fn decode(r: &Response) -> Result<Decoded<Value>, Error> {
         OcpProtocol.decode(&OP, r)

@@ -86,14 +86,12 @@ impl Protocol for Tc3Protocol {
 /// The envelope read in one pass: the `Response` object's fields go to the output's own
 /// deserializer, except that `Error` is taken out and `RequestId` is kept as well as passed on.
 mod envelope {
-    use std::borrow::Cow;
     use std::fmt;
     use std::marker::PhantomData;
 
+    use cloudops_core::operation::ObjectKey;
     use serde::Deserialize;
-    use serde::de::value::{
-        CowStrDeserializer, MapAccessDeserializer, StrDeserializer, UnitDeserializer,
-    };
+    use serde::de::value::{MapAccessDeserializer, StrDeserializer, UnitDeserializer};
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
     /// `Error` as Tencent writes it.
@@ -144,7 +142,7 @@ mod envelope {
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
             let mut output = None;
-            while let Some(key) = map.next_key::<Key<'de>>()? {
+            while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
                 if key.as_str() == "Response" && output.is_none() {
                     output = Some(map.next_value_seed(Inner {
                         caught: &mut *self.caught,
@@ -204,7 +202,7 @@ mod envelope {
             &mut self,
             seed: K,
         ) -> Result<Option<K::Value>, A::Error> {
-            while let Some(key) = self.map.next_key::<Key<'de>>()? {
+            while let Some(key) = self.map.next_key::<ObjectKey<'de>>()? {
                 match key.as_str() {
                     "Error" => self.caught.error = Some(self.map.next_value()?),
                     "RequestId" => {
@@ -229,48 +227,6 @@ mod envelope {
                 };
             }
             self.map.next_value_seed(seed)
-        }
-    }
-
-    /// An object key, borrowed from the body when it has no escapes.
-    struct Key<'de>(Cow<'de, str>);
-
-    impl<'de> Key<'de> {
-        fn as_str(&self) -> &str {
-            &self.0
-        }
-
-        /// The key handed on to `T`, without a copy.
-        fn into_deserializer<E: serde::de::Error>(self) -> CowStrDeserializer<'de, E> {
-            CowStrDeserializer::new(self.0)
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Key<'de> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_str(KeyVisitor)
-        }
-    }
-
-    struct KeyVisitor;
-
-    impl<'de> Visitor<'de> for KeyVisitor {
-        type Value = Key<'de>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object key")
-        }
-
-        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-            Ok(Key(Cow::Borrowed(s)))
-        }
-
-        fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-            Ok(Key(Cow::Owned(s.to_string())))
-        }
-
-        fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
-            Ok(Key(Cow::Owned(s)))
         }
     }
 }
