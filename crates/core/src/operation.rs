@@ -219,6 +219,160 @@ impl<'de> serde::de::Visitor<'de> for ObjectKeyVisitor {
     }
 }
 
+/// One JSON value as an envelope reader keeps it on the way (see [`parse_json_seed`]): a
+/// scalar as sent, or only the fact that it was an object or an array, which is skipped and
+/// never built.
+///
+/// ```
+/// use cloudops_core::operation::Scalar;
+/// use serde::Deserialize;
+///
+/// let read = |json: &str| Scalar::deserialize(&mut serde_json::Deserializer::from_str(json));
+/// assert_eq!(read("10004").unwrap().into_text().as_deref(), Some("10004"));
+/// assert_eq!(read("2.0").unwrap().into_text().as_deref(), Some("2.0"));
+/// assert_eq!(read(r#"{"a": [1]}"#).unwrap(), Scalar::Compound);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Scalar {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A non-negative integer.
+    U64(u64),
+    /// A negative integer.
+    I64(i64),
+    /// Any other number.
+    F64(f64),
+    /// A string.
+    Text(String),
+    /// An object or an array, skipped.
+    Compound,
+}
+
+impl Scalar {
+    /// The value as text: a string as it is, a number as `serde_json` writes it (`2.0`, not
+    /// `2`), a boolean as `true` or `false`; none for null, an object or an array.
+    pub fn into_text(self) -> Option<String> {
+        Some(match self {
+            Scalar::Text(s) => s,
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::U64(n) => n.to_string(),
+            Scalar::I64(n) => n.to_string(),
+            Scalar::F64(n) => match serde_json::Number::from_f64(n) {
+                Some(n) => n.to_string(),
+                None => n.to_string(),
+            },
+            Scalar::Null | Scalar::Compound => return None,
+        })
+    }
+
+    /// The value handed on to another deserializer as it was sent; an object or an array,
+    /// which were skipped, are handed on as null.
+    pub fn into_deserializer<E: serde::de::Error>(self) -> ScalarDeserializer<E> {
+        ScalarDeserializer(self, std::marker::PhantomData)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// Reads a JSON value as a [`Scalar`], without building a JSON tree.
+struct ScalarVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::I64(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::U64(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::F64(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Compound)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Scalar::Compound)
+    }
+}
+
+/// A [`Scalar`] as a deserializer ([`Scalar::into_deserializer`]).
+#[derive(Debug)]
+pub struct ScalarDeserializer<E>(Scalar, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::Deserializer<'de> for ScalarDeserializer<E> {
+    type Error = E;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Scalar::Null | Scalar::Compound => visitor.visit_unit(),
+            Scalar::Bool(b) => visitor.visit_bool(b),
+            Scalar::U64(n) => visitor.visit_u64(n),
+            Scalar::I64(n) => visitor.visit_i64(n),
+            Scalar::F64(n) => visitor.visit_f64(n),
+            Scalar::Text(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Scalar::Null | Scalar::Compound => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
 /// Turns the already parsed JSON of a successful answer into the typed output, or an
 /// undecodable-response error saying what did not fit.
 pub fn from_value<T: DeserializeOwned>(

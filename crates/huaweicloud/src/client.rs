@@ -20,6 +20,19 @@ use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
 
 /// IAM's project list, asked when a client has an access key but no project id: a read.
+/// IAM's project list (`GET /v3/projects`), as far as discovery reads it.
+#[derive(serde::Deserialize)]
+struct ProjectList {
+    #[serde(default)]
+    projects: Vec<Project>,
+}
+
+/// One project of [`ProjectList`].
+#[derive(serde::Deserialize)]
+struct Project {
+    id: String,
+}
+
 const LIST_PROJECTS: cloudops_core::OperationSpec = cloudops_core::OperationSpec {
     vendor: VENDOR,
     name: "KeystoneListProjects",
@@ -118,15 +131,12 @@ impl Client {
         let request = Request::new(Method::Get, endpoint, "/v3/projects")
             .with_query("name", region.clone())
             .with_static_header("content-type", "application/json");
-        let listed: serde_json::Value = self
+        let listed: ProjectList = self
             .inner
             .engine
             .send(&LIST_PROJECTS, request, &CallOptions::default())
             .await?;
-        let ids: Vec<&str> = listed["projects"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|p| p["id"].as_str()).collect())
-            .unwrap_or_default();
+        let ids: Vec<&str> = listed.projects.iter().map(|p| p.id.as_str()).collect();
         let id = match ids.as_slice() {
             [one] => one.to_string(),
             [] => {

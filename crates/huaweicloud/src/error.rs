@@ -4,13 +4,19 @@
 //! level (`{"error": {...}}`), codes as strings or integers; DBSS's `details[]` and
 //! `encoded_authorization_message` are kept. The request id is the `X-Request-Id` header.
 
-use cloudops_core::operation::{from_value, parse_json};
+use std::fmt;
+
+#[cfg(feature = "koophone")]
+use cloudops_core::operation::from_value;
+use cloudops_core::operation::{ObjectKey, Scalar, parse_json, parse_json_seed};
 use cloudops_core::redact::redact_secrets;
 use cloudops_core::{
     Decoded, Error, ErrorDetail, OperationSpec, Protocol, Response, ServiceError, ServiceErrorKind,
 };
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
 
 /// The vendor name errors and traces carry.
 pub const VENDOR: &str = "huaweicloud";
@@ -20,19 +26,209 @@ pub const APIGW_AUTH: &str = "APIGW.0301";
 /// The gateway's code for throttling.
 pub const APIGW_THROTTLED: &str = "APIGW.0308";
 
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+/// A string or a number as text; none for anything else.
+fn text(v: Scalar) -> Option<String> {
+    match v {
+        Scalar::Bool(_) => None,
+        v => v.into_text(),
     }
 }
 
-/// The code and message of an envelope object, from either naming.
-fn code_and_message(obj: &Value) -> (Option<String>, Option<String>) {
-    let code = text(obj.get("error_code")).or_else(|| text(obj.get("code")));
-    let message = text(obj.get("error_msg")).or_else(|| text(obj.get("message")));
-    (code, message)
+/// The code and message of an envelope object, under either naming: each field as [`text`]
+/// reads it, the last one sent winning.
+#[derive(Debug, Default)]
+struct Fields {
+    error_code: Option<String>,
+    code: Option<String>,
+    error_msg: Option<String>,
+    message: Option<String>,
+}
+
+impl Fields {
+    /// The slot of one of the four names.
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "error_code" => &mut self.error_code,
+            "code" => &mut self.code,
+            "error_msg" => &mut self.error_msg,
+            "message" => &mut self.message,
+            _ => return None,
+        })
+    }
+
+    fn code_and_message(self) -> (Option<String>, Option<String>) {
+        (
+            self.error_code.or(self.code),
+            self.error_msg.or(self.message),
+        )
+    }
+}
+
+/// An error envelope as read in one pass, without a JSON tree: the object's own code and
+/// message, DBSS's `details` and `encoded_authorization_message`, and, for one level of
+/// nesting, the code and message of the object-valued entry whose key sorts first.
+#[derive(Debug, Default)]
+struct Envelope {
+    fields: Fields,
+    details: Option<Vec<Fields>>,
+    encoded_authorization_message: Option<String>,
+    objects: Vec<(String, Fields)>,
+}
+
+impl Envelope {
+    fn code_and_message(&mut self) -> (Option<String>, Option<String>) {
+        let (code, message) = std::mem::take(&mut self.fields).code_and_message();
+        if code.is_some() || message.is_some() {
+            return (code, message);
+        }
+        // One level of nesting: {"error": {...}}, or {"<anything>": {...}} as IAM does.
+        let first =
+            (0..self.objects.len()).min_by(|a, b| self.objects[*a].0.cmp(&self.objects[*b].0));
+        match first {
+            Some(i) => self.objects.swap_remove(i).1.code_and_message(),
+            None => (None, None),
+        }
+    }
+}
+
+/// A JSON value as far as the envelope reads it.
+enum Node {
+    /// The top object.
+    Envelope(Envelope),
+    /// An object below the top: its code and message.
+    Object(Fields),
+    /// An array: each element's code and message (none for an element that is no object).
+    List(Vec<Fields>),
+    Scalar(Scalar),
+}
+
+/// Reads an envelope: `Some` for an object, `None` for any other JSON value.
+struct EnvelopeSeed;
+
+impl<'de> DeserializeSeed<'de> for EnvelopeSeed {
+    type Value = Option<Envelope>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Envelope>, D::Error> {
+        Ok(match d.deserialize_any(Depth::Top)? {
+            Node::Envelope(e) => Some(e),
+            _ => None,
+        })
+    }
+}
+
+/// Where a value is: the top object is read as an [`Envelope`], an object below it as
+/// [`Fields`] (whose own values are read as scalars alone).
+#[derive(Clone, Copy)]
+enum Depth {
+    Top,
+    Below,
+}
+
+impl<'de> DeserializeSeed<'de> for Depth {
+    type Value = Node;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Depth {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        if let Depth::Below = self {
+            let mut fields = Fields::default();
+            while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
+                match fields.slot(key.as_str()) {
+                    Some(slot) => *slot = text(map.next_value()?),
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            return Ok(Node::Object(fields));
+        }
+        let mut e = Envelope::default();
+        while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
+            let key = key.as_str();
+            // A later entry of a key replaces an earlier one.
+            e.objects.retain(|(k, _)| k != key);
+            if key == "details" {
+                e.details = None;
+            }
+            let value = match map.next_value_seed(Depth::Below)? {
+                Node::Scalar(v) => text(v),
+                Node::Object(f) => {
+                    e.objects.push((key.to_string(), f));
+                    None
+                }
+                Node::List(l) => {
+                    if key == "details" {
+                        e.details = Some(l);
+                    }
+                    None
+                }
+                Node::Envelope(_) => None,
+            };
+            if let Some(slot) = e.fields.slot(key) {
+                *slot = value;
+            } else if key == "encoded_authorization_message" {
+                e.encoded_authorization_message = value;
+            }
+        }
+        Ok(Node::Envelope(e))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut list = Vec::new();
+        while let Some(element) = seq.next_element_seed(Depth::Below)? {
+            list.push(match element {
+                Node::Object(f) => f,
+                _ => Fields::default(),
+            });
+        }
+        Ok(Node::List(list))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::Null))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::Null))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::I64(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::U64(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::F64(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::Text(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Scalar(Scalar::Text(v)))
+    }
 }
 
 /// The kind of a Huawei error from its code and HTTP status.
@@ -129,12 +325,13 @@ impl ErrorExt for Error {
 /// status carries one of the envelopes above. The request id is the `X-Request-Id` header.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HuaweiProtocol {
+    #[cfg(feature = "koophone")]
     body_error_code: bool,
 }
 
 impl HuaweiProtocol {
     /// For services that report errors in a 200 body's `error_code` (KooPhone).
-    #[cfg_attr(not(feature = "koophone"), allow(dead_code))]
+    #[cfg(feature = "koophone")]
     pub(crate) fn with_body_error_code() -> Self {
         HuaweiProtocol {
             body_error_code: true,
@@ -152,28 +349,16 @@ impl Protocol for HuaweiProtocol {
         op: &OperationSpec,
         r: &Response,
     ) -> Result<Decoded<T>, Error> {
-        if r.is_success() {
-            if !self.body_error_code {
-                let output = parse_json(op, r, "JSON")?;
-                return Ok(Decoded::new(output, request_id(r)));
-            }
-            let v: Value = parse_json(op, r, "JSON")?;
-            return match text(v.get("error_code")) {
-                Some(c) if c == "0" => {
-                    from_value(op, r, v).map(|output| Decoded::new(output, request_id(r)))
-                }
-                Some(_) => Err(service_error(op, r, &v)),
-                None => Err(Error::undecodable(
-                    op.vendor,
-                    op.name,
-                    r.status,
-                    &r.body,
-                    "no error_code in the response",
-                )),
-            };
+        #[cfg(feature = "koophone")]
+        if self.body_error_code && r.is_success() {
+            return decode_body_error_code(op, r);
         }
-        match parse_json::<Value>(op, r, "a JSON error envelope") {
-            Ok(v) if v.is_object() => Err(service_error(op, r, &v)),
+        if r.is_success() {
+            let output = parse_json(op, r, "JSON")?;
+            return Ok(Decoded::new(output, request_id(r)));
+        }
+        match parse_json_seed(op, r, "a JSON error envelope", EnvelopeSeed) {
+            Ok(Some(envelope)) => Err(service_error(op, r, envelope)),
             _ if r.status == 429 => {
                 // A throttling answer without a JSON body is still throttling.
                 let mut e =
@@ -195,36 +380,51 @@ impl Protocol for HuaweiProtocol {
     }
 }
 
-fn service_error(op: &OperationSpec, r: &Response, v: &Value) -> Error {
-    let (mut code, mut message) = code_and_message(v);
-    if code.is_none() && message.is_none() {
-        // One level of nesting: {"error": {...}} or {"<anything>": {...}} as IAM does.
-        if let Some(inner) = v
-            .as_object()
-            .and_then(|m| m.values().find(|x| x.is_object()))
-        {
-            (code, message) = code_and_message(inner);
-        }
+/// A 2xx answer whose `error_code` says whether it succeeded (`"0"`): parsed once into a
+/// JSON tree, which is the output or the error envelope.
+#[cfg(feature = "koophone")]
+fn decode_body_error_code<T: DeserializeOwned>(
+    op: &OperationSpec,
+    r: &Response,
+) -> Result<Decoded<T>, Error> {
+    let v: serde_json::Value = parse_json(op, r, "JSON")?;
+    let envelope = match EnvelopeSeed.deserialize(&v) {
+        Ok(Some(envelope)) => envelope,
+        _ => Envelope::default(),
+    };
+    match envelope.fields.error_code.as_deref() {
+        Some("0") => from_value(op, r, v).map(|output| Decoded::new(output, request_id(r))),
+        Some(_) => Err(service_error(op, r, envelope)),
+        None => Err(Error::undecodable(
+            op.vendor,
+            op.name,
+            r.status,
+            &r.body,
+            "no error_code in the response",
+        )),
     }
+}
+
+fn service_error(op: &OperationSpec, r: &Response, mut envelope: Envelope) -> Error {
+    let (code, message) = envelope.code_and_message();
     let kind = classify(code.as_deref(), r.status);
-    // The gateway echoes its canonical request ('|' for newlines) in APIGW.0301: keep it, but
-    // never a token value that was signed.
-    message = message.map(|m| redact_secrets(&m).into_owned());
     let mut e = ServiceError::new(op.vendor, op.name, r.status, kind);
     e.code = code;
-    e.message = message;
+    // The gateway echoes its canonical request ('|' for newlines) in APIGW.0301: keep it, but
+    // never a token value that was signed.
+    e.message = message.map(|m| redact_secrets(&m).into_owned());
     e.request_id = request_id(r);
     e = e.with_raw_body(&r.body);
-    if let Some(details) = v.get("details").and_then(Value::as_array) {
+    if let Some(details) = envelope.details {
         e.details = details
-            .iter()
+            .into_iter()
             .map(|d| {
-                let (code, message) = code_and_message(d);
+                let (code, message) = d.code_and_message();
                 ErrorDetail::new(code, message, None)
             })
             .collect();
     }
-    if let Some(m) = text(v.get("encoded_authorization_message")) {
+    if let Some(m) = envelope.encoded_authorization_message {
         e.extra
             .push(("encoded_authorization_message".to_string(), m));
     }
@@ -233,14 +433,19 @@ fn service_error(op: &OperationSpec, r: &Response, v: &Value) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     const OP: OperationSpec = crate::iam::SPEC;
 
     fn protocol(body_code: bool) -> HuaweiProtocol {
-        HuaweiProtocol {
-            body_error_code: body_code,
+        #[cfg(feature = "koophone")]
+        if body_code {
+            return HuaweiProtocol::with_body_error_code();
         }
+        assert!(!body_code, "KooPhone's envelope needs the koophone feature");
+        HuaweiProtocol::default()
     }
 
     fn err(status: u16, body: &str, body_code: bool) -> Error {
@@ -308,6 +513,73 @@ mod tests {
         assert_eq!(e.service_kind(), Some(ServiceErrorKind::Throttling));
     }
 
+    #[test]
+    fn envelopes_are_read_as_a_json_tree_would_be() {
+        // Nested: the object-valued entry whose key sorts first, only without a top-level code.
+        let e = err(
+            400,
+            r#"{"z":{"code":"Z.1"},"b":{"error_code":"B.1","error_msg":"b"},"title":"t"}"#,
+            false,
+        );
+        assert_eq!((e.code(), e.message()), (Some("B.1"), Some("b")));
+        let e = err(400, r#"{"message":"top","error":{"code":"E.1"}}"#, false);
+        assert_eq!((e.code(), e.message()), (None, Some("top")));
+        // The last of repeated keys wins, whatever its type; a later scalar drops an object.
+        let e = err(
+            400,
+            r#"{"error_code":"A","error_code":true,"code":"C","a":{"code":"N"},"a":1,"b":{"code":"M"}}"#,
+            false,
+        );
+        assert_eq!(e.code(), Some("C"));
+        let e = err(400, r#"{"a":{"code":"N"},"a":1,"b":{"code":"M"}}"#, false);
+        assert_eq!(e.code(), Some("M"));
+        // Numbers are written as JSON writes them; booleans and nulls are no text.
+        let e = err(
+            400,
+            r#"{"error_code":1.50,"error_msg":null,"message":false}"#,
+            false,
+        );
+        assert_eq!((e.code(), e.message()), (Some("1.5"), None));
+        // `details`: each element of an array (none for one that is not an object).
+        let e = err(
+            400,
+            r#"{"code":"X","details":[1,{"code":"D","message":"m","x":{"y":[]}},[2]]}"#,
+            false,
+        );
+        let details = &e.service_error().unwrap().details;
+        assert_eq!(details.len(), 3);
+        assert_eq!(
+            (details[1].code.as_deref(), details[1].message.as_deref()),
+            (Some("D"), Some("m"))
+        );
+        assert_eq!(
+            (details[0].code.as_deref(), details[2].code.as_deref()),
+            (None, None)
+        );
+        for not_a_list in [
+            r#"{"code":"X","details":{"code":"D"}}"#,
+            r#"{"code":"X","details":[{"code":"D"}],"details":7}"#,
+        ] {
+            let e = err(400, not_a_list, false);
+            assert!(
+                e.service_error().unwrap().details.is_empty(),
+                "{not_a_list}"
+            );
+        }
+        // Not an object: undecodable, or throttling for a 429.
+        for body in ["[]", "\"x\"", "null", "7"] {
+            assert!(
+                matches!(err(400, body, false), Error::Undecodable(_)),
+                "{body}"
+            );
+            assert_eq!(
+                err(429, body, false).service_kind(),
+                Some(ServiceErrorKind::Throttling)
+            );
+        }
+    }
+
+    #[cfg(feature = "koophone")]
     #[test]
     fn koophone_codes_in_a_200() {
         let e = err(

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
-use cloudops_core::operation::{ObjectKey, parse_json, parse_json_seed};
+use cloudops_core::operation::{ObjectKey, Scalar, parse_json, parse_json_seed};
 use cloudops_core::sign::{basic, ocp};
 use cloudops_core::time::Timestamp;
 use cloudops_core::{
@@ -81,132 +81,6 @@ impl<T> RequestId for OcpResponse<T> {
 /// skipped as none.
 pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Scalar::deserialize(d).map(Scalar::into_text)
-}
-
-/// One JSON value as the envelope keeps it: a scalar as sent, or only the fact that it was an
-/// object or an array (skipped, never built).
-#[derive(Debug, Clone, PartialEq)]
-enum Scalar {
-    Null,
-    Bool(bool),
-    U64(u64),
-    I64(i64),
-    F64(f64),
-    Text(String),
-    Compound,
-}
-
-impl Scalar {
-    /// As [`lenient_string`] reads it.
-    fn into_text(self) -> Option<String> {
-        Some(match self {
-            Scalar::Text(s) => s,
-            Scalar::Bool(b) => b.to_string(),
-            Scalar::U64(n) => n.to_string(),
-            Scalar::I64(n) => n.to_string(),
-            // Written as serde_json writes a number (`2.0`, not `2`).
-            Scalar::F64(n) => match serde_json::Number::from_f64(n) {
-                Some(n) => n.to_string(),
-                None => n.to_string(),
-            },
-            Scalar::Null | Scalar::Compound => return None,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ScalarVisitor)
-    }
-}
-
-/// Reads a JSON value as a [`Scalar`], without building a JSON tree.
-struct ScalarVisitor;
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar::I64(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar::U64(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-        Ok(Scalar::F64(v))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-        Ok(Scalar::Bool(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
-        d.deserialize_any(ScalarVisitor)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Compound)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Compound)
-    }
-}
-
-/// A kept [`Scalar`] handed on to the output's deserializer as it was sent. An object or an
-/// array, which were skipped, are handed on as null.
-struct Replay<E>(Scalar, PhantomData<E>);
-
-impl<'de, E: de::Error> Deserializer<'de> for Replay<E> {
-    type Error = E;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        match self.0 {
-            Scalar::Null | Scalar::Compound => visitor.visit_unit(),
-            Scalar::Bool(b) => visitor.visit_bool(b),
-            Scalar::U64(n) => visitor.visit_u64(n),
-            Scalar::I64(n) => visitor.visit_i64(n),
-            Scalar::F64(n) => visitor.visit_f64(n),
-            Scalar::Text(s) => visitor.visit_string(s),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        match self.0 {
-            Scalar::Null | Scalar::Compound => visitor.visit_none(),
-            _ => visitor.visit_some(self),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
-        ignored_any
-    }
 }
 
 /// `error` as OCP writes it. Every field is read leniently: an error is reported with what
@@ -510,7 +384,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
         seed: V,
     ) -> Result<V::Value, A::Error> {
         match self.next.take() {
-            Some(value) => seed.deserialize(Replay(value, PhantomData)),
+            Some(value) => seed.deserialize(value.into_deserializer()),
             None => self.map.next_value_seed(seed),
         }
     }
