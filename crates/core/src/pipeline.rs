@@ -497,6 +497,7 @@ impl Pipeline {
             .total_budget()
             .and_then(|d| started.checked_add(d))
             .map(|at| (at, TimeoutPhase::RetryBudget, retry.total_budget()));
+        let mut timer = std::pin::pin!(None);
         let mut attempt: u32 = 0;
         let mut auth_retried = false;
         let mut skew_retried = false;
@@ -504,10 +505,7 @@ impl Pipeline {
             attempt = attempt.saturating_add(1);
             call_span.record("attempts", attempt);
             if let Some(rl) = &self.rate_limiter
-                && rl
-                    .acquire_before(deadline.map(|(at, ..)| at))
-                    .await
-                    .is_err()
+                && rl.acquire_boxed(deadline.map(|(at, ..)| at)).await.is_err()
             {
                 trace::debug_event!(
                     attempt,
@@ -520,7 +518,7 @@ impl Pipeline {
             }
             let signed = &mut request;
             let now = self.signing_time();
-            within(deadline, authorizer.authorize(signed, now))
+            within(deadline, timer.as_mut(), authorizer.authorize(signed, now))
                 .await
                 .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
             check_signed_headers(signed)?;
@@ -534,7 +532,7 @@ impl Pipeline {
                     decode,
                     attempt,
                     (limit, attempt_timeout),
-                    call_span,
+                    (call_span, timer.as_mut()),
                 )
                 .await;
             let mut error = match outcome {
@@ -552,7 +550,7 @@ impl Pipeline {
 
             if !auth_retried
                 && error.service_kind() == Some(crate::ServiceErrorKind::Authentication)
-                && within(deadline, authorizer.on_rejected(&request))
+                && within(deadline, timer.as_mut(), authorizer.on_rejected(&request))
                     .await
                     .unwrap_or(false)
             {
@@ -588,7 +586,16 @@ impl Pipeline {
                 }
             }
             trace::debug_event!(attempt, delay_ms = millis(delay), error = %error, "retrying");
-            tokio::time::sleep(delay).await;
+            // A delay too long to represent is waited out as the longest that is.
+            let now = Instant::now();
+            let resume = now
+                .checked_add(delay)
+                .or_else(|| now.checked_add(Duration::from_secs(30 * 365 * 86_400)))
+                .unwrap_or(now);
+            arm(&mut timer, resume);
+            if let Some(sleep) = timer.as_mut().as_pin_mut() {
+                sleep.await;
+            }
         }
     }
 
@@ -659,7 +666,7 @@ impl Pipeline {
         decode: &mut DynDecode<'_>,
         attempt: u32,
         (limit, attempt_timeout): (Option<Limit>, Option<Duration>),
-        call_span: &trace::Span,
+        (call_span, timer): (&trace::Span, Timer<'_>),
     ) -> Result<Option<String>, Error> {
         let span = trace::debug_span!(
             "cloudops.attempt",
@@ -684,17 +691,15 @@ impl Pipeline {
         };
         let send = trace::instrument(self.transport.send(signed), &span);
         // Dated from `started`, read once above; a limit too far off to represent is none.
-        let result = match limit.and_then(|l| Some((l, started.checked_add(l)?))) {
-            Some((limit, at)) => match tokio::time::timeout_at(at, send).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::Timeout {
-                    phase,
-                    after: after.unwrap_or(limit),
-                    may_have_been_sent: true,
-                    retryable: false,
-                }),
-            },
-            None => send.await,
+        let limit = limit.and_then(|l| Some((l, started.checked_add(l)?)));
+        let result = match within_at(limit.map(|(_, at)| at), timer, send).await {
+            Some(r) => r,
+            None => Err(Error::Timeout {
+                phase,
+                after: after.or(limit.map(|(l, _)| l)).unwrap_or_default(),
+                may_have_been_sent: true,
+                retryable: false,
+            }),
         };
         if !span.is_disabled() {
             span.record("duration_ms", millis(started.elapsed()));
@@ -770,18 +775,75 @@ fn earliest(a: Option<Limit>, b: Option<Limit>) -> Option<Limit> {
     }
 }
 
+/// The one timer a call waits with, whatever it waits for (credentials, a token, an attempt,
+/// a backoff): created at the first wait that has a limit, and set again for each later one.
+type Timer<'t> = std::pin::Pin<&'t mut Option<tokio::time::Sleep>>;
+
+/// Sets `timer` to fire at `at`.
+fn arm(timer: &mut Timer<'_>, at: Instant) {
+    match timer.as_mut().as_pin_mut() {
+        Some(sleep) => sleep.reset(at),
+        None => timer.set(Some(tokio::time::sleep_until(at))),
+    }
+}
+
 /// Runs `fut` until the limit; `None` when the limit came first. As with a timeout, a future
 /// that is ready when first polled wins; such a future (an authorizer whose credentials are
-/// cached) is answered without setting a timer.
-async fn within<F: std::future::Future>(limit: Option<Limit>, fut: F) -> Option<F::Output> {
-    let Some((at, ..)) = limit else {
-        return Some(fut.await);
-    };
-    let mut fut = std::pin::pin!(fut);
-    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await;
-    match first {
-        std::task::Poll::Ready(out) => Some(out),
-        std::task::Poll::Pending => tokio::time::timeout_at(at, fut).await.ok(),
+/// cached) is answered without setting the timer.
+fn within<'t, F: std::future::Future + Unpin>(
+    limit: Option<Limit>,
+    timer: Timer<'t>,
+    fut: F,
+) -> Within<'t, F> {
+    within_at(limit.map(|(at, ..)| at), timer, fut)
+}
+
+/// [`within`] an instant, if any.
+fn within_at<'t, F: std::future::Future + Unpin>(
+    at: Option<Instant>,
+    timer: Timer<'t>,
+    fut: F,
+) -> Within<'t, F> {
+    Within {
+        fut,
+        at,
+        timer,
+        armed: false,
+    }
+}
+
+/// The future [`within`] returns.
+struct Within<'t, F> {
+    fut: F,
+    at: Option<Instant>,
+    timer: Timer<'t>,
+    /// The timer is set for `at`: done the first time `fut` is not ready.
+    armed: bool,
+}
+
+impl<F: std::future::Future + Unpin> std::future::Future for Within<'_, F> {
+    type Output = Option<F::Output>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<F::Output>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if let Poll::Ready(out) = std::pin::Pin::new(&mut this.fut).poll(cx) {
+            return Poll::Ready(Some(out));
+        }
+        let Some(at) = this.at else {
+            return Poll::Pending;
+        };
+        if !this.armed {
+            arm(&mut this.timer, at);
+            this.armed = true;
+        }
+        match this.timer.as_mut().as_pin_mut().map(|sleep| sleep.poll(cx)) {
+            Some(Poll::Pending) => Poll::Pending,
+            _ => Poll::Ready(None),
+        }
     }
 }
 

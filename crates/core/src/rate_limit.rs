@@ -1,6 +1,9 @@
 //! A client-side rate limit, to keep a client under a documented request rate.
 
 use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -13,12 +16,29 @@ use tokio::time::Instant;
 /// Callers are given start times in arrival order; a caller waits until its time. A caller
 /// with a deadline that its time would miss is refused at once and takes no slot, so waiting
 /// for the limiter never outlasts a call's deadline.
-#[derive(Debug)]
 pub struct RateLimiter {
     max: usize,
     window: Duration,
     /// Start times given out, oldest first (some may lie in the future).
     starts: Mutex<VecDeque<Instant>>,
+    /// [`RateLimiter::acquire_before`], reached through the limiter itself: a program that
+    /// makes no limiter links none of its waiting.
+    acquire: Acquire,
+}
+
+/// How the pipeline waits for a turn.
+type Acquire = for<'a> fn(
+    &'a RateLimiter,
+    Option<Instant>,
+) -> Pin<Box<dyn Future<Output = Result<(), Instant>> + Send + 'a>>;
+
+impl fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("max", &self.max)
+            .field("window", &self.window)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RateLimiter {
@@ -42,7 +62,16 @@ impl RateLimiter {
             max,
             window,
             starts: Mutex::new(VecDeque::with_capacity(max.min(1024))),
+            acquire: |limiter, deadline| Box::pin(limiter.acquire_before(deadline)),
         }
+    }
+
+    /// [`RateLimiter::acquire_before`], boxed: what the pipeline waits on.
+    pub(crate) fn acquire_boxed(
+        &self,
+        deadline: Option<Instant>,
+    ) -> Pin<Box<dyn Future<Output = Result<(), Instant>> + Send + '_>> {
+        (self.acquire)(self, deadline)
     }
 
     /// Waits for this caller's turn.
