@@ -339,7 +339,10 @@ impl HttpTransportBuilder {
             // request's headers in case it did.
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .http1_only()
-            .user_agent(concat!("cloudops-core/", env!("CARGO_PKG_VERSION")));
+            .user_agent(reqwest::header::HeaderValue::from_static(concat!(
+                "cloudops-core/",
+                env!("CARGO_PKG_VERSION")
+            )));
         builder = match &self.proxy {
             ProxyChoice::Environment => builder,
             ProxyChoice::Off => builder.no_proxy(),

@@ -248,16 +248,8 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// The credentials, checked with [`Credentials::check`], or a credentials error saying
     /// why there are none.
     async fn provide(&self) -> Result<Credentials, Error> {
-        match self.lookup().await? {
-            Lookup::Found(c) => {
-                c.check()?;
-                Ok(c)
-            }
-            Lookup::NotFound(why) => Err(Error::credentials(format!(
-                "no credentials in {}: {why}",
-                self.source()
-            ))),
-        }
+        let found = self.lookup().await;
+        checked(found, &|| self.source())
     }
 
     /// The credentials as [`provide`](Self::provide) gives them, shared: a cache (such as
@@ -272,6 +264,24 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// always for a provider that keeps no cache (the default). See [`current`].
     fn cached(&self) -> Option<Arc<Credentials>> {
         None
+    }
+}
+
+/// What [`ProvideCredentials::provide`] makes of a lookup: found credentials, checked, or a
+/// credentials error naming the source. One function for every provider.
+fn checked(
+    found: Result<Lookup, Error>,
+    source: &(dyn Fn() -> String + Sync),
+) -> Result<Credentials, Error> {
+    match found? {
+        Lookup::Found(c) => {
+            c.check()?;
+            Ok(c)
+        }
+        Lookup::NotFound(why) => Err(Error::credentials(format!(
+            "no credentials in {}: {why}",
+            source()
+        ))),
     }
 }
 
