@@ -221,9 +221,13 @@ pub fn default_chain() -> CredentialsChain {
 
 /// The default chain as a client keeps it: in a [`CachingProvider`](cloudops_core::credentials::CachingProvider),
 /// which refreshes temporary credentials ahead of their expiry, when the chain has sources
-/// of them (`credential-sources`); the environment alone is looked up once and kept.
+/// of them (`credential-sources`); the environment alone is read once and kept, without the
+/// chain.
 pub(crate) fn default_setting() -> CredentialsSetting {
-    CredentialsSetting::default_chain(default_chain(), cfg!(feature = "credential-sources"))
+    #[cfg(feature = "credential-sources")]
+    return CredentialsSetting::provider(Arc::new(default_chain()));
+    #[cfg(not(feature = "credential-sources"))]
+    CredentialsSetting::environment(cloudops_core::credentials::HUAWEI_ENV)
 }
 
 /// IAM's global endpoint, where the identity-provider exchange happens unless

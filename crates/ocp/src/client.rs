@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cloudops_core::credentials::{CredentialsChain, CredentialsSetting};
+use cloudops_core::credentials::{CredentialsSetting, OCP_ENV};
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
     RawRequest, Request, Service,
@@ -186,7 +186,7 @@ impl ClientBuilder {
         // The environment's credentials do not expire: looked up once and kept.
         let credentials = self
             .credentials
-            .unwrap_or_else(|| CredentialsSetting::once(Arc::new(CredentialsChain::ocp())))
+            .unwrap_or_else(|| CredentialsSetting::environment(OCP_ENV))
             .into_provider(self.options.clock.clone());
         Ok(Client {
             inner: Arc::new(Inner {

@@ -410,15 +410,31 @@ pub fn cached(
 /// refresh ahead of expiry and no background task: a client links this alone when nothing
 /// it was given can expire.
 pub struct OnceProvider {
-    inner: Arc<dyn ProvideCredentials>,
+    inner: OnceSource,
     kept: std::sync::OnceLock<Arc<Credentials>>,
+}
+
+/// Where a [`OnceProvider`] looks.
+enum OnceSource {
+    Provider(Arc<dyn ProvideCredentials>),
+    /// The process environment's variables, read without a provider of their own.
+    Environment(EnvNames),
 }
 
 impl OnceProvider {
     /// Keeps what `inner` finds first.
     pub fn new(inner: Arc<dyn ProvideCredentials>) -> Self {
         OnceProvider {
-            inner,
+            inner: OnceSource::Provider(inner),
+            kept: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Keeps what the process environment's variables `names` hold, read as
+    /// [`EnvironmentProvider`] reads them.
+    pub fn environment(names: EnvNames) -> Self {
+        OnceProvider {
+            inner: OnceSource::Environment(names),
             kept: std::sync::OnceLock::new(),
         }
     }
@@ -426,10 +442,12 @@ impl OnceProvider {
 
 impl fmt::Debug for OnceProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OnceProvider")
-            .field("inner", &self.inner)
-            .field("kept", &self.kept.get().is_some())
-            .finish()
+        let mut d = f.debug_struct("OnceProvider");
+        match &self.inner {
+            OnceSource::Provider(p) => d.field("inner", p),
+            OnceSource::Environment(names) => d.field("environment", names),
+        };
+        d.field("kept", &self.kept.get().is_some()).finish()
     }
 }
 
@@ -450,7 +468,14 @@ impl ProvideCredentials for OnceProvider {
         if let Some(kept) = self.kept.get() {
             return Ok(kept.clone());
         }
-        let found = Arc::new(self.inner.provide().await?);
+        let found = Arc::new(match &self.inner {
+            OnceSource::Provider(p) => p.provide().await?,
+            OnceSource::Environment(names) => {
+                checked(environment_lookup(names, &process_var), &|| {
+                    ENVIRONMENT_SOURCE.to_string()
+                })?
+            }
+        });
         let expires = match &*found {
             Credentials::AccessKey(k) => k.expires_at.is_some(),
             Credentials::Basic(_) => false,
@@ -467,7 +492,10 @@ impl ProvideCredentials for OnceProvider {
     }
 
     fn source(&self) -> String {
-        self.inner.source()
+        match &self.inner {
+            OnceSource::Provider(p) => p.source(),
+            OnceSource::Environment(_) => ENVIRONMENT_SOURCE.to_string(),
+        }
     }
 }
 
@@ -475,10 +503,16 @@ impl ProvideCredentials for OnceProvider {
 /// fixed credentials and sources that cannot expire behind a [`OnceProvider`], any other
 /// provider behind a [`CachingProvider`]. The caching layer and its refresh task are reached
 /// only through [`CredentialsSetting::provider`], so a program that never sets a provider
-/// links none of them.
-pub struct CredentialsSetting {
-    provider: Arc<dyn ProvideCredentials>,
-    keep: KeepCredentials,
+/// links none of them; the environment alone ([`CredentialsSetting::environment`]) is read
+/// without any provider of its own.
+pub struct CredentialsSetting(Setting);
+
+enum Setting {
+    Provider {
+        provider: Arc<dyn ProvideCredentials>,
+        keep: KeepCredentials,
+    },
+    Environment(EnvNames),
 }
 
 /// Wraps a client's provider: the clock dates a cache's expiries.
@@ -494,19 +528,26 @@ impl CredentialsSetting {
     /// Credentials from `provider`, kept in a [`CachingProvider`]: temporary ones are
     /// refreshed ahead of their expiry.
     pub fn provider(provider: Arc<dyn ProvideCredentials>) -> Self {
-        CredentialsSetting {
+        CredentialsSetting(Setting::Provider {
             provider,
             keep: cached,
-        }
+        })
     }
 
     /// Credentials from `provider`, whose credentials never expire, kept in a
     /// [`OnceProvider`].
     pub fn once(provider: Arc<dyn ProvideCredentials>) -> Self {
-        CredentialsSetting {
+        CredentialsSetting(Setting::Provider {
             provider,
             keep: |p, _| Arc::new(OnceProvider::new(p)),
-        }
+        })
+    }
+
+    /// The process environment's variables `names`, read at the first call as
+    /// [`EnvironmentProvider`] reads them and kept ([`OnceProvider::environment`]): a
+    /// vendor's default when its chain is the environment alone.
+    pub fn environment(names: EnvNames) -> Self {
+        CredentialsSetting(Setting::Environment(names))
     }
 
     /// A vendor's default chain: behind a [`CachingProvider`] when `temporary` (the chain has
@@ -523,15 +564,21 @@ impl CredentialsSetting {
 
     /// The provider a client signs with, its cache dated by `clock`.
     pub fn into_provider(self, clock: Arc<dyn crate::Clock>) -> Arc<dyn ProvideCredentials> {
-        (self.keep)(self.provider, clock)
+        match self.0 {
+            Setting::Provider { provider, keep } => keep(provider, clock),
+            Setting::Environment(names) => Arc::new(OnceProvider::environment(names)),
+        }
     }
 }
 
 impl fmt::Debug for CredentialsSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("CredentialsSetting")
-            .field(&self.provider)
-            .finish()
+        let mut d = f.debug_tuple("CredentialsSetting");
+        match &self.0 {
+            Setting::Provider { provider, .. } => d.field(provider),
+            Setting::Environment(names) => d.field(names),
+        };
+        d.finish()
     }
 }
 
@@ -599,11 +646,10 @@ impl EnvSource {
 
     /// The non-empty value of `name`.
     pub fn get(&self, name: &str) -> Option<String> {
-        let v = match self {
-            EnvSource::Process => std::env::var(name).ok(),
-            EnvSource::Map(m) => m.get(name).cloned(),
-        };
-        v.filter(|v| !v.trim().is_empty())
+        match self {
+            EnvSource::Process => process_var(name),
+            EnvSource::Map(m) => m.get(name).filter(|v| !v.trim().is_empty()).cloned(),
+        }
     }
 
     /// The home directory (`HOME`, or `USERPROFILE` on Windows).
@@ -717,53 +763,68 @@ impl EnvironmentProvider {
 #[async_trait]
 impl ProvideCredentials for EnvironmentProvider {
     async fn lookup(&self) -> Result<Lookup, Error> {
-        let n = &self.names;
-        let id = self.env.get(n.id);
-        let secret = self.env.get(n.secret);
-        match (id, secret) {
-            (Some(id), Some(secret)) => {
-                let mut key = AccessKey::new(id, secret);
-                key.session_token = n.token.and_then(|t| self.env.get(t)).map(SecretString::new);
-                key.project_id = n.project_id.and_then(|p| self.env.get(p));
-                return Ok(Lookup::Found(key.into()));
-            }
-            (Some(_), None) => {
-                return Err(Error::credentials(format!(
-                    "{} is set but {} is not",
-                    n.id, n.secret
-                )));
-            }
-            (None, Some(_)) => {
-                return Err(Error::credentials(format!(
-                    "{} is set but {} is not",
-                    n.secret, n.id
-                )));
-            }
-            (None, None) => {}
-        }
-        if let (Some(un), Some(pn)) = (n.username, n.password) {
-            match (self.env.get(un), self.env.get(pn)) {
-                (Some(u), Some(p)) => return Ok(Lookup::Found(BasicAuth::new(u, p).into())),
-                (Some(_), None) => {
-                    return Err(Error::credentials(format!("{un} is set but {pn} is not")));
-                }
-                (None, Some(_)) => {
-                    return Err(Error::credentials(format!("{pn} is set but {un} is not")));
-                }
-                (None, None) => {
-                    return Ok(Lookup::NotFound(format!(
-                        "neither {} nor {un} is set",
-                        n.id
-                    )));
-                }
-            }
-        }
-        Ok(Lookup::NotFound(format!("{} is not set", n.id)))
+        environment_lookup(&self.names, &|name| self.env.get(name))
     }
 
     fn source(&self) -> String {
-        "environment variables".to_string()
+        ENVIRONMENT_SOURCE.to_string()
     }
+}
+
+/// What [`EnvironmentProvider`] calls its source.
+const ENVIRONMENT_SOURCE: &str = "environment variables";
+
+/// The non-empty value of the process environment's variable `name`.
+fn process_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The credentials the variables `names` hold, each read with `get`.
+fn environment_lookup(
+    n: &EnvNames,
+    get: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<Lookup, Error> {
+    let id = get(n.id);
+    let secret = get(n.secret);
+    match (id, secret) {
+        (Some(id), Some(secret)) => {
+            let mut key = AccessKey::new(id, secret);
+            key.session_token = n.token.and_then(get).map(SecretString::new);
+            key.project_id = n.project_id.and_then(get);
+            return Ok(Lookup::Found(key.into()));
+        }
+        (Some(_), None) => {
+            return Err(Error::credentials(format!(
+                "{} is set but {} is not",
+                n.id, n.secret
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Error::credentials(format!(
+                "{} is set but {} is not",
+                n.secret, n.id
+            )));
+        }
+        (None, None) => {}
+    }
+    if let (Some(un), Some(pn)) = (n.username, n.password) {
+        match (get(un), get(pn)) {
+            (Some(u), Some(p)) => return Ok(Lookup::Found(BasicAuth::new(u, p).into())),
+            (Some(_), None) => {
+                return Err(Error::credentials(format!("{un} is set but {pn} is not")));
+            }
+            (None, Some(_)) => {
+                return Err(Error::credentials(format!("{pn} is set but {un} is not")));
+            }
+            (None, None) => {
+                return Ok(Lookup::NotFound(format!(
+                    "neither {} nor {un} is set",
+                    n.id
+                )));
+            }
+        }
+    }
+    Ok(Lookup::NotFound(format!("{} is not set", n.id)))
 }
 
 /// Tries providers in order and returns the first credentials found. A provider that has
@@ -926,6 +987,52 @@ mod tests {
         ));
         assert!(current(&once).await.is_err());
         assert_eq!(lookups(&invalid), 2);
+    }
+
+    /// Variable names no environment sets.
+    const UNSET: EnvNames = EnvNames {
+        id: "CLOUDOPS_TEST_UNSET_ID",
+        secret: "CLOUDOPS_TEST_UNSET_SECRET",
+        token: None,
+        project_id: None,
+        username: Some("CLOUDOPS_TEST_UNSET_USER"),
+        password: Some("CLOUDOPS_TEST_UNSET_PASSWORD"),
+    };
+
+    #[tokio::test]
+    async fn the_environment_setting_reads_the_process_environment_once() {
+        let clock: Arc<dyn crate::Clock> = Arc::new(crate::SystemClock);
+        let setting = CredentialsSetting::environment(UNSET);
+        assert!(format!("{setting:?}").contains("CLOUDOPS_TEST_UNSET_ID"));
+        let p = setting.into_provider(clock.clone());
+        assert!(format!("{p:?}").starts_with("OnceProvider"));
+        assert_eq!(p.source(), "environment variables");
+        // As EnvironmentProvider reads it: nothing set is a credentials error naming both.
+        let e = current(&*p).await.unwrap_err();
+        let from_provider = EnvironmentProvider::new(UNSET).provide().await.unwrap_err();
+        assert!(matches!(e, Error::Credentials { .. }));
+        assert_eq!(e.to_string(), from_provider.to_string());
+        assert!(
+            e.to_string()
+                .contains("neither CLOUDOPS_TEST_UNSET_ID nor CLOUDOPS_TEST_UNSET_USER is set"),
+            "{e}"
+        );
+        assert!(p.cached().is_none());
+
+        // A variable every process has, read as both halves of a key, is found and kept.
+        let Some(path) = std::env::var("PATH").ok().filter(|v| !v.trim().is_empty()) else {
+            return;
+        };
+        let names = EnvNames {
+            id: "PATH",
+            secret: "PATH",
+            ..UNSET
+        };
+        let p = CredentialsSetting::environment(names).into_provider(clock);
+        let a = current(&*p).await.unwrap();
+        assert_eq!(a.access_key().unwrap().id, path);
+        assert!(Arc::ptr_eq(&a, &current(&*p).await.unwrap()));
+        assert!(p.cached().is_some());
     }
 
     #[tokio::test]
