@@ -414,9 +414,8 @@ impl Pipeline {
             output = Some(decoded.output);
             Ok(decoded.request_id)
         };
-        let request_id = self
-            .call_dyn(operation, request, authorizer, options, &mut keep)
-            .await?;
+        let call = self.call_dyn(operation, request, authorizer, options, &mut keep);
+        let request_id = Outlined { inner: call }.await?;
         match output {
             Some(output) => Ok(Decoded { output, request_id }),
             // `call_dyn` succeeds only after a successful decode, which kept the output.
@@ -743,6 +742,27 @@ impl Pipeline {
             }
             e
         })
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future polled through a function that is never inlined: the retry loop is compiled
+    /// once, however many output types a program decodes.
+    struct Outlined<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for Outlined<F> {
+    type Output = F::Output;
+
+    #[inline(never)]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        self.project().inner.poll(cx)
     }
 }
 

@@ -8,8 +8,8 @@ use cloudops_core::credentials::{
     Credentials, CredentialsSetting, ProvideCredentials, ProvideToken,
 };
 use cloudops_core::{
-    Authorizer, CallOptions, ClientOptions, Endpoint, Error, Language, Method, Pipeline,
-    RawRequest, Request, SecretString, Service as Engine,
+    Authorizer, ClientOptions, Endpoint, Error, Language, Method, Pipeline, RawRequest,
+    SecretString, Service as Engine,
 };
 
 use crate::auth::{
@@ -19,8 +19,8 @@ use crate::endpoint::{Service, resolve};
 use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
 
-/// IAM's project list, asked when a client has an access key but no project id: a read.
 /// IAM's project list (`GET /v3/projects`), as far as discovery reads it.
+#[cfg(feature = "project-discovery")]
 #[derive(serde::Deserialize)]
 struct ProjectList {
     #[serde(default)]
@@ -28,11 +28,14 @@ struct ProjectList {
 }
 
 /// One project of [`ProjectList`].
+#[cfg(feature = "project-discovery")]
 #[derive(serde::Deserialize)]
 struct Project {
     id: String,
 }
 
+/// IAM's project list, asked when a client has an access key but no project id: a read.
+#[cfg(feature = "project-discovery")]
 const LIST_PROJECTS: cloudops_core::OperationSpec = cloudops_core::OperationSpec {
     vendor: VENDOR,
     name: "KeystoneListProjects",
@@ -60,6 +63,7 @@ pub struct Client {
 struct Inner {
     engine: Engine<HuaweiProtocol>,
     /// Projects found by asking IAM, by access key id.
+    #[cfg(feature = "project-discovery")]
     projects: tokio::sync::Mutex<Few<String, String>>,
     region: String,
     project_id: Option<String>,
@@ -68,6 +72,20 @@ struct Inner {
     /// How many tokens have been fetched, when requests carry `X-Auth-Token`.
     token_fetches: Option<Arc<dyn FetchCount>>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
+}
+
+/// The error of a call that needs a project id and has none.
+#[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
+fn missing_project_id() -> Error {
+    Error::invalid_input(
+        "project_id",
+        if cfg!(feature = "project-discovery") {
+            "must be set (on the client, the call, or HUAWEICLOUD_SDK_PROJECT_ID)"
+        } else {
+            "must be set (on the client, the call, or HUAWEICLOUD_SDK_PROJECT_ID), or found in \
+             IAM with the project-discovery feature"
+        },
+    )
 }
 
 impl Client {
@@ -109,17 +127,18 @@ impl Client {
         {
             return match &k.project_id {
                 Some(p) => Ok(p.clone()),
+                #[cfg(feature = "project-discovery")]
                 None => self.discover_project(&k.id).await,
+                #[cfg(not(feature = "project-discovery"))]
+                None => Err(missing_project_id()),
             };
         }
-        Err(Error::invalid_input(
-            "project_id",
-            "must be set (on the client, the call, or HUAWEICLOUD_SDK_PROJECT_ID)",
-        ))
+        Err(missing_project_id())
     }
 
     /// The project of the client's region, asked of IAM (`GET /v3/projects?name=<region>`,
     /// signed with the access key) once per access key and kept.
+    #[cfg(feature = "project-discovery")]
     #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
     async fn discover_project(&self, access_key: &str) -> Result<String, Error> {
         let mut known = self.inner.projects.lock().await;
@@ -128,13 +147,17 @@ impl Client {
         }
         let region = &self.inner.region;
         let endpoint = self.endpoint(Service::Iam)?;
-        let request = Request::new(Method::Get, endpoint, "/v3/projects")
+        let request = cloudops_core::Request::new(Method::Get, endpoint, "/v3/projects")
             .with_query("name", region.clone())
             .with_static_header("content-type", "application/json");
         let listed: ProjectList = self
             .inner
             .engine
-            .send(&LIST_PROJECTS, request, &CallOptions::default())
+            .send(
+                &LIST_PROJECTS,
+                request,
+                &cloudops_core::CallOptions::default(),
+            )
             .await?;
         let ids: Vec<&str> = listed.projects.iter().map(|p| p.id.as_str()).collect();
         let id = match ids.as_slice() {
@@ -415,6 +438,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
+                #[cfg(feature = "project-discovery")]
                 projects: tokio::sync::Mutex::new(Few::default()),
                 engine: Engine::new(pipeline, HuaweiProtocol::default(), authorizer),
                 region: self.region,

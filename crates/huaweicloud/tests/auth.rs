@@ -270,6 +270,28 @@ async fn unknown_region_is_an_error_value() {
     assert_eq!(e.invalid_field(), Some("region"));
 }
 
+#[cfg(not(feature = "project-discovery"))]
+#[tokio::test]
+async fn without_discovery_a_missing_project_id_is_invalid_input_and_nothing_is_sent() {
+    let emu = HuaweiEmulator::start().await;
+    let c = Client::builder()
+        .region("cn-north-4")
+        .endpoint(cloudops_huaweicloud::Service::Iam, emu.url())
+        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("project_id"));
+    assert!(e.to_string().contains("project-discovery feature"), "{e}");
+    assert_eq!(emu.server().request_count(), 0);
+}
+
+#[cfg(feature = "project-discovery")]
 #[tokio::test]
 async fn a_missing_project_id_is_discovered_once_and_kept() {
     let emu = HuaweiEmulator::start().await;
