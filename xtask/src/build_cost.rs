@@ -107,22 +107,49 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         "crate", "cpu s", "floor", "ratio", "crates", "floor", "binary", "floor"
     );
     for (name, p, f) in rows {
+        let ratio = p.cpu_secs / f.cpu_secs;
+        let more_crates = p.crates as i64 - f.crates as i64;
+        let more_bytes = p.binary_bytes as i64 - f.binary_bytes as i64;
+        let mut over = Vec::new();
+        if ratio > GOAL_CPU_RATIO {
+            over.push("CPU time");
+        }
+        if more_crates > GOAL_MORE_CRATES {
+            over.push("crates");
+        }
+        if more_bytes > GOAL_MORE_BYTES {
+            over.push("binary");
+        }
+        let verdict = if over.is_empty() {
+            "within the goals".to_string()
+        } else {
+            format!("over the goal: {}", over.join(", "))
+        };
         println!(
-            "{name:<8} {:>9.1} {:>9.1} {:>5.2}x {:>9} {:>9} {:>7.2}MB {:>7.2}MB   (+{} crates, {:+.2} MB)",
+            "{name:<8} {:>9.1} {:>9.1} {:>5.2}x {:>9} {:>9} {:>7.2}MB {:>7.2}MB   (+{more_crates} crates, {:+.1} kB; {verdict})",
             p.cpu_secs,
             f.cpu_secs,
-            p.cpu_secs / f.cpu_secs,
+            ratio,
             p.crates,
             f.crates,
             mb(p.binary_bytes),
             mb(f.binary_bytes),
-            p.crates as i64 - f.crates as i64,
-            mb(p.binary_bytes) - mb(f.binary_bytes),
+            more_bytes as f64 / 1000.0,
         );
     }
+    println!(
+        "(goals: CPU time at most {GOAL_CPU_RATIO}x the floor's, at most {GOAL_MORE_CRATES} more crates, a binary at most {} MB larger)",
+        GOAL_MORE_BYTES as f64 / 1_000_000.0
+    );
     println!("(medians of {rounds} cold release build(s) each; wall time is in the log above)");
     ExitCode::SUCCESS
 }
+
+/// The build-cost goals: CPU time as a ratio of the floor's, crates compiled and binary bytes
+/// beyond the floor's.
+const GOAL_CPU_RATIO: f64 = 1.15;
+const GOAL_MORE_CRATES: i64 = 10;
+const GOAL_MORE_BYTES: i64 = 300_000;
 
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
