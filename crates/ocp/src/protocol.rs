@@ -392,7 +392,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
 
 /// Reads the OCP envelope, parsed once: `successful: true` is success; `successful: false`, or
 /// an HTTP error with the envelope, is a service error; anything else (a proxy's HTML page, an
-/// empty body) is undecodable. A 2xx envelope goes straight to the output (see [`Envelope`]);
+/// empty body) is undecodable. A 2xx envelope goes straight to the output;
 /// an HTTP error's is read for its own fields alone.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OcpProtocol;
