@@ -390,10 +390,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
     }
 }
 
-/// Reads the OCP envelope, parsed once: `successful: true` is success; `successful: false`, or
-/// an HTTP error with the envelope, is a service error; anything else (a proxy's HTML page, an
-/// empty body) is undecodable. A 2xx envelope goes straight to the output;
-/// an HTTP error's is read for its own fields alone.
+/// Reads the OCP envelope: `successful: true` is success; `successful: false`, or an HTTP
+/// error with the envelope, is a service error; anything else (a proxy's HTML page, an empty
+/// body) is undecodable. A 2xx envelope is parsed once, straight into the output, and an HTTP
+/// error's once for its own fields; only a failure whose `data` does not fit the output, ahead
+/// of its `error`, is read a second time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OcpProtocol;
 
