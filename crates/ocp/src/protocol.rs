@@ -237,20 +237,24 @@ struct Head {
     complete: bool,
 }
 
+/// What [`Head::take`] did with an entry of the envelope.
+enum Taken {
+    /// Not one of the envelope's own fields: its value is left unread.
+    Other,
+    /// Kept, and not to be handed on (`error`).
+    Kept,
+    /// Kept, and to be handed on as sent.
+    PassOn(Scalar),
+}
+
 impl Head {
-    /// Reads the value of `key` when it is one of the envelope's own fields: `Some` with the
-    /// value to hand on to the output (`error` is kept from it), `None` for any other key,
-    /// whose value is left unread.
-    fn take<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<Option<Option<Scalar>>, A::Error> {
-        Ok(Some(match key {
+    /// Reads the value of `key` when it is one of the envelope's own fields.
+    fn take<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<Taken, A::Error> {
+        Ok(match key {
             "traceId" => {
                 let v: Scalar = map.next_value()?;
                 self.trace_id = v.clone().into_text();
-                Some(v)
+                Taken::PassOn(v)
             }
             "successful" => {
                 let v: Scalar = map.next_value()?;
@@ -258,7 +262,7 @@ impl Head {
                     Scalar::Bool(b) => Some(b),
                     _ => None,
                 };
-                Some(v)
+                Taken::PassOn(v)
             }
             "status" => {
                 let v: Scalar = map.next_value()?;
@@ -266,14 +270,14 @@ impl Head {
                     Scalar::U64(n) => Some(n),
                     _ => None,
                 };
-                Some(v)
+                Taken::PassOn(v)
             }
             "error" => {
                 self.error = map.next_value_seed(LenientErrorBody)?;
-                None
+                Taken::Kept
             }
-            _ => return Ok(None),
-        }))
+            _ => Taken::Other,
+        })
     }
 }
 
@@ -305,7 +309,7 @@ impl<'de> Deserialize<'de> for Head {
                     ..Head::default()
                 };
                 while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
-                    if head.take(key.as_str(), &mut map)?.is_none() {
+                    if let Taken::Other = head.take(key.as_str(), &mut map)? {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
@@ -368,10 +372,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
     ) -> Result<Option<K::Value>, A::Error> {
         while let Some(key) = self.map.next_key::<ObjectKey<'de>>()? {
             match self.head.take(key.as_str(), &mut self.map)? {
-                // `error`: kept, not handed on.
-                Some(None) => continue,
-                Some(Some(value)) => self.next = Some(value),
-                None => {}
+                Taken::Kept => continue,
+                Taken::PassOn(value) => self.next = Some(value),
+                Taken::Other => {}
             }
             return seed.deserialize(key.into_deserializer()).map(Some);
         }
