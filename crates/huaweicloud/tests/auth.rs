@@ -270,17 +270,22 @@ async fn unknown_region_is_an_error_value() {
     assert_eq!(e.invalid_field(), Some("region"));
 }
 
-#[cfg(not(feature = "project-discovery"))]
-#[tokio::test]
-async fn without_discovery_a_missing_project_id_is_invalid_input_and_nothing_is_sent() {
-    let emu = HuaweiEmulator::start().await;
-    let c = Client::builder()
+/// A client with an access key and no project id, IAM and DBSS at `emu`.
+fn without_project_id(emu: &HuaweiEmulator) -> Client {
+    Client::builder()
         .region("cn-north-4")
         .endpoint(cloudops_huaweicloud::Service::Iam, emu.url())
         .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
         .credentials(AccessKey::new(huawei::AK, huawei::SK))
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[cfg(not(feature = "project-discovery"))]
+#[tokio::test]
+async fn without_discovery_a_missing_project_id_is_invalid_input_and_nothing_is_sent() {
+    let emu = HuaweiEmulator::start().await;
+    let c = without_project_id(&emu);
     let e = c
         .stop_db_om_instance(huawei::DBSS_INSTANCE)
         .send()
@@ -295,13 +300,7 @@ async fn without_discovery_a_missing_project_id_is_invalid_input_and_nothing_is_
 #[tokio::test]
 async fn a_missing_project_id_is_discovered_once_and_kept() {
     let emu = HuaweiEmulator::start().await;
-    let c = Client::builder()
-        .region("cn-north-4")
-        .endpoint(cloudops_huaweicloud::Service::Iam, emu.url())
-        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
-        .credentials(AccessKey::new(huawei::AK, huawei::SK))
-        .build()
-        .unwrap();
+    let c = without_project_id(&emu);
     let calls: Vec<_> = (0..10)
         .map(|_| {
             let c = c.clone();
