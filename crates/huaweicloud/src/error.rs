@@ -76,6 +76,7 @@ struct Envelope {
 }
 
 impl Envelope {
+    /// The code and message: the object's own, else those of its first nested object.
     fn code_and_message(&mut self) -> (Option<String>, Option<String>) {
         let (code, message) = std::mem::take(&mut self.fields).code_and_message();
         if code.is_some() || message.is_some() {
@@ -99,6 +100,7 @@ enum Node {
     Object(Fields),
     /// An array: each element's code and message (none for an element that is no object).
     List(Vec<Fields>),
+    /// Anything else, as sent.
     Scalar(Scalar),
 }
 
