@@ -373,6 +373,124 @@ impl<'de, E: serde::de::Error> serde::Deserializer<'de> for ScalarDeserializer<E
     }
 }
 
+/// An envelope's own fields, taken out of its object on the way to the output by
+/// [`read_through`]: a request id, an error, a success flag.
+pub trait EnvelopeFields<'de> {
+    /// Reads the value of `key` when it is one of the envelope's own fields, and says what to
+    /// hand on to the output; for any other key, [`Taken::Other`] with the value left unread.
+    fn take<A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<Taken, A::Error>;
+
+    /// Every entry of the object was read. The default does nothing.
+    fn end(&mut self) {}
+}
+
+/// What [`EnvelopeFields::take`] did with an entry.
+#[derive(Debug)]
+pub enum Taken {
+    /// Not one of the envelope's own fields: its value is left for the output.
+    Other,
+    /// Kept, and not handed on to the output.
+    Kept,
+    /// Kept, and handed on to the output as this value.
+    PassOn(Scalar),
+}
+
+/// Reads the object `map` into the output `T` in one pass, its entries going to `T`'s own
+/// deserializer as they are parsed, except what `fields` takes out on the way.
+///
+/// ```
+/// use cloudops_core::operation::{EnvelopeFields, Scalar, Taken, read_through};
+/// use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+///
+/// #[derive(Default)]
+/// struct RequestId(Option<String>);
+///
+/// impl<'de> EnvelopeFields<'de> for RequestId {
+///     fn take<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<Taken, A::Error> {
+///         if key != "RequestId" {
+///             return Ok(Taken::Other);
+///         }
+///         let id: Scalar = map.next_value()?;
+///         self.0 = id.clone().into_text();
+///         Ok(Taken::PassOn(id))
+///     }
+/// }
+///
+/// struct Output<'f>(&'f mut RequestId);
+///
+/// impl<'de> Visitor<'de> for Output<'_> {
+///     type Value = serde_json::Value;
+///     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("an object")
+///     }
+///     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+///         read_through(map, self.0)
+///     }
+/// }
+///
+/// let mut id = RequestId::default();
+/// let mut de = serde_json::Deserializer::from_str(r#"{"RequestId": "r-1", "FlowId": 7}"#);
+/// let output = de.deserialize_map(Output(&mut id)).unwrap();
+/// assert_eq!(id.0.as_deref(), Some("r-1"));
+/// assert_eq!(output, serde_json::json!({"RequestId": "r-1", "FlowId": 7}));
+/// ```
+pub fn read_through<'de, T, A, F>(map: A, fields: &mut F) -> Result<T, A::Error>
+where
+    T: serde::Deserialize<'de>,
+    A: serde::de::MapAccess<'de>,
+    F: EnvelopeFields<'de>,
+{
+    T::deserialize(serde::de::value::MapAccessDeserializer::new(Intercept {
+        map,
+        fields,
+        next: None,
+    }))
+}
+
+/// An envelope object's entries as the output sees them ([`read_through`]).
+struct Intercept<'f, A, F> {
+    map: A,
+    fields: &'f mut F,
+    /// The value of the key just handed on, already read.
+    next: Option<Scalar>,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>, F: EnvelopeFields<'de>> serde::de::MapAccess<'de>
+    for Intercept<'_, A, F>
+{
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<ObjectKey<'de>>()? {
+            match self.fields.take(key.as_str(), &mut self.map)? {
+                Taken::Kept => continue,
+                Taken::PassOn(value) => self.next = Some(value),
+                Taken::Other => {}
+            }
+            return seed.deserialize(key.into_deserializer()).map(Some);
+        }
+        self.fields.end();
+        Ok(None)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        match self.next.take() {
+            Some(value) => seed.deserialize(value.into_deserializer()),
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
 /// Turns the already parsed JSON of a successful answer into the typed output, or an
 /// undecodable-response error saying what did not fit.
 pub fn from_value<T: DeserializeOwned>(

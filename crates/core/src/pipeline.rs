@@ -439,7 +439,8 @@ impl Pipeline {
         options: &CallOptions,
         decode: &mut DynDecode<'_>,
     ) -> Result<Option<String>, Error> {
-        let span = trace::info_span!(
+        let span = trace::span!(
+            info_span,
             "cloudops.call",
             vendor = operation.vendor,
             operation = operation.name,
@@ -506,7 +507,8 @@ impl Pipeline {
             if let Some(rl) = &self.rate_limiter
                 && rl.acquire_boxed(deadline.map(|(at, ..)| at)).await.is_err()
             {
-                trace::debug_event!(
+                trace::event!(
+                    debug,
                     attempt,
                     "the rate limiter's next turn is after the deadline"
                 );
@@ -554,7 +556,8 @@ impl Pipeline {
                     .unwrap_or(false)
             {
                 auth_retried = true;
-                trace::debug_event!(
+                trace::event!(
+                    debug,
                     attempt,
                     "authentication rejected; retrying with fresh credentials"
                 );
@@ -571,7 +574,8 @@ impl Pipeline {
                 _ => None,
             };
             let Some(delay) = retry.delay(attempt, retry_after) else {
-                trace::debug_event!(
+                trace::event!(
+                    debug,
                     attempt,
                     "server asked to wait longer than the policy allows"
                 );
@@ -580,11 +584,11 @@ impl Pipeline {
             if let Some((end, ..)) = limit {
                 let resume = Instant::now().checked_add(delay);
                 if resume.is_none_or(|r| r >= end) {
-                    trace::debug_event!(attempt, "no time left for another attempt");
+                    trace::event!(debug, attempt, "no time left for another attempt");
                     return Err(error);
                 }
             }
-            trace::debug_event!(attempt, delay_ms = millis(delay), error = %error, "retrying");
+            trace::event!(debug, attempt, delay_ms = millis(delay), error = %error, "retrying");
             // A delay too long to represent is waited out as the longest that is.
             let now = Instant::now();
             let resume = now
@@ -631,7 +635,8 @@ impl Pipeline {
         }
         let offset = server.saturating_sub(unix_seconds(self.clock.now()));
         self.clock_offset.store(offset, Ordering::Relaxed);
-        trace::warn_event!(
+        trace::event!(
+            warn,
             offset_secs = offset,
             "the server refused the signature's time; its clock is {offset} s from this \
              machine's: signing with the server's time from now on"
@@ -651,7 +656,8 @@ impl Pipeline {
         {
             return;
         }
-        trace::warn_event!(
+        trace::event!(
+            warn,
             host = signed.endpoint.host(),
             "credentials are sent over plain http to a host that is not loopback; use https \
              unless the network between is trusted"
@@ -667,7 +673,8 @@ impl Pipeline {
         (limit, attempt_timeout): (Option<Limit>, Option<Duration>),
         (call_span, timer): (&trace::Span, Timer<'_>),
     ) -> Result<Option<String>, Error> {
-        let span = trace::debug_span!(
+        let span = trace::span!(
+            debug_span,
             "cloudops.attempt",
             vendor = operation.vendor,
             operation = operation.name,

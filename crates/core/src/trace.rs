@@ -37,42 +37,25 @@ pub(crate) fn instrument<F: std::future::Future>(future: F, _span: &Span) -> F {
     future
 }
 
-/// A span at `info` (`tracing::info_span!`), or [`Span`] when the feature is off.
-macro_rules! info_span {
-    ($($arg:tt)*) => {{
+/// A span made by `tracing`'s macro `$make` (`info_span`, `debug_span`), or [`Span`] when the
+/// feature is off.
+macro_rules! span {
+    ($make:ident, $($arg:tt)*) => {{
         #[cfg(feature = "tracing")]
-        let span = tracing::info_span!($($arg)*);
+        let span = tracing::$make!($($arg)*);
         #[cfg(not(feature = "tracing"))]
         let span = $crate::trace::Span;
         span
     }};
 }
 
-/// A span at `debug` (`tracing::debug_span!`), or [`Span`] when the feature is off.
-macro_rules! debug_span {
-    ($($arg:tt)*) => {{
+/// An event by `tracing`'s macro `$level` (`debug`, `warn`), or nothing when the feature is
+/// off.
+macro_rules! event {
+    ($level:ident, $($arg:tt)*) => {
         #[cfg(feature = "tracing")]
-        let span = tracing::debug_span!($($arg)*);
-        #[cfg(not(feature = "tracing"))]
-        let span = $crate::trace::Span;
-        span
-    }};
-}
-
-/// An event at `debug` (`tracing::debug!`), or nothing when the feature is off.
-macro_rules! debug_event {
-    ($($arg:tt)*) => {
-        #[cfg(feature = "tracing")]
-        tracing::debug!($($arg)*);
+        tracing::$level!($($arg)*);
     };
 }
 
-/// An event at `warn` (`tracing::warn!`), or nothing when the feature is off.
-macro_rules! warn_event {
-    ($($arg:tt)*) => {
-        #[cfg(feature = "tracing")]
-        tracing::warn!($($arg)*);
-    };
-}
-
-pub(crate) use {debug_event, debug_span, info_span, warn_event};
+pub(crate) use {event, span};

@@ -5,7 +5,9 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use cloudops_core::credentials::ProvideCredentials;
-use cloudops_core::operation::{ObjectKey, Scalar, parse_json, parse_json_seed};
+use cloudops_core::operation::{
+    EnvelopeFields, ObjectKey, Scalar, Taken, parse_json, parse_json_seed, read_through,
+};
 use cloudops_core::sign::{basic, ocp};
 use cloudops_core::time::Timestamp;
 use cloudops_core::{
@@ -237,19 +239,8 @@ struct Head {
     complete: bool,
 }
 
-/// What [`Head::take`] did with an entry of the envelope.
-enum Taken {
-    /// Not one of the envelope's own fields: its value is left unread.
-    Other,
-    /// Kept, and not to be handed on (`error`).
-    Kept,
-    /// Kept, and to be handed on as sent.
-    PassOn(Scalar),
-}
-
-impl Head {
-    /// Reads the value of `key` when it is one of the envelope's own fields.
-    fn take<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<Taken, A::Error> {
+impl<'de> EnvelopeFields<'de> for Head {
+    fn take<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<Taken, A::Error> {
         Ok(match key {
             "traceId" => {
                 let v: Scalar = map.next_value()?;
@@ -278,6 +269,10 @@ impl Head {
             }
             _ => Taken::Other,
         })
+    }
+
+    fn end(&mut self) {
+        self.complete = true;
     }
 }
 
@@ -313,7 +308,7 @@ impl<'de> Deserialize<'de> for Head {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
-                head.complete = true;
+                head.end();
                 Ok(head)
             }
         }
@@ -347,49 +342,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Envelope<'_, T> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         self.head.started = true;
-        T::deserialize(de::value::MapAccessDeserializer::new(Intercept {
-            map,
-            head: self.head,
-            next: None,
-        }))
-    }
-}
-
-/// The envelope's entries as the output sees them.
-struct Intercept<'h, A> {
-    map: A,
-    head: &'h mut Head,
-    /// The value of the key just handed on, already read.
-    next: Option<Scalar>,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        while let Some(key) = self.map.next_key::<ObjectKey<'de>>()? {
-            match self.head.take(key.as_str(), &mut self.map)? {
-                Taken::Kept => continue,
-                Taken::PassOn(value) => self.next = Some(value),
-                Taken::Other => {}
-            }
-            return seed.deserialize(key.into_deserializer()).map(Some);
-        }
-        self.head.complete = true;
-        Ok(None)
-    }
-
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, A::Error> {
-        match self.next.take() {
-            Some(value) => seed.deserialize(value.into_deserializer()),
-            None => self.map.next_value_seed(seed),
-        }
+        read_through(map, self.head)
     }
 }
 

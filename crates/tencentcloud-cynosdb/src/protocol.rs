@@ -84,14 +84,14 @@ impl Protocol for Tc3Protocol {
 }
 
 /// The envelope read in one pass: the `Response` object's fields go to the output's own
-/// deserializer, except that `Error` is taken out and `RequestId` is kept as well as passed on.
+/// deserializer ([`read_through`](cloudops_core::operation::read_through)), except that
+/// `Error` is taken out and `RequestId` is kept as well as passed on.
 mod envelope {
     use std::fmt;
     use std::marker::PhantomData;
 
-    use cloudops_core::operation::ObjectKey;
+    use cloudops_core::operation::{EnvelopeFields, ObjectKey, Scalar, Taken, read_through};
     use serde::Deserialize;
-    use serde::de::value::{MapAccessDeserializer, StrDeserializer, UnitDeserializer};
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
     /// `Error` as Tencent writes it.
@@ -108,6 +108,25 @@ mod envelope {
     pub(super) struct Caught {
         pub(super) request_id: Option<String>,
         pub(super) error: Option<ErrorBody>,
+    }
+
+    impl<'de> EnvelopeFields<'de> for Caught {
+        fn take<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<Taken, A::Error> {
+            Ok(match key {
+                "Error" => {
+                    self.error = Some(map.next_value()?);
+                    Taken::Kept
+                }
+                "RequestId" => {
+                    self.request_id = map.next_value()?;
+                    Taken::PassOn(match &self.request_id {
+                        Some(id) => Scalar::Text(id.clone()),
+                        None => Scalar::Null,
+                    })
+                }
+                _ => Taken::Other,
+            })
+        }
     }
 
     /// The outer object: `Some(output)` from `Response`, `None` when there is none.
@@ -156,7 +175,7 @@ mod envelope {
         }
     }
 
-    /// The `Response` object, handed to `T` through [`Intercept`].
+    /// The `Response` object, handed to `T` through [`read_through`].
     struct Inner<'c, T> {
         caught: &'c mut Caught,
         output: PhantomData<T>,
@@ -178,55 +197,7 @@ mod envelope {
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::deserialize(MapAccessDeserializer::new(Intercept {
-                map,
-                caught: self.caught,
-                request_id_next: false,
-            }))
-        }
-    }
-
-    /// The `Response` object's entries as `T` sees them: without `Error`, and with the value
-    /// of `RequestId` read once and kept.
-    struct Intercept<'c, A> {
-        map: A,
-        caught: &'c mut Caught,
-        /// The value `T` asks for next is the `RequestId` already read.
-        request_id_next: bool,
-    }
-
-    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Intercept<'_, A> {
-        type Error = A::Error;
-
-        fn next_key_seed<K: DeserializeSeed<'de>>(
-            &mut self,
-            seed: K,
-        ) -> Result<Option<K::Value>, A::Error> {
-            while let Some(key) = self.map.next_key::<ObjectKey<'de>>()? {
-                match key.as_str() {
-                    "Error" => self.caught.error = Some(self.map.next_value()?),
-                    "RequestId" => {
-                        self.caught.request_id = self.map.next_value()?;
-                        self.request_id_next = true;
-                        return seed.deserialize(key.into_deserializer()).map(Some);
-                    }
-                    _ => return seed.deserialize(key.into_deserializer()).map(Some),
-                }
-            }
-            Ok(None)
-        }
-
-        fn next_value_seed<V: DeserializeSeed<'de>>(
-            &mut self,
-            seed: V,
-        ) -> Result<V::Value, A::Error> {
-            if std::mem::take(&mut self.request_id_next) {
-                return match self.caught.request_id.as_deref() {
-                    Some(id) => seed.deserialize(StrDeserializer::new(id)),
-                    None => seed.deserialize(UnitDeserializer::new()),
-                };
-            }
-            self.map.next_value_seed(seed)
+            read_through(map, self.caught)
         }
     }
 }
