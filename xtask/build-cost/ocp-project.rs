@@ -4,11 +4,11 @@ use cloudops_ocp::{AccessKey, Client};
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let base_url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:1".into());
-    let client = Client::builder(base_url)
+    let client = Client::builder().endpoint(base_url)
         .credentials(AccessKey::new("ocp-example-ak", "ocp-example-sk"))
         .build();
     match client {
-        Ok(c) => match c.stop_backup_schedule(1_000_002, 1_000_012).send().await {
+        Ok(c) => match c.stop_tenant_backup_schedule(1_000_002, 1_000_012).send().await {
             Ok(out) => println!("{} failed objects", out.failures().len()),
             Err(e) => eprintln!("{e}"),
         },

@@ -16,6 +16,8 @@
 //!   cargo-fuzz), N seconds each (default 30); fails on any crash. Not part of `ci`.
 //! - `vectors [--check]`: recomputes the signing vectors' expected values with the vendors'
 //!   official Python SDKs, or names every stale case.
+//! - `regions [--check]`: the Huawei region tables from the official SDKs' region data, or
+//!   with `--check` whether the committed file is current.
 //! - `wire`: sends the operations that have an official Python client through it and
 //!   through this project's client to one loopback capture server, and compares the two.
 //! - `tour-proxy`: runs the tour through tinyproxy, over HTTP and HTTPS, and checks from its
@@ -27,6 +29,7 @@ mod fuzz;
 mod msrv;
 mod packages;
 mod python;
+mod regions;
 mod release;
 mod tour_proxy;
 mod vectors;
@@ -104,6 +107,14 @@ const CI_STEPS: &[Step] = &[
         name: "signing vectors agree with the vendors' official SDKs",
         program: "cargo",
         args: &["xtask", "vectors", "--check"],
+        env: &[],
+        needs: Some("python3"),
+        scratch: None,
+    },
+    Step {
+        name: "Huawei region tables are what the official SDKs declare",
+        program: "cargo",
+        args: &["xtask", "regions", "--check"],
         env: &[],
         needs: Some("python3"),
         scratch: None,
@@ -433,7 +444,7 @@ fn fixtures(check: bool) -> ExitCode {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
     );
 }
 
@@ -453,6 +464,7 @@ fn main() -> ExitCode {
         Some("wire") => wire::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("wire-client") => wire::client(&args[1..]),
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("regions") => regions::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("semver") => release::semver(&cloudops_fixtures::workspace_root()),
         Some("release") => release::run(&args[1..], &cloudops_fixtures::workspace_root()),

@@ -11,6 +11,7 @@ pub const PACKAGES: &[&str] = &[
     "huaweicloudsdkcore==3.1.219",
     "huaweicloudsdkdbss==3.1.219",
     "huaweicloudsdkgaussdb==3.1.219",
+    "huaweicloudsdkiam==3.1.219",
 ];
 
 /// Runs `script` with `args` in the venv's Python; fails with a message when it cannot.

@@ -86,6 +86,118 @@ pub enum Error {
     /// proxy, truncated JSON, an empty body).
     #[error("{0}")]
     Undecodable(Box<UndecodableResponse>),
+    /// A waiter stopped without success: what it waited for failed, or its deadline passed
+    /// first. (An error of a poll itself ends the wait with that error instead.)
+    #[error("{0}")]
+    Wait(Box<WaitFailure>),
+}
+
+/// How a wait ended without success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitEnd {
+    /// What was waited for ended in failure.
+    Failed,
+    /// The deadline passed while it was still under way.
+    TimedOut {
+        /// The waiter's timeout.
+        after: Duration,
+    },
+}
+
+/// What an [`Error::Wait`] knows: what was waited for, how it ended, the last state seen and
+/// the last answer itself.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct WaitFailure {
+    /// The vendor.
+    pub vendor: &'static str,
+    /// What was waited for, in words (`flow 9056`, `task 2000001`).
+    pub subject: String,
+    /// How the wait ended.
+    pub end: WaitEnd,
+    /// The last state a poll saw, in words (`failed`, `RUNNING`).
+    pub last_state: String,
+    /// How many polls ran.
+    pub polls: u32,
+    /// The request id of the last poll.
+    pub request_id: Option<String>,
+    /// The last poll's answer, as the vendor crate typed it.
+    last: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl WaitFailure {
+    /// A failure of the wait for `subject`, whose last poll saw `last_state`.
+    pub fn new(
+        vendor: &'static str,
+        subject: impl Into<String>,
+        end: WaitEnd,
+        last_state: impl Into<String>,
+        polls: u32,
+    ) -> Self {
+        WaitFailure {
+            vendor,
+            subject: subject.into(),
+            end,
+            last_state: last_state.into(),
+            polls,
+            request_id: None,
+            last: None,
+        }
+    }
+
+    /// With the request id of the last poll.
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+
+    /// With the last poll's answer, for [`WaitFailure::last`].
+    pub fn with_last<T: std::any::Any + Send + Sync>(mut self, answer: T) -> Self {
+        self.last = Some(Arc::new(answer));
+        self
+    }
+
+    /// The last poll's answer, when it is a `T` (the vendor crate's waiter says which).
+    pub fn last<T: std::any::Any>(&self) -> Option<&T> {
+        self.last.as_deref().and_then(|a| a.downcast_ref())
+    }
+}
+
+impl fmt::Debug for WaitFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitFailure")
+            .field("vendor", &self.vendor)
+            .field("subject", &self.subject)
+            .field("end", &self.end)
+            .field("last_state", &Redacted(&self.last_state))
+            .field("polls", &self.polls)
+            .field("request_id", &self.request_id.as_deref().map(Redacted))
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for WaitFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ", self.vendor, self.subject)?;
+        match self.end {
+            WaitEnd::Failed => f.write_str("failed")?,
+            WaitEnd::TimedOut { after } => write!(f, "did not finish within {after:?}")?,
+        }
+        f.write_str(" (last status ")?;
+        write_server_text(f, &self.last_state)?;
+        write!(
+            f,
+            " after {} poll{}",
+            self.polls,
+            if self.polls == 1 { "" } else { "s" }
+        )?;
+        if let Some(r) = &self.request_id {
+            f.write_str(", request id ")?;
+            write_server_text(f, r)?;
+        }
+        f.write_str(")")
+    }
 }
 
 /// What is wrong with a server's certificate.
@@ -540,6 +652,7 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Undecodable(e) => e.request_id.as_deref(),
+            Error::Wait(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -565,6 +678,14 @@ impl Error {
     /// The service error's kind, if this is one.
     pub fn service_kind(&self) -> Option<ServiceErrorKind> {
         self.service_error().map(|e| e.kind)
+    }
+
+    /// The waiter's failure, if this is one.
+    pub fn wait_failure(&self) -> Option<&WaitFailure> {
+        match self {
+            Error::Wait(w) => Some(w),
+            _ => None,
+        }
     }
 
     /// The field named by an invalid-input error.

@@ -20,6 +20,7 @@
 pub mod credentials;
 pub mod encoding;
 pub mod error;
+pub mod files;
 pub mod id;
 pub mod operation;
 mod order;
@@ -35,10 +36,14 @@ pub mod transport;
 pub mod validate;
 pub mod waiter;
 
+/// The attribute that implements the crates' async traits ([`ProvideCredentials`],
+/// [`Transport`], ...) for a type of yours: `#[cloudops_core::async_trait]` (or the
+/// vendor crate's re-export) on the `impl` block.
+pub use async_trait::async_trait;
 pub use credentials::{AccessKey, BasicAuth, Credentials, ProvideCredentials, SecretString};
 pub use error::{
     CertificateProblem, Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase,
-    UndecodableResponse,
+    UndecodableResponse, WaitEnd, WaitFailure,
 };
 pub use operation::{CallOptions, Decoded, Language, Protocol, RawRequest, RequestId, Service};
 pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
@@ -50,19 +55,24 @@ pub use transport::{HttpTransport, Transport};
 
 /// What every vendor crate re-exports (`pub use cloudops_core::common::*;`), so that a program
 /// depending on one vendor crate alone can pass credentials, choose a transport, a clock and a
-/// retry policy, set per-call options and match on errors, without naming `cloudops-core`.
+/// retry policy, set per-call options, match on errors, and implement every public trait
+/// ([`ProvideCredentials`], [`ProvideToken`](credentials::ProvideToken), [`Transport`],
+/// [`Clock`]) with the [`async_trait`] attribute, without naming `cloudops-core`.
 pub mod common {
+    pub use crate::async_trait;
     pub use crate::credentials::{
-        CredentialsChain, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
-        StaticProvider,
+        CachingProvider, CredentialsChain, EnvSource, EnvironmentProvider, Lookup, OnceProvider,
+        ProfileFileProvider, ProvideCredentials, ProvideToken, StaticProvider, StaticToken, Token,
     };
     pub use crate::time::Timestamp;
     pub use crate::transport::{HttpTransportBuilder, Proxy};
+    pub use crate::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
     pub use crate::{
-        AccessKey, BasicAuth, CallOptions, CertificateProblem, Clock, Credentials, Endpoint, Error,
-        ErrorDetail, FixedClock, HttpTransport, Language, Method, RequestId, Response, Result,
-        RetryPolicy, SecretString, ServiceError, ServiceErrorKind, SystemClock, TimeoutPhase,
-        Transport, UndecodableResponse,
+        AccessKey, BasicAuth, CallOptions, CertificateProblem, ClientOptions, Clock, Credentials,
+        Endpoint, Error, ErrorDetail, FixedClock, Headers, HttpTransport, Language, Method,
+        Request, RequestId, Response, Result, RetryPolicy, SecretString, ServiceError,
+        ServiceErrorKind, SystemClock, TimeoutPhase, Transport, UndecodableResponse, WaitEnd,
+        WaitFailure,
     };
 }
 

@@ -607,6 +607,31 @@ impl<P: Protocol> Service<P> {
     }
 }
 
+impl<P: Protocol> Service<P> {
+    /// [`Service::call`] for a request that must wait for something first, within the call's
+    /// operation timeout (see [`Pipeline::call_prepared`]).
+    pub async fn call_prepared<T, F>(
+        &self,
+        spec: &OperationSpec,
+        options: &CallOptions,
+        prepare: F,
+    ) -> Result<Decoded<T>, Error>
+    where
+        T: DeserializeOwned + Send,
+        F: std::future::Future<Output = Result<Request, Error>> + Send,
+    {
+        self.pipeline
+            .call_prepared(
+                spec,
+                prepare,
+                &*self.authorizer,
+                options,
+                |spec, response| self.protocol.decode(spec, response),
+            )
+            .await
+    }
+}
+
 impl<P> Service<P> {
     /// The same pipeline and authorizer with another protocol (a service whose answers are
     /// read differently, KooPhone's error code in a 200 for one).

@@ -83,8 +83,11 @@ pub struct ClientOptions {
     /// A client-side rate limit (default: none).
     pub rate_limiter: Option<Arc<RateLimiter>>,
     /// How the default transport is built when no transport is given: proxies, extra trusted
-    /// roots, pools.
+    /// roots, timeouts, pools. A client given a transport of its own refuses any change here,
+    /// which could not apply.
     pub http: crate::transport::HttpTransportBuilder,
+    /// A setting that cannot be used, reported when the pipeline is built.
+    problem: Option<Error>,
 }
 
 impl Default for ClientOptions {
@@ -97,6 +100,7 @@ impl Default for ClientOptions {
             clock: Arc::new(SystemClock),
             rate_limiter: None,
             http: crate::transport::HttpTransportBuilder::default(),
+            problem: None,
         }
     }
 }
@@ -152,6 +156,13 @@ impl ClientOptions {
         self
     }
 
+    /// Refuses these options when the pipeline is built, with `error`: for a setter that
+    /// cannot fail at once (the first problem is kept).
+    pub fn refuse(mut self, error: Error) -> Self {
+        self.problem.get_or_insert(error);
+        self
+    }
+
     /// Changes how the default transport is built.
     pub fn http(
         mut self,
@@ -191,21 +202,51 @@ macro_rules! client_option_setters {
             self
         }
 
-        /// The limit on one attempt, from sending to the last body byte (default 30 s).
+        /// The limit on one attempt, from sending to the last body byte (default 30 s;
+        /// `None` for none). Zero is refused when the client is built.
         pub fn attempt_timeout(mut self, limit: Option<::std::time::Duration>) -> Self {
             self.$field = self.$field.attempt_timeout(limit);
             self
         }
 
-        /// The limit on a whole call, retries and waits included (default 120 s).
+        /// The limit on a whole call, retries and waits included (default 120 s; `None` for
+        /// none). Zero is refused when the client is built.
         pub fn operation_timeout(mut self, limit: Option<::std::time::Duration>) -> Self {
             self.$field = self.$field.operation_timeout(limit);
             self
         }
 
-        /// The transport (default: reqwest, HTTPS through rustls).
+        /// The transport (default: reqwest, HTTPS through rustls). A client given one
+        /// refuses to build when a transport setting (proxy, roots, connect timeout, ...) was
+        /// also set, since it could not apply: set those on the transport instead.
         pub fn transport(mut self, transport: ::std::sync::Arc<dyn $crate::Transport>) -> Self {
             self.$field = self.$field.transport(transport);
+            self
+        }
+
+        /// Every setting of the default HTTP transport at once (proxy, trusted roots, connect
+        /// timeout, body cap, connection pool), replacing those set before; the setters below
+        /// change one each.
+        ///
+        /// ```
+        /// # use cloudops_core::transport::HttpTransportBuilder;
+        /// let settings = HttpTransportBuilder::default()
+        ///     .connect_timeout(std::time::Duration::from_secs(3))
+        ///     .max_body(1 << 20);
+        /// # let _ = settings;
+        /// ```
+        pub fn transport_settings(
+            mut self,
+            settings: $crate::transport::HttpTransportBuilder,
+        ) -> Self {
+            self.$field = self.$field.http(|_| settings);
+            self
+        }
+
+        /// How long to wait for a connection (default 10 s). Zero is refused when the client
+        /// is built.
+        pub fn connect_timeout(mut self, limit: ::std::time::Duration) -> Self {
+            self.$field = self.$field.http(|h| h.connect_timeout(limit));
             self
         }
 
@@ -216,8 +257,16 @@ macro_rules! client_option_setters {
         }
 
         /// Keeps this client (and its clones) at or under `per_second` requests in any one
-        /// second; waiting for a turn counts against each call's deadline. Off by default.
+        /// second; waiting for a turn counts against each call's deadline. Off by default
+        /// (`None`). `Some(0)`, which would never send anything, is refused when the client is
+        /// built.
         pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+            if per_second == Some(0) {
+                self.$field = self.$field.refuse($crate::Error::invalid_input(
+                    "rate_limit",
+                    "must be at least 1 request per second (None turns the limit off)",
+                ));
+            }
             self.$field = self.$field.rate_limiter(
                 per_second.map(|n| ::std::sync::Arc::new($crate::RateLimiter::per_second(n))),
             );
@@ -316,9 +365,30 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// A pipeline with `options`; builds the default transport when none is given.
+    ///
+    /// Fails with an invalid-input error, before anything is sent, when a setting cannot be
+    /// used: a zero attempt or operation timeout, a transport given together with transport
+    /// settings it would ignore (named), or a transport setting that cannot be used.
     pub fn new(options: ClientOptions) -> Result<Self, Error> {
+        if let Some(problem) = options.problem {
+            return Err(problem);
+        }
+        check_timeouts(options.attempt_timeout, options.operation_timeout)?;
         let transport = match options.transport {
-            Some(t) => t,
+            Some(t) => {
+                let ignored = options.http.changed_settings();
+                if !ignored.is_empty() {
+                    return Err(Error::invalid_input(
+                        "transport",
+                        format!(
+                            "is given, so the transport settings {} cannot apply: set them on \
+                             the transport given, or leave the transport out",
+                            ignored.join(", ")
+                        ),
+                    ));
+                }
+                t
+            }
             None => Arc::new(options.http.build()?),
         };
         Ok(Pipeline {
@@ -406,6 +476,33 @@ impl Pipeline {
         D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
         T: Send,
     {
+        self.call_prepared(
+            operation,
+            std::future::ready(Ok(request)),
+            authorizer,
+            options,
+            decode,
+        )
+        .await
+    }
+
+    /// [`Pipeline::call`] for a request that must wait for something first (a Huawei project
+    /// id looked up in IAM, say): `prepare` runs within the call's operation timeout, which
+    /// starts before it, and its error ends the call before anything is sent.
+    pub async fn call_prepared<T, D, F>(
+        &self,
+        operation: &OperationSpec,
+        prepare: F,
+        authorizer: &dyn Authorizer,
+        options: &CallOptions,
+        decode: D,
+    ) -> Result<Decoded<T>, Error>
+    where
+        D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
+        F: std::future::Future<Output = Result<Request, Error>> + Send,
+        T: Send,
+    {
+        let prepare = std::pin::pin!(prepare);
         // The retry loop is compiled once for every output type: it sees the decoder through
         // a `dyn` that keeps the output here and hands back only the request id.
         let mut output = None;
@@ -414,7 +511,7 @@ impl Pipeline {
             output = Some(decoded.output);
             Ok(decoded.request_id)
         };
-        let call = self.call_dyn(operation, request, authorizer, options, &mut keep);
+        let call = self.call_dyn(operation, prepare, authorizer, options, &mut keep);
         let request_id = Outlined { inner: call }.await?;
         match output {
             Some(output) => Ok(Decoded { output, request_id }),
@@ -434,7 +531,7 @@ impl Pipeline {
     async fn call_dyn(
         &self,
         operation: &OperationSpec,
-        request: Request,
+        request: PendingRequest<'_>,
         authorizer: &dyn Authorizer,
         options: &CallOptions,
         decode: &mut DynDecode<'_>,
@@ -476,16 +573,16 @@ impl Pipeline {
     async fn run(
         &self,
         operation: &OperationSpec,
-        mut request: Request,
+        prepare: PendingRequest<'_>,
         authorizer: &dyn Authorizer,
         options: &CallOptions,
         decode: &mut DynDecode<'_>,
         (call_span, started): (&trace::Span, Instant),
     ) -> Result<Option<String>, Error> {
-        check_request(&request)?;
-        // Each attempt is signed in place; only the headers change, so they are what a new
-        // attempt starts again from.
-        let unsigned_headers = request.headers.clone();
+        check_timeouts(
+            options.attempt_timeout.unwrap_or(None),
+            options.operation_timeout.unwrap_or(None),
+        )?;
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let operation_timeout = options.operation_timeout.unwrap_or(self.operation_timeout);
         let attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
@@ -498,6 +595,16 @@ impl Pipeline {
             .and_then(|d| started.checked_add(d))
             .map(|at| (at, TimeoutPhase::RetryBudget, retry.total_budget()));
         let mut timer = std::pin::pin!(None);
+        // What the request needs first (a project id looked up, say) is waited for within the
+        // call's deadline; a request built already is taken at once.
+        let mut request = within(deadline, timer.as_mut(), prepare)
+            .await
+            .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
+        check_request(&request)?;
+        self.transport.check_endpoint(&request.endpoint)?;
+        // Each attempt is signed in place; only the headers change, so they are what a new
+        // attempt starts again from.
+        let unsigned_headers = request.headers.clone();
         let mut attempt: u32 = 0;
         let mut auth_retried = false;
         let mut skew_retried = false;
@@ -773,6 +880,10 @@ impl<F: std::future::Future> std::future::Future for Outlined<F> {
     }
 }
 
+/// A request still to be built, seen through a `dyn` so that the retry loop is compiled once.
+type PendingRequest<'a> =
+    std::pin::Pin<&'a mut (dyn std::future::Future<Output = Result<Request, Error>> + Send + 'a)>;
+
 /// A decoder seen through a `dyn`: it keeps the output and returns the request id.
 type DynDecode<'a> =
     dyn FnMut(&OperationSpec, &mut Response) -> Result<Option<String>, Error> + Send + 'a;
@@ -897,6 +1008,22 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Refuses a zero time limit: it would end every call before it starts (`None` is no limit).
+fn check_timeouts(attempt: Option<Duration>, operation: Option<Duration>) -> Result<(), Error> {
+    for (field, limit) in [
+        ("attempt_timeout", attempt),
+        ("operation_timeout", operation),
+    ] {
+        if limit.is_some_and(|d| d.is_zero()) {
+            return Err(Error::invalid_input(
+                field,
+                "must be more than zero (None turns the limit off)",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a request whose path or headers cannot be sent as they are.
 fn check_request(request: &Request) -> Result<(), Error> {
     crate::validate::request_path("path", &request.path)?;
@@ -936,6 +1063,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::ResponseTooLarge { .. } => "response_too_large",
         Error::Service(_) => "service",
         Error::Undecodable(_) => "undecodable",
+        Error::Wait(_) => "wait",
     }
 }
 

@@ -8,15 +8,15 @@ use tokio::time::Instant;
 
 use crate::error::Error;
 
-/// When to poll: first after `initial`, then at intervals doubling up to `max`, giving up when
-/// the next poll would start after `timeout`.
+/// When to poll: first after `initial`, then at intervals doubling up to `max`, and a last
+/// time at the deadline, `timeout` after the wait starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollSchedule {
-    /// The first wait.
+    /// The first wait (more than zero).
     pub initial: Duration,
-    /// The longest wait between polls.
+    /// The longest wait between polls (at least `initial`).
     pub max: Duration,
-    /// The deadline, from the start of the wait.
+    /// The deadline, from the start of the wait. Zero polls once, at once.
     pub timeout: Duration,
 }
 
@@ -28,6 +28,26 @@ impl Default for PollSchedule {
             max: Duration::from_secs(10),
             timeout: Duration::from_secs(600),
         }
+    }
+}
+
+impl PollSchedule {
+    /// Refuses a schedule that would poll without pause: an invalid-input error naming the
+    /// setter.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.initial.is_zero() {
+            return Err(Error::invalid_input(
+                "initial_interval",
+                "must be more than zero",
+            ));
+        }
+        if self.max < self.initial {
+            return Err(Error::invalid_input(
+                "max_interval",
+                format!("must be at least the initial interval ({:?})", self.initial),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -49,19 +69,22 @@ impl Default for PollSchedule {
 #[macro_export]
 macro_rules! poll_schedule_setters {
     ($field:ident) => {
-        /// The wait before the first poll (default 1 s).
+        /// The wait before the first poll (default 1 s). Zero is refused when the wait
+        /// starts, before anything is sent.
         pub fn initial_interval(mut self, interval: ::std::time::Duration) -> Self {
             self.$field.initial = interval;
             self
         }
 
-        /// The longest wait between polls; waits double up to it (default 10 s).
+        /// The longest wait between polls; waits double up to it (default 10 s). Less than
+        /// the initial interval is refused when the wait starts.
         pub fn max_interval(mut self, interval: ::std::time::Duration) -> Self {
             self.$field.max = interval;
             self
         }
 
-        /// The deadline, from the start of the wait (default 10 minutes).
+        /// The deadline, from the start of the wait (default 10 minutes). The last poll is
+        /// at the deadline; zero polls once, at once.
         pub fn timeout(mut self, limit: ::std::time::Duration) -> Self {
             self.$field.timeout = limit;
             self
@@ -78,8 +101,10 @@ pub enum Poll<T, S> {
     Pending(S),
 }
 
-/// How a wait ended.
+/// How a wait ended. Every wait polls at least once, so a wait that timed out has seen a
+/// state.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "a wait that timed out did not finish"]
 pub enum PollOutcome<T, S> {
     /// A poll saw the end.
     Finished {
@@ -90,14 +115,17 @@ pub enum PollOutcome<T, S> {
     },
     /// The deadline passed first.
     TimedOut {
-        /// The last state seen, if any poll ran.
-        last: Option<S>,
+        /// The last state seen.
+        last: S,
         /// How many polls ran.
         polls: u32,
     },
 }
 
-/// Runs `poll` on `schedule` until it returns [`Poll::Done`], an error, or the deadline.
+/// Runs `poll` on `schedule` until it returns [`Poll::Done`], an error, or the deadline: the
+/// first poll after `initial` (or at the deadline, if that comes first), then at doubling
+/// intervals, the last one at the deadline. A schedule that fails [`PollSchedule::check`] is
+/// refused before the first poll.
 pub async fn poll_until<T, S, F, Fut>(
     schedule: PollSchedule,
     mut poll: F,
@@ -106,23 +134,31 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T, S>, Error>>,
 {
+    schedule.check()?;
     // A timeout too long to represent is no deadline at all.
     let deadline = Instant::now().checked_add(schedule.timeout);
     let mut interval = schedule.initial;
     let mut polls: u32 = 0;
-    let mut last = None;
     loop {
-        if let Some(deadline) = deadline {
-            let next = Instant::now().checked_add(interval);
-            if next.is_none_or(|next| next > deadline) {
-                return Ok(PollOutcome::TimedOut { last, polls });
-            }
-        }
-        tokio::time::sleep(interval).await;
+        let next = Instant::now().checked_add(interval);
+        let wake = match (next, deadline) {
+            (Some(next), Some(deadline)) => next.min(deadline),
+            (Some(next), None) => next,
+            (None, Some(deadline)) => deadline,
+            // Neither can be represented: wait for as long as can be.
+            (None, None) => Instant::now()
+                .checked_add(Duration::from_secs(86_400 * 365 * 30))
+                .unwrap_or_else(Instant::now),
+        };
+        tokio::time::sleep_until(wake).await;
         polls = polls.saturating_add(1);
         match poll().await? {
             Poll::Done(value) => return Ok(PollOutcome::Finished { value, polls }),
-            Poll::Pending(state) => last = Some(state),
+            Poll::Pending(last) => {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Ok(PollOutcome::TimedOut { last, polls });
+                }
+            }
         }
         interval = interval.saturating_mul(2).min(schedule.max);
     }
@@ -132,15 +168,18 @@ where
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
-    async fn finishes_times_out_and_backs_off() {
-        let schedule = PollSchedule {
+    fn schedule(timeout: u64) -> PollSchedule {
+        PollSchedule {
             initial: Duration::from_secs(1),
             max: Duration::from_secs(4),
-            timeout: Duration::from_secs(60),
-        };
+            timeout: Duration::from_secs(timeout),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn finishes_times_out_and_backs_off() {
         let mut n = 0;
-        let out = poll_until(schedule, || {
+        let out = poll_until(schedule(60), || {
             n += 1;
             let v = n;
             async move {
@@ -156,21 +195,24 @@ mod tests {
         assert_eq!(out, PollOutcome::Finished { value: 3, polls: 3 });
 
         let started = Instant::now();
-        let out: PollOutcome<(), u32> = poll_until(schedule, || async { Ok(Poll::Pending(7)) })
-            .await
-            .unwrap();
-        // 1 + 2 + 4 * 14 = 59 s of waits fit in 60 s: 16 polls.
+        let mut at = Vec::new();
+        let out: PollOutcome<(), u32> = poll_until(schedule(60), || {
+            at.push(started.elapsed().as_secs());
+            async { Ok(Poll::Pending(7)) }
+        })
+        .await
+        .unwrap();
+        // 1, 3, 7, then every 4 s up to 59, and the last poll at the deadline.
         assert_eq!(
-            out,
-            PollOutcome::TimedOut {
-                last: Some(7),
-                polls: 16
-            }
+            at,
+            [
+                1, 3, 7, 11, 15, 19, 23, 27, 31, 35, 39, 43, 47, 51, 55, 59, 60
+            ]
         );
-        assert!(started.elapsed() <= Duration::from_secs(60));
+        assert_eq!(out, PollOutcome::TimedOut { last: 7, polls: 17 });
 
-        let e =
-            poll_until::<(), (), _, _>(schedule, || async { Err(Error::credentials("x")) }).await;
+        let e = poll_until::<(), (), _, _>(schedule(60), || async { Err(Error::credentials("x")) })
+            .await;
         assert!(e.is_err());
 
         let endless = PollSchedule {
@@ -193,5 +235,52 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(out, PollOutcome::Finished { value: 5, polls: 5 });
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_timeout_polls_once_at_once() {
+        let started = Instant::now();
+        let out: PollOutcome<(), &str> =
+            poll_until(schedule(0), || async { Ok(Poll::Pending("running")) })
+                .await
+                .unwrap();
+        assert_eq!(
+            out,
+            PollOutcome::TimedOut {
+                last: "running",
+                polls: 1
+            }
+        );
+        assert_eq!(started.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_schedule_without_pause_is_refused_before_polling() {
+        for (bad, field) in [
+            (
+                PollSchedule {
+                    initial: Duration::ZERO,
+                    ..PollSchedule::default()
+                },
+                "initial_interval",
+            ),
+            (
+                PollSchedule {
+                    max: Duration::from_millis(10),
+                    ..PollSchedule::default()
+                },
+                "max_interval",
+            ),
+        ] {
+            let mut polled = false;
+            let e = poll_until::<(), (), _, _>(bad, || {
+                polled = true;
+                async { Ok(Poll::Pending(())) }
+            })
+            .await
+            .unwrap_err();
+            assert_eq!(e.invalid_field(), Some(field));
+            assert!(!polled);
+        }
     }
 }

@@ -4,6 +4,8 @@ use std::borrow::Borrow;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "project-discovery")]
+use cloudops_core::credentials::cache::RefreshCache;
 use cloudops_core::credentials::{
     Credentials, CredentialsSetting, ProvideCredentials, ProvideToken,
 };
@@ -62,13 +64,15 @@ pub struct Client {
 #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
 struct Inner {
     engine: Engine<HuaweiProtocol>,
-    /// Projects found by asking IAM, by access key id.
+    /// Projects found by asking IAM, by access key id: one lookup at a time per key, shared
+    /// by the calls that wait for it, each within its own deadline.
     #[cfg(feature = "project-discovery")]
-    projects: tokio::sync::Mutex<Few<String, String>>,
+    projects: std::sync::Mutex<Few<String, Arc<RefreshCache<String>>>>,
     region: String,
     project_id: Option<String>,
     language: Option<Language>,
-    endpoints: Few<&'static str, Endpoint>,
+    /// Endpoints set on the client, and those resolved from the region, by service name.
+    endpoints: std::sync::Mutex<Few<&'static str, Endpoint>>,
     /// How many tokens have been fetched, when requests carry `X-Auth-Token`.
     token_fetches: Option<Arc<dyn FetchCount>>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -106,12 +110,16 @@ impl Client {
         &self.inner.region
     }
 
-    /// The endpoint of `service`: the explicit one when set, else the region's.
+    /// The endpoint of `service`: the one set on the client, else the region's
+    /// ([`endpoint::resolve`](crate::endpoint::resolve)), resolved once and kept.
     pub fn endpoint(&self, service: Service) -> Result<Endpoint, Error> {
-        match self.inner.endpoints.get(service.name()) {
-            Some(e) => Ok(e.clone()),
-            None => resolve(service, &self.inner.region),
+        let mut known = lock(&self.inner.endpoints);
+        if let Some(e) = known.get(service.name()) {
+            return Ok(e.clone());
         }
+        let resolved = resolve(service, &self.inner.region)?;
+        known.insert(service.name(), resolved.clone());
+        Ok(resolved)
     }
 
     #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
@@ -137,14 +145,34 @@ impl Client {
     }
 
     /// The project of the client's region, asked of IAM (`GET /v3/projects?name=<region>`,
-    /// signed with the access key) once per access key and kept.
+    /// signed with the access key) once per access key and kept. Concurrent calls share one
+    /// request, and each waits for it within its own deadline (the caller runs this inside
+    /// the call's operation timeout); a failed lookup is answered for a second, then tried
+    /// again.
     #[cfg(feature = "project-discovery")]
     #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
     async fn discover_project(&self, access_key: &str) -> Result<String, Error> {
-        let mut known = self.inner.projects.lock().await;
-        if let Some(p) = known.get(access_key) {
-            return Ok(p.clone());
-        }
+        let cache = {
+            let mut known = lock(&self.inner.projects);
+            match known.get(access_key) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = Arc::new(RefreshCache::new(Duration::ZERO));
+                    known.insert(access_key.to_string(), c.clone());
+                    c
+                }
+            }
+        };
+        let client = self.clone();
+        cache
+            .get(move || async move { Ok((client.list_project().await?, None)) })
+            .await
+    }
+
+    /// The one project IAM lists under the client's region's name.
+    #[cfg(feature = "project-discovery")]
+    #[cfg_attr(not(any(feature = "dbss", feature = "taurusdb")), allow(dead_code))]
+    async fn list_project(&self) -> Result<String, Error> {
         let region = &self.inner.region;
         let endpoint = self.endpoint(Service::Iam)?;
         let request = cloudops_core::Request::new(Method::Get, endpoint, "/v3/projects")
@@ -159,29 +187,22 @@ impl Client {
                 &cloudops_core::CallOptions::default(),
             )
             .await?;
-        let ids: Vec<&str> = listed.projects.iter().map(|p| p.id.as_str()).collect();
-        let id = match ids.as_slice() {
-            [one] => one.to_string(),
-            [] => {
-                return Err(Error::invalid_input(
-                    "project_id",
-                    format!(
-                        "is not set, and IAM lists no project named {region:?} for this access key; set it on the client or in HUAWEICLOUD_SDK_PROJECT_ID"
-                    ),
-                ));
-            }
-            several => {
-                return Err(Error::invalid_input(
-                    "project_id",
-                    format!(
-                        "is not set, and IAM lists {} projects named {region:?} for this access key; choose one on the client",
-                        several.len()
-                    ),
-                ));
-            }
-        };
-        known.insert(access_key.to_string(), id.clone());
-        Ok(id)
+        match listed.projects.as_slice() {
+            [one] => Ok(one.id.clone()),
+            [] => Err(Error::invalid_input(
+                "project_id",
+                format!(
+                    "is not set, and IAM lists no project named {region:?} for this access key; set it on the client or in HUAWEICLOUD_SDK_PROJECT_ID"
+                ),
+            )),
+            several => Err(Error::invalid_input(
+                "project_id",
+                format!(
+                    "is not set, and IAM lists {} projects named {region:?} for this access key; choose one on the client",
+                    several.len()
+                ),
+            )),
+        }
     }
 
     /// The engine every operation is sent through.
@@ -240,6 +261,10 @@ impl Client {
             path,
         )
     }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A few values by key, kept in a list: a client names a handful of services, and meets one
@@ -345,9 +370,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Signs with a fixed AK/SK (SDK-HMAC-SHA256; `X-Security-Token` for temporary keys).
-    pub fn credentials(mut self, key: cloudops_core::AccessKey) -> Self {
-        self.auth = AuthChoice::AkSk(Some(CredentialsSetting::fixed(key)));
+    /// Signs with fixed credentials: an [`AccessKey`](cloudops_core::AccessKey)
+    /// (SDK-HMAC-SHA256; `X-Security-Token` for temporary keys). Huawei Cloud takes no user
+    /// name and password this way: a [`BasicAuth`](cloudops_core::BasicAuth) is refused when
+    /// the client is built (use [`iam_password`](ClientBuilder::iam_password) for an IAM
+    /// login).
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.auth = AuthChoice::AkSk(Some(match credentials.into() {
+            Credentials::AccessKey(key) => CredentialsSetting::fixed(key),
+            Credentials::Basic(_) => {
+                self.options = self.options.refuse(Error::invalid_input(
+                    "credentials",
+                    "must be an access key: Huawei Cloud signs with AK/SK (use iam_password \
+                     for an IAM user name and password)",
+                ));
+                return self;
+            }
+        }));
         self
     }
 
@@ -398,7 +437,15 @@ impl ClientBuilder {
         }
         let mut endpoints = Few::default();
         for (service, url) in &self.endpoints.0 {
-            endpoints.insert(*service, Endpoint::parse(url)?);
+            endpoints.insert(
+                *service,
+                Endpoint::parse(url).map_err(|e| match e {
+                    Error::InvalidInput { rule, .. } => {
+                        Error::invalid_input(format!("endpoint.{service}"), rule)
+                    }
+                    other => other,
+                })?,
+            );
         }
         // IAM's endpoint may come from the environment, as the official SDKs read it.
         if endpoints.get(Service::Iam.name()).is_none()
@@ -410,6 +457,9 @@ impl ClientBuilder {
         }
         let clock = self.options.clock.clone();
         let pipeline = Pipeline::new(self.options)?;
+        for (_, endpoint) in &endpoints.0 {
+            pipeline.transport().check_endpoint(endpoint)?;
+        }
         let (authorizer, token_fetches, credentials): (Arc<dyn Authorizer>, _, _) = match self.auth
         {
             AuthChoice::AkSk(setting) => {
@@ -439,12 +489,12 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 #[cfg(feature = "project-discovery")]
-                projects: tokio::sync::Mutex::new(Few::default()),
+                projects: std::sync::Mutex::new(Few::default()),
                 engine: Engine::new(pipeline, HuaweiProtocol::default(), authorizer),
                 region: self.region,
                 project_id: self.project_id,
                 language: self.language,
-                endpoints,
+                endpoints: std::sync::Mutex::new(endpoints),
                 token_fetches,
                 credentials,
             }),

@@ -1,50 +1,22 @@
-//! Endpoint resolution: region-based hosts, the TaurusDB host table, explicit overrides.
+//! Endpoint resolution: an endpoint set on the client, the official SDKs'
+//! `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` variables, then the region tables the official
+//! SDKs declare ([`crate::regions`]).
 
 use cloudops_core::{Endpoint, Error};
 
-/// The Huawei Cloud regions whose public hosts follow `<service>.<region>.myhuaweicloud.com`.
-pub const KNOWN_REGIONS: &[&str] = &[
-    "af-north-1",
-    "af-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "cn-east-2",
-    "cn-east-3",
-    "cn-east-4",
-    "cn-east-5",
-    "cn-north-1",
-    "cn-north-2",
-    "cn-north-4",
-    "cn-north-9",
-    "cn-north-11",
-    "cn-south-1",
-    "cn-south-2",
-    "cn-south-4",
-    "cn-southwest-2",
-    "cn-southwest-3",
-    "la-north-2",
-    "la-south-2",
-    "me-east-1",
-    "my-kualalumpur-1",
-    "na-mexico-1",
-    "ru-moscow-1",
-    "sa-brazil-1",
-    "tr-west-1",
-];
+use crate::regions;
 
-/// A Huawei service with a public regional host pattern.
+/// A Huawei Cloud service this crate sends to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Service {
-    /// Identity and Access Management: `iam.<region>.myhuaweicloud.com`.
+    /// Identity and Access Management: tokens and project discovery.
     Iam,
-    /// Database Security Service: `dbss.<region>.myhuaweicloud.com`.
+    /// Database Security Service.
     Dbss,
-    /// TaurusDB (GaussDB for MySQL): an irregular host table.
+    /// TaurusDB (GaussDB for MySQL), whose hosts are not uniform across regions.
     TaurusDb,
-    /// KooPhone: no public pattern; always configured explicitly.
+    /// KooPhone: no public regional host; always configured explicitly.
     KooPhone,
 }
 
@@ -58,33 +30,39 @@ impl Service {
             Service::KooPhone => "koophone",
         }
     }
-}
 
-/// The TaurusDB host prefix of a region: `gaussdb` in most, `gaussdbformysql` or
-/// `gaussdb-mysql` in the regions the service documents as exceptions.
-pub fn taurusdb_host_prefix(region: &str) -> &'static str {
-    match region {
-        "ap-southeast-1" | "ap-southeast-2" | "tr-west-1" | "me-east-1" | "cn-north-11" => {
-            "gaussdbformysql"
+    /// The region table the official SDKs declare for the service, and its name in their
+    /// environment variables; none for KooPhone.
+    fn table(self) -> Option<(&'static [(&'static str, &'static str)], &'static str)> {
+        match self {
+            Service::Iam => Some((regions::IAM, regions::IAM_ENV_NAME)),
+            Service::Dbss => Some((regions::DBSS, regions::DBSS_ENV_NAME)),
+            Service::TaurusDb => Some((regions::TAURUSDB, regions::TAURUSDB_ENV_NAME)),
+            Service::KooPhone => None,
         }
-        "af-south-1" | "cn-east-5" | "cn-southwest-3" | "la-north-2" => "gaussdb-mysql",
-        _ => "gaussdb",
     }
 }
 
-/// The public endpoint of `service` in `region`. An unknown region, or KooPhone (which has no
-/// public pattern), is an invalid-input error that says to set the endpoint explicitly.
+/// The public endpoint of `service` in `region`, as the official SDKs resolve it:
+/// `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` when set (comma-separated endpoints; the first
+/// is used), else the SDKs' region table; for IAM, the global endpoint in a region the table
+/// does not list. A region the table does not list, or KooPhone (which has no public host),
+/// is an invalid-input error that says to set the endpoint on the client.
 pub fn resolve(service: Service, region: &str) -> Result<Endpoint, Error> {
-    let prefix = match service {
-        Service::Iam => "iam",
-        Service::Dbss => "dbss",
-        Service::TaurusDb => taurusdb_host_prefix(region),
-        Service::KooPhone => {
-            return Err(Error::invalid_input(
-                "endpoint.koophone",
-                "must be set explicitly: KooPhone has no public regional host pattern",
-            ));
-        }
+    resolve_with(service, region, &|name| std::env::var(name).ok())
+}
+
+/// [`resolve`] with the environment read through `env`.
+pub(crate) fn resolve_with(
+    service: Service,
+    region: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Endpoint, Error> {
+    let Some((table, env_name)) = service.table() else {
+        return Err(Error::invalid_input(
+            "endpoint.koophone",
+            "must be set explicitly: KooPhone has no public regional host",
+        ));
     };
     if region.is_empty() {
         return Err(Error::invalid_input(
@@ -95,81 +73,115 @@ pub fn resolve(service: Service, region: &str) -> Result<Endpoint, Error> {
             ),
         ));
     }
-    if !KNOWN_REGIONS.contains(&region) {
-        return Err(Error::invalid_input(
-            "region",
-            format!(
-                "{region:?} is not a known Huawei Cloud region; set the {} endpoint explicitly",
-                service.name()
-            ),
-        ));
+    let variable = format!(
+        "HUAWEICLOUD_SDK_REGION_{env_name}_{}",
+        region.replace('-', "_").to_ascii_uppercase()
+    );
+    if let Some(value) = env(&variable).filter(|v| !v.trim().is_empty()) {
+        let first = value.split(',').next().unwrap_or_default().trim();
+        return Endpoint::parse(first).map_err(|e| match e {
+            Error::InvalidInput { rule, .. } => Error::invalid_input(variable, rule),
+            other => other,
+        });
     }
-    Endpoint::parse(&format!("https://{prefix}.{region}.myhuaweicloud.com"))
+    if let Some((_, url)) = table.iter().find(|(r, _)| *r == region) {
+        return Endpoint::parse(url);
+    }
+    if service == Service::Iam {
+        return Endpoint::parse(regions::IAM_GLOBAL);
+    }
+    Err(Error::invalid_input(
+        "region",
+        format!(
+            "{region:?} is not a region the official SDK lists for {}; set the {} endpoint on \
+             the client (or in {variable})",
+            service.name(),
+            service.name()
+        ),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn regular_and_irregular_hosts() {
-        assert_eq!(
-            resolve(Service::Dbss, "cn-north-4").unwrap().host(),
-            "dbss.cn-north-4.myhuaweicloud.com"
-        );
-        assert_eq!(
-            resolve(Service::TaurusDb, "cn-north-4").unwrap().host(),
-            "gaussdb.cn-north-4.myhuaweicloud.com"
-        );
-        assert_eq!(
-            resolve(Service::TaurusDb, "ap-southeast-1").unwrap().host(),
-            "gaussdbformysql.ap-southeast-1.myhuaweicloud.com"
-        );
-        assert_eq!(
-            resolve(Service::TaurusDb, "la-north-2").unwrap().host(),
-            "gaussdb-mysql.la-north-2.myhuaweicloud.com"
-        );
-        for r in ["ap-southeast-2", "tr-west-1", "me-east-1", "cn-north-11"] {
-            assert!(
-                resolve(Service::TaurusDb, r)
-                    .unwrap()
-                    .host()
-                    .starts_with("gaussdbformysql."),
-                "{r}"
-            );
-        }
-        for r in ["af-south-1", "cn-east-5", "cn-southwest-3"] {
-            assert!(
-                resolve(Service::TaurusDb, r)
-                    .unwrap()
-                    .host()
-                    .starts_with("gaussdb-mysql."),
-                "{r}"
-            );
-        }
-        assert_eq!(
-            resolve(Service::Iam, "cn-north-4").unwrap().host(),
-            "iam.cn-north-4.myhuaweicloud.com"
-        );
+    fn no_env(_: &str) -> Option<String> {
+        None
     }
 
     #[test]
-    fn unknown_region_and_koophone_are_errors() {
+    fn every_region_the_official_sdks_list_resolves_to_their_endpoint() {
+        for (service, table) in [
+            (Service::Dbss, regions::DBSS),
+            (Service::TaurusDb, regions::TAURUSDB),
+            (Service::Iam, regions::IAM),
+        ] {
+            assert!(!table.is_empty());
+            for (region, url) in table {
+                let e = resolve_with(service, region, &no_env).unwrap();
+                assert_eq!(
+                    format!("{}://{}", e.scheme(), e.host_header()),
+                    url.trim_end_matches('/'),
+                    "{service:?} {region}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn irregular_hosts_unknown_regions_and_the_environment() {
+        let host = |s, r| resolve_with(s, r, &no_env).unwrap().host().to_string();
         assert_eq!(
-            resolve(Service::Dbss, "mars-north-1")
+            host(Service::TaurusDb, "ap-southeast-1"),
+            "gaussdbformysql.ap-southeast-1.myhuaweicloud.com"
+        );
+        assert_eq!(
+            host(Service::TaurusDb, "la-north-2"),
+            "gaussdb-mysql.la-north-2.myhuaweicloud.com"
+        );
+        // IAM in a region without a regional IAM: the global one, as the SDKs do.
+        assert_eq!(
+            host(Service::Iam, "cn-southwest-3"),
+            "iam.myhuaweicloud.com"
+        );
+        assert_eq!(
+            host(Service::Iam, "ae-ad-1"),
+            "iam.ae-ad-1.myhuaweicloud.com"
+        );
+        assert_eq!(
+            resolve_with(Service::Dbss, "mars-north-1", &no_env)
                 .unwrap_err()
                 .invalid_field(),
             Some("region")
         );
         assert_eq!(
-            resolve(Service::Dbss, "").unwrap_err().invalid_field(),
+            resolve_with(Service::Dbss, "", &no_env)
+                .unwrap_err()
+                .invalid_field(),
             Some("region")
         );
         assert_eq!(
-            resolve(Service::KooPhone, "cn-north-4")
+            resolve_with(Service::KooPhone, "cn-north-4", &no_env)
                 .unwrap_err()
                 .invalid_field(),
             Some("endpoint.koophone")
+        );
+        let env = |name: &str| {
+            (name == "HUAWEICLOUD_SDK_REGION_DBSS_MARS_NORTH_1")
+                .then(|| "https://dbss.mars.example.com, https://backup.example.com".to_string())
+        };
+        assert_eq!(
+            resolve_with(Service::Dbss, "mars-north-1", &env)
+                .unwrap()
+                .host(),
+            "dbss.mars.example.com"
+        );
+        let bad = |_: &str| Some("ftp://x".to_string());
+        assert_eq!(
+            resolve_with(Service::Dbss, "cn-north-4", &bad)
+                .unwrap_err()
+                .invalid_field(),
+            Some("HUAWEICLOUD_SDK_REGION_DBSS_CN_NORTH_4")
         );
     }
 }

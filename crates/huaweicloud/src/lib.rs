@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod endpoint;
 mod error;
 pub mod iam;
+pub mod regions;
 
 #[cfg(feature = "dbss")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dbss")))]

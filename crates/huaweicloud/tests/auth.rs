@@ -262,12 +262,25 @@ async fn unknown_region_is_an_error_value() {
         .await
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("region"));
-    let e = Client::builder()
+    // IAM answers for every region from its global endpoint, as the official SDKs use it
+    // where a region has no IAM of its own; DBSS does not.
+    let c = Client::builder()
         .region("mars-north-1")
         .iam_password(IamPassword::new("u", "p", "d"))
         .build()
-        .unwrap_err();
-    assert_eq!(e.invalid_field(), Some("region"));
+        .unwrap();
+    assert_eq!(
+        c.endpoint(cloudops_huaweicloud::Service::Iam)
+            .unwrap()
+            .host(),
+        "iam.myhuaweicloud.com"
+    );
+    assert_eq!(
+        c.endpoint(cloudops_huaweicloud::Service::Dbss)
+            .unwrap_err()
+            .invalid_field(),
+        Some("region")
+    );
 }
 
 /// A client with an access key and no project id, IAM and DBSS at `emu`.
@@ -352,6 +365,70 @@ async fn a_missing_project_id_is_discovered_once_and_kept() {
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("project_id"), "{e}");
     assert!(e.to_string().contains("no project named"), "{e}");
+}
+
+// The paused clock: the silent IAM and the client run on one thread, and the clock moves
+// only when both wait, so every call ends at exactly its own deadline.
+#[cfg(feature = "project-discovery")]
+#[tokio::test(start_paused = true)]
+async fn project_discovery_waits_within_each_calls_deadline_and_is_shared() {
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    let emu = HuaweiEmulator::start().await;
+    let silent_iam = cloudops_testkit::TestServer::start(|_| {
+        cloudops_testkit::Reply::json(200, r#"{"projects": []}"#)
+    })
+    .await;
+    silent_iam.push_faults(cloudops_testkit::Fault::Hang, 100);
+    let c = Client::builder()
+        .region("cn-north-4")
+        .endpoint(cloudops_huaweicloud::Service::Iam, silent_iam.url())
+        .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .attempt_timeout(Some(Duration::from_secs(5)))
+        .operation_timeout(Some(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let calls: Vec<_> = (0..3)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let e = c
+                    .stop_db_om_instance(huawei::DBSS_INSTANCE)
+                    .send()
+                    .await
+                    .unwrap_err();
+                (e, started.elapsed())
+            })
+        })
+        .collect();
+    let short = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .operation_timeout(Some(Duration::from_secs(1)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
+    assert!(
+        matches!(
+            short,
+            Error::Timeout {
+                phase: cloudops_core::TimeoutPhase::Operation,
+                ..
+            }
+        ),
+        "{short}"
+    );
+    for call in calls {
+        let (e, after) = call.await.unwrap();
+        assert!(matches!(e, Error::Timeout { .. }), "{e}");
+        assert_eq!(after, Duration::from_secs(5));
+    }
+    // One IAM request for every caller; nothing reached DBSS.
+    assert_eq!(silent_iam.request_count(), 1);
+    assert_eq!(emu.server().request_count(), 0);
 }
 
 #[test]

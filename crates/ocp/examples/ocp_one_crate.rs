@@ -37,13 +37,14 @@ async fn run(base_url: &str) -> Result<(), Error> {
     let transport = HttpTransport::builder()
         .connect_timeout(Duration::from_secs(3))
         .build()?;
-    let client = Client::builder(base_url)
+    let client = Client::builder()
+        .endpoint(base_url)
         .credentials(AccessKey::new("ocp-example-ak", "ocp-example-sk"))
         .transport(Arc::new(transport))
         .retry_policy(RetryPolicy::standard().max_attempts(4))
         .build()?;
     let stopped = client
-        .stop_backup_schedule(1_000_002, 1_000_012)
+        .stop_tenant_backup_schedule(1_000_002, 1_000_012)
         .operation_timeout(Some(Duration::from_secs(10)))
         .send()
         .await?;

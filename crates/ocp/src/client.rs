@@ -9,7 +9,9 @@ use cloudops_core::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::operation::{GetBackupStrategy, GetTask, StartBackupSchedule, StopBackupSchedule};
+use crate::operation::{
+    GetTask, GetTenantBackupStrategy, StartTenantBackupSchedule, StopTenantBackupSchedule,
+};
 use crate::protocol::{OcpAuthorizer, OcpProtocol, OcpResponse, VENDOR};
 use crate::waiter::TaskWaiter;
 
@@ -20,7 +22,7 @@ use crate::waiter::TaskWaiter;
 /// use cloudops_ocp::Client;
 /// // OCP_ACCESS_KEY_ID / OCP_ACCESS_KEY_SECRET, or OCP_USERNAME / OCP_PASSWORD
 /// let client = Client::from_env("http://ocp.example.internal:8080")?;
-/// let stopped = client.stop_backup_schedule(1000002, 1000012).send().await?;
+/// let stopped = client.stop_tenant_backup_schedule(1000002, 1000012).send().await?;
 /// for failed in stopped.failures() {
 ///     eprintln!("{:?}: {:?} {:?}", failed.objects, failed.error_code, failed.hint);
 /// }
@@ -39,21 +41,16 @@ struct Inner {
 }
 
 impl Client {
-    /// A builder for the OCP server at `base_url` (`http://host:port` or `https://...`).
-    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.into(),
-            credentials: None,
-            language: None,
-            options: ClientOptions::default(),
-        }
+    /// A builder. The OCP server's base URL is required: [`ClientBuilder::endpoint`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 
-    /// A client for `base_url` with credentials from the environment: `OCP_ACCESS_KEY_ID` and
-    /// `OCP_ACCESS_KEY_SECRET` (AK/SK signing), or `OCP_USERNAME` and `OCP_PASSWORD` (HTTP
-    /// Basic).
+    /// A client for the OCP server at `base_url` with credentials from the environment:
+    /// `OCP_ACCESS_KEY_ID` and `OCP_ACCESS_KEY_SECRET` (AK/SK signing), or `OCP_USERNAME` and
+    /// `OCP_PASSWORD` (HTTP Basic).
     pub fn from_env(base_url: impl Into<String>) -> Result<Client, Error> {
-        Client::builder(base_url).build()
+        Client::builder().endpoint(base_url).build()
     }
 
     /// The server's base URL.
@@ -62,8 +59,12 @@ impl Client {
     }
 
     /// Stops backup scheduling for a tenant.
-    pub fn stop_backup_schedule(&self, cluster_id: i64, tenant_id: i64) -> StopBackupSchedule {
-        StopBackupSchedule {
+    pub fn stop_tenant_backup_schedule(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> StopTenantBackupSchedule {
+        StopTenantBackupSchedule {
             client: self.clone(),
             options: CallOptions::default(),
             cluster_id,
@@ -72,8 +73,12 @@ impl Client {
     }
 
     /// Starts backup scheduling for a tenant.
-    pub fn start_backup_schedule(&self, cluster_id: i64, tenant_id: i64) -> StartBackupSchedule {
-        StartBackupSchedule {
+    pub fn start_tenant_backup_schedule(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> StartTenantBackupSchedule {
+        StartTenantBackupSchedule {
             client: self.clone(),
             options: CallOptions::default(),
             cluster_id,
@@ -82,8 +87,12 @@ impl Client {
     }
 
     /// Reads a tenant's backup strategy.
-    pub fn get_backup_strategy(&self, cluster_id: i64, tenant_id: i64) -> GetBackupStrategy {
-        GetBackupStrategy {
+    pub fn get_tenant_backup_strategy(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> GetTenantBackupStrategy {
+        GetTenantBackupStrategy {
             client: self.clone(),
             options: CallOptions::default(),
             cluster_id,
@@ -148,15 +157,22 @@ impl Client {
 }
 
 /// Builds a [`Client`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     credentials: Option<CredentialsSetting>,
     language: Option<Language>,
     options: ClientOptions,
 }
 
 impl ClientBuilder {
+    /// The OCP server's base URL (`http://host:port` or `https://host:port`, with a base
+    /// path if the server is behind one). Required: OCP has no public endpoint.
+    pub fn endpoint(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
     cloudops_core::credential_setters!(
         credentials,
         "`OCP_ACCESS_KEY_ID`/`OCP_ACCESS_KEY_SECRET`, then `OCP_USERNAME`/`OCP_PASSWORD`"
@@ -170,31 +186,34 @@ impl ClientBuilder {
 
     cloudops_core::client_option_setters!(options);
 
-    /// Builds the client. Fails when the base URL is not `http(s)://host[:port][/path]`.
+    /// Builds the client. Fails when the endpoint is missing or not
+    /// `http(s)://host[:port][/path]`, when it is `https://` and the build has no TLS, or when
+    /// a setting cannot be used.
     pub fn build(self) -> Result<Client, Error> {
-        let trimmed = self.base_url.trim();
+        let Some(base_url) = self.base_url else {
+            return Err(Error::invalid_input(
+                "endpoint",
+                "must be set to the OCP server's base URL (http://host:port)",
+            ));
+        };
+        let trimmed = base_url.trim();
         if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
             return Err(Error::invalid_input(
-                "base_url",
-                format!("must start with http:// or https:// (got {trimmed:?})"),
+                "endpoint",
+                "must start with http:// or https://",
             ));
         }
-        let endpoint = Endpoint::parse(trimmed).map_err(|e| match e {
-            Error::InvalidInput { rule, .. } => Error::invalid_input("base_url", rule),
-            other => other,
-        })?;
+        let endpoint = Endpoint::parse(trimmed)?;
         // The environment's credentials do not expire: looked up once and kept.
         let credentials = self
             .credentials
             .unwrap_or_else(|| CredentialsSetting::environment(OCP_ENV))
             .into_provider(self.options.clock.clone());
+        let pipeline = Pipeline::new(self.options)?;
+        pipeline.transport().check_endpoint(&endpoint)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                service: Service::new(
-                    Pipeline::new(self.options)?,
-                    OcpProtocol,
-                    Arc::new(OcpAuthorizer(credentials)),
-                ),
+                service: Service::new(pipeline, OcpProtocol, Arc::new(OcpAuthorizer(credentials))),
                 endpoint,
                 language: self.language,
             }),

@@ -31,4 +31,4 @@ pub use model::{
 };
 pub use operation::OPERATIONS;
 pub use protocol::{OcpProtocol, OcpResponse, VENDOR};
-pub use waiter::{TaskOutcome, TaskWaiter};
+pub use waiter::TaskWaiter;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use cloudops_core::time::SkewedClock;
 use cloudops_core::{Error, RetryPolicy, ServiceErrorKind};
 use cloudops_ocp::{
-    AccessKey, BackupTaskType, BasicAuth, Client, Language, RequestId, TaskOutcome, TaskStatus,
+    AccessKey, BackupTaskType, BasicAuth, Client, Language, RequestId, Task, TaskStatus, WaitEnd,
 };
 use cloudops_testkit::ocp::{self, OcpEmulator, ScheduleState};
 use cloudops_testkit::{Fault, Reply};
@@ -18,7 +18,8 @@ fn retries() -> RetryPolicy {
 }
 
 fn basic(emu: &OcpEmulator) -> Client {
-    Client::builder(emu.url())
+    Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .retry_policy(retries())
         .build()
@@ -26,7 +27,8 @@ fn basic(emu: &OcpEmulator) -> Client {
 }
 
 fn aksk(emu: &OcpEmulator) -> Client {
-    Client::builder(emu.url())
+    Client::builder()
+        .endpoint(emu.url())
         .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
         .retry_policy(retries())
         .build()
@@ -37,7 +39,7 @@ fn aksk(emu: &OcpEmulator) -> Client {
 async fn stop_with_basic_answers_the_documented_sample() {
     let emu = OcpEmulator::start().await;
     let out = basic(&emu)
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -90,7 +92,7 @@ async fn stop_with_basic_answers_the_documented_sample() {
 async fn stop_with_aksk() {
     let emu = OcpEmulator::start().await;
     let out = aksk(&emu)
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -109,12 +111,12 @@ async fn stop_with_aksk() {
 async fn stop_then_start_then_wait_for_the_task() {
     let emu = OcpEmulator::start().await;
     let c = aksk(&emu);
-    c.stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+    c.stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
     let strategy = c
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -130,7 +132,7 @@ async fn stop_then_start_then_wait_for_the_task() {
     );
 
     let started = c
-        .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -144,74 +146,86 @@ async fn stop_then_start_then_wait_for_the_task() {
     );
     let tasks = started.data.task_ids();
     assert_eq!(tasks.len(), 1);
-    let outcome = c
+    let task = c
         .wait_for_task(tasks[0])
         .initial_interval(Duration::from_millis(5))
         .wait()
         .await
         .unwrap();
-    match outcome {
-        TaskOutcome::Succeeded(task) => {
-            assert_eq!(task.id, tasks[0]);
-            assert_eq!(task.status, TaskStatus::Successful);
-            assert_eq!(task.extra["executor"], "emulator");
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(task.id, tasks[0]);
+    assert_eq!(task.status, TaskStatus::Successful);
+    assert_eq!(task.extra["executor"], "emulator");
 }
 
-#[tokio::test]
-async fn task_polling_to_failure_and_to_the_deadline() {
+// The paused clock runs the emulator and the client on one thread: the clock moves only
+// when both wait, so every poll's time, and their number, are exact.
+#[tokio::test(start_paused = true)]
+async fn task_polling_fails_on_a_failed_task_and_at_the_deadline() {
     let emu = OcpEmulator::start().await;
     let c = basic(&emu);
     emu.fail_next_task();
     let started = c
-        .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
-    let outcome = c
+    let e = c
         .wait_for_task(started.data.task_ids()[0])
         .initial_interval(Duration::from_millis(5))
         .wait()
         .await
-        .unwrap();
-    assert!(
-        matches!(outcome, TaskOutcome::Failed(ref t) if t.status == TaskStatus::Failed),
-        "{outcome:?}"
+        .unwrap_err();
+    let failure = e.wait_failure().expect("a wait failure");
+    assert_eq!(failure.end, WaitEnd::Failed);
+    assert_eq!(failure.last_state, "FAILED");
+    assert_eq!(
+        failure.last::<Task>().map(|t| t.status.clone()),
+        Some(TaskStatus::Failed)
     );
+    assert!(e.to_string().contains("failed"), "{e}");
 
     emu.set_polls_to_finish(1000);
     let started = c
-        .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
-    let outcome = c
+    let e = c
         .wait_for_task(started.data.task_ids()[0])
         .initial_interval(Duration::from_millis(10))
         .max_interval(Duration::from_millis(20))
         .timeout(Duration::from_millis(150))
         .wait()
         .await
-        .unwrap();
-    match outcome {
-        TaskOutcome::TimedOut {
-            last: Some(task),
-            polls,
-        } => {
-            assert_eq!(task.status, TaskStatus::Running);
-            assert!(polls >= 2);
+        .unwrap_err();
+    let failure = e.wait_failure().expect("a wait failure");
+    assert_eq!(
+        failure.end,
+        WaitEnd::TimedOut {
+            after: Duration::from_millis(150)
         }
-        other => panic!("{other:?}"),
+    );
+    // At 10, 30, ... 130 ms, and the last at the deadline.
+    assert_eq!(failure.polls, 8);
+    assert_eq!(
+        failure.last::<Task>().map(|t| t.status.clone()),
+        Some(TaskStatus::Running)
+    );
+
+    // A task id that cannot be is refused, and nothing is sent.
+    let before = emu.server().request_count();
+    for bad in [0, -1] {
+        let e = c.wait_for_task(bad).wait().await.unwrap_err();
+        assert_eq!(e.invalid_field(), Some("task_id"));
     }
+    assert_eq!(emu.server().request_count(), before);
 }
 
 #[tokio::test]
 async fn unknown_tenant_is_a_not_found_service_error() {
     let emu = OcpEmulator::start().await;
     let e = basic(&emu)
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, 999)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, 999)
         .send()
         .await
         .unwrap_err();
@@ -228,17 +242,19 @@ async fn unknown_tenant_is_a_not_found_service_error() {
 async fn bad_credentials_and_a_skewed_clock_are_authentication_errors() {
     let emu = OcpEmulator::start().await;
     for c in [
-        Client::builder(emu.url())
+        Client::builder()
+            .endpoint(emu.url())
             .credentials(BasicAuth::new(ocp::USERNAME, "nope"))
             .build()
             .unwrap(),
-        Client::builder(emu.url())
+        Client::builder()
+            .endpoint(emu.url())
             .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, "nope"))
             .build()
             .unwrap(),
     ] {
         let e = c
-            .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+            .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
             .send()
             .await
             .unwrap_err();
@@ -253,14 +269,15 @@ async fn bad_credentials_and_a_skewed_clock_are_authentication_errors() {
 
     // A Date 16 minutes off is refused with a 401; the client takes the server's time from
     // its Date header and one corrected retry stops the schedule.
-    let skewed = Client::builder(emu.url())
+    let skewed = Client::builder()
+        .endpoint(emu.url())
         .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
         .clock(SkewedClock::new(16 * 60))
         .build()
         .unwrap();
     let before = emu.server().request_count();
     skewed
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -275,7 +292,7 @@ async fn bad_credentials_and_a_skewed_clock_are_authentication_errors() {
 async fn a_partial_failure_is_visible_without_digging() {
     let emu = OcpEmulator::start().await;
     let out = basic(&emu)
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::PARTIAL_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::PARTIAL_TENANT)
         .send()
         .await
         .unwrap();
@@ -298,7 +315,7 @@ async fn a_proxys_html_502_is_undecodable_and_retried_for_this_idempotent_call()
     emu.server()
         .push_faults(Fault::Status(Reply::html(502, page)), 3);
     let e = basic(&emu)
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap_err();
@@ -316,7 +333,7 @@ async fn a_proxys_html_502_is_undecodable_and_retried_for_this_idempotent_call()
     emu.server()
         .push_fault(Fault::Status(Reply::html(502, page)));
     let out = basic(&emu)
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -328,13 +345,13 @@ async fn ids_and_base_urls_are_validated_before_sending() {
     let emu = OcpEmulator::start().await;
     let c = basic(&emu);
     let e = c
-        .stop_backup_schedule(0, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(0, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("cluster_id"));
     let e = c
-        .start_backup_schedule(ocp::SAMPLE_CLUSTER, -5)
+        .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, -5)
         .send()
         .await
         .unwrap_err();
@@ -343,20 +360,23 @@ async fn ids_and_base_urls_are_validated_before_sending() {
     assert_eq!(e.invalid_field(), Some("task_id"));
     assert_eq!(emu.server().request_count(), 0);
     for bad in ["ocp.example.com", "ftp://x", "http://", "http://h:99999"] {
-        let e = Client::builder(bad).build().unwrap_err();
-        assert_eq!(e.invalid_field(), Some("base_url"), "{bad}");
+        let e = Client::builder().endpoint(bad).build().unwrap_err();
+        assert_eq!(e.invalid_field(), Some("endpoint"), "{bad}");
     }
+    let e = Client::builder().build().unwrap_err();
+    assert_eq!(e.invalid_field(), Some("endpoint"));
 }
 
 #[tokio::test]
 async fn accept_language_is_sent() {
     let emu = OcpEmulator::start().await;
-    let c = Client::builder(emu.url())
+    let c = Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .language(Language::ZhCn)
         .build()
         .unwrap();
-    c.get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+    c.get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();

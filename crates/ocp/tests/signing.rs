@@ -18,14 +18,15 @@ const SAMPLE_RESPONSE: &str = cloudops_testkit::ocp::SAMPLE_RESPONSE;
 #[tokio::test]
 async fn documented_sample_string_to_sign_line_by_line() {
     let stub = Arc::new(StubTransport::new(Response::new(200, SAMPLE_RESPONSE)));
-    let client = Client::builder("http://ocp.example.com:8080")
+    let client = Client::builder()
+        .endpoint("http://ocp.example.com:8080")
         .credentials(AccessKey::new("sample-ak", SecretString::new("sample-sk")))
         .clock(Arc::new(FixedClock::at_unix(1_673_926_561))) // Tue, 17 Jan 2023 03:36:01 GMT
         .transport(stub.clone())
         .build()
         .unwrap();
     client
-        .stop_backup_schedule(1000002, 1000012)
+        .stop_tenant_backup_schedule(1000002, 1000012)
         .send()
         .await
         .unwrap();

@@ -219,13 +219,11 @@ impl ClientBuilder {
                 SignedHeaders::ContentTypeHost
             },
         };
+        let pipeline = Pipeline::new(self.options)?;
+        pipeline.transport().check_endpoint(&endpoint)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                service: Service::new(
-                    Pipeline::new(self.options)?,
-                    Tc3Protocol,
-                    Arc::new(authorizer),
-                ),
+                service: Service::new(pipeline, Tc3Protocol, Arc::new(authorizer)),
                 endpoint,
                 region,
                 language: self.language,

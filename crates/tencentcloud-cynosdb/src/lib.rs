@@ -22,4 +22,4 @@ pub use operation::{
     PauseServerlessOutput, RawAction, ResumeServerless, ResumeServerlessOutput,
 };
 pub use protocol::{SERVICE, VENDOR, VERSION};
-pub use waiter::{FlowOutcome, FlowWaiter};
+pub use waiter::{FlowSucceeded, FlowWaiter};

@@ -1,49 +1,35 @@
 //! Waiting for a flow: DescribeFlow polled with backoff until it finishes or a deadline passes.
 
-use cloudops_core::Error;
 use cloudops_core::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
+use cloudops_core::{Error, WaitEnd, WaitFailure};
 
 use crate::client::Client;
-use crate::operation::FlowStatus;
+use crate::operation::{DescribeFlowOutput, FlowStatus};
+use crate::protocol::VENDOR;
 
-/// How a wait ended.
+/// A flow that succeeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum FlowOutcome {
-    /// The flow succeeded.
-    Succeeded {
-        /// How many times DescribeFlow was called.
-        polls: u32,
-    },
-    /// The flow failed.
-    Failed {
-        /// How many times DescribeFlow was called.
-        polls: u32,
-        /// The request id of the DescribeFlow that reported the failure.
-        request_id: String,
-    },
-    /// The deadline passed with the flow still running (or in a status this crate does not
-    /// know).
-    TimedOut {
-        /// The last status seen.
-        last_status: FlowStatus,
-        /// How many times DescribeFlow was called.
-        polls: u32,
-    },
+pub struct FlowSucceeded {
+    /// How many times DescribeFlow was called.
+    pub polls: u32,
+    /// The request id of the DescribeFlow that saw the success.
+    pub request_id: String,
 }
 
 /// Polls DescribeFlow: first after `initial_interval`, then at intervals doubling up to
-/// `max_interval`, until the flow finishes or `timeout` passes (defaults: 1 s, 10 s, 10
-/// minutes). A failed DescribeFlow call ends the wait with its error.
+/// `max_interval`, the last time when `timeout` passes (defaults: 1 s, 10 s, 10 minutes).
+///
+/// [`wait`](FlowWaiter::wait) succeeds only when the flow does. A failed flow, and a flow
+/// still running at the deadline, are an [`Error::Wait`] (whose
+/// [`WaitFailure::last`] is the last [`DescribeFlowOutput`]); a failed DescribeFlow call
+/// ends the wait with its own error.
 ///
 /// ```no_run
 /// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_tencentcloud_cynosdb::Error> {
-/// use cloudops_tencentcloud_cynosdb::FlowOutcome;
 /// let paused = client.pause_serverless("cynosdbmysql-8vcxoq75").send().await?;
-/// match client.wait_for_flow(paused.flow_id).wait().await? {
-///     FlowOutcome::Succeeded { .. } => println!("paused"),
-///     other => println!("not paused: {other:?}"),
-/// }
+/// let done = client.wait_for_flow(paused.flow_id).wait().await?;
+/// println!("paused after {} polls", done.polls);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -66,27 +52,60 @@ impl FlowWaiter {
     cloudops_core::poll_schedule_setters!(schedule);
 
     /// Polls until the flow finishes or the deadline passes.
-    pub async fn wait(self) -> Result<FlowOutcome, Error> {
+    ///
+    /// Errors: [`Error::InvalidInput`] for a flow id that is not positive or a schedule
+    /// without pause (nothing sent); [`Error::Wait`] when the flow failed or was still
+    /// running at the deadline; the error of a DescribeFlow call that failed.
+    pub async fn wait(self) -> Result<FlowSucceeded, Error> {
+        if self.flow_id <= 0 {
+            return Err(Error::invalid_input(
+                "flow_id",
+                format!("must be a positive flow id (got {})", self.flow_id),
+            ));
+        }
         let outcome = poll_until(self.schedule, || async {
             let out = self.client.describe_flow(self.flow_id).send().await?;
-            Ok(match out.status {
-                FlowStatus::Succeeded | FlowStatus::Failed => Poll::Done(out),
-                status => Poll::Pending(status),
+            Ok(if out.status.is_finished() {
+                Poll::Done(out)
+            } else {
+                Poll::Pending(out)
             })
         })
         .await?;
-        Ok(match outcome {
+        let (last, polls, end) = match outcome {
             PollOutcome::Finished { value, polls } if value.status == FlowStatus::Succeeded => {
-                FlowOutcome::Succeeded { polls }
+                return Ok(FlowSucceeded {
+                    polls,
+                    request_id: value.request_id,
+                });
             }
-            PollOutcome::Finished { value, polls } => FlowOutcome::Failed {
+            PollOutcome::Finished { value, polls } => (value, polls, WaitEnd::Failed),
+            PollOutcome::TimedOut { last, polls } => (
+                last,
                 polls,
-                request_id: value.request_id,
-            },
-            PollOutcome::TimedOut { last, polls } => FlowOutcome::TimedOut {
-                last_status: last.unwrap_or(FlowStatus::Running),
-                polls,
-            },
-        })
+                WaitEnd::TimedOut {
+                    after: self.schedule.timeout,
+                },
+            ),
+        };
+        Err(Error::Wait(Box::new(failure(
+            self.flow_id,
+            last,
+            polls,
+            end,
+        ))))
     }
+}
+
+/// The wait failure of flow `flow_id`, whose last DescribeFlow answered `last`.
+fn failure(flow_id: i64, last: DescribeFlowOutput, polls: u32, end: WaitEnd) -> WaitFailure {
+    let state = match last.status {
+        FlowStatus::Succeeded => "succeeded (0)".to_string(),
+        FlowStatus::Failed => "failed (1)".to_string(),
+        FlowStatus::Running => "running (2)".to_string(),
+        FlowStatus::Unknown(code) => format!("unknown ({code})"),
+    };
+    WaitFailure::new(VENDOR, format!("flow {flow_id}"), end, state, polls)
+        .with_request_id(Some(last.request_id.clone()))
+        .with_last(last)
 }

@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use cloudops_core::time::SkewedClock;
 use cloudops_core::{AccessKey, Error, RetryPolicy, ServiceErrorKind};
-use cloudops_tencentcloud_cynosdb::{
-    Client, ErrorCode, ErrorExt, FlowOutcome, FlowStatus, Language,
-};
+use cloudops_tencentcloud_cynosdb::{Client, ErrorCode, ErrorExt, FlowStatus, Language, WaitEnd};
 use cloudops_testkit::cynosdb::{
     ClusterStatus, CynosDbEmulator, SAMPLE_CLUSTER, SAMPLE_FLOW_ID, SAMPLE_REQUEST_ID, SECRET_ID,
     SECRET_KEY,
@@ -222,7 +220,7 @@ async fn pause_describe_flow_resume_and_wait() {
         .wait()
         .await
         .unwrap();
-    assert_eq!(outcome, FlowOutcome::Succeeded { polls: 2 });
+    assert_eq!(outcome.polls, 2);
 
     let resumed = c.resume_serverless(SAMPLE_CLUSTER).send().await.unwrap();
     assert_eq!(resumed.flow_id, SAMPLE_FLOW_ID + 1);
@@ -241,41 +239,81 @@ async fn pause_describe_flow_resume_and_wait() {
     );
 }
 
-#[tokio::test]
-async fn wait_for_flow_reports_failure_and_deadline() {
+// The paused clock runs the emulator and the client on one thread: the clock moves only
+// when both wait, so every poll's time, and their number, are exact.
+#[tokio::test(start_paused = true)]
+async fn wait_for_flow_fails_on_a_failed_flow_and_at_the_deadline() {
     let emu = CynosDbEmulator::start().await;
     let c = client(&emu);
     emu.set_polls_to_finish(0);
     emu.fail_next_flow();
     let paused = c.pause_serverless(SAMPLE_CLUSTER).send().await.unwrap();
-    let outcome = c
+    let e = c
         .wait_for_flow(paused.flow_id)
         .initial_interval(Duration::from_millis(5))
         .wait()
         .await
-        .unwrap();
+        .unwrap_err();
+    let failure = e.wait_failure().expect("a wait failure");
+    assert_eq!(failure.end, WaitEnd::Failed);
+    assert_eq!(failure.polls, 1);
+    assert_eq!(
+        failure
+            .last::<cloudops_tencentcloud_cynosdb::operation::DescribeFlowOutput>()
+            .map(|o| o.status),
+        Some(FlowStatus::Failed)
+    );
     assert!(
-        matches!(outcome, FlowOutcome::Failed { polls: 1, .. }),
-        "{outcome:?}"
+        e.to_string()
+            .contains(&format!("flow {} failed", paused.flow_id)),
+        "{e}"
     );
 
     emu.set_polls_to_finish(1000);
     let resumed = c.resume_serverless(SAMPLE_CLUSTER).send().await.unwrap();
-    let outcome = c
+    let started = tokio::time::Instant::now();
+    let e = c
         .wait_for_flow(resumed.flow_id)
         .initial_interval(Duration::from_millis(10))
         .max_interval(Duration::from_millis(20))
         .timeout(Duration::from_millis(200))
         .wait()
         .await
-        .unwrap();
-    match outcome {
-        FlowOutcome::TimedOut { last_status, polls } => {
-            assert_eq!(last_status, FlowStatus::Running);
-            assert!(polls >= 2);
+        .unwrap_err();
+    let failure = e.wait_failure().expect("a wait failure");
+    assert_eq!(
+        failure.end,
+        WaitEnd::TimedOut {
+            after: Duration::from_millis(200)
         }
-        other => panic!("{other:?}"),
+    );
+    // At 10, 30, 50, ... 190 ms, and the last at the deadline.
+    assert_eq!(failure.polls, 11);
+    assert_eq!(failure.last_state, "running (2)");
+    assert_eq!(started.elapsed(), Duration::from_millis(200));
+
+    // A zero timeout polls once, at once; a flow id that cannot be is refused unsent.
+    let before = emu.server().request_count();
+    let e = c
+        .wait_for_flow(resumed.flow_id)
+        .timeout(Duration::ZERO)
+        .wait()
+        .await
+        .unwrap_err();
+    assert_eq!(e.wait_failure().map(|f| f.polls), Some(1));
+    assert_eq!(emu.server().request_count() - before, 1);
+    for bad in [0, -1] {
+        let e = c.wait_for_flow(bad).wait().await.unwrap_err();
+        assert_eq!(e.invalid_field(), Some("flow_id"));
     }
+    let e = c
+        .wait_for_flow(resumed.flow_id)
+        .initial_interval(Duration::ZERO)
+        .wait()
+        .await
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("initial_interval"));
+    assert_eq!(emu.server().request_count() - before, 1);
 }
 
 #[tokio::test]

@@ -125,6 +125,10 @@ pub enum Fault {
     ResetAfterRead,
     /// Waits before sending the status line and headers.
     DelayHeaders(Duration),
+    /// Reads the request (it is recorded) and never answers: the connection stays open until
+    /// the client gives up. With tokio's paused clock, the client's time limit is what ends
+    /// the wait, at exactly its deadline.
+    Hang,
     /// Sends the headers at once, then the body one byte at a time with this pause.
     SlowBody(Duration),
     /// Answers this instead of asking the handler.
@@ -353,6 +357,11 @@ async fn serve<S: Conn>(mut stream: S, shared: Arc<Shared>) -> std::io::Result<(
                 return Ok(());
             }
             Some(Fault::Status(reply)) => write_reply(&mut stream, &reply, None, false).await?,
+            Some(Fault::Hang) => {
+                let mut sink = [0u8; 1024];
+                while stream.read(&mut sink).await? > 0 {}
+                return Ok(());
+            }
             Some(Fault::DelayHeaders(d)) => {
                 tokio::time::sleep(d).await;
                 let reply = (shared.handler)(&request);

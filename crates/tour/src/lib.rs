@@ -15,8 +15,6 @@ use std::time::{Duration, Instant};
 use cloudops_core::{AccessKey, BasicAuth, Error, RequestId};
 use cloudops_huaweicloud::taurusdb::ChargeInfo;
 use cloudops_huaweicloud::{IamPassword, Service};
-use cloudops_ocp::TaskOutcome;
-use cloudops_tencentcloud_cynosdb::FlowOutcome;
 use cloudops_testkit::cynosdb::{self, CynosDbEmulator};
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
 use cloudops_testkit::ocp::{self, OcpEmulator};
@@ -270,7 +268,9 @@ async fn role_credentials_tour(
 
 async fn ocp_tour(report: &mut Report, emu: &OcpEmulator, roots: Option<&str>) {
     let builder = || {
-        let b = cloudops_ocp::Client::builder(emu.url()).retry_policy(fast());
+        let b = cloudops_ocp::Client::builder()
+            .endpoint(emu.url())
+            .retry_policy(fast());
         match roots {
             Some(pem) => b.add_root_certificates_pem(pem),
             None => b,
@@ -344,7 +344,7 @@ pub(crate) async fn ocp_steps(
         .record(
             "ocp",
             "StopTenantBackupSchedule",
-            client.stop_backup_schedule(cluster, tenant).send(),
+            client.stop_tenant_backup_schedule(cluster, tenant).send(),
             describe_backup,
         )
         .await;
@@ -352,7 +352,7 @@ pub(crate) async fn ocp_steps(
         .record(
             "ocp",
             "GetTenantBackupStrategy",
-            basic.get_backup_strategy(cluster, tenant).send(),
+            basic.get_tenant_backup_strategy(cluster, tenant).send(),
             |o| {
                 (
                     o.request_id().map(str::to_string),
@@ -372,7 +372,7 @@ pub(crate) async fn ocp_steps(
         .record(
             "ocp",
             "StartTenantBackupSchedule",
-            client.start_backup_schedule(cluster, tenant).send(),
+            client.start_tenant_backup_schedule(cluster, tenant).send(),
             describe_backup,
         )
         .await;
@@ -383,20 +383,7 @@ pub(crate) async fn ocp_steps(
                     .record(
                         "ocp",
                         "GetTask (wait)",
-                        async {
-                            match client
-                                .wait_for_task(task)
-                                .initial_interval(poll)
-                                .wait()
-                                .await?
-                            {
-                                TaskOutcome::Succeeded(t) => Ok(t),
-                                other => Err(Error::invalid_input(
-                                    "task",
-                                    format!("did not succeed: {other:?}"),
-                                )),
-                            }
-                        },
+                        client.wait_for_task(task).initial_interval(poll).wait(),
                         |t| {
                             (
                                 None,
@@ -568,20 +555,7 @@ pub(crate) async fn cynosdb_steps(
     cluster: &str,
     poll: Duration,
 ) {
-    let wait = |flow: i64| async move {
-        match client
-            .wait_for_flow(flow)
-            .initial_interval(poll)
-            .wait()
-            .await?
-        {
-            outcome @ FlowOutcome::Succeeded { .. } => Ok(outcome),
-            other => Err(Error::invalid_input(
-                "flow",
-                format!("did not succeed: {other:?}"),
-            )),
-        }
-    };
+    let wait = |flow: i64| client.wait_for_flow(flow).initial_interval(poll).wait();
     let paused = report
         .record(
             "tencentcloud",

@@ -134,7 +134,7 @@ impl Case {
             Op::OcpTask => {
                 let started = case
                     .ocp_client(&Opts::default())
-                    .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
+                    .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
                 case.task_id = started.send().await.unwrap().data.task_ids()[0];
             }
             Op::CynosResume | Op::CynosDescribe => {
@@ -168,7 +168,8 @@ impl Case {
     }
 
     fn ocp_client(&self, opts: &Opts) -> cloudops_ocp::Client {
-        let mut b = cloudops_ocp::Client::builder(self.url(opts))
+        let mut b = cloudops_ocp::Client::builder()
+            .endpoint(self.url(opts))
             .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
             .retry_policy(retries())
             .attempt_timeout(Some(ATTEMPT_TIMEOUT));
@@ -222,19 +223,19 @@ impl Case {
         match self.op {
             Op::OcpStop => self
                 .ocp_client(opts)
-                .stop_backup_schedule(cluster, tenant)
+                .stop_tenant_backup_schedule(cluster, tenant)
                 .send()
                 .await
                 .map(drop),
             Op::OcpStart => self
                 .ocp_client(opts)
-                .start_backup_schedule(cluster, tenant)
+                .start_tenant_backup_schedule(cluster, tenant)
                 .send()
                 .await
                 .map(drop),
             Op::OcpStrategy => self
                 .ocp_client(opts)
-                .get_backup_strategy(cluster, tenant)
+                .get_tenant_backup_strategy(cluster, tenant)
                 .send()
                 .await
                 .map(drop),

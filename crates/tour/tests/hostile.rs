@@ -209,7 +209,8 @@ async fn duration_max_settings_do_not_panic() {
         .max_backoff(Duration::MAX)
         .max_retry_after(Duration::MAX)
         .budget(Some(Duration::MAX));
-    let client = cloudops_ocp::Client::builder(emu.url())
+    let client = cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .retry_policy(policy)
         .attempt_timeout(Some(Duration::MAX))
@@ -219,7 +220,7 @@ async fn duration_max_settings_do_not_panic() {
     let strategy = tokio::time::timeout(
         Duration::from_secs(20),
         client
-            .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+            .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
             .send(),
     )
     .await
@@ -227,7 +228,7 @@ async fn duration_max_settings_do_not_panic() {
     assert!(strategy.is_ok(), "{strategy:?}");
 
     let started = client
-        .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -606,12 +607,13 @@ async fn control_characters_in_credentials_or_header_names_are_refused_up_front(
 #[tokio::test]
 async fn a_basic_user_name_with_a_colon_is_refused() {
     let emu = OcpEmulator::start().await;
-    let client = cloudops_ocp::Client::builder(emu.url())
+    let client = cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new("admin:x", "pw"))
         .build()
         .unwrap();
     let e = client
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap_err();
@@ -647,25 +649,27 @@ async fn plain_http_with_credentials_to_a_remote_host_warns_once_per_client() {
         200,
         r#"{"data":{"backupObjectOpsResultList":[]},"successful":true,"traceId":"t"}"#,
     );
-    let remote = cloudops_ocp::Client::builder("http://ocp.example.internal:8080")
+    let remote = cloudops_ocp::Client::builder()
+        .endpoint("http://ocp.example.internal:8080")
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .transport(Arc::new(StubTransport::new(ok.clone())))
         .build()
         .unwrap();
     for _ in 0..3 {
         remote
-            .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+            .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
             .send()
             .await
             .unwrap();
     }
-    let local = cloudops_ocp::Client::builder("http://127.0.0.1:8080")
+    let local = cloudops_ocp::Client::builder()
+        .endpoint("http://127.0.0.1:8080")
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .transport(Arc::new(StubTransport::new(ok)))
         .build()
         .unwrap();
     local
-        .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();

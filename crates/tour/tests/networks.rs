@@ -35,22 +35,23 @@ async fn every_vendor_through(proxy: Proxy, tls: Option<&TestCa>) -> usize {
     let pem = tls.map(|ca| ca.pem().to_string()).unwrap_or_default();
     let mut calls = 0;
 
-    let mut ob = cloudops_ocp::Client::builder(o.url())
+    let mut ob = cloudops_ocp::Client::builder()
+        .endpoint(o.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .proxy(proxy.clone());
     if tls.is_some() {
         ob = ob.add_root_certificates_pem(pem.clone());
     }
     let oc = ob.build().unwrap();
-    oc.stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+    oc.stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
-    oc.start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+    oc.start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
-    oc.get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+    oc.get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -130,23 +131,25 @@ async fn every_vendor_through_an_explicit_proxy_over_https() {
 async fn with_proxies_turned_off_nothing_reaches_the_proxy() {
     let proxy = TestProxy::start().await;
     let emu = OcpEmulator::start().await;
-    cloudops_ocp::Client::builder(emu.url())
+    cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .proxy(Proxy::new(proxy.url()))
         .no_proxy()
         .build()
         .unwrap()
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
     // An explicit no-proxy list keeps the host direct too.
-    cloudops_ocp::Client::builder(emu.url())
+    cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .proxy(Proxy::new(proxy.url()).no_proxy("127.0.0.1"))
         .build()
         .unwrap()
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -162,7 +165,8 @@ async fn proxy_credentials_are_sent_and_never_printed() {
     let _guard = capture.set_default();
     let emu = OcpEmulator::start().await;
     // Without credentials the proxy refuses.
-    let refused = cloudops_ocp::Client::builder(emu.url())
+    let refused = cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .proxy(Proxy::new(proxy.url()))
         .retry_policy(RetryPolicy::disabled())
@@ -171,13 +175,14 @@ async fn proxy_credentials_are_sent_and_never_printed() {
     let e = refused.get_task(1).send().await.unwrap_err();
     assert!(proxy.refused() >= 1, "{e}");
     // With them it lets the call through; neither the client nor a trace shows them.
-    let client = cloudops_ocp::Client::builder(emu.url())
+    let client = cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .proxy(Proxy::new(proxy.url()).basic_auth("svc", PASSWORD))
         .build()
         .unwrap();
     client
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -195,7 +200,8 @@ async fn a_private_ca_is_refused_by_default_and_trusted_once_added() {
     let ca = TestCa::new().unwrap();
     let emu = OcpEmulator::start_tls(ca.acceptor(ServerCert::Valid).unwrap()).await;
     let client = |pem: Option<&str>| {
-        let b = cloudops_ocp::Client::builder(emu.url())
+        let b = cloudops_ocp::Client::builder()
+            .endpoint(emu.url())
             .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
             .retry_policy(RetryPolicy::disabled());
         match pem {
@@ -221,7 +227,7 @@ async fn a_private_ca_is_refused_by_default_and_trusted_once_added() {
     assert_eq!(emu.server().request_count(), 0);
 
     client(Some(ca.pem()))
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
@@ -231,19 +237,21 @@ async fn a_private_ca_is_refused_by_default_and_trusted_once_added() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("ca.pem");
     std::fs::write(&file, ca.pem()).unwrap();
-    cloudops_ocp::Client::builder(emu.url())
+    cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
         .add_root_certificates_file(&file)
         .platform_roots(false)
         .build()
         .unwrap()
-        .get_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+        .get_tenant_backup_strategy(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
         .send()
         .await
         .unwrap();
     std::fs::remove_dir_all(&dir).ok();
 
-    let e = cloudops_ocp::Client::builder(emu.url())
+    let e = cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
         .add_root_certificates_pem("not a certificate")
         .build()
         .unwrap_err();
@@ -258,7 +266,8 @@ async fn certificate_problems_are_named() {
         (ServerCert::Expired, CertificateProblem::Expired),
     ] {
         let emu = OcpEmulator::start_tls(ca.acceptor(kind).unwrap()).await;
-        let e = cloudops_ocp::Client::builder(emu.url())
+        let e = cloudops_ocp::Client::builder()
+            .endpoint(emu.url())
             .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
             .add_root_certificates_pem(ca.pem())
             .retry_policy(RetryPolicy::disabled())
@@ -321,7 +330,10 @@ async fn a_plain_reqwest_client_in_the_same_program_still_works() {
     // cloudops's TLS choice is reqwest's own default, so a client built the plain way neither
     // panics ("No rustls crypto provider") nor behaves differently.
     let server = TestServer::start(|_: &RecordedRequest| Reply::json(200, r#"{"ok":true}"#)).await;
-    let _cloudops = cloudops_ocp::Client::builder(server.url()).build().unwrap();
+    let _cloudops = cloudops_ocp::Client::builder()
+        .endpoint(server.url())
+        .build()
+        .unwrap();
     let plain = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

@@ -136,7 +136,8 @@ async fn one_json_parse_per_answer() {
             false,
         ),
     ] {
-        let ocp = cloudops_ocp::Client::builder("http://127.0.0.1:8080")
+        let ocp = cloudops_ocp::Client::builder()
+            .endpoint("http://127.0.0.1:8080")
             .credentials(BasicAuth::new("admin", "pw"))
             .transport(stub(status, body))
             .retry_policy(RetryPolicy::disabled())

@@ -86,7 +86,8 @@ async fn random_and_mutated_answers_never_panic() {
             .retry_policy(RetryPolicy::disabled())
             .build()
             .unwrap();
-        let ocp = cloudops_ocp::Client::builder("http://ocp.example.com")
+        let ocp = cloudops_ocp::Client::builder()
+            .endpoint("http://ocp.example.com")
             .credentials(key)
             .transport(stub.clone())
             .retry_policy(RetryPolicy::disabled())
@@ -109,9 +110,9 @@ async fn random_and_mutated_answers_never_panic() {
             .send()
             .await;
         let _ = hw.batch_backup_instances(["i"]).send().await;
-        let _ = ocp.stop_backup_schedule(1, 2).send().await;
-        let _ = ocp.start_backup_schedule(1, 2).send().await;
-        let _ = ocp.get_backup_strategy(1, 2).send().await;
+        let _ = ocp.stop_tenant_backup_schedule(1, 2).send().await;
+        let _ = ocp.start_tenant_backup_schedule(1, 2).send().await;
+        let _ = ocp.get_tenant_backup_strategy(1, 2).send().await;
         let _ = ocp.get_task(3).send().await;
         let pipeline = cloudops_core::Pipeline::new(
             cloudops_core::ClientOptions::default()

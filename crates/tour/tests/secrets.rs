@@ -17,11 +17,13 @@ async fn the_tour_logs_no_secret() {
 
     let clients = format!(
         "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        cloudops_ocp::Client::builder("http://127.0.0.1:1")
+        cloudops_ocp::Client::builder()
+            .endpoint("http://127.0.0.1:1")
             .credentials(AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET))
             .build()
             .unwrap(),
-        cloudops_ocp::Client::builder("http://127.0.0.1:1")
+        cloudops_ocp::Client::builder()
+            .endpoint("http://127.0.0.1:1")
             .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
             .build()
             .unwrap(),
@@ -143,7 +145,8 @@ async fn errors_built_from_echoing_bodies_print_no_secret() {
     for (status, body) in &bodies {
         let stub = || Arc::new(StubTransport::new(Response::new(*status, body.clone())));
         let mut errors = Vec::new();
-        let ocp = cloudops_ocp::Client::builder("http://127.0.0.1:1")
+        let ocp = cloudops_ocp::Client::builder()
+            .endpoint("http://127.0.0.1:1")
             .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
             .transport(stub())
             .retry_policy(RetryPolicy::disabled())

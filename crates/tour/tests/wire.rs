@@ -14,17 +14,18 @@ async fn bodyless_posts_carry_content_length_zero() {
         cloudops_core::Credentials::from(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD)),
         AccessKey::new(ocp::ACCESS_KEY_ID, ocp::ACCESS_KEY_SECRET).into(),
     ] {
-        let client = cloudops_ocp::Client::builder(emu.url())
+        let client = cloudops_ocp::Client::builder()
+            .endpoint(emu.url())
             .credentials(credentials)
             .build()
             .unwrap();
         client
-            .stop_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+            .stop_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
             .send()
             .await
             .unwrap();
         client
-            .start_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
+            .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT)
             .send()
             .await
             .unwrap();

@@ -42,34 +42,15 @@ pub fn parse_ini(text: &str) -> HashMap<String, HashMap<String, String>> {
 /// The largest profile file read, in bytes; a larger one is a credentials error.
 pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
 
-/// Reads a profile file: `Ok(None)` when it does not exist; an error when it is not a regular
-/// file (a FIFO or a device would block or never end), is larger than
-/// [`MAX_PROFILE_BYTES`], or cannot be read.
+/// Reads a profile file ([`crate::files::read_limited_text`]): `Ok(None)` when it does not
+/// exist; an error when it is not a regular file (a FIFO or a device would block or never
+/// end), is larger than [`MAX_PROFILE_BYTES`], or cannot be read.
 fn read_profile(path: &std::path::Path) -> Result<Option<String>, String> {
-    use std::io::Read as _;
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    if !meta.is_file() {
-        return Err("it is not a regular file".to_string());
+    match crate::files::read_limited_text(path, MAX_PROFILE_BYTES) {
+        Ok(text) => Ok(Some(text)),
+        Err(crate::files::FileProblem::Missing) => Ok(None),
+        Err(e) => Err(e.to_string()),
     }
-    let too_large = || format!("it is larger than {MAX_PROFILE_BYTES} bytes");
-    if meta.len() > MAX_PROFILE_BYTES {
-        return Err(too_large());
-    }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PROFILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_PROFILE_BYTES {
-        return Err(too_large());
-    }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| "it is not UTF-8 text".to_string())
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -61,20 +61,25 @@ impl StopDbOmInstance {
     /// Errors: [`Error::InvalidInput`] when `project_id` or `instance_id` is not 32 to 64
     /// characters or would change the path (nothing sent).
     pub async fn send(self) -> Result<StopDbOmInstanceOutput, Error> {
-        let project_id = self.client.project_id(self.project_id.as_deref()).await?;
-        validate::length("project_id", &project_id, 32, 64)?;
         validate::length("instance_id", &self.instance_id, 32, 64)?;
-        let project = validate::encoded_segment("project_id", &project_id)?;
         let instance = validate::encoded_segment("instance_id", &self.instance_id)?;
-        let path = ["/v1/", &project, "/db-om/", &instance, "/stop"].concat();
-        // No body, but JSON's content type, as the official client sends and signs it.
-        let request = Request::new(Method::Post, self.client.endpoint(Service::Dbss)?, path)
-            .with_static_header("content-type", "application/json")
-            .with_header("x-project-id", project_id);
-        let decoded = self
-            .client
+        let client = &self.client;
+        // The project id may have to be asked of IAM: within the call's deadline.
+        let request = async {
+            let project_id = client.project_id(self.project_id.as_deref()).await?;
+            validate::length("project_id", &project_id, 32, 64)?;
+            let project = validate::encoded_segment("project_id", &project_id)?;
+            let path = ["/v1/", &project, "/db-om/", &instance, "/stop"].concat();
+            // No body, but JSON's content type, as the official client sends and signs it.
+            Ok(
+                Request::new(Method::Post, client.endpoint(Service::Dbss)?, path)
+                    .with_static_header("content-type", "application/json")
+                    .with_header("x-project-id", project_id),
+            )
+        };
+        let decoded = client
             .engine()
-            .call(&SPEC, request, &self.options)
+            .call_prepared(&SPEC, &self.options, request)
             .await?;
         let mut out: StopDbOmInstanceOutput = decoded.output;
         out.request_id = decoded.request_id;

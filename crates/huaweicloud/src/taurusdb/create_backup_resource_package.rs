@@ -201,11 +201,6 @@ impl CreateBackupResourcePackage {
     /// empty `spec_code`, `num` outside 1 to 10, or a `period_num` outside its type's range
     /// (nothing sent).
     pub async fn send(self) -> Result<CreateBackupResourcePackageOutput, Error> {
-        let project_id = self.client.project_id(self.project_id.as_deref()).await?;
-        validate::length("project_id", &project_id, 32, 32)?;
-        validate::charset("project_id", &project_id, "letters and digits", |c| {
-            c.is_ascii_alphanumeric()
-        })?;
         validate::non_empty("spec_code", &self.spec_code)?;
         validate::range("num", self.num, 1, 10)?;
         self.charge_info.validate()?;
@@ -215,22 +210,31 @@ impl CreateBackupResourcePackage {
             charge_info: &self.charge_info,
         })
         .map_err(|e| Error::invalid_input("charge_info", format!("cannot be encoded: {e}")))?;
-        let mut request = Request::new(
-            Method::Post,
-            self.client.endpoint(Service::TaurusDb)?,
-            format!("/v3/{project_id}/backups/resource-package"),
-        )
-        .with_body("application/json", body)
-        .with_header("x-project-id", project_id.clone());
-        if let Some(lang) = self.language.or(self.client.language()) {
-            request
-                .headers
-                .set_static("x-language", lang.lowercase_tag());
-        }
-        let decoded = self
-            .client
+        let client = &self.client;
+        // The project id may have to be asked of IAM: within the call's deadline.
+        let request = async {
+            let project_id = client.project_id(self.project_id.as_deref()).await?;
+            validate::length("project_id", &project_id, 32, 32)?;
+            validate::charset("project_id", &project_id, "letters and digits", |c| {
+                c.is_ascii_alphanumeric()
+            })?;
+            let mut request = Request::new(
+                Method::Post,
+                client.endpoint(Service::TaurusDb)?,
+                format!("/v3/{project_id}/backups/resource-package"),
+            )
+            .with_body("application/json", body)
+            .with_header("x-project-id", project_id);
+            if let Some(lang) = self.language.or(client.language()) {
+                request
+                    .headers
+                    .set_static("x-language", lang.lowercase_tag());
+            }
+            Ok(request)
+        };
+        let decoded = client
             .engine()
-            .call(&SPEC, request, &self.options)
+            .call_prepared(&SPEC, &self.options, request)
             .await?;
         let mut out: CreateBackupResourcePackageOutput = decoded.output;
         out.request_id = decoded.request_id;

@@ -1,23 +1,23 @@
 //! One module per operation: its input with validation, its output, its idempotency.
 
-pub mod get_backup_strategy;
 pub mod get_task;
-pub mod start_backup_schedule;
-pub mod stop_backup_schedule;
+pub mod get_tenant_backup_strategy;
+pub mod start_tenant_backup_schedule;
+pub mod stop_tenant_backup_schedule;
 
-pub use get_backup_strategy::GetBackupStrategy;
 pub use get_task::GetTask;
-pub use start_backup_schedule::StartBackupSchedule;
-pub use stop_backup_schedule::StopBackupSchedule;
+pub use get_tenant_backup_strategy::GetTenantBackupStrategy;
+pub use start_tenant_backup_schedule::StartTenantBackupSchedule;
+pub use stop_tenant_backup_schedule::StopTenantBackupSchedule;
 
 use cloudops_core::{Error, OperationSpec};
 
 /// Every modelled operation of this crate: the registry the fixtures, the fault suite and the
 /// coverage checks read.
 pub const OPERATIONS: &[OperationSpec] = &[
-    stop_backup_schedule::SPEC,
-    start_backup_schedule::SPEC,
-    get_backup_strategy::SPEC,
+    stop_tenant_backup_schedule::SPEC,
+    start_tenant_backup_schedule::SPEC,
+    get_tenant_backup_strategy::SPEC,
     get_task::SPEC,
 ];
 

@@ -17,14 +17,14 @@ pub const SPEC: OperationSpec = OperationSpec {
 /// A backup-strategy query being built.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
-pub struct GetBackupStrategy {
+pub struct GetTenantBackupStrategy {
     pub(crate) client: Client,
     pub(crate) options: CallOptions,
     pub(crate) cluster_id: i64,
     pub(crate) tenant_id: i64,
 }
 
-impl GetBackupStrategy {
+impl GetTenantBackupStrategy {
     cloudops_core::call_option_setters!(options);
 
     /// Validates the ids and sends the request.

@@ -1,5 +1,5 @@
-//! Start backup scheduling for a tenant:
-//! `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/startSchedule`.
+//! Stop backup scheduling for a tenant:
+//! `POST /api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/stopSchedule`.
 
 use cloudops_core::{CallOptions, Error, Idempotency, Method, OperationSpec};
 
@@ -7,31 +7,34 @@ use crate::client::Client;
 use crate::model::BackupCommonResponse;
 use crate::protocol::{OcpResponse, VENDOR};
 
-/// The operation as the pipeline sees it. Starting a started schedule leaves it started:
-/// idempotent.
+/// The operation as the pipeline sees it. Stopping a stopped schedule leaves it stopped:
+/// idempotent, so retried after failures that may have reached the server.
 pub const SPEC: OperationSpec = OperationSpec {
     vendor: VENDOR,
-    name: "StartTenantBackupSchedule",
+    name: "StopTenantBackupSchedule",
     idempotency: Idempotency::Idempotent,
 };
 
-/// A start-schedule call being built.
+/// A stop-schedule call being built.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
-pub struct StartBackupSchedule {
+pub struct StopTenantBackupSchedule {
     pub(crate) client: Client,
     pub(crate) options: CallOptions,
     pub(crate) cluster_id: i64,
     pub(crate) tenant_id: i64,
 }
 
-impl StartBackupSchedule {
+impl StopTenantBackupSchedule {
     cloudops_core::call_option_setters!(options);
 
     /// Validates the ids (positive integers) and sends the request.
+    ///
+    /// The answer may be a partial success: check
+    /// [`OcpResponse::failures`](crate::OcpResponse::failures).
     pub async fn send(self) -> Result<OcpResponse<BackupCommonResponse>, Error> {
         let path = format!(
-            "{}/startSchedule",
+            "{}/stopSchedule",
             super::strategy_path(self.cluster_id, self.tenant_id)?
         );
         self.client

@@ -4,38 +4,78 @@
 //! whole response body, refusing bodies over its cap; time limits per attempt and per
 //! operation are the [`Pipeline`](crate::Pipeline)'s.
 
+mod proxy;
+mod roots;
+
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::error::{Error, TimeoutPhase};
-use crate::request::{Headers, Request, Response};
+use crate::request::{Endpoint, Headers, Request, Response};
+
+pub use proxy::Proxy;
+use proxy::ProxyRoutes;
+pub use roots::MAX_ROOTS_FILE_BYTES;
 
 /// The default cap on a response body: 10 MiB.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// Whether this build can speak TLS (the `rustls` or `native-tls` feature).
+pub const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
 /// Sends one request and reads its response.
 ///
 /// Errors are [`Error::Transport`] (with `may_have_been_sent` false only when the request
 /// certainly did not leave this machine), [`Error::Timeout`] with
 /// [`TimeoutPhase::Connect`], or [`Error::ResponseTooLarge`].
+///
+/// A transport of your own (a test double, a recorder) implements it with the
+/// `async_trait` attribute every vendor crate re-exports:
+///
+/// ```
+/// use cloudops_core::{Error, Request, Response, Transport};
+///
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// #[cloudops_core::async_trait]
+/// impl Transport for Canned {
+///     async fn send(&self, _request: &Request) -> Result<Response, Error> {
+///         Ok(Response::new(200, br#"{"ok": true}"#.to_vec()))
+///     }
+/// }
+/// ```
 #[async_trait]
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` as it is (already signed) and reads the whole response.
     async fn send(&self, request: &Request) -> Result<Response, Error>;
+
+    /// Whether this transport can reach `endpoint`: an invalid-input error naming what is
+    /// missing when it cannot (an `https://` endpoint without TLS). Clients ask it for their
+    /// endpoints when they are built, and the pipeline before every call, so nothing is sent
+    /// that could only fail. The default accepts every endpoint.
+    fn check_endpoint(&self, endpoint: &Endpoint) -> Result<(), Error> {
+        let _ = endpoint;
+        Ok(())
+    }
 }
 
 /// A [`Transport`] over HTTP/1.1 with reqwest: connection reuse, a connect timeout and a cap
-/// on response bodies. HTTPS goes through rustls with the ring crypto provider and the
-/// platform's certificate verifier (feature `rustls`, the default) or the platform's native
-/// TLS (feature `native-tls`).
+/// on response bodies. HTTPS goes through rustls with its default crypto provider (aws-lc-rs)
+/// and the platform's certificate verifier (feature `rustls`, the default) or the platform's
+/// native TLS (feature `native-tls`); without either, only `http://` endpoints can be
+/// reached, and an `https://` one is refused before anything is sent.
 #[derive(Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
     max_body: usize,
     connect_timeout: Duration,
+    /// The proxies requests go through, kept to name them in errors.
+    proxies: Option<Arc<ProxyRoutes>>,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -43,98 +83,8 @@ impl fmt::Debug for HttpTransport {
         f.debug_struct("HttpTransport")
             .field("max_body", &self.max_body)
             .field("connect_timeout", &self.connect_timeout)
+            .field("proxies", &self.proxies)
             .finish_non_exhaustive()
-    }
-}
-
-/// A proxy every request goes through: `CONNECT` tunnels for `https://` endpoints, forwarding
-/// for `http://` ones. Its credentials are secrets: `Debug` shows neither the password nor any
-/// user info in the URL.
-///
-/// ```
-/// use cloudops_core::transport::Proxy;
-/// let p = Proxy::new("http://proxy.corp.example:3128")
-///     .basic_auth("svc-cloudops", "hunter2")
-///     .no_proxy("localhost,127.0.0.1,.internal.example");
-/// assert!(!format!("{p:?}").contains("hunter2"));
-/// ```
-#[derive(Clone)]
-pub struct Proxy {
-    url: String,
-    username: Option<String>,
-    password: Option<crate::SecretString>,
-    no_proxy: Option<String>,
-}
-
-impl Proxy {
-    /// A proxy at `url` (`http://host:port`, or `https://` for a proxy spoken to over TLS).
-    pub fn new(url: impl Into<String>) -> Self {
-        Proxy {
-            url: url.into(),
-            username: None,
-            password: None,
-            no_proxy: None,
-        }
-    }
-
-    /// Authenticates to the proxy with HTTP Basic.
-    pub fn basic_auth(
-        mut self,
-        username: impl Into<String>,
-        password: impl Into<crate::SecretString>,
-    ) -> Self {
-        self.username = Some(username.into());
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Hosts reached directly, in `NO_PROXY` syntax (comma-separated names, `.domain`
-    /// suffixes, IP addresses and CIDR ranges, `*` for all).
-    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
-        self.no_proxy = Some(list.into());
-        self
-    }
-
-    /// The URL with any user info replaced by `***`, safe to show.
-    fn shown_url(&self) -> String {
-        match self.url.split_once("://") {
-            Some((scheme, rest)) => match rest.split_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}"),
-                None => self.url.clone(),
-            },
-            None => self.url.clone(),
-        }
-    }
-
-    fn to_reqwest(&self) -> Result<reqwest::Proxy, Error> {
-        let mut proxy = reqwest::Proxy::all(self.url.as_str()).map_err(|_| {
-            Error::invalid_input(
-                "proxy",
-                format!(
-                    "must be a proxy URL such as http://host:port (got {})",
-                    self.shown_url()
-                ),
-            )
-        })?;
-        if let (Some(user), Some(password)) = (&self.username, &self.password) {
-            crate::validate::header_value("proxy username", user)?;
-            proxy = proxy.basic_auth(user, password.expose());
-        }
-        if let Some(list) = &self.no_proxy {
-            proxy = proxy.no_proxy(reqwest::NoProxy::from_string(list));
-        }
-        Ok(proxy)
-    }
-}
-
-impl fmt::Debug for Proxy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Proxy")
-            .field("url", &self.shown_url())
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .field("no_proxy", &self.no_proxy)
-            .finish()
     }
 }
 
@@ -145,22 +95,10 @@ enum ProxyChoice {
     /// curl and the vendors' own SDKs read them.
     #[default]
     Environment,
-    /// This proxy, whatever the environment says, and what hands it to reqwest: set only by
-    /// [`HttpTransportBuilder::proxy`], so a program that never names a proxy links none of
-    /// reqwest's proxy configuration.
-    Explicit(Proxy, UseProxy),
+    /// This proxy, whatever the environment says.
+    Explicit(Box<Proxy>),
     /// Straight to the endpoint, whatever the environment says.
     Off,
-}
-
-/// Sets an explicit proxy on reqwest's builder.
-type UseProxy = fn(reqwest::ClientBuilder, &Proxy) -> Result<reqwest::ClientBuilder, Error>;
-
-fn use_proxy(
-    builder: reqwest::ClientBuilder,
-    proxy: &Proxy,
-) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(builder.proxy(proxy.to_reqwest()?))
 }
 
 /// Reads and sets the root certificates on reqwest's builder.
@@ -171,23 +109,33 @@ fn use_roots(
     settings: &HttpTransportBuilder,
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::ClientBuilder, Error> {
+    let ders = roots::certificates(&settings.extra_roots_pem, &settings.extra_roots_files)?;
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
     {
-        let roots = settings.roots()?;
-        if !roots.is_empty() {
-            return Ok(if settings.platform_roots {
-                builder.tls_certs_merge(roots)
-            } else {
-                builder.tls_certs_only(roots)
-            });
+        let mut certs = Vec::with_capacity(ders.len());
+        for der in &ders {
+            certs.push(reqwest::Certificate::from_der(der).map_err(|e| {
+                Error::invalid_input("root certificates", format!("were refused: {e}"))
+            })?);
         }
+        Ok(if settings.platform_roots {
+            builder.tls_certs_merge(certs)
+        } else {
+            builder.tls_certs_only(certs)
+        })
     }
     #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    let _ = settings;
-    Ok(builder)
+    {
+        let _ = (ders, builder);
+        Err(Error::invalid_input(
+            "root certificates",
+            "need TLS: turn on the `rustls` or `native-tls` feature",
+        ))
+    }
 }
 
-/// Builds an [`HttpTransport`].
+/// Builds an [`HttpTransport`]: every setting of the HTTP layer in one place, which every
+/// client builder also takes whole (`transport_settings`).
 #[derive(Debug, Clone)]
 pub struct HttpTransportBuilder {
     connect_timeout: Duration,
@@ -201,6 +149,8 @@ pub struct HttpTransportBuilder {
     /// Set by the setters that add roots or drop the platform's, so a program that calls none
     /// of them links no certificate parsing.
     use_roots: Option<UseRoots>,
+    /// The settings changed from their defaults, by setter name.
+    changed: Vec<&'static str>,
 }
 
 impl Default for HttpTransportBuilder {
@@ -215,50 +165,67 @@ impl Default for HttpTransportBuilder {
             extra_roots_files: Vec::new(),
             platform_roots: true,
             use_roots: None,
+            changed: Vec::new(),
         }
     }
 }
 
 impl HttpTransportBuilder {
-    /// How long to wait for a connection (default 10 s).
+    fn changed(mut self, setting: &'static str) -> Self {
+        if !self.changed.contains(&setting) {
+            self.changed.push(setting);
+        }
+        self
+    }
+
+    /// The settings changed from their defaults, by the name of their setter, in the order
+    /// they were first set: what a client refuses to ignore when it is also given a
+    /// transport of its own.
+    pub fn changed_settings(&self) -> &[&'static str] {
+        &self.changed
+    }
+
+    /// How long to wait for a connection (default 10 s; zero is refused when built).
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
-        self
+        self.changed("connect_timeout")
     }
 
     /// The largest response body accepted, in bytes (default 10 MiB).
     pub fn max_body(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
-        self
+        self.changed("max_body")
     }
 
     /// How long an idle connection is kept for reuse (default 60 s).
     pub fn pool_idle_timeout(mut self, d: Duration) -> Self {
         self.pool_idle_timeout = d;
-        self
+        self.changed("pool_idle_timeout")
     }
 
     /// How many idle connections are kept per host (default: as many as calls were in flight,
     /// so a steady load opens no new connection).
     pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
         self.pool_max_idle_per_host = n;
-        self
+        self.changed("pool_max_idle_per_host")
     }
 
     /// Sends every request through `proxy`, whatever the environment says.
     pub fn proxy(mut self, proxy: Proxy) -> Self {
-        self.proxy = ProxyChoice::Explicit(proxy, use_proxy);
-        self
+        self.proxy = ProxyChoice::Explicit(Box::new(proxy));
+        self.changed("proxy")
     }
 
     /// Sends every request straight to its endpoint, whatever the environment says.
     pub fn no_proxy(mut self) -> Self {
         self.proxy = ProxyChoice::Off;
-        self
+        self.changed("no_proxy")
     }
 
     /// Takes the proxy from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
-    /// lowercase forms), as curl does. The default.
+    /// lowercase forms), as curl does. The default. A variable that is set but is not a
+    /// usable proxy URL makes the build fail, naming it: a call never bypasses a proxy the
+    /// environment asks for.
     pub fn proxy_from_environment(mut self) -> Self {
         self.proxy = ProxyChoice::Environment;
         self
@@ -269,15 +236,15 @@ impl HttpTransportBuilder {
     pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.extra_roots_pem.push(pem.into());
         self.use_roots = Some(use_roots);
-        self
+        self.changed("add_root_certificates_pem")
     }
 
-    /// Also trusts the certificate authorities in the PEM file at `path` (read when the
-    /// transport is built).
+    /// Also trusts the certificate authorities in the PEM file at `path`, read when the
+    /// transport is built: a regular file of at most [`MAX_ROOTS_FILE_BYTES`].
     pub fn add_root_certificates_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.extra_roots_files.push(path.into());
         self.use_roots = Some(use_roots);
-        self
+        self.changed("add_root_certificates_file")
     }
 
     /// Whether the platform's trusted roots are trusted too (default true). With `false`, only
@@ -285,50 +252,35 @@ impl HttpTransportBuilder {
     pub fn platform_roots(mut self, yes: bool) -> Self {
         self.platform_roots = yes;
         self.use_roots = Some(use_roots);
-        self
+        self.changed("platform_roots")
     }
 
-    /// The extra roots, parsed.
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    fn roots(&self) -> Result<Vec<reqwest::Certificate>, Error> {
-        let mut pems = self.extra_roots_pem.clone();
-        for path in &self.extra_roots_files {
-            let bytes = std::fs::read(path).map_err(|e| {
-                Error::invalid_input(
-                    "root certificates",
-                    format!("cannot read {}: {e}", path.display()),
-                )
-            })?;
-            pems.push(bytes);
+    /// Builds the transport. Fails when a setting cannot be used: a zero connect timeout, a
+    /// proxy (given or from the environment) that is not a usable URL, root certificates that
+    /// are not PEM certificates, or a TLS backend that cannot be set up.
+    pub fn build(self) -> Result<HttpTransport, Error> {
+        if self.connect_timeout.is_zero() {
+            return Err(Error::invalid_input(
+                "connect_timeout",
+                "must be more than zero",
+            ));
         }
-        let mut certs = Vec::new();
-        for pem in &pems {
-            let found = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                Error::invalid_input(
-                    "root certificates",
-                    format!("must be PEM certificates: {e}"),
-                )
-            })?;
-            if found.is_empty() {
-                return Err(Error::invalid_input(
-                    "root certificates",
-                    "must hold at least one PEM certificate",
-                ));
-            }
-            certs.extend(found);
-        }
-        if !self.platform_roots && certs.is_empty() {
+        if !self.platform_roots
+            && self.extra_roots_pem.is_empty()
+            && self.extra_roots_files.is_empty()
+        {
             return Err(Error::invalid_input(
                 "platform_roots",
                 "can be turned off only when root certificates are added",
             ));
         }
-        Ok(certs)
-    }
-
-    /// Builds the transport. Fails when the proxy or the root certificates are invalid, or
-    /// the TLS backend cannot be set up.
-    pub fn build(self) -> Result<HttpTransport, Error> {
+        let routes = match &self.proxy {
+            ProxyChoice::Environment => {
+                ProxyRoutes::from_environment(&|name| std::env::var(name).ok())?
+            }
+            ProxyChoice::Explicit(p) => Some(ProxyRoutes::explicit(p)?),
+            ProxyChoice::Off => None,
+        };
         let mut builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .pool_idle_timeout(self.pool_idle_timeout)
@@ -342,12 +294,17 @@ impl HttpTransportBuilder {
             .user_agent(reqwest::header::HeaderValue::from_static(concat!(
                 "cloudops-core/",
                 env!("CARGO_PKG_VERSION")
-            )));
-        builder = match &self.proxy {
-            ProxyChoice::Environment => builder,
-            ProxyChoice::Off => builder.no_proxy(),
-            ProxyChoice::Explicit(p, use_proxy) => use_proxy(builder, p)?,
-        };
+            )))
+            // The environment is read above, once, with its errors reported: reqwest never
+            // reads it again (nor logs a URL with a password in it).
+            .no_proxy();
+        let routes = routes.map(Arc::new);
+        if let Some(r) = &routes {
+            for p in r.to_reqwest() {
+                builder = builder.proxy(p);
+            }
+        }
+        let with_roots = self.use_roots.is_some();
         if let Some(use_roots) = self.use_roots {
             builder = use_roots(&self, builder)?;
         }
@@ -356,12 +313,20 @@ impl HttpTransportBuilder {
             builder = builder.tls_backend_native();
         }
         let client = builder.build().map_err(|e| {
-            Error::transport_caused_by(format!("cannot build the HTTP client: {e}"), false, e)
+            if with_roots {
+                Error::invalid_input(
+                    "root certificates",
+                    format!("were refused by the TLS library: {e}"),
+                )
+            } else {
+                Error::transport_caused_by(format!("cannot build the HTTP client: {e}"), false, e)
+            }
         })?;
         Ok(HttpTransport {
             client,
             max_body: self.max_body,
             connect_timeout: self.connect_timeout,
+            proxies: routes,
         })
     }
 }
@@ -382,9 +347,17 @@ impl HttpTransport {
         self.max_body
     }
 
-    fn classify(&self, e: reqwest::Error) -> Error {
+    fn classify(&self, e: reqwest::Error, endpoint: &Endpoint) -> Error {
         // The cause chain says more than the top-level message ("error sending request").
-        let mut message = e.to_string();
+        let mut message = match self
+            .proxies
+            .as_ref()
+            .and_then(|p| p.pick(endpoint.scheme(), endpoint.host()))
+        {
+            // A failure may be the proxy's: it is named, without its user info.
+            Some(proxy) => format!("through the proxy {}: {e}", proxy.shown()),
+            None => e.to_string(),
+        };
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
             message.push_str(": ");
@@ -450,7 +423,22 @@ fn method(m: crate::Method) -> reqwest::Method {
 
 #[async_trait]
 impl Transport for HttpTransport {
+    fn check_endpoint(&self, endpoint: &Endpoint) -> Result<(), Error> {
+        if endpoint.scheme() == "https" && !TLS {
+            return Err(Error::invalid_input(
+                "endpoint",
+                format!(
+                    "is https://{}, but this build has no TLS: turn on the `rustls` (or \
+                     `native-tls`) feature",
+                    endpoint.host_header()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     async fn send(&self, request: &Request) -> Result<Response, Error> {
+        self.check_endpoint(&request.endpoint)?;
         let not_sent = |message: String| Error::transport(message, false);
         let url = request.transport_url();
         let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len() + 1);
@@ -488,7 +476,7 @@ impl Transport for HttpTransport {
             .client
             .execute(outgoing)
             .await
-            .map_err(|e| self.classify(e))?;
+            .map_err(|e| self.classify(e, &request.endpoint))?;
         let status = response.status().as_u16();
         let too_large = || Error::ResponseTooLarge {
             status,
@@ -510,7 +498,11 @@ impl Transport for HttpTransport {
         let mut body = Vec::with_capacity(
             announced.map_or(0, |n| usize::try_from(n).unwrap_or(0).min(self.max_body)),
         );
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.classify(e, &request.endpoint))?
+        {
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
             }

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! export OCP_ACCESS_KEY_ID=... OCP_ACCESS_KEY_SECRET=...     # or OCP_USERNAME / OCP_PASSWORD
-//! cargo run --example stop_backup_schedule -- http://ocp.example.internal:8080 1000002 1000012
+//! cargo run --example stop_tenant_backup_schedule -- http://ocp.example.internal:8080 1000002 1000012
 //! ```
 
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ use cloudops_ocp::{Client, RequestId};
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [base_url, cluster, tenant] = args.as_slice() else {
-        eprintln!("usage: stop_backup_schedule <base-url> <cluster-id> <tenant-id>");
+        eprintln!("usage: stop_tenant_backup_schedule <base-url> <cluster-id> <tenant-id>");
         return ExitCode::from(2);
     };
     let (Ok(cluster), Ok(tenant)) = (cluster.parse::<i64>(), tenant.parse::<i64>()) else {
@@ -21,7 +21,7 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match Client::from_env(base_url.as_str()) {
-        Ok(c) => c.stop_backup_schedule(cluster, tenant).send().await,
+        Ok(c) => c.stop_tenant_backup_schedule(cluster, tenant).send().await,
         Err(e) => Err(e),
     };
     match result {
