@@ -554,6 +554,9 @@ impl fmt::Display for UndecodableResponse {
             write_server_text(f, r)?;
             f.write_str(")")?;
         }
+        if self.excerpt.is_empty() {
+            return Ok(());
+        }
         write!(f, "; body starts {:?}", redact_secrets(&self.excerpt))
     }
 }
@@ -728,6 +731,22 @@ impl Error {
         match self {
             Error::Service(e) => e.redact(),
             Error::Undecodable(e) => e.redact(),
+            _ => {}
+        }
+    }
+
+    /// Drops every copy of the server's answer this error keeps (a body's text or excerpt,
+    /// and a decoder's words about it, which may quote a value): for the answers of
+    /// credential endpoints, whose secrets may go by names no redaction knows.
+    pub fn forget_answer(&mut self) {
+        match self {
+            Error::Service(e) => e.raw_body.clear(),
+            Error::Undecodable(e) => {
+                e.excerpt.clear();
+                e.cause = "the answer is not what was expected (it carries secrets, so it is \
+                           not shown)"
+                    .to_string();
+            }
             _ => {}
         }
     }

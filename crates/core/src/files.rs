@@ -7,6 +7,9 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::Path;
 
+/// The largest id-token file read (a Kubernetes or OIDC id token is a few KiB), in bytes.
+pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+
 /// Why a file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -740,11 +740,7 @@ impl<P: Protocol> RawRequest<P> {
                 request.headers.set("content-type", "application/json");
             }
         }
-        let spec = OperationSpec {
-            vendor: self.vendor,
-            name: RAW_REQUEST,
-            idempotency: self.idempotency,
-        };
+        let spec = OperationSpec::new(self.vendor, RAW_REQUEST, self.idempotency);
         self.service.send(&spec, request, &self.options).await
     }
 }

@@ -30,6 +30,7 @@ pub enum Idempotency {
 
 /// What the pipeline needs to know about an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OperationSpec {
     /// The vendor (`tencentcloud`, `huaweicloud`, `ocp`).
     pub vendor: &'static str,
@@ -37,6 +38,27 @@ pub struct OperationSpec {
     pub name: &'static str,
     /// Whether it may be sent again.
     pub idempotency: Idempotency,
+    /// Whether its answers carry secrets (a credential endpoint's keys or tokens): an error
+    /// then keeps no copy of the answer's body, not even redacted.
+    pub secret_answer: bool,
+}
+
+impl OperationSpec {
+    /// An operation of `vendor` named `name`.
+    pub const fn new(vendor: &'static str, name: &'static str, idempotency: Idempotency) -> Self {
+        OperationSpec {
+            vendor,
+            name,
+            idempotency,
+            secret_answer: false,
+        }
+    }
+
+    /// The same operation, whose answers carry secrets ([`OperationSpec::secret_answer`]).
+    pub const fn with_secret_answer(mut self) -> Self {
+        self.secret_answer = true;
+        self
+    }
 }
 
 /// Adds authentication to a request: resolves credentials and runs a pure signer. Called
@@ -561,11 +583,30 @@ impl Pipeline {
         // With no subscriber listening, the clock is not read again.
         #[cfg(feature = "tracing")]
         if !span.is_disabled() {
-            span.record("duration_ms", millis(started.elapsed()));
+            let duration_ms = millis(started.elapsed());
+            span.record("duration_ms", duration_ms);
             match &result {
                 Ok(_) => span.record("outcome", "success"),
                 Err(e) => span.record("outcome", tracing::field::display(error_kind(e))),
             };
+            // One line per call at `info`, the level programs turn on: the call span's fields
+            // (vendor, operation, status, request id, attempts) come with it.
+            span.in_scope(|| match &result {
+                Ok(request_id) => tracing::info!(
+                    duration_ms,
+                    request_id = request_id.as_deref(),
+                    "{} {} succeeded",
+                    operation.vendor,
+                    operation.name
+                ),
+                Err(e) => tracing::info!(
+                    duration_ms,
+                    error = %e,
+                    "{} {} failed",
+                    operation.vendor,
+                    operation.name
+                ),
+            });
         }
         result
     }
@@ -648,6 +689,9 @@ impl Pipeline {
                 Err(e) => e,
             };
             error.redact();
+            if operation.secret_answer {
+                error.forget_answer();
+            }
 
             if !skew_retried && self.measure_skew(&error, now) {
                 // The server refused the signature's time before processing the request, so a

@@ -13,15 +13,30 @@ use std::fmt;
 use crate::request::SENSITIVE_HEADERS;
 
 /// Names whose values are secrets wherever a server echoes them: the sensitive headers, and
-/// the JSON keys that carry credentials.
+/// the keys every vendor's credential endpoints and SDKs use for secrets (Tencent's `Token`,
+/// `TmpSecretKey`, `SecretKey`, `WebIdentityToken`; Huawei's `secret`, `securitytoken`,
+/// `id_token`; OCP's and IAM's `password`), in any letter case. A name matches only whole,
+/// followed by `:` or `=`: `TokenCount: 3` is left alone.
 const SECRET_NAMES: &[&str] = &[
     "password",
+    "passwd",
     "secret",
     "secretkey",
     "secret_key",
+    "secret_access_key",
     "tmpsecretkey",
+    "token",
+    "sessiontoken",
+    "session_token",
     "securitytoken",
     "security_token",
+    "webidentitytoken",
+    "id_token",
+    "idtoken",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "private_key",
 ];
 
 /// What replaces a secret value.
@@ -182,6 +197,10 @@ mod tests {
             format!("Authorization=SDK-HMAC-SHA256 Access=AK, Signature={T}"),
             format!(r#"{{"password":"{T}"}}"#),
             format!("x-security-token:{T}"),
+            format!(r#"{{"Credentials":{{"Token":"{T}","TmpSecretId":"id"}}}}"#),
+            format!(r#"{{"credential":{{"securitytoken":"{T}"}}}}"#),
+            format!(r#"{{"auth":{{"id_token":{{"id":"x"}}}},"id_token":"{T}"}}"#),
+            format!(r#"{{"WebIdentityToken": "{T}"}}"#),
         ] {
             let out = redact_secrets(&text);
             assert!(!out.contains("TOKEN/abc"), "{text} -> {out}");
@@ -205,6 +224,7 @@ mod tests {
             "x-security-token-count: 3",
             "my-authorization is fine",
             "tokenizer:1",
+            r#"{"TokenCount": 3}"#,
             "x-security-token:",
             "x-security-token",
         ] {

@@ -62,16 +62,8 @@ impl Classifier for TestClassifier {
     }
 }
 
-const BUY: OperationSpec = OperationSpec {
-    vendor: "test",
-    name: "Buy",
-    idempotency: Idempotency::NonIdempotent,
-};
-const STOP: OperationSpec = OperationSpec {
-    vendor: "test",
-    name: "Stop",
-    idempotency: Idempotency::Idempotent,
-};
+const BUY: OperationSpec = OperationSpec::new("test", "Buy", Idempotency::NonIdempotent);
+const STOP: OperationSpec = OperationSpec::new("test", "Stop", Idempotency::Idempotent);
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::standard()

@@ -38,11 +38,11 @@ struct Project {
 
 /// IAM's project list, asked when a client has an access key but no project id: a read.
 #[cfg(feature = "project-discovery")]
-const LIST_PROJECTS: cloudops_core::OperationSpec = cloudops_core::OperationSpec {
-    vendor: VENDOR,
-    name: "KeystoneListProjects",
-    idempotency: cloudops_core::Idempotency::Idempotent,
-};
+const LIST_PROJECTS: cloudops_core::OperationSpec = cloudops_core::OperationSpec::new(
+    VENDOR,
+    "KeystoneListProjects",
+    cloudops_core::Idempotency::Idempotent,
+);
 
 /// A Huawei Cloud client for one region and project. Cheap to clone; clones share
 /// connections and the token cache.
@@ -465,7 +465,7 @@ impl ClientBuilder {
             AuthChoice::AkSk(setting) => {
                 let p = setting
                     .unwrap_or_else(crate::credentials::default_setting)
-                    .into_provider(clock);
+                    .into_provider(clock)?;
                 (Arc::new(AkSkAuthorizer(p.clone())), None, Some(p))
             }
             AuthChoice::Token(source, make) => {

@@ -23,13 +23,17 @@ use crate::error::HuaweiProtocol;
 pub const ECS_METADATA_URL: &str = "http://169.254.169.254";
 
 const TOKEN_PATH: &str = "/meta-data/latest/api/token";
+/// What the metadata service answers, with a 401, on a server no agency is bound to: not an
+/// expired session, so no new session token is asked for.
+const NO_AGENCY: &str = "Please configure Cloud Service Agency first";
 const KEY_PATH: &str = "/openstack/latest/securitykey";
 
 /// The temporary keys of the agency bound to the ECS server, from its metadata service: a
 /// session token first (`PUT /meta-data/latest/api/token`, six hours; 404, 405 or 503 mean a
 /// service without tokens, and the key is asked without one), then
 /// `GET /openstack/latest/securitykey` (`access`, `secret`, `securitytoken`, `expires_at`).
-/// A 401 means the session token expired: a new one is fetched once. Each request waits at
+/// A 401 means the session token expired: a new one is fetched once (but a 401 that says no
+/// agency is configured ends the lookup at once, with that reason, as the official SDKs do). Each request waits at
 /// most the timeout (default 3 s, as the official SDKs); a service that does not answer means
 /// "not on an ECS server", so a chain moves on.
 #[derive(Debug)]
@@ -136,7 +140,7 @@ impl EcsMetadataProvider {
         let Some(r) = self.metadata.send(Method::Get, KEY_PATH, &headers).await? else {
             return Ok(Attempt::Key(self.silent()));
         };
-        if r.status == 401 {
+        if r.status == 401 && !r.text().contains(NO_AGENCY) {
             return Ok(Attempt::SessionExpired);
         }
         if r.status == 404 {
@@ -144,6 +148,17 @@ impl EcsMetadataProvider {
                 "no agency is bound to this server".into(),
             )));
         }
+        if r.status >= 400 {
+            // An error answer carries the service's reason (no agency bound, say), never a
+            // key: it is kept, redacted and cut short.
+            return Err(Error::credentials(format!(
+                "{}: the security key request answered HTTP {}: {}",
+                self.source(),
+                r.status,
+                cloudops_core::redact::Escaped(&cloudops_core::error::excerpt(&r.body))
+            )));
+        }
+        // A key that cannot be read is not shown: it may hold the secrets.
         let key = (r.status == 200)
             .then(|| serde_json::from_slice::<SecurityKey>(&r.body).ok())
             .flatten()
@@ -234,16 +249,18 @@ pub(crate) fn default_setting() -> CredentialsSetting {
 /// `HUAWEICLOUD_SDK_IAM_ENDPOINT` names another.
 pub const IAM_GLOBAL_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 
-const ID_TOKEN_EXCHANGE: OperationSpec = OperationSpec {
-    vendor: crate::error::VENDOR,
-    name: "CreateTokenWithIdToken",
-    idempotency: Idempotency::Idempotent,
-};
-const SECURITY_TOKEN: OperationSpec = OperationSpec {
-    vendor: crate::error::VENDOR,
-    name: "CreateTemporaryAccessKeyByToken",
-    idempotency: Idempotency::Idempotent,
-};
+const ID_TOKEN_EXCHANGE: OperationSpec = OperationSpec::new(
+    crate::error::VENDOR,
+    "CreateTokenWithIdToken",
+    Idempotency::Idempotent,
+)
+.with_secret_answer();
+const SECURITY_TOKEN: OperationSpec = OperationSpec::new(
+    crate::error::VENDOR,
+    "CreateTemporaryAccessKeyByToken",
+    Idempotency::Idempotent,
+)
+.with_secret_answer();
 
 /// Sends nothing of its own: the identity-provider calls carry their credentials in headers
 /// and bodies.
@@ -319,10 +336,15 @@ impl ProvideCredentials for IdpProvider {
             ));
         };
         let path = std::path::PathBuf::from(&file);
-        let id_token = tokio::task::spawn_blocking(move || std::fs::read_to_string(&path))
-            .await
-            .map_err(|e| Error::credentials(format!("reading the id token: {e}")))?
-            .map_err(|e| Error::credentials(format!("cannot read the id token {file}: {e}")))?;
+        let id_token = tokio::task::spawn_blocking(move || {
+            cloudops_core::files::read_limited_text(
+                &path,
+                cloudops_core::files::MAX_TOKEN_FILE_BYTES,
+            )
+        })
+        .await
+        .map_err(|e| Error::credentials(format!("reading the id token: {e}")))?
+        .map_err(|e| Error::credentials(format!("cannot read the id token {file}: {e}")))?;
         let iam = self
             .iam_endpoint
             .clone()

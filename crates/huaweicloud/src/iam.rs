@@ -16,11 +16,12 @@ use crate::error::{HuaweiProtocol, VENDOR};
 
 /// The token request as the pipeline sees it: issuing another token changes nothing, so it is
 /// idempotent.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "KeystoneCreateUserTokenByPassword",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec = OperationSpec::new(
+    VENDOR,
+    "KeystoneCreateUserTokenByPassword",
+    Idempotency::Idempotent,
+)
+.with_secret_answer();
 
 /// How long a token lives when the response does not say.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);

@@ -208,7 +208,7 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .unwrap_or_else(|| CredentialsSetting::environment(OCP_ENV))
-            .into_provider(self.options.clock.clone());
+            .into_provider(self.options.clock.clone())?;
         let pipeline = Pipeline::new(self.options)?;
         pipeline.transport().check_endpoint(&endpoint)?;
         Ok(Client {

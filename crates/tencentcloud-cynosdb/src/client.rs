@@ -18,6 +18,9 @@ use crate::waiter::FlowWaiter;
 
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://cynosdb.tencentcloudapi.com";
+/// The variable the region is read from when the builder is given none, as Tencent's CLI
+/// reads it.
+pub const REGION_VARIABLE: &str = "TENCENTCLOUD_REGION";
 /// The documented limit of PauseServerless, in requests per second.
 pub const DOCUMENTED_RATE_LIMIT: u32 = 20;
 
@@ -148,7 +151,8 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The region (`ap-guangzhou`, ...). Required.
+    /// The region (`ap-guangzhou`, ...). Required: when it is not set here,
+    /// `TENCENTCLOUD_REGION` is read, as Tencent's CLI reads it.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -191,8 +195,16 @@ impl ClientBuilder {
     /// Builds the client. Fails when the region or endpoint is invalid or the transport cannot
     /// be set up; credentials are resolved when a call is made.
     pub fn build(self) -> Result<Client, Error> {
-        let region = self.region.unwrap_or_default();
-        validate::non_empty("region", &region)?;
+        let region = self
+            .region
+            .or_else(|| std::env::var(REGION_VARIABLE).ok())
+            .unwrap_or_default();
+        if region.is_empty() {
+            return Err(Error::invalid_input(
+                "region",
+                format!("must be set (on the builder, or in {REGION_VARIABLE})"),
+            ));
+        }
         validate::charset(
             "region",
             &region,
@@ -209,7 +221,7 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .unwrap_or_else(crate::credentials::default_setting)
-            .into_provider(self.options.clock.clone());
+            .into_provider(self.options.clock.clone())?;
         let authorizer = Tc3Authorizer {
             service: protocol::SERVICE,
             credentials,

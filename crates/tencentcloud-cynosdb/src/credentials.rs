@@ -162,16 +162,18 @@ const STS_VERSION: &str = "2018-08-13";
 
 /// `AssumeRole` and `AssumeRoleWithWebIdentity` as the pipeline sees them: issuing another
 /// set of temporary keys changes nothing, so they are retried like reads.
-const ASSUME_ROLE: OperationSpec = OperationSpec {
-    vendor: crate::protocol::VENDOR,
-    name: "AssumeRole",
-    idempotency: Idempotency::Idempotent,
-};
-const ASSUME_ROLE_WITH_WEB_IDENTITY: OperationSpec = OperationSpec {
-    vendor: crate::protocol::VENDOR,
-    name: "AssumeRoleWithWebIdentity",
-    idempotency: Idempotency::Idempotent,
-};
+const ASSUME_ROLE: OperationSpec = OperationSpec::new(
+    crate::protocol::VENDOR,
+    "AssumeRole",
+    Idempotency::Idempotent,
+)
+.with_secret_answer();
+const ASSUME_ROLE_WITH_WEB_IDENTITY: OperationSpec = OperationSpec::new(
+    crate::protocol::VENDOR,
+    "AssumeRoleWithWebIdentity",
+    Idempotency::Idempotent,
+)
+.with_secret_answer();
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -273,7 +275,8 @@ impl AssumeRoleProvider {
         self
     }
 
-    /// A policy narrowing what the keys may do.
+    /// A policy narrowing what the keys may do, as JSON text. It is sent URL-encoded, as the
+    /// API documents it (the service decodes it, so a `+` sent raw would become a space).
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
         self.policy = Some(policy.into());
         self
@@ -304,7 +307,10 @@ impl ProvideCredentials for AssumeRoleProvider {
         });
         let mut body = serde_json::Map::new();
         if let Some(p) = &self.policy {
-            body.insert("Policy".into(), p.clone().into());
+            body.insert(
+                "Policy".into(),
+                cloudops_core::encoding::percent_encode(p).into(),
+            );
         }
         let key = self.sts.assume(&ASSUME_ROLE, authorizer, body).await?;
         Ok(Lookup::Found(key.into()))
@@ -388,12 +394,17 @@ impl ProvideCredentials for WebIdentityProvider {
             ));
         };
         let path = std::path::PathBuf::from(file);
-        let token = tokio::task::spawn_blocking(move || std::fs::read_to_string(&path))
-            .await
-            .map_err(|e| Error::credentials(format!("reading the web identity token: {e}")))?
-            .map_err(|e| {
-                Error::credentials(format!("cannot read the web identity token {file}: {e}"))
-            })?;
+        let token = tokio::task::spawn_blocking(move || {
+            cloudops_core::files::read_limited_text(
+                &path,
+                cloudops_core::files::MAX_TOKEN_FILE_BYTES,
+            )
+        })
+        .await
+        .map_err(|e| Error::credentials(format!("reading the web identity token: {e}")))?
+        .map_err(|e| {
+            Error::credentials(format!("cannot read the web identity token {file}: {e}"))
+        })?;
         let mut sts = Sts::new(role.clone(), self.session_name.clone());
         sts.region = region.clone();
         if let Some(e) = &self.sts_endpoint {

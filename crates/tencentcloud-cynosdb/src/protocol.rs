@@ -209,11 +209,8 @@ mod tests {
 
     use super::*;
 
-    const OP: OperationSpec = OperationSpec {
-        vendor: VENDOR,
-        name: "PauseServerless",
-        idempotency: Idempotency::Idempotent,
-    };
+    const OP: OperationSpec =
+        OperationSpec::new(VENDOR, "PauseServerless", Idempotency::Idempotent);
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Out {

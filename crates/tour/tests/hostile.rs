@@ -681,3 +681,137 @@ async fn plain_http_with_credentials_to_a_remote_host_warns_once_per_client() {
     );
     assert!(!text.contains(ocp::PASSWORD));
 }
+
+/// Settings and input that cannot work are refused when the client is built or the call is
+/// made, naming the setting, and nothing reaches the server: zero timeouts, a zero rate, an
+/// empty access key, transport settings beside a transport they could not apply to, a root
+/// certificate file that is not one.
+#[tokio::test]
+async fn unusable_settings_and_input_are_refused_before_sending() {
+    let emu = OcpEmulator::start().await;
+    let builder = || {
+        cloudops_ocp::Client::builder()
+            .endpoint(emu.url())
+            .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
+    };
+    let refused = |e: Error, field: &str| {
+        assert_eq!(e.invalid_field(), Some(field), "{e}");
+    };
+    refused(
+        builder()
+            .attempt_timeout(Some(Duration::ZERO))
+            .build()
+            .unwrap_err(),
+        "attempt_timeout",
+    );
+    refused(
+        builder()
+            .operation_timeout(Some(Duration::ZERO))
+            .build()
+            .unwrap_err(),
+        "operation_timeout",
+    );
+    refused(
+        builder().rate_limit(Some(0)).build().unwrap_err(),
+        "rate_limit",
+    );
+    refused(
+        builder()
+            .connect_timeout(Duration::ZERO)
+            .build()
+            .unwrap_err(),
+        "connect_timeout",
+    );
+    refused(
+        cloudops_ocp::Client::builder()
+            .endpoint(emu.url())
+            .credentials(AccessKey::new("", ""))
+            .build()
+            .unwrap_err(),
+        "credentials",
+    );
+    let e = cloudops_huaweicloud::Client::builder()
+        .region("cn-north-4")
+        .credentials(AccessKey::new("AK", ""))
+        .build()
+        .unwrap_err();
+    refused(e, "credentials");
+    let e = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .credentials(AccessKey::new("", "key"))
+        .build()
+        .unwrap_err();
+    refused(e, "credentials");
+    let e = cloudops_huaweicloud::Client::builder()
+        .region("cn-north-4")
+        .credentials(BasicAuth::new("user", "password"))
+        .build()
+        .unwrap_err();
+    refused(e, "credentials");
+
+    // A transport of one's own, with settings only the default transport could apply.
+    let transport: Arc<dyn cloudops_core::Transport> =
+        Arc::new(cloudops_core::HttpTransport::new().unwrap());
+    let e = builder()
+        .transport(transport.clone())
+        .proxy(cloudops_core::transport::Proxy::new(
+            "http://proxy.example:3128",
+        ))
+        .add_root_certificates_file("/nonexistent.pem")
+        .build()
+        .unwrap_err();
+    refused(e.clone(), "transport");
+    let shown = e.to_string();
+    assert!(
+        shown.contains("proxy") && shown.contains("add_root_certificates_file"),
+        "{shown}"
+    );
+    refused(
+        builder()
+            .transport(transport)
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .unwrap_err(),
+        "transport",
+    );
+
+    // Root certificates: a missing file, a device, a PEM block with junk inside.
+    let dir = std::env::temp_dir().join(format!("cloudops-roots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("junk.pem");
+    std::fs::write(
+        &junk,
+        "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGUgYXQgYWxs\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    for path in [
+        std::path::PathBuf::from("/nonexistent.pem"),
+        std::path::PathBuf::from("/dev/zero"),
+        junk,
+    ] {
+        let e = builder()
+            .add_root_certificates_file(&path)
+            .build()
+            .unwrap_err();
+        refused(e, "root certificates");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // Per call: a zero limit.
+    let client = builder().build().unwrap();
+    let e = client
+        .get_task(1)
+        .attempt_timeout(Some(Duration::ZERO))
+        .send()
+        .await
+        .unwrap_err();
+    refused(e, "attempt_timeout");
+    let e = client
+        .get_task(1)
+        .operation_timeout(Some(Duration::ZERO))
+        .send()
+        .await
+        .unwrap_err();
+    refused(e, "operation_timeout");
+    assert_eq!(emu.server().request_count(), 0);
+}

@@ -352,3 +352,32 @@ async fn a_plain_reqwest_client_in_the_same_program_still_works() {
         200
     );
 }
+
+/// A proxy that does not answer: the error names it (without its user info), not only the
+/// endpoint the call was for.
+#[tokio::test]
+async fn a_dead_proxy_is_named_in_the_error() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let emu = OcpEmulator::start().await;
+    let e = cloudops_ocp::Client::builder()
+        .endpoint(emu.url())
+        .credentials(BasicAuth::new(ocp::USERNAME, ocp::PASSWORD))
+        .proxy(Proxy::new(format!("http://svc:hunter2@{closed}")))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap()
+        .get_task(1)
+        .send()
+        .await
+        .unwrap_err();
+    let shown = format!("{e}");
+    assert!(
+        shown.contains(&format!("proxy http://{closed}/")),
+        "{shown}"
+    );
+    assert!(!format!("{e}{e:?}").contains("hunter2"), "{e:?}");
+    assert!(!e.may_have_been_sent(), "{e}");
+}

@@ -86,3 +86,28 @@ async fn proxies_come_from_the_environment() {
     assert!(ok);
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
 }
+
+/// A proxy variable that is set but cannot be used is refused, naming it: no call goes
+/// around the proxy the environment asks for, and the value's password is not shown.
+#[test]
+fn an_unusable_proxy_variable_is_refused_by_name() {
+    for var in ["HTTPS_PROXY", "http_proxy", "ALL_PROXY"] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cloudops-tour"));
+        for v in PROXY_VARIABLES {
+            cmd.env_remove(v);
+        }
+        let out = cmd
+            .env(var, "http://user:hunter2@[::1")
+            .env("CLOUDOPS_TOUR_TLS", "0")
+            .output()
+            .unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{var}: {printed}");
+        assert!(printed.contains(var), "{var}: {printed}");
+        assert!(!printed.contains("hunter2"), "{var}: {printed}");
+    }
+}

@@ -212,6 +212,9 @@ async fn a_silent_metadata_service_makes_the_chain_move_on_within_its_timeout() 
     assert!(e.to_string().contains("did not answer"), "{e}");
 }
 
+/// A policy with the characters URL decoding would change.
+const POLICY: &str = r#"{"version":"2.0","statement":[{"effect":"allow","action":["cynosdb:Describe*"],"resource":["*"],"condition":{"string_equal":{"qcs:resource_tag":["team&ops+dba=1"]}}}]}"#;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sts_assume_role_credentials_are_fetched_reused_refreshed_and_recovered() {
     use cloudops_tencentcloud_cynosdb::credentials::AssumeRoleProvider;
@@ -229,7 +232,7 @@ async fn sts_assume_role_credentials_are_fetched_reused_refreshed_and_recovered(
         "cloudops-test",
     )
     .sts_endpoint(sts.url(), "ap-guangzhou")
-    .policy(r#"{"version":"2.0","statement":[]}"#);
+    .policy(POLICY);
     let client = cloudops_tencentcloud_cynosdb::Client::builder()
         .region("ap-guangzhou")
         .endpoint(emu.url())
@@ -255,6 +258,10 @@ async fn sts_assume_role_credentials_are_fetched_reused_refreshed_and_recovered(
             .contains("/sts/tc3_request")
     );
     assert_eq!(first.json()["RoleSessionName"], "cloudops-test");
+    // The policy goes URL-encoded, as documented: a `+` survives the service's decoding.
+    let sent = first.json()["Policy"].as_str().unwrap().to_string();
+    assert!(!sent.contains('+') && sent.contains("%2B"), "{sent}");
+    assert_eq!(cloudops_core::encoding::percent_decode(&sent), POLICY);
 
     tokio::time::sleep(STALE_AFTER).await;
     let results = concurrently(100, || {
@@ -445,4 +452,125 @@ async fn huawei_oidc_credentials_are_fetched_reused_refreshed_and_recovered() {
         assert!(!format!("{client:?}{e:?}{e}").contains(secret), "{secret}");
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A server no agency is bound to answers the security key with a 401 that says so: the
+/// provider stops at once (no new session token, no second try) and keeps the reason.
+#[tokio::test]
+async fn an_ecs_server_without_an_agency_stops_at_once_with_the_reason() {
+    let meta = TestServer::start(|req: &RecordedRequest| {
+        if req.method == "PUT" {
+            Reply::json(200, "metadata-session-1")
+        } else {
+            Reply::json(
+                401,
+                r#"{"error": "Please configure Cloud Service Agency first"}"#,
+            )
+        }
+    })
+    .await;
+    let e = EcsMetadataProvider::new()
+        .with_endpoint(meta.url())
+        .provide()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Credentials { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("Please configure Cloud Service Agency first"),
+        "{e}"
+    );
+    let paths: Vec<String> = meta
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "PUT /meta-data/latest/api/token",
+            "GET /openstack/latest/securitykey"
+        ]
+    );
+}
+
+/// When the last source of a chain fails, the error still says what every source before it
+/// lacked: the variable a user meant to set is named.
+#[tokio::test]
+async fn a_chain_error_names_every_source_tried() {
+    use cloudops_core::credentials::{EnvSource, EnvironmentProvider, ProfileFileProvider};
+    use cloudops_huaweicloud::credentials::IdpProvider;
+
+    let meta = TestServer::start(|_| Reply::json(403, r#"{"error": "forbidden"}"#)).await;
+    let empty = || EnvSource::from_pairs([("HOME", "/nonexistent/cloudops")]);
+    let chain = CredentialsChain::new(vec![
+        Arc::new(IdpProvider::new().with_env(empty())),
+        Arc::new(EnvironmentProvider::huawei().with_env(empty())),
+        Arc::new(ProfileFileProvider::huawei().with_env(empty())),
+        Arc::new(EcsMetadataProvider::new().with_endpoint(meta.url())),
+    ]);
+    let e = chain.provide().await.unwrap_err();
+    let shown = e.to_string();
+    for named in [
+        "HUAWEICLOUD_SDK_IDP_ID",
+        "HUAWEICLOUD_SDK_AK",
+        "profile file",
+        "ECS metadata service",
+        "403",
+    ] {
+        assert!(shown.contains(named), "{named}: {shown}");
+    }
+}
+
+/// Id-token files are untrusted input: a device, a FIFO or a file of megabytes is refused
+/// with a clear error, at once and without reading it whole.
+#[tokio::test]
+async fn id_token_files_that_are_not_small_regular_files_are_refused() {
+    use cloudops_core::credentials::EnvSource;
+    use cloudops_huaweicloud::credentials::IdpProvider;
+    use cloudops_tencentcloud_cynosdb::credentials::WebIdentityProvider;
+
+    let iam = TestServer::start(|_| Reply::json(500, "{}")).await;
+    let dir = std::env::temp_dir().join(format!("cloudops-tokens-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big-token");
+    std::fs::write(&big, vec![b'a'; 16 * 1024 * 1024]).unwrap();
+    let fifo = dir.join("fifo-token");
+    let mut files = vec![
+        ("/dev/zero".to_string(), "regular file"),
+        (big.display().to_string(), "larger than"),
+    ];
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        files.push((fifo.display().to_string(), "regular file"));
+    }
+    for (file, why) in &files {
+        let e = IdpProvider::new()
+            .with_env(EnvSource::from_pairs([
+                ("HUAWEICLOUD_SDK_IDP_ID", "idp"),
+                ("HUAWEICLOUD_SDK_ID_TOKEN_FILE", file.as_str()),
+            ]))
+            .iam_endpoint(iam.url())
+            .provide()
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains(why), "{file}: {e}");
+        let e = WebIdentityProvider::new()
+            .with_env(EnvSource::from_pairs([
+                ("TKE_REGION", "ap-guangzhou"),
+                ("TKE_PROVIDER_ID", "provider"),
+                ("TKE_WEB_IDENTITY_TOKEN_FILE", file.as_str()),
+                ("TKE_ROLE_ARN", "qcs::cam::uin/1:roleName/r"),
+            ]))
+            .sts_endpoint(iam.url())
+            .provide()
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains(why), "{file}: {e}");
+    }
+    assert_eq!(iam.request_count(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

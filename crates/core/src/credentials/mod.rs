@@ -157,13 +157,19 @@ fn check_visible(what: &str, value: &str) -> Result<(), Error> {
 }
 
 impl Credentials {
-    /// Checks that the credentials can be sent: key ids, session tokens and project ids of
-    /// visible ASCII only, and a Basic user name without `:` or control characters (the server
-    /// would read another user name and password). The secret values themselves are never
-    /// named in the error.
+    /// Checks that the credentials can be sent: a key id and a secret that are not empty, key
+    /// ids, session tokens and project ids of visible ASCII only, and a Basic user name that
+    /// is not empty and has no `:` or control characters (the server would read another user
+    /// name and password). The secret values themselves are never named in the error.
     pub fn check(&self) -> Result<(), Error> {
         match self {
             Credentials::AccessKey(k) => {
+                if k.id.is_empty() {
+                    return Err(Error::credentials("the access key id is empty"));
+                }
+                if k.secret.is_empty() {
+                    return Err(Error::credentials("the secret key is empty"));
+                }
                 check_visible("access key id", &k.id)?;
                 if let Some(t) = &k.session_token {
                     check_visible("session token", t.expose())?;
@@ -173,6 +179,9 @@ impl Credentials {
                 }
             }
             Credentials::Basic(b) => {
+                if b.username.is_empty() {
+                    return Err(Error::credentials("the HTTP Basic user name is empty"));
+                }
                 if b.username.contains(':') {
                     return Err(Error::credentials(
                         "the HTTP Basic user name must not contain ':' (the server would split \
@@ -508,6 +517,8 @@ impl ProvideCredentials for OnceProvider {
 pub struct CredentialsSetting(Setting);
 
 enum Setting {
+    /// Fixed credentials, checked when the client is built.
+    Fixed(Credentials),
     Provider {
         provider: Arc<dyn ProvideCredentials>,
         keep: KeepCredentials,
@@ -520,9 +531,12 @@ type KeepCredentials =
     fn(Arc<dyn ProvideCredentials>, Arc<dyn crate::Clock>) -> Arc<dyn ProvideCredentials>;
 
 impl CredentialsSetting {
-    /// Fixed credentials: checked at the first call, then shared by every call.
+    /// Fixed credentials: checked when the client is built ([`into_provider`] refuses them
+    /// as invalid input), then shared by every call.
+    ///
+    /// [`into_provider`]: CredentialsSetting::into_provider
     pub fn fixed(credentials: impl Into<Credentials>) -> Self {
-        CredentialsSetting::once(Arc::new(StaticProvider(credentials.into())))
+        CredentialsSetting(Setting::Fixed(credentials.into()))
     }
 
     /// Credentials from `provider`, kept in a [`CachingProvider`]: temporary ones are
@@ -562,12 +576,24 @@ impl CredentialsSetting {
         }
     }
 
-    /// The provider a client signs with, its cache dated by `clock`.
-    pub fn into_provider(self, clock: Arc<dyn crate::Clock>) -> Arc<dyn ProvideCredentials> {
-        match self.0 {
+    /// The provider a client signs with, its cache dated by `clock`. Fixed credentials that
+    /// cannot be sent ([`Credentials::check`]) are an invalid-input error on `credentials`,
+    /// so that a client is never built to send them.
+    pub fn into_provider(
+        self,
+        clock: Arc<dyn crate::Clock>,
+    ) -> Result<Arc<dyn ProvideCredentials>, Error> {
+        Ok(match self.0 {
+            Setting::Fixed(credentials) => {
+                credentials.check().map_err(|e| match e {
+                    Error::Credentials { message } => Error::invalid_input("credentials", message),
+                    other => other,
+                })?;
+                Arc::new(OnceProvider::new(Arc::new(StaticProvider(credentials))))
+            }
             Setting::Provider { provider, keep } => keep(provider, clock),
             Setting::Environment(names) => Arc::new(OnceProvider::environment(names)),
-        }
+        })
     }
 }
 
@@ -575,6 +601,7 @@ impl fmt::Debug for CredentialsSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_tuple("CredentialsSetting");
         match &self.0 {
+            Setting::Fixed(credentials) => d.field(credentials),
             Setting::Provider { provider, .. } => d.field(provider),
             Setting::Environment(names) => d.field(names),
         };
@@ -873,9 +900,25 @@ impl ProvideCredentials for CredentialsChain {
     async fn lookup(&self) -> Result<Lookup, Error> {
         let mut tried = Vec::with_capacity(self.providers.len());
         for p in &self.providers {
-            match p.lookup().await? {
-                Lookup::Found(c) => return Ok(Lookup::Found(c)),
-                Lookup::NotFound(why) => tried.push(format!("{} ({why})", p.source())),
+            match p.lookup().await {
+                Ok(Lookup::Found(c)) => return Ok(Lookup::Found(c)),
+                Ok(Lookup::NotFound(why)) => tried.push(format!("{} ({why})", p.source())),
+                // A source configured wrongly stops the search; its error says what the
+                // sources before it lacked, so the one a user meant to set is named too.
+                Err(e) if tried.is_empty() => return Err(e),
+                Err(Error::Credentials { message }) => {
+                    return Err(Error::credentials(format!(
+                        "tried {}; then {message}",
+                        tried.join("; ")
+                    )));
+                }
+                Err(other) => {
+                    return Err(Error::credentials(format!(
+                        "tried {}; then {} failed: {other}",
+                        tried.join("; "),
+                        p.source()
+                    )));
+                }
             }
         }
         Ok(Lookup::NotFound(format!("tried {}", tried.join("; "))))
@@ -1004,7 +1047,7 @@ mod tests {
         let clock: Arc<dyn crate::Clock> = Arc::new(crate::SystemClock);
         let setting = CredentialsSetting::environment(UNSET);
         assert!(format!("{setting:?}").contains("CLOUDOPS_TEST_UNSET_ID"));
-        let p = setting.into_provider(clock.clone());
+        let p = setting.into_provider(clock.clone()).unwrap();
         assert!(format!("{p:?}").starts_with("OnceProvider"));
         assert_eq!(p.source(), "environment variables");
         // As EnvironmentProvider reads it: nothing set is a credentials error naming both.
@@ -1028,7 +1071,9 @@ mod tests {
             secret: "PATH",
             ..UNSET
         };
-        let p = CredentialsSetting::environment(names).into_provider(clock);
+        let p = CredentialsSetting::environment(names)
+            .into_provider(clock)
+            .unwrap();
         let a = current(&*p).await.unwrap();
         assert_eq!(a.access_key().unwrap().id, path);
         assert!(Arc::ptr_eq(&a, &current(&*p).await.unwrap()));
@@ -1041,19 +1086,23 @@ mod tests {
         let fixed = CredentialsSetting::fixed(AccessKey::new("AKIDx", "sk"));
         assert!(format!("{fixed:?}").contains("AKIDx"));
         assert!(!format!("{fixed:?}").contains("\"sk\""));
-        let p = fixed.into_provider(clock.clone());
+        let p = fixed.into_provider(clock.clone()).unwrap();
         assert!(format!("{p:?}").starts_with("OnceProvider"));
         let a = current(&*p).await.unwrap();
         assert!(Arc::ptr_eq(&a, &current(&*p).await.unwrap()));
 
         let inner = counting(|| Lookup::Found(AccessKey::new("AKIDy", "sk").into()));
-        let p = CredentialsSetting::provider(inner.clone()).into_provider(clock.clone());
+        let p = CredentialsSetting::provider(inner.clone())
+            .into_provider(clock.clone())
+            .unwrap();
         assert!(format!("{p:?}").starts_with("CachingProvider"));
         current(&*p).await.unwrap();
         current(&*p).await.unwrap();
         assert_eq!(lookups(&inner), 1);
 
-        let p = CredentialsSetting::once(inner.clone()).into_provider(clock);
+        let p = CredentialsSetting::once(inner.clone())
+            .into_provider(clock)
+            .unwrap();
         assert!(format!("{p:?}").starts_with("OnceProvider"));
     }
 

@@ -11,11 +11,8 @@ use crate::error::VENDOR;
 
 /// The operation as the pipeline sees it. Stopping a stopped instance leaves it stopped, so it
 /// is idempotent: retried after failures that may have reached the server.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "StopDbOmInstance",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "StopDbOmInstance", Idempotency::Idempotent);
 
 /// What StopDbOmInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -17,11 +17,8 @@ use crate::error::{HuaweiProtocol, VENDOR};
 /// The operation as the pipeline sees it. Each call carries an `x-request-id` that stays the
 /// same across its retries, so the service can recognise a repeat; backing up instances whose
 /// data is already backed up changes nothing more. Retried like an idempotent operation.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "BatchBackupInstances",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "BatchBackupInstances", Idempotency::Idempotent);
 
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match serde_json::Value::deserialize(d)? {

@@ -13,11 +13,11 @@ use crate::error::VENDOR;
 /// it again once it may have reached the service; it is resent only when the connection was
 /// never made or the gateway refused it before processing (HTTP 429 / `APIGW.0308`, or a
 /// rejected token that is then refreshed).
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "CreateBackupResourcePackage",
-    idempotency: Idempotency::NonIdempotent,
-};
+pub const SPEC: OperationSpec = OperationSpec::new(
+    VENDOR,
+    "CreateBackupResourcePackage",
+    Idempotency::NonIdempotent,
+);
 
 /// The subscription period unit.
 #[derive(Debug, Clone, PartialEq, Eq)]

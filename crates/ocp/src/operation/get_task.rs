@@ -7,11 +7,7 @@ use crate::model::Task;
 use crate::protocol::{OcpResponse, VENDOR};
 
 /// The operation as the pipeline sees it: a read.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "GetTask",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec = OperationSpec::new(VENDOR, "GetTask", Idempotency::Idempotent);
 
 /// A task query being built.
 #[derive(Debug, Clone)]

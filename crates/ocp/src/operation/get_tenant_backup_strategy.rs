@@ -8,11 +8,8 @@ use crate::model::BackupStrategy;
 use crate::protocol::{OcpResponse, VENDOR};
 
 /// The operation as the pipeline sees it: a read.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "GetTenantBackupStrategy",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "GetTenantBackupStrategy", Idempotency::Idempotent);
 
 /// A backup-strategy query being built.
 #[derive(Debug, Clone)]

@@ -9,11 +9,8 @@ use crate::protocol::{OcpResponse, VENDOR};
 
 /// The operation as the pipeline sees it. Starting a started schedule leaves it started:
 /// idempotent.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "StartTenantBackupSchedule",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "StartTenantBackupSchedule", Idempotency::Idempotent);
 
 /// A start-schedule call being built.
 #[derive(Debug, Clone)]

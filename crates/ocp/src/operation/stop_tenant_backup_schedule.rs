@@ -9,11 +9,8 @@ use crate::protocol::{OcpResponse, VENDOR};
 
 /// The operation as the pipeline sees it. Stopping a stopped schedule leaves it stopped:
 /// idempotent, so retried after failures that may have reached the server.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "StopTenantBackupSchedule",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "StopTenantBackupSchedule", Idempotency::Idempotent);
 
 /// A stop-schedule call being built.
 #[derive(Debug, Clone)]

@@ -7,11 +7,7 @@ use crate::client::Client;
 use crate::protocol::VENDOR;
 
 /// The operation as the pipeline sees it: a read, idempotent.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "DescribeFlow",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec = OperationSpec::new(VENDOR, "DescribeFlow", Idempotency::Idempotent);
 
 /// A flow's status (`Status`: 0 success, 1 failed, 2 running).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,11 +14,8 @@ use crate::protocol::VENDOR;
 /// lost response cannot pause twice or create a second flow. The cost of a retry is an error
 /// in place of a flow id when the first attempt did arrive: if a retried call ends with
 /// `ServerlessClusterStatusDenied`, the cluster was paused, and `DescribeClusters` shows it.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "PauseServerless",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "PauseServerless", Idempotency::Idempotent);
 
 #[derive(Debug, Serialize)]
 struct Input<'a> {

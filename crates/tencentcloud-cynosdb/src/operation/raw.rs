@@ -74,11 +74,7 @@ impl RawAction {
         }
         // Errors and traces name the operation `RawAction`; the action itself is in the
         // request's `X-TC-Action` header.
-        let spec = OperationSpec {
-            vendor: VENDOR,
-            name: "RawAction",
-            idempotency: self.idempotency,
-        };
+        let spec = OperationSpec::new(VENDOR, "RawAction", self.idempotency);
         self.client
             .invoke(&spec, self.action.clone().into(), input, &self.options)
             .await

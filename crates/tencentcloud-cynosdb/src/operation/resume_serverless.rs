@@ -9,11 +9,8 @@ use crate::protocol::VENDOR;
 /// The operation as the pipeline sees it. Idempotent for transport retries on the same
 /// argument as PauseServerless: resuming a running cluster is refused
 /// (`OperationDenied.ServerlessClusterStatusDenied`), never repeated.
-pub const SPEC: OperationSpec = OperationSpec {
-    vendor: VENDOR,
-    name: "ResumeServerless",
-    idempotency: Idempotency::Idempotent,
-};
+pub const SPEC: OperationSpec =
+    OperationSpec::new(VENDOR, "ResumeServerless", Idempotency::Idempotent);
 
 #[derive(Debug, Serialize)]
 struct Input<'a> {

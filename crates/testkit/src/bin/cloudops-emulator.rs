@@ -35,6 +35,12 @@ async fn main() {
         huawei::PROJECT_ID
     );
     println!(
+        "         IAM login (token calls): user {} password {} domain {}",
+        huawei::IAM_USER,
+        huawei::IAM_PASSWORD,
+        huawei::IAM_DOMAIN
+    );
+    println!(
         "         DBSS instance {}, KooPhone instance {}",
         huawei::DBSS_INSTANCE,
         huawei::KOOPHONE_INSTANCE
