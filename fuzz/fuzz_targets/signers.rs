@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         ocp::sign(&request, &key, time),
         basic::sign(&BasicAuth::new(get(6), "fuzz-secret-key")),
     ];
-    for s in &signatures {
+    for s in signatures {
         let shown = format!("{s:?}");
         assert!(!shown.contains("fuzz-secret-token"), "{shown}");
         let mut signed = request.clone();

@@ -272,6 +272,22 @@ const CI_STEPS: &[Step] = &[
         scratch: None,
     },
     Step {
+        name: "every fuzz target type-checks (cargo xtask fuzz runs them, with nightly)",
+        program: "cargo",
+        args: &[
+            "check",
+            "--manifest-path",
+            "fuzz/Cargo.toml",
+            "--bins",
+            "--locked",
+            "--target-dir",
+            "target/fuzz-check",
+        ],
+        env: &[],
+        needs: None,
+        scratch: Some("target/fuzz-check"),
+    },
+    Step {
         name: "docs",
         program: "cargo",
         args: &["doc", "--workspace", "--no-deps"],

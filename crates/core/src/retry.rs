@@ -52,7 +52,13 @@ impl RetryPolicy {
         }
     }
 
-    /// The most attempts, the first included (at least 1).
+    /// The most attempts, the first included. Zero is taken as one: every call is sent once,
+    /// and never again (as with [`RetryPolicy::disabled`]).
+    ///
+    /// ```
+    /// use cloudops_core::RetryPolicy;
+    /// assert_eq!(RetryPolicy::standard().max_attempts(0).attempts(), 1);
+    /// ```
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.max(1);
         self

@@ -2,10 +2,16 @@
 //! over real loopback HTTP. Each case asserts the exact outcome: the result or error kind,
 //! whether the error was judged retryable, how many requests reached the server, and that the
 //! non-idempotent purchase never reached it twice.
+//!
+//! Each test runs on tokio's paused clock, the emulators and the clients on one thread: time
+//! moves only when every task waits, so a 300 ms attempt timeout fires exactly when a fault
+//! holds the answer back, and never because the machine is busy.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use cloudops_core::time::SkewedClock;
 use cloudops_core::transport::HttpTransport;
@@ -487,7 +493,7 @@ fn none(_: &Case) -> Opts {
 
 // ------------------------------------------------------------------ the faults
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn connection_refused_is_retried_for_every_operation() {
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -503,7 +509,7 @@ async fn connection_refused_is_retried_for_every_operation() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn reset_before_the_request_is_read() {
     suite(
         |c: &Case| {
@@ -522,7 +528,7 @@ async fn reset_before_the_request_is_read() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn reset_after_the_request_is_read() {
     suite(
         |c: &Case| {
@@ -541,7 +547,7 @@ async fn reset_after_the_request_is_read() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn slow_headers_time_out_the_attempt() {
     suite(
         |c: &Case| {
@@ -561,7 +567,7 @@ async fn slow_headers_time_out_the_attempt() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_slow_body_times_out_the_attempt() {
     // The first attempt was processed; only its answer was slow.
     suite(
@@ -584,7 +590,7 @@ async fn a_slow_body_times_out_the_attempt() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_burst_of_throttling_is_retried_for_every_operation() {
     suite(
         |c: &Case| {
@@ -598,7 +604,7 @@ async fn a_burst_of_throttling_is_retried_for_every_operation() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn throttling_with_retry_after_waits_as_asked() {
     let started = Instant::now();
     suite(
@@ -614,7 +620,7 @@ async fn throttling_with_retry_after_waits_as_asked() {
     assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_burst_of_5xx_is_retried_only_when_idempotent() {
     suite(
         |c: &Case| {
@@ -634,7 +640,7 @@ async fn a_burst_of_5xx_is_retried_only_when_idempotent() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_5xx_with_retry_after_waits_when_idempotent() {
     let started = Instant::now();
     suite(
@@ -656,7 +662,7 @@ async fn a_5xx_with_retry_after_waits_when_idempotent() {
     assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_body_cut_short_by_the_connection() {
     // The server processed the request, then closed the connection halfway through the body.
     suite(
@@ -678,7 +684,7 @@ async fn a_body_cut_short_by_the_connection() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn truncated_json_is_undecodable_and_not_retried() {
     suite(
         |c: &Case| {
@@ -694,7 +700,7 @@ async fn truncated_json_is_undecodable_and_not_retried() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn an_html_error_page_is_undecodable_and_retried_only_when_idempotent() {
     suite(
         |c: &Case| {
@@ -716,7 +722,7 @@ async fn an_html_error_page_is_undecodable_and_retried_only_when_idempotent() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_body_over_the_cap_is_refused() {
     let transport: Arc<dyn Transport> = Arc::new(
         HttpTransport::builder()
@@ -742,7 +748,7 @@ async fn a_body_over_the_cap_is_refused() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn an_error_envelope_in_a_200() {
     suite(
         |c: &Case| {
@@ -764,7 +770,7 @@ async fn an_error_envelope_in_a_200() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_clock_20_minutes_off_is_corrected_with_one_retry() {
     // The client's clock is 20 minutes ahead of the servers': each server refuses the first
     // signature's time, the client takes the server's time from its Date header and signs the
