@@ -448,3 +448,31 @@ fn default_chain_sources_follow_the_feature() {
         expected,
     );
 }
+
+/// Built without TLS, a client refuses an `https://` endpoint when it is built (one set on the
+/// builder) or before anything is sent (one resolved from the region), naming the feature.
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+#[tokio::test]
+async fn without_tls_https_is_refused_naming_the_feature() {
+    let e = Client::builder()
+        .region("cn-north-4")
+        .endpoint(cloudops_huaweicloud::Service::Dbss, "https://dbss.example.com")
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("endpoint"), "{e}");
+    assert!(e.to_string().contains("rustls"), "{e}");
+    let c = Client::builder()
+        .region("cn-north-4")
+        .project_id(huawei::PROJECT_ID)
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+    let e = c
+        .stop_db_om_instance(huawei::DBSS_INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("endpoint"), "{e}");
+    assert!(!e.may_have_been_sent());
+}
