@@ -456,7 +456,10 @@ fn default_chain_sources_follow_the_feature() {
 async fn without_tls_https_is_refused_naming_the_feature() {
     let e = Client::builder()
         .region("cn-north-4")
-        .endpoint(cloudops_huaweicloud::Service::Dbss, "https://dbss.example.com")
+        .endpoint(
+            cloudops_huaweicloud::Service::Dbss,
+            "https://dbss.example.com",
+        )
         .credentials(AccessKey::new(huawei::AK, huawei::SK))
         .build()
         .unwrap_err();

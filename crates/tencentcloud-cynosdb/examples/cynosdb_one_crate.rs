@@ -103,7 +103,10 @@ async fn run(endpoint: &str) -> Result<(), Error> {
             r#"{"Response": {"FlowId": 7, "RequestId": "canned-1"}}"#,
         )))
         .build()?;
-    let canned = offline.pause_serverless("cynosdbmysql-8vcxoq75").send().await?;
+    let canned = offline
+        .pause_serverless("cynosdbmysql-8vcxoq75")
+        .send()
+        .await?;
     assert_eq!((canned.flow_id, canned.request_id()), (7, Some("canned-1")));
 
     // The emulator, through a transport that counts.
