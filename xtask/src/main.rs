@@ -458,6 +458,34 @@ fn fixtures(check: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `text` formatted as `cargo fmt` formats the workspace's sources, so a generated file is
+/// the same before and after `cargo fmt`.
+pub fn rustfmt(text: &str) -> Result<String, String> {
+    use std::io::Write as _;
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("rustfmt has no stdin")?;
+    stdin
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write to rustfmt: {e}"))?;
+    drop(stdin);
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt failed: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "rustfmt refused the generated code:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
+
 fn help() {
     eprintln!(
         "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"

@@ -36,7 +36,10 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let text = match official_tables(root).and_then(|json| render(&json)) {
+    let text = match official_tables(root)
+        .and_then(|json| render(&json))
+        .and_then(|t| crate::rustfmt(&t))
+    {
         Ok(t) => t,
         Err(e) => {
             eprintln!("regions: {e}");
