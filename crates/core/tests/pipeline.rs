@@ -15,6 +15,7 @@ use cloudops_core::{
     Method, OperationSpec, Pipeline, Request, Response, RetryPolicy, ServiceError,
     ServiceErrorKind, TimeoutPhase,
 };
+use cloudops_testkit::clock::{HeldClock, until};
 use cloudops_testkit::{Fault, RecordedRequest, Reply, TestServer, TraceCapture, verify};
 
 const AK: &str = "TESTAK000000000000000";
@@ -234,34 +235,58 @@ async fn connection_refused_is_retried_even_when_not_idempotent() {
     assert!(capture.text().contains("attempts=3"), "{}", capture.text());
 }
 
-#[tokio::test]
-async fn slow_headers_hit_the_attempt_timeout_and_are_retried_when_idempotent() {
-    let s = server().await;
-    s.push_fault(Fault::DelayHeaders(Duration::from_secs(5)));
-    let p = pipeline(options().attempt_timeout(Some(Duration::from_millis(200))));
-    let r = send(&p, &STOP, &s).await.unwrap();
-    assert_eq!(r.status, 200);
-    assert_eq!(s.request_count(), 2);
+// The attempt and operation timeouts on tokio's paused clock held still: the clock moves past
+// a limit once the server holds the request, so the limit fires then, and never because the
+// machine is busy; retries wait no backoff, so they need no time.
 
-    let s = server().await;
-    s.push_fault(Fault::DelayHeaders(Duration::from_secs(5)));
-    let e = send(&p, &BUY, &s).await.unwrap_err();
-    assert!(
-        matches!(
-            e,
-            Error::Timeout {
-                phase: TimeoutPhase::Attempt,
-                retryable: false,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
-    assert_eq!(s.request_count(), 1);
+fn no_backoff() -> RetryPolicy {
+    fast_retries()
+        .initial_backoff(Duration::ZERO)
+        .max_backoff(Duration::ZERO)
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
+async fn slow_headers_hit_the_attempt_timeout_and_are_retried_when_idempotent() {
+    let _clock = HeldClock::hold();
+    let p = pipeline(
+        options()
+            .retry(no_backoff())
+            .attempt_timeout(Some(Duration::from_millis(200))),
+    );
+    for (op, expected_requests) in [(STOP, 2), (BUY, 1)] {
+        let s = server().await;
+        s.push_fault(Fault::Hang);
+        let call = {
+            let (p, req) = (p.clone(), request(&s));
+            tokio::spawn(async move { p.send(&op, req, &auth(), &TestClassifier).await })
+        };
+        until(|| s.request_count() == 1).await;
+        tokio::time::advance(Duration::from_millis(200)).await;
+        let out = call.await.unwrap();
+        match op.idempotency {
+            Idempotency::Idempotent => assert_eq!(out.unwrap().status, 200),
+            _ => {
+                let e = out.unwrap_err();
+                assert!(
+                    matches!(
+                        e,
+                        Error::Timeout {
+                            phase: TimeoutPhase::Attempt,
+                            retryable: false,
+                            ..
+                        }
+                    ),
+                    "{e:?}"
+                );
+            }
+        }
+        assert_eq!(s.request_count(), expected_requests);
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn slow_body_hits_the_attempt_timeout() {
+    let _clock = HeldClock::hold();
     let s = server().await;
     s.push_fault(Fault::SlowBody(Duration::from_millis(100)));
     let p = pipeline(
@@ -269,7 +294,13 @@ async fn slow_body_hits_the_attempt_timeout() {
             .attempt_timeout(Some(Duration::from_millis(300)))
             .retry(RetryPolicy::disabled()),
     );
-    let e = send(&p, &STOP, &s).await.unwrap_err();
+    let call = {
+        let req = request(&s);
+        tokio::spawn(async move { p.send(&STOP, req, &auth(), &TestClassifier).await })
+    };
+    until(|| s.request_count() == 1).await;
+    tokio::time::advance(Duration::from_millis(300)).await;
+    let e = call.await.unwrap().unwrap_err();
     assert!(
         matches!(
             e,
@@ -282,16 +313,24 @@ async fn slow_body_hits_the_attempt_timeout() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_operation_timeout_bounds_all_attempts() {
+    let _clock = HeldClock::hold();
     let s = server().await;
-    s.push_faults(Fault::DelayHeaders(Duration::from_secs(5)), 3);
+    s.push_faults(Fault::Hang, 3);
     let p = pipeline(
         options()
+            .retry(no_backoff())
             .attempt_timeout(Some(Duration::from_secs(2)))
             .operation_timeout(Some(Duration::from_millis(300))),
     );
-    let e = send(&p, &STOP, &s).await.unwrap_err();
+    let call = {
+        let req = request(&s);
+        tokio::spawn(async move { p.send(&STOP, req, &auth(), &TestClassifier).await })
+    };
+    until(|| s.request_count() == 1).await;
+    tokio::time::advance(Duration::from_millis(300)).await;
+    let e = call.await.unwrap().unwrap_err();
     assert!(
         matches!(
             e,

@@ -367,14 +367,15 @@ async fn a_missing_project_id_is_discovered_once_and_kept() {
     assert!(e.to_string().contains("no project named"), "{e}");
 }
 
-// The paused clock: the silent IAM and the client run on one thread, and the clock moves
-// only when both wait, so every call ends at exactly its own deadline.
+// On tokio's paused clock held still: the clock moves past each deadline once the lookup is
+// under way, so every call ends at exactly its own deadline, however busy the machine is.
 #[cfg(feature = "project-discovery")]
 #[tokio::test(start_paused = true)]
 async fn project_discovery_waits_within_each_calls_deadline_and_is_shared() {
     use std::time::Duration;
     use tokio::time::Instant;
 
+    let _clock = cloudops_testkit::clock::HeldClock::hold();
     let emu = HuaweiEmulator::start().await;
     let silent_iam = cloudops_testkit::TestServer::start(|_| {
         cloudops_testkit::Reply::json(200, r#"{"projects": []}"#)
@@ -404,12 +405,19 @@ async fn project_discovery_waits_within_each_calls_deadline_and_is_shared() {
             })
         })
         .collect();
-    let short = c
-        .stop_db_om_instance(huawei::DBSS_INSTANCE)
-        .operation_timeout(Some(Duration::from_secs(1)))
-        .send()
-        .await
-        .unwrap_err();
+    let short = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            c.stop_db_om_instance(huawei::DBSS_INSTANCE)
+                .operation_timeout(Some(Duration::from_secs(1)))
+                .send()
+                .await
+                .unwrap_err()
+        })
+    };
+    cloudops_testkit::clock::until(|| silent_iam.request_count() == 1).await;
+    tokio::time::advance(Duration::from_secs(1)).await;
+    let short = short.await.unwrap();
     assert_eq!(started.elapsed(), Duration::from_secs(1));
     assert!(
         matches!(
@@ -421,6 +429,7 @@ async fn project_discovery_waits_within_each_calls_deadline_and_is_shared() {
         ),
         "{short}"
     );
+    tokio::time::advance(Duration::from_secs(4)).await;
     for call in calls {
         let (e, after) = call.await.unwrap();
         assert!(matches!(e, Error::Timeout { .. }), "{e}");

@@ -14,6 +14,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod capture;
+pub mod clock;
 pub mod credentials;
 pub mod cynosdb;
 pub mod huawei;

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 use cloudops_core::{AccessKey, BasicAuth, Error, Method, Response, RetryPolicy, TimeoutPhase};
 use cloudops_huaweicloud::{IamPassword, Service};
+use cloudops_testkit::clock::{HeldClock, until};
 use cloudops_testkit::cynosdb;
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
 use cloudops_testkit::ocp::{self, OcpEmulator};
@@ -348,19 +349,29 @@ fn token_client(
 // The tests that measure time run on tokio's paused clock, servers and clients on one thread:
 // time moves only when every task waits, so a deadline is met exactly, however busy the
 // machine is.
+// The tests that time a call out run on tokio's paused clock held still
+// (`cloudops_testkit::clock::HeldClock`): the clock moves past the deadline once the call is
+// waiting where the test means it to wait, so the deadline fires then, and never because the
+// machine is busy.
 #[tokio::test(start_paused = true)]
 async fn the_operation_timeout_bounds_a_silent_token_endpoint() {
+    let _clock = HeldClock::hold();
     let emu = HuaweiEmulator::start().await;
     let silent = TestServer::start(|_: &RecordedRequest| Reply::json(200, "{}")).await;
     silent.push_faults(Fault::Hang, 100);
     let client = token_client(&silent.url(), &emu.url(), Duration::from_secs(1));
-    let results = concurrently(10, || {
-        let c = client.clone();
-        async move { c.stop_db_om_instance(huawei::DBSS_INSTANCE).send().await }
-    })
-    .await;
-    for (out, took) in results {
-        let e = out.unwrap_err();
+    let started = Instant::now();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.stop_db_om_instance(huawei::DBSS_INSTANCE).send().await })
+        })
+        .collect();
+    // Every call waits for the one login the token cache started.
+    until(|| silent.request_count() == 1).await;
+    tokio::time::advance(Duration::from_secs(1)).await;
+    for call in calls {
+        let e = call.await.unwrap().unwrap_err();
         assert!(
             matches!(
                 e,
@@ -371,8 +382,9 @@ async fn the_operation_timeout_bounds_a_silent_token_endpoint() {
             ),
             "{e:?}"
         );
-        assert_eq!(took, Duration::from_secs(1));
     }
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
+    assert_eq!(silent.request_count(), 1);
     assert_eq!(emu.server().request_count(), 0);
 }
 
@@ -397,7 +409,7 @@ async fn the_operation_timeout_bounds_a_failing_token_endpoint() {
     }
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_token_fetch_is_shared_and_recovered_from() {
     let dbss =
         TestServer::start(|_: &RecordedRequest| Reply::json(200, r#"{"result":"success"}"#)).await;
@@ -406,6 +418,7 @@ async fn a_failed_token_fetch_is_shared_and_recovered_from() {
     let (h, l) = (healthy.clone(), logins.clone());
     let iam = TestServer::start(move |_: &RecordedRequest| {
         l.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(200));
         if h.load(Ordering::SeqCst) {
             Reply::json(
                 201,
@@ -420,8 +433,6 @@ async fn a_failed_token_fetch_is_shared_and_recovered_from() {
         }
     })
     .await;
-    // A login takes 200 ms, long enough for all 100 callers to wait for the same one.
-    iam.push_faults(Fault::DelayHeaders(Duration::from_millis(200)), 10);
     let client = token_client(&iam.url(), &dbss.url(), Duration::from_secs(30));
     let results = concurrently(100, || {
         let c = client.clone();
@@ -464,10 +475,28 @@ async fn short_lived_tokens_are_reused() {
     assert_eq!(emu.tokens_issued(), 1);
 }
 
+/// A transport that answers every CynosDB action with a finished flow at once, noting when
+/// each request arrived: the rate limit's tests need no network, so the paused clock moves
+/// only when every call waits for its turn.
+#[derive(Debug, Default)]
+struct Arrivals(Mutex<Vec<Instant>>);
+
+#[cloudops_core::async_trait]
+impl cloudops_core::Transport for Arrivals {
+    async fn send(&self, _: &cloudops_core::Request) -> Result<Response, Error> {
+        self.0.lock().unwrap().push(Instant::now());
+        Ok(Response::new(
+            200,
+            r#"{"Response":{"Status":0,"RequestId":"r"}}"#.as_bytes().to_vec(),
+        ))
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_rate_limiter_wait_is_bounded_by_the_deadline() {
-    let server = flow_server().await;
-    let client = cynos_client(&server.url())
+    let arrivals = Arc::new(Arrivals::default());
+    let client = cynos_client("http://cynosdb.example.com")
+        .transport(arrivals.clone())
         .rate_limit(Some(2))
         .operation_timeout(Some(Duration::from_secs(1)))
         .build()
@@ -494,8 +523,10 @@ async fn the_rate_limiter_wait_is_bounded_by_the_deadline() {
             timeouts += 1;
         }
     }
-    // Two calls start at once; the third's turn, a second later, is not before the deadline.
-    assert_eq!(timeouts, 8, "{timeouts} of 10 timed out");
+    // Two calls start at once and two more at the deadline, a second later, where their
+    // answers are already there; the other six would start after it and end at once.
+    assert_eq!(timeouts, 6, "{timeouts} of 10 timed out");
+    assert_eq!(arrivals.0.lock().unwrap().len(), 4);
 }
 
 #[tokio::test(start_paused = true)]
@@ -644,16 +675,19 @@ async fn a_basic_user_name_with_a_colon_is_refused() {
 
 #[tokio::test(start_paused = true)]
 async fn no_attempt_runs_past_the_retry_budget() {
+    let _clock = HeldClock::hold();
     let server = TestServer::start(|_: &RecordedRequest| Reply::json(200, "{}")).await;
-    server.push_faults(Fault::DelayHeaders(Duration::from_secs(10)), 3);
+    server.push_faults(Fault::Hang, 3);
     let emu_client = cynos_client(&server.url())
         .retry_policy(quick_retries().budget(Some(Duration::from_secs(1))))
         .attempt_timeout(Some(Duration::from_secs(4)))
         .build()
         .unwrap();
     let started = Instant::now();
-    let e = emu_client.describe_flow(1).send().await.unwrap_err();
-    let took = started.elapsed();
+    let call = tokio::spawn(async move { emu_client.describe_flow(1).send().await });
+    until(|| server.request_count() == 1).await;
+    tokio::time::advance(Duration::from_secs(1)).await;
+    let e = call.await.unwrap().unwrap_err();
     assert!(
         matches!(
             e,
@@ -664,7 +698,7 @@ async fn no_attempt_runs_past_the_retry_budget() {
         ),
         "{e:?}"
     );
-    assert_eq!(took, Duration::from_secs(1));
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
 }
 
 #[tokio::test]
