@@ -164,6 +164,80 @@ where
     }
 }
 
+/// Where what a waiter polls stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Still under way.
+    Running,
+    /// Finished well.
+    Succeeded,
+    /// Finished badly.
+    Failed,
+}
+
+/// What a vendor waiter waits for: its vendor, its name in words (`flow 9056`), and how each
+/// answer it polls reads.
+pub struct Subject<T> {
+    /// The vendor.
+    pub vendor: &'static str,
+    /// What is waited for, in words.
+    pub name: String,
+    /// Where an answer says it stands.
+    pub progress: fn(&T) -> Progress,
+    /// An answer's state in words (`running (2)`, `FAILED`), and its request id.
+    pub describe: fn(&T) -> (String, Option<String>),
+}
+
+/// The one loop of every vendor waiter: polls on `schedule` until an answer finishes, and
+/// returns it with the number of polls when it succeeded. An answer that finished otherwise,
+/// and the last one seen when the deadline passed, are an [`Error::Wait`] that keeps it
+/// ([`WaitFailure::last`](crate::WaitFailure::last)); an error of a poll ends the wait with
+/// that error.
+pub async fn wait_for_success<T, F, Fut>(
+    schedule: PollSchedule,
+    subject: Subject<T>,
+    mut poll: F,
+) -> Result<(T, u32), Error>
+where
+    T: std::any::Any + Send + Sync,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let progress = subject.progress;
+    let outcome = poll_until(schedule, || {
+        let answer = poll();
+        async move {
+            let answer = answer.await?;
+            Ok(match progress(&answer) {
+                Progress::Running => Poll::Pending(answer),
+                Progress::Succeeded | Progress::Failed => Poll::Done(answer),
+            })
+        }
+    })
+    .await?;
+    let (last, polls, end) = match outcome {
+        PollOutcome::Finished { value, polls } => {
+            if progress(&value) == Progress::Succeeded {
+                return Ok((value, polls));
+            }
+            (value, polls, crate::WaitEnd::Failed)
+        }
+        PollOutcome::TimedOut { last, polls } => (
+            last,
+            polls,
+            crate::WaitEnd::TimedOut {
+                after: schedule.timeout,
+            },
+        ),
+    };
+    let (state, request_id) = (subject.describe)(&last);
+    Err(Error::Wait(Box::new(
+        crate::WaitFailure::new(subject.vendor, subject.name, end, state, polls)
+            .with_request_id(request_id)
+            .with_last(last),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,20 @@
 //! Waiting for a task: `GET /api/v2/tasks/{id}` polled with backoff until `SUCCESSFUL`,
 //! `FAILED` or a deadline.
 
-use cloudops_core::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
-use cloudops_core::{Error, WaitEnd, WaitFailure};
+use cloudops_core::Error;
+use cloudops_core::waiter::{PollSchedule, Progress, Subject, wait_for_success};
 
 use crate::client::Client;
 use crate::model::{Task, TaskStatus};
-use crate::protocol::VENDOR;
+use crate::protocol::{OcpResponse, VENDOR};
 
 /// Polls a task: first after `initial_interval`, doubling up to `max_interval`, the last time
 /// when `timeout` passes (defaults 1 s, 10 s, 10 minutes).
 ///
 /// [`wait`](TaskWaiter::wait) returns the task only when it ends `SUCCESSFUL`. A task that
 /// ends `FAILED`, and one still under way at the deadline, are an [`Error::Wait`] (whose
-/// [`WaitFailure::last`] is the last [`Task`] seen); a failed poll ends the wait with its
-/// own error.
+/// [`WaitFailure::last`](cloudops_core::WaitFailure::last) is the last answer seen, an
+/// [`OcpResponse`] of its [`Task`]); a failed poll ends the wait with its own error.
 ///
 /// ```no_run
 /// # async fn demo(client: cloudops_ocp::Client) -> Result<(), cloudops_ocp::Error> {
@@ -51,42 +51,29 @@ impl TaskWaiter {
     /// way at the deadline; the error of a poll that failed.
     pub async fn wait(self) -> Result<Task, Error> {
         crate::operation::positive("task_id", self.task_id)?;
-        let outcome = poll_until(self.schedule, || async {
-            let answer = self.client.get_task(self.task_id).send().await?;
-            let request_id = answer.trace_id.clone();
-            let task = answer.data;
-            Ok(if task.status.is_finished() {
-                Poll::Done((task, request_id))
-            } else {
-                Poll::Pending((task, request_id))
-            })
+        let subject = Subject {
+            vendor: VENDOR,
+            name: format!("task {}", self.task_id),
+            progress: |answer: &OcpResponse<Task>| match answer.data.status {
+                TaskStatus::Successful => Progress::Succeeded,
+                TaskStatus::Failed => Progress::Failed,
+                _ => Progress::Running,
+            },
+            describe: |answer| {
+                let state = match &answer.data.status {
+                    TaskStatus::Pending => "PENDING",
+                    TaskStatus::Running => "RUNNING",
+                    TaskStatus::Successful => "SUCCESSFUL",
+                    TaskStatus::Failed => "FAILED",
+                    TaskStatus::Unknown(s) => s.as_str(),
+                };
+                (state.to_string(), answer.trace_id.clone())
+            },
+        };
+        let (done, _) = wait_for_success(self.schedule, subject, || {
+            self.client.get_task(self.task_id).send()
         })
         .await?;
-        let ((task, request_id), polls, end) = match outcome {
-            PollOutcome::Finished { value, .. } if value.0.status == TaskStatus::Successful => {
-                return Ok(value.0);
-            }
-            PollOutcome::Finished { value, polls } => (value, polls, WaitEnd::Failed),
-            PollOutcome::TimedOut { last, polls } => (
-                last,
-                polls,
-                WaitEnd::TimedOut {
-                    after: self.schedule.timeout,
-                },
-            ),
-        };
-        let state = match &task.status {
-            TaskStatus::Pending => "PENDING",
-            TaskStatus::Running => "RUNNING",
-            TaskStatus::Successful => "SUCCESSFUL",
-            TaskStatus::Failed => "FAILED",
-            TaskStatus::Unknown(s) => s.as_str(),
-        }
-        .to_string();
-        Err(Error::Wait(Box::new(
-            WaitFailure::new(VENDOR, format!("task {}", self.task_id), end, state, polls)
-                .with_request_id(request_id)
-                .with_last(task),
-        )))
+        Ok(done.data)
     }
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 use cloudops_core::time::SkewedClock;
 use cloudops_core::{Error, RetryPolicy, ServiceErrorKind};
 use cloudops_ocp::{
-    AccessKey, BackupTaskType, BasicAuth, Client, Language, RequestId, Task, TaskStatus, WaitEnd,
+    AccessKey, BackupTaskType, BasicAuth, Client, Language, OcpResponse, RequestId, Task,
+    TaskStatus, WaitEnd,
 };
 use cloudops_testkit::ocp::{self, OcpEmulator, ScheduleState};
 use cloudops_testkit::{Fault, Reply};
@@ -177,7 +178,10 @@ async fn task_polling_fails_on_a_failed_task_and_at_the_deadline() {
     assert_eq!(failure.end, WaitEnd::Failed);
     assert_eq!(failure.last_state, "FAILED");
     assert_eq!(
-        failure.last::<Task>().map(|t| t.status.clone()),
+        failure
+            .last::<OcpResponse<Task>>()
+            .map(|r| &r.data)
+            .map(|t| t.status.clone()),
         Some(TaskStatus::Failed)
     );
     assert!(e.to_string().contains("failed"), "{e}");
@@ -205,7 +209,10 @@ async fn task_polling_fails_on_a_failed_task_and_at_the_deadline() {
     );
     assert!(failure.polls >= 1);
     assert_eq!(
-        failure.last::<Task>().map(|t| t.status.clone()),
+        failure
+            .last::<OcpResponse<Task>>()
+            .map(|r| &r.data)
+            .map(|t| t.status.clone()),
         Some(TaskStatus::Running)
     );
 

@@ -1,7 +1,7 @@
 //! Waiting for a flow: DescribeFlow polled with backoff until it finishes or a deadline passes.
 
-use cloudops_core::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
-use cloudops_core::{Error, WaitEnd, WaitFailure};
+use cloudops_core::Error;
+use cloudops_core::waiter::{PollSchedule, Progress, Subject, wait_for_success};
 
 use crate::client::Client;
 use crate::operation::{DescribeFlowOutput, FlowStatus};
@@ -22,8 +22,8 @@ pub struct FlowSucceeded {
 ///
 /// [`wait`](FlowWaiter::wait) succeeds only when the flow does. A failed flow, and a flow
 /// still running at the deadline, are an [`Error::Wait`] (whose
-/// [`WaitFailure::last`] is the last [`DescribeFlowOutput`]); a failed DescribeFlow call
-/// ends the wait with its own error.
+/// [`WaitFailure::last`](cloudops_core::WaitFailure::last) is the last
+/// [`DescribeFlowOutput`]); a failed DescribeFlow call ends the wait with its own error.
 ///
 /// ```no_run
 /// # async fn demo(client: cloudops_tencentcloud_cynosdb::Client) -> Result<(), cloudops_tencentcloud_cynosdb::Error> {
@@ -63,49 +63,31 @@ impl FlowWaiter {
                 format!("must be a positive flow id (got {})", self.flow_id),
             ));
         }
-        let outcome = poll_until(self.schedule, || async {
-            let out = self.client.describe_flow(self.flow_id).send().await?;
-            Ok(if out.status.is_finished() {
-                Poll::Done(out)
-            } else {
-                Poll::Pending(out)
-            })
+        let subject = Subject {
+            vendor: VENDOR,
+            name: format!("flow {}", self.flow_id),
+            progress: |out: &DescribeFlowOutput| match out.status {
+                FlowStatus::Succeeded => Progress::Succeeded,
+                FlowStatus::Failed => Progress::Failed,
+                FlowStatus::Running | FlowStatus::Unknown(_) => Progress::Running,
+            },
+            describe: |out| {
+                let state = match out.status {
+                    FlowStatus::Succeeded => "succeeded (0)".to_string(),
+                    FlowStatus::Failed => "failed (1)".to_string(),
+                    FlowStatus::Running => "running (2)".to_string(),
+                    FlowStatus::Unknown(code) => format!("unknown ({code})"),
+                };
+                (state, Some(out.request_id.clone()))
+            },
+        };
+        let (done, polls) = wait_for_success(self.schedule, subject, || {
+            self.client.describe_flow(self.flow_id).send()
         })
         .await?;
-        let (last, polls, end) = match outcome {
-            PollOutcome::Finished { value, polls } if value.status == FlowStatus::Succeeded => {
-                return Ok(FlowSucceeded {
-                    polls,
-                    request_id: value.request_id,
-                });
-            }
-            PollOutcome::Finished { value, polls } => (value, polls, WaitEnd::Failed),
-            PollOutcome::TimedOut { last, polls } => (
-                last,
-                polls,
-                WaitEnd::TimedOut {
-                    after: self.schedule.timeout,
-                },
-            ),
-        };
-        Err(Error::Wait(Box::new(failure(
-            self.flow_id,
-            last,
+        Ok(FlowSucceeded {
             polls,
-            end,
-        ))))
+            request_id: done.request_id,
+        })
     }
-}
-
-/// The wait failure of flow `flow_id`, whose last DescribeFlow answered `last`.
-fn failure(flow_id: i64, last: DescribeFlowOutput, polls: u32, end: WaitEnd) -> WaitFailure {
-    let state = match last.status {
-        FlowStatus::Succeeded => "succeeded (0)".to_string(),
-        FlowStatus::Failed => "failed (1)".to_string(),
-        FlowStatus::Running => "running (2)".to_string(),
-        FlowStatus::Unknown(code) => format!("unknown ({code})"),
-    };
-    WaitFailure::new(VENDOR, format!("flow {flow_id}"), end, state, polls)
-        .with_request_id(Some(last.request_id.clone()))
-        .with_last(last)
 }
