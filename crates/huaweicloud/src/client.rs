@@ -533,8 +533,8 @@ mod tests {
     fn the_last_endpoint_set_for_a_service_wins() {
         let client = Client::builder()
             .region("cn-north-4")
-            .endpoint(Service::Dbss, "https://one.example.com")
-            .endpoint(Service::Dbss, "https://two.example.com")
+            .endpoint(Service::Dbss, "http://one.example.com")
+            .endpoint(Service::Dbss, "http://two.example.com")
             .credentials(cloudops_core::AccessKey::new("AK", "SK"))
             .build()
             .unwrap();
