@@ -57,7 +57,8 @@ pub use transport::{HttpTransport, Transport};
 /// depending on one vendor crate alone can pass credentials, choose a transport, a clock and a
 /// retry policy, set per-call options, match on errors, and implement every public trait
 /// ([`ProvideCredentials`], [`ProvideToken`](credentials::ProvideToken), [`Transport`],
-/// [`Clock`]) with the [`async_trait`] attribute, without naming `cloudops-core`.
+/// [`Clock`]) with the [`async_trait`](macro@async_trait) attribute, without naming
+/// `cloudops-core`.
 pub mod common {
     pub use crate::async_trait;
     pub use crate::credentials::{
