@@ -8,7 +8,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Instant;
 
 use cloudops_bench::alloc::{Counting, count};
@@ -18,7 +17,7 @@ use cloudops_bench::floor::{
 };
 use cloudops_bench::measure::{heading, interleaved, median};
 use cloudops_bench::server::Loopback;
-use cloudops_core::{AccessKey, HttpTransport};
+use cloudops_core::AccessKey;
 use criterion::{Criterion, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
 
@@ -36,16 +35,11 @@ const SEQUENTIAL_ROUNDS: usize = 31;
 /// How many calls are in flight at once in the concurrent measurement.
 const IN_FLIGHT: usize = 64;
 
-fn transport() -> Arc<HttpTransport> {
-    Arc::new(HttpTransport::builder().no_proxy().build().unwrap())
-}
-
 fn cynosdb(url: &str) -> cloudops_tencentcloud_cynosdb::Client {
     cloudops_tencentcloud_cynosdb::Client::builder()
         .region("ap-guangzhou")
         .endpoint(url)
         .credentials(AccessKey::new(TC_ID, TC_KEY))
-        .transport(transport())
         .build()
         .unwrap()
 }
@@ -55,7 +49,6 @@ fn dbss(url: &str) -> cloudops_huaweicloud::Client {
         .region("cn-north-4")
         .endpoint(cloudops_huaweicloud::Service::Dbss, url)
         .credentials(AccessKey::new(HW_AK, HW_SK).with_project_id(HW_PROJECT))
-        .transport(transport())
         .build()
         .unwrap()
 }
@@ -209,9 +202,15 @@ fn bench(c: &mut Criterion) {
     let (pc, fc) = (pause_server.connections(), pause_floor_server.connections());
     let mut ratios = Vec::new();
     let (mut ps, mut fs) = (Vec::new(), Vec::new());
-    for _ in 0..15 {
-        let p = throughput(&threaded, 40, project_call.clone());
-        let f = throughput(&threaded, 40, floor_call.clone());
+    for round in 0..15 {
+        // The side that goes first alternates from round to round.
+        let (p, f) = if round % 2 == 0 {
+            let p = throughput(&threaded, 40, project_call.clone());
+            (p, throughput(&threaded, 40, floor_call.clone()))
+        } else {
+            let f = throughput(&threaded, 40, floor_call.clone());
+            (throughput(&threaded, 40, project_call.clone()), f)
+        };
         ratios.push(p / f);
         ps.push(p as u64);
         fs.push(f as u64);

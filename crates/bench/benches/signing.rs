@@ -65,8 +65,8 @@ fn bench(c: &mut Criterion) {
             "cynosdb.tencentcloudapi.com",
             black_box(body),
             "cynosdb",
-            &black_box(1_700_000_000_i64).to_string(),
-            &floor::tc3_date(black_box(1_700_000_000)),
+            floor::decimal(black_box(1_700_000_000)).as_str(),
+            floor::tc3_date(black_box(1_700_000_000)).as_str(),
             TC_ID,
             TC_KEY,
         ));
@@ -76,6 +76,7 @@ fn bench(c: &mut Criterion) {
     };
     let hw_floor = || {
         let date = floor::sdk_date(black_box(1_700_000_000));
+        let date = date.as_str();
         black_box(floor::huawei(
             DBSS_PATH,
             "",
@@ -83,10 +84,10 @@ fn bench(c: &mut Criterion) {
                 ("content-type", "application/json"),
                 ("host", "dbss.cn-north-4.myhuaweicloud.com"),
                 ("x-project-id", HW_PROJECT),
-                ("x-sdk-date", &date),
+                ("x-sdk-date", date),
             ],
             black_box(b""),
-            &date,
+            date,
             HW_AK,
             HW_SK,
         ));
@@ -96,7 +97,7 @@ fn bench(c: &mut Criterion) {
     };
     let ocp_floor = || {
         black_box(floor::ocp(
-            &floor::http_date(black_box(1_700_000_000)),
+            floor::http_date(black_box(1_700_000_000)).as_str(),
             "ocp.example.com:8080",
             OCP_PATH,
             "ocp-example-ak",

@@ -28,7 +28,8 @@ fn hmac256(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 /// The TC3 floor for a POST to `/` that signs `content-type;host`: one buffer for the
-/// canonical request, one for the string to sign, one for the `Authorization` value.
+/// canonical request, one for the string to sign, one for the `Authorization` value, and no
+/// other allocation.
 #[allow(clippy::too_many_arguments)]
 pub fn tc3(
     content_type: &str,
@@ -40,14 +41,14 @@ pub fn tc3(
     id: &str,
     key: &str,
 ) -> String {
-    let mut canonical = String::with_capacity(256);
+    let mut canonical = String::with_capacity(512);
     canonical.push_str("POST\n/\n\ncontent-type:");
     canonical.push_str(content_type);
     canonical.push_str("\nhost:");
     canonical.push_str(host);
     canonical.push_str("\n\ncontent-type;host\n");
     hex_into(&mut canonical, &Sha256::digest(body));
-    let mut sts = String::with_capacity(160);
+    let mut sts = String::with_capacity(256);
     sts.push_str("TC3-HMAC-SHA256\n");
     sts.push_str(timestamp);
     sts.push('\n');
@@ -56,12 +57,22 @@ pub fn tc3(
     sts.push_str(service);
     sts.push_str("/tc3_request\n");
     hex_into(&mut sts, &Sha256::digest(canonical.as_bytes()));
-    let secret = [b"TC3".as_slice(), key.as_bytes()].concat();
-    let kd = hmac256(&secret, date.as_bytes());
+    // "TC3" + key, on the stack for any key a vendor issues.
+    let mut stack = [0u8; 64];
+    let heap;
+    let secret: &[u8] = if key.len() <= stack.len() - 3 {
+        stack[..3].copy_from_slice(b"TC3");
+        stack[3..3 + key.len()].copy_from_slice(key.as_bytes());
+        &stack[..3 + key.len()]
+    } else {
+        heap = [b"TC3".as_slice(), key.as_bytes()].concat();
+        &heap
+    };
+    let kd = hmac256(secret, date.as_bytes());
     let ks = hmac256(&kd, service.as_bytes());
     let kk = hmac256(&ks, b"tc3_request");
     let sig = hmac256(&kk, sts.as_bytes());
-    let mut auth = String::with_capacity(200);
+    let mut auth = String::with_capacity(256);
     auth.push_str("TC3-HMAC-SHA256 Credential=");
     auth.push_str(id);
     auth.push('/');
@@ -84,7 +95,7 @@ pub fn huawei(
     ak: &str,
     sk: &str,
 ) -> String {
-    let mut canonical = String::with_capacity(320);
+    let mut canonical = String::with_capacity(512);
     canonical.push_str("POST\n");
     canonical.push_str(path);
     if !path.ends_with('/') {
@@ -93,32 +104,36 @@ pub fn huawei(
     canonical.push('\n');
     canonical.push_str(query);
     canonical.push('\n');
-    let mut names = String::with_capacity(64);
-    for (i, (n, v)) in headers.iter().enumerate() {
+    for (n, v) in headers {
         canonical.push_str(n);
         canonical.push(':');
         canonical.push_str(v);
         canonical.push('\n');
-        if i > 0 {
-            names.push(';');
-        }
-        names.push_str(n);
     }
     canonical.push('\n');
-    canonical.push_str(&names);
+    // The signed header names, written once and read again for the `Authorization` value.
+    let names_start = canonical.len();
+    for (i, (n, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            canonical.push(';');
+        }
+        canonical.push_str(n);
+    }
+    let names_end = canonical.len();
     canonical.push('\n');
     hex_into(&mut canonical, &Sha256::digest(body));
-    let mut sts = String::with_capacity(100);
+    let names = &canonical[names_start..names_end];
+    let mut sts = String::with_capacity(128);
     sts.push_str("SDK-HMAC-SHA256\n");
     sts.push_str(date);
     sts.push('\n');
     hex_into(&mut sts, &Sha256::digest(canonical.as_bytes()));
     let sig = hmac256(sk.as_bytes(), sts.as_bytes());
-    let mut auth = String::with_capacity(160);
+    let mut auth = String::with_capacity(256);
     auth.push_str("SDK-HMAC-SHA256 Access=");
     auth.push_str(ak);
     auth.push_str(", SignedHeaders=");
-    auth.push_str(&names);
+    auth.push_str(names);
     auth.push_str(", Signature=");
     hex_into(&mut auth, &sig);
     auth
@@ -226,9 +241,14 @@ pub fn check() {
         auth.ends_with("9255c364e51079ab6270ab28878fb8adabf3a7b3de5d981e9591d1006084816d"),
         "{auth}"
     );
-    assert_eq!(tc3_date(1_551_113_065), "2019-02-25");
-    assert_eq!(sdk_date(1_573_788_615), "20191115T033015Z");
-    assert_eq!(http_date(1_673_926_561), "Tue, 17 Jan 2023 03:36:01 GMT");
+    assert_eq!(tc3_date(1_551_113_065).as_str(), "2019-02-25");
+    assert_eq!(sdk_date(1_573_788_615).as_str(), "20191115T033015Z");
+    assert_eq!(
+        http_date(1_673_926_561).as_str(),
+        "Tue, 17 Jan 2023 03:36:01 GMT"
+    );
+    assert_eq!(decimal(1_551_113_065).as_str(), "1551113065");
+    assert_eq!(decimal(0).as_str(), "0");
     // OCP: the reference vector of `xtask/vectors` (stop-schedule).
     let auth = ocp(
         "Tue, 17 Jan 2023 03:36:01 GMT",
@@ -249,41 +269,89 @@ pub fn check() {
 mod civil;
 use civil::civil;
 
+/// A date or number written into a buffer on the stack, as the cheapest correct way to
+/// format one: no allocation, and read back as a `&str`.
+#[derive(Clone, Copy)]
+pub struct Text<const N: usize> {
+    buf: [u8; N],
+    start: usize,
+}
+
+impl<const N: usize> Text<N> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[self.start..]).unwrap_or("")
+    }
+}
+
+fn two(out: &mut [u8], n: i64) {
+    out[0] = b'0' + (n / 10) as u8;
+    out[1] = b'0' + (n % 10) as u8;
+}
+
+fn four(out: &mut [u8], n: i64) {
+    two(&mut out[..2], n / 100);
+    two(&mut out[2..4], n % 100);
+}
+
 /// `YYYY-MM-DD` of a Unix time, Tencent's credential-scope date.
-pub fn tc3_date(unix: i64) -> String {
+pub fn tc3_date(unix: i64) -> Text<10> {
     let (y, m, d) = civil(unix.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    let mut buf = *b"0000-00-00";
+    four(&mut buf[0..4], y);
+    two(&mut buf[5..7], m);
+    two(&mut buf[8..10], d);
+    Text { buf, start: 0 }
 }
 
 /// `YYYYMMDDTHHMMSSZ` of a Unix time, Huawei's `X-Sdk-Date`.
-pub fn sdk_date(unix: i64) -> String {
+pub fn sdk_date(unix: i64) -> Text<16> {
     let (y, m, d) = civil(unix.div_euclid(86_400));
     let secs = unix.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let mut buf = *b"00000000T000000Z";
+    four(&mut buf[0..4], y);
+    two(&mut buf[4..6], m);
+    two(&mut buf[6..8], d);
+    two(&mut buf[9..11], secs / 3600);
+    two(&mut buf[11..13], secs / 60 % 60);
+    two(&mut buf[13..15], secs % 60);
+    Text { buf, start: 0 }
 }
 
 /// The RFC 1123 `Date` of a Unix time.
-pub fn http_date(unix: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+pub fn http_date(unix: i64) -> Text<29> {
+    const DAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
     ];
     let days = unix.div_euclid(86_400);
     let (y, m, d) = civil(days);
     let secs = unix.rem_euclid(86_400);
-    format!(
-        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[m as usize - 1],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let mut buf = *b"Ddd, 00 Mmm 0000 00:00:00 GMT";
+    buf[0..3].copy_from_slice(DAYS[days.rem_euclid(7) as usize]);
+    two(&mut buf[5..7], d);
+    buf[8..11].copy_from_slice(MONTHS[m as usize - 1]);
+    four(&mut buf[12..16], y);
+    two(&mut buf[17..19], secs / 3600);
+    two(&mut buf[20..22], secs / 60 % 60);
+    two(&mut buf[23..25], secs % 60);
+    Text { buf, start: 0 }
+}
+
+/// The decimal digits of `n`.
+pub fn decimal(mut n: u64) -> Text<20> {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    Text { buf, start }
 }
 
 fn now_unix() -> i64 {
@@ -374,8 +442,11 @@ impl PauseServerlessFloor {
         PauseServerlessFloor { client, url, host }
     }
 
-    /// Pauses `cluster_id` with `ForcePause: 1`.
+    /// Pauses `cluster_id` with `ForcePause: 1`: the documented headers (the optional
+    /// `X-TC-RequestClient` left out), constant names and values used as they are, the date
+    /// and timestamp written on the stack.
     pub async fn pause(&self, cluster_id: &str) -> Result<PauseOutput, FloorError> {
+        use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
         let body = serde_json::to_vec(&PauseInput {
             cluster_id,
             force_pause: 1,
@@ -383,32 +454,43 @@ impl PauseServerlessFloor {
         .map_err(|e| FloorError(e.to_string()))?;
         let now = now_unix();
         let date = tc3_date(now);
-        let timestamp = now.to_string();
+        let timestamp = decimal(now as u64);
         let authorization = tc3(
             "application/json",
             &self.host,
             &body,
             "cynosdb",
-            &timestamp,
-            &date,
+            timestamp.as_str(),
+            date.as_str(),
             TC_ID,
             TC_KEY,
         );
-        let answer = self
-            .client
-            .post(self.url.clone())
-            .header("authorization", authorization)
-            .header("content-type", "application/json")
-            .header("x-tc-action", "PauseServerless")
-            .header("x-tc-region", "ap-guangzhou")
-            .header("x-tc-requestclient", "cloudops-bench/0.0.0")
-            .header("x-tc-timestamp", timestamp)
-            .header("x-tc-version", "2019-01-07")
-            .body(body)
-            .send()
-            .await?
-            .bytes()
-            .await?;
+        let mut request = reqwest::Request::new(reqwest::Method::POST, self.url.clone());
+        let headers = request.headers_mut();
+        headers.reserve(6);
+        headers.insert(
+            AUTHORIZATION,
+            HeaderValue::try_from(authorization).map_err(|e| FloorError(e.to_string()))?,
+        );
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-tc-action"),
+            HeaderValue::from_static("PauseServerless"),
+        );
+        headers.insert(
+            HeaderName::from_static("x-tc-region"),
+            HeaderValue::from_static("ap-guangzhou"),
+        );
+        headers.insert(
+            HeaderName::from_static("x-tc-timestamp"),
+            HeaderValue::from_str(timestamp.as_str()).map_err(|e| FloorError(e.to_string()))?,
+        );
+        headers.insert(
+            HeaderName::from_static("x-tc-version"),
+            HeaderValue::from_static("2019-01-07"),
+        );
+        *request.body_mut() = Some(body.into());
+        let answer = self.client.execute(request).await?.bytes().await?;
         let envelope: TcEnvelope =
             serde_json::from_slice(&answer).map_err(|e| FloorError(e.to_string()))?;
         let r = envelope.response;
@@ -430,7 +512,7 @@ impl PauseServerlessFloor {
 #[derive(Debug, Clone)]
 pub struct DbssStopFloor {
     client: reqwest::Client,
-    base: String,
+    base: reqwest::Url,
     host: String,
 }
 
@@ -456,39 +538,59 @@ impl DbssStopFloor {
         let host = base.split_once("://").map_or(base, |(_, h)| h).to_string();
         DbssStopFloor {
             client,
-            base: base.to_string(),
+            base: reqwest::Url::parse(base).unwrap(),
             host,
         }
     }
 
-    /// Stops `instance_id` in `project`.
+    /// Stops `instance_id` in `project`: the path built once into the URL, constant names
+    /// and values used as they are, the date written on the stack.
     pub async fn stop(&self, project: &str, instance_id: &str) -> Result<StopOutput, FloorError> {
-        let path = format!("/v1/{project}/db-om/{instance_id}/stop");
+        use reqwest::header::{
+            AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue,
+        };
+        let mut url = self.base.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|()| FloorError("no path".into()))?;
+            path.clear()
+                .extend(["v1", project, "db-om", instance_id, "stop"]);
+        }
         let date = sdk_date(now_unix());
         let authorization = huawei(
-            &path,
+            url.path(),
             "",
             &[
                 ("content-type", "application/json"),
                 ("host", &self.host),
                 ("x-project-id", project),
-                ("x-sdk-date", &date),
+                ("x-sdk-date", date.as_str()),
             ],
             b"",
-            &date,
+            date.as_str(),
             HW_AK,
             HW_SK,
         );
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("authorization", authorization)
-            .header("content-type", "application/json")
-            .header("x-project-id", project)
-            .header("x-sdk-date", date)
-            .header("content-length", "0")
-            .send()
-            .await?;
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        let headers = request.headers_mut();
+        headers.reserve(6);
+        headers.insert(
+            AUTHORIZATION,
+            HeaderValue::try_from(authorization).map_err(|e| FloorError(e.to_string()))?,
+        );
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-project-id"),
+            HeaderValue::from_str(project).map_err(|e| FloorError(e.to_string()))?,
+        );
+        headers.insert(
+            HeaderName::from_static("x-sdk-date"),
+            HeaderValue::from_str(date.as_str()).map_err(|e| FloorError(e.to_string()))?,
+        );
+        // A POST without a body says so, as every official client does (reqwest does not).
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        let response = self.client.execute(request).await?;
         let request_id = response
             .headers()
             .get("x-request-id")

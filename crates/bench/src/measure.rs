@@ -17,8 +17,9 @@ pub fn per_call(n: u32, mut f: impl FnMut()) -> Duration {
     started.elapsed() / n
 }
 
-/// Project and floor measured in `rounds` interleaved rounds of `n` calls each: the median
-/// time per call of each, and the spread of the per-round ratios (lowest, highest).
+/// Project and floor measured in `rounds` interleaved rounds of `n` calls each, the side that
+/// goes first alternating from round to round: the median time per call of each, and the
+/// spread of the per-round ratios (lowest, highest).
 pub fn interleaved(
     rounds: usize,
     n: u32,
@@ -28,9 +29,14 @@ pub fn interleaved(
     let mut p = Vec::with_capacity(rounds);
     let mut f = Vec::with_capacity(rounds);
     let mut ratios = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let a = per_call(n, &mut project);
-        let b = per_call(n, &mut floor);
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = per_call(n, &mut project);
+            (a, per_call(n, &mut floor))
+        } else {
+            let b = per_call(n, &mut floor);
+            (per_call(n, &mut project), b)
+        };
         ratios.push(a.as_secs_f64() / b.as_secs_f64());
         p.push(a);
         f.push(b);

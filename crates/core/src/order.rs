@@ -9,12 +9,13 @@ use std::cmp::Ordering;
 /// The longest list sorted by insertion; longer ones are merged.
 const SHORT: usize = 16;
 
-/// The order that sorts `len` items stably by `cmp`: their indices, first item first.
-pub(crate) fn stable_order(
-    len: usize,
-    cmp: &mut dyn FnMut(usize, usize) -> Ordering,
-) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..len).collect();
+/// Indices in order: on the stack for a short list.
+pub(crate) type Order = smallvec::SmallVec<[usize; SHORT]>;
+
+/// The order that sorts `len` items stably by `cmp`: their indices, first item first. A short
+/// list's is kept on the stack.
+pub(crate) fn stable_order(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Order {
+    let mut order: Order = (0..len).collect();
     if len <= SHORT {
         // Insertion in place: no second buffer for the short lists of a request.
         for i in 1..len {
@@ -26,7 +27,7 @@ pub(crate) fn stable_order(
         }
         return order;
     }
-    let mut merged = vec![0; len];
+    let mut merged: Order = smallvec::smallvec![0; len];
     let mut width = 1;
     while width < len {
         let mut start = 0;
@@ -62,9 +63,9 @@ mod tests {
     fn sorts_stably() {
         let items = [("b", 1), ("a", 2), ("b", 0), ("a", 1), ("c", 0)];
         let order = stable_order(items.len(), &mut |a, b| items[a].0.cmp(items[b].0));
-        assert_eq!(order, [1, 3, 0, 2, 4]);
+        assert_eq!(order.as_slice(), [1, 3, 0, 2, 4]);
         assert!(stable_order(0, &mut |_, _| Ordering::Equal).is_empty());
-        assert_eq!(stable_order(1, &mut |_, _| Ordering::Equal), [0]);
+        assert_eq!(stable_order(1, &mut |_, _| Ordering::Equal).as_slice(), [0]);
     }
 
     #[test]
@@ -83,7 +84,7 @@ mod tests {
             let mut expected: Vec<usize> = (0..len).collect();
             expected.sort_by_key(|&i| keys[i]);
             assert_eq!(
-                stable_order(len, &mut |a, b| keys[a].cmp(&keys[b])),
+                stable_order(len, &mut |a, b| keys[a].cmp(&keys[b])).as_slice(),
                 expected
             );
         }

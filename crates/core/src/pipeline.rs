@@ -386,7 +386,9 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// A pipeline with `options`; builds the default transport when none is given.
+    /// A pipeline with `options`: the transport given, else the process's shared transport
+    /// ([`transport::shared`](crate::transport::shared)) when the transport settings are the
+    /// defaults, else a transport of its own built from them.
     ///
     /// Fails with an invalid-input error, before anything is sent, when a setting cannot be
     /// used: a zero attempt or operation timeout, a transport given together with transport
@@ -396,7 +398,7 @@ impl Pipeline {
             return Err(problem);
         }
         check_timeouts(options.attempt_timeout, options.operation_timeout)?;
-        let transport = match options.transport {
+        let transport: Arc<dyn Transport> = match options.transport {
             Some(t) => {
                 let ignored = options.http.changed_settings();
                 if !ignored.is_empty() {
@@ -411,6 +413,8 @@ impl Pipeline {
                 }
                 t
             }
+            // Default settings: the process's one transport, built at the first such client.
+            None if options.http.changed_settings().is_empty() => crate::transport::shared()?,
             None => Arc::new(options.http.build()?),
         };
         Ok(Pipeline {

@@ -324,6 +324,15 @@ async fn serve<S: Conn>(mut stream: S, shared: Arc<Shared>) -> std::io::Result<(
     let _ = stream.tcp().set_nodelay(true);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     loop {
+        // Wait for the next request's first bytes, so that a fault injected while this
+        // connection stood idle in a client's pool applies to it too.
+        if buf.is_empty() {
+            let mut probe = [0u8; 1];
+            match stream.tcp().peek(&mut probe).await {
+                Ok(0) | Err(_) => return Ok(()),
+                Ok(_) => {}
+            }
+        }
         // A reset-before-read fault applies to whatever arrives next on this connection.
         let reset_first = {
             let mut q = lock(&shared.faults);
@@ -335,10 +344,8 @@ async fn serve<S: Conn>(mut stream: S, shared: Arc<Shared>) -> std::io::Result<(
             }
         };
         if reset_first {
-            // Wait until the request's first bytes have arrived, so the client has certainly
-            // sent it, then reset without reading them.
-            let mut probe = [0u8; 1];
-            let _ = stream.tcp().peek(&mut probe).await;
+            // The request's first bytes have arrived, so the client has certainly sent it:
+            // reset without reading them.
             let _ = stream.tcp().set_zero_linger();
             return Ok(());
         }

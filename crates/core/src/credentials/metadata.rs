@@ -29,23 +29,11 @@ macro_rules! metadata_provider_setters {
 }
 
 /// A metadata service at a base URL.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct MetadataClient {
     base: String,
     timeout: Duration,
-    transport: OnceLock<Result<Arc<dyn Transport>, Error>>,
     given: Option<Arc<dyn Transport>>,
-}
-
-impl Clone for MetadataClient {
-    fn clone(&self) -> Self {
-        MetadataClient {
-            base: self.base.clone(),
-            timeout: self.timeout,
-            transport: OnceLock::new(),
-            given: self.given.clone(),
-        }
-    }
 }
 
 impl MetadataClient {
@@ -55,7 +43,6 @@ impl MetadataClient {
         MetadataClient {
             base: base.into(),
             timeout,
-            transport: OnceLock::new(),
             given: None,
         }
     }
@@ -87,11 +74,13 @@ impl MetadataClient {
         if let Some(t) = &self.given {
             return Ok(t.clone());
         }
-        self.transport
+        // One transport for every metadata client of the process: plain HTTP, never through
+        // a proxy, small answers; each request's own timeout bounds its connection too.
+        static SHARED: OnceLock<Result<Arc<dyn Transport>, Error>> = OnceLock::new();
+        SHARED
             .get_or_init(|| {
                 HttpTransport::builder()
                     .no_proxy()
-                    .connect_timeout(self.timeout)
                     .max_body(64 * 1024)
                     .build()
                     .map(|t| Arc::new(t) as Arc<dyn Transport>)

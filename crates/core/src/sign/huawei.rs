@@ -88,7 +88,8 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 /// trimmed; repeated names joined with `,`), a blank line and their names joined with `;` to
 /// `out`, and returns where the names are in `out`.
 fn push_signed_headers(out: &mut String, headers: &[(&str, &str)]) -> std::ops::Range<usize> {
-    let hs: Vec<(Cow<'_, str>, &str)> = headers
+    // On the stack for a request's usual dozen headers.
+    let hs: smallvec::SmallVec<[(Cow<'_, str>, &str); 16]> = headers
         .iter()
         .filter(|(n, _)| !n.contains('_'))
         .map(super::lowercase_trimmed)
@@ -192,7 +193,16 @@ fn sign_into(
     string_to_sign.push('\n');
     push_sha256_hex(&mut string_to_sign, canonical.as_bytes());
     let raw = hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes());
-    let mut authorization = String::with_capacity(96 + access_key.len() + names.len());
+    // `SDK-HMAC-SHA256 Access=<ak>, SignedHeaders=<names>, Signature=<64 hex>`, exactly.
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len()
+            + " Access=".len()
+            + access_key.len()
+            + ", SignedHeaders=".len()
+            + names.len()
+            + ", Signature=".len()
+            + 64,
+    );
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Access=");
     authorization.push_str(access_key);
@@ -217,26 +227,29 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         ("x-sdk-date", Some(sdk_date.as_str())),
         ("x-security-token", token),
     ];
-    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(request.headers.len() + added.len());
-    headers.extend(request.headers.iter().filter(|(n, _)| {
-        *n != "authorization" && !added.iter().any(|(a, v)| v.is_some() && a == n)
-    }));
-    headers.extend(added.iter().filter_map(|(n, v)| v.map(|v| (*n, v))));
-    let path = request.full_path_cow();
-    let input = HuaweiInput {
-        method: request.method,
-        path: &path,
-        query: &request.query,
-        headers: &headers,
-        body: &request.body,
-        sdk_date: &sdk_date,
-    };
     let mut out = Vec::with_capacity(4);
     out.push(("host", host.to_string()));
     if let Some(token) = token {
         out.push(("x-security-token", token.to_string()));
     }
-    let mut sig = sign_into(&input, &credentials.id, credentials.secret.expose(), out);
+    let mut sig = {
+        // On the stack for a request's usual dozen headers.
+        let mut headers: smallvec::SmallVec<[(&str, &str); 16]> = smallvec::SmallVec::new();
+        headers.extend(request.headers.iter().filter(|(n, _)| {
+            *n != "authorization" && !added.iter().any(|(a, v)| v.is_some() && a == n)
+        }));
+        headers.extend(added.iter().filter_map(|(n, v)| v.map(|v| (*n, v))));
+        let path = request.full_path_cow();
+        let input = HuaweiInput {
+            method: request.method,
+            path: &path,
+            query: &request.query,
+            headers: &headers,
+            body: &request.body,
+            sdk_date: &sdk_date,
+        };
+        sign_into(&input, &credentials.id, credentials.secret.expose(), out)
+    };
     sig.headers.insert(1, ("x-sdk-date", sdk_date));
     sig
 }

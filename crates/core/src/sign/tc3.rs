@@ -121,8 +121,19 @@ fn sign_into(
     let k_signing = hmac_sha256(&k_service, b"tc3_request");
     let raw = hmac_sha256(&k_signing, string_to_sign.as_bytes());
 
-    let mut authorization =
-        String::with_capacity(ALGORITHM.len() + secret_id.len() + (scope_end - scope_start) + 120);
+    // `TC3-HMAC-SHA256 Credential=<id>/<scope>, SignedHeaders=<names>, Signature=<64 hex>`,
+    // exactly.
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len()
+            + " Credential=".len()
+            + secret_id.len()
+            + 1
+            + (scope_end - scope_start)
+            + ", SignedHeaders=".len()
+            + input.signed_headers.as_str().len()
+            + ", Signature=".len()
+            + 64,
+    );
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
     authorization.push_str(secret_id);

@@ -27,6 +27,34 @@ pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 /// Whether this build can speak TLS (the `rustls` or `native-tls` feature).
 pub const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
+static CLIENTS_BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static PLATFORM_ROOT_LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many HTTP clients (reqwest's, each with its own connection pool and TLS configuration)
+/// this process has built.
+pub fn clients_built() -> u64 {
+    CLIENTS_BUILT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How many of the HTTP clients built trust the platform's roots: each of them loads the
+/// platform's trusted certificates (once, for its own TLS configuration).
+pub fn platform_root_loads() -> u64 {
+    PLATFORM_ROOT_LOADS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The transport every client built with the default transport settings shares: built at the
+/// first such client and kept for the life of the process, so one program's clients of every
+/// vendor share one connection pool, one TLS configuration and one load of the platform's
+/// roots. The proxy variables are read once, when it is built. A client with a proxy, roots
+/// or another setting of its own gets a transport of its own; one given a transport uses that.
+pub fn shared() -> Result<Arc<HttpTransport>, Error> {
+    static SHARED: std::sync::OnceLock<Result<Arc<HttpTransport>, Error>> =
+        std::sync::OnceLock::new();
+    SHARED
+        .get_or_init(|| HttpTransportBuilder::default().build().map(Arc::new))
+        .clone()
+}
+
 /// Sends one request and reads its response.
 ///
 /// Errors are [`Error::Transport`] (with `may_have_been_sent` false only when the request
@@ -322,6 +350,10 @@ impl HttpTransportBuilder {
                 Error::transport_caused_by(format!("cannot build the HTTP client: {e}"), false, e)
             }
         })?;
+        CLIENTS_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if TLS && self.platform_roots {
+            PLATFORM_ROOT_LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(HttpTransport {
             client,
             max_body: self.max_body,
