@@ -70,6 +70,23 @@ pub trait Authorizer: Send + Sync + fmt::Debug {
     /// before it was first signed, and signs again.
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error>;
 
+    /// Signs `request` at once when nothing needs to be waited for (the credentials are
+    /// cached and fresh): `Some` with what [`authorize`](Authorizer::authorize) would return,
+    /// without a future. `None` sends the pipeline to `authorize`. The default is `None`.
+    fn authorize_now(&self, request: &mut Request, now: SystemTime) -> Option<Result<(), Error>> {
+        let _ = (request, now);
+        None
+    }
+
+    /// The names (lowercase) of the headers [`authorize`](Authorizer::authorize) adds to a
+    /// request, or replaces when it already has them. A new attempt starts again from the
+    /// request's own headers: when the request has none of these, the pipeline drops what
+    /// signing added rather than keeping a copy of every header. The default, none declared,
+    /// keeps a copy.
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Called once per call when the service rejected the authentication of `request`.
     /// Returns true when a new attempt may succeed (a cached token was dropped and will be
     /// fetched again). The default returns false.
@@ -648,8 +665,14 @@ impl Pipeline {
         check_request(&request)?;
         self.transport.check_endpoint(&request.endpoint)?;
         // Each attempt is signed in place; only the headers change, so they are what a new
-        // attempt starts again from.
-        let unsigned_headers = request.headers.clone();
+        // attempt starts again from: the request's own, once what signing added is dropped,
+        // or a copy when signing may replace one of them.
+        let sets = authorizer.sets_headers();
+        let unsigned = if !sets.is_empty() && !sets.iter().any(|n| request.headers.contains(n)) {
+            Unsigned::First(request.headers.len())
+        } else {
+            Unsigned::Copy(request.headers.clone())
+        };
         let mut attempt: u32 = 0;
         let mut auth_retried = false;
         let mut skew_retried = false;
@@ -667,13 +690,19 @@ impl Pipeline {
                 return Err(operation_timed_out(operation_timeout));
             }
             if attempt > 1 {
-                request.headers.clone_from(&unsigned_headers);
+                match &unsigned {
+                    Unsigned::First(n) => request.headers.truncate(*n),
+                    Unsigned::Copy(headers) => request.headers.clone_from(headers),
+                }
             }
             let signed = &mut request;
             let now = self.signing_time();
-            within(deadline, timer.as_mut(), authorizer.authorize(signed, now))
-                .await
-                .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
+            match authorizer.authorize_now(signed, now) {
+                Some(signed) => signed?,
+                None => within(deadline, timer.as_mut(), authorizer.authorize(signed, now))
+                    .await
+                    .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?,
+            }
             check_signed_headers(signed)?;
             #[cfg(feature = "tracing")]
             self.warn_plain_http(signed);
@@ -926,6 +955,14 @@ impl<F: std::future::Future> std::future::Future for Outlined<F> {
     ) -> std::task::Poll<F::Output> {
         self.project().inner.poll(cx)
     }
+}
+
+/// The headers a new attempt starts again from.
+enum Unsigned {
+    /// The request's first headers, all it had before signing appended the rest.
+    First(usize),
+    /// A copy of the request's headers before signing.
+    Copy(crate::request::Headers),
 }
 
 /// A request still to be built, seen through a `dyn` so that the retry loop is compiled once.

@@ -291,6 +291,15 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// A lowercase header name as a list keeps it: one of the names the crates send or read
+/// borrowed from a table, any other copied.
+pub(crate) fn header_name_text(lower: &str) -> Cow<'static, str> {
+    match known_header_name(lower) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(lower.to_string()),
+    }
+}
+
 /// `name` lowercased: one of the names the crates send or read borrowed from a table, any
 /// other copied.
 fn lowercase_name(name: &str) -> Cow<'static, str> {
@@ -335,9 +344,42 @@ fn known_header_name(lower: &str) -> Option<&'static str> {
     })
 }
 
+/// A header value as a list keeps it: a constant, text of its own, or a value as the HTTP
+/// stack holds it (shared with it, never copied: an answer's headers, a value a client sends
+/// with every request).
+#[derive(Clone)]
+pub(crate) enum Value {
+    /// A constant.
+    Static(&'static str),
+    /// Text of its own.
+    Owned(String),
+    /// The HTTP stack's value: visible ASCII, checked when it was kept.
+    Wire(reqwest::header::HeaderValue),
+}
+
+impl Value {
+    /// The value's text.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Value::Static(s) => s,
+            Value::Owned(s) => s,
+            // Only values that are text are kept as they are.
+            Value::Wire(v) => v.to_str().unwrap_or_default(),
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Value {}
+
 /// An ordered list of HTTP headers with lowercase names.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Headers(Vec<(Cow<'static, str>, Cow<'static, str>)>);
+pub struct Headers(Vec<(Cow<'static, str>, Value)>);
 
 impl Headers {
     /// An empty list.
@@ -355,22 +397,22 @@ impl Headers {
         self.0
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_ref())
+            .map(|(_, v)| v.as_str())
     }
 
     /// Sets `name` to `value`, replacing every earlier value.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.replace(lowercase_name(name), Cow::Owned(value.into()));
+        self.replace(lowercase_name(name), Value::Owned(value.into()));
     }
 
     /// Sets a name that is already lowercase, without copying it.
     pub(crate) fn set_lowercase(&mut self, name: &'static str, value: String) {
         debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()), "{name}");
-        self.replace(Cow::Borrowed(name), Cow::Owned(value));
+        self.replace(Cow::Borrowed(name), Value::Owned(value));
     }
 
     /// Puts `name: value` last, in place of every earlier value of `name` (lowercase).
-    fn replace(&mut self, name: Cow<'static, str>, value: Cow<'static, str>) {
+    fn replace(&mut self, name: Cow<'static, str>, value: Value) {
         self.0.retain(|(n, _)| *n != name);
         self.0.push((name, value));
     }
@@ -378,13 +420,32 @@ impl Headers {
     /// Appends a value without removing earlier ones.
     pub fn append(&mut self, name: &str, value: impl Into<String>) {
         self.0
-            .push((lowercase_name(name), Cow::Owned(value.into())));
+            .push((lowercase_name(name), Value::Owned(value.into())));
+    }
+
+    /// Appends a value the HTTP stack holds, shared rather than copied; a value that is not
+    /// visible ASCII is kept as text, lossily.
+    pub(crate) fn append_wire(
+        &mut self,
+        name: Cow<'static, str>,
+        value: reqwest::header::HeaderValue,
+    ) {
+        let value = match value.to_str() {
+            Ok(_) => Value::Wire(value),
+            Err(_) => Value::Owned(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+        };
+        self.0.push((name, value));
+    }
+
+    /// Sets a header to a value kept for many requests ([`SharedValue`]), without a copy.
+    pub fn set_shared(&mut self, name: &str, value: &SharedValue) {
+        self.replace(lowercase_name(name), value.0.clone());
     }
 
     /// Sets a header whose value is a constant (an API version, a client name), without
     /// copying the value.
     pub fn set_static(&mut self, name: &str, value: &'static str) {
-        self.replace(lowercase_name(name), Cow::Borrowed(value));
+        self.replace(lowercase_name(name), Value::Static(value));
     }
 
     /// Removes every value of `name`.
@@ -399,11 +460,11 @@ impl Headers {
 
     /// Iterates `(name, value)` in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+        self.0.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }
 
     /// The entries as kept: constants borrowed, the rest owned.
-    pub(crate) fn entries(&self) -> &[(Cow<'static, str>, Cow<'static, str>)] {
+    pub(crate) fn entries(&self) -> &[(Cow<'static, str>, Value)] {
         &self.0
     }
 
@@ -414,6 +475,11 @@ impl Headers {
         v
     }
 
+    /// Keeps the first `n` header lines, dropping the rest.
+    pub(crate) fn truncate(&mut self, n: usize) {
+        self.0.truncate(n);
+    }
+
     /// Number of header lines.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -422,6 +488,34 @@ impl Headers {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+/// A header value made once and sent with many requests (a client's region, say): each
+/// request shares it rather than copying it.
+#[derive(Clone)]
+pub struct SharedValue(Value);
+
+impl SharedValue {
+    /// `text` as a shared header value; text that HTTP cannot carry is an invalid-input error
+    /// on `field`.
+    pub fn new(field: &str, text: &str) -> Result<SharedValue, crate::Error> {
+        crate::validate::header_value(field, text)?;
+        match reqwest::header::HeaderValue::from_str(text) {
+            Ok(v) if v.to_str().is_ok() => Ok(SharedValue(Value::Wire(v))),
+            _ => Ok(SharedValue(Value::Owned(text.to_string()))),
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Debug for SharedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 

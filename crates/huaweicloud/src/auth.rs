@@ -22,19 +22,37 @@ pub(crate) struct AkSkAuthorizer(pub(crate) Arc<dyn ProvideCredentials>);
 
 #[async_trait]
 impl Authorizer for AkSkAuthorizer {
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &["host", "x-sdk-date", "x-security-token", "authorization"]
+    }
+
+    fn authorize_now(&self, request: &mut Request, now: SystemTime) -> Option<Result<(), Error>> {
+        let credentials = self.0.cached()?;
+        Some(sign_aksk(request, &credentials, now))
+    }
+
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
         let credentials = cloudops_core::credentials::current(&*self.0).await?;
-        let key = credentials.access_key()?;
-        // The official SDK sends and signs the credentials' project id; a project-scoped
-        // operation has already set the one its path names.
-        if let Some(project) = &key.project_id
-            && !request.headers.contains("x-project-id")
-        {
-            request.headers.set("x-project-id", project.clone());
-        }
-        huawei::sign(request, key, now).apply(request);
-        Ok(())
+        sign_aksk(request, &credentials, now)
     }
+}
+
+/// Signs `request` with the access key `credentials` hold.
+fn sign_aksk(
+    request: &mut Request,
+    credentials: &cloudops_core::Credentials,
+    now: SystemTime,
+) -> Result<(), Error> {
+    let key = credentials.access_key()?;
+    // The official SDK sends and signs the credentials' project id; a project-scoped
+    // operation has already set the one its path names.
+    if let Some(project) = &key.project_id
+        && !request.headers.contains("x-project-id")
+    {
+        request.headers.set("x-project-id", project.clone());
+    }
+    huawei::sign(request, key, now).apply(request);
+    Ok(())
 }
 
 /// Where a token comes from, as the builder's token setters chose.
@@ -123,6 +141,10 @@ pub(crate) fn token_auth(
 
 #[async_trait]
 impl Authorizer for TokenAuthorizer {
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &["x-auth-token"]
+    }
+
     async fn authorize(&self, request: &mut Request, _now: SystemTime) -> Result<(), Error> {
         let token = self.cache.token().await?;
         huawei::sign_with_token(&token).apply(request);

@@ -31,16 +31,38 @@ pub(crate) struct OcpAuthorizer(pub(crate) Arc<dyn ProvideCredentials>);
 
 #[async_trait]
 impl Authorizer for OcpAuthorizer {
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &["host", "date", "authorization"]
+    }
+
+    fn authorize_now(
+        &self,
+        request: &mut cloudops_core::Request,
+        now: SystemTime,
+    ) -> Option<Result<(), Error>> {
+        sign(request, &*self.0.cached()?, now);
+        Some(Ok(()))
+    }
+
     async fn authorize(
         &self,
         request: &mut cloudops_core::Request,
         now: SystemTime,
     ) -> Result<(), Error> {
-        match &*cloudops_core::credentials::current(&*self.0).await? {
-            Credentials::Basic(b) => basic::sign(b).apply(request),
-            Credentials::AccessKey(k) => ocp::sign(request, k, now).apply(request),
-        }
+        sign(
+            request,
+            &*cloudops_core::credentials::current(&*self.0).await?,
+            now,
+        );
         Ok(())
+    }
+}
+
+/// Signs `request` with `credentials`: HTTP Basic, or OCP's AK/SK signature.
+fn sign(request: &mut cloudops_core::Request, credentials: &Credentials, now: SystemTime) {
+    match credentials {
+        Credentials::Basic(b) => basic::sign(b).apply(request),
+        Credentials::AccessKey(k) => ocp::sign(request, k, now).apply(request),
     }
 }
 

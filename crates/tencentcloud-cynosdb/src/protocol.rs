@@ -32,8 +32,28 @@ pub(crate) struct Tc3Authorizer {
 
 #[async_trait]
 impl Authorizer for Tc3Authorizer {
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &["host", "x-tc-timestamp", "x-tc-token", "authorization"]
+    }
+
+    fn authorize_now(&self, request: &mut Request, now: SystemTime) -> Option<Result<(), Error>> {
+        let credentials = self.credentials.cached()?;
+        Some(self.sign(request, &credentials, now))
+    }
+
     async fn authorize(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
         let credentials = cloudops_core::credentials::current(&*self.credentials).await?;
+        self.sign(request, &credentials, now)
+    }
+}
+
+impl Tc3Authorizer {
+    fn sign(
+        &self,
+        request: &mut Request,
+        credentials: &cloudops_core::Credentials,
+        now: SystemTime,
+    ) -> Result<(), Error> {
         let key = credentials.access_key()?;
         tc3::sign(request, key, self.service, now, self.signed_headers).apply(request);
         Ok(())

@@ -304,17 +304,29 @@ impl TestServer {
 /// A connection the server answers on: plain TCP or TLS over it.
 trait Conn: AsyncRead + AsyncWrite + Unpin + Send {
     fn tcp(&self) -> &TcpStream;
+
+    /// Whether the next request's first bytes show in the TCP stream: not over TLS, whose
+    /// library may already hold a request it read with the end of the handshake.
+    fn plain(&self) -> bool;
 }
 
 impl Conn for TcpStream {
     fn tcp(&self) -> &TcpStream {
         self
     }
+
+    fn plain(&self) -> bool {
+        true
+    }
 }
 
 impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
     fn tcp(&self) -> &TcpStream {
         self.get_ref().0
+    }
+
+    fn plain(&self) -> bool {
+        false
     }
 }
 
@@ -326,7 +338,7 @@ async fn serve<S: Conn>(mut stream: S, shared: Arc<Shared>) -> std::io::Result<(
     loop {
         // Wait for the next request's first bytes, so that a fault injected while this
         // connection stood idle in a client's pool applies to it too.
-        if buf.is_empty() {
+        if buf.is_empty() && stream.plain() {
             let mut probe = [0u8; 1];
             match stream.tcp().peek(&mut probe).await {
                 Ok(0) | Err(_) => return Ok(()),
@@ -344,8 +356,10 @@ async fn serve<S: Conn>(mut stream: S, shared: Arc<Shared>) -> std::io::Result<(
             }
         };
         if reset_first {
-            // The request's first bytes have arrived, so the client has certainly sent it:
+            // Once the request's first bytes have arrived, the client has certainly sent it:
             // reset without reading them.
+            let mut probe = [0u8; 1];
+            let _ = stream.tcp().peek(&mut probe).await;
             let _ = stream.tcp().set_zero_linger();
             return Ok(());
         }

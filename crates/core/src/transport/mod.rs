@@ -477,7 +477,9 @@ impl Transport for HttpTransport {
         for (n, v) in request.headers.entries() {
             let name =
                 header_name(n).ok_or_else(|| not_sent(format!("invalid header name {n:?}")))?;
-            let value = if name == reqwest::header::HOST && v == request.endpoint.host_header() {
+            let value = if name == reqwest::header::HOST
+                && v.as_str() == request.endpoint.host_header()
+            {
                 // The endpoint's own, shared rather than copied.
                 request.endpoint.host_value().clone()
             } else {
@@ -518,13 +520,18 @@ impl Transport for HttpTransport {
         if announced.is_some_and(|n| n > self.max_body as u64) {
             return Err(too_large());
         }
-        let mut out_headers = Headers::with_capacity(response.headers().len());
-        for (n, v) in response.headers() {
-            let value = match v.to_str() {
-                Ok(text) => text.to_string(),
-                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            };
-            out_headers.append(n.as_str(), value);
+        // The answer's headers are kept as the HTTP stack holds them: moved, not copied.
+        let answered = std::mem::take(response.headers_mut());
+        let mut out_headers = Headers::with_capacity(answered.len());
+        let mut name = None;
+        for (n, v) in answered {
+            // A repeated header comes without its name: the last one seen.
+            if let Some(n) = n {
+                name = Some(crate::request::header_name_text(n.as_str()));
+            }
+            if let Some(n) = &name {
+                out_headers.append_wire(n.clone(), v);
+            }
         }
         // Sized by the announced length (already within the cap), so one allocation holds it.
         let mut body = Vec::with_capacity(
@@ -564,19 +571,18 @@ fn header_name(name: &Cow<'static, str>) -> Option<reqwest::header::HeaderName> 
     }
 }
 
-/// A header value for the wire; a constant one is used without a copy.
-#[expect(
-    clippy::ptr_arg,
-    reason = "a value borrowed for 'static is sent without a copy"
-)]
-fn header_value(value: &Cow<'static, str>) -> Option<reqwest::header::HeaderValue> {
+/// A header value for the wire: a constant one and one the HTTP stack already holds are used
+/// without a copy.
+fn header_value(value: &crate::request::Value) -> Option<reqwest::header::HeaderValue> {
+    use crate::request::Value;
     match value {
         // `from_static` takes visible ASCII and tab only (and panics on anything else), so it
         // is called only for a value checked to hold nothing else.
-        Cow::Borrowed(v) if crate::validate::printable_ascii(v.as_bytes()) => {
+        Value::Static(v) if crate::validate::printable_ascii(v.as_bytes()) => {
             Some(reqwest::header::HeaderValue::from_static(v))
         }
-        _ => reqwest::header::HeaderValue::from_str(value).ok(),
+        Value::Wire(v) => Some(v.clone()),
+        other => reqwest::header::HeaderValue::from_str(other.as_str()).ok(),
     }
 }
 
