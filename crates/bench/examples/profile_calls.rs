@@ -1,12 +1,29 @@
-#![allow(clippy::unwrap_used, missing_docs)]
+//! Runs N sequential calls of one kind (the project's or its floor's) over loopback, for a
+//! heap or CPU profiler to look at one side alone:
+//!
+//! ```sh
+//! cargo build --release -p cloudops-bench --example profile_calls
+//! valgrind --tool=dhat target/release/examples/profile_calls pause 2000
+//! valgrind --tool=dhat target/release/examples/profile_calls pause-floor 2000
+//! ```
+//!
+//! Kinds: `pause`, `pause-floor`, `stop`, `stop-floor`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::process::ExitCode;
+
 use cloudops_bench::floor::{
-    self, CLUSTER, DBSS_INSTANCE, HW_AK, HW_PROJECT, HW_SK, TC_ID, TC_KEY,
+    self, CLUSTER, DBSS_INSTANCE, DbssStopFloor, HW_AK, HW_PROJECT, HW_SK, PauseServerlessFloor,
+    TC_ID, TC_KEY,
 };
 use cloudops_bench::server::Loopback;
 use cloudops_core::AccessKey;
 
-fn main() {
-    let which = std::env::args().nth(1).unwrap_or_default();
+const PAUSE_ANSWER: &str =
+    r#"{"Response": {"FlowId": 1008306, "RequestId": "37508f2e-23eb-11eb-a713-525400b7dd5a"}}"#;
+
+fn main() -> ExitCode {
+    let kind = std::env::args().nth(1).unwrap_or_default();
     let n: usize = std::env::args()
         .nth(2)
         .and_then(|s| s.parse().ok())
@@ -15,11 +32,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let pause = Loopback::start(
-        rt.handle(),
-        &[],
-        r#"{"Response": {"FlowId": 1008306, "RequestId": "37508f2e-23eb-11eb-a713-525400b7dd5a"}}"#,
-    );
+    let pause = Loopback::start(rt.handle(), &[], PAUSE_ANSWER);
     let stop = Loopback::start(
         rt.handle(),
         &["x-request-id: 0c1e5b1c9a2f4bde8c3a61b1e8f1a0d7"],
@@ -37,25 +50,30 @@ fn main() {
         .credentials(AccessKey::new(HW_AK, HW_SK).with_project_id(HW_PROJECT))
         .build()
         .unwrap();
-    let tcf = floor::PauseServerlessFloor::new(floor::http_client(), &pause.url());
-    let hwf = floor::DbssStopFloor::new(floor::http_client(), &stop.url());
+    let tc_floor = PauseServerlessFloor::new(floor::http_client(), &pause.url());
+    let hw_floor = DbssStopFloor::new(floor::http_client(), &stop.url());
     for _ in 0..n {
-        match which.as_str() {
+        match kind.as_str() {
             "pause" => {
                 rt.block_on(tc.pause_serverless(CLUSTER).force_pause(true).send())
                     .unwrap();
             }
             "pause-floor" => {
-                rt.block_on(tcf.pause(CLUSTER)).unwrap();
+                rt.block_on(tc_floor.pause(CLUSTER)).unwrap();
             }
             "stop" => {
                 rt.block_on(hw.stop_db_om_instance(DBSS_INSTANCE).send())
                     .unwrap();
             }
             "stop-floor" => {
-                rt.block_on(hwf.stop(HW_PROJECT, DBSS_INSTANCE)).unwrap();
+                rt.block_on(hw_floor.stop(HW_PROJECT, DBSS_INSTANCE))
+                    .unwrap();
             }
-            _ => panic!("pause|pause-floor|stop|stop-floor"),
+            _ => {
+                eprintln!("usage: profile_calls pause|pause-floor|stop|stop-floor [N]");
+                return ExitCode::from(2);
+            }
         }
     }
+    ExitCode::SUCCESS
 }
