@@ -40,7 +40,7 @@ EXPECTED = {
     ("*", "x-tc-timestamp", "value"): "the signing time",
     ("*", "authorization", "value"): "signed at another time (the project's signature is recomputed with the official signer below)",
     ("*", "user-agent", "signed"): "the official Huawei client signs its User-Agent; the project's transport sets its own and does not sign it (the gateway checks the headers the request names)",
-    ("PauseServerless", "x-tc-requestclient", "value"): "each client names itself",
+    ("PauseServerless", "x-tc-requestclient", "sent"): "the official client names itself in the optional X-TC-RequestClient; the project names itself in its User-Agent only",
     ("PauseServerless", "x-tc-language", "sent"): "the official client sends its default zh-CN; the project sends X-TC-Language only when a language is chosen, and the API's default is the same",
     ("PauseServerless", "x-tc-traceid", "sent"): "a per-request trace id the official client adds for its own logs; the API does not need it",
     ("CreateBackupResourcePackage", "content-type", "value"): "the official client declares charset=utf-8; the project sends application/json, as the API page documents, and both sign what they send",

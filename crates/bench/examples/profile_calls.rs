@@ -7,7 +7,8 @@
 //! valgrind --tool=dhat target/release/examples/profile_calls pause-floor 2000
 //! ```
 //!
-//! Kinds: `pause`, `pause-floor`, `stop`, `stop-floor`.
+//! Kinds: `pause`, `pause-floor`, `stop`, `stop-floor`; `compare` prints quick interleaved
+//! ratios of both calls, N calls a round.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::process::ExitCode;
@@ -52,6 +53,35 @@ fn main() -> ExitCode {
         .unwrap();
     let tc_floor = PauseServerlessFloor::new(floor::http_client(), &pause.url());
     let hw_floor = DbssStopFloor::new(floor::http_client(), &stop.url());
+    if kind == "compare" {
+        // Quick interleaved ratios, project over floor, for trying a change.
+        let pause = cloudops_bench::measure::interleaved(
+            21,
+            u32::try_from(n).unwrap_or(1000),
+            || {
+                rt.block_on(tc.pause_serverless(CLUSTER).force_pause(true).send())
+                    .unwrap();
+            },
+            || {
+                rt.block_on(tc_floor.pause(CLUSTER)).unwrap();
+            },
+        );
+        println!("{}", pause.row("PauseServerless", ""));
+        let stop = cloudops_bench::measure::interleaved(
+            21,
+            u32::try_from(n).unwrap_or(1000),
+            || {
+                rt.block_on(hw.stop_db_om_instance(DBSS_INSTANCE).send())
+                    .unwrap();
+            },
+            || {
+                rt.block_on(hw_floor.stop(HW_PROJECT, DBSS_INSTANCE))
+                    .unwrap();
+            },
+        );
+        println!("{}", stop.row("DBSS stop", ""));
+        return ExitCode::SUCCESS;
+    }
     for _ in 0..n {
         match kind.as_str() {
             "pause" => {

@@ -668,7 +668,11 @@ impl Pipeline {
         // attempt starts again from: the request's own, once what signing added is dropped,
         // or a copy when signing may replace one of them.
         let sets = authorizer.sets_headers();
-        let unsigned = if !sets.is_empty() && !sets.iter().any(|n| request.headers.contains(n)) {
+        let unsigned = if !sets.is_empty()
+            && !sets
+                .iter()
+                .any(|n| request.headers.get_lowercase(n).is_some())
+        {
             Unsigned::First(request.headers.len())
         } else {
             Unsigned::Copy(request.headers.clone())
@@ -703,7 +707,7 @@ impl Pipeline {
                     .await
                     .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?,
             }
-            check_signed_headers(signed)?;
+            check_signed_headers(signed, unsigned.checked())?;
             #[cfg(feature = "tracing")]
             self.warn_plain_http(signed);
             let limit = earliest(deadline, budget_end);
@@ -965,6 +969,17 @@ enum Unsigned {
     Copy(crate::request::Headers),
 }
 
+impl Unsigned {
+    /// How many of a signed request's first headers are the request's own, checked before
+    /// signing (none are known to be when signing may have replaced them).
+    fn checked(&self) -> usize {
+        match self {
+            Unsigned::First(n) => *n,
+            Unsigned::Copy(_) => 0,
+        }
+    }
+}
+
 /// A request still to be built, seen through a `dyn` so that the retry loop is compiled once.
 type PendingRequest<'a> =
     std::pin::Pin<&'a mut (dyn std::future::Future<Output = Result<Request, Error>> + Send + 'a)>;
@@ -1121,9 +1136,10 @@ fn check_request(request: &Request) -> Result<(), Error> {
 
 /// Refuses a signed request when a header the authorizer set cannot be sent: a key id, token
 /// or project id with a line break or another character HTTP does not carry. The caller's own
-/// headers passed [`check_request`], so a header that fails here is the authorizer's.
-fn check_signed_headers(signed: &Request) -> Result<(), Error> {
-    for (name, value) in signed.headers.iter() {
+/// headers passed [`check_request`] (the first `checked` are known to be those), so a header
+/// that fails here is the authorizer's.
+fn check_signed_headers(signed: &Request, checked: usize) -> Result<(), Error> {
+    for (name, value) in signed.headers.iter().skip(checked) {
         if crate::validate::header_name(name).is_err()
             || crate::validate::header_value(name, value).is_err()
         {

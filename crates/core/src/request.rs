@@ -392,6 +392,15 @@ impl Headers {
         Headers(Vec::with_capacity(n))
     }
 
+    /// The first value of `name`, given in lowercase, as every kept name is: a byte
+    /// comparison rather than a case-insensitive one.
+    pub(crate) fn get_lowercase(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The first value of `name` (any case).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

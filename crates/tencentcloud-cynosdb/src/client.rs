@@ -44,6 +44,8 @@ struct Inner {
     service: Service<Tc3Protocol>,
     endpoint: Endpoint,
     region: String,
+    /// The region as every request sends it, made once.
+    region_header: cloudops_core::request::SharedValue,
     language: Option<Language>,
 }
 
@@ -124,13 +126,12 @@ impl Client {
             Cow::Borrowed(name) => request.headers.set_static("x-tc-action", name),
             Cow::Owned(name) => request.headers.set("x-tc-action", name),
         }
-        let mut request = request
-            .with_static_header("x-tc-version", protocol::VERSION)
-            .with_header("x-tc-region", self.inner.region.clone())
-            .with_static_header(
-                "x-tc-requestclient",
-                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            );
+        // The client names itself in its User-Agent; the optional X-TC-RequestClient would
+        // only say it again, in every request.
+        let mut request = request.with_static_header("x-tc-version", protocol::VERSION);
+        request
+            .headers
+            .set_shared("x-tc-region", &self.inner.region_header);
         if let Some(lang) = self.inner.language {
             request.headers.set_static("x-tc-language", lang.tag());
         }
@@ -237,6 +238,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 service: Service::new(pipeline, Tc3Protocol, Arc::new(authorizer)),
                 endpoint,
+                region_header: cloudops_core::request::SharedValue::new("region", &region)?,
                 region,
                 language: self.language,
             }),

@@ -60,11 +60,13 @@ async fn pause_answers_the_documented_sample() {
     assert_eq!(sent.headers.get("x-tc-version"), Some("2019-01-07"));
     assert_eq!(sent.headers.get("x-tc-region"), Some("ap-guangzhou"));
     assert_eq!(sent.headers.get("content-type"), Some("application/json"));
+    // The client names itself in its User-Agent only.
+    assert!(sent.headers.get("x-tc-requestclient").is_none());
     assert!(
         sent.headers
-            .get("x-tc-requestclient")
+            .get("user-agent")
             .unwrap()
-            .starts_with("cloudops-tencentcloud-cynosdb/")
+            .starts_with("cloudops-core/")
     );
     assert!(sent.headers.get("x-tc-token").is_none());
     assert!(sent.headers.get("x-tc-language").is_none());

@@ -172,6 +172,6 @@ pub(crate) fn lowercase_trimmed<'a>(
 pub(crate) fn host_of(request: &Request) -> &str {
     request
         .headers
-        .get("host")
+        .get_lowercase("host")
         .unwrap_or_else(|| request.endpoint.host_header())
 }

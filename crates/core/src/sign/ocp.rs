@@ -141,7 +141,7 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
     let input = OcpInput {
         method: request.method,
         body: &request.body,
-        content_type: request.headers.get("content-type").unwrap_or(""),
+        content_type: request.headers.get_lowercase("content-type").unwrap_or(""),
         date: &date,
         host,
         ocp_headers: &ocp_headers,

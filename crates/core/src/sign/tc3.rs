@@ -182,9 +182,9 @@ pub fn sign(
     let input = Tc3Input {
         method: request.method,
         query: &query,
-        content_type: request.headers.get("content-type").unwrap_or(""),
+        content_type: request.headers.get_lowercase("content-type").unwrap_or(""),
         host,
-        action: request.headers.get("x-tc-action").unwrap_or(""),
+        action: request.headers.get_lowercase("x-tc-action").unwrap_or(""),
         body: &request.body,
         service,
         timestamp,
