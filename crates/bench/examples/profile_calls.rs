@@ -8,7 +8,9 @@
 //! ```
 //!
 //! Kinds: `pause`, `pause-floor`, `stop`, `stop-floor`; `compare` prints quick interleaved
-//! ratios of both calls, N calls a round.
+//! ratios of both calls, N calls a round; `in-flight` the throughput ratio of 64 PauseServerless
+//! calls in flight on a runtime of N worker threads; `in-flight-project` and `in-flight-floor`
+//! run N rounds of one side alone, on one worker.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::process::ExitCode;
@@ -53,6 +55,14 @@ fn main() -> ExitCode {
         .unwrap();
     let tc_floor = PauseServerlessFloor::new(floor::http_client(), &pause.url());
     let hw_floor = DbssStopFloor::new(floor::http_client(), &stop.url());
+    if kind == "in-flight" {
+        in_flight(n, None);
+        return ExitCode::SUCCESS;
+    }
+    if let Some(side) = kind.strip_prefix("in-flight-") {
+        in_flight(1, Some((side == "project", n)));
+        return ExitCode::SUCCESS;
+    }
     if kind == "compare" {
         // Quick interleaved ratios, project over floor, for trying a change.
         let pause = cloudops_bench::measure::interleaved(
@@ -106,4 +116,78 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// 64 calls in flight through one client on a runtime of `workers` threads, the server on a
+/// thread of its own: calls per second of project and floor in alternating rounds.
+fn in_flight(workers: usize, only: Option<(bool, usize)>) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers.max(1))
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = Loopback::start_on_own_thread(&[], PAUSE_ANSWER);
+    let floor_server = Loopback::start_on_own_thread(&[], PAUSE_ANSWER);
+    let tc = cloudops_tencentcloud_cynosdb::Client::builder()
+        .region("ap-guangzhou")
+        .endpoint(server.url())
+        .credentials(AccessKey::new(TC_ID, TC_KEY))
+        .build()
+        .unwrap();
+    let tc_floor = PauseServerlessFloor::new(floor::http_client(), &floor_server.url());
+    let run = |project: bool, per_task: usize| -> f64 {
+        rt.block_on(async {
+            let started = std::time::Instant::now();
+            let tasks: Vec<_> = (0..64)
+                .map(|_| {
+                    let (tc, tc_floor) = (tc.clone(), tc_floor.clone());
+                    tokio::spawn(async move {
+                        for _ in 0..per_task {
+                            if project {
+                                tc.pause_serverless(CLUSTER)
+                                    .force_pause(true)
+                                    .send()
+                                    .await
+                                    .unwrap();
+                            } else {
+                                tc_floor.pause(CLUSTER).await.unwrap();
+                            }
+                        }
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+            (64 * per_task) as f64 / started.elapsed().as_secs_f64()
+        })
+    };
+    if let Some((project, rounds)) = only {
+        for _ in 0..rounds {
+            run(project, 40);
+        }
+        return;
+    }
+    run(true, 20);
+    run(false, 20);
+    let mut ratios = Vec::new();
+    for round in 0..11 {
+        let (p, f) = if round % 2 == 0 {
+            let p = run(true, 40);
+            (p, run(false, 40))
+        } else {
+            let f = run(false, 40);
+            (run(true, 40), f)
+        };
+        ratios.push(p / f);
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "64 in flight on {workers} worker(s): {:.2}x ({:.2}-{:.2}); connections {}/{}",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1],
+        server.connections(),
+        floor_server.connections()
+    );
 }

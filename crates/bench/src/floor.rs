@@ -371,11 +371,13 @@ impl From<reqwest::Error> for FloorError {
     }
 }
 
-/// The client every call floor uses: HTTP/1.1 only, no redirects, no proxy.
+/// The client every call floor uses: HTTP/1.1 only, no redirects, no proxy, and no retry
+/// layer (which would keep a copy of every request's headers in case it retried).
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .http1_only()
         .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         .no_proxy()
         .build()
         .unwrap()

@@ -3,17 +3,28 @@
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The two lowercase hexadecimal digits of every byte value, in order.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut pairs = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        pairs[b] = [HEX_LOWER[b >> 4], HEX_LOWER[b & 15]];
+        b += 1;
+    }
+    pairs
+};
+
 /// Appends the lowercase hexadecimal of `bytes` to `out`.
 pub fn push_hex_lower(out: &mut String, bytes: &[u8]) {
     out.reserve(bytes.len() * 2);
-    // A digest at a time through a buffer on the stack, appended as one piece.
+    // A digest at a time through a buffer on the stack, a byte's two digits from one table
+    // entry, appended as one piece.
     for block in bytes.chunks(32) {
-        let mut digits = [0u8; 64];
-        for (pair, b) in digits.chunks_exact_mut(2).zip(block) {
-            pair[0] = HEX_LOWER[usize::from(b >> 4)];
-            pair[1] = HEX_LOWER[usize::from(b & 15)];
+        let mut digits = [[0u8; 2]; 32];
+        for (pair, &b) in digits.iter_mut().zip(block) {
+            *pair = HEX_PAIRS[usize::from(b)];
         }
-        push_ascii(out, digits.get(..block.len() * 2).unwrap_or_default());
+        push_ascii(out, digits[..block.len()].as_flattened());
     }
 }
 

@@ -391,6 +391,8 @@ macro_rules! credential_setters {
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     transport: Arc<dyn Transport>,
+    /// The same transport when it is the built-in one, sent through without a boxed future.
+    http: Option<Arc<crate::transport::HttpTransport>>,
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
@@ -415,7 +417,7 @@ impl Pipeline {
             return Err(problem);
         }
         check_timeouts(options.attempt_timeout, options.operation_timeout)?;
-        let transport: Arc<dyn Transport> = match options.transport {
+        let (transport, http): (Arc<dyn Transport>, _) = match options.transport {
             Some(t) => {
                 let ignored = options.http.changed_settings();
                 if !ignored.is_empty() {
@@ -428,14 +430,21 @@ impl Pipeline {
                         ),
                     ));
                 }
-                t
+                (t, None)
             }
             // Default settings: the process's one transport, built at the first such client.
-            None if options.http.changed_settings().is_empty() => crate::transport::shared()?,
-            None => Arc::new(options.http.build()?),
+            None => {
+                let http = if options.http.changed_settings().is_empty() {
+                    crate::transport::shared()?
+                } else {
+                    Arc::new(options.http.build()?)
+                };
+                (http.clone() as Arc<dyn Transport>, Some(http))
+            }
         };
         Ok(Pipeline {
             transport,
+            http,
             retry: options.retry,
             attempt_timeout: options.attempt_timeout,
             operation_timeout: options.operation_timeout,
@@ -664,6 +673,11 @@ impl Pipeline {
             .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?;
         check_request(&request)?;
         self.transport.check_endpoint(&request.endpoint)?;
+        // `Host` is the endpoint's, one value every request to it shares; signers sign the
+        // request's own.
+        if request.headers.get_lowercase("host").is_none() {
+            request.set_endpoint_host();
+        }
         // Each attempt is signed in place; only the headers change, so they are what a new
         // attempt starts again from: the request's own, once what signing added is dropped,
         // or a copy when signing may replace one of them.
@@ -836,7 +850,7 @@ impl Pipeline {
     #[cfg(feature = "tracing")]
     fn warn_plain_http(&self, signed: &Request) {
         if signed.endpoint.scheme() != "http"
-            || is_loopback(signed.endpoint.host())
+            || signed.endpoint.is_loopback()
             || !CREDENTIAL_HEADERS
                 .iter()
                 .any(|h| signed.headers.contains(h))
@@ -883,7 +897,15 @@ impl Pipeline {
             (None, Some((r, phase, after))) => (Some(r), phase, after),
             (None, None) => (None, TimeoutPhase::Attempt, None),
         };
-        let send = trace::instrument(self.transport.send(signed), &span);
+        let send = trace::instrument(
+            async {
+                match &self.http {
+                    Some(http) => http.send_request(signed).await,
+                    None => self.transport.send(signed).await,
+                }
+            },
+            &span,
+        );
         // Dated from `started`, read once above; a limit too far off to represent is none.
         let limit = limit.and_then(|l| Some((l, started.checked_add(l)?)));
         let result = match within_at(limit.map(|(_, at)| at), timer, send).await {
@@ -1028,7 +1050,7 @@ fn arm(timer: &mut Timer<'_>, at: Instant) {
 /// Runs `fut` until the limit; `None` when the limit came first. As with a timeout, a future
 /// that is ready when first polled wins; such a future (an authorizer whose credentials are
 /// cached) is answered without setting the timer.
-fn within<'t, F: std::future::Future + Unpin>(
+fn within<'t, F: std::future::Future>(
     limit: Option<Limit>,
     timer: Timer<'t>,
     fut: F,
@@ -1037,7 +1059,7 @@ fn within<'t, F: std::future::Future + Unpin>(
 }
 
 /// [`within`] an instant, if any.
-fn within_at<'t, F: std::future::Future + Unpin>(
+fn within_at<'t, F: std::future::Future>(
     at: Option<Instant>,
     timer: Timer<'t>,
     fut: F,
@@ -1050,16 +1072,19 @@ fn within_at<'t, F: std::future::Future + Unpin>(
     }
 }
 
-/// The future [`within`] returns.
-struct Within<'t, F> {
-    fut: F,
-    at: Option<Instant>,
-    timer: Timer<'t>,
-    /// The timer is set for `at`: done the first time `fut` is not ready.
-    armed: bool,
+pin_project_lite::pin_project! {
+    /// The future [`within`] returns.
+    struct Within<'t, F> {
+        #[pin]
+        fut: F,
+        at: Option<Instant>,
+        timer: Timer<'t>,
+        // The timer is set for `at`: done the first time `fut` is not ready.
+        armed: bool,
+    }
 }
 
-impl<F: std::future::Future + Unpin> std::future::Future for Within<'_, F> {
+impl<F: std::future::Future> std::future::Future for Within<'_, F> {
     type Output = Option<F::Output>;
 
     fn poll(
@@ -1067,16 +1092,16 @@ impl<F: std::future::Future + Unpin> std::future::Future for Within<'_, F> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<F::Output>> {
         use std::task::Poll;
-        let this = self.get_mut();
-        if let Poll::Ready(out) = std::pin::Pin::new(&mut this.fut).poll(cx) {
+        let this = self.project();
+        if let Poll::Ready(out) = this.fut.poll(cx) {
             return Poll::Ready(Some(out));
         }
-        let Some(at) = this.at else {
+        let Some(at) = *this.at else {
             return Poll::Pending;
         };
-        if !this.armed {
-            arm(&mut this.timer, at);
-            this.armed = true;
+        if !*this.armed {
+            arm(this.timer, at);
+            *this.armed = true;
         }
         match this.timer.as_mut().as_pin_mut().map(|sleep| sleep.poll(cx)) {
             Some(Poll::Pending) => Poll::Pending,
@@ -1098,16 +1123,6 @@ const CREDENTIAL_HEADERS: &[&str] = &[
     "x-tc-token",
 ];
 
-/// Whether `host` is a loopback name or address.
-#[cfg(feature = "tracing")]
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost"
-        || bare
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// Refuses a zero time limit: it would end every call before it starts (`None` is no limit).
 fn check_timeouts(attempt: Option<Duration>, operation: Option<Duration>) -> Result<(), Error> {
     for (field, limit) in [
@@ -1128,8 +1143,10 @@ fn check_timeouts(attempt: Option<Duration>, operation: Option<Duration>) -> Res
 fn check_request(request: &Request) -> Result<(), Error> {
     crate::validate::request_path("path", &request.path)?;
     for (name, value) in request.headers.iter() {
-        crate::validate::header_name(name)?;
-        crate::validate::header_value(name, value)?;
+        if !crate::validate::sendable_header(name, value) {
+            crate::validate::header_name(name)?;
+            crate::validate::header_value(name, value)?;
+        }
     }
     Ok(())
 }
@@ -1140,9 +1157,7 @@ fn check_request(request: &Request) -> Result<(), Error> {
 /// that fails here is the authorizer's.
 fn check_signed_headers(signed: &Request, checked: usize) -> Result<(), Error> {
     for (name, value) in signed.headers.iter().skip(checked) {
-        if crate::validate::header_name(name).is_err()
-            || crate::validate::header_value(name, value).is_err()
-        {
+        if !crate::validate::sendable_header(name, value) {
             return Err(Error::credentials(format!(
                 "the credentials put a character that HTTP cannot carry into the `{}` header \
                  (a line break or another control character in a key id, token or project id?)",

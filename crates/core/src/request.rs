@@ -81,6 +81,18 @@ struct EndpointParts {
     url: reqwest::Url,
     /// `host_header` as the transport sends it, shared by every request.
     host_value: reqwest::header::HeaderValue,
+    /// Whether the host is `localhost` or a loopback address, decided once.
+    loopback: bool,
+}
+
+/// Whether `host` (as an endpoint keeps it, an IPv6 address in brackets) is `localhost` or a
+/// loopback address.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Endpoint {
@@ -179,8 +191,10 @@ impl Endpoint {
         }
         let host_value = reqwest::header::HeaderValue::from_str(&host_header)
             .map_err(|_| bad("has a host that cannot be sent in a Host header"))?;
+        let loopback = is_loopback(&host);
         Ok(Endpoint(std::sync::Arc::new(EndpointParts {
             scheme,
+            loopback,
             host,
             port,
             base_path: path.to_string(),
@@ -193,6 +207,11 @@ impl Endpoint {
     /// `http` or `https`.
     pub fn scheme(&self) -> &str {
         &self.0.scheme
+    }
+
+    /// Whether the host is `localhost` or a loopback address (`127.0.0.0/8`, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        self.0.loopback
     }
 
     /// The host name or address, without the port.
@@ -669,6 +688,12 @@ impl Request {
             url.set_query(Some(&self.query_string()));
         }
         url
+    }
+
+    /// Sets `Host` to the endpoint's, the one value every request to the endpoint shares.
+    pub(crate) fn set_endpoint_host(&mut self) {
+        let host = Value::Wire(self.endpoint.host_value().clone());
+        self.headers.replace(Cow::Borrowed("host"), host);
     }
 
     /// The full URL.

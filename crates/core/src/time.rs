@@ -147,8 +147,9 @@ pub(crate) fn push_decimal(out: &mut String, v: i64) {
     if v < 0 {
         out.push('-');
     }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
+    // Digits are ASCII, so this always appends.
+    if let Ok(text) = std::str::from_utf8(&digits[at..]) {
+        out.push_str(text);
     }
 }
 

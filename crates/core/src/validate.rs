@@ -54,7 +54,13 @@ pub fn charset(
     description: &str,
     allowed: impl Fn(char) -> bool,
 ) -> Result<(), Error> {
-    if let Some(c) = value.chars().find(|c| !allowed(*c)) {
+    // ASCII, the usual case, a byte at a time without decoding.
+    let found = if value.is_ascii() {
+        value.bytes().map(char::from).find(|c| !allowed(*c))
+    } else {
+        value.chars().find(|c| !allowed(*c))
+    };
+    if let Some(c) = found {
         return Err(Error::invalid_input(
             field,
             format!("may contain only {description} (found {c:?})"),
@@ -140,8 +146,16 @@ pub fn header_value(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Whether a header of `name` and `value` can be sent as it is: the checks of
+/// [`header_name`] and [`header_value`] as one answer, without building an error.
+#[inline]
+pub(crate) fn sendable_header(name: &str, value: &str) -> bool {
+    is_token(name) && !has_control(value)
+}
+
 /// Whether `value` holds a control character other than tab: C0 (and DEL) as one byte, C1
 /// as `0xC2 0x80..=0x9F` in UTF-8.
+#[inline]
 fn has_control(value: &str) -> bool {
     let b = value.as_bytes();
     // Printable ASCII and tab, the usual case, checked first in a form the compiler vectorizes.
@@ -158,6 +172,7 @@ fn has_control(value: &str) -> bool {
 /// Whether `b` holds only printable ASCII and tab: one pass that ORs a flag per byte, with no
 /// branch, so it runs as vector instructions (header values are short and nearly always
 /// valid, so stopping early would gain nothing).
+#[inline]
 pub(crate) fn printable_ascii(b: &[u8]) -> bool {
     let bad = |c: u8| (c.wrapping_sub(0x20) >= 0x5f) & (c != b'\t');
     !b.iter().fold(false, |any, &c| any | bad(c))
@@ -187,6 +202,7 @@ pub fn header_name(name: &str) -> Result<(), Error> {
 
 /// Whether `name` is a non-empty RFC 9110 token. Without a branch per byte: names are short,
 /// and nearly always valid.
+#[inline]
 pub(crate) fn is_token(name: &str) -> bool {
     !name.is_empty()
         && name

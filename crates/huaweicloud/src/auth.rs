@@ -23,7 +23,7 @@ pub(crate) struct AkSkAuthorizer(pub(crate) Arc<dyn ProvideCredentials>);
 #[async_trait]
 impl Authorizer for AkSkAuthorizer {
     fn sets_headers(&self) -> &'static [&'static str] {
-        &["host", "x-sdk-date", "x-security-token", "authorization"]
+        &["x-sdk-date", "x-security-token", "authorization"]
     }
 
     fn authorize_now(&self, request: &mut Request, now: SystemTime) -> Option<Result<(), Error>> {

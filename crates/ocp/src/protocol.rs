@@ -32,7 +32,7 @@ pub(crate) struct OcpAuthorizer(pub(crate) Arc<dyn ProvideCredentials>);
 #[async_trait]
 impl Authorizer for OcpAuthorizer {
     fn sets_headers(&self) -> &'static [&'static str] {
-        &["host", "date", "authorization"]
+        &["date", "authorization"]
     }
 
     fn authorize_now(

@@ -33,7 +33,7 @@ pub(crate) struct Tc3Authorizer {
 #[async_trait]
 impl Authorizer for Tc3Authorizer {
     fn sets_headers(&self) -> &'static [&'static str] {
-        &["host", "x-tc-timestamp", "x-tc-token", "authorization"]
+        &["x-tc-timestamp", "x-tc-token", "authorization"]
     }
 
     fn authorize_now(&self, request: &mut Request, now: SystemTime) -> Option<Result<(), Error>> {

@@ -215,9 +215,9 @@ fn sign_into(
     Signature::new(headers, canonical, string_to_sign, Some(signature_start))
 }
 
-/// Signs `request` at `time`: adds `Host`, `X-Sdk-Date`, `X-Security-Token` (temporary
-/// credentials) and `Authorization`, signing every header the request carries (including
-/// `X-Project-Id` and `Content-Type` when set).
+/// Signs `request` at `time`: adds `Host` (unless the request carries one), `X-Sdk-Date`,
+/// `X-Security-Token` (temporary credentials) and `Authorization`, signing every header the
+/// request carries (including `X-Project-Id` and `Content-Type` when set).
 pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Signature {
     let sdk_date = UtcDateTime::from_system_time(time).compact_iso8601();
     let host = host_of(request);
@@ -228,7 +228,10 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         ("x-security-token", token),
     ];
     let mut out = Vec::with_capacity(4);
-    out.push(("host", host.to_string()));
+    // A request that carries its `Host` already (as the pipeline's do) keeps it.
+    if request.headers.get_lowercase("host").is_none() {
+        out.push(("host", host.to_string()));
+    }
     if let Some(token) = token {
         out.push(("x-security-token", token.to_string()));
     }
@@ -250,7 +253,9 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         };
         sign_into(&input, &credentials.id, credentials.secret.expose(), out)
     };
-    sig.headers.insert(1, ("x-sdk-date", sdk_date));
+    // After `Host` when the signature adds it, before the rest.
+    let at = usize::from(sig.headers.first().is_some_and(|(n, _)| *n == "host"));
+    sig.headers.insert(at, ("x-sdk-date", sdk_date));
     sig
 }
 

@@ -128,7 +128,8 @@ fn sign_into(
     Signature::new(headers, String::new(), sts, Some(signature_start))
 }
 
-/// Signs `request` at `time`: adds `Host`, `Date` and `Authorization`.
+/// Signs `request` at `time`: adds `Host` (unless the request carries one), `Date` and
+/// `Authorization`.
 pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Signature {
     let date = UtcDateTime::from_system_time(time).rfc1123();
     let host = host_of(request);
@@ -149,13 +150,18 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         query: &request.query,
     };
     let mut headers = Vec::with_capacity(3);
-    headers.push(("host", host.to_string()));
+    // A request that carries its `Host` already (as the pipeline's do) keeps it.
+    if request.headers.get_lowercase("host").is_none() {
+        headers.push(("host", host.to_string()));
+    }
     let mut sig = sign_into(
         &input,
         &credentials.id,
         credentials.secret.expose(),
         headers,
     );
-    sig.headers.insert(1, ("date", date));
+    // After `Host` when the signature adds it, before the rest.
+    let at = usize::from(sig.headers.first().is_some_and(|(n, _)| *n == "host"));
+    sig.headers.insert(at, ("date", date));
     sig
 }

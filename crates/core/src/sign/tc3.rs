@@ -162,8 +162,9 @@ fn with_tc3_key<T>(secret_key: &str, f: impl FnOnce(&[u8]) -> T) -> T {
     }
 }
 
-/// Signs `request` for `service` at `time`: adds `Host`, `X-TC-Timestamp`, `X-TC-Token` (when
-/// the credentials carry a session token) and `Authorization`. The action is read from the
+/// Signs `request` for `service` at `time`: adds `Host` (unless the request carries one),
+/// `X-TC-Timestamp`, `X-TC-Token` (when the credentials carry a session token) and
+/// `Authorization`. The action is read from the
 /// request's `X-TC-Action` header.
 pub fn sign(
     request: &Request,
@@ -191,7 +192,10 @@ pub fn sign(
         signed_headers,
     };
     let mut headers = Vec::with_capacity(4);
-    headers.push(("host", host.to_string()));
+    // A request that carries its `Host` already (as the pipeline's do) keeps it.
+    if request.headers.get_lowercase("host").is_none() {
+        headers.push(("host", host.to_string()));
+    }
     let mut value = String::with_capacity(20);
     push_decimal(&mut value, timestamp);
     headers.push(("x-tc-timestamp", value));

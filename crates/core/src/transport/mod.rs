@@ -470,6 +470,14 @@ impl Transport for HttpTransport {
     }
 
     async fn send(&self, request: &Request) -> Result<Response, Error> {
+        self.send_request(request).await
+    }
+}
+
+impl HttpTransport {
+    /// [`Transport::send`] as a future of its own type: the pipeline awaits it in place when
+    /// it sends through this transport, with no boxed future per request.
+    pub(crate) async fn send_request(&self, request: &Request) -> Result<Response, Error> {
         self.check_endpoint(&request.endpoint)?;
         let not_sent = |message: String| Error::transport(message, false);
         let url = request.transport_url();
