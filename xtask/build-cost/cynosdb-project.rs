@@ -1,6 +1,7 @@
-//! One PauseServerless call through cloudops-tencentcloud-cynosdb (feature `rustls` alone:
-//! the keys are given, so no credential sources).
-use cloudops_tencentcloud_cynosdb::{AccessKey, Client};
+//! One PauseServerless call through cloudops-tencentcloud-cynosdb, the keys from the default
+//! credential chain (the environment, and with the `credential-sources` feature the profile
+//! file and the platform's sources).
+use cloudops_tencentcloud_cynosdb::Client;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -8,7 +9,6 @@ async fn main() {
     let client = Client::builder()
         .region("ap-guangzhou")
         .endpoint(endpoint)
-        .credentials(AccessKey::new("AKIDEXAMPLE", "SECRETEXAMPLE"))
         .build();
     match client {
         Ok(c) => match c.pause_serverless("cynosdbmysql-8vcxoq75").force_pause(true).send().await {

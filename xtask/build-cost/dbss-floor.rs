@@ -1,10 +1,20 @@
-//! One DBSS stop call by hand: SDK-HMAC-SHA256 with hmac and sha2, reqwest, serde_json.
+//! One DBSS stop call by hand: SDK-HMAC-SHA256 with hmac and sha2, reqwest, serde_json; the
+//! keys and project from `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` and
+//! `HUAWEICLOUD_SDK_PROJECT_ID`.
 mod civil;
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A variable the keys come from, or the program stops saying which is missing.
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        eprintln!("{name} is not set");
+        std::process::exit(1)
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -17,7 +27,8 @@ struct Answer {
 async fn main() {
     let endpoint = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:1".into());
     let host = endpoint.split_once("://").map_or(endpoint.as_str(), |(_, h)| h).to_string();
-    let project = "619d3e78f61b4be68bc5aa0b59edcf7b";
+    let (ak, sk) = (var("HUAWEICLOUD_SDK_AK"), var("HUAWEICLOUD_SDK_SK"));
+    let project = var("HUAWEICLOUD_SDK_PROJECT_ID");
     let path = format!("/v1/{project}/db-om/2f1a3b5c7d9e4f60a1b2c3d4e5f60718/stop");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let days = now / 86_400;
@@ -29,18 +40,18 @@ async fn main() {
         hex(&Sha256::digest(b""))
     );
     let sts = format!("SDK-HMAC-SHA256\n{date}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(b"SKEXAMPLE").unwrap();
+    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(sk.as_bytes()).unwrap();
     mac.update(sts.as_bytes());
     let sig = hex(&mac.finalize().into_bytes());
     let auth = format!(
-        "SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature={sig}"
+        "SDK-HMAC-SHA256 Access={ak}, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature={sig}"
     );
     let client = reqwest::Client::builder().http1_only().build().unwrap();
     let sent = client
         .post(format!("{endpoint}{path}"))
         .header("authorization", auth)
         .header("content-type", "application/json")
-        .header("x-project-id", project)
+        .header("x-project-id", &project)
         .header("x-sdk-date", date)
         .header("content-length", "0")
         .send()

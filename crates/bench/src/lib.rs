@@ -14,9 +14,9 @@
 //!   careful hand would use them: a constant header name or value as a constant
 //!   (`HeaderName::from_static`), a request built whole rather than through a builder that
 //!   parses each header, no buffer the task does not need;
-//! - no work the task does not need: the documented request with its required headers only
-//!   (the optional ones the project sends, such as `X-TC-RequestClient`, left out), the
-//!   answer read into what the caller gets and nothing more;
+//! - no work the task does not need: the documented request with its required headers only,
+//!   the answer read into what the caller gets and nothing more, and a reqwest client without
+//!   layers the task does not use (no proxy lookup, no redirects, no retry layer);
 //! - a date or number the task must format is formatted the cheapest correct way, on the
 //!   stack ([`floor::Text`]), as the project formats its own;
 //! - project and floor run in the same process, in rounds whose first side alternates, and the
