@@ -245,7 +245,7 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
             .collect();
         ratios.sort_by(f64::total_cmp);
         let (pm, fm) = (median(p), median(f));
-        let ratio = ratios[ratios.len() / 2];
+        let ratio = middle(&ratios);
         let more_crates = pm.crates as i64 - fm.crates as i64;
         let more_bytes = pm.binary_bytes as i64 - fm.binary_bytes as i64;
         let mut over = Vec::new();
@@ -315,11 +315,21 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
 }
 
+/// The median of sorted values: the middle one, or the mean of the middle two.
+fn middle(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
+}
+
 fn median(costs: &[Cost]) -> Cost {
     let pick = |f: fn(&Cost) -> f64| {
         let mut v: Vec<f64> = costs.iter().map(f).collect();
         v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
+        middle(&v)
     };
     let mut crates: Vec<usize> = costs.iter().map(|c| c.crates).collect();
     crates.sort_unstable();

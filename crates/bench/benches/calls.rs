@@ -1,6 +1,8 @@
 //! Whole calls over loopback, each next to its floor (see `cloudops_bench::floor`): sequential
 //! calls (time and allocations per call) and 64 calls in flight through one client (calls per
-//! second and TCP connections opened). Project and floor each talk to their own
+//! second and TCP connections opened), and what building a client costs: a default client of each
+//! vendor after the first (they share the process's transport), next to one with a transport
+//! of its own. Project and floor each talk to their own
 //! `cloudops_bench::server::Loopback`, so connections are counted apart. For sequential calls
 //! the servers run on the client's runtime, so a round trip is the CPU work of both ends and
 //! not how soon the scheduler wakes another thread; with 64 in flight they run on their own
@@ -78,14 +80,31 @@ where
     })
 }
 
+/// How many calls the allocation count takes the median of.
+const ALLOCATION_SAMPLES: usize = 21;
+
+/// Rounds (of 1000 builds each) for building clients.
+const BUILD_ROUNDS: usize = 15;
+
+/// Building one client with `build`: the median time per build over rounds of 1000, and the
+/// median allocations of one build.
+fn build_cost(build: impl Fn()) -> (std::time::Duration, u64) {
+    let mut times: Vec<_> = (0..BUILD_ROUNDS)
+        .map(|_| cloudops_bench::measure::per_call(1000, &build))
+        .collect();
+    (median(&mut times), allocations_per_call(build))
+}
+
 /// The median allocations of one call made by `call` on this thread.
 fn allocations_per_call(call: impl Fn()) -> u64 {
-    let mut counts: Vec<u64> = (0..21).map(|_| count(&call).1).collect();
+    let mut counts: Vec<u64> = (0..ALLOCATION_SAMPLES).map(|_| count(&call).1).collect();
     median(&mut counts)
 }
 
 fn bench(c: &mut Criterion) {
     floor::check();
+    // Counted before anything else builds a client: one program, clients of three vendors.
+    client_builds();
     let current = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -229,6 +248,67 @@ fn bench(c: &mut Criterion) {
         fc,
         pause_server.connections() - pc,
         pause_floor_server.connections() - fc,
+    );
+}
+
+/// What building a client costs: a default client of each vendor after the first, three
+/// vendors in one program (one HTTP client built, the platform's roots loaded once), and a
+/// client with a transport of its own for comparison.
+fn client_builds() {
+    use cloudops_core::transport::{clients_built, platform_root_loads};
+    let tencent = || {
+        cloudops_tencentcloud_cynosdb::Client::builder()
+            .region("ap-guangzhou")
+            .credentials(AccessKey::new(TC_ID, TC_KEY))
+            .build()
+            .unwrap();
+    };
+    let huawei = || {
+        cloudops_huaweicloud::Client::builder()
+            .region("cn-north-4")
+            .credentials(AccessKey::new(HW_AK, HW_SK).with_project_id(HW_PROJECT))
+            .build()
+            .unwrap();
+    };
+    let ocp = || {
+        cloudops_ocp::Client::builder()
+            .endpoint("https://ocp.example.internal:8443")
+            .credentials(cloudops_core::BasicAuth::new("admin", "password"))
+            .build()
+            .unwrap();
+    };
+    let started = Instant::now();
+    tencent();
+    let first = started.elapsed();
+    let (t, ta) = build_cost(tencent);
+    let (h, ha) = build_cost(huawei);
+    let (o, oa) = build_cost(ocp);
+    let (built, loads) = (clients_built(), platform_root_loads());
+    // A transport of its own: what every client cost before they shared one.
+    let (own, owna) = build_cost(|| {
+        cloudops_tencentcloud_cynosdb::Client::builder()
+            .region("ap-guangzhou")
+            .credentials(AccessKey::new(TC_ID, TC_KEY))
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .build()
+            .unwrap();
+    });
+    println!("\nbuilding a client (median per build, allocations per build)");
+    println!("{:<34} {first:>9.2?}", "the first default client");
+    for (name, time, allocs) in [
+        ("default CynosDB client, after it", t, ta),
+        ("default Huawei client, after it", h, ha),
+        ("default OCP client, after it", o, oa),
+        ("a client with its own transport", own, owna),
+    ] {
+        println!("{name:<34} {time:>9.2?} {allocs:>6} allocations");
+    }
+    println!(
+        "{:<34} {built} HTTP client built, platform roots loaded {loads} time(s)",
+        format!(
+            "{} default clients",
+            1 + 3 * (BUILD_ROUNDS * 1000 + ALLOCATION_SAMPLES)
+        )
     );
 }
 

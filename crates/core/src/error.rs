@@ -19,11 +19,10 @@ pub const EXCERPT_LIMIT: usize = 512;
 /// No form of an error prints a secret: server text is redacted of echoed tokens and
 /// signatures when it is stored and again when it is printed, and `Display` escapes control
 /// characters so a server cannot forge log lines.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
     /// A value broke a documented rule; nothing was sent.
-    #[error("invalid input: `{field}` {rule}")]
     InvalidInput {
         /// The field, as the SDK names it (`cluster_id`, `charge_info.period_num`, ...).
         field: String,
@@ -31,13 +30,11 @@ pub enum Error {
         rule: String,
     },
     /// No usable credentials; nothing was sent.
-    #[error("credentials: {message}")]
     Credentials {
         /// What was tried and why it failed.
         message: String,
     },
     /// The connection failed.
-    #[error("transport error ({}): {message}", if *.may_have_been_sent { "the request may have reached the server" } else { "the request was not sent" })]
     Transport {
         /// What failed, the cause's chain included.
         message: String,
@@ -47,12 +44,10 @@ pub enum Error {
         /// Whether the retry policy considered it safe to send again.
         retryable: bool,
         /// The underlying error (the HTTP client's), when there is one.
-        #[source]
         source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     },
     /// The server's TLS certificate was refused; the request was not sent. Verification cannot
     /// be turned off: trust a private CA with the transport's `add_root_certificates_pem`.
-    #[error("TLS certificate refused ({problem}): {message}")]
     Certificate {
         /// What is wrong with the certificate.
         problem: CertificateProblem,
@@ -60,7 +55,6 @@ pub enum Error {
         message: String,
     },
     /// A time limit ran out.
-    #[error("timed out after {after:?} ({phase})")]
     Timeout {
         /// Which limit.
         phase: TimeoutPhase,
@@ -72,7 +66,6 @@ pub enum Error {
         retryable: bool,
     },
     /// The response body was larger than the configured cap.
-    #[error("response body exceeds the {limit}-byte limit (HTTP {status})")]
     ResponseTooLarge {
         /// The HTTP status of the response.
         status: u16,
@@ -80,16 +73,58 @@ pub enum Error {
         limit: usize,
     },
     /// The service answered with an error.
-    #[error("{0}")]
     Service(Box<ServiceError>),
     /// The service answered with something the SDK could not understand (an HTML page from a
     /// proxy, truncated JSON, an empty body).
-    #[error("{0}")]
     Undecodable(Box<UndecodableResponse>),
     /// A waiter stopped without success: what it waited for failed, or its deadline passed
     /// first. (An error of a poll itself ends the wait with that error instead.)
-    #[error("{0}")]
     Wait(Box<WaitFailure>),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput { field, rule } => write!(f, "invalid input: `{field}` {rule}"),
+            Error::Credentials { message } => write!(f, "credentials: {message}"),
+            Error::Transport {
+                message,
+                may_have_been_sent,
+                ..
+            } => {
+                let sent = if *may_have_been_sent {
+                    "the request may have reached the server"
+                } else {
+                    "the request was not sent"
+                };
+                write!(f, "transport error ({sent}): {message}")
+            }
+            Error::Certificate { problem, message } => {
+                write!(f, "TLS certificate refused ({problem}): {message}")
+            }
+            Error::Timeout { phase, after, .. } => write!(f, "timed out after {after:?} ({phase})"),
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "response body exceeds the {limit}-byte limit (HTTP {status})"
+            ),
+            Error::Service(e) => fmt::Display::fmt(e, f),
+            Error::Undecodable(e) => fmt::Display::fmt(e, f),
+            Error::Wait(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    /// The HTTP client's error under a transport error; nothing under the others.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport {
+                source: Some(source),
+                ..
+            } => Some(&**source),
+            _ => None,
+        }
+    }
 }
 
 /// How a wait ended without success.
