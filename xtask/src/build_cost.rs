@@ -113,7 +113,7 @@ const VARIANTS: &[Variant] = &[
         program: "dbss",
         project: r#"cloudops-huaweicloud = { path = "{root}/crates/huaweicloud", default-features = false, features = ["dbss", "taurusdb", "koophone", "credential-sources", "project-discovery", "tracing"] }"#,
         floor: DBSS_FLOOR_NO_TLS,
-        what: "cloudops-huaweicloud, default features but TLS",
+        what: "cloudops-huaweicloud, default features but no TLS",
         judged: true,
     },
     Variant {

@@ -10,8 +10,9 @@
 //! - `packages`: packages every publishable crate, runs `cargo test` inside each unpacked
 //!   package, and runs a new project per vendor crate, built from the packages alone, against
 //!   the emulator.
-//! - `build-cost [--rounds N] [cynosdb|dbss|ocp ...]`: cold release builds of a one-call
-//!   program per vendor crate against its hand-written floor (not part of CI).
+//! - `build-cost [--rounds N] [NAME ...]`: cold release builds of a one-call program per
+//!   vendor crate, with its default and its minimal features, against its hand-written floor
+//!   (not part of CI).
 //! - `fuzz [--seconds N] [TARGET ...]`: runs the fuzz targets of `fuzz/` (nightly and
 //!   cargo-fuzz), N seconds each (default 30); fails on any crash. Not part of `ci`.
 //! - `vectors [--check]`: recomputes the signing vectors' expected values with the vendors'
@@ -488,7 +489,7 @@ pub fn rustfmt(text: &str) -> Result<String, String> {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [cynosdb|dbss|ocp ...]\n                      cold release builds of one-call programs against their floors\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [NAME ...]\n                      cold release builds of one-call programs against their floors\n                      (cynosdb, cynosdb-minimal, dbss, dbss-minimal, dbss-no-tls, ocp, ocp-minimal)\n  help                show this list"
     );
 }
 
