@@ -803,6 +803,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_kind_displays_its_words_and_only_a_transport_error_has_a_source() {
+        use std::error::Error as _;
+        let cause = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let transport = Error::transport_caused_by("connect failed", false, cause);
+        assert_eq!(
+            transport.to_string(),
+            "transport error (the request was not sent): connect failed"
+        );
+        assert_eq!(
+            transport.source().map(|s| s.to_string()).as_deref(),
+            Some("refused")
+        );
+        let input = Error::invalid_input("cluster_id", "must not be empty");
+        assert_eq!(
+            input.to_string(),
+            "invalid input: `cluster_id` must not be empty"
+        );
+        assert!(input.source().is_none());
+        let sent = Error::transport("reset", true);
+        assert_eq!(
+            sent.to_string(),
+            "transport error (the request may have reached the server): reset"
+        );
+        assert!(sent.source().is_none());
+        let big = Error::ResponseTooLarge {
+            status: 200,
+            limit: 10,
+        };
+        assert_eq!(
+            big.to_string(),
+            "response body exceeds the 10-byte limit (HTTP 200)"
+        );
+    }
+
+    #[test]
     fn display_names_code_message_and_request_id() {
         let mut e = ServiceError::new(
             "tencentcloud",
