@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use std::borrow::Cow;
 
-use super::{Signature, hmac_sha256, host_of, push_sha256_hex};
+use super::{Signature, added_host, hmac_sha256, host_of, insert_after_host, push_sha256_hex};
 use crate::credentials::{AccessKey, SecretString};
 use crate::encoding::{
     encode_query_sorted, is_unreserved, percent_decode, push_hex_lower, push_percent_encoded,
@@ -227,11 +227,7 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         ("x-sdk-date", Some(sdk_date.as_str())),
         ("x-security-token", token),
     ];
-    let mut out = Vec::with_capacity(4);
-    // A request that carries its `Host` already (as the pipeline's do) keeps it.
-    if request.headers.get_lowercase("host").is_none() {
-        out.push(("host", host.to_string()));
-    }
+    let mut out = added_host(request, 4);
     if let Some(token) = token {
         out.push(("x-security-token", token.to_string()));
     }
@@ -253,9 +249,7 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         };
         sign_into(&input, &credentials.id, credentials.secret.expose(), out)
     };
-    // After `Host` when the signature adds it, before the rest.
-    let at = usize::from(sig.headers.first().is_some_and(|(n, _)| *n == "host"));
-    sig.headers.insert(at, ("x-sdk-date", sdk_date));
+    insert_after_host(&mut sig.headers, ("x-sdk-date", sdk_date));
     sig
 }
 

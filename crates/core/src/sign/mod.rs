@@ -166,6 +166,29 @@ pub(crate) fn lowercase_trimmed<'a>(
     (name, value.trim())
 }
 
+/// The headers a signature starts with: `Host`, the endpoint's, when the request carries none
+/// (a request from the pipeline carries its own), else nothing yet. `capacity` is room for the
+/// headers the signer adds after it.
+#[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]
+pub(crate) fn added_host(request: &Request, capacity: usize) -> Vec<(&'static str, String)> {
+    let mut headers = Vec::with_capacity(capacity);
+    if request.headers.get_lowercase("host").is_none() {
+        headers.push(("host", request.endpoint.host_header().to_string()));
+    }
+    headers
+}
+
+/// Puts `header` among a signature's headers right after the `Host` it adds, or first when it
+/// adds none: the order every signer lists its headers in.
+#[cfg(any(feature = "huawei", feature = "ocp"))]
+pub(crate) fn insert_after_host(
+    headers: &mut Vec<(&'static str, String)>,
+    header: (&'static str, String),
+) {
+    let at = usize::from(headers.first().is_some_and(|(n, _)| *n == "host"));
+    headers.insert(at, header);
+}
+
 /// The host header a request is sent with: its own `host` header when set, else the
 /// endpoint's.
 #[cfg(any(feature = "tc3", feature = "huawei", feature = "ocp"))]

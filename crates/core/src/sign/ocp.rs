@@ -12,7 +12,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use md5::{Digest, Md5};
 
-use super::{Signature, hmac_sha1, host_of};
+use super::{Signature, added_host, hmac_sha1, host_of, insert_after_host};
 use crate::credentials::AccessKey;
 use std::borrow::Cow;
 
@@ -149,19 +149,12 @@ pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Sig
         path: &path,
         query: &request.query,
     };
-    let mut headers = Vec::with_capacity(3);
-    // A request that carries its `Host` already (as the pipeline's do) keeps it.
-    if request.headers.get_lowercase("host").is_none() {
-        headers.push(("host", host.to_string()));
-    }
     let mut sig = sign_into(
         &input,
         &credentials.id,
         credentials.secret.expose(),
-        headers,
+        added_host(request, 3),
     );
-    // After `Host` when the signature adds it, before the rest.
-    let at = usize::from(sig.headers.first().is_some_and(|(n, _)| *n == "host"));
-    sig.headers.insert(at, ("date", date));
+    insert_after_host(&mut sig.headers, ("date", date));
     sig
 }

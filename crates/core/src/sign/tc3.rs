@@ -7,7 +7,7 @@
 
 use std::time::SystemTime;
 
-use super::{Signature, hmac_sha256, host_of, push_sha256_hex};
+use super::{Signature, added_host, hmac_sha256, host_of, push_sha256_hex};
 use crate::credentials::AccessKey;
 use crate::encoding::push_hex_lower;
 use crate::request::{Method, Request};
@@ -191,11 +191,7 @@ pub fn sign(
         timestamp,
         signed_headers,
     };
-    let mut headers = Vec::with_capacity(4);
-    // A request that carries its `Host` already (as the pipeline's do) keeps it.
-    if request.headers.get_lowercase("host").is_none() {
-        headers.push(("host", host.to_string()));
-    }
+    let mut headers = added_host(request, 4);
     let mut value = String::with_capacity(20);
     push_decimal(&mut value, timestamp);
     headers.push(("x-tc-timestamp", value));
