@@ -485,14 +485,9 @@ impl HttpTransport {
         for (n, v) in request.headers.entries() {
             let name =
                 header_name(n).ok_or_else(|| not_sent(format!("invalid header name {n:?}")))?;
-            let value = if name == reqwest::header::HOST
-                && v.as_str() == request.endpoint.host_header()
-            {
-                // The endpoint's own, shared rather than copied.
-                request.endpoint.host_value().clone()
-            } else {
-                header_value(v).ok_or_else(|| not_sent(format!("invalid value for header {n}")))?
-            };
+            // The pipeline's `Host` is the endpoint's shared value, passed on without a copy.
+            let value =
+                header_value(v).ok_or_else(|| not_sent(format!("invalid value for header {n}")))?;
             headers.append(name, value);
         }
         // A POST, PUT or PATCH without a body says so: every official client sends
