@@ -78,11 +78,11 @@ pub trait Authorizer: Send + Sync + fmt::Debug {
         None
     }
 
-    /// The names (lowercase) of the headers [`authorize`](Authorizer::authorize) adds to a
-    /// request, or replaces when it already has them. A new attempt starts again from the
-    /// request's own headers: when the request has none of these, the pipeline drops what
-    /// signing added rather than keeping a copy of every header. The default, none declared,
-    /// keeps a copy.
+    /// The names (lowercase) of the headers [`authorize`](Authorizer::authorize) sets, replacing
+    /// a value the request already has; any other header it adds must be appended, and only
+    /// when the request lacks it. A new attempt starts again from the request's own headers:
+    /// when the request has none of these, the pipeline drops what signing appended rather
+    /// than keeping a copy of every header. The default, none declared, keeps a copy.
     fn sets_headers(&self) -> &'static [&'static str] {
         &[]
     }

@@ -23,6 +23,7 @@ pub(crate) struct AkSkAuthorizer(pub(crate) Arc<dyn ProvideCredentials>);
 #[async_trait]
 impl Authorizer for AkSkAuthorizer {
     fn sets_headers(&self) -> &'static [&'static str] {
+        // `X-Project-Id` is appended only when the request has none, never replaced.
         &["x-sdk-date", "x-security-token", "authorization"]
     }
 
