@@ -1,6 +1,9 @@
 //! Maintenance commands for the cloudops workspace: `cargo xtask <command>`.
 //!
 //! - `ci`: every check `.ci/run` runs, in the same order.
+//! - `codegen [--check]`: writes the operations, registries, fixture callers and emulator
+//!   tables from `models/`, or (with `--check`) names every stale, missing or orphan
+//!   generated file.
 //! - `fixtures [--check]`: regenerates the snapshots of `fixtures/` from the documented
 //!   samples, or (with `--check`) fails naming every stale, missing or orphan snapshot.
 //! - `semver`: cargo-semver-checks on every publishable crate against its last release tag
@@ -92,6 +95,14 @@ const CI_STEPS: &[Step] = &[
         name: "tests",
         program: "cargo",
         args: TEST_COMMAND,
+        env: &[],
+        needs: None,
+        scratch: None,
+    },
+    Step {
+        name: "generated code up to date with models/",
+        program: "cargo",
+        args: &["xtask", "codegen", "--check"],
         env: &[],
         needs: None,
         scratch: None,
@@ -489,7 +500,7 @@ pub fn rustfmt(text: &str) -> Result<String, String> {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [NAME ...]\n                      cold release builds of one-call programs against their floors\n                      (cynosdb, cynosdb-minimal, dbss, dbss-minimal, dbss-no-tls, ocp, ocp-minimal)\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  codegen [--check]   write (or check) the generated code from models/\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [NAME ...]\n                      cold release builds of one-call programs against their floors\n                      (cynosdb, cynosdb-minimal, dbss, dbss-minimal, dbss-no-tls, ocp, ocp-minimal)\n  help                show this list"
     );
 }
 
@@ -502,6 +513,14 @@ fn main() -> ExitCode {
             Some("--check") => fixtures(true),
             Some(other) => {
                 eprintln!("unknown option {other:?}; usage: cargo xtask fixtures [--check]");
+                ExitCode::FAILURE
+            }
+        },
+        Some("codegen") => match args.get(1).map(String::as_str) {
+            None => cloudops_codegen::run(&cloudops_fixtures::workspace_root(), false),
+            Some("--check") => cloudops_codegen::run(&cloudops_fixtures::workspace_root(), true),
+            Some(other) => {
+                eprintln!("unknown option {other:?}; usage: cargo xtask codegen [--check]");
                 ExitCode::FAILURE
             }
         },

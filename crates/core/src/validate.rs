@@ -46,6 +46,33 @@ pub fn range<T: PartialOrd + std::fmt::Display>(
     Ok(())
 }
 
+/// Checks that an integer is at least `min`; for `min` 1 the rule reads "a positive
+/// integer".
+pub fn at_least(field: &str, value: impl Into<i128>, min: i128) -> Result<(), Error> {
+    let value = value.into();
+    if value < min {
+        let rule = if min == 1 {
+            format!("must be a positive integer (got {value})")
+        } else {
+            format!("must be at least {min} (got {value})")
+        };
+        return Err(Error::invalid_input(field, rule));
+    }
+    Ok(())
+}
+
+/// Checks that an integer is at most `max`.
+pub fn at_most(field: &str, value: impl Into<i128>, max: i128) -> Result<(), Error> {
+    let value = value.into();
+    if value > max {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be at most {max} (got {value})"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that every character of `value` satisfies `allowed`; `description` names the
 /// allowed set in the error ("letters, digits and '-'").
 pub fn charset(

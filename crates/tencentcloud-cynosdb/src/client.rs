@@ -12,7 +12,7 @@ use cloudops_core::{
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::operation::{DescribeFlow, PauseServerless, RawAction, ResumeServerless};
+use crate::operation::RawAction;
 use crate::protocol::{self, Tc3Authorizer, Tc3Protocol};
 use crate::waiter::FlowWaiter;
 
@@ -71,21 +71,6 @@ impl Client {
     /// `~/.tencentcloud/credentials` and the platform's sources) and the default options.
     pub fn from_env(region: &str) -> Result<Client, Error> {
         Client::builder().region(region).build()
-    }
-
-    /// Pauses a serverless cluster. See [`PauseServerless`].
-    pub fn pause_serverless(&self, cluster_id: impl Into<String>) -> PauseServerless {
-        PauseServerless::new(self.clone(), cluster_id.into())
-    }
-
-    /// Resumes a paused serverless cluster. See [`ResumeServerless`].
-    pub fn resume_serverless(&self, cluster_id: impl Into<String>) -> ResumeServerless {
-        ResumeServerless::new(self.clone(), cluster_id.into())
-    }
-
-    /// Reads the status of an asynchronous flow. See [`DescribeFlow`].
-    pub fn describe_flow(&self, flow_id: i64) -> DescribeFlow {
-        DescribeFlow::new(self.clone(), flow_id)
     }
 
     /// Waits for a flow to finish. See [`FlowWaiter`].

@@ -1,6 +1,8 @@
-//! An emulator of the CynosDB serverless actions: `POST /` routed by `X-TC-Action`, TC3
-//! signatures checked within the 5-minute window, per-cluster state, flows that finish after
-//! a set number of polls, and the documented error codes.
+//! An emulator of CynosDB: `POST /` routed by `X-TC-Action`, TC3 signatures checked within
+//! the 5-minute window, every body checked against the model's rules ([`crate::tables`]:
+//! `MissingParameter`, `InvalidParameter`, `UnknownParameter`), per-cluster state for
+//! PauseServerless and ResumeServerless, flows that finish after a set number of polls, the
+//! documented error codes, and every other modelled action answered with its example values.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,7 +10,9 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+use crate::rules::{Broken, Operation};
 use crate::server::{Fault, RecordedRequest, Reply, TestServer, lock};
+use crate::tables;
 use crate::verify::{self, Rejection};
 
 /// The published example SecretId the emulator accepts by default.
@@ -235,17 +239,27 @@ fn route(st: &mut State, req: &RecordedRequest) -> Value {
         return st.error("MissingParameter", "X-TC-Region is required");
     }
     let input = req.json();
-    if !input.is_object() {
-        return st.error("InvalidParameter", "the body must be a JSON object");
+    let action = req.headers.get("x-tc-action").unwrap_or("");
+    let Some(rules) = Operation::find(tables::TENCENTCLOUD_CYNOSDB, action) else {
+        return st.error(
+            "InvalidAction",
+            &format!("the action {action} is not served"),
+        );
+    };
+    if let Err(broken) = rules.check(&input) {
+        let code = match broken {
+            Broken::Missing(_) => "MissingParameter",
+            Broken::Unknown(_) => "UnknownParameter",
+            _ => "InvalidParameter",
+        };
+        return st.error(code, &broken.message());
     }
-    match req.headers.get("x-tc-action").unwrap_or("") {
+    match action {
         "PauseServerless" => pause(st, &input),
         "ResumeServerless" => resume(st, &input),
         "DescribeFlow" => describe_flow(st, &input),
-        other => st.error(
-            "InvalidAction",
-            &format!("the action {other} is not served"),
-        ),
+        // Every other modelled action answers its model's example values.
+        _ => st.ok(rules.example()),
     }
 }
 

@@ -21,8 +21,11 @@ pub mod huawei;
 pub mod metadata;
 pub mod ocp;
 pub mod proxy;
+pub mod rules;
 pub mod server;
 pub mod stub;
+#[path = "generated/mod.rs"]
+pub mod tables;
 pub mod tls;
 pub mod verify;
 

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use cloudops_core::time::SkewedClock;
 use cloudops_core::transport::HttpTransport;
 use cloudops_core::{
-    AccessKey, Clock, Error, RetryPolicy, ServiceErrorKind, TimeoutPhase, Transport,
+    AccessKey, Clock, Error, Idempotency, RetryPolicy, ServiceErrorKind, TimeoutPhase, Transport,
 };
 use cloudops_huaweicloud::Service;
 use cloudops_huaweicloud::taurusdb::ChargeInfo;
@@ -38,9 +38,9 @@ enum Op {
     DbssStop,
     TaurusBuy,
     KooPhoneBackup,
-    CynosPause,
-    CynosResume,
-    CynosDescribe,
+    /// A CynosDB action, called through the model's generated caller with its example
+    /// inputs.
+    Cynos(&'static str),
 }
 
 /// The operations under test, read from the crates' registries: an operation a crate adds
@@ -52,6 +52,7 @@ fn operations() -> Vec<Op> {
     specs
         .into_iter()
         .filter_map(|spec| match spec.name {
+            _ if spec.vendor == cloudops_tencentcloud_cynosdb::VENDOR => Some(Op::Cynos(spec.name)),
             "StopTenantBackupSchedule" => Some(Op::OcpStop),
             "StartTenantBackupSchedule" => Some(Op::OcpStart),
             "GetTenantBackupStrategy" => Some(Op::OcpStrategy),
@@ -59,9 +60,6 @@ fn operations() -> Vec<Op> {
             "StopDbOmInstance" => Some(Op::DbssStop),
             "CreateBackupResourcePackage" => Some(Op::TaurusBuy),
             "BatchBackupInstances" => Some(Op::KooPhoneBackup),
-            "PauseServerless" => Some(Op::CynosPause),
-            "ResumeServerless" => Some(Op::CynosResume),
-            "DescribeFlow" => Some(Op::CynosDescribe),
             // The IAM token call runs inside every token-authenticated case (KooPhone's).
             "KeystoneCreateUserTokenByPassword" => None,
             other => panic!("{}/{other} has no case in the fault suite", spec.vendor),
@@ -81,18 +79,23 @@ impl Op {
         match self {
             Op::OcpStop | Op::OcpStart | Op::OcpStrategy | Op::OcpTask => Vendor::Ocp,
             Op::DbssStop | Op::TaurusBuy | Op::KooPhoneBackup => Vendor::Huawei,
-            Op::CynosPause | Op::CynosResume | Op::CynosDescribe => Vendor::Tencent,
+            Op::Cynos(_) => Vendor::Tencent,
         }
     }
 
     fn idempotent(self) -> bool {
-        self != Op::TaurusBuy
+        match self {
+            Op::Cynos(name) => cloudops_tencentcloud_cynosdb::OPERATIONS
+                .iter()
+                .any(|s| s.name == name && s.idempotency == Idempotency::Idempotent),
+            op => op != Op::TaurusBuy,
+        }
     }
 
     /// Whether the server refuses to repeat the change (pausing a paused cluster), so a retry
     /// after the first attempt was processed ends in a conflict.
     fn refuses_repeats(self) -> bool {
-        matches!(self, Op::CynosPause | Op::CynosResume)
+        matches!(self, Op::Cynos("PauseServerless" | "ResumeServerless"))
     }
 }
 
@@ -149,7 +152,7 @@ impl Case {
                     .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
                 case.task_id = started.send().await.unwrap().data.task_ids()[0];
             }
-            Op::CynosResume | Op::CynosDescribe => {
+            Op::Cynos("ResumeServerless" | "DescribeFlow") => {
                 let paused = case
                     .tencent_client(&Opts::default())
                     .pause_serverless(cynosdb::SAMPLE_CLUSTER);
@@ -279,24 +282,21 @@ impl Case {
                 .send()
                 .await
                 .map(drop),
-            Op::CynosPause => self
-                .tencent_client(opts)
-                .pause_serverless(cynosdb::SAMPLE_CLUSTER)
-                .send()
-                .await
-                .map(drop),
-            Op::CynosResume => self
-                .tencent_client(opts)
-                .resume_serverless(cynosdb::SAMPLE_CLUSTER)
-                .send()
-                .await
-                .map(drop),
-            Op::CynosDescribe => self
-                .tencent_client(opts)
-                .describe_flow(self.flow_id)
-                .send()
-                .await
-                .map(drop),
+            Op::Cynos(name) => {
+                let mut inputs = cloudops_fixtures::calls::tencentcloud_cynosdb_examples(name)
+                    .expect("a modelled action");
+                if inputs.get("cluster_id").is_some() {
+                    inputs["cluster_id"] = cynosdb::SAMPLE_CLUSTER.into();
+                }
+                if inputs.get("flow_id").is_some() {
+                    inputs["flow_id"] = self.flow_id.into();
+                }
+                let client = self.tencent_client(opts);
+                cloudops_fixtures::calls::tencentcloud_cynosdb(&client, name, &inputs)
+                    .await
+                    .expect("a modelled action")
+                    .map(drop)
+            }
         }
     }
 }

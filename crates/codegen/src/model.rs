@@ -1,0 +1,191 @@
+//! The model format, as `models/<vendor>/<service>.json` writes it (see `models/README.md`).
+//!
+//! Unknown keys are refused, so a misspelt constraint fails the generator instead of being
+//! dropped.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// One service's model file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// The format's version: 1.
+    pub format: u32,
+    /// What the service is and where its code goes.
+    pub service: Service,
+    /// Named shapes (enums and objects) the members refer to by name.
+    #[serde(default)]
+    pub shapes: BTreeMap<String, Shape>,
+    /// The operations, in the order the registry lists them.
+    pub operations: Vec<Operation>,
+}
+
+/// A service: its vendor, API version, endpoints and protocol, and the crate that holds it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// The vendor folder name (`tencentcloud`).
+    pub vendor: String,
+    /// The service's signing or product name (`cynosdb`).
+    pub name: String,
+    /// A title for docs.
+    pub title: String,
+    /// The API version.
+    pub version: String,
+    /// The wire protocol: `tc3-json` (Tencent Cloud API 3.0).
+    pub protocol: Protocol,
+    /// Host names: `global`, `regional` (with `{region}`).
+    pub endpoints: BTreeMap<String, String>,
+    /// The crate's package name.
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// The crate's directory from the workspace root.
+    pub directory: String,
+    /// The public module the operations live in (`operation`).
+    pub operations_module: String,
+}
+
+/// The wire protocols the generator writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Protocol {
+    /// Tencent Cloud API 3.0: `POST /` with the action in `X-TC-Action`, a JSON body of the
+    /// input members, TC3 signatures and the `{"Response": ...}` envelope.
+    #[serde(rename = "tc3-json")]
+    Tc3Json,
+}
+
+/// A named shape.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Shape {
+    /// Documented values, with an `Unknown` variant for the rest.
+    Enum {
+        /// `int64` or `string`.
+        base: String,
+        /// What the shape is.
+        doc: String,
+        /// The documented values.
+        values: Vec<EnumValue>,
+    },
+}
+
+/// One documented value of an enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The wire value.
+    pub wire: Value,
+    /// The variant's name.
+    pub name: String,
+    /// What it means.
+    pub doc: String,
+}
+
+/// The HTTP binding.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path template.
+    pub path: String,
+}
+
+/// Whether the operation may be sent again after it may have reached the server, and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Idempotency {
+    /// Retried after failures that may have reached the server.
+    pub retry: bool,
+    /// The argument, for the docs.
+    pub reason: String,
+}
+
+/// One operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The vendor's name (`PauseServerless`).
+    pub name: String,
+    /// The client's method (`pause_serverless`).
+    pub method: String,
+    /// What it does, completing "`Name`: ..." in the module's first line.
+    pub summary: String,
+    /// The vendor's documentation page.
+    pub documentation: String,
+    /// The HTTP binding.
+    pub http: Http,
+    /// Retry safety.
+    pub idempotency: Idempotency,
+    /// The input members.
+    #[serde(default)]
+    pub input: Vec<Member>,
+    /// The output members (the protocol adds the request id).
+    #[serde(default)]
+    pub output: Vec<Member>,
+    /// The path of the type that classifies this operation's error codes, for the docs.
+    #[serde(default)]
+    pub errors: Option<String>,
+}
+
+/// A member of an input or output.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The Rust name.
+    pub name: String,
+    /// The wire name.
+    pub wire: String,
+    /// Where an input member goes: `body` (the default), `path`, `query` or `header`.
+    #[serde(default, rename = "in")]
+    pub location: Option<String>,
+    /// The type: `string`, `bool`, `int8` to `int64`, `uint8` to `uint64`, `float64`,
+    /// `list<T>`, `map<T>` or a shape's name.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// How a type is written when it is not the obvious way: `int01` (a bool as 0 or 1).
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// Input: must be given.
+    #[serde(default)]
+    pub required: bool,
+    /// Output: may be absent or null.
+    #[serde(default)]
+    pub optional: bool,
+    /// Characters, inclusive.
+    #[serde(default)]
+    pub length: Option<(usize, usize)>,
+    /// Value range, inclusive; either end may be null.
+    #[serde(default)]
+    pub range: Option<(Option<i64>, Option<i64>)>,
+    /// List items, inclusive.
+    #[serde(default)]
+    pub items: Option<(usize, usize)>,
+    /// List items must not repeat.
+    #[serde(default)]
+    pub unique: bool,
+    /// The allowed values of a string.
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+    /// A hand-written check in the crate's `checks` module, run after the others.
+    #[serde(default)]
+    pub check: Option<String>,
+    /// Never shown in Debug output.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// What the member is.
+    pub doc: String,
+    /// A documented example value.
+    #[serde(default)]
+    pub example: Option<Value>,
+}
+
+impl Member {
+    /// Where an input member goes.
+    pub fn location(&self) -> &str {
+        self.location.as_deref().unwrap_or("body")
+    }
+}

@@ -1,0 +1,97 @@
+//! The emulators' request tables: every operation's members with their wire names, kinds
+//! and required flags, and an answer built from the model's example values.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::model::{Member, Model, Shape};
+use crate::types::Ty;
+use crate::{File, Loaded, MARKER, lit};
+
+/// `crates/testkit/src/generated/mod.rs`.
+pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
+    let sources: Vec<&str> = models.iter().map(|l| l.source.as_str()).collect();
+    let mut s = format!(
+        "{MARKER} from {}. Do not edit: change the models and run the command again.\n",
+        sources.join(", ")
+    );
+    s.push_str(
+        "//! The request rules and example answers of every modelled operation, one table per \
+         service, for the emulators.\n\n",
+    );
+    s.push_str("use crate::rules::{Kind, Member, Operation};\n\n");
+    for loaded in models {
+        let model = &loaded.model;
+        let name = format!("{}_{}", model.service.vendor, model.service.name).to_uppercase();
+        let _ = writeln!(
+            s,
+            "/// {} {}: every operation of `{}`.",
+            model.service.title, model.service.version, loaded.source
+        );
+        let _ = writeln!(s, "pub const {name}: &[Operation] = &[");
+        for op in &model.operations {
+            let _ = writeln!(s, "    Operation {{\n        name: {},", lit(&op.name));
+            s.push_str("        members: &[\n");
+            for m in &op.input {
+                let _ = writeln!(
+                    s,
+                    "            Member {{ wire: {}, kind: {}, required: {} }},",
+                    lit(&m.wire),
+                    if m.encoding.as_deref() == Some("int01") {
+                        "Kind::Integer".to_string()
+                    } else {
+                        kind(&Ty::of(m, &model.shapes)?, model)
+                    },
+                    m.required
+                );
+            }
+            s.push_str("        ],\n");
+            let example = example_answer(model, &op.output)?;
+            let _ = writeln!(s, "        example: {},\n    }},", lit(&example));
+        }
+        s.push_str("];\n\n");
+    }
+    Ok(File {
+        path: PathBuf::from("crates/testkit/src/generated/mod.rs"),
+        text: s,
+    })
+}
+
+/// The rule kind of a type.
+fn kind(ty: &Ty, model: &Model) -> String {
+    match ty {
+        Ty::Str => "Kind::String".into(),
+        Ty::Bool => "Kind::Boolean".into(),
+        Ty::Int(_) => "Kind::Integer".into(),
+        Ty::Float => "Kind::Number".into(),
+        Ty::List(t) => format!("Kind::List(&{})", kind(t, model)),
+        Ty::Map(t) => format!("Kind::Map(&{})", kind(t, model)),
+        Ty::Shape(n) => match model.shapes.get(n) {
+            Some(Shape::Enum { base, .. }) if base == "string" => "Kind::String".into(),
+            _ => "Kind::Integer".into(),
+        },
+    }
+}
+
+/// The output members' example values as a JSON object.
+fn example_answer(model: &Model, output: &[Member]) -> Result<String, String> {
+    let mut map = Map::new();
+    for m in output {
+        let ty = Ty::of(m, &model.shapes)?;
+        let value = match &m.example {
+            Some(v) => v.clone(),
+            None if m.optional => continue,
+            None => match ty {
+                Ty::Str => Value::String(String::new()),
+                Ty::Bool => Value::Bool(false),
+                Ty::List(_) => Value::Array(Vec::new()),
+                Ty::Map(_) => Value::Object(Map::new()),
+                _ => Value::from(0),
+            },
+        };
+        map.insert(m.wire.clone(), value);
+    }
+    serde_json::to_string(&Value::Object(map)).map_err(|e| e.to_string())
+}

@@ -1,0 +1,195 @@
+//! Request rules read from the models: which members an operation takes, of what kind,
+//! which are required, and the answer its model's example values make. The tables are in
+//! [`tables`](crate::tables), written by `cargo xtask codegen`; the emulators check every
+//! request body against them before their own handlers run.
+
+use serde_json::Value;
+
+/// A JSON kind a member must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An array of the kind.
+    List(&'static Kind),
+    /// An object of string keys to the kind.
+    Map(&'static Kind),
+    /// An object.
+    Object,
+}
+
+impl Kind {
+    /// Whether `v` has this kind.
+    pub fn admits(self, v: &Value) -> bool {
+        match self {
+            Kind::String => v.is_string(),
+            Kind::Integer => v.is_i64() || v.is_u64(),
+            Kind::Number => v.is_number(),
+            Kind::Boolean => v.is_boolean(),
+            Kind::List(k) => v.as_array().is_some_and(|a| a.iter().all(|i| k.admits(i))),
+            Kind::Map(k) => v
+                .as_object()
+                .is_some_and(|o| o.values().all(|i| k.admits(i))),
+            Kind::Object => v.is_object(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::String => "a string",
+            Kind::Integer => "an integer",
+            Kind::Number => "a number",
+            Kind::Boolean => "a boolean",
+            Kind::List(_) => "an array",
+            Kind::Map(_) | Kind::Object => "an object",
+        }
+    }
+}
+
+/// One input member.
+#[derive(Debug, Clone, Copy)]
+pub struct Member {
+    /// The wire name.
+    pub wire: &'static str,
+    /// Its kind.
+    pub kind: Kind,
+    /// Whether it must be present.
+    pub required: bool,
+}
+
+/// One operation's rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The operation's name.
+    pub name: &'static str,
+    /// Its input members.
+    pub members: &'static [Member],
+    /// The JSON object of its output members' example values.
+    pub example: &'static str,
+}
+
+/// Why a body broke the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Broken {
+    /// A required member is absent (or null).
+    Missing(&'static str),
+    /// A member has the wrong kind.
+    Invalid {
+        /// The member.
+        member: &'static str,
+        /// The kind it must have.
+        expected: &'static str,
+    },
+    /// A member the operation does not take.
+    Unknown(String),
+    /// The body is not a JSON object.
+    NotAnObject,
+}
+
+impl Broken {
+    /// A message for an error envelope.
+    pub fn message(&self) -> String {
+        match self {
+            Broken::Missing(m) => format!("the required parameter {m} is missing"),
+            Broken::Invalid { member, expected } => format!("{member} must be {expected}"),
+            Broken::Unknown(m) => format!("the parameter {m} is not recognized"),
+            Broken::NotAnObject => "the body must be a JSON object".to_string(),
+        }
+    }
+}
+
+impl Operation {
+    /// Finds `name` in `table`.
+    pub fn find(table: &'static [Operation], name: &str) -> Option<&'static Operation> {
+        table.iter().find(|o| o.name == name)
+    }
+
+    /// Checks a JSON body against the rules: unknown members first, then missing ones, then
+    /// kinds.
+    pub fn check(&self, body: &Value) -> Result<(), Broken> {
+        let Some(object) = body.as_object() else {
+            return Err(Broken::NotAnObject);
+        };
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| !self.members.iter().any(|m| m.wire == k.as_str()))
+        {
+            return Err(Broken::Unknown(unknown.clone()));
+        }
+        for m in self.members {
+            match object.get(m.wire) {
+                None | Some(Value::Null) if m.required => return Err(Broken::Missing(m.wire)),
+                None | Some(Value::Null) => {}
+                Some(v) if !m.kind.admits(v) => {
+                    return Err(Broken::Invalid {
+                        member: m.wire,
+                        expected: m.kind.name(),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The example answer as a JSON value.
+    pub fn example(&self) -> Value {
+        serde_json::from_str(self.example).unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const OP: Operation = Operation {
+        name: "Op",
+        members: &[
+            Member {
+                wire: "Id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Ids",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+        ],
+        example: "{\"A\":1}",
+    };
+
+    #[test]
+    fn rules() {
+        assert_eq!(OP.check(&json!({"Id": "x"})), Ok(()));
+        assert_eq!(OP.check(&json!({"Id": "x", "Ids": [1, 2]})), Ok(()));
+        assert_eq!(OP.check(&json!({})), Err(Broken::Missing("Id")));
+        assert_eq!(OP.check(&json!({"Id": null})), Err(Broken::Missing("Id")));
+        assert_eq!(
+            OP.check(&json!({"Id": 1})),
+            Err(Broken::Invalid {
+                member: "Id",
+                expected: "a string"
+            })
+        );
+        assert!(matches!(
+            OP.check(&json!({"Id": "x", "Ids": ["a"]})),
+            Err(Broken::Invalid { member: "Ids", .. })
+        ));
+        assert_eq!(
+            OP.check(&json!({"Id": "x", "Other": 1})),
+            Err(Broken::Unknown("Other".into()))
+        );
+        assert_eq!(OP.check(&json!([])), Err(Broken::NotAnObject));
+        assert_eq!(OP.example(), json!({"A": 1}));
+    }
+}
