@@ -1,12 +1,12 @@
-//! The fixtures renderer's arms: each operation called through its crate's public client
-//! with a fixture's `inputs`.
+//! The fixtures' caller: each operation called through its crate's public client with named
+//! inputs (a fixture's `inputs`, or the model's examples).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::model::Protocol;
+use crate::model::{Member, Model, Shape};
 use crate::types::Ty;
-use crate::{File, Loaded, MARKER, lit};
+use crate::{File, Loaded, MARKER, lit, snake};
 
 /// `crates/fixtures/src/generated/mod.rs`.
 pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
@@ -18,78 +18,221 @@ pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
     s.push_str(
         "//! Every modelled operation called through its crate's public client with named \
          inputs (a fixture's `inputs`, or the model's examples): required members by name, \
-         optional ones when present.\n\n",
+         optional ones when present. An absent or mistyped input reads as the type's default, \
+         so the crate's own checks answer as they would for a user.\n\n",
     );
     s.push_str(
-        "use cloudops_core::Error;\nuse serde_json::{Value, json};\n\nuse crate::args::arg;\n\n",
+        "use cloudops_core::Error;\nuse serde_json::{Value, json};\n\nuse crate::args::{arg, opt};\n\n",
     );
     for loaded in models {
-        let model = &loaded.model;
-        match model.service.protocol {
-            Protocol::Tc3Json => {}
+        service(&mut s, &loaded.model)?;
+    }
+    // One entry per crate, trying its services in turn.
+    let mut crates: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    for loaded in models {
+        let svc = &loaded.model.service;
+        let f = format!("{}_{}", svc.vendor, svc.name);
+        match crates.iter_mut().find(|(v, _, _)| *v == svc.vendor) {
+            Some((_, _, fns)) => fns.push(f),
+            None => crates.push((&svc.vendor, &svc.krate, vec![f])),
         }
-        let krate = model.service.krate.replace('-', "_");
-        let fn_name = format!("{}_{}", model.service.vendor, model.service.name);
+    }
+    for (vendor, krate, fns) in crates {
+        let rust = krate.replace('-', "_");
         let _ = writeln!(
             s,
-            "/// Calls `op` of `{}` with `inputs`, rendering the output with `{{:#?}}`; `None` when the model has no such operation.",
-            model.service.krate
+            "/// Calls `op` of any modelled service of `{krate}`; `None` when no model has it.\npub async fn {vendor}(client: &{rust}::Client, op: &str, inputs: &Value) -> Option<Result<String, Error>> {{"
         );
-        let _ = writeln!(
-            s,
-            "pub async fn {fn_name}(client: &{krate}::Client, op: &str, inputs: &Value) -> Option<Result<String, Error>> {{"
-        );
-        s.push_str("    let out = match op {\n");
-        for op in &model.operations {
-            let _ = writeln!(s, "        {} => {{", lit(&op.name));
-            let mut args = Vec::new();
-            for m in op.input.iter().filter(|m| m.required) {
-                let ty = Ty::of(m, &model.shapes)?;
-                args.push(format!("arg::<{}>(inputs, {})", ty.rust(), lit(&m.name)));
-            }
-            let optional = op.input.iter().any(|m| !m.required);
+        for f in &fns {
             let _ = writeln!(
                 s,
-                "            let {}call = client.{}({});",
-                if optional { "mut " } else { "" },
-                op.method,
-                args.join(", ")
+                "    if let Some(out) = {f}(client, op, inputs).await {{\n        return Some(out);\n    }}"
             );
-            for m in op.input.iter().filter(|m| !m.required) {
-                let ty = Ty::of(m, &model.shapes)?;
-                let _ = writeln!(
-                    s,
-                    "            if inputs.get({0}).is_some_and(|v| !v.is_null()) {{\n                call = call.{1}(arg::<{2}>(inputs, {0}));\n            }}",
-                    lit(&m.name),
-                    m.name,
-                    ty.rust()
-                );
-            }
-            s.push_str("            call.send().await.map(|o| format!(\"{o:#?}\"))\n        }\n");
         }
-        s.push_str("        _ => return None,\n    };\n    Some(out)\n}\n\n");
+        s.push_str("    None\n}\n\n");
+        let chain: Vec<String> = fns.iter().map(|f| format!("{f}_examples(op)")).collect();
         let _ = writeln!(
             s,
-            "/// The model's example inputs of `op` of `{}`, by member name; `None` when the model has no such operation.",
-            model.service.krate
+            "/// The model's example inputs of `op` of any modelled service of `{krate}`.\npub fn {vendor}_examples(op: &str) -> Option<Value> {{\n    {}\n}}\n",
+            chain
+                .iter()
+                .enumerate()
+                .map(|(i, c)| if i == 0 {
+                    c.clone()
+                } else {
+                    format!(".or_else(|| {c})")
+                })
+                .collect::<String>()
         );
-        let _ = writeln!(s, "pub fn {fn_name}_examples(op: &str) -> Option<Value> {{");
-        s.push_str("    Some(match op {\n");
-        for op in &model.operations {
-            let mut map = serde_json::Map::new();
-            for m in &op.input {
-                if let Some(e) = &m.example {
-                    map.insert(m.name.clone(), e.clone());
-                }
-            }
-            let text = serde_json::to_string(&serde_json::Value::Object(map))
-                .map_err(|e| e.to_string())?;
-            let _ = writeln!(s, "        {} => json!({text}),", lit(&op.name));
-        }
-        s.push_str("        _ => return None,\n    })\n}\n\n");
     }
     Ok(File {
         path: PathBuf::from("crates/fixtures/src/generated/mod.rs"),
         text: s,
     })
+}
+
+/// The path of a shape of `model`.
+fn shape_path(model: &Model, name: &str) -> String {
+    format!(
+        "{}::{}::{name}",
+        model.service.krate.replace('-', "_"),
+        model.service.operations_module
+    )
+}
+
+/// The helper that builds an input object shape from JSON.
+fn shape_fn(model: &Model, name: &str) -> String {
+    format!("{}_{}", model.service.name, snake(name))
+}
+
+/// An expression reading member `key` of the JSON object `v` as `ty`; `optional` gives an
+/// `Option`.
+fn read(model: &Model, ty: &Ty, v: &str, key: &str, optional: bool) -> Result<String, String> {
+    let k = lit(key);
+    Ok(match ty {
+        Ty::Shape(name) => {
+            let path = shape_path(model, name);
+            match model.shapes.get(name) {
+                Some(Shape::Enum { base, .. }) if base == "string" => {
+                    if optional {
+                        format!("opt::<String>({v}, {k}).map(|s| {path}::from_wire(&s))")
+                    } else {
+                        format!("{path}::from_wire(&arg::<String>({v}, {k}))")
+                    }
+                }
+                Some(Shape::Enum { .. }) => {
+                    if optional {
+                        format!("opt::<i64>({v}, {k}).map({path}::from_code)")
+                    } else {
+                        format!("{path}::from_code(arg::<i64>({v}, {k}))")
+                    }
+                }
+                Some(Shape::Object { .. }) => {
+                    let f = shape_fn(model, name);
+                    if optional {
+                        format!("{v}.get({k}).filter(|x| !x.is_null()).map({f})")
+                    } else {
+                        format!("{f}(&{v}[{k}])")
+                    }
+                }
+                None => return Err(format!("unknown shape {name}")),
+            }
+        }
+        Ty::List(inner) if matches!(**inner, Ty::Shape(_)) => {
+            let Ty::Shape(name) = &**inner else {
+                return Err("unreachable".into());
+            };
+            let f = shape_fn(model, name);
+            let list = format!("{v}[{k}].as_array().map(|a| a.iter().map({f}).collect())");
+            if optional {
+                list
+            } else {
+                format!("{list}.unwrap_or_default()")
+            }
+        }
+        Ty::Language => return Err("a language is not read from fixture inputs".into()),
+        other => {
+            if optional {
+                format!("opt::<{}>({v}, {k})", other.rust())
+            } else {
+                format!("arg::<{}>({v}, {k})", other.rust())
+            }
+        }
+    })
+}
+
+fn service(s: &mut String, model: &Model) -> Result<(), String> {
+    let krate = model.service.krate.replace('-', "_");
+    let fn_name = format!("{}_{}", model.service.vendor, model.service.name);
+    // Builders of the input objects.
+    for (name, shape) in &model.shapes {
+        let Shape::Object { members, .. } = shape else {
+            continue;
+        };
+        let used_as_input = model.operations.iter().any(|op| {
+            op.input
+                .iter()
+                .any(|m| m.ty == *name || m.ty == format!("list<{name}>"))
+        });
+        if !used_as_input {
+            continue;
+        }
+        let path = shape_path(model, name);
+        let _ = writeln!(
+            s,
+            "/// A `{name}` from a JSON object of its members.\nfn {}(v: &Value) -> {path} {{\n    {path} {{",
+            shape_fn(model, name)
+        );
+        for m in members {
+            let ty = Ty::of(m, &model.shapes)?;
+            let _ = writeln!(
+                s,
+                "        {}: {},",
+                m.name,
+                read(model, &ty, "v", &m.name, !m.required)?
+            );
+        }
+        s.push_str("    }\n}\n\n");
+    }
+    let _ = writeln!(
+        s,
+        "/// Calls `op` of `{}` with `inputs`, rendering the output with `{{:#?}}`; `None` when the model has no such operation.",
+        model.service.krate
+    );
+    let _ = writeln!(
+        s,
+        "pub async fn {fn_name}(client: &{krate}::Client, op: &str, inputs: &Value) -> Option<Result<String, Error>> {{"
+    );
+    s.push_str("    let out = match op {\n");
+    for op in &model.operations {
+        let _ = writeln!(s, "        {} => {{", lit(&op.name));
+        let mut args = Vec::new();
+        for m in op.input.iter().filter(|m| m.required) {
+            let ty = Ty::of(m, &model.shapes)?;
+            args.push(read(model, &ty, "inputs", &m.name, false)?);
+        }
+        let settable: Vec<&Member> = op
+            .input
+            .iter()
+            .filter(|m| !m.required && m.ty != "language")
+            .collect();
+        let _ = writeln!(
+            s,
+            "            let {}call = client.{}({});",
+            if settable.is_empty() { "" } else { "mut " },
+            op.method,
+            args.join(", ")
+        );
+        for m in settable {
+            let ty = Ty::of(m, &model.shapes)?;
+            let _ = writeln!(
+                s,
+                "            if let Some(v) = {} {{\n                call = call.{}(v);\n            }}",
+                read(model, &ty, "inputs", &m.name, true)?,
+                m.name
+            );
+        }
+        s.push_str("            call.send().await.map(|o| format!(\"{o:#?}\"))\n        }\n");
+    }
+    s.push_str("        _ => return None,\n    };\n    Some(out)\n}\n\n");
+    let _ = writeln!(
+        s,
+        "/// The model's example inputs of `op` of `{}`, by member name; `None` when the model has no such operation.",
+        model.service.krate
+    );
+    let _ = writeln!(s, "pub fn {fn_name}_examples(op: &str) -> Option<Value> {{");
+    s.push_str("    Some(match op {\n");
+    for op in &model.operations {
+        let mut map = serde_json::Map::new();
+        for m in &op.input {
+            if let Some(e) = &m.example {
+                map.insert(m.name.clone(), e.clone());
+            }
+        }
+        let text =
+            serde_json::to_string(&serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
+        let _ = writeln!(s, "        {} => json!({text}),", lit(&op.name));
+    }
+    s.push_str("        _ => return None,\n    })\n}\n\n");
+    Ok(())
 }

@@ -46,6 +46,16 @@ pub struct Service {
     pub directory: String,
     /// The public module the operations live in (`operation`).
     pub operations_module: String,
+    /// The cargo feature the module is behind, if any.
+    #[serde(default)]
+    pub feature: Option<String>,
+    /// The crate's `Service` variant whose endpoint the operations use (Huawei).
+    #[serde(default)]
+    pub endpoint_service: Option<String>,
+    /// The rules of the project id in a `{project_id}` path (Huawei), checked after the
+    /// client resolves it.
+    #[serde(default)]
+    pub project_id: Option<Member>,
 }
 
 /// The wire protocols the generator writes.
@@ -55,6 +65,11 @@ pub enum Protocol {
     /// input members, TC3 signatures and the `{"Response": ...}` envelope.
     #[serde(rename = "tc3-json")]
     Tc3Json,
+    /// Huawei Cloud REST: method and path template, members in the path, query, headers and
+    /// a JSON body, AK/SK or IAM-token authorization, `X-Project-Id` when the path has a
+    /// `{project_id}`, and the `X-Request-Id` of the answer.
+    #[serde(rename = "huawei-rest")]
+    HuaweiRest,
 }
 
 /// A named shape.
@@ -69,6 +84,13 @@ pub enum Shape {
         doc: String,
         /// The documented values.
         values: Vec<EnumValue>,
+    },
+    /// A JSON object of members.
+    Object {
+        /// What the shape is.
+        doc: String,
+        /// Its members.
+        members: Vec<Member>,
     },
 }
 
@@ -129,6 +151,15 @@ pub struct Operation {
     /// The path of the type that classifies this operation's error codes, for the docs.
     #[serde(default)]
     pub errors: Option<String>,
+    /// The request's content type, sent even without a body (as the official client does).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// The service reports failures in a 200 answer's `error_code` (KooPhone).
+    #[serde(default)]
+    pub errors_in_body: bool,
+    /// More for the module's docs: what the page leaves unclear and what this crate follows.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 /// A member of an input or output.
@@ -143,10 +174,12 @@ pub struct Member {
     #[serde(default, rename = "in")]
     pub location: Option<String>,
     /// The type: `string`, `bool`, `int8` to `int64`, `uint8` to `uint64`, `float64`,
-    /// `list<T>`, `map<T>` or a shape's name.
+    /// `language` (the message language, defaulting to the client's), `list<T>`, `map<T>` or
+    /// a shape's name.
     #[serde(rename = "type")]
     pub ty: String,
-    /// How a type is written when it is not the obvious way: `int01` (a bool as 0 or 1).
+    /// How a type is written when it is not the obvious way: `int01` (a bool as 0 or 1),
+    /// `string_or_number` (an output string the service may send as a number).
     #[serde(default)]
     pub encoding: Option<String>,
     /// Input: must be given.
@@ -158,6 +191,15 @@ pub struct Member {
     /// Characters, inclusive.
     #[serde(default)]
     pub length: Option<(usize, usize)>,
+    /// Not empty or only white space.
+    #[serde(default)]
+    pub non_empty: bool,
+    /// The allowed characters: `alphanumeric`.
+    #[serde(default)]
+    pub charset: Option<String>,
+    /// Characters of each list item, inclusive.
+    #[serde(default)]
+    pub item_length: Option<(usize, usize)>,
     /// Value range, inclusive; either end may be null.
     #[serde(default)]
     pub range: Option<(Option<i64>, Option<i64>)>,
@@ -176,6 +218,16 @@ pub struct Member {
     /// Never shown in Debug output.
     #[serde(default)]
     pub sensitive: bool,
+    /// Input: the value when none is given: `uuid` (a new random UUID per call, the same on
+    /// every retry).
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Input: the value sent is kept in the output under the same name.
+    #[serde(default)]
+    pub echo: bool,
+    /// Output list: absent reads as empty.
+    #[serde(default)]
+    pub default_empty: bool,
     /// What the member is.
     pub doc: String,
     /// A documented example value.

@@ -1,10 +1,9 @@
 //! A vendor crate's generated modules: one per operation, the shapes, and the registry.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::model::{Member, Model, Operation, Protocol, Shape};
+use crate::model::{Member, Model, Operation, Protocol};
 use crate::types::Ty;
 use crate::{File, Loaded, doc, header, lit, shapes};
 
@@ -22,7 +21,9 @@ pub(crate) fn crate_files(loaded: &Loaded) -> Result<Vec<File>, String> {
     let dir = generated_dir(model);
     let mut files = Vec::new();
     for op in &model.operations {
-        let text = operation(loaded, op).map_err(|e| format!("{}: {e}", op.name))?;
+        let text = Op::new(model, op)
+            .and_then(|o| o.module(loaded))
+            .map_err(|e| format!("{}: {e}", op.name))?;
         files.push(File {
             path: dir.join(format!("{}.rs", op.method)),
             text,
@@ -41,7 +42,7 @@ pub(crate) fn crate_files(loaded: &Loaded) -> Result<Vec<File>, String> {
     Ok(files)
 }
 
-/// The generated `mod.rs`: the modules, their builders and outputs, and `OPERATIONS`.
+/// The generated `mod.rs`: the modules, their builders, outputs and specs, and `OPERATIONS`.
 fn registry(loaded: &Loaded) -> String {
     let model = &loaded.model;
     let mut s = header(&loaded.source);
@@ -60,15 +61,18 @@ fn registry(loaded: &Loaded) -> String {
     for op in &model.operations {
         let _ = writeln!(
             s,
-            "pub use {}::{{{}, {}Output}};",
-            op.method, op.name, op.name
+            "pub use {}::{{{}, {}Output, SPEC as {}}};",
+            op.method,
+            op.name,
+            op.name,
+            op.method.to_uppercase()
         );
     }
     if !model.shapes.is_empty() {
         s.push_str("pub use types::*;\n");
     }
     s.push_str(
-        "\n/// Every modelled operation of this crate, in the model's order: the registry the \
+        "\n/// Every modelled operation of this module, in the model's order: the registry the \
          fixtures, the fault suite and the coverage checks read.\n",
     );
     s.push_str("pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[\n");
@@ -80,8 +84,11 @@ fn registry(loaded: &Loaded) -> String {
 }
 
 /// A member's facts as the docs state them: wire name, type, required, constraints, example.
-fn facts(m: &Member, ty: &Ty, input: bool) -> String {
+pub(crate) fn facts(m: &Member, ty: &Ty, input: bool) -> String {
     let mut parts = vec![format!("`{}`", m.wire)];
+    if input && m.location() != "body" {
+        parts[0] = format!("`{}` ({})", m.wire, m.location());
+    }
     let mut t = ty.describe();
     if m.encoding.as_deref() == Some("int01") {
         t.push_str(", sent as 0 or 1");
@@ -92,8 +99,18 @@ fn facts(m: &Member, ty: &Ty, input: bool) -> String {
     } else if m.optional {
         parts.push("may be absent".into());
     }
+    if m.non_empty {
+        parts.push("not empty".into());
+    }
     if let Some((lo, hi)) = m.length {
-        parts.push(format!("{lo} to {hi} characters"));
+        if lo == hi {
+            parts.push(format!("exactly {lo} characters"));
+        } else {
+            parts.push(format!("{lo} to {hi} characters"));
+        }
+    }
+    if let Some(c) = &m.charset {
+        parts.push(format!("{c} characters only"));
     }
     match m.range {
         Some((Some(lo), Some(hi))) => parts.push(format!("{lo} to {hi}")),
@@ -104,12 +121,18 @@ fn facts(m: &Member, ty: &Ty, input: bool) -> String {
     if let Some((lo, hi)) = m.items {
         parts.push(format!("{lo} to {hi} items"));
     }
+    if let Some((lo, hi)) = m.item_length {
+        parts.push(format!("each item {lo} to {hi} characters"));
+    }
     if m.unique {
         parts.push("no repeated item".into());
     }
     if let Some(values) = &m.one_of {
         let v: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
         parts.push(format!("one of {}", v.join(", ")));
+    }
+    if m.default.as_deref() == Some("uuid") {
+        parts.push("default: a new random UUID per call".into());
     }
     if m.sensitive {
         parts.push("sensitive".into());
@@ -122,11 +145,24 @@ fn facts(m: &Member, ty: &Ty, input: bool) -> String {
 
 /// The checks of one input member: `value` is how the checks read it (a reference for
 /// strings and lists, a value for numbers), `place` the member itself (for `.len()`).
-fn checks(m: &Member, value: &str, place: &str, module: &str) -> String {
+fn checks(m: &Member, value: &str, place: &str, module: &str) -> Result<String, String> {
     let mut s = String::new();
     let name = lit(&m.name);
+    if m.non_empty {
+        let _ = writeln!(s, "validate::non_empty({name}, {value})?;");
+    }
     if let Some((lo, hi)) = m.length {
         let _ = writeln!(s, "validate::length({name}, {value}, {lo}, {hi})?;");
+    }
+    match m.charset.as_deref() {
+        None => {}
+        Some("alphanumeric") => {
+            let _ = writeln!(
+                s,
+                "validate::charset({name}, {value}, \"letters and digits\", |c| c.is_ascii_alphanumeric())?;"
+            );
+        }
+        Some(other) => return Err(format!("member {}: unknown charset {other:?}", m.name)),
     }
     match m.range {
         Some((Some(lo), Some(hi))) => {
@@ -143,6 +179,13 @@ fn checks(m: &Member, value: &str, place: &str, module: &str) -> String {
     if let Some((lo, hi)) = m.items {
         let _ = writeln!(s, "validate::count({name}, {place}.len(), {lo}, {hi})?;");
     }
+    if let Some((lo, hi)) = m.item_length {
+        let _ = writeln!(
+            s,
+            "for (i, item) in {place}.iter().enumerate() {{\n    validate::length(&format!(\"{}[{{i}}]\"), item, {lo}, {hi})?;\n}}",
+            m.name
+        );
+    }
     if m.unique {
         let _ = writeln!(s, "validate::unique({name}, {value})?;");
     }
@@ -157,318 +200,11 @@ fn checks(m: &Member, value: &str, place: &str, module: &str) -> String {
     if let Some(check) = &m.check {
         let _ = writeln!(s, "crate::{module}::checks::{check}({value})?;");
     }
-    s
-}
-
-/// One operation's module.
-fn operation(loaded: &Loaded, op: &Operation) -> Result<String, String> {
-    let model = &loaded.model;
-    match model.service.protocol {
-        Protocol::Tc3Json => {}
-    }
-    let module = &model.service.operations_module;
-    let shapes: &BTreeMap<String, Shape> = &model.shapes;
-    let input: Vec<(&Member, Ty)> = op
-        .input
-        .iter()
-        .map(|m| Ty::of(m, shapes).map(|t| (m, t)))
-        .collect::<Result<_, _>>()?;
-    let output: Vec<(&Member, Ty)> = op
-        .output
-        .iter()
-        .map(|m| Ty::of(m, shapes).map(|t| (m, t)))
-        .collect::<Result<_, _>>()?;
-    for (m, _) in &input {
-        if m.location() != "body" {
-            return Err(format!(
-                "member {}: the tc3-json protocol sends every member in the body",
-                m.name
-            ));
-        }
-    }
-    let name = &op.name;
-    let mut used_shapes = Vec::new();
-    for (_, t) in input.iter().chain(&output) {
-        t.shapes(&mut used_shapes);
-    }
-
-    let mut s = header(&loaded.source);
-    let _ = writeln!(s, "//! `{name}`: {}.\n//!", op.summary);
-    let _ = writeln!(s, "//! Documentation: <{}>\n", op.documentation);
-    let validates = input.iter().any(|(m, _)| {
-        m.length.is_some()
-            || m.range.is_some()
-            || m.items.is_some()
-            || m.unique
-            || m.one_of.is_some()
-    });
-    let mut core_uses = vec![
-        "CallOptions",
-        "Error",
-        "Idempotency",
-        "OperationSpec",
-        "RequestId",
-    ];
-    if validates {
-        core_uses.push("validate");
-    }
-    let _ = writeln!(s, "use cloudops_core::{{{}}};", core_uses.join(", "));
-    s.push_str("use serde::{Deserialize, Serialize};\n\n");
-    s.push_str("use crate::client::Client;\nuse crate::protocol::VENDOR;\n");
-    if !used_shapes.is_empty() {
-        let _ = writeln!(
-            s,
-            "#[doc(no_inline)]\npub use super::types::{{{}}};",
-            used_shapes.join(", ")
-        );
-    }
-    s.push('\n');
-
-    // The spec.
-    s.push_str("/// The operation as the pipeline sees it.\n///\n");
-    s.push_str(&doc(&op.idempotency.reason));
-    let idem = if op.idempotency.retry {
-        "Idempotent"
-    } else {
-        "NonIdempotent"
-    };
-    let _ = writeln!(
-        s,
-        "pub const SPEC: OperationSpec = OperationSpec::new(VENDOR, {}, Idempotency::{idem});\n",
-        lit(name)
-    );
-
-    // The wire input.
-    let borrows = input
-        .iter()
-        .any(|(m, t)| !(t.is_copy() || m.encoding.is_some()));
-    let lifetime = if borrows { "<'a>" } else { "" };
-    let _ = writeln!(s, "#[derive(Debug, Serialize)]\nstruct Input{lifetime} {{");
-    for (m, t) in &input {
-        let wire_ty = if m.encoding.as_deref() == Some("int01") {
-            "u8".to_string()
-        } else if t.is_copy() {
-            t.rust()
-        } else {
-            match t {
-                Ty::Str => "&'a str".to_string(),
-                Ty::List(inner) => format!("&'a [{}]", inner.rust()),
-                other => format!("&'a {}", other.rust()),
-            }
-        };
-        if m.required {
-            let _ = writeln!(s, "    #[serde(rename = {})]", lit(&m.wire));
-            let _ = writeln!(s, "    {}: {wire_ty},", m.name);
-        } else {
-            let _ = writeln!(
-                s,
-                "    #[serde(rename = {}, skip_serializing_if = \"Option::is_none\")]",
-                lit(&m.wire)
-            );
-            let _ = writeln!(s, "    {}: Option<{wire_ty}>,", m.name);
-        }
-    }
-    s.push_str("}\n\n");
-
-    // The output.
-    let eq = output.iter().all(|(_, t)| t.is_eq());
-    let _ = writeln!(s, "/// What {name} returns.");
-    let _ = writeln!(
-        s,
-        "#[derive(Debug, Clone, PartialEq{}, Deserialize)]\n#[non_exhaustive]",
-        if eq { ", Eq" } else { "" }
-    );
-    let _ = writeln!(s, "pub struct {name}Output {{");
-    for (m, t) in &output {
-        s.push_str(&doc(&m.doc));
-        s.push_str("///\n");
-        s.push_str(&doc(&facts(m, t, false)));
-        let _ = writeln!(s, "    #[serde(rename = {})]", lit(&m.wire));
-        if m.optional {
-            let _ = writeln!(s, "    pub {}: Option<{}>,", m.name, t.rust());
-        } else {
-            let _ = writeln!(s, "    pub {}: {},", m.name, t.rust());
-        }
-    }
-    s.push_str("    /// The request id.\n    #[serde(rename = \"RequestId\")]\n    pub request_id: String,\n}\n\n");
-
-    // The builder.
-    let _ = writeln!(
-        s,
-        "/// A {name} call being built. Nothing is sent until [`{name}::send`]."
-    );
-    let _ = writeln!(
-        s,
-        "#[derive({}Clone)]\n#[must_use = \"nothing is sent until .send() is awaited\"]",
-        if input.iter().any(|(m, _)| m.sensitive) {
-            ""
-        } else {
-            "Debug, "
-        }
-    );
-    let _ = writeln!(
-        s,
-        "pub struct {name} {{\n    client: Client,\n    options: CallOptions,"
-    );
-    for (m, t) in &input {
-        if m.required {
-            let _ = writeln!(s, "    {}: {},", m.name, t.rust());
-        } else {
-            let _ = writeln!(s, "    {}: Option<{}>,", m.name, t.rust());
-        }
-    }
-    s.push_str("}\n\n");
-    if input.iter().any(|(m, _)| m.sensitive) {
-        let _ = writeln!(s, "impl std::fmt::Debug for {name} {{");
-        s.push_str("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
-        let _ = writeln!(s, "        f.debug_struct({})", lit(name));
-        s.push_str("            .field(\"options\", &self.options)\n");
-        for (m, _) in &input {
-            if m.sensitive {
-                let _ = writeln!(s, "            .field({}, &\"***\")", lit(&m.name));
-            } else {
-                let _ = writeln!(s, "            .field({}, &self.{})", lit(&m.name), m.name);
-            }
-        }
-        s.push_str("            .finish_non_exhaustive()\n    }\n}\n\n");
-    }
-
-    let required: Vec<&(&Member, Ty)> = input.iter().filter(|(m, _)| m.required).collect();
-    let _ = writeln!(s, "impl {name} {{");
-    let params: Vec<String> = required
-        .iter()
-        .map(|(m, t)| format!("{}: {}", m.name, t.rust()))
-        .collect();
-    let _ = writeln!(
-        s,
-        "    pub(crate) fn new(client: Client{}{}) -> Self {{",
-        if params.is_empty() { "" } else { ", " },
-        params.join(", ")
-    );
-    let _ = writeln!(
-        s,
-        "        {name} {{\n            client,\n            options: CallOptions::default(),"
-    );
-    for (m, _) in &input {
-        if m.required {
-            let _ = writeln!(s, "            {},", m.name);
-        } else {
-            let _ = writeln!(s, "            {}: None,", m.name);
-        }
-    }
-    s.push_str("        }\n    }\n\n");
-    for (m, t) in input.iter().filter(|(m, _)| !m.required) {
-        s.push_str(&doc(&m.doc));
-        s.push_str("///\n");
-        s.push_str(&doc(&facts(m, t, true)));
-        let (param, conv) = setter_param(t);
-        let _ = writeln!(
-            s,
-            "    pub fn {}(mut self, {}: {param}) -> Self {{\n        self.{} = Some({});\n        self\n    }}\n",
-            m.name,
-            m.name,
-            m.name,
-            conv.replace("{}", &m.name)
-        );
-    }
-    s.push_str("    cloudops_core::call_option_setters!(options);\n\n");
-    s.push_str("    /// Checks the input against the model's constraints and sends it.\n");
-    if validates || input.iter().any(|(m, _)| m.check.is_some()) {
-        s.push_str("    ///\n    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails (nothing is sent)");
-        match &op.errors {
-            Some(path) => {
-                let _ = writeln!(
-                    s,
-                    "; service errors with the documented codes (see [`{path}`])."
-                );
-            }
-            None => s.push_str("; service errors as the server answers them.\n"),
-        }
-    } else if let Some(path) = &op.errors {
-        let _ = writeln!(
-            s,
-            "    ///\n    /// Errors: service errors with the documented codes (see [`{path}`])."
-        );
-    }
-    let _ = writeln!(
-        s,
-        "    pub async fn send(self) -> Result<{name}Output, Error> {{"
-    );
-    for (m, t) in &input {
-        let field = format!("self.{}", m.name);
-        if m.required {
-            let value = if t.is_copy() {
-                field.clone()
-            } else {
-                format!("&{field}")
-            };
-            s.push_str(&checks(m, &value, &field, module));
-        } else {
-            let value = if t.is_copy() { "*v" } else { "v" };
-            let c = checks(m, value, "v", module);
-            if !c.is_empty() {
-                let _ = writeln!(s, "        if let Some(v) = &{field} {{\n{c}        }}");
-            }
-        }
-    }
-    let _ = writeln!(s, "        let input = Input {{");
-    for (m, t) in &input {
-        let v = if m.encoding.as_deref() == Some("int01") {
-            if m.required {
-                format!("u8::from(self.{})", m.name)
-            } else {
-                format!("self.{}.map(u8::from)", m.name)
-            }
-        } else if t.is_copy() {
-            format!("self.{}", m.name)
-        } else if m.required {
-            format!("&self.{}", m.name)
-        } else if matches!(t, Ty::Str | Ty::List(_)) {
-            format!("self.{}.as_deref()", m.name)
-        } else {
-            format!("self.{}.as_ref()", m.name)
-        };
-        let _ = writeln!(s, "            {}: {v},", m.name);
-    }
-    s.push_str("        };\n");
-    s.push_str("        self.client\n            .invoke(&SPEC, SPEC.name.into(), &input, &self.options)\n            .await\n    }\n}\n\n");
-    let _ = writeln!(
-        s,
-        "impl RequestId for {name}Output {{\n    fn request_id(&self) -> Option<&str> {{\n        Some(&self.request_id)\n    }}\n}}\n"
-    );
-
-    // The client's method.
-    let _ = writeln!(s, "impl Client {{");
-    let mut first = op.summary.clone();
-    if let Some(c) = first.get(..1) {
-        first = c.to_uppercase() + &first[1..];
-    }
-    let _ = writeln!(s, "    /// {first}. See [`{name}`].");
-    let args: Vec<String> = required
-        .iter()
-        .map(|(m, t)| {
-            let (param, _) = setter_param(t);
-            format!("{}: {param}", m.name)
-        })
-        .collect();
-    let conv: Vec<String> = required
-        .iter()
-        .map(|(m, t)| setter_param(t).1.replace("{}", &m.name))
-        .collect();
-    let _ = writeln!(
-        s,
-        "    pub fn {}(&self{}{}) -> {name} {{\n        {name}::new(self.clone(){}{})\n    }}\n}}",
-        op.method,
-        if args.is_empty() { "" } else { ", " },
-        args.join(", "),
-        if conv.is_empty() { "" } else { ", " },
-        conv.join(", ")
-    );
     Ok(s)
 }
 
 /// A setter's parameter type and the conversion to the stored type (`{}` is the name).
-fn setter_param(t: &Ty) -> (String, String) {
+pub(crate) fn setter_param(t: &Ty) -> (String, String) {
     match t {
         Ty::Str => ("impl Into<String>".into(), "{}.into()".into()),
         Ty::List(inner) if **inner == Ty::Str => (
@@ -477,4 +213,715 @@ fn setter_param(t: &Ty) -> (String, String) {
         ),
         other => (other.rust(), "{}".into()),
     }
+}
+
+/// One operation with its members' types resolved.
+struct Op<'m> {
+    model: &'m Model,
+    op: &'m Operation,
+    input: Vec<(&'m Member, Ty)>,
+    output: Vec<(&'m Member, Ty)>,
+    /// Huawei: the path template has `{project_id}`, resolved by the client.
+    project: bool,
+}
+
+impl<'m> Op<'m> {
+    fn new(model: &'m Model, op: &'m Operation) -> Result<Self, String> {
+        let resolve = |members: &'m [Member]| {
+            members
+                .iter()
+                .map(|m| Ty::of(m, &model.shapes).map(|t| (m, t)))
+                .collect::<Result<Vec<_>, String>>()
+        };
+        let input = resolve(&op.input)?;
+        let output = resolve(&op.output)?;
+        let project = op.http.path.contains("{project_id}");
+        for (m, _) in &input {
+            match (model.service.protocol, m.location()) {
+                (Protocol::Tc3Json, "body") => {}
+                (Protocol::Tc3Json, other) => {
+                    return Err(format!(
+                        "member {}: the tc3-json protocol sends every member in the body, not the {other}",
+                        m.name
+                    ));
+                }
+                (Protocol::HuaweiRest, "body" | "header") => {}
+                (Protocol::HuaweiRest, "path") => {
+                    if !op.http.path.contains(&format!("{{{}}}", m.wire)) {
+                        return Err(format!(
+                            "member {}: {{{}}} is not in the path",
+                            m.name, m.wire
+                        ));
+                    }
+                    if !m.required {
+                        return Err(format!("member {}: a path member is required", m.name));
+                    }
+                }
+                (_, other) => return Err(format!("member {}: unknown location {other:?}", m.name)),
+            }
+        }
+        Ok(Op {
+            model,
+            op,
+            input,
+            output,
+            project,
+        })
+    }
+
+    fn huawei(&self) -> bool {
+        self.model.service.protocol == Protocol::HuaweiRest
+    }
+
+    fn module(&self, loaded: &Loaded) -> Result<String, String> {
+        let op = self.op;
+        let name = &op.name;
+        // Every shape the members reach, so each is also at the operation's path.
+        let mut used_shapes = Vec::new();
+        for (_, t) in self.input.iter().chain(&self.output) {
+            t.shapes(&mut used_shapes);
+        }
+        let mut i = 0;
+        while i < used_shapes.len() {
+            if let Some(crate::model::Shape::Object { members, .. }) =
+                self.model.shapes.get(&used_shapes[i])
+            {
+                for m in members {
+                    Ty::of(m, &self.model.shapes)?.shapes(&mut used_shapes);
+                }
+            }
+            i += 1;
+        }
+        used_shapes.sort();
+        let mut s = header(&loaded.source);
+        if self.huawei() {
+            let _ = writeln!(
+                s,
+                "//! `{name}`: `{} {}`, {}.\n//!",
+                op.http.method, op.http.path, op.summary
+            );
+        } else {
+            let _ = writeln!(s, "//! `{name}`: {}.\n//!", op.summary);
+        }
+        let _ = writeln!(s, "//! Documentation: <{}>", op.documentation);
+        if let Some(notes) = &op.notes {
+            s.push_str("//!\n");
+            for line in doc(notes).lines() {
+                let _ = writeln!(s, "//!{}", line.trim_start_matches("///"));
+            }
+        }
+        s.push('\n');
+        let mut core_uses = vec![
+            "CallOptions",
+            "Error",
+            "Idempotency",
+            "OperationSpec",
+            "RequestId",
+        ];
+        if self.huawei() {
+            core_uses.extend(["Method", "Request"]);
+        }
+        let body = self.body_members();
+        let validates = self.huawei() || self.input.iter().any(|(m, _)| validates(m));
+        if validates {
+            core_uses.push("validate");
+        }
+        core_uses.sort_unstable();
+        let _ = writeln!(s, "use cloudops_core::{{{}}};", core_uses.join(", "));
+        if body.is_empty() {
+            s.push_str("use serde::Deserialize;\n\n");
+        } else {
+            s.push_str("use serde::{Deserialize, Serialize};\n\n");
+        }
+        s.push_str("use crate::client::Client;\n");
+        if self.huawei() {
+            s.push_str("use crate::endpoint::Service;\n");
+            if op.errors_in_body {
+                s.push_str("use crate::error::{HuaweiProtocol, VENDOR};\n");
+            } else {
+                s.push_str("use crate::error::VENDOR;\n");
+            }
+        } else {
+            s.push_str("use crate::protocol::VENDOR;\n");
+        }
+        if !used_shapes.is_empty() {
+            let _ = writeln!(
+                s,
+                "#[doc(no_inline)]\npub use super::types::{{{}}};",
+                used_shapes.join(", ")
+            );
+        }
+        s.push('\n');
+
+        // The spec.
+        s.push_str("/// The operation as the pipeline sees it.\n///\n");
+        s.push_str(&doc(&op.idempotency.reason));
+        let idem = if op.idempotency.retry {
+            "Idempotent"
+        } else {
+            "NonIdempotent"
+        };
+        let _ = writeln!(
+            s,
+            "pub const SPEC: OperationSpec = OperationSpec::new(VENDOR, {}, Idempotency::{idem});\n",
+            lit(name)
+        );
+
+        if !body.is_empty() {
+            s.push_str(&self.wire_input(&body));
+        }
+        s.push_str(&self.output_struct());
+        s.push_str(&self.builder()?);
+        s.push_str(&self.client_method());
+        Ok(s)
+    }
+
+    /// The members of the JSON body.
+    fn body_members(&self) -> Vec<&(&'m Member, Ty)> {
+        self.input
+            .iter()
+            .filter(|(m, _)| m.location() == "body")
+            .collect()
+    }
+
+    /// The serialized body: borrowed from the builder.
+    fn wire_input(&self, body: &[&(&Member, Ty)]) -> String {
+        let mut s = String::new();
+        let borrows = body
+            .iter()
+            .any(|(m, t)| !(t.is_copy() || m.encoding.is_some()));
+        let lifetime = if borrows { "<'a>" } else { "" };
+        let _ = writeln!(s, "#[derive(Debug, Serialize)]\nstruct Input{lifetime} {{");
+        for (m, t) in body {
+            let wire_ty = if m.encoding.as_deref() == Some("int01") {
+                "u8".to_string()
+            } else if t.is_copy() {
+                t.rust()
+            } else {
+                match t {
+                    Ty::Str => "&'a str".to_string(),
+                    Ty::List(inner) => format!("&'a [{}]", inner.rust()),
+                    other => format!("&'a {}", other.rust()),
+                }
+            };
+            let rename = if m.wire == m.name {
+                String::new()
+            } else {
+                format!("rename = {}", lit(&m.wire))
+            };
+            if m.required {
+                if !rename.is_empty() {
+                    let _ = writeln!(s, "    #[serde({rename})]");
+                }
+                let _ = writeln!(s, "    {}: {wire_ty},", m.name);
+            } else {
+                let skip = "skip_serializing_if = \"Option::is_none\"";
+                if rename.is_empty() {
+                    let _ = writeln!(s, "    #[serde({skip})]");
+                } else {
+                    let _ = writeln!(s, "    #[serde({rename}, {skip})]");
+                }
+                let _ = writeln!(s, "    {}: Option<{wire_ty}>,", m.name);
+            }
+        }
+        s.push_str("}\n\n");
+        s
+    }
+
+    fn output_struct(&self) -> String {
+        let name = &self.op.name;
+        let mut s = String::new();
+        let eq = self.output.iter().all(|(_, t)| t.is_eq());
+        let _ = writeln!(s, "/// What {name} returns.");
+        let _ = writeln!(
+            s,
+            "#[derive(Debug, Clone, PartialEq{}, Deserialize)]\n#[non_exhaustive]",
+            if eq { ", Eq" } else { "" }
+        );
+        let _ = writeln!(s, "pub struct {name}Output {{");
+        let usage = shapes::Usage {
+            input: false,
+            output: true,
+        };
+        for (m, t) in &self.output {
+            s.push_str(&shapes::field(m, t, &usage));
+        }
+        for (m, _) in self.input.iter().filter(|(m, _)| m.echo) {
+            let _ = writeln!(
+                s,
+                "    /// The `{}` this call sent (the same on every retry).\n    #[serde(skip)]\n    pub {}: String,",
+                m.wire, m.name
+            );
+        }
+        if self.huawei() {
+            s.push_str("    /// The request id (`X-Request-Id`).\n    #[serde(skip)]\n    pub request_id: Option<String>,\n}\n\n");
+        } else {
+            s.push_str("    /// The request id.\n    #[serde(rename = \"RequestId\")]\n    pub request_id: String,\n}\n\n");
+        }
+        let rid = if self.huawei() {
+            "self.request_id.as_deref()"
+        } else {
+            "Some(&self.request_id)"
+        };
+        let _ = writeln!(
+            s,
+            "impl RequestId for {name}Output {{\n    fn request_id(&self) -> Option<&str> {{\n        {rid}\n    }}\n}}\n"
+        );
+        s
+    }
+
+    fn builder(&self) -> Result<String, String> {
+        let op = self.op;
+        let name = &op.name;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "/// A {name} call being built. Nothing is sent until [`{name}::send`]."
+        );
+        if !op.idempotency.retry {
+            s.push_str("///\n");
+            s.push_str(&doc(&op.idempotency.reason));
+        }
+        let sensitive = self.input.iter().any(|(m, _)| m.sensitive);
+        let _ = writeln!(
+            s,
+            "#[derive({}Clone)]\n#[must_use = \"nothing is sent until .send() is awaited\"]",
+            if sensitive { "" } else { "Debug, " }
+        );
+        let _ = writeln!(
+            s,
+            "pub struct {name} {{\n    client: Client,\n    options: CallOptions,"
+        );
+        for (m, t) in &self.input {
+            if m.required {
+                let _ = writeln!(s, "    {}: {},", m.name, t.rust());
+            } else {
+                let _ = writeln!(s, "    {}: Option<{}>,", m.name, t.rust());
+            }
+        }
+        if self.project {
+            s.push_str("    project_id: Option<String>,\n");
+        }
+        s.push_str("}\n\n");
+        if sensitive {
+            let _ = writeln!(s, "impl std::fmt::Debug for {name} {{");
+            s.push_str(
+                "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
+            );
+            let _ = writeln!(s, "        f.debug_struct({})", lit(name));
+            s.push_str("            .field(\"options\", &self.options)\n");
+            for (m, _) in &self.input {
+                if m.sensitive {
+                    let _ = writeln!(s, "            .field({}, &\"***\")", lit(&m.name));
+                } else {
+                    let _ = writeln!(s, "            .field({}, &self.{})", lit(&m.name), m.name);
+                }
+            }
+            s.push_str("            .finish_non_exhaustive()\n    }\n}\n\n");
+        }
+
+        let _ = writeln!(s, "impl {name} {{");
+        let params: Vec<String> = self
+            .input
+            .iter()
+            .filter(|(m, _)| m.required)
+            .map(|(m, t)| format!("{}: {}", m.name, t.rust()))
+            .collect();
+        let _ = writeln!(
+            s,
+            "    pub(crate) fn new(client: Client{}{}) -> Self {{",
+            if params.is_empty() { "" } else { ", " },
+            params.join(", ")
+        );
+        let _ = writeln!(
+            s,
+            "        {name} {{\n            client,\n            options: CallOptions::default(),"
+        );
+        for (m, _) in &self.input {
+            if m.required {
+                let _ = writeln!(s, "            {},", m.name);
+            } else {
+                let _ = writeln!(s, "            {}: None,", m.name);
+            }
+        }
+        if self.project {
+            s.push_str("            project_id: None,\n");
+        }
+        s.push_str("        }\n    }\n\n");
+        s.push_str("    cloudops_core::call_option_setters!(options);\n\n");
+        for (m, t) in self.input.iter().filter(|(m, _)| !m.required) {
+            s.push_str(&doc(&m.doc));
+            s.push_str("///\n");
+            s.push_str(&doc(&facts(m, t, true)));
+            let (param, conv) = setter_param(t);
+            let _ = writeln!(
+                s,
+                "    pub fn {0}(mut self, {0}: {param}) -> Self {{\n        self.{0} = Some({1});\n        self\n    }}\n",
+                m.name,
+                conv.replace("{}", &m.name)
+            );
+        }
+        if self.project {
+            s.push_str("    /// The project id for this call (default: the client's).\n    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {\n        self.project_id = Some(project_id.into());\n        self\n    }\n\n");
+        }
+        s.push_str(&self.send()?);
+        s.push_str("}\n\n");
+        Ok(s)
+    }
+
+    fn send(&self) -> Result<String, String> {
+        let op = self.op;
+        let name = &op.name;
+        let module = &self.model.service.operations_module;
+        let mut s = String::new();
+        s.push_str("    /// Checks the input against the model's constraints and sends it");
+        if op.idempotency.retry {
+            s.push_str(".\n");
+        } else {
+            s.push_str(", at most once past the point where it may have been processed.\n");
+        }
+        let validating = self.project || self.input.iter().any(|(m, _)| validates(m));
+        let service = match &op.errors {
+            Some(path) => format!("service errors with the documented codes (see [`{path}`])."),
+            None => "service errors as the server answers them.".to_string(),
+        };
+        if validating {
+            s.push_str("///\n");
+            s.push_str(&doc(&format!(
+                "Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails (nothing is sent); {service}"
+            )));
+        } else if op.errors.is_some() {
+            s.push_str("///\n");
+            s.push_str(&doc(&format!("Errors: {service}")));
+        }
+        let _ = writeln!(
+            s,
+            "    pub async fn send(self) -> Result<{name}Output, Error> {{"
+        );
+        // Members that default to a value: chosen once, before the checks.
+        for (m, _) in self.input.iter().filter(|(m, _)| m.default.is_some()) {
+            let _ = writeln!(
+                s,
+                "        let {0} = self.{0}.unwrap_or_else(cloudops_core::id::uuid_v4);",
+                m.name
+            );
+        }
+        for (m, t) in &self.input {
+            let field = if m.default.is_some() {
+                m.name.clone()
+            } else {
+                format!("self.{}", m.name)
+            };
+            if m.required || m.default.is_some() {
+                let value = if t.is_copy() {
+                    field.clone()
+                } else {
+                    format!("&{field}")
+                };
+                s.push_str(&checks(m, &value, &field, module)?);
+            } else {
+                let value = if t.is_copy() { "*v" } else { "v" };
+                let c = checks(m, value, "v", module)?;
+                if !c.is_empty() {
+                    let _ = writeln!(s, "        if let Some(v) = &{field} {{\n{c}        }}");
+                }
+            }
+            if m.location() == "header" && !matches!(t, Ty::Language) {
+                let _ = writeln!(
+                    s,
+                    "        validate::header_value({}, &{field})?;",
+                    lit(&m.name)
+                );
+            }
+        }
+        match self.model.service.protocol {
+            Protocol::Tc3Json => {
+                s.push_str(&self.tc3_send());
+            }
+            Protocol::HuaweiRest => {
+                s.push_str(&self.huawei_send()?);
+            }
+        }
+        s.push_str("    }\n");
+        Ok(s)
+    }
+
+    /// The `Input` value borrowed from the builder.
+    fn input_value(&self) -> String {
+        let mut s = String::from("Input {\n");
+        for (m, t) in self.body_members() {
+            let v = if m.encoding.as_deref() == Some("int01") {
+                if m.required {
+                    format!("u8::from(self.{})", m.name)
+                } else {
+                    format!("self.{}.map(u8::from)", m.name)
+                }
+            } else if t.is_copy() {
+                format!("self.{}", m.name)
+            } else if m.required {
+                format!("&self.{}", m.name)
+            } else if matches!(t, Ty::Str | Ty::List(_)) {
+                format!("self.{}.as_deref()", m.name)
+            } else {
+                format!("self.{}.as_ref()", m.name)
+            };
+            let _ = writeln!(s, "            {}: {v},", m.name);
+        }
+        s.push_str("        }");
+        s
+    }
+
+    fn tc3_send(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "        let input = {};", self.input_value());
+        s.push_str("        self.client\n            .invoke(&SPEC, SPEC.name.into(), &input, &self.options)\n            .await\n");
+        s
+    }
+
+    fn huawei_send(&self) -> Result<String, String> {
+        let op = self.op;
+        let mut s = String::new();
+        // Path members other than the project, encoded as segments.
+        for (m, _) in self.input.iter().filter(|(m, _)| m.location() == "path") {
+            let _ = writeln!(
+                s,
+                "        let {0}_segment = validate::encoded_segment({1}, &self.{0})?;",
+                m.name,
+                lit(&m.name)
+            );
+        }
+        let body = self.body_members();
+        if !body.is_empty() {
+            let _ = writeln!(
+                s,
+                "        let body = serde_json::to_vec(&{})\n            .map_err(|e| Error::invalid_input(\"input\", format!(\"cannot be encoded: {{e}}\")))?;",
+                self.input_value()
+            );
+        }
+        // The path, from its template.
+        let mut pieces = Vec::new();
+        let mut rest = op.http.path.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            if open > 0 {
+                pieces.push(lit(&rest[..open]));
+            }
+            let var = &rest[open + 1..open + close];
+            if var == "project_id" {
+                pieces.push("&project".to_string());
+            } else {
+                let member = self
+                    .input
+                    .iter()
+                    .find(|(m, _)| m.location() == "path" && m.wire == var)
+                    .map(|(m, _)| m.name.clone())
+                    .unwrap_or_else(|| var.to_string());
+                pieces.push(format!("&{member}_segment"));
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(lit(rest));
+        }
+        let path = if pieces.len() == 1 && pieces[0].starts_with('"') {
+            pieces[0].clone()
+        } else {
+            format!("[{}].concat()", pieces.join(", "))
+        };
+        let service = self
+            .model
+            .service
+            .endpoint_service
+            .clone()
+            .unwrap_or_else(|| "Unknown".into());
+        let method = match op.http.method.as_str() {
+            "GET" => "Get",
+            "POST" => "Post",
+            "PUT" => "Put",
+            "DELETE" => "Delete",
+            "PATCH" => "Patch",
+            _ => "Head",
+        };
+        let mut build =
+            format!("Request::new(Method::{method}, client.endpoint(Service::{service})?, {path})");
+        let content_type = op.content_type.as_deref().unwrap_or("application/json");
+        if !body.is_empty() {
+            let _ = write!(build, "\n.with_body({}, body)", lit(content_type));
+        } else if op.content_type.is_some() {
+            let _ = write!(
+                build,
+                "\n.with_static_header(\"content-type\", {})",
+                lit(content_type)
+            );
+        }
+        if self.project {
+            build.push_str("\n.with_header(\"x-project-id\", project_id)");
+        }
+        let mut language = String::new();
+        for (m, t) in self.input.iter().filter(|(m, _)| m.location() == "header") {
+            let header = m.wire.to_ascii_lowercase();
+            if matches!(t, Ty::Language) {
+                let _ = writeln!(
+                    language,
+                    "if let Some(lang) = self.{}.or(client.language()) {{\n    request.headers.set_static({}, lang.lowercase_tag());\n}}",
+                    m.name,
+                    lit(&header)
+                );
+            } else if m.default.is_some() {
+                let _ = write!(
+                    build,
+                    "\n.with_header({}, {}.clone())",
+                    lit(&header),
+                    m.name
+                );
+            } else if m.required {
+                let _ = write!(
+                    build,
+                    "\n.with_header({}, self.{}.clone())",
+                    lit(&header),
+                    m.name
+                );
+            } else {
+                let _ = writeln!(
+                    language,
+                    "if let Some(v) = &self.{} {{\n    request.headers.set({}, v.clone());\n}}",
+                    m.name,
+                    lit(&header)
+                );
+            }
+        }
+        let engine = if op.errors_in_body {
+            "client\n.engine()\n.with_protocol(HuaweiProtocol::with_body_error_code())"
+        } else {
+            "client.engine()"
+        };
+        s.push_str("        let client = &self.client;\n");
+        let finish = if language.is_empty() {
+            format!("let request = {build};")
+        } else {
+            format!("let mut request = {build};\n{language}")
+        };
+        if self.project {
+            s.push_str(
+                "        // The project id may have to be asked of IAM: within the call's deadline.\n",
+            );
+            s.push_str("        let request = async {\n");
+            s.push_str(
+                "            let project_id = client.project_id(self.project_id.as_deref()).await?;\n",
+            );
+            if let Some(rules) = &self.model.service.project_id {
+                s.push_str(&checks(
+                    rules,
+                    "&project_id",
+                    "project_id",
+                    &self.model.service.operations_module,
+                )?);
+            }
+            s.push_str(
+                "            let project = validate::encoded_segment(\"project_id\", &project_id)?;\n",
+            );
+            let _ = writeln!(
+                s,
+                "            {finish}\n            Ok(request)\n        }};"
+            );
+            let _ = writeln!(
+                s,
+                "        let decoded = {engine}\n            .call_prepared(&SPEC, &self.options, request)\n            .await?;"
+            );
+        } else {
+            let _ = writeln!(s, "        {finish}");
+            let _ = writeln!(
+                s,
+                "        let decoded = {engine}\n            .call(&SPEC, request, &self.options)\n            .await?;"
+            );
+        }
+        let _ = writeln!(
+            s,
+            "        let mut out: {}Output = decoded.output;",
+            op.name
+        );
+        for (m, _) in self.input.iter().filter(|(m, _)| m.echo) {
+            if m.default.is_some() {
+                let _ = writeln!(s, "        out.{0} = {0};", m.name);
+            } else {
+                let _ = writeln!(s, "        out.{0} = self.{0};", m.name);
+            }
+        }
+        s.push_str("        out.request_id = decoded.request_id;\n        Ok(out)\n");
+        Ok(s)
+    }
+
+    fn client_method(&self) -> String {
+        let op = self.op;
+        let name = &op.name;
+        let mut s = String::new();
+        let _ = writeln!(s, "impl Client {{");
+        let mut first = op.summary.clone();
+        if let Some(c) = first.get(..1) {
+            first = c.to_uppercase() + &first[1..];
+        }
+        let _ = writeln!(s, "    /// {first}. See [`{name}`].");
+        let required: Vec<&(&Member, Ty)> = self.input.iter().filter(|(m, _)| m.required).collect();
+        // A list of strings is taken as any iterator of anything that becomes a string, with
+        // named type parameters (callers may name them).
+        let mut generics = Vec::new();
+        let mut bounds = Vec::new();
+        let args: Vec<String> = required
+            .iter()
+            .map(|(m, t)| match t {
+                Ty::List(inner) if **inner == Ty::Str => {
+                    let k = generics.len() / 2;
+                    let (i, item) = if k == 0 {
+                        ("I".to_string(), "S".to_string())
+                    } else {
+                        (format!("I{k}"), format!("S{k}"))
+                    };
+                    bounds.push(format!("{i}: IntoIterator<Item = {item}>"));
+                    bounds.push(format!("{item}: Into<String>"));
+                    generics.push(i.clone());
+                    generics.push(item);
+                    format!("{}: {i}", m.name)
+                }
+                _ => format!("{}: {}", m.name, setter_param(t).0),
+            })
+            .collect();
+        let conv: Vec<String> = required
+            .iter()
+            .map(|(m, t)| setter_param(t).1.replace("{}", &m.name))
+            .collect();
+        let (params, clause) = if generics.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("<{}>", generics.join(", ")),
+                format!(" where {}", bounds.join(", ")),
+            )
+        };
+        let _ = writeln!(
+            s,
+            "    pub fn {}{params}(&self{}{}) -> {name}{clause} {{\n        {name}::new(self.clone(){}{})\n    }}\n}}",
+            op.method,
+            if args.is_empty() { "" } else { ", " },
+            args.join(", "),
+            if conv.is_empty() { "" } else { ", " },
+            conv.join(", ")
+        );
+        s
+    }
+}
+
+/// Whether a member has a rule the generated code checks.
+fn validates(m: &Member) -> bool {
+    m.length.is_some()
+        || m.non_empty
+        || m.charset.is_some()
+        || m.range.is_some()
+        || m.items.is_some()
+        || m.item_length.is_some()
+        || m.unique
+        || m.one_of.is_some()
+        || m.location() == "header"
+        || m.location() == "path"
 }

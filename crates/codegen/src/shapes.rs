@@ -1,9 +1,81 @@
 //! The named shapes of a service: `types.rs`.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::model::{EnumValue, Shape};
+use crate::model::{EnumValue, Member, Model, Shape};
+use crate::operation::facts;
+use crate::types::Ty;
 use crate::{Loaded, doc, header, lit};
+
+/// How a struct field is read and written.
+pub(crate) struct Usage {
+    /// Sent: serialized, optional members skipped when unset.
+    pub input: bool,
+    /// Received: deserialized, optional members default when absent.
+    pub output: bool,
+}
+
+/// One struct field: its docs with the member's facts, its serde attributes and its type.
+pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
+    let mut s = doc(&m.doc);
+    s.push_str("///\n");
+    s.push_str(&doc(&facts(m, t, usage.input && !usage.output)));
+    let mut attrs = Vec::new();
+    if m.wire != m.name {
+        attrs.push(format!("rename = {}", lit(&m.wire)));
+    }
+    let optional = if usage.input && !usage.output {
+        !m.required
+    } else {
+        m.optional
+    };
+    let list_default = m.default_empty && matches!(t, Ty::List(_));
+    if usage.output && (optional || list_default) {
+        attrs.push("default".into());
+    }
+    if usage.input && optional && !list_default {
+        attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+    }
+    if m.encoding.as_deref() == Some("string_or_number") {
+        attrs.push("deserialize_with = \"cloudops_core::encoding::string_or_number\"".into());
+    }
+    if !attrs.is_empty() {
+        let _ = writeln!(s, "    #[serde({})]", attrs.join(", "));
+    }
+    let ty = if optional && !list_default {
+        format!("Option<{}>", t.rust())
+    } else {
+        t.rust()
+    };
+    let _ = writeln!(s, "    pub {}: {ty},", m.name);
+    s
+}
+
+/// The shapes each direction uses, transitively.
+fn usage(model: &Model) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
+    let mut input = BTreeSet::new();
+    let mut output = BTreeSet::new();
+    for op in &model.operations {
+        for (members, set) in [(&op.input, &mut input), (&op.output, &mut output)] {
+            let mut stack = Vec::new();
+            for m in members {
+                Ty::of(m, &model.shapes)?.shapes(&mut stack);
+            }
+            while let Some(name) = stack.pop() {
+                if !set.insert(name.clone()) {
+                    continue;
+                }
+                if let Some(Shape::Object { members, .. }) = model.shapes.get(&name) {
+                    for m in members {
+                        Ty::of(m, &model.shapes)?.shapes(&mut stack);
+                    }
+                }
+            }
+        }
+    }
+    Ok((input, output))
+}
 
 /// The generated `types.rs`.
 pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
@@ -14,9 +86,17 @@ pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
         "//! The named types of {} {}.\n",
         model.service.title, model.service.version
     );
-    s.push_str("use serde::{Deserialize, Deserializer, Serialize, Serializer};\n\n");
+    let mut body = String::new();
+    let (input, output) = usage(model)?;
     for (name, shape) in &model.shapes {
         match shape {
+            Shape::Object { doc: d, members } => {
+                let usage = Usage {
+                    input: input.contains(name),
+                    output: output.contains(name),
+                };
+                body.push_str(&object(model, name, d, members, &usage)?);
+            }
             Shape::Enum {
                 base,
                 doc: d,
@@ -27,10 +107,66 @@ pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
                     "string" => string_enum(name, d, values)?,
                     other => return Err(format!("shape {name}: enum base {other:?}")),
                 };
-                s.push_str(&text);
+                body.push_str(&text);
             }
         }
     }
+    // Only the serde names the shapes use.
+    let mut names = Vec::new();
+    for (name, used) in [
+        ("Deserialize", body.contains("Deserialize")),
+        ("Deserializer", body.contains("Deserializer<")),
+        (
+            "Serialize",
+            body.contains("Serialize,")
+                || body.contains("Serialize)")
+                || body.contains("impl Serialize"),
+        ),
+        ("Serializer", body.contains("Serializer>")),
+    ] {
+        if used {
+            names.push(name);
+        }
+    }
+    let _ = writeln!(s, "use serde::{{{}}};\n", names.join(", "));
+    s.push_str(&body);
+    Ok(s)
+}
+
+fn object(
+    model: &Model,
+    name: &str,
+    d: &str,
+    members: &[Member],
+    usage: &Usage,
+) -> Result<String, String> {
+    let types: Vec<Ty> = members
+        .iter()
+        .map(|m| Ty::of(m, &model.shapes))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("shape {name}: {e}"))?;
+    let mut s = doc(d);
+    let mut derives = vec!["Debug", "Clone", "PartialEq"];
+    if types.iter().all(Ty::is_eq) {
+        derives.push("Eq");
+    }
+    if usage.input {
+        derives.push("Serialize");
+    }
+    if usage.output {
+        derives.push("Deserialize");
+    }
+    let _ = writeln!(s, "#[derive({})]", derives.join(", "));
+    // What is only sent is built by the caller, field by field; what is received may gain
+    // members.
+    if !usage.input {
+        s.push_str("#[non_exhaustive]\n");
+    }
+    let _ = writeln!(s, "pub struct {name} {{");
+    for (m, t) in members.iter().zip(&types) {
+        s.push_str(&field(m, t, usage));
+    }
+    s.push_str("}\n\n");
     Ok(s)
 }
 

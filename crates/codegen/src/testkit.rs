@@ -32,9 +32,15 @@ pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
         );
         let _ = writeln!(s, "pub const {name}: &[Operation] = &[");
         for op in &model.operations {
-            let _ = writeln!(s, "    Operation {{\n        name: {},", lit(&op.name));
+            let _ = writeln!(
+                s,
+                "    Operation {{\n        name: {},\n        method: {},\n        path: {},",
+                lit(&op.name),
+                lit(&op.http.method),
+                lit(&op.http.path)
+            );
             s.push_str("        members: &[\n");
-            for m in &op.input {
+            for m in op.input.iter().filter(|m| m.location() == "body") {
                 let _ = writeln!(
                     s,
                     "            Member {{ wire: {}, kind: {}, required: {} }},",
@@ -62,7 +68,7 @@ pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
 /// The rule kind of a type.
 fn kind(ty: &Ty, model: &Model) -> String {
     match ty {
-        Ty::Str => "Kind::String".into(),
+        Ty::Str | Ty::Language => "Kind::String".into(),
         Ty::Bool => "Kind::Boolean".into(),
         Ty::Int(_) => "Kind::Integer".into(),
         Ty::Float => "Kind::Number".into(),
@@ -70,6 +76,7 @@ fn kind(ty: &Ty, model: &Model) -> String {
         Ty::Map(t) => format!("Kind::Map(&{})", kind(t, model)),
         Ty::Shape(n) => match model.shapes.get(n) {
             Some(Shape::Enum { base, .. }) if base == "string" => "Kind::String".into(),
+            Some(Shape::Object { .. }) => "Kind::Object".into(),
             _ => "Kind::Integer".into(),
         },
     }

@@ -19,6 +19,8 @@ pub enum Ty {
     List(Box<Ty>),
     /// `map<T>`: string keys.
     Map(Box<Ty>),
+    /// `language`: the message language (`cloudops_core::Language`).
+    Language,
     /// A named shape.
     Shape(String),
 }
@@ -48,6 +50,7 @@ impl Ty {
             "string" => return Ok(Ty::Str),
             "bool" => return Ok(Ty::Bool),
             "float64" => return Ok(Ty::Float),
+            "language" => return Ok(Ty::Language),
             _ => {}
         }
         if let Some((_, rust)) = INTS.iter().find(|(m, _)| *m == s) {
@@ -65,6 +68,7 @@ impl Ty {
         match m.encoding.as_deref() {
             None => {}
             Some("int01") if ty == Ty::Bool => {}
+            Some("string_or_number") if ty == Ty::Str => {}
             Some(other) => {
                 return Err(format!(
                     "member {}: encoding {other:?} does not apply to {}",
@@ -82,6 +86,7 @@ impl Ty {
             Ty::Bool => "bool".into(),
             Ty::Int(r) => (*r).into(),
             Ty::Float => "f64".into(),
+            Ty::Language => "cloudops_core::Language".into(),
             Ty::List(t) => format!("Vec<{}>", t.rust()),
             Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", t.rust()),
             Ty::Shape(n) => n.clone(),
@@ -99,7 +104,7 @@ impl Ty {
 
     /// Whether values are small and `Copy` (passed by value).
     pub fn is_copy(&self) -> bool {
-        matches!(self, Ty::Bool | Ty::Int(_) | Ty::Float)
+        matches!(self, Ty::Bool | Ty::Int(_) | Ty::Float | Ty::Language)
     }
 
     /// How the model writes the type, for docs.
@@ -116,6 +121,7 @@ impl Ty {
                 }
             }
             Ty::Float => "number".into(),
+            Ty::Language => "message language".into(),
             Ty::List(t) => format!("list of {}", t.describe()),
             Ty::Map(t) => format!("map of string to {}", t.describe()),
             Ty::Shape(n) => format!("[`{n}`]"),

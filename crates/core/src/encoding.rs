@@ -197,6 +197,34 @@ pub fn decode_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Reads a JSON string, or a number as its decimal text, as a `String`: for identifiers a
+/// service documents as strings but sometimes sends as numbers (`#[serde(deserialize_with)]`).
+pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or a number")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(Text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +272,24 @@ mod tests {
     fn hex() {
         assert_eq!(hex_lower(&[0, 0xab, 0xff]), "00abff");
         assert_eq!(hex_upper(&[0, 0xab, 0xff]), "00ABFF");
+    }
+
+    #[test]
+    fn strings_or_numbers() {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            #[serde(deserialize_with = "super::string_or_number")]
+            id: String,
+        }
+        for (json, want) in [
+            (r#"{"id":"a7"}"#, "a7"),
+            (r#"{"id":42}"#, "42"),
+            (r#"{"id":-3}"#, "-3"),
+        ] {
+            let got: Id = serde_json::from_str(json).unwrap();
+            assert_eq!(got.id, want);
+        }
+        assert!(serde_json::from_str::<Id>(r#"{"id":true}"#).is_err());
+        assert!(serde_json::from_str::<Id>(r#"{"id":null}"#).is_err());
     }
 }

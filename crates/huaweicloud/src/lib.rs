@@ -38,11 +38,11 @@ pub fn operations() -> Vec<cloudops_core::OperationSpec> {
     #[allow(unused_mut)]
     let mut ops = vec![iam::SPEC];
     #[cfg(feature = "dbss")]
-    ops.push(dbss::STOP_DB_OM_INSTANCE);
+    ops.extend_from_slice(dbss::OPERATIONS);
     #[cfg(feature = "taurusdb")]
-    ops.push(taurusdb::CREATE_BACKUP_RESOURCE_PACKAGE);
+    ops.extend_from_slice(taurusdb::OPERATIONS);
     #[cfg(feature = "koophone")]
-    ops.push(koophone::BATCH_BACKUP_INSTANCES);
+    ops.extend_from_slice(koophone::OPERATIONS);
     ops
 }
 

@@ -1,7 +1,8 @@
 //! An emulator of the Huawei Cloud APIs the cloudops crates call: IAM password tokens, DBSS
-//! StopDbOmInstance, TaurusDB CreateBackupResourcePackage and KooPhone BatchBackupInstances,
-//! behind one gateway that accepts either an SDK-HMAC-SHA256 signature (15-minute window) or
-//! a token it issued.
+//! StopDbOmInstance and StartDbOmInstance, TaurusDB CreateBackupResourcePackage and KooPhone
+//! BatchBackupInstances with their state, and every other modelled operation
+//! ([`crate::tables`]) with its body checked and its example answered, behind one gateway that
+//! accepts either an SDK-HMAC-SHA256 signature (15-minute window) or a token it issued.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -10,7 +11,9 @@ use std::time::{Duration, SystemTime};
 use cloudops_core::time::{UtcDateTime, unix_seconds};
 use serde_json::{Value, json};
 
+use crate::rules::Operation;
 use crate::server::{Fault, RecordedRequest, Reply, TestServer, lock};
+use crate::tables;
 use crate::verify;
 
 /// The published example access key the emulator accepts.
@@ -233,12 +236,9 @@ fn route(st: &mut State, req: &RecordedRequest) -> Routed {
         ("POST", ["v1", project, "db-om", instance, "stop"]) => dbss_stop(st, project, instance),
         ("POST", ["v3", project, "backups", "resource-package"]) => taurusdb_buy(st, project, req),
         ("POST", ["v1", "instances", "backup"]) => koophone_backup(st, req),
+        ("POST", ["v1", project, "db-om", instance, "start"]) => dbss_start(st, project, instance),
         ("GET", ["v3", "projects"]) => list_projects(st, req),
-        _ => err(
-            404,
-            "APIGW.0101",
-            "The API does not exist or has not been published in the environment",
-        ),
+        (method, segments) => modelled(method, segments, req),
     };
     (s, b, None)
 }
@@ -474,6 +474,43 @@ fn dbss_stop(st: &mut State, project: &str, instance: &str) -> (u16, Value) {
             &format!("The O&M instance {instance} does not exist."),
         ),
     }
+}
+
+fn dbss_start(st: &mut State, project: &str, instance: &str) -> (u16, Value) {
+    let (status, body) = dbss_stop(st, project, instance);
+    if status == 200 {
+        st.dbss_stopped.remove(instance);
+    }
+    (status, body)
+}
+
+/// Any other modelled operation: its body checked against the model's rules (a broken rule
+/// answers HTTP 400 with the emulator's own code `EMULATOR.0400`), then its example answer.
+fn modelled(method: &str, segments: &[&str], req: &RecordedRequest) -> (u16, Value) {
+    let tables = [
+        tables::HUAWEICLOUD_DBSS,
+        tables::HUAWEICLOUD_TAURUSDB,
+        tables::HUAWEICLOUD_KOOPHONE,
+    ];
+    let Some(op) = tables
+        .into_iter()
+        .find_map(|t| Operation::route(t, method, segments))
+    else {
+        return err(
+            404,
+            "APIGW.0101",
+            "The API does not exist or has not been published in the environment",
+        );
+    };
+    let body = if req.body.is_empty() {
+        json!({})
+    } else {
+        req.json()
+    };
+    if let Err(broken) = op.check(&body) {
+        return err(400, "EMULATOR.0400", &broken.message());
+    }
+    (200, op.example())
 }
 
 fn taurusdb_buy(st: &mut State, project: &str, req: &RecordedRequest) -> (u16, Value) {

@@ -53,8 +53,9 @@ impl Kind {
     }
 }
 
-/// One input member.
+/// One member of a request body.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Member {
     /// The wire name.
     pub wire: &'static str,
@@ -66,10 +67,15 @@ pub struct Member {
 
 /// One operation's rules.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Operation {
     /// The operation's name.
     pub name: &'static str,
-    /// Its input members.
+    /// Its HTTP method.
+    pub method: &'static str,
+    /// Its path template (`/v1/{project_id}/db-om/{instance_id}/stop`; `/` for an action).
+    pub path: &'static str,
+    /// The members of its JSON body.
     pub members: &'static [Member],
     /// The JSON object of its output members' example values.
     pub example: &'static str,
@@ -110,6 +116,23 @@ impl Operation {
     /// Finds `name` in `table`.
     pub fn find(table: &'static [Operation], name: &str) -> Option<&'static Operation> {
         table.iter().find(|o| o.name == name)
+    }
+
+    /// Finds the operation of `table` that `method` and the path's `segments` match, with a
+    /// `{placeholder}` of the template matching any one non-empty segment.
+    pub fn route(
+        table: &'static [Operation],
+        method: &str,
+        segments: &[&str],
+    ) -> Option<&'static Operation> {
+        table.iter().find(|o| {
+            let template: Vec<&str> = o.path.split('/').filter(|s| !s.is_empty()).collect();
+            o.method == method
+                && template.len() == segments.len()
+                && template.iter().zip(segments).all(|(t, s)| {
+                    (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
+                })
+        })
     }
 
     /// Checks a JSON body against the rules: unknown members first, then missing ones, then
@@ -153,6 +176,8 @@ mod tests {
 
     const OP: Operation = Operation {
         name: "Op",
+        method: "POST",
+        path: "/v1/{project_id}/things/{id}/stop",
         members: &[
             Member {
                 wire: "Id",
@@ -191,5 +216,15 @@ mod tests {
         );
         assert_eq!(OP.check(&json!([])), Err(Broken::NotAnObject));
         assert_eq!(OP.example(), json!({"A": 1}));
+    }
+
+    #[test]
+    fn routes() {
+        const TABLE: &[Operation] = &[OP];
+        let hit = Operation::route(TABLE, "POST", &["v1", "p", "things", "7", "stop"]);
+        assert_eq!(hit.map(|o| o.name), Some("Op"));
+        assert!(Operation::route(TABLE, "GET", &["v1", "p", "things", "7", "stop"]).is_none());
+        assert!(Operation::route(TABLE, "POST", &["v1", "p", "things", "7"]).is_none());
+        assert!(Operation::route(TABLE, "POST", &["v1", "p", "other", "7", "stop"]).is_none());
     }
 }

@@ -21,7 +21,6 @@ use cloudops_core::{
     AccessKey, Clock, Error, Idempotency, RetryPolicy, ServiceErrorKind, TimeoutPhase, Transport,
 };
 use cloudops_huaweicloud::Service;
-use cloudops_huaweicloud::taurusdb::ChargeInfo;
 use cloudops_testkit::clock::{HeldClock, until};
 use cloudops_testkit::cynosdb::{self, CynosDbEmulator};
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
@@ -35,9 +34,9 @@ enum Op {
     OcpStart,
     OcpStrategy,
     OcpTask,
-    DbssStop,
-    TaurusBuy,
-    KooPhoneBackup,
+    /// A Huawei operation (DBSS, TaurusDB, KooPhone), called through the models' generated
+    /// callers with their example inputs.
+    Huawei(&'static str),
     /// A CynosDB action, called through the model's generated caller with its example
     /// inputs.
     Cynos(&'static str),
@@ -53,19 +52,22 @@ fn operations() -> Vec<Op> {
         .into_iter()
         .filter_map(|spec| match spec.name {
             _ if spec.vendor == cloudops_tencentcloud_cynosdb::VENDOR => Some(Op::Cynos(spec.name)),
+            // The IAM token call runs inside every token-authenticated case (KooPhone's).
+            "KeystoneCreateUserTokenByPassword" => None,
+            _ if spec.vendor == cloudops_huaweicloud::VENDOR => Some(Op::Huawei(spec.name)),
             "StopTenantBackupSchedule" => Some(Op::OcpStop),
             "StartTenantBackupSchedule" => Some(Op::OcpStart),
             "GetTenantBackupStrategy" => Some(Op::OcpStrategy),
             "GetTask" => Some(Op::OcpTask),
-            "StopDbOmInstance" => Some(Op::DbssStop),
-            "CreateBackupResourcePackage" => Some(Op::TaurusBuy),
-            "BatchBackupInstances" => Some(Op::KooPhoneBackup),
-            // The IAM token call runs inside every token-authenticated case (KooPhone's).
-            "KeystoneCreateUserTokenByPassword" => None,
             other => panic!("{}/{other} has no case in the fault suite", spec.vendor),
         })
         .collect()
 }
+
+/// The purchase, which must never reach the server twice.
+const TAURUS_BUY: Op = Op::Huawei("CreateBackupResourcePackage");
+/// The one Huawei operation that reports failures in a 200 body.
+const KOOPHONE_BACKUP: Op = Op::Huawei("BatchBackupInstances");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Vendor {
@@ -78,7 +80,7 @@ impl Op {
     fn vendor(self) -> Vendor {
         match self {
             Op::OcpStop | Op::OcpStart | Op::OcpStrategy | Op::OcpTask => Vendor::Ocp,
-            Op::DbssStop | Op::TaurusBuy | Op::KooPhoneBackup => Vendor::Huawei,
+            Op::Huawei(_) => Vendor::Huawei,
             Op::Cynos(_) => Vendor::Tencent,
         }
     }
@@ -88,7 +90,10 @@ impl Op {
             Op::Cynos(name) => cloudops_tencentcloud_cynosdb::OPERATIONS
                 .iter()
                 .any(|s| s.name == name && s.idempotency == Idempotency::Idempotent),
-            op => op != Op::TaurusBuy,
+            Op::Huawei(name) => cloudops_huaweicloud::operations()
+                .iter()
+                .any(|s| s.name == name && s.idempotency == Idempotency::Idempotent),
+            _ => true,
         }
     }
 
@@ -260,30 +265,23 @@ impl Case {
                 .send()
                 .await
                 .map(drop),
-            Op::DbssStop => self
-                .huawei_client(opts)
-                .stop_db_om_instance(huawei::DBSS_INSTANCE)
-                .send()
-                .await
-                .map(drop),
-            Op::TaurusBuy => self
-                .huawei_client(opts)
-                .create_backup_resource_package(
-                    "gaussdb.mysql.backup.pkg.1tb",
-                    1,
-                    ChargeInfo::yearly(1),
-                )
-                .send()
-                .await
-                .map(drop),
-            Op::KooPhoneBackup => self
-                .huawei_client(opts)
-                .batch_backup_instances([huawei::KOOPHONE_INSTANCE])
-                .send()
-                .await
-                .map(drop),
+            Op::Huawei(name) => {
+                let mut inputs = cloudops_fixtures::calls::huaweicloud_examples(name)
+                    .expect("a modelled operation");
+                if inputs.get("instance_id").is_some() {
+                    inputs["instance_id"] = huawei::DBSS_INSTANCE.into();
+                }
+                if inputs.get("instance_ids").is_some() {
+                    inputs["instance_ids"] = serde_json::json!([huawei::KOOPHONE_INSTANCE]);
+                }
+                let client = self.huawei_client(opts);
+                cloudops_fixtures::calls::huaweicloud(&client, name, &inputs)
+                    .await
+                    .expect("a modelled operation")
+                    .map(drop)
+            }
             Op::Cynos(name) => {
-                let mut inputs = cloudops_fixtures::calls::tencentcloud_cynosdb_examples(name)
+                let mut inputs = cloudops_fixtures::calls::tencentcloud_examples(name)
                     .expect("a modelled action");
                 if inputs.get("cluster_id").is_some() {
                     inputs["cluster_id"] = cynosdb::SAMPLE_CLUSTER.into();
@@ -292,7 +290,7 @@ impl Case {
                     inputs["flow_id"] = self.flow_id.into();
                 }
                 let client = self.tencent_client(opts);
-                cloudops_fixtures::calls::tencentcloud_cynosdb(&client, name, &inputs)
+                cloudops_fixtures::calls::tencentcloud(&client, name, &inputs)
                     .await
                     .expect("a modelled action")
                     .map(drop)
@@ -352,7 +350,7 @@ fn error_in_a_200(op: Op) -> Reply {
             200,
             r#"{"successful":false,"status":404,"traceId":"t-404","error":{"code":60001,"message":"gone"}}"#,
         ),
-        Vendor::Huawei if op == Op::KooPhoneBackup => Reply::json(
+        Vendor::Huawei if op == KOOPHONE_BACKUP => Reply::json(
             200,
             r#"{"error_code":"KOOPHONE.API.1001","error_msg":"Insufficient instance permissions."}"#,
         ),
@@ -483,7 +481,7 @@ impl Ready {
                 expected.reached
             ));
         }
-        if op == Op::TaurusBuy {
+        if op == TAURUS_BUY {
             if reached > 1 && !matches!(want, Want::Success) {
                 problems.push(format!("the purchase reached the server {reached} times"));
             }
@@ -831,7 +829,7 @@ async fn an_error_envelope_in_a_200() {
             Vendor::Tencent | Vendor::Ocp => {
                 err(Want::Service(ServiceErrorKind::NotFound), false, 1)
             }
-            Vendor::Huawei if op == Op::KooPhoneBackup => {
+            Vendor::Huawei if op == KOOPHONE_BACKUP => {
                 err(Want::Service(ServiceErrorKind::PermissionDenied), false, 1)
             }
             // DBSS and TaurusDB document no error in a 200: the body lacks the output's fields.

@@ -1,14 +1,6 @@
-//! DBSS (Database Security Service).
+//! DBSS (Database Security Service), generated from `models/huaweicloud/dbss.json`: one
+//! module per operation with its input builder, output, idempotency and the client's method.
 
-pub mod stop_db_om_instance;
+mod generated;
 
-pub use stop_db_om_instance::{
-    SPEC as STOP_DB_OM_INSTANCE, StopDbOmInstance, StopDbOmInstanceOutput,
-};
-
-impl crate::Client {
-    /// Stops a database O&M instance. See [`StopDbOmInstance`].
-    pub fn stop_db_om_instance(&self, instance_id: impl Into<String>) -> StopDbOmInstance {
-        StopDbOmInstance::new(self.clone(), instance_id.into())
-    }
-}
+pub use generated::*;

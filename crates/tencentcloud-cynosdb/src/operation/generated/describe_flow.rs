@@ -36,6 +36,12 @@ pub struct DescribeFlowOutput {
     pub request_id: String,
 }
 
+impl RequestId for DescribeFlowOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
+    }
+}
+
 /// A DescribeFlow call being built. Nothing is sent until [`DescribeFlow::send`].
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
@@ -58,7 +64,8 @@ impl DescribeFlow {
 
     /// Checks the input against the model's constraints and sends it.
     ///
-    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails (nothing is sent); service errors as the server answers them.
+    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
+    /// (nothing is sent); service errors as the server answers them.
     pub async fn send(self) -> Result<DescribeFlowOutput, Error> {
         validate::at_least("flow_id", self.flow_id, 1)?;
         let input = Input {
@@ -67,12 +74,6 @@ impl DescribeFlow {
         self.client
             .invoke(&SPEC, SPEC.name.into(), &input, &self.options)
             .await
-    }
-}
-
-impl RequestId for DescribeFlowOutput {
-    fn request_id(&self) -> Option<&str> {
-        Some(&self.request_id)
     }
 }
 

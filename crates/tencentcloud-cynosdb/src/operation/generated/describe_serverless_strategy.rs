@@ -52,16 +52,22 @@ pub struct DescribeServerlessStrategyOutput {
     /// Whether the cluster may scale up: `yes` or `no`.
     ///
     /// `AutoScaleUp`; string; may be absent; example: `"yes"`
-    #[serde(rename = "AutoScaleUp")]
+    #[serde(rename = "AutoScaleUp", default)]
     pub auto_scale_up: Option<String>,
     /// Whether the cluster may scale down: `yes` or `no`.
     ///
     /// `AutoScaleDown`; string; may be absent; example: `"yes"`
-    #[serde(rename = "AutoScaleDown")]
+    #[serde(rename = "AutoScaleDown", default)]
     pub auto_scale_down: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+
+impl RequestId for DescribeServerlessStrategyOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
+    }
 }
 
 /// A DescribeServerlessStrategy call being built. Nothing is sent until [`DescribeServerlessStrategy::send`].
@@ -86,7 +92,8 @@ impl DescribeServerlessStrategy {
 
     /// Checks the input against the model's constraints and sends it.
     ///
-    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails (nothing is sent); service errors as the server answers them.
+    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
+    /// (nothing is sent); service errors as the server answers them.
     pub async fn send(self) -> Result<DescribeServerlessStrategyOutput, Error> {
         validate::length("cluster_id", &self.cluster_id, 1, 64)?;
         crate::operation::checks::cluster_id(&self.cluster_id)?;
@@ -96,12 +103,6 @@ impl DescribeServerlessStrategy {
         self.client
             .invoke(&SPEC, SPEC.name.into(), &input, &self.options)
             .await
-    }
-}
-
-impl RequestId for DescribeServerlessStrategyOutput {
-    fn request_id(&self) -> Option<&str> {
-        Some(&self.request_id)
     }
 }
 

@@ -7,15 +7,16 @@ pub mod pause_serverless;
 pub mod resume_serverless;
 pub mod types;
 
-pub use describe_flow::{DescribeFlow, DescribeFlowOutput};
+pub use describe_flow::{DescribeFlow, DescribeFlowOutput, SPEC as DESCRIBE_FLOW};
 pub use describe_serverless_strategy::{
     DescribeServerlessStrategy, DescribeServerlessStrategyOutput,
+    SPEC as DESCRIBE_SERVERLESS_STRATEGY,
 };
-pub use pause_serverless::{PauseServerless, PauseServerlessOutput};
-pub use resume_serverless::{ResumeServerless, ResumeServerlessOutput};
+pub use pause_serverless::{PauseServerless, PauseServerlessOutput, SPEC as PAUSE_SERVERLESS};
+pub use resume_serverless::{ResumeServerless, ResumeServerlessOutput, SPEC as RESUME_SERVERLESS};
 pub use types::*;
 
-/// Every modelled operation of this crate, in the model's order: the registry the fixtures, the fault suite and the coverage checks read.
+/// Every modelled operation of this module, in the model's order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
     pause_serverless::SPEC,
     resume_serverless::SPEC,

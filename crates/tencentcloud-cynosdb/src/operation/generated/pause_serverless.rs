@@ -43,6 +43,12 @@ pub struct PauseServerlessOutput {
     pub request_id: String,
 }
 
+impl RequestId for PauseServerlessOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
+    }
+}
+
 /// A PauseServerless call being built. Nothing is sent until [`PauseServerless::send`].
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
@@ -63,6 +69,8 @@ impl PauseServerless {
         }
     }
 
+    cloudops_core::call_option_setters!(options);
+
     /// Pause even with user connections open (`ForcePause` 1) or not (0). Unset, the server's
     /// default applies (documented as 1).
     ///
@@ -72,11 +80,10 @@ impl PauseServerless {
         self
     }
 
-    cloudops_core::call_option_setters!(options);
-
     /// Checks the input against the model's constraints and sends it.
     ///
-    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails (nothing is sent); service errors with the documented codes (see [`crate::ErrorCode`]).
+    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
+    /// (nothing is sent); service errors with the documented codes (see [`crate::ErrorCode`]).
     pub async fn send(self) -> Result<PauseServerlessOutput, Error> {
         validate::length("cluster_id", &self.cluster_id, 1, 64)?;
         crate::operation::checks::cluster_id(&self.cluster_id)?;
@@ -87,12 +94,6 @@ impl PauseServerless {
         self.client
             .invoke(&SPEC, SPEC.name.into(), &input, &self.options)
             .await
-    }
-}
-
-impl RequestId for PauseServerlessOutput {
-    fn request_id(&self) -> Option<&str> {
-        Some(&self.request_id)
     }
 }
 

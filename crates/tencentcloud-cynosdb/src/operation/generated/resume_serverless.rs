@@ -36,6 +36,12 @@ pub struct ResumeServerlessOutput {
     pub request_id: String,
 }
 
+impl RequestId for ResumeServerlessOutput {
+    fn request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
+    }
+}
+
 /// A ResumeServerless call being built. Nothing is sent until [`ResumeServerless::send`].
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
@@ -58,7 +64,8 @@ impl ResumeServerless {
 
     /// Checks the input against the model's constraints and sends it.
     ///
-    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails (nothing is sent); service errors as the server answers them.
+    /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
+    /// (nothing is sent); service errors as the server answers them.
     pub async fn send(self) -> Result<ResumeServerlessOutput, Error> {
         validate::length("cluster_id", &self.cluster_id, 1, 64)?;
         crate::operation::checks::cluster_id(&self.cluster_id)?;
@@ -68,12 +75,6 @@ impl ResumeServerless {
         self.client
             .invoke(&SPEC, SPEC.name.into(), &input, &self.options)
             .await
-    }
-}
-
-impl RequestId for ResumeServerlessOutput {
-    fn request_id(&self) -> Option<&str> {
-        Some(&self.request_id)
     }
 }
 
