@@ -22,7 +22,7 @@ pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
          so the crate's own checks answer as they would for a user.\n\n",
     );
     s.push_str(
-        "use cloudops_core::Error;\nuse serde_json::{Value, json};\n\nuse crate::args::{arg, opt};\n\n",
+        "use cloudops_core::Error;\nuse serde_json::{Value, json};\n\nuse crate::args::{arg, opt, render};\n\n",
     );
     for loaded in models {
         service(&mut s, &loaded.model)?;
@@ -176,7 +176,7 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
     }
     let _ = writeln!(
         s,
-        "/// Calls `op` of `{}` with `inputs`, rendering the output with `{{:#?}}`; `None` when the model has no such operation.",
+        "/// Calls `op` of `{}` with `inputs`, rendering the output ([`render`]); `None` when the model has no such operation.",
         model.service.krate
     );
     let _ = writeln!(
@@ -212,7 +212,7 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
                 m.name
             );
         }
-        s.push_str("            call.send().await.map(|o| format!(\"{o:#?}\"))\n        }\n");
+        s.push_str("            call.send().await.map(|o| render(&o))\n        }\n");
     }
     s.push_str("        _ => return None,\n    };\n    Some(out)\n}\n\n");
     let _ = writeln!(

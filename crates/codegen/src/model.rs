@@ -70,6 +70,10 @@ pub enum Protocol {
     /// `{project_id}`, and the `X-Request-Id` of the answer.
     #[serde(rename = "huawei-rest")]
     HuaweiRest,
+    /// OceanBase Cloud Platform API v2: method and path template on the customer's own
+    /// server, the `{data, successful, ...}` envelope decoded into `OcpResponse<data>`.
+    #[serde(rename = "ocp-rest")]
+    OcpRest,
 }
 
 /// A named shape.
@@ -136,8 +140,9 @@ pub struct Operation {
     pub method: String,
     /// What it does, completing "`Name`: ..." in the module's first line.
     pub summary: String,
-    /// The vendor's documentation page.
-    pub documentation: String,
+    /// The vendor's documentation page, when it has a stable address.
+    #[serde(default)]
+    pub documentation: Option<String>,
     /// The HTTP binding.
     pub http: Http,
     /// Retry safety.
@@ -160,6 +165,9 @@ pub struct Operation {
     /// More for the module's docs: what the page leaves unclear and what this crate follows.
     #[serde(default)]
     pub notes: Option<String>,
+    /// `ocp-rest`: the type of the success envelope's `data`, a path in the crate.
+    #[serde(default)]
+    pub data: Option<String>,
 }
 
 /// A member of an input or output.

@@ -59,11 +59,15 @@ fn registry(loaded: &Loaded) -> String {
     }
     s.push('\n');
     for op in &model.operations {
+        let output = if model.service.protocol == Protocol::OcpRest {
+            String::new()
+        } else {
+            format!("{}Output, ", op.name)
+        };
         let _ = writeln!(
             s,
-            "pub use {}::{{{}, {}Output, SPEC as {}}};",
+            "pub use {}::{{{}, {output}SPEC as {}}};",
             op.method,
-            op.name,
             op.name,
             op.method.to_uppercase()
         );
@@ -235,7 +239,16 @@ impl<'m> Op<'m> {
         };
         let input = resolve(&op.input)?;
         let output = resolve(&op.output)?;
-        let project = op.http.path.contains("{project_id}");
+        let project =
+            model.service.protocol == Protocol::HuaweiRest && op.http.path.contains("{project_id}");
+        if model.service.protocol == Protocol::OcpRest {
+            if op.data.is_none() {
+                return Err("an ocp-rest operation names its `data` type".into());
+            }
+            if !op.output.is_empty() {
+                return Err("an ocp-rest operation's output is its `data` type".into());
+            }
+        }
         for (m, _) in &input {
             match (model.service.protocol, m.location()) {
                 (Protocol::Tc3Json, "body") => {}
@@ -246,7 +259,7 @@ impl<'m> Op<'m> {
                     ));
                 }
                 (Protocol::HuaweiRest, "body" | "header") => {}
-                (Protocol::HuaweiRest, "path") => {
+                (Protocol::HuaweiRest | Protocol::OcpRest, "path") => {
                     if !op.http.path.contains(&format!("{{{}}}", m.wire)) {
                         return Err(format!(
                             "member {}: {{{}}} is not in the path",
@@ -294,7 +307,7 @@ impl<'m> Op<'m> {
         }
         used_shapes.sort();
         let mut s = header(&loaded.source);
-        if self.huawei() {
+        if self.model.service.protocol != Protocol::Tc3Json {
             let _ = writeln!(
                 s,
                 "//! `{name}`: `{} {}`, {}.\n//!",
@@ -303,7 +316,12 @@ impl<'m> Op<'m> {
         } else {
             let _ = writeln!(s, "//! `{name}`: {}.\n//!", op.summary);
         }
-        let _ = writeln!(s, "//! Documentation: <{}>", op.documentation);
+        match &op.documentation {
+            Some(url) => {
+                let _ = writeln!(s, "//! Documentation: <{url}>");
+            }
+            None => s.push_str("//! The vendor publishes no page for it at a stable address.\n"),
+        }
         if let Some(notes) = &op.notes {
             s.push_str("//!\n");
             for line in doc(notes).lines() {
@@ -311,27 +329,29 @@ impl<'m> Op<'m> {
             }
         }
         s.push('\n');
-        let mut core_uses = vec![
-            "CallOptions",
-            "Error",
-            "Idempotency",
-            "OperationSpec",
-            "RequestId",
-        ];
-        if self.huawei() {
-            core_uses.extend(["Method", "Request"]);
+        let mut core_uses = vec!["CallOptions", "Error", "Idempotency", "OperationSpec"];
+        match self.model.service.protocol {
+            Protocol::Tc3Json => core_uses.push("RequestId"),
+            Protocol::HuaweiRest => core_uses.extend(["Method", "Request", "RequestId"]),
+            Protocol::OcpRest => core_uses.push("Method"),
         }
         let body = self.body_members();
-        let validates = self.huawei() || self.input.iter().any(|(m, _)| validates(m));
+        let validates = self.huawei()
+            || self.input.iter().any(|(m, t)| {
+                validates(m) && !(m.location() == "path" && t.is_copy() && !has_rules(m))
+            });
         if validates {
             core_uses.push("validate");
         }
         core_uses.sort_unstable();
         let _ = writeln!(s, "use cloudops_core::{{{}}};", core_uses.join(", "));
-        if body.is_empty() {
-            s.push_str("use serde::Deserialize;\n\n");
-        } else {
-            s.push_str("use serde::{Deserialize, Serialize};\n\n");
+        if self.model.service.protocol == Protocol::OcpRest {
+            s.push('\n');
+        }
+        match (self.model.service.protocol, body.is_empty()) {
+            (Protocol::OcpRest, _) => {}
+            (_, true) => s.push_str("use serde::Deserialize;\n\n"),
+            (_, false) => s.push_str("use serde::{Deserialize, Serialize};\n\n"),
         }
         s.push_str("use crate::client::Client;\n");
         if self.huawei() {
@@ -341,6 +361,8 @@ impl<'m> Op<'m> {
             } else {
                 s.push_str("use crate::error::VENDOR;\n");
             }
+        } else if self.model.service.protocol == Protocol::OcpRest {
+            s.push_str("use crate::protocol::{OcpResponse, VENDOR};\n");
         } else {
             s.push_str("use crate::protocol::VENDOR;\n");
         }
@@ -370,7 +392,9 @@ impl<'m> Op<'m> {
         if !body.is_empty() {
             s.push_str(&self.wire_input(&body));
         }
-        s.push_str(&self.output_struct());
+        if self.model.service.protocol != Protocol::OcpRest {
+            s.push_str(&self.output_struct());
+        }
         s.push_str(&self.builder()?);
         s.push_str(&self.client_method());
         Ok(s)
@@ -574,12 +598,11 @@ impl<'m> Op<'m> {
         let name = &op.name;
         let module = &self.model.service.operations_module;
         let mut s = String::new();
-        s.push_str("    /// Checks the input against the model's constraints and sends it");
-        if op.idempotency.retry {
-            s.push_str(".\n");
+        s.push_str(&doc(if op.idempotency.retry {
+            "Checks the input against the model's constraints and sends it."
         } else {
-            s.push_str(", at most once past the point where it may have been processed.\n");
-        }
+            "Checks the input against the model's constraints and sends it, at most once past the point where it may have been processed."
+        }));
         let validating = self.project || self.input.iter().any(|(m, _)| validates(m));
         let service = match &op.errors {
             Some(path) => format!("service errors with the documented codes (see [`{path}`])."),
@@ -594,9 +617,15 @@ impl<'m> Op<'m> {
             s.push_str("///\n");
             s.push_str(&doc(&format!("Errors: {service}")));
         }
+        let output = match &op.data {
+            Some(data) if self.model.service.protocol == Protocol::OcpRest => {
+                format!("OcpResponse<{data}>")
+            }
+            _ => format!("{name}Output"),
+        };
         let _ = writeln!(
             s,
-            "    pub async fn send(self) -> Result<{name}Output, Error> {{"
+            "    pub async fn send(self) -> Result<{output}, Error> {{"
         );
         // Members that default to a value: chosen once, before the checks.
         for (m, _) in self.input.iter().filter(|(m, _)| m.default.is_some()) {
@@ -641,6 +670,9 @@ impl<'m> Op<'m> {
             Protocol::HuaweiRest => {
                 s.push_str(&self.huawei_send()?);
             }
+            Protocol::OcpRest => {
+                s.push_str(&self.ocp_send());
+            }
         }
         s.push_str("    }\n");
         Ok(s)
@@ -675,6 +707,58 @@ impl<'m> Op<'m> {
         let mut s = String::new();
         let _ = writeln!(s, "        let input = {};", self.input_value());
         s.push_str("        self.client\n            .invoke(&SPEC, SPEC.name.into(), &input, &self.options)\n            .await\n");
+        s
+    }
+
+    fn ocp_send(&self) -> String {
+        let op = self.op;
+        let mut s = String::new();
+        // Integer path members are written as numbers; string ones as encoded segments.
+        let mut path = String::new();
+        let mut args = Vec::new();
+        let mut rest = op.http.path.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            path.push_str(&rest[..open]);
+            path.push_str("{}");
+            let var = &rest[open + 1..open + close];
+            if let Some((m, t)) = self
+                .input
+                .iter()
+                .find(|(m, _)| m.location() == "path" && m.wire == var)
+            {
+                if t.is_copy() {
+                    args.push(format!("self.{}", m.name));
+                } else {
+                    let _ = writeln!(
+                        s,
+                        "        let {0}_segment = validate::encoded_segment({1}, &self.{0})?;",
+                        m.name,
+                        lit(&m.name)
+                    );
+                    args.push(format!("{}_segment", m.name));
+                }
+            }
+            rest = &rest[open + close + 1..];
+        }
+        path.push_str(rest);
+        let method = http_method(&op.http.method);
+        if args.is_empty() {
+            let _ = writeln!(s, "        let path = {}.to_string();", lit(&path));
+        } else {
+            let _ = writeln!(
+                s,
+                "        let path = format!({}, {});",
+                lit(&path),
+                args.join(", ")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "        self.client\n            .call(&SPEC, Method::{method}, path, &self.options)\n            .await"
+        );
         s
     }
 
@@ -736,14 +820,7 @@ impl<'m> Op<'m> {
             .endpoint_service
             .clone()
             .unwrap_or_else(|| "Unknown".into());
-        let method = match op.http.method.as_str() {
-            "GET" => "Get",
-            "POST" => "Post",
-            "PUT" => "Put",
-            "DELETE" => "Delete",
-            "PATCH" => "Patch",
-            _ => "Head",
-        };
+        let method = http_method(&op.http.method);
         let mut build =
             format!("Request::new(Method::{method}, client.endpoint(Service::{service})?, {path})");
         let content_type = op.content_type.as_deref().unwrap_or("application/json");
@@ -910,6 +987,30 @@ impl<'m> Op<'m> {
         );
         s
     }
+}
+
+/// The `Method` variant of an HTTP method.
+fn http_method(method: &str) -> &'static str {
+    match method {
+        "GET" => "Get",
+        "POST" => "Post",
+        "PUT" => "Put",
+        "DELETE" => "Delete",
+        "PATCH" => "Patch",
+        _ => "Head",
+    }
+}
+
+/// Whether a member has a constraint of its own (beyond where it goes).
+fn has_rules(m: &Member) -> bool {
+    m.length.is_some()
+        || m.non_empty
+        || m.charset.is_some()
+        || m.range.is_some()
+        || m.items.is_some()
+        || m.item_length.is_some()
+        || m.unique
+        || m.one_of.is_some()
 }
 
 /// Whether a member has a rule the generated code checks.

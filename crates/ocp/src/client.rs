@@ -9,9 +9,6 @@ use cloudops_core::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::operation::{
-    GetTask, GetTenantBackupStrategy, StartTenantBackupSchedule, StopTenantBackupSchedule,
-};
 use crate::protocol::{OcpAuthorizer, OcpProtocol, OcpResponse, VENDOR};
 use crate::waiter::TaskWaiter;
 
@@ -56,57 +53,6 @@ impl Client {
     /// The server's base URL.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
-    }
-
-    /// Stops backup scheduling for a tenant.
-    pub fn stop_tenant_backup_schedule(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-    ) -> StopTenantBackupSchedule {
-        StopTenantBackupSchedule {
-            client: self.clone(),
-            options: CallOptions::default(),
-            cluster_id,
-            tenant_id,
-        }
-    }
-
-    /// Starts backup scheduling for a tenant.
-    pub fn start_tenant_backup_schedule(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-    ) -> StartTenantBackupSchedule {
-        StartTenantBackupSchedule {
-            client: self.clone(),
-            options: CallOptions::default(),
-            cluster_id,
-            tenant_id,
-        }
-    }
-
-    /// Reads a tenant's backup strategy.
-    pub fn get_tenant_backup_strategy(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-    ) -> GetTenantBackupStrategy {
-        GetTenantBackupStrategy {
-            client: self.clone(),
-            options: CallOptions::default(),
-            cluster_id,
-            tenant_id,
-        }
-    }
-
-    /// Reads an asynchronous task.
-    pub fn get_task(&self, task_id: i64) -> GetTask {
-        GetTask {
-            client: self.clone(),
-            options: CallOptions::default(),
-            task_id,
-        }
     }
 
     /// Waits for a task to end. See [`TaskWaiter`].

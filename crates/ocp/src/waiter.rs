@@ -50,7 +50,7 @@ impl TaskWaiter {
     /// without pause (nothing sent); [`Error::Wait`] when the task failed or was still under
     /// way at the deadline; the error of a poll that failed.
     pub async fn wait(self) -> Result<Task, Error> {
-        crate::operation::positive("task_id", self.task_id)?;
+        cloudops_core::validate::at_least("task_id", self.task_id, 1)?;
         let subject = Subject {
             vendor: VENDOR,
             name: format!("task {}", self.task_id),

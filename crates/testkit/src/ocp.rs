@@ -235,6 +235,32 @@ fn route(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
             None => st.error(400, 10001, "the task id must be a positive integer"),
         },
         (
+            "POST",
+            [
+                "api",
+                "v2",
+                "ob",
+                "clusters",
+                c,
+                "tenants",
+                t,
+                "backup",
+                "backupNow",
+            ],
+        ) => {
+            let (Some(c), Some(t)) = (id(c), id(t)) else {
+                return st.error(
+                    400,
+                    10001,
+                    "cluster and tenant ids must be positive integers",
+                );
+            };
+            if !st.tenants.contains_key(&(c, t)) {
+                return st.error(404, 60001, &format!("tenant {t} of cluster {c} not found"));
+            }
+            backup_now(st, c, t)
+        }
+        (
             method,
             [
                 "api",
@@ -308,6 +334,25 @@ fn set_schedule(st: &mut State, cluster: i64, tenant: i64, to: ScheduleState) ->
         }));
     }
     st.ok(json!({"obBackupTaskType": task_type, "backupObjectOpsResultList": results}))
+}
+
+/// A backup of the tenant, started now: a new task to poll.
+fn backup_now(st: &mut State, cluster: i64, tenant: i64) -> (u16, Value) {
+    let id = st.next_task;
+    st.next_task += 1;
+    let fail = std::mem::take(&mut st.fail_next_task);
+    st.tasks.insert(
+        id,
+        Task {
+            polls_left: st.polls_to_finish,
+            fail,
+            name: format!("Backup of tenant {tenant}"),
+        },
+    );
+    let object = json!({"backupDimension": "TENANT", "clusterId": cluster, "tenantId": tenant});
+    st.ok(json!({"backupObjectOpsResultList": [
+        {"beSuccessful": true, "obBackupObjectList": [object], "taskIdList": [id]}
+    ]}))
 }
 
 fn strategy(st: &mut State, cluster: i64, tenant: i64) -> (u16, Value) {

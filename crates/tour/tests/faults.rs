@@ -30,10 +30,9 @@ use tokio::task::JoinSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
-    OcpStop,
-    OcpStart,
-    OcpStrategy,
-    OcpTask,
+    /// An OCP operation, called through the model's generated caller with its example
+    /// inputs.
+    Ocp(&'static str),
     /// A Huawei operation (DBSS, TaurusDB, KooPhone), called through the models' generated
     /// callers with their example inputs.
     Huawei(&'static str),
@@ -55,10 +54,7 @@ fn operations() -> Vec<Op> {
             // The IAM token call runs inside every token-authenticated case (KooPhone's).
             "KeystoneCreateUserTokenByPassword" => None,
             _ if spec.vendor == cloudops_huaweicloud::VENDOR => Some(Op::Huawei(spec.name)),
-            "StopTenantBackupSchedule" => Some(Op::OcpStop),
-            "StartTenantBackupSchedule" => Some(Op::OcpStart),
-            "GetTenantBackupStrategy" => Some(Op::OcpStrategy),
-            "GetTask" => Some(Op::OcpTask),
+            _ if spec.vendor == cloudops_ocp::VENDOR => Some(Op::Ocp(spec.name)),
             other => panic!("{}/{other} has no case in the fault suite", spec.vendor),
         })
         .collect()
@@ -79,7 +75,7 @@ enum Vendor {
 impl Op {
     fn vendor(self) -> Vendor {
         match self {
-            Op::OcpStop | Op::OcpStart | Op::OcpStrategy | Op::OcpTask => Vendor::Ocp,
+            Op::Ocp(_) => Vendor::Ocp,
             Op::Huawei(_) => Vendor::Huawei,
             Op::Cynos(_) => Vendor::Tencent,
         }
@@ -93,7 +89,9 @@ impl Op {
             Op::Huawei(name) => cloudops_huaweicloud::operations()
                 .iter()
                 .any(|s| s.name == name && s.idempotency == Idempotency::Idempotent),
-            _ => true,
+            Op::Ocp(name) => cloudops_ocp::OPERATIONS
+                .iter()
+                .any(|s| s.name == name && s.idempotency == Idempotency::Idempotent),
         }
     }
 
@@ -151,7 +149,7 @@ impl Case {
         };
         // Set-up calls, without faults.
         match op {
-            Op::OcpTask => {
+            Op::Ocp("GetTask") => {
                 let started = case
                     .ocp_client(&Opts::default())
                     .start_tenant_backup_schedule(ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
@@ -239,32 +237,23 @@ impl Case {
     }
 
     async fn call(&self, opts: &Opts) -> Result<(), Error> {
-        let (cluster, tenant) = (ocp::SAMPLE_CLUSTER, ocp::SAMPLE_TENANT);
         match self.op {
-            Op::OcpStop => self
-                .ocp_client(opts)
-                .stop_tenant_backup_schedule(cluster, tenant)
-                .send()
-                .await
-                .map(drop),
-            Op::OcpStart => self
-                .ocp_client(opts)
-                .start_tenant_backup_schedule(cluster, tenant)
-                .send()
-                .await
-                .map(drop),
-            Op::OcpStrategy => self
-                .ocp_client(opts)
-                .get_tenant_backup_strategy(cluster, tenant)
-                .send()
-                .await
-                .map(drop),
-            Op::OcpTask => self
-                .ocp_client(opts)
-                .get_task(self.task_id)
-                .send()
-                .await
-                .map(drop),
+            Op::Ocp(name) => {
+                let mut inputs =
+                    cloudops_fixtures::calls::ocp_examples(name).expect("a modelled operation");
+                if inputs.get("cluster_id").is_some() {
+                    inputs["cluster_id"] = ocp::SAMPLE_CLUSTER.into();
+                    inputs["tenant_id"] = ocp::SAMPLE_TENANT.into();
+                }
+                if inputs.get("task_id").is_some() {
+                    inputs["task_id"] = self.task_id.into();
+                }
+                let client = self.ocp_client(opts);
+                cloudops_fixtures::calls::ocp(&client, name, &inputs)
+                    .await
+                    .expect("a modelled operation")
+                    .map(drop)
+            }
             Op::Huawei(name) => {
                 let mut inputs = cloudops_fixtures::calls::huaweicloud_examples(name)
                     .expect("a modelled operation");

@@ -124,7 +124,8 @@ impl CreateBackupResourcePackage {
         self
     }
 
-    /// Checks the input against the model's constraints and sends it, at most once past the point where it may have been processed.
+    /// Checks the input against the model's constraints and sends it, at most once past the point
+    /// where it may have been processed.
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
