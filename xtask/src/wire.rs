@@ -1,8 +1,8 @@
 //! `cargo xtask wire`: what goes on the wire, judged by the vendors' own clients.
 //!
 //! `xtask/wire/compare.py` starts a loopback capture server, sends each operation that has an
-//! official Python client (CynosDB `PauseServerless`, DBSS `StopDbOmInstance`, GaussDB
-//! `CreateBackupResourcePackage`) through that client and through this project's client
+//! official Python client (CynosDB `PauseServerless` and `DescribeServerlessStrategy`, DBSS
+//! `StopDbOmInstance` and `StartDbOmInstance`, GaussDB `CreateBackupResourcePackage`) through that client and through this project's client
 //! (`cargo xtask wire-client URL`, below) with the same inputs, and compares method, path,
 //! query, body as JSON, the headers each sends and signs, and recomputes the signature of the
 //! project's request as the server received it with the official signer.
@@ -69,6 +69,9 @@ async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
         .retry_policy(RetryPolicy::disabled())
         .build()?;
     tc.pause_serverless("cynosdbmysql-8vcxoq75").send().await?;
+    tc.describe_serverless_strategy("cynosdbmysql-8vcxoq75")
+        .send()
+        .await?;
 
     let hw = cloudops_huaweicloud::Client::builder()
         .region("cn-north-4")
@@ -78,6 +81,9 @@ async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
         .retry_policy(RetryPolicy::disabled())
         .build()?;
     hw.stop_db_om_instance("2f1a3b5c7d9e4f60a1b2c3d4e5f60718")
+        .send()
+        .await?;
+    hw.start_db_om_instance("2f1a3b5c7d9e4f60a1b2c3d4e5f60718")
         .send()
         .await?;
     hw.create_backup_resource_package(

@@ -4,7 +4,8 @@ clients send for the same operations and inputs.
 Usage: python compare.py XTASK_BINARY
 
 A capture server on 127.0.0.1 records every request. The official clients (CynosDB
-PauseServerless, DBSS StopDbOmInstance, GaussDB CreateBackupResourcePackage) and then the
+PauseServerless and DescribeServerlessStrategy, DBSS StopDbOmInstance and StartDbOmInstance,
+GaussDB CreateBackupResourcePackage) and then the
 project's (`XTASK_BINARY wire-client URL`) send to it. For each operation the two requests are
 compared: method, path, query, body as JSON, the headers each sends and the headers each signs;
 a bodyless POST must carry `Content-Length: 0`; and the signature of the project's request is
@@ -43,12 +44,19 @@ EXPECTED = {
     ("PauseServerless", "x-tc-requestclient", "sent"): "the official client names itself in the optional X-TC-RequestClient; the project names itself in its User-Agent only",
     ("PauseServerless", "x-tc-language", "sent"): "the official client sends its default zh-CN; the project sends X-TC-Language only when a language is chosen, and the API's default is the same",
     ("PauseServerless", "x-tc-traceid", "sent"): "a per-request trace id the official client adds for its own logs; the API does not need it",
+    ("DescribeServerlessStrategy", "x-tc-requestclient", "sent"): "the official client names itself in the optional X-TC-RequestClient; the project names itself in its User-Agent only",
+    ("DescribeServerlessStrategy", "x-tc-language", "sent"): "the official client sends its default zh-CN; the project sends X-TC-Language only when a language is chosen, and the API's default is the same",
+    ("DescribeServerlessStrategy", "x-tc-traceid", "sent"): "a per-request trace id the official client adds for its own logs; the API does not need it",
     ("CreateBackupResourcePackage", "content-type", "value"): "the official client declares charset=utf-8; the project sends application/json, as the API page documents, and both sign what they send",
 }
 
 RESPONSES = {
     "PauseServerless": (200, {"Response": {"FlowId": 1008306, "RequestId": "wire-request"}}),
+    "DescribeServerlessStrategy": (200, {"Response": {
+        "AutoPauseDelay": 300, "AutoScaleUpDelay": 30, "AutoScaleDownDelay": 60,
+        "AutoPause": "yes", "RequestId": "wire-request"}}),
     "StopDbOmInstance": (200, {"result": "success"}),
+    "StartDbOmInstance": (200, {"result": "success"}),
     "CreateBackupResourcePackage": (200, {
         "order_id": "CS26032015513W796", "spec_code": SPEC_CODE, "num": 1,
         "period_type": "year", "period_num": 1}),
@@ -60,8 +68,10 @@ captured = []
 def operation_of(path, headers):
     if headers.get("x-tc-action"):
         return headers["x-tc-action"]
-    if "/db-om/" in path:
+    if "/db-om/" in path and path.endswith("/stop"):
         return "StopDbOmInstance"
+    if "/db-om/" in path and path.endswith("/start"):
+        return "StartDbOmInstance"
     if path.endswith("/backups/resource-package"):
         return "CreateBackupResourcePackage"
     return "unknown"
@@ -110,13 +120,17 @@ def official_calls(url, host_port):
     req = models.PauseServerlessRequest()
     req.ClusterId = CLUSTER
     tc.PauseServerless(req)
+    req = models.DescribeServerlessStrategyRequest()
+    req.ClusterId = CLUSTER
+    tc.DescribeServerlessStrategy(req)
 
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
-    from huaweicloudsdkdbss.v1 import DbssClient, StopDbOmInstanceRequest
+    from huaweicloudsdkdbss.v1 import DbssClient, StartDbOmInstanceRequest, StopDbOmInstanceRequest
 
     creds = BasicCredentials(HW_AK, HW_SK, HW_PROJECT)
     dbss = DbssClient.new_builder().with_credentials(creds).with_endpoint(url).build()
     dbss.stop_db_om_instance(StopDbOmInstanceRequest(instance_id=DBSS_INSTANCE))
+    dbss.start_db_om_instance(StartDbOmInstanceRequest(instance_id=DBSS_INSTANCE))
 
     from huaweicloudsdkgaussdb.v3 import (
         CreateBackupResourcePackageRequest,
