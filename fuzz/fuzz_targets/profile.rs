@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let env = EnvSource::from_pairs([("HUAWEICLOUD_SDK_CREDENTIALS_FILE", path_text)]);
-    let provider = ProfileFileProvider::huawei().with_env(env);
+    let provider =
+        ProfileFileProvider::new(cloudops_huaweicloud::credentials::PROFILE).with_env(env);
     let _ = block_on(provider.lookup());
 });

@@ -7,8 +7,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, CredentialsSetting, EnvSource, EnvironmentProvider, Lookup,
-    ProvideCredentials,
+    CredentialsChain, CredentialsSetting, EnvNames, EnvSource, EnvironmentProvider, Lookup,
+    ProfileFileProvider, ProfileLayout, ProvideCredentials,
 };
 use cloudops_core::time::UtcDateTime;
 use cloudops_core::{
@@ -214,6 +214,30 @@ fn temporary_key(key: TemporaryKey, source: &str) -> Result<AccessKey, Error> {
         .with_expiry(expires_at))
 }
 
+/// The variables the environment provider reads: `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`,
+/// optionally `HUAWEICLOUD_SDK_PROJECT_ID` and, for temporary credentials,
+/// `HUAWEICLOUD_SDK_SECURITY_TOKEN`.
+pub const ENVIRONMENT: EnvNames = EnvNames {
+    id: "HUAWEICLOUD_SDK_AK",
+    secret: "HUAWEICLOUD_SDK_SK",
+    token: Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+    project_id: Some("HUAWEICLOUD_SDK_PROJECT_ID"),
+    username: None,
+    password: None,
+};
+
+/// The profile file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`,
+/// section `[basic]`, keys `ak`, `sk` and optionally `project_id`, `security_token`.
+pub const PROFILE: ProfileLayout = ProfileLayout {
+    path_var: "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+    default_relative: ".huaweicloud/credentials",
+    section: "basic",
+    id: "ak",
+    secret: "sk",
+    token: "security_token",
+    project_id: Some("project_id"),
+};
+
 /// Huawei Cloud's default chain, in the official Python SDK's order: OIDC through an IAM
 /// identity provider, the environment (`HUAWEICLOUD_SDK_AK`...), the profile file, then the
 /// ECS metadata service. Its error lists every source tried.
@@ -225,12 +249,13 @@ pub fn default_chain() -> CredentialsChain {
     #[cfg(feature = "credential-sources")]
     let sources: Vec<Arc<dyn ProvideCredentials>> = vec![
         Arc::new(IdpProvider::new()),
-        Arc::new(EnvironmentProvider::huawei()),
-        Arc::new(cloudops_core::credentials::ProfileFileProvider::huawei()),
+        Arc::new(EnvironmentProvider::new(ENVIRONMENT)),
+        Arc::new(ProfileFileProvider::new(PROFILE)),
         Arc::new(EcsMetadataProvider::new()),
     ];
     #[cfg(not(feature = "credential-sources"))]
-    let sources: Vec<Arc<dyn ProvideCredentials>> = vec![Arc::new(EnvironmentProvider::huawei())];
+    let sources: Vec<Arc<dyn ProvideCredentials>> =
+        vec![Arc::new(EnvironmentProvider::new(ENVIRONMENT))];
     CredentialsChain::new(sources)
 }
 
@@ -242,7 +267,7 @@ pub(crate) fn default_setting() -> CredentialsSetting {
     #[cfg(feature = "credential-sources")]
     return CredentialsSetting::provider(Arc::new(default_chain()));
     #[cfg(not(feature = "credential-sources"))]
-    CredentialsSetting::environment(cloudops_core::credentials::HUAWEI_ENV)
+    CredentialsSetting::environment(ENVIRONMENT)
 }
 
 /// IAM's global endpoint, where the identity-provider exchange happens unless

@@ -219,13 +219,14 @@ async fn project_id_comes_from_the_credentials_when_not_set() {
         .region("cn-north-4")
         .endpoint(cloudops_huaweicloud::Service::Dbss, emu.url())
         .credentials_provider(Arc::new(
-            cloudops_core::credentials::EnvironmentProvider::huawei().with_env(
-                cloudops_core::credentials::EnvSource::from_pairs([
-                    ("HUAWEICLOUD_SDK_AK", huawei::AK),
-                    ("HUAWEICLOUD_SDK_SK", huawei::SK),
-                    ("HUAWEICLOUD_SDK_PROJECT_ID", huawei::PROJECT_ID),
-                ]),
-            ),
+            cloudops_core::credentials::EnvironmentProvider::new(
+                cloudops_huaweicloud::credentials::ENVIRONMENT,
+            )
+            .with_env(cloudops_core::credentials::EnvSource::from_pairs([
+                ("HUAWEICLOUD_SDK_AK", huawei::AK),
+                ("HUAWEICLOUD_SDK_SK", huawei::SK),
+                ("HUAWEICLOUD_SDK_PROJECT_ID", huawei::PROJECT_ID),
+            ])),
         ))
         .build()
         .unwrap();

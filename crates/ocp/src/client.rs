@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cloudops_core::credentials::{CredentialsSetting, OCP_ENV};
+use cloudops_core::credentials::{CredentialsSetting, EnvNames};
 use cloudops_core::{
     CallOptions, ClientOptions, Endpoint, Error, Language, Method, OperationSpec, Pipeline,
     RawRequest, Request, Service,
@@ -11,6 +11,18 @@ use serde::de::DeserializeOwned;
 
 use crate::protocol::{OcpAuthorizer, OcpProtocol, OcpResponse, VENDOR};
 use crate::waiter::TaskWaiter;
+
+/// The variables [`Client::from_env`] and the default credentials read: `OCP_ACCESS_KEY_ID`
+/// and `OCP_ACCESS_KEY_SECRET` (AK/SK), or `OCP_USERNAME` and `OCP_PASSWORD` (HTTP Basic);
+/// AK/SK wins when both are set.
+pub const ENVIRONMENT: EnvNames = EnvNames {
+    id: "OCP_ACCESS_KEY_ID",
+    secret: "OCP_ACCESS_KEY_SECRET",
+    token: None,
+    project_id: None,
+    username: Some("OCP_USERNAME"),
+    password: Some("OCP_PASSWORD"),
+};
 
 /// A client for one OCP server. Cheap to clone; clones share connections.
 ///
@@ -153,7 +165,7 @@ impl ClientBuilder {
         // The environment's credentials do not expire: looked up once and kept.
         let credentials = self
             .credentials
-            .unwrap_or_else(|| CredentialsSetting::environment(OCP_ENV))
+            .unwrap_or_else(|| CredentialsSetting::environment(ENVIRONMENT))
             .into_provider(self.options.clock.clone())?;
         let pipeline = Pipeline::new(self.options)?;
         pipeline.transport().check_endpoint(&endpoint)?;

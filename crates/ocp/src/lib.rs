@@ -21,7 +21,7 @@ pub mod operation;
 mod protocol;
 mod waiter;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, ENVIRONMENT};
 pub use cloudops_core::common::*;
 /// A request to any path: see [`Client::raw`].
 pub type RawRequest = cloudops_core::RawRequest<OcpProtocol>;

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
-    CredentialsChain, CredentialsSetting, EnvSource, EnvironmentProvider, Lookup,
-    ProvideCredentials,
+    CredentialsChain, CredentialsSetting, EnvNames, EnvSource, EnvironmentProvider, Lookup,
+    ProfileFileProvider, ProfileLayout, ProvideCredentials,
 };
 use cloudops_core::{
     AccessKey, Authorizer, CallOptions, ClientOptions, Endpoint, Error, Idempotency, Method,
@@ -125,6 +125,29 @@ impl ProvideCredentials for CvmRoleProvider {
     }
 }
 
+/// The variables the environment provider reads: `TENCENTCLOUD_SECRET_ID`,
+/// `TENCENTCLOUD_SECRET_KEY` and, for temporary credentials, `TENCENTCLOUD_SESSION_TOKEN`.
+pub const ENVIRONMENT: EnvNames = EnvNames {
+    id: "TENCENTCLOUD_SECRET_ID",
+    secret: "TENCENTCLOUD_SECRET_KEY",
+    token: Some("TENCENTCLOUD_SESSION_TOKEN"),
+    project_id: None,
+    username: None,
+    password: None,
+};
+
+/// The profile file: `$TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`,
+/// section `[default]`, keys `secret_id`, `secret_key` and optionally `token`.
+pub const PROFILE: ProfileLayout = ProfileLayout {
+    path_var: "TENCENTCLOUD_CREDENTIALS_FILE",
+    default_relative: ".tencentcloud/credentials",
+    section: "default",
+    id: "secret_id",
+    secret: "secret_key",
+    token: "token",
+    project_id: None,
+};
+
 /// Tencent Cloud's default chain, in the official Python SDK's order: the environment
 /// (`TENCENTCLOUD_SECRET_ID`...), the profile file, the CVM instance role, then TKE's OIDC
 /// workload identity. Its error lists every source tried.
@@ -135,13 +158,14 @@ impl ProvideCredentials for CvmRoleProvider {
 pub fn default_chain() -> CredentialsChain {
     #[cfg(feature = "credential-sources")]
     let sources: Vec<Arc<dyn ProvideCredentials>> = vec![
-        Arc::new(EnvironmentProvider::tencent()),
-        Arc::new(cloudops_core::credentials::ProfileFileProvider::tencent()),
+        Arc::new(EnvironmentProvider::new(ENVIRONMENT)),
+        Arc::new(ProfileFileProvider::new(PROFILE)),
         Arc::new(CvmRoleProvider::new()),
         Arc::new(WebIdentityProvider::new()),
     ];
     #[cfg(not(feature = "credential-sources"))]
-    let sources: Vec<Arc<dyn ProvideCredentials>> = vec![Arc::new(EnvironmentProvider::tencent())];
+    let sources: Vec<Arc<dyn ProvideCredentials>> =
+        vec![Arc::new(EnvironmentProvider::new(ENVIRONMENT))];
     CredentialsChain::new(sources)
 }
 
@@ -153,7 +177,7 @@ pub(crate) fn default_setting() -> CredentialsSetting {
     #[cfg(feature = "credential-sources")]
     return CredentialsSetting::provider(Arc::new(default_chain()));
     #[cfg(not(feature = "credential-sources"))]
-    CredentialsSetting::environment(cloudops_core::credentials::TENCENT_ENV)
+    CredentialsSetting::environment(ENVIRONMENT)
 }
 
 /// Tencent Cloud STS, where roles are assumed.

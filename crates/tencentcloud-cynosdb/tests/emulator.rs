@@ -442,9 +442,13 @@ async fn from_env_uses_the_credentials_chain() {
         .endpoint("http://127.0.0.1:9")
         .credentials_provider(Arc::new(cloudops_core::credentials::CredentialsChain::new(
             vec![Arc::new(
-                cloudops_core::credentials::EnvironmentProvider::tencent().with_env(
-                    cloudops_core::credentials::EnvSource::from_pairs::<&str, &str>([]),
-                ),
+                cloudops_core::credentials::EnvironmentProvider::new(
+                    cloudops_tencentcloud_cynosdb::credentials::ENVIRONMENT,
+                )
+                .with_env(cloudops_core::credentials::EnvSource::from_pairs::<
+                    &str,
+                    &str,
+                >([])),
             )],
         )))
         .build()

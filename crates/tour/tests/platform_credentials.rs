@@ -504,8 +504,13 @@ async fn a_chain_error_names_every_source_tried() {
     let empty = || EnvSource::from_pairs([("HOME", "/nonexistent/cloudops")]);
     let chain = CredentialsChain::new(vec![
         Arc::new(IdpProvider::new().with_env(empty())),
-        Arc::new(EnvironmentProvider::huawei().with_env(empty())),
-        Arc::new(ProfileFileProvider::huawei().with_env(empty())),
+        Arc::new(
+            EnvironmentProvider::new(cloudops_huaweicloud::credentials::ENVIRONMENT)
+                .with_env(empty()),
+        ),
+        Arc::new(
+            ProfileFileProvider::new(cloudops_huaweicloud::credentials::PROFILE).with_env(empty()),
+        ),
         Arc::new(EcsMetadataProvider::new().with_endpoint(meta.url())),
     ]);
     let e = chain.provide().await.unwrap_err();

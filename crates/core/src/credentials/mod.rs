@@ -1,10 +1,7 @@
 //! Credentials: secret types, providers (static, environment, profile file) and a chain.
 //!
-//! | vendor | environment | profile file |
-//! |---|---|---|
-//! | Tencent Cloud | `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN` | `$TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials`, section `[default]`: `secret_id`, `secret_key`, `token` |
-//! | Huawei Cloud | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`, section `[basic]`: `ak`, `sk`, `project_id`, `security_token` |
-//! | OCP | `OCP_ACCESS_KEY_ID` and `OCP_ACCESS_KEY_SECRET` (AK/SK), or `OCP_USERNAME` and `OCP_PASSWORD` (HTTP Basic); AK/SK wins when both are set | none |
+//! The providers are generic: each vendor crate declares the names it reads (its
+//! [`EnvNames`] and [`ProfileLayout`]) and builds its default chain from them.
 
 pub mod cache;
 pub mod metadata;
@@ -19,7 +16,7 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
-pub use profile::{ProfileFileProvider, parse_ini};
+pub use profile::{ProfileFileProvider, ProfileLayout, parse_ini};
 pub use token::{CachedTokenProvider, ProvideToken, StaticToken, Token};
 
 use crate::error::Error;
@@ -69,8 +66,8 @@ impl From<String> for SecretString {
     }
 }
 
-/// An access key pair (Tencent SecretId/SecretKey, Huawei AK/SK, OCP AK/SK), with an optional
-/// session token for temporary credentials and an optional project id (Huawei).
+/// An access key pair (a key id and its secret), with an optional session token for temporary
+/// credentials and an optional project id the key is scoped to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessKey {
     /// The key id (SecretId, AK). Not a secret.
@@ -79,7 +76,7 @@ pub struct AccessKey {
     pub secret: SecretString,
     /// The session or security token of temporary credentials.
     pub session_token: Option<SecretString>,
-    /// The project id the key is scoped to (Huawei), when known.
+    /// The project id the key is scoped to, when the vendor scopes keys and it is known.
     pub project_id: Option<String>,
     /// When temporary credentials stop working (`None` for long-term keys).
     pub expires_at: Option<SystemTime>,
@@ -240,7 +237,7 @@ impl From<BasicAuth> for Credentials {
 pub enum Lookup {
     /// Credentials.
     Found(Credentials),
-    /// Nothing configured in this source, and why (e.g. "TENCENTCLOUD_SECRET_ID is not set").
+    /// Nothing configured in this source, and why (e.g. "EXAMPLE_KEY_ID is not set").
     NotFound(String),
 }
 
@@ -702,7 +699,7 @@ impl fmt::Debug for EnvSource {
     }
 }
 
-/// The environment variable names of one vendor.
+/// The environment variable names of one vendor; each vendor crate declares its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnvNames {
     /// The key id variable.
@@ -719,36 +716,6 @@ pub struct EnvNames {
     pub password: Option<&'static str>,
 }
 
-/// Tencent Cloud's variables.
-pub const TENCENT_ENV: EnvNames = EnvNames {
-    id: "TENCENTCLOUD_SECRET_ID",
-    secret: "TENCENTCLOUD_SECRET_KEY",
-    token: Some("TENCENTCLOUD_SESSION_TOKEN"),
-    project_id: None,
-    username: None,
-    password: None,
-};
-
-/// Huawei Cloud's variables.
-pub const HUAWEI_ENV: EnvNames = EnvNames {
-    id: "HUAWEICLOUD_SDK_AK",
-    secret: "HUAWEICLOUD_SDK_SK",
-    token: Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
-    project_id: Some("HUAWEICLOUD_SDK_PROJECT_ID"),
-    username: None,
-    password: None,
-};
-
-/// OCP's variables.
-pub const OCP_ENV: EnvNames = EnvNames {
-    id: "OCP_ACCESS_KEY_ID",
-    secret: "OCP_ACCESS_KEY_SECRET",
-    token: None,
-    project_id: None,
-    username: Some("OCP_USERNAME"),
-    password: Some("OCP_PASSWORD"),
-};
-
 /// Credentials from environment variables.
 #[derive(Debug, Clone)]
 pub struct EnvironmentProvider {
@@ -763,21 +730,6 @@ impl EnvironmentProvider {
             names,
             env: EnvSource::Process,
         }
-    }
-
-    /// `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN`.
-    pub fn tencent() -> Self {
-        Self::new(TENCENT_ENV)
-    }
-
-    /// `HUAWEICLOUD_SDK_AK`, `_SK`, `_PROJECT_ID`, `_SECURITY_TOKEN`.
-    pub fn huawei() -> Self {
-        Self::new(HUAWEI_ENV)
-    }
-
-    /// `OCP_ACCESS_KEY_ID`/`OCP_ACCESS_KEY_SECRET`, or `OCP_USERNAME`/`OCP_PASSWORD`.
-    pub fn ocp() -> Self {
-        Self::new(OCP_ENV)
     }
 
     /// Reads from `env` instead of the process environment.
@@ -868,27 +820,6 @@ impl CredentialsChain {
         CredentialsChain { providers }
     }
 
-    /// Tencent Cloud's default chain: environment, then the profile file.
-    pub fn tencent() -> Self {
-        Self::new(vec![
-            Arc::new(EnvironmentProvider::tencent()),
-            Arc::new(ProfileFileProvider::tencent()),
-        ])
-    }
-
-    /// Huawei Cloud's default chain: environment, then the profile file.
-    pub fn huawei() -> Self {
-        Self::new(vec![
-            Arc::new(EnvironmentProvider::huawei()),
-            Arc::new(ProfileFileProvider::huawei()),
-        ])
-    }
-
-    /// OCP's default chain: the environment.
-    pub fn ocp() -> Self {
-        Self::new(vec![Arc::new(EnvironmentProvider::ocp())])
-    }
-
     /// What each provider reads ([`ProvideCredentials::source`]), in the order they are tried.
     pub fn sources(&self) -> Vec<String> {
         self.providers.iter().map(|p| p.source()).collect()
@@ -933,14 +864,45 @@ impl ProvideCredentials for CredentialsChain {
 mod tests {
     use super::*;
 
+    /// Names of the kind a vendor declares: keys with a session token and a project.
+    const KEYS: EnvNames = EnvNames {
+        id: "EXAMPLE_KEY_ID",
+        secret: "EXAMPLE_KEY_SECRET",
+        token: Some("EXAMPLE_SESSION_TOKEN"),
+        project_id: Some("EXAMPLE_PROJECT_ID"),
+        username: None,
+        password: None,
+    };
+
+    /// Keys, or a user name and password.
+    const BASIC: EnvNames = EnvNames {
+        id: "EXAMPLE_KEY_ID",
+        secret: "EXAMPLE_KEY_SECRET",
+        token: None,
+        project_id: None,
+        username: Some("EXAMPLE_USERNAME"),
+        password: Some("EXAMPLE_PASSWORD"),
+    };
+
+    /// A profile file of the kind a vendor declares.
+    const PROFILE: ProfileLayout = ProfileLayout {
+        path_var: "EXAMPLE_CREDENTIALS_FILE",
+        default_relative: ".example/credentials",
+        section: "default",
+        id: "secret_id",
+        secret: "secret_key",
+        token: "token",
+        project_id: None,
+    };
+
     #[tokio::test]
-    async fn environment_reads_tencent_variables() {
+    async fn environment_reads_the_named_variables() {
         let env = EnvSource::from_pairs([
-            ("TENCENTCLOUD_SECRET_ID", "AKIDx"),
-            ("TENCENTCLOUD_SECRET_KEY", "sk"),
-            ("TENCENTCLOUD_SESSION_TOKEN", "tok"),
+            ("EXAMPLE_KEY_ID", "AKIDx"),
+            ("EXAMPLE_KEY_SECRET", "sk"),
+            ("EXAMPLE_SESSION_TOKEN", "tok"),
         ]);
-        let c = EnvironmentProvider::tencent()
+        let c = EnvironmentProvider::new(KEYS)
             .with_env(env)
             .provide()
             .await
@@ -1157,31 +1119,32 @@ mod tests {
 
     #[tokio::test]
     async fn environment_half_configured_is_an_error() {
-        let env = EnvSource::from_pairs([("HUAWEICLOUD_SDK_AK", "ak")]);
-        let e = EnvironmentProvider::huawei()
+        let env = EnvSource::from_pairs([("EXAMPLE_KEY_ID", "ak")]);
+        let e = EnvironmentProvider::new(KEYS)
             .with_env(env)
             .lookup()
             .await
             .unwrap_err();
-        assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK"), "{e}");
+        assert!(e.to_string().contains("EXAMPLE_KEY_SECRET"), "{e}");
     }
 
     #[tokio::test]
-    async fn ocp_prefers_access_keys_then_basic() {
-        let env = EnvSource::from_pairs([("OCP_USERNAME", "admin"), ("OCP_PASSWORD", "pw")]);
-        let c = EnvironmentProvider::ocp()
+    async fn access_keys_win_over_basic_credentials() {
+        let env =
+            EnvSource::from_pairs([("EXAMPLE_USERNAME", "admin"), ("EXAMPLE_PASSWORD", "pw")]);
+        let c = EnvironmentProvider::new(BASIC)
             .with_env(env)
             .provide()
             .await
             .unwrap();
         assert!(matches!(c, Credentials::Basic(ref b) if b.username == "admin"));
         let env = EnvSource::from_pairs([
-            ("OCP_USERNAME", "admin"),
-            ("OCP_PASSWORD", "pw"),
-            ("OCP_ACCESS_KEY_ID", "ak"),
-            ("OCP_ACCESS_KEY_SECRET", "sk"),
+            ("EXAMPLE_USERNAME", "admin"),
+            ("EXAMPLE_PASSWORD", "pw"),
+            ("EXAMPLE_KEY_ID", "ak"),
+            ("EXAMPLE_KEY_SECRET", "sk"),
         ]);
-        let c = EnvironmentProvider::ocp()
+        let c = EnvironmentProvider::new(BASIC)
             .with_env(env)
             .provide()
             .await
@@ -1193,26 +1156,23 @@ mod tests {
     async fn chain_reports_every_source_tried() {
         let env = EnvSource::from_pairs([("HOME", "/nonexistent-home")]);
         let chain = CredentialsChain::new(vec![
-            Arc::new(EnvironmentProvider::tencent().with_env(env.clone())),
-            Arc::new(ProfileFileProvider::tencent().with_env(env)),
+            Arc::new(EnvironmentProvider::new(KEYS).with_env(env.clone())),
+            Arc::new(ProfileFileProvider::new(PROFILE).with_env(env)),
         ]);
         let e = chain.provide().await.unwrap_err();
         let s = e.to_string();
         assert!(
-            s.contains("environment variables (TENCENTCLOUD_SECRET_ID is not set)"),
+            s.contains("environment variables (EXAMPLE_KEY_ID is not set)"),
             "{s}"
         );
-        assert!(
-            s.contains("/nonexistent-home/.tencentcloud/credentials"),
-            "{s}"
-        );
+        assert!(s.contains("/nonexistent-home/.example/credentials"), "{s}");
     }
 
     #[tokio::test]
     async fn chain_returns_first_found() {
         let chain = CredentialsChain::new(vec![
             Arc::new(
-                EnvironmentProvider::tencent().with_env(EnvSource::from_pairs::<&str, &str>([])),
+                EnvironmentProvider::new(KEYS).with_env(EnvSource::from_pairs::<&str, &str>([])),
             ),
             Arc::new(StaticProvider(AccessKey::new("id", "secret").into())),
         ]);
@@ -1322,11 +1282,9 @@ mod tests {
 
     #[tokio::test]
     async fn long_term_credentials_are_looked_up_once() {
-        let env = EnvSource::from_pairs([
-            ("TENCENTCLOUD_SECRET_ID", "AKIDx"),
-            ("TENCENTCLOUD_SECRET_KEY", "sk"),
-        ]);
-        let p = CachingProvider::new(Arc::new(EnvironmentProvider::tencent().with_env(env)));
+        let env =
+            EnvSource::from_pairs([("EXAMPLE_KEY_ID", "AKIDx"), ("EXAMPLE_KEY_SECRET", "sk")]);
+        let p = CachingProvider::new(Arc::new(EnvironmentProvider::new(KEYS).with_env(env)));
         for _ in 0..10 {
             p.provide().await.unwrap();
         }

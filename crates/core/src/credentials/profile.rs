@@ -53,36 +53,25 @@ fn read_profile(path: &std::path::Path) -> Result<Option<String>, String> {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct ProfileLayout {
-    path_var: &'static str,
-    default_relative: &'static str,
-    section: &'static str,
-    id: &'static str,
-    secret: &'static str,
-    token: &'static str,
-    project_id: Option<&'static str>,
+/// Where a vendor's profile file is and how it names its keys; each vendor crate declares its
+/// own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProfileLayout {
+    /// The variable that overrides the file's path.
+    pub path_var: &'static str,
+    /// The file's path under the home directory.
+    pub default_relative: &'static str,
+    /// The section read unless another is chosen.
+    pub section: &'static str,
+    /// The key id's key.
+    pub id: &'static str,
+    /// The secret key's key.
+    pub secret: &'static str,
+    /// The session token's key.
+    pub token: &'static str,
+    /// The project id's key, for a vendor whose keys carry one.
+    pub project_id: Option<&'static str>,
 }
-
-const TENCENT: ProfileLayout = ProfileLayout {
-    path_var: "TENCENTCLOUD_CREDENTIALS_FILE",
-    default_relative: ".tencentcloud/credentials",
-    section: "default",
-    id: "secret_id",
-    secret: "secret_key",
-    token: "token",
-    project_id: None,
-};
-
-const HUAWEI: ProfileLayout = ProfileLayout {
-    path_var: "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
-    default_relative: ".huaweicloud/credentials",
-    section: "basic",
-    id: "ak",
-    secret: "sk",
-    token: "security_token",
-    project_id: Some("project_id"),
-};
 
 /// Credentials from a vendor's profile file.
 #[derive(Debug, Clone)]
@@ -93,21 +82,11 @@ pub struct ProfileFileProvider {
 }
 
 impl ProfileFileProvider {
-    /// `$TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials`, section `[default]`,
-    /// keys `secret_id`, `secret_key` and optionally `token`.
-    pub fn tencent() -> Self {
+    /// Reads the profile file `layout` describes: `$<path_var>`, else
+    /// `~/<default_relative>`, section `[<section>]`.
+    pub fn new(layout: ProfileLayout) -> Self {
         ProfileFileProvider {
-            layout: TENCENT,
-            env: EnvSource::Process,
-            section: None,
-        }
-    }
-
-    /// `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`, section `[basic]`,
-    /// keys `ak`, `sk` and optionally `project_id`, `security_token`.
-    pub fn huawei() -> Self {
-        ProfileFileProvider {
-            layout: HUAWEI,
+            layout,
             env: EnvSource::Process,
             section: None,
         }
@@ -212,6 +191,28 @@ impl ProvideCredentials for ProfileFileProvider {
 mod tests {
     use super::*;
 
+    /// A layout of the kind a vendor declares: a key id, a secret and a token.
+    const KEYS: ProfileLayout = ProfileLayout {
+        path_var: "EXAMPLE_CREDENTIALS_FILE",
+        default_relative: ".example/credentials",
+        section: "default",
+        id: "secret_id",
+        secret: "secret_key",
+        token: "token",
+        project_id: None,
+    };
+
+    /// Keys scoped to a project, in their own section.
+    const SCOPED: ProfileLayout = ProfileLayout {
+        path_var: "SCOPED_CREDENTIALS_FILE",
+        default_relative: ".scoped/credentials",
+        section: "basic",
+        id: "ak",
+        secret: "sk",
+        token: "security_token",
+        project_id: Some("project_id"),
+    };
+
     #[tokio::test(flavor = "current_thread")]
     async fn hostile_profile_files_end_in_a_clear_error() {
         let dir = std::env::temp_dir().join(format!("cloudops-hostile-{}", std::process::id()));
@@ -231,11 +232,10 @@ mod tests {
             paths.push(fifo);
         }
         for path in paths {
-            let env =
-                EnvSource::from_pairs([("TENCENTCLOUD_CREDENTIALS_FILE", path.to_str().unwrap())]);
+            let env = EnvSource::from_pairs([("EXAMPLE_CREDENTIALS_FILE", path.to_str().unwrap())]);
             let e = tokio::time::timeout(
                 std::time::Duration::from_secs(5),
-                ProfileFileProvider::tencent().with_env(env).lookup(),
+                ProfileFileProvider::new(KEYS).with_env(env).lookup(),
             )
             .await
             .expect("a hostile file does not stall the runtime")
@@ -249,8 +249,8 @@ mod tests {
             "\u{feff}[default]\r\nsecret_id = AKID\r\nsecret_key = SK\r\n",
         )
         .unwrap();
-        let env = EnvSource::from_pairs([("TENCENTCLOUD_CREDENTIALS_FILE", bom.to_str().unwrap())]);
-        let k = ProfileFileProvider::tencent()
+        let env = EnvSource::from_pairs([("EXAMPLE_CREDENTIALS_FILE", bom.to_str().unwrap())]);
+        let k = ProfileFileProvider::new(KEYS)
             .with_env(env)
             .provide()
             .await
@@ -269,7 +269,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn reads_huawei_profile_with_override_variable() {
+    async fn reads_a_scoped_profile_with_its_override_variable() {
         let dir = std::env::temp_dir().join(format!("cloudops-profile-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("hw");
@@ -278,9 +278,8 @@ mod tests {
             "[basic]\nak = AK1\nsk = SK1\nproject_id = p1\nsecurity_token = st\n",
         )
         .unwrap();
-        let env =
-            EnvSource::from_pairs([("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file.to_str().unwrap())]);
-        let k = ProfileFileProvider::huawei()
+        let env = EnvSource::from_pairs([("SCOPED_CREDENTIALS_FILE", file.to_str().unwrap())]);
+        let k = ProfileFileProvider::new(SCOPED)
             .with_env(env)
             .provide()
             .await
@@ -294,22 +293,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn reads_tencent_profile_from_home() {
+    async fn reads_a_profile_from_home() {
         let home = std::env::temp_dir().join(format!("cloudops-home-{}", std::process::id()));
-        std::fs::create_dir_all(home.join(".tencentcloud")).unwrap();
+        std::fs::create_dir_all(home.join(".example")).unwrap();
         std::fs::write(
-            home.join(".tencentcloud/credentials"),
+            home.join(".example/credentials"),
             "[default]\nsecret_id=AKID\nsecret_key=SK\n",
         )
         .unwrap();
         let env = EnvSource::from_pairs([("HOME", home.to_str().unwrap())]);
-        let k = ProfileFileProvider::tencent()
+        let k = ProfileFileProvider::new(KEYS)
             .with_env(env.clone())
             .provide()
             .await
             .unwrap();
         assert_eq!(k.into_access_key().unwrap().id, "AKID");
-        let missing = ProfileFileProvider::tencent()
+        let missing = ProfileFileProvider::new(KEYS)
             .with_env(env)
             .with_section("prod")
             .lookup()
