@@ -154,9 +154,10 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
 }
 
 /// Encodes query pairs as `k=v&k=v` sorted by *decoded* key, then decoded value (code-point
-/// order), and only then percent-encoded: the canonical query Huawei's and OCP's signatures
-/// cover, as the vendors' own code computes it. (Sorting the encoded forms gives another order
-/// when an encoded character meets an unreserved one: `t=100&t=10%3A00`, not the reverse.)
+/// order), and only then percent-encoded: the canonical query the SDK-HMAC-SHA256 and the
+/// HMAC-SHA1 access-key signatures cover, as the vendors' own code computes it. (Sorting the
+/// encoded forms gives another order when an encoded character meets an unreserved one:
+/// `t=100&t=10%3A00`, not the reverse.)
 ///
 /// ```
 /// let q = [("t".to_string(), "10:00".to_string()), ("t".to_string(), "100".to_string())];

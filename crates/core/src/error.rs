@@ -325,7 +325,7 @@ impl fmt::Display for ServiceErrorKind {
     }
 }
 
-/// One item of an error's detail list (DBSS `details[]`, OCP `subErrors[]`).
+/// One item of an error's detail list (an envelope's `details[]` or `subErrors[]`).
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
@@ -389,7 +389,7 @@ fn redact_in_place(s: &mut String) {
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ServiceError {
-    /// The vendor (`tencentcloud`, `huaweicloud`, `ocp`).
+    /// The vendor, as its crate names itself (`VENDOR`).
     pub vendor: &'static str,
     /// The operation (`PauseServerless`, ...).
     pub operation: &'static str,
@@ -405,8 +405,8 @@ pub struct ServiceError {
     pub kind: ServiceErrorKind,
     /// Detail items, when the envelope carries them.
     pub details: Vec<ErrorDetail>,
-    /// Other named values from the envelope worth keeping (e.g. DBSS's
-    /// `encoded_authorization_message`).
+    /// Other named values from the envelope worth keeping (an encoded authorization message,
+    /// say).
     pub extra: Vec<(String, String)>,
     /// How long the server asked the client to wait (`Retry-After`).
     pub retry_after: Option<Duration>,
@@ -840,7 +840,7 @@ mod tests {
     #[test]
     fn display_names_code_message_and_request_id() {
         let mut e = ServiceError::new(
-            "tencentcloud",
+            "examplecloud",
             "PauseServerless",
             200,
             ServiceErrorKind::Conflict,

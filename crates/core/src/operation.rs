@@ -509,8 +509,8 @@ pub fn from_value<T: DeserializeOwned>(
     })
 }
 
-/// The language a vendor writes its messages in, for the vendors that take one
-/// (`X-TC-Language`, `X-Language`, `Accept-Language`).
+/// The language a vendor writes its messages in, for the vendors that take one (each in its
+/// own header, `Accept-Language` or the like).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Language {
@@ -529,7 +529,7 @@ impl Language {
         }
     }
 
-    /// The tag in lower case, `zh-cn` / `en-us`, as Huawei's services take it.
+    /// The tag in lower case, `zh-cn` / `en-us`, as some services take it.
     pub fn lowercase_tag(self) -> &'static str {
         match self {
             Language::ZhCn => "zh-cn",
@@ -634,7 +634,7 @@ impl<P: Protocol> Service<P> {
 
 impl<P> Service<P> {
     /// The same pipeline and authorizer with another protocol (a service whose answers are
-    /// read differently, KooPhone's error code in a 200 for one).
+    /// read differently, an error code in a 200 answer's body for one).
     pub fn with_protocol<Q>(&self, protocol: Q) -> Service<Q> {
         Service {
             pipeline: self.pipeline.clone(),

@@ -32,7 +32,7 @@ pub enum Idempotency {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OperationSpec {
-    /// The vendor (`tencentcloud`, `huaweicloud`, `ocp`).
+    /// The vendor, as its crate names itself (`VENDOR`).
     pub vendor: &'static str,
     /// The operation's name as the vendor spells it.
     pub name: &'static str,
@@ -385,7 +385,7 @@ macro_rules! credential_setters {
 /// cannot go on the wire, are invalid input; a header the authorizer added that cannot go on
 /// the wire (a key id or token with a line break) is a credentials error. Neither is retried.
 ///
-/// Credentials may be sent over plain `http://` (OCP servers often run without TLS): when an
+/// Credentials may be sent over plain `http://` (self-hosted servers often run without TLS): when an
 /// `Authorization`, token or Basic header goes to a host that is not a loopback address, the
 /// pipeline logs one `warn` event per client, naming the host (with the `tracing` feature).
 #[derive(Clone, Debug)]
@@ -538,8 +538,8 @@ impl Pipeline {
         .await
     }
 
-    /// [`Pipeline::call`] for a request that must wait for something first (a Huawei project
-    /// id looked up in IAM, say): `prepare` runs within the call's operation timeout, which
+    /// [`Pipeline::call`] for a request that must wait for something first (a project id looked
+    /// up in an identity service, say): `prepare` runs within the call's operation timeout, which
     /// starts before it, and its error ends the call before anything is sent.
     pub async fn call_prepared<T, D, F>(
         &self,
@@ -820,8 +820,8 @@ impl Pipeline {
 
     /// Whether `error` is a refusal of the signature's time: an authentication error from a
     /// server whose `Date` differs from the time the request was signed with by more than
-    /// [`CLOCK_SKEW_TOLERANCE`] (Tencent's `AuthFailure.SignatureExpire`, Huawei's
-    /// `APIGW.0301` for an expired signature, OCP's 401 for a skewed `Date`). If so, the
+    /// [`CLOCK_SKEW_TOLERANCE`] (an expired-signature code, or a 401 for a skewed `Date`, as the
+    /// vendor's protocol classifies it). If so, the
     /// offset is kept for the client's later calls and traced at `warn`.
     fn measure_skew(&self, error: &Error, signed_at: SystemTime) -> bool {
         let Some(se) = error.service_error() else {
@@ -851,9 +851,10 @@ impl Pipeline {
     fn warn_plain_http(&self, signed: &Request) {
         if signed.endpoint.scheme() != "http"
             || signed.endpoint.is_loopback()
-            || !CREDENTIAL_HEADERS
+            || !signed
+                .headers
                 .iter()
-                .any(|h| signed.headers.contains(h))
+                .any(|(name, _)| crate::request::is_sensitive_header(name))
             || self.warned_plain_http.swap(true, Ordering::Relaxed)
         {
             return;
@@ -1113,15 +1114,6 @@ impl<F: std::future::Future> std::future::Future for Within<'_, F> {
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
-
-/// Headers that carry credentials.
-#[cfg(feature = "tracing")]
-const CREDENTIAL_HEADERS: &[&str] = &[
-    "authorization",
-    "x-auth-token",
-    "x-security-token",
-    "x-tc-token",
-];
 
 /// Refuses a zero time limit: it would end every call before it starts (`None` is no limit).
 fn check_timeouts(attempt: Option<Duration>, operation: Option<Duration>) -> Result<(), Error> {

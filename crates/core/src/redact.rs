@@ -1,8 +1,8 @@
 //! Redaction of secrets that a server echoes back, and escaping of server text before it is
 //! shown.
 //!
-//! Gateways echo what they received: Huawei's `APIGW.0301` answer carries its canonical
-//! request, `x-security-token:<token>` line included, with `|`, real or JSON-escaped newlines
+//! Gateways echo what they received: an API gateway's authentication error may carry its
+//! canonical request, session-token line included, with `|`, real or JSON-escaped newlines
 //! between lines, in any letter case, nested in an envelope or in a plain-text page. Every
 //! copy of a server's text that an error keeps goes through [`redact_secrets`] first, and
 //! every `Debug` and `Display` of an error redacts again when it prints.
@@ -11,12 +11,13 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::request::SENSITIVE_HEADERS;
+use crate::sign::SECRET_HEADERS;
 
 /// Names whose values are secrets wherever a server echoes them: the sensitive headers, and
-/// the keys every vendor's credential endpoints and SDKs use for secrets (Tencent's `Token`,
-/// `TmpSecretKey`, `SecretKey`, `WebIdentityToken`; Huawei's `secret`, `securitytoken`,
-/// `id_token`; OCP's and IAM's `password`), in any letter case. A name matches only whole,
-/// followed by `:` or `=`: `TokenCount: 3` is left alone.
+/// the keys credential endpoints and SDKs use for secrets (`Token`, `TmpSecretKey`,
+/// `SecretKey`, `WebIdentityToken`, `secret`, `securitytoken`, `id_token`, `password`), in any
+/// letter case. A name matches only whole, followed by `:` or `=`: `TokenCount: 3` is left
+/// alone.
 const SECRET_NAMES: &[&str] = &[
     "password",
     "passwd",
@@ -42,19 +43,26 @@ const SECRET_NAMES: &[&str] = &[
 /// What replaces a secret value.
 pub const REDACTED: &str = "***";
 
-/// `text` with the value after every secret name (`x-security-token:`, `"X-Auth-Token": "`,
+/// `text` with the value after every secret name (`proxy-authorization:`, `"Token": "`,
 /// `Authorization=` ...) replaced by `***`, up to the end of that line (`|`, a real or
 /// JSON-escaped newline) or the closing quote. Text without a secret name is returned as is.
 ///
 /// ```
 /// use cloudops_core::redact::redact_secrets;
-/// let echoed = "canonicalRequest: POST|/v1/|X-Security-Token:abc/def=|host:h";
-/// assert_eq!(redact_secrets(echoed), "canonicalRequest: POST|/v1/|X-Security-Token:***|host:h");
+/// let echoed = "canonicalRequest: POST|/v1/|Proxy-Authorization:abc/def=|host:h";
+/// assert_eq!(
+///     redact_secrets(echoed),
+///     "canonicalRequest: POST|/v1/|Proxy-Authorization:***|host:h"
+/// );
 /// ```
 pub fn redact_secrets(text: &str) -> Cow<'_, str> {
     let lower = text.to_ascii_lowercase();
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    for name in SENSITIVE_HEADERS.iter().chain(SECRET_NAMES) {
+    for name in SENSITIVE_HEADERS
+        .iter()
+        .chain(SECRET_HEADERS)
+        .chain(SECRET_NAMES)
+    {
         let mut from = 0;
         while let Some(found) = lower[from..].find(name) {
             let start = from + found;
@@ -186,17 +194,17 @@ mod tests {
     #[test]
     fn every_echoed_form_is_redacted() {
         for text in [
-            format!("a|x-security-token:{T}|host:h"),
-            format!("a|X-SECURITY-TOKEN: {T}|host:h"),
-            format!("a\nX-Security-Token:{T}\nhost:h"),
-            format!("a\r\nx-security-token:{T}\r\nhost:h"),
-            format!(r#"{{"msg":"a\nx-security-token:{T}\nhost:h"}}"#),
-            format!(r#"{{"msg":"a\u000ax-security-token:{T}\u000ahost:h"}}"#),
-            format!(r#"{{"X-Security-Token": "{T}"}}"#),
-            format!(r#"{{"msg":"{{\"x-auth-token\":\"{T}\"}}"}}"#),
+            format!("a|proxy-authorization:{T}|host:h"),
+            format!("a|PROXY-AUTHORIZATION: {T}|host:h"),
+            format!("a\nProxy-Authorization:{T}\nhost:h"),
+            format!("a\r\nproxy-authorization:{T}\r\nhost:h"),
+            format!(r#"{{"msg":"a\nproxy-authorization:{T}\nhost:h"}}"#),
+            format!(r#"{{"msg":"a\u000aproxy-authorization:{T}\u000ahost:h"}}"#),
+            format!(r#"{{"Proxy-Authorization": "{T}"}}"#),
+            format!(r#"{{"msg":"{{\"cookie\":\"{T}\"}}"}}"#),
             format!("Authorization=SDK-HMAC-SHA256 Access=AK, Signature={T}"),
             format!(r#"{{"password":"{T}"}}"#),
-            format!("x-security-token:{T}"),
+            format!("proxy-authorization:{T}"),
             format!(r#"{{"Credentials":{{"Token":"{T}","TmpSecretId":"id"}}}}"#),
             format!(r#"{{"credential":{{"securitytoken":"{T}"}}}}"#),
             format!(r#"{{"auth":{{"id_token":{{"id":"x"}}}},"id_token":"{T}"}}"#),
@@ -209,11 +217,20 @@ mod tests {
     }
 
     #[test]
+    fn the_signing_schemes_secret_headers_are_redacted() {
+        for name in SECRET_HEADERS {
+            let text = format!("a|{name}:{T}|host:h");
+            let out = redact_secrets(&text);
+            assert!(!out.contains("TOKEN/abc"), "{text} -> {out}");
+        }
+    }
+
+    #[test]
     fn json_escapes_inside_a_value_are_kept_inside() {
-        let text = r#"{"m":"x-security-token:ab\/cd\\ef\nhost:h"}"#;
+        let text = r#"{"m":"proxy-authorization:ab\/cd\\ef\nhost:h"}"#;
         assert_eq!(
             redact_secrets(text),
-            r#"{"m":"x-security-token:***\nhost:h"}"#
+            r#"{"m":"proxy-authorization:***\nhost:h"}"#
         );
     }
 
@@ -221,12 +238,12 @@ mod tests {
     fn other_text_is_untouched() {
         for text in [
             "no secrets here",
-            "x-security-token-count: 3",
+            "proxy-authorization-count: 3",
             "my-authorization is fine",
             "tokenizer:1",
             r#"{"TokenCount": 3}"#,
-            "x-security-token:",
-            "x-security-token",
+            "proxy-authorization:",
+            "proxy-authorization",
         ] {
             assert!(matches!(redact_secrets(text), Cow::Borrowed(_)), "{text}");
         }

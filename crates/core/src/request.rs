@@ -59,9 +59,9 @@ impl fmt::Display for Method {
 /// Where requests go: scheme, host, optional port and an optional base path.
 ///
 /// ```
-/// let e = cloudops_core::Endpoint::parse("http://127.0.0.1:8080/ocp").unwrap();
+/// let e = cloudops_core::Endpoint::parse("http://127.0.0.1:8080/api").unwrap();
 /// assert_eq!(e.host_header(), "127.0.0.1:8080");
-/// assert_eq!(e.base_path(), "/ocp");
+/// assert_eq!(e.base_path(), "/api");
 /// ```
 ///
 /// Cloning is cheap: the parts are shared, so every request of a client carries its endpoint
@@ -343,23 +343,11 @@ fn known_header_name(lower: &str) -> Option<&'static str> {
         "authorization" => "authorization",
         "x-request-id" => "x-request-id",
         "retry-after" => "retry-after",
-        "x-tc-action" => "x-tc-action",
-        "x-tc-version" => "x-tc-version",
-        "x-tc-region" => "x-tc-region",
-        "x-tc-requestclient" => "x-tc-requestclient",
-        "x-tc-language" => "x-tc-language",
-        "x-tc-timestamp" => "x-tc-timestamp",
-        "x-tc-token" => "x-tc-token",
-        "x-project-id" => "x-project-id",
-        "x-sdk-date" => "x-sdk-date",
-        "x-security-token" => "x-security-token",
-        "x-auth-token" => "x-auth-token",
-        "x-subject-token" => "x-subject-token",
         "x-language" => "x-language",
         "accept-language" => "accept-language",
         "connection" => "connection",
         "server" => "server",
-        _ => return None,
+        other => return crate::sign::scheme_header_name(other),
     })
 }
 
@@ -547,22 +535,22 @@ impl fmt::Debug for SharedValue {
     }
 }
 
-/// Names of headers whose values are secrets; their values never appear in `Debug` output.
+/// Names of the HTTP headers whose values are secrets whatever the vendor; with the signing
+/// schemes' own ([`sign::SECRET_HEADERS`](crate::sign::SECRET_HEADERS)), their values never
+/// appear in `Debug` output ([`is_sensitive_header`]).
 pub const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
-    "x-auth-token",
-    "x-subject-token",
-    "x-security-token",
-    "x-tc-token",
     "proxy-authorization",
     "cookie",
     "set-cookie",
 ];
 
-/// Whether the header `name` carries a secret.
+/// Whether the header `name` carries a secret: one of [`SENSITIVE_HEADERS`] or of the signing
+/// schemes' [`sign::SECRET_HEADERS`](crate::sign::SECRET_HEADERS).
 pub fn is_sensitive_header(name: &str) -> bool {
     SENSITIVE_HEADERS
         .iter()
+        .chain(crate::sign::SECRET_HEADERS)
         .any(|s| s.eq_ignore_ascii_case(name))
 }
 
@@ -777,13 +765,13 @@ mod tests {
 
     #[test]
     fn endpoint_parsing() {
-        let e = Endpoint::parse("https://cynosdb.tencentcloudapi.com").unwrap();
-        assert_eq!(e.host_header(), "cynosdb.tencentcloudapi.com");
+        let e = Endpoint::parse("https://service.example.com").unwrap();
+        assert_eq!(e.host_header(), "service.example.com");
         assert_eq!(e.port(), None);
         let e = Endpoint::parse("https://Host.Example:443/").unwrap();
         assert_eq!(e.host_header(), "host.example");
         assert_eq!(e.base_path(), "");
-        let e = Endpoint::parse("dbss.cn-north-4.myhuaweicloud.com").unwrap();
+        let e = Endpoint::parse("service.region-1.example.com").unwrap();
         assert_eq!(e.scheme(), "https");
         for ok in [
             "http://127.0.0.1:8080",
@@ -856,7 +844,7 @@ mod tests {
     fn headers_debug_hides_secrets() {
         let mut h = Headers::new();
         h.set("Authorization", "secret-value");
-        h.set("X-Auth-Token", "tok");
+        h.set(crate::sign::SECRET_HEADERS[0], "tok");
         h.set("Content-Type", "application/json");
         let s = format!("{h:?}");
         assert!(!s.contains("secret-value") && !s.contains("tok\""), "{s}");

@@ -184,7 +184,7 @@ impl UtcDateTime {
             )
     }
 
-    /// `YYYY-MM-DD`, the date in Tencent's credential scope.
+    /// `YYYY-MM-DD`, the date of a TC3 credential scope.
     pub fn date_dashed(&self) -> String {
         let mut out = String::with_capacity(10);
         self.push_date_dashed(&mut out);
@@ -200,7 +200,7 @@ impl UtcDateTime {
         push_two(out, self.day);
     }
 
-    /// `YYYYMMDDTHHMMSSZ`, Huawei's `X-Sdk-Date`.
+    /// `YYYYMMDDTHHMMSSZ`, the basic ISO 8601 form SDK-HMAC-SHA256 signs its date in.
     pub fn compact_iso8601(&self) -> String {
         let mut out = String::with_capacity(16);
         push_year(&mut out, self.year);

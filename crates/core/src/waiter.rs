@@ -1,5 +1,5 @@
 //! Polling with backoff until something finishes or a deadline passes: the loop every vendor
-//! waiter (CynosDB flows, OCP tasks) runs.
+//! waiter (an asynchronous flow, a server task) runs.
 
 use std::future::Future;
 use std::time::Duration;

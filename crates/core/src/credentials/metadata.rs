@@ -1,4 +1,4 @@
-//! Talking to an instance metadata service (Tencent CVM, Huawei ECS): plain HTTP on a
+//! Talking to a cloud's instance metadata service: plain HTTP on a
 //! link-local or internal address, never through a proxy, each request under a short timeout,
 //! and "did not answer" told apart from "answered wrongly" so a credentials chain can move on.
 

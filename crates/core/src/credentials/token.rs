@@ -1,4 +1,5 @@
-//! Bearer tokens (Huawei IAM `X-Auth-Token`) and a cache that refreshes them before expiry.
+//! Bearer tokens (an identity service's token header) and a cache that refreshes them before
+//! expiry.
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ pub struct Token {
 /// A source of tokens.
 #[async_trait]
 pub trait ProvideToken: Send + Sync + fmt::Debug {
-    /// Fetches a token (a network call for IAM; a copy for a static token).
+    /// Fetches a token (a network call to an identity service; a copy for a static token).
     async fn fetch_token(&self) -> Result<Token, Error>;
 }
 

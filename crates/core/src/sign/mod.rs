@@ -22,6 +22,37 @@ use sha2::{Digest, Sha256};
 
 use crate::request::Request;
 
+/// The headers the schemes carry secrets in besides `Authorization`: a session token (Huawei's
+/// `X-Security-Token`, Tencent's `X-TC-Token`) or a bearer token (Huawei IAM's `X-Auth-Token`,
+/// and the `X-Subject-Token` IAM answers with). Their values never appear in `Debug` output,
+/// traces or errors ([`is_sensitive_header`](crate::request::is_sensitive_header)).
+pub const SECRET_HEADERS: &[&str] = &[
+    "x-auth-token",
+    "x-subject-token",
+    "x-security-token",
+    "x-tc-token",
+];
+
+/// The header names the schemes and their vendors' protocols write on every call, kept without
+/// a copy when a request is built.
+pub(crate) fn scheme_header_name(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "x-tc-action" => "x-tc-action",
+        "x-tc-version" => "x-tc-version",
+        "x-tc-region" => "x-tc-region",
+        "x-tc-requestclient" => "x-tc-requestclient",
+        "x-tc-language" => "x-tc-language",
+        "x-tc-timestamp" => "x-tc-timestamp",
+        "x-tc-token" => "x-tc-token",
+        "x-project-id" => "x-project-id",
+        "x-sdk-date" => "x-sdk-date",
+        "x-security-token" => "x-security-token",
+        "x-auth-token" => "x-auth-token",
+        "x-subject-token" => "x-subject-token",
+        _ => return None,
+    })
+}
+
 /// What a signer produced: the headers to add and the strings it signed.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
