@@ -176,7 +176,7 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
     }
     let _ = writeln!(
         s,
-        "/// Calls `op` of `{}` with `inputs`, rendering the output ([`render`]); `None` when the model has no such operation.",
+        "/// Calls `op` of `{}` with `inputs`, rendering the output as its snapshots show it; `None` when the model has no such operation.",
         model.service.krate
     );
     let _ = writeln!(

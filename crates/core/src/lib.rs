@@ -19,6 +19,7 @@
 
 pub mod credentials;
 pub mod encoding;
+mod envelope;
 pub mod error;
 pub mod files;
 pub mod id;
@@ -30,6 +31,7 @@ pub mod redact;
 pub mod request;
 pub mod retry;
 pub mod sign;
+mod spec;
 pub mod time;
 mod trace;
 pub mod transport;

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use crate::error::{Error, TimeoutPhase};
-use crate::pipeline::Idempotency;
 use crate::request::Headers;
+use crate::spec::Idempotency;
 use crate::time::UtcDateTime;
 
 /// How a call retries.
