@@ -206,6 +206,10 @@ impl Client {
     }
 
     /// The engine every operation is sent through.
+    #[cfg_attr(
+        not(any(feature = "dbss", feature = "taurusdb", feature = "koophone")),
+        allow(dead_code)
+    )]
     pub(crate) fn engine(&self) -> &Engine<HuaweiProtocol> {
         &self.inner.engine
     }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
     CredentialsChain, CredentialsSetting, EnvNames, EnvSource, EnvironmentProvider, Lookup,
-    ProfileFileProvider, ProfileLayout, ProvideCredentials,
+    ProfileLayout, ProvideCredentials,
 };
 use cloudops_core::time::UtcDateTime;
 use cloudops_core::{
@@ -250,7 +250,9 @@ pub fn default_chain() -> CredentialsChain {
     let sources: Vec<Arc<dyn ProvideCredentials>> = vec![
         Arc::new(IdpProvider::new()),
         Arc::new(EnvironmentProvider::new(ENVIRONMENT)),
-        Arc::new(ProfileFileProvider::new(PROFILE)),
+        Arc::new(cloudops_core::credentials::ProfileFileProvider::new(
+            PROFILE,
+        )),
         Arc::new(EcsMetadataProvider::new()),
     ];
     #[cfg(not(feature = "credential-sources"))]

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use cloudops_core::credentials::metadata::MetadataClient;
 use cloudops_core::credentials::{
     CredentialsChain, CredentialsSetting, EnvNames, EnvSource, EnvironmentProvider, Lookup,
-    ProfileFileProvider, ProfileLayout, ProvideCredentials,
+    ProfileLayout, ProvideCredentials,
 };
 use cloudops_core::{
     AccessKey, Authorizer, CallOptions, ClientOptions, Endpoint, Error, Idempotency, Method,
@@ -159,7 +159,9 @@ pub fn default_chain() -> CredentialsChain {
     #[cfg(feature = "credential-sources")]
     let sources: Vec<Arc<dyn ProvideCredentials>> = vec![
         Arc::new(EnvironmentProvider::new(ENVIRONMENT)),
-        Arc::new(ProfileFileProvider::new(PROFILE)),
+        Arc::new(cloudops_core::credentials::ProfileFileProvider::new(
+            PROFILE,
+        )),
         Arc::new(CvmRoleProvider::new()),
         Arc::new(WebIdentityProvider::new()),
     ];

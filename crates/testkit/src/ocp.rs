@@ -1,7 +1,8 @@
 //! An emulator of the OCP API v2 backup operations: Basic or AK/SK authentication (`Date`
 //! within 15 minutes), per-tenant schedule state, the documented sample answer for the
-//! documented sample request, asynchronous tasks, and the error envelope for unknown ids
-//! (404) and bad credentials (401).
+//! documented sample request, asynchronous tasks (backups started now among them), the error
+//! envelope for unknown ids (404) and bad credentials (401), and every other modelled
+//! operation answered with its example.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,7 +11,9 @@ use std::time::SystemTime;
 use cloudops_core::time::{UtcDateTime, unix_seconds};
 use serde_json::{Value, json};
 
+use crate::rules::Operation;
 use crate::server::{RecordedRequest, Reply, TestServer, lock};
+use crate::tables;
 use crate::verify;
 
 /// The user name HTTP Basic accepts.
@@ -290,10 +293,20 @@ fn route(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
                 ("POST", ["stopSchedule"]) => set_schedule(st, c, t, ScheduleState::Stopped),
                 ("POST", ["startSchedule"]) => set_schedule(st, c, t, ScheduleState::Running),
                 ("GET", []) => strategy(st, c, t),
-                _ => st.error(404, 10004, "no such operation"),
+                _ => modelled(st, method, req),
             }
         }
-        _ => st.error(404, 10004, "no such operation"),
+        (method, _) => modelled(st, method, req),
+    }
+}
+
+/// Any other modelled operation ([`crate::tables::OCP_BACKUP`]): its example answer.
+fn modelled(st: &mut State, method: &str, req: &RecordedRequest) -> (u16, Value) {
+    let seg = req.segments();
+    let seg: Vec<&str> = seg.iter().map(String::as_str).collect();
+    match Operation::route(tables::OCP_BACKUP, method, &seg) {
+        Some(op) => st.ok(op.example()),
+        None => st.error(404, 10004, "no such operation"),
     }
 }
 
@@ -384,4 +397,44 @@ fn get_task(st: &mut State, id: i64) -> (u16, Value) {
     };
     let name = task.name.clone();
     st.ok(json!({"id": id, "name": name, "status": status, "createTime": "2024-09-10T10:08:00.000+08:00", "executor": "emulator"}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> State {
+        State {
+            tenants: HashMap::new(),
+            tasks: HashMap::new(),
+            next_task: 1,
+            next_trace: 0,
+            polls_to_finish: 0,
+            fail_next_task: false,
+            sample_answered: false,
+        }
+    }
+
+    fn request(method: &str, path: &str) -> RecordedRequest {
+        RecordedRequest {
+            method: method.into(),
+            path: path.into(),
+            query: String::new(),
+            headers: cloudops_core::Headers::new(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_modelled_operation_without_state_answers_its_example() {
+        let mut st = state();
+        let path = "/api/v2/ob/clusters/1/tenants/2/backup/backupNow";
+        let (status, body) = modelled(&mut st, "POST", &request("POST", path));
+        assert_eq!(status, 200);
+        assert_eq!(body["successful"], true);
+        assert!(body["data"].is_object(), "{body}");
+        let (status, body) = modelled(&mut st, "POST", &request("POST", "/api/v2/nothing"));
+        assert_eq!(status, 404);
+        assert_eq!(body["error"]["code"], 10004);
+    }
 }
