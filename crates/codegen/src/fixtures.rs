@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::model::{Member, Model, Shape};
 use crate::types::Ty;
-use crate::{File, Loaded, MARKER, lit, snake};
+use crate::{File, Loaded, MARKER, doc, inner_doc, lit, snake};
 
 /// `crates/fixtures/src/generated/mod.rs`.
 pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
@@ -15,12 +15,13 @@ pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
         "{MARKER} from {}. Do not edit: change the models and run the command again.\n",
         sources.join(", ")
     );
-    s.push_str(
-        "//! Every modelled operation called through its crate's public client with named \
+    s.push_str(&inner_doc(
+        "Every modelled operation called through its crate's public client with named \
          inputs (a fixture's `inputs`, or the model's examples): required members by name, \
          optional ones when present. An absent or mistyped input reads as the type's default, \
-         so the crate's own checks answer as they would for a user.\n\n",
-    );
+         so the crate's own checks answer as they would for a user.",
+    ));
+    s.push('\n');
     s.push_str(
         "use cloudops_core::Error;\nuse serde_json::{Value, json};\n\nuse crate::args::{arg, opt, render};\n\n",
     );
@@ -174,11 +175,10 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         }
         s.push_str("    }\n}\n\n");
     }
-    let _ = writeln!(
-        s,
-        "/// Calls `op` of `{}` with `inputs`, rendering the output as its snapshots show it; `None` when the model has no such operation.",
+    s.push_str(&doc(&format!(
+        "Calls `op` of `{}` with `inputs`, rendering the output as its snapshots show it; `None` when the model has no such operation.",
         model.service.krate
-    );
+    )));
     let _ = writeln!(
         s,
         "pub async fn {fn_name}(client: &{krate}::Client, op: &str, inputs: &Value) -> Option<Result<String, Error>> {{"
@@ -215,11 +215,10 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         s.push_str("            call.send().await.map(|o| render(&o))\n        }\n");
     }
     s.push_str("        _ => return None,\n    };\n    Some(out)\n}\n\n");
-    let _ = writeln!(
-        s,
-        "/// The model's example inputs of `op` of `{}`, by member name; `None` when the model has no such operation.",
+    s.push_str(&doc(&format!(
+        "The model's example inputs of `op` of `{}`, by member name; `None` when the model has no such operation.",
         model.service.krate
-    );
+    )));
     let _ = writeln!(s, "pub fn {fn_name}_examples(op: &str) -> Option<Value> {{");
     s.push_str("    Some(match op {\n");
     for op in &model.operations {

@@ -197,6 +197,14 @@ fn doc(text: &str) -> String {
     out
 }
 
+/// Inner doc comment lines (`//! ...`) for `text`, wrapped as [`doc`] wraps.
+fn inner_doc(text: &str) -> String {
+    doc(text)
+        .lines()
+        .map(|l| format!("//!{}\n", l.trim_start_matches("///")))
+        .collect()
+}
+
 /// A Rust string literal.
 fn lit(s: &str) -> String {
     format!("{s:?}")

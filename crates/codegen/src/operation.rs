@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::{Member, Model, Operation, Protocol};
 use crate::types::Ty;
-use crate::{File, Loaded, doc, header, lit, shapes};
+use crate::{File, Loaded, doc, header, inner_doc, lit, shapes};
 
 /// The directory of a service's generated modules, from the workspace root.
 pub(crate) fn generated_dir(model: &Model) -> PathBuf {
@@ -46,11 +46,11 @@ pub(crate) fn crate_files(loaded: &Loaded) -> Result<Vec<File>, String> {
 fn registry(loaded: &Loaded) -> String {
     let model = &loaded.model;
     let mut s = header(&loaded.source);
-    let _ = writeln!(
-        s,
-        "//! The operations of {} {}, one module each, and their registry.\n",
+    s.push_str(&inner_doc(&format!(
+        "The operations of {} {}, one module each, and their registry.",
         model.service.title, model.service.version
-    );
+    )));
+    s.push('\n');
     for op in &model.operations {
         let _ = writeln!(s, "pub mod {};", op.method);
     }
@@ -75,10 +75,11 @@ fn registry(loaded: &Loaded) -> String {
     if !model.shapes.is_empty() {
         s.push_str("pub use types::*;\n");
     }
-    s.push_str(
-        "\n/// Every modelled operation of this module, in the model's order: the registry the \
-         fixtures, the fault suite and the coverage checks read.\n",
-    );
+    s.push('\n');
+    s.push_str(&doc(
+        "Every modelled operation of this module, in the model's order: the registry the \
+         fixtures, the fault suite and the coverage checks read.",
+    ));
     s.push_str("pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[\n");
     for op in &model.operations {
         let _ = writeln!(s, "    {}::SPEC,", op.method);
@@ -307,26 +308,25 @@ impl<'m> Op<'m> {
         }
         used_shapes.sort();
         let mut s = header(&loaded.source);
-        if self.model.service.protocol != Protocol::Tc3Json {
-            let _ = writeln!(
-                s,
-                "//! `{name}`: `{} {}`, {}.\n//!",
+        let first = if self.model.service.protocol != Protocol::Tc3Json {
+            format!(
+                "`{name}`: `{} {}`, {}.",
                 op.http.method, op.http.path, op.summary
-            );
+            )
         } else {
-            let _ = writeln!(s, "//! `{name}`: {}.\n//!", op.summary);
-        }
+            format!("`{name}`: {}.", op.summary)
+        };
+        s.push_str(&inner_doc(&first));
+        s.push_str("//!\n");
         match &op.documentation {
             Some(url) => {
                 let _ = writeln!(s, "//! Documentation: <{url}>");
             }
-            None => s.push_str("//! The vendor publishes no page for it at a stable address.\n"),
+            None => s.push_str("//! No documentation page is linked for it.\n"),
         }
         if let Some(notes) = &op.notes {
             s.push_str("//!\n");
-            for line in doc(notes).lines() {
-                let _ = writeln!(s, "//!{}", line.trim_start_matches("///"));
-            }
+            s.push_str(&inner_doc(notes));
         }
         s.push('\n');
         let mut core_uses = vec!["CallOptions", "Error", "Idempotency", "OperationSpec"];
@@ -498,10 +498,9 @@ impl<'m> Op<'m> {
         let op = self.op;
         let name = &op.name;
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "/// A {name} call being built. Nothing is sent until [`{name}::send`]."
-        );
+        s.push_str(&doc(&format!(
+            "A {name} call being built. Nothing is sent until [`{name}::send`]."
+        )));
         if !op.idempotency.retry {
             s.push_str("///\n");
             s.push_str(&doc(&op.idempotency.reason));
@@ -878,7 +877,7 @@ impl<'m> Op<'m> {
         let finish = if language.is_empty() {
             format!("let request = {build};")
         } else {
-            format!("let mut request = {build};\n{language}")
+            format!("let mut request = {build};\n{}", language.trim_end())
         };
         if self.project {
             s.push_str(
@@ -939,7 +938,7 @@ impl<'m> Op<'m> {
         if let Some(c) = first.get(..1) {
             first = c.to_uppercase() + &first[1..];
         }
-        let _ = writeln!(s, "    /// {first}. See [`{name}`].");
+        s.push_str(&doc(&format!("{first}. See [`{name}`].")));
         let required: Vec<&(&Member, Ty)> = self.input.iter().filter(|(m, _)| m.required).collect();
         // A list of strings is taken as any iterator of anything that becomes a string, with
         // named type parameters (callers may name them).

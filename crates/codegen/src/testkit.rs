@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Member, Model, Shape};
 use crate::types::Ty;
-use crate::{File, Loaded, MARKER, lit};
+use crate::{File, Loaded, MARKER, inner_doc, lit};
 
 /// `crates/testkit/src/generated/mod.rs`.
 pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
@@ -17,10 +17,11 @@ pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
         "{MARKER} from {}. Do not edit: change the models and run the command again.\n",
         sources.join(", ")
     );
-    s.push_str(
-        "//! The request rules and example answers of every modelled operation, one table per \
-         service, for the emulators.\n\n",
-    );
+    s.push_str(&inner_doc(
+        "The request rules and example answers of every modelled operation, one table per \
+         service, for the emulators.",
+    ));
+    s.push('\n');
     s.push_str("use crate::rules::{Kind, Member, Operation};\n\n");
     for loaded in models {
         let model = &loaded.model;

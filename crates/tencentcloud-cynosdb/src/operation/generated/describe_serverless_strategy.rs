@@ -70,7 +70,8 @@ impl RequestId for DescribeServerlessStrategyOutput {
     }
 }
 
-/// A DescribeServerlessStrategy call being built. Nothing is sent until [`DescribeServerlessStrategy::send`].
+/// A DescribeServerlessStrategy call being built. Nothing is sent until
+/// [`DescribeServerlessStrategy::send`].
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct DescribeServerlessStrategy {
