@@ -336,11 +336,9 @@ impl<'m> Op<'m> {
             Protocol::OcpRest => core_uses.push("Method"),
         }
         let body = self.body_members();
-        let validates = self.huawei()
-            || self.input.iter().any(|(m, t)| {
-                validates(m) && !(m.location() == "path" && t.is_copy() && !has_rules(m))
-            });
-        if validates {
+        let items = self.items(&body)?;
+        // The checks decide whether the validation helpers are needed.
+        if items.contains("validate::") {
             core_uses.push("validate");
         }
         core_uses.sort_unstable();
@@ -374,8 +372,16 @@ impl<'m> Op<'m> {
             );
         }
         s.push('\n');
+        s.push_str(&items);
+        Ok(s)
+    }
 
-        // The spec.
+    /// Everything after the imports: the spec, the serialized input, the output, the builder
+    /// and the client's method.
+    fn items(&self, body: &[&(&'m Member, Ty)]) -> Result<String, String> {
+        let op = self.op;
+        let name = &op.name;
+        let mut s = String::new();
         s.push_str("/// The operation as the pipeline sees it.\n///\n");
         s.push_str(&doc(&op.idempotency.reason));
         let idem = if op.idempotency.retry {
@@ -390,7 +396,7 @@ impl<'m> Op<'m> {
         );
 
         if !body.is_empty() {
-            s.push_str(&self.wire_input(&body));
+            s.push_str(&self.wire_input(body));
         }
         if self.model.service.protocol != Protocol::OcpRest {
             s.push_str(&self.output_struct());
@@ -998,18 +1004,6 @@ fn http_method(method: &str) -> &'static str {
         "PATCH" => "Patch",
         _ => "Head",
     }
-}
-
-/// Whether a member has a constraint of its own (beyond where it goes).
-fn has_rules(m: &Member) -> bool {
-    m.length.is_some()
-        || m.non_empty
-        || m.charset.is_some()
-        || m.range.is_some()
-        || m.items.is_some()
-        || m.item_length.is_some()
-        || m.unique
-        || m.one_of.is_some()
 }
 
 /// Whether a member has a rule the generated code checks.
