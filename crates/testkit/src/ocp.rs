@@ -238,32 +238,6 @@ fn route(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
             None => st.error(400, 10001, "the task id must be a positive integer"),
         },
         (
-            "POST",
-            [
-                "api",
-                "v2",
-                "ob",
-                "clusters",
-                c,
-                "tenants",
-                t,
-                "backup",
-                "backupNow",
-            ],
-        ) => {
-            let (Some(c), Some(t)) = (id(c), id(t)) else {
-                return st.error(
-                    400,
-                    10001,
-                    "cluster and tenant ids must be positive integers",
-                );
-            };
-            if !st.tenants.contains_key(&(c, t)) {
-                return st.error(404, 60001, &format!("tenant {t} of cluster {c} not found"));
-            }
-            backup_now(st, c, t)
-        }
-        (
             method,
             [
                 "api",
@@ -274,8 +248,6 @@ fn route(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
                 "tenants",
                 t,
                 "backup",
-                "config",
-                "backupStrategy",
                 rest @ ..,
             ],
         ) => {
@@ -290,9 +262,14 @@ fn route(st: &mut State, req: &RecordedRequest) -> (u16, Value) {
                 return st.error(404, 60001, &format!("tenant {t} of cluster {c} not found"));
             }
             match (method, rest) {
-                ("POST", ["stopSchedule"]) => set_schedule(st, c, t, ScheduleState::Stopped),
-                ("POST", ["startSchedule"]) => set_schedule(st, c, t, ScheduleState::Running),
-                ("GET", []) => strategy(st, c, t),
+                ("POST", ["backupNow"]) => backup_now(st, c, t),
+                ("POST", ["config", "backupStrategy", "stopSchedule"]) => {
+                    set_schedule(st, c, t, ScheduleState::Stopped)
+                }
+                ("POST", ["config", "backupStrategy", "startSchedule"]) => {
+                    set_schedule(st, c, t, ScheduleState::Running)
+                }
+                ("GET", ["config", "backupStrategy"]) => strategy(st, c, t),
                 _ => modelled(st, method, req),
             }
         }

@@ -62,16 +62,7 @@ mod tests {
         password: Some("EXAMPLE_PASSWORD"),
     };
 
-    /// A profile file of the kind a vendor declares.
-    const PROFILE: ProfileLayout = ProfileLayout {
-        path_var: "EXAMPLE_CREDENTIALS_FILE",
-        default_relative: ".example/credentials",
-        section: "default",
-        id: "secret_id",
-        secret: "secret_key",
-        token: "token",
-        project_id: None,
-    };
+    const PROFILE: ProfileLayout = profile::EXAMPLE_LAYOUT;
 
     #[tokio::test]
     async fn environment_reads_the_named_variables() {

@@ -187,20 +187,23 @@ impl ProvideCredentials for ProfileFileProvider {
     }
 }
 
+/// A layout of the kind a vendor declares (a key id, a secret and a token), for the tests.
+#[cfg(test)]
+pub(super) const EXAMPLE_LAYOUT: ProfileLayout = ProfileLayout {
+    path_var: "EXAMPLE_CREDENTIALS_FILE",
+    default_relative: ".example/credentials",
+    section: "default",
+    id: "secret_id",
+    secret: "secret_key",
+    token: "token",
+    project_id: None,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A layout of the kind a vendor declares: a key id, a secret and a token.
-    const KEYS: ProfileLayout = ProfileLayout {
-        path_var: "EXAMPLE_CREDENTIALS_FILE",
-        default_relative: ".example/credentials",
-        section: "default",
-        id: "secret_id",
-        secret: "secret_key",
-        token: "token",
-        project_id: None,
-    };
+    const KEYS: ProfileLayout = EXAMPLE_LAYOUT;
 
     /// Keys scoped to a project, in their own section.
     const SCOPED: ProfileLayout = ProfileLayout {
