@@ -38,8 +38,13 @@ const MODEL: &str = r#"{
   ]
 }"#;
 
-fn generated() -> String {
-    let root = std::env::temp_dir().join(format!("cloudops-codegen-synth-{}", std::process::id()));
+/// The operation's module generated from [`MODEL`], in a scratch root of its own per test
+/// (`test` names it: the tests run at once).
+fn generated(test: &str) -> String {
+    let root = std::env::temp_dir().join(format!(
+        "cloudops-codegen-synth-{test}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("models/tencentcloud")).unwrap();
     std::fs::write(root.join("models/tencentcloud/example.json"), MODEL).unwrap();
@@ -54,7 +59,7 @@ fn generated() -> String {
 
 #[test]
 fn a_sensitive_member_never_shows_in_debug() {
-    let text = generated();
+    let text = generated("sensitive");
     assert!(
         !text.contains("#[derive(Debug, Clone)]\n#[must_use"),
         "{text}"
@@ -64,7 +69,7 @@ fn a_sensitive_member_never_shows_in_debug() {
 
 #[test]
 fn every_constraint_is_checked_before_sending() {
-    let text = generated();
+    let text = generated("constraints");
     for check in [
         "validate::length(\"password\", &self.password, 8, 32)?;",
         "if let Some(v) = &self.mode {",
@@ -84,7 +89,7 @@ fn every_constraint_is_checked_before_sending() {
 
 #[test]
 fn types_and_retry_safety_follow_the_model() {
-    let text = generated();
+    let text = generated("types");
     assert!(text.contains("Idempotency::NonIdempotent"), "{text}");
     assert!(
         text.contains("labels: Option<std::collections::BTreeMap<String, String>>"),

@@ -645,6 +645,15 @@ impl Pipeline {
                     .unwrap_or_else(|| Err(operation_timed_out(operation_timeout)))?,
             }
             check_signed_headers(signed, unsigned.checked())?;
+            #[cfg(debug_assertions)]
+            if attempt == 1 {
+                // What signing appended is known only when the request's own headers came first.
+                let appended_from = match &unsigned {
+                    Unsigned::First(n) => *n,
+                    Unsigned::Copy(_) => usize::MAX,
+                };
+                check_declared_headers(signed, sets, appended_from)?;
+            }
             #[cfg(feature = "tracing")]
             self.warn_plain_http(signed);
             let limit = earliest(deadline, budget_end);
@@ -1078,6 +1087,41 @@ fn check_signed_headers(signed: &Request, checked: usize) -> Result<(), Error> {
                  (a line break or another control character in a key id, token or project id?)",
                 crate::redact::Escaped(name)
             )));
+        }
+    }
+    Ok(())
+}
+
+/// Every header an authorizer declares it sets, and every header signing appended after the
+/// request's own first `appended_from`, is a known secret or a known public header: one that is
+/// neither (a new scheme's token, say) would print in clear in `Debug` output for want of being
+/// listed. Checked in debug builds, on a call's first attempt, before anything is sent.
+#[cfg(debug_assertions)]
+fn check_declared_headers(
+    signed: &Request,
+    sets: &[&str],
+    appended_from: usize,
+) -> Result<(), Error> {
+    let appended = signed
+        .headers
+        .iter()
+        .skip(appended_from)
+        .map(|(name, _)| name);
+    for name in sets.iter().copied().chain(appended) {
+        let known = crate::request::is_sensitive_header(name)
+            || crate::sign::PUBLIC_HEADERS
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(name));
+        if !known {
+            return Err(Error::invalid_input(
+                "authorizer",
+                format!(
+                    "sets the `{}` header, which is neither a secret header \
+                     (cloudops_core::sign::SECRET_HEADERS) nor a public one \
+                     (cloudops_core::sign::PUBLIC_HEADERS): list it where it belongs",
+                    crate::redact::Escaped(name)
+                ),
+            ));
         }
     }
     Ok(())

@@ -623,3 +623,56 @@ async fn constant_header_values_the_wire_cannot_carry_are_refused_by_the_transpo
         assert!(transport.send(&req).await.is_ok(), "{fine:?}");
     }
 }
+
+/// An authorizer for a scheme whose token header is listed nowhere.
+#[derive(Debug)]
+struct UnlistedTokenAuth;
+
+#[async_trait]
+impl Authorizer for UnlistedTokenAuth {
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &["x-new-token"]
+    }
+
+    async fn authorize(&self, request: &mut Request, _now: SystemTime) -> Result<(), Error> {
+        request.headers.set("x-new-token", TOKEN);
+        Ok(())
+    }
+}
+
+/// The same scheme appending its token without declaring it.
+#[derive(Debug)]
+struct AppendedTokenAuth;
+
+#[async_trait]
+impl Authorizer for AppendedTokenAuth {
+    fn sets_headers(&self) -> &'static [&'static str] {
+        &["authorization"]
+    }
+
+    async fn authorize(&self, request: &mut Request, _now: SystemTime) -> Result<(), Error> {
+        request.headers.set("authorization", "Bearer x");
+        request.headers.append("x-new-token", TOKEN);
+        Ok(())
+    }
+}
+
+#[cfg(debug_assertions)]
+#[tokio::test]
+async fn a_header_an_authorizer_sets_must_be_known_secret_or_public() {
+    let s = server().await;
+    let p = pipeline(options());
+    for auth in [
+        &UnlistedTokenAuth as &dyn Authorizer,
+        &AppendedTokenAuth as &dyn Authorizer,
+    ] {
+        let e = p
+            .send(&STOP, request(&s), auth, &TestClassifier)
+            .await
+            .unwrap_err();
+        assert_eq!(e.invalid_field(), Some("authorizer"), "{e}");
+        assert!(e.to_string().contains("x-new-token"), "{e}");
+        assert!(!e.to_string().contains(TOKEN), "{e}");
+    }
+    assert_eq!(s.request_count(), 0);
+}

@@ -33,6 +33,22 @@ pub const SECRET_HEADERS: &[&str] = &[
     "x-tc-token",
 ];
 
+/// The headers the schemes set whose values are not secret: dates, the host, the content type
+/// and a project id. With [`SECRET_HEADERS`] these are every header an [`Authorizer`] may set
+/// (`sets_headers`) or append; a header in neither list is refused before
+/// anything is sent, in debug builds, so that a new scheme's token header cannot print in clear
+/// for want of being listed.
+///
+/// [`Authorizer`]: crate::Authorizer
+pub const PUBLIC_HEADERS: &[&str] = &[
+    "host",
+    "date",
+    "content-type",
+    "x-tc-timestamp",
+    "x-sdk-date",
+    "x-project-id",
+];
+
 /// The header names the schemes and their vendors' protocols write on every call, kept without
 /// a copy when a request is built.
 pub(crate) fn scheme_header_name(lower: &str) -> Option<&'static str> {
