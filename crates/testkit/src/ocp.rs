@@ -175,6 +175,22 @@ fn now_rfc3339() -> String {
 }
 
 impl State {
+    /// A new task named `name`, finishing after the set number of polls (failing if asked).
+    fn start_task(&mut self, name: String) -> i64 {
+        let id = self.next_task;
+        self.next_task += 1;
+        let fail = std::mem::take(&mut self.fail_next_task);
+        self.tasks.insert(
+            id,
+            Task {
+                polls_left: self.polls_to_finish,
+                fail,
+                name,
+            },
+        );
+        id
+    }
+
     fn trace(&mut self) -> String {
         self.next_trace += 1;
         format!("{:016x}", 0x0c0f_fee0_0000_0000_u64 + self.next_trace)
@@ -302,17 +318,7 @@ fn set_schedule(st: &mut State, cluster: i64, tenant: i64, to: ScheduleState) ->
     };
     let mut results = vec![json!({"beSuccessful": true, "obBackupObjectList": [object]})];
     if !stop {
-        let id = st.next_task;
-        st.next_task += 1;
-        let fail = std::mem::take(&mut st.fail_next_task);
-        st.tasks.insert(
-            id,
-            Task {
-                polls_left: st.polls_to_finish,
-                fail,
-                name: format!("Start backup schedule of tenant {tenant}"),
-            },
-        );
+        let id = st.start_task(format!("Start backup schedule of tenant {tenant}"));
         results[0]["taskIdList"] = json!([id]);
     }
     if tenant == PARTIAL_TENANT {
@@ -328,17 +334,7 @@ fn set_schedule(st: &mut State, cluster: i64, tenant: i64, to: ScheduleState) ->
 
 /// A backup of the tenant, started now: a new task to poll.
 fn backup_now(st: &mut State, cluster: i64, tenant: i64) -> (u16, Value) {
-    let id = st.next_task;
-    st.next_task += 1;
-    let fail = std::mem::take(&mut st.fail_next_task);
-    st.tasks.insert(
-        id,
-        Task {
-            polls_left: st.polls_to_finish,
-            fail,
-            name: format!("Backup of tenant {tenant}"),
-        },
-    );
+    let id = st.start_task(format!("Backup of tenant {tenant}"));
     let object = json!({"backupDimension": "TENANT", "clusterId": cluster, "tenantId": tenant});
     st.ok(json!({"backupObjectOpsResultList": [
         {"beSuccessful": true, "obBackupObjectList": [object], "taskIdList": [id]}
