@@ -61,7 +61,7 @@ pub fn client(args: &[String]) -> ExitCode {
 }
 
 async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
-    use cloudops_huaweicloud::Service;
+    use cloudops_huaweicloud::{ProjectScoped, Service};
     let tc = cloudops_tencentcloud_cynosdb::Client::builder()
         .region("ap-guangzhou")
         .endpoint(url)

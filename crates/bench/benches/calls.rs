@@ -20,6 +20,7 @@ use cloudops_bench::floor::{
 use cloudops_bench::measure::{heading, interleaved, median};
 use cloudops_bench::server::Loopback;
 use cloudops_core::AccessKey;
+use cloudops_huaweicloud::ProjectScoped;
 use criterion::{Criterion, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
 

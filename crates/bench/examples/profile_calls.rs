@@ -21,6 +21,7 @@ use cloudops_bench::floor::{
 };
 use cloudops_bench::server::Loopback;
 use cloudops_core::AccessKey;
+use cloudops_huaweicloud::ProjectScoped;
 
 const PAUSE_ANSWER: &str =
     r#"{"Response": {"FlowId": 1008306, "RequestId": "37508f2e-23eb-11eb-a713-525400b7dd5a"}}"#;

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cloudops_huaweicloud::{
-    AccessKey, Client, Error, HttpTransport, Lookup, ProvideCredentials, Request, RequestId,
-    Response, RetryPolicy, Service, ServiceErrorKind, Transport, async_trait,
+    AccessKey, Client, Error, HttpTransport, Lookup, ProjectScoped, ProvideCredentials, Request,
+    RequestId, Response, RetryPolicy, Service, ServiceErrorKind, Transport, async_trait,
 };
 
 /// Keys from a secret store of the program's own (here, the strings it was given).

@@ -14,6 +14,7 @@ use cloudops_core::credentials::{
 use cloudops_core::sign::huawei;
 use cloudops_core::{Authorizer, Clock, Endpoint, Error, Pipeline, Request, SecretString};
 
+use crate::credentials::ProjectScoped;
 use crate::iam::IamPassword;
 
 /// SDK-HMAC-SHA256 with an access key, adding `X-Security-Token` for temporary credentials.
@@ -47,10 +48,10 @@ fn sign_aksk(
     let key = credentials.access_key()?;
     // The official SDK sends and signs the credentials' project id; a project-scoped
     // operation has already set the one its path names.
-    if let Some(project) = &key.project_id
+    if let Some(project) = key.project_id()
         && !request.headers.contains("x-project-id")
     {
-        request.headers.set("x-project-id", project.clone());
+        request.headers.set("x-project-id", project.to_string());
     }
     huawei::sign(request, key, now).apply(request);
     Ok(())

@@ -17,6 +17,7 @@ use cloudops_core::{
 use crate::auth::{
     AkSkAuthorizer, FetchCount, MakeTokenAuth, TokenContext, TokenSource, token_auth,
 };
+use crate::credentials::ProjectScoped;
 use crate::endpoint::{Service, resolve};
 use crate::error::{HuaweiProtocol, VENDOR};
 use crate::iam::{IamPassword, IamTokenProvider};
@@ -133,8 +134,8 @@ impl Client {
             && let Credentials::AccessKey(k) =
                 &*cloudops_core::credentials::current(&**provider).await?
         {
-            return match &k.project_id {
-                Some(p) => Ok(p.clone()),
+            return match k.project_id() {
+                Some(p) => Ok(p.to_string()),
                 #[cfg(feature = "project-discovery")]
                 None => self.discover_project(&k.id).await,
                 #[cfg(not(feature = "project-discovery"))]

@@ -221,7 +221,7 @@ pub const ENVIRONMENT: EnvNames = EnvNames {
     id: "HUAWEICLOUD_SDK_AK",
     secret: "HUAWEICLOUD_SDK_SK",
     token: Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
-    project_id: Some("HUAWEICLOUD_SDK_PROJECT_ID"),
+    attributes: &[(PROJECT_ID, "HUAWEICLOUD_SDK_PROJECT_ID")],
     username: None,
     password: None,
 };
@@ -235,8 +235,38 @@ pub const PROFILE: ProfileLayout = ProfileLayout {
     id: "ak",
     secret: "sk",
     token: "security_token",
-    project_id: Some("project_id"),
+    attributes: &[(PROJECT_ID, "project_id")],
 };
+
+/// The name of the access key attribute ([`AccessKey::attribute`]) that holds the project the
+/// key is scoped to; [`ProjectScoped`] reads and sets it.
+pub const PROJECT_ID: &str = "project_id";
+
+/// An access key's project: the one its calls name in their paths when the client sets none,
+/// and the one sent and signed as `X-Project-Id`.
+///
+/// ```
+/// use cloudops_huaweicloud::{AccessKey, ProjectScoped};
+///
+/// let key = AccessKey::new("AK", "SK").with_project_id("0123456789abcdef0123456789abcdef");
+/// assert_eq!(key.project_id(), Some("0123456789abcdef0123456789abcdef"));
+/// ```
+pub trait ProjectScoped {
+    /// The same key, scoped to `project_id`.
+    fn with_project_id(self, project_id: impl Into<String>) -> Self;
+    /// The project the key is scoped to, when it is known.
+    fn project_id(&self) -> Option<&str>;
+}
+
+impl ProjectScoped for AccessKey {
+    fn with_project_id(self, project_id: impl Into<String>) -> Self {
+        self.with_attribute(PROJECT_ID, project_id)
+    }
+
+    fn project_id(&self) -> Option<&str> {
+        self.attribute(PROJECT_ID)
+    }
+}
 
 /// Huawei Cloud's default chain, in the official Python SDK's order: OIDC through an IAM
 /// identity provider, the environment (`HUAWEICLOUD_SDK_AK`...), the profile file, then the

@@ -27,6 +27,7 @@ pub mod taurusdb;
 
 pub use client::{Client, ClientBuilder};
 pub use cloudops_core::common::*;
+pub use credentials::ProjectScoped;
 pub use endpoint::Service;
 pub use error::{
     APIGW_AUTH, APIGW_THROTTLED, ErrorExt, HuaweiProtocol, KooPhoneErrorCode, VENDOR, classify,

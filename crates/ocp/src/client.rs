@@ -19,7 +19,7 @@ pub const ENVIRONMENT: EnvNames = EnvNames {
     id: "OCP_ACCESS_KEY_ID",
     secret: "OCP_ACCESS_KEY_SECRET",
     token: None,
-    project_id: None,
+    attributes: &[],
     username: Some("OCP_USERNAME"),
     password: Some("OCP_PASSWORD"),
 };

@@ -131,7 +131,7 @@ pub const ENVIRONMENT: EnvNames = EnvNames {
     id: "TENCENTCLOUD_SECRET_ID",
     secret: "TENCENTCLOUD_SECRET_KEY",
     token: Some("TENCENTCLOUD_SESSION_TOKEN"),
-    project_id: None,
+    attributes: &[],
     username: None,
     password: None,
 };
@@ -145,7 +145,7 @@ pub const PROFILE: ProfileLayout = ProfileLayout {
     id: "secret_id",
     secret: "secret_key",
     token: "token",
-    project_id: None,
+    attributes: &[],
 };
 
 /// Tencent Cloud's default chain, in the official Python SDK's order: the environment

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use cloudops_core::{AccessKey, BasicAuth, Error, Method, Response, RetryPolicy, TimeoutPhase};
-use cloudops_huaweicloud::{IamPassword, Service};
+use cloudops_huaweicloud::{IamPassword, ProjectScoped, Service};
 use cloudops_testkit::clock::{HeldClock, until};
 use cloudops_testkit::cynosdb;
 use cloudops_testkit::huawei::{self, HuaweiEmulator};

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cloudops_core::{AccessKey, BasicAuth};
-use cloudops_huaweicloud::Service;
+use cloudops_huaweicloud::{ProjectScoped, Service};
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
 use cloudops_testkit::ocp::{self, OcpEmulator};
 

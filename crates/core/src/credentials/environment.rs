@@ -74,8 +74,9 @@ pub struct EnvNames {
     pub secret: &'static str,
     /// The session token variable.
     pub token: Option<&'static str>,
-    /// The project id variable.
-    pub project_id: Option<&'static str>,
+    /// The key's attributes ([`AccessKey::attributes`]) and the variables they are read from:
+    /// `(attribute, variable)`.
+    pub attributes: &'static [(&'static str, &'static str)],
     /// The user name variable (HTTP Basic).
     pub username: Option<&'static str>,
     /// The password variable (HTTP Basic).
@@ -135,7 +136,11 @@ pub(super) fn environment_lookup(
         (Some(id), Some(secret)) => {
             let mut key = AccessKey::new(id, secret);
             key.session_token = n.token.and_then(get).map(SecretString::new);
-            key.project_id = n.project_id.and_then(get);
+            for (name, var) in n.attributes {
+                if let Some(value) = get(var) {
+                    key = key.with_attribute(name, value);
+                }
+            }
             return Ok(Lookup::Found(key.into()));
         }
         (Some(_), None) => {

@@ -47,7 +47,7 @@ mod tests {
         id: "EXAMPLE_KEY_ID",
         secret: "EXAMPLE_KEY_SECRET",
         token: Some("EXAMPLE_SESSION_TOKEN"),
-        project_id: Some("EXAMPLE_PROJECT_ID"),
+        attributes: &[("project", "EXAMPLE_PROJECT_ID")],
         username: None,
         password: None,
     };
@@ -57,7 +57,7 @@ mod tests {
         id: "EXAMPLE_KEY_ID",
         secret: "EXAMPLE_KEY_SECRET",
         token: None,
-        project_id: None,
+        attributes: &[],
         username: Some("EXAMPLE_USERNAME"),
         password: Some("EXAMPLE_PASSWORD"),
     };
@@ -168,7 +168,7 @@ mod tests {
         id: "CLOUDOPS_TEST_UNSET_ID",
         secret: "CLOUDOPS_TEST_UNSET_SECRET",
         token: None,
-        project_id: None,
+        attributes: &[],
         username: Some("CLOUDOPS_TEST_UNSET_USER"),
         password: Some("CLOUDOPS_TEST_UNSET_PASSWORD"),
     };
@@ -354,7 +354,9 @@ mod tests {
         for bad in [
             Credentials::from(AccessKey::new("AK\r\nX: 1", "sk")),
             AccessKey::new("AK", "sk").with_session_token("t\nk").into(),
-            AccessKey::new("AK", "sk").with_project_id("p 1").into(),
+            AccessKey::new("AK", "sk")
+                .with_attribute("project", "p 1")
+                .into(),
             BasicAuth::new("admin:x", "pw").into(),
             BasicAuth::new("admin", "p\nw").into(),
         ] {

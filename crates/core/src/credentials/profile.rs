@@ -69,8 +69,9 @@ pub struct ProfileLayout {
     pub secret: &'static str,
     /// The session token's key.
     pub token: &'static str,
-    /// The project id's key, for a vendor whose keys carry one.
-    pub project_id: Option<&'static str>,
+    /// The key's attributes ([`AccessKey::attributes`]) and the profile keys they are read
+    /// from: `(attribute, profile key)`.
+    pub attributes: &'static [(&'static str, &'static str)],
 }
 
 /// Credentials from a vendor's profile file.
@@ -159,7 +160,11 @@ impl ProvideCredentials for ProfileFileProvider {
             (Some(id), Some(secret)) => {
                 let mut key = AccessKey::new(id, secret);
                 key.session_token = get(self.layout.token).map(SecretString::new);
-                key.project_id = self.layout.project_id.and_then(get);
+                for (name, k) in self.layout.attributes {
+                    if let Some(value) = get(k) {
+                        key = key.with_attribute(name, value);
+                    }
+                }
                 Ok(Lookup::Found(key.into()))
             }
             (None, None) => Ok(Lookup::NotFound(format!(
@@ -196,7 +201,7 @@ pub(super) const EXAMPLE_LAYOUT: ProfileLayout = ProfileLayout {
     id: "secret_id",
     secret: "secret_key",
     token: "token",
-    project_id: None,
+    attributes: &[],
 };
 
 #[cfg(test)]
@@ -213,7 +218,7 @@ mod tests {
         id: "ak",
         secret: "sk",
         token: "security_token",
-        project_id: Some("project_id"),
+        attributes: &[("project", "project_id")],
     };
 
     #[tokio::test(flavor = "current_thread")]
@@ -290,7 +295,7 @@ mod tests {
             .into_access_key()
             .unwrap();
         assert_eq!((k.id.as_str(), k.secret.expose()), ("AK1", "SK1"));
-        assert_eq!(k.project_id.as_deref(), Some("p1"));
+        assert_eq!(k.attribute("project"), Some("p1"));
         assert_eq!(k.session_token.unwrap().expose(), "st");
         std::fs::remove_dir_all(&dir).ok();
     }

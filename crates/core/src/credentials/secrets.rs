@@ -52,7 +52,7 @@ impl From<String> for SecretString {
 }
 
 /// An access key pair (a key id and its secret), with an optional session token for temporary
-/// credentials and an optional project id the key is scoped to.
+/// credentials and the named attributes a vendor reads beside the key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessKey {
     /// The key id (SecretId, AK). Not a secret.
@@ -61,8 +61,10 @@ pub struct AccessKey {
     pub secret: SecretString,
     /// The session or security token of temporary credentials.
     pub session_token: Option<SecretString>,
-    /// The project id the key is scoped to, when the vendor scopes keys and it is known.
-    pub project_id: Option<String>,
+    /// Values a vendor reads beside the key, by the names its crate declares (a project the
+    /// key is scoped to, say): not secrets, visible ASCII only. Read them with
+    /// [`AccessKey::attribute`].
+    pub attributes: Vec<(&'static str, String)>,
     /// When temporary credentials stop working (`None` for long-term keys).
     pub expires_at: Option<SystemTime>,
 }
@@ -74,7 +76,7 @@ impl AccessKey {
             id: id.into(),
             secret: secret.into(),
             session_token: None,
-            project_id: None,
+            attributes: Vec::new(),
             expires_at: None,
         }
     }
@@ -91,10 +93,22 @@ impl AccessKey {
         self
     }
 
-    /// Adds a project id.
-    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+    /// Sets the attribute `name` to `value`, replacing an earlier value of the same name.
+    pub fn with_attribute(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        match self.attributes.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.attributes.push((name, value)),
+        }
         self
+    }
+
+    /// The value of the attribute `name`, when the key has one.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -140,7 +154,7 @@ fn check_visible(what: &str, value: &str) -> Result<(), Error> {
 
 impl Credentials {
     /// Checks that the credentials can be sent: a key id and a secret that are not empty, key
-    /// ids, session tokens and project ids of visible ASCII only, and a Basic user name that
+    /// ids, session tokens and attributes of visible ASCII only, and a Basic user name that
     /// is not empty and has no `:` or control characters (the server would read another user
     /// name and password). The secret values themselves are never named in the error.
     pub fn check(&self) -> Result<(), Error> {
@@ -156,8 +170,8 @@ impl Credentials {
                 if let Some(t) = &k.session_token {
                     check_visible("session token", t.expose())?;
                 }
-                if let Some(p) = &k.project_id {
-                    check_visible("project id", p)?;
+                for (name, value) in &k.attributes {
+                    check_visible(name, value)?;
                 }
             }
             Credentials::Basic(b) => {
