@@ -23,7 +23,7 @@ pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
     ));
     s.push('\n');
     s.push_str(
-        "use cloudops_core::Error;\nuse serde_json::{Value, json};\n\nuse crate::args::{arg, opt, render};\n\n",
+        "use cloudops_core::Error;\nuse serde_json::Value;\n\nuse crate::args::{arg, opt, render};\n\n",
     );
     for loaded in models {
         service(&mut s, &loaded.model)?;
@@ -145,19 +145,19 @@ fn read(model: &Model, ty: &Ty, v: &str, key: &str, optional: bool) -> Result<St
 fn service(s: &mut String, model: &Model) -> Result<(), String> {
     let krate = model.service.krate.replace('-', "_");
     let fn_name = format!("{}_{}", model.service.vendor, model.service.name);
-    // Builders of the input objects.
+    // Builders of the input objects, and of the objects they hold.
+    let (inputs, outputs) = crate::shapes::usage(model)?;
     for (name, shape) in &model.shapes {
         let Shape::Object { members, .. } = shape else {
             continue;
         };
-        let used_as_input = model.operations.iter().any(|op| {
-            op.input
-                .iter()
-                .any(|m| m.ty == *name || m.ty == format!("list<{name}>"))
-        });
-        if !used_as_input {
+        if !inputs.contains(name) {
             continue;
         }
+        let usage = crate::shapes::Usage {
+            input: true,
+            output: outputs.contains(name),
+        };
         let path = shape_path(model, name);
         let _ = writeln!(
             s,
@@ -170,7 +170,13 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
                 s,
                 "        {}: {},",
                 m.name,
-                read(model, &ty, "v", &m.name, !m.required)?
+                read(
+                    model,
+                    &ty,
+                    "v",
+                    &m.name,
+                    crate::shapes::is_option(m, &usage)
+                )?
             );
         }
         s.push_str("    }\n}\n\n");
@@ -212,7 +218,8 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
                 m.name
             );
         }
-        s.push_str("            call.send().await.map(|o| render(&o))\n        }\n");
+        // Boxed, so the caller's future is as small as one arm's, not as all of them.
+        s.push_str("            Box::pin(call.send()).await.map(|o| render(&o))\n        }\n");
     }
     s.push_str("        _ => return None,\n    };\n    Some(out)\n}\n\n");
     s.push_str(&doc(&format!(
@@ -220,7 +227,7 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         model.service.krate
     )));
     let _ = writeln!(s, "pub fn {fn_name}_examples(op: &str) -> Option<Value> {{");
-    s.push_str("    Some(match op {\n");
+    s.push_str("    let text = match op {\n");
     for op in &model.operations {
         let mut map = serde_json::Map::new();
         for m in &op.input {
@@ -230,8 +237,8 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         }
         let text =
             serde_json::to_string(&serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
-        let _ = writeln!(s, "        {} => json!({text}),", lit(&op.name));
+        let _ = writeln!(s, "        {} => {},", lit(&op.name), lit(&text));
     }
-    s.push_str("        _ => return None,\n    })\n}\n\n");
+    s.push_str("        _ => return None,\n    };\n    serde_json::from_str(text).ok()\n}\n\n");
     Ok(())
 }

@@ -14,6 +14,10 @@ use serde_json::Value;
 pub struct Model {
     /// The format's version: 1.
     pub format: u32,
+    /// Set when the model is itself converted from a vendor's published model: by what, from
+    /// what. Such a model is rewritten by that command, not edited.
+    #[serde(default)]
+    pub generated: Option<String>,
     /// What the service is and where its code goes.
     pub service: Service,
     /// Named shapes (enums and objects) the members refer to by name.
@@ -91,7 +95,8 @@ pub enum Shape {
     },
     /// A JSON object of members.
     Object {
-        /// What the shape is.
+        /// What the shape is (none for a converted shape: its members' facts say it).
+        #[serde(default)]
         doc: String,
         /// Its members.
         members: Vec<Member>,
@@ -168,6 +173,9 @@ pub struct Operation {
     /// `ocp-rest`: the type of the success envelope's `data`, a path in the crate.
     #[serde(default)]
     pub data: Option<String>,
+    /// The cargo feature the operation is behind, when it is not always built.
+    #[serde(default)]
+    pub feature: Option<String>,
 }
 
 /// A member of an input or output.
@@ -187,7 +195,8 @@ pub struct Member {
     #[serde(rename = "type")]
     pub ty: String,
     /// How a type is written when it is not the obvious way: `int01` (a bool as 0 or 1),
-    /// `string_or_number` (an output string the service may send as a number).
+    /// `string_or_number` (an output string the service may send as a number),
+    /// `number_or_string` (an output number the service's examples show as a string).
     #[serde(default)]
     pub encoding: Option<String>,
     /// Input: must be given.
@@ -236,7 +245,15 @@ pub struct Member {
     /// Output list: absent reads as empty.
     #[serde(default)]
     pub default_empty: bool,
-    /// What the member is.
+    /// How a string holds a time: `datetime` (`YYYY-MM-DD hh:mm:ss`) or `datetime_iso`
+    /// (ISO 8601).
+    #[serde(default)]
+    pub format: Option<String>,
+    /// The vendor marks the member deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// What the member is (none for a converted member: its facts say it).
+    #[serde(default)]
     pub doc: String,
     /// A documented example value.
     #[serde(default)]

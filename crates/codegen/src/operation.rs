@@ -52,6 +52,7 @@ fn registry(loaded: &Loaded) -> String {
     )));
     s.push('\n');
     for op in &model.operations {
+        s.push_str(&cfg(op));
         let _ = writeln!(s, "pub mod {};", op.method);
     }
     if !model.shapes.is_empty() {
@@ -64,6 +65,7 @@ fn registry(loaded: &Loaded) -> String {
         } else {
             format!("{}Output, ", op.name)
         };
+        s.push_str(&cfg(op));
         let _ = writeln!(
             s,
             "pub use {}::{{{}, {output}SPEC as {}}};",
@@ -77,15 +79,24 @@ fn registry(loaded: &Loaded) -> String {
     }
     s.push('\n');
     s.push_str(&doc(
-        "Every modelled operation of this module, in the model's order: the registry the \
-         fixtures, the fault suite and the coverage checks read.",
+        "Every modelled operation of this module built with the crate's features, in the \
+         model's order: the registry the fixtures, the fault suite and the coverage checks read.",
     ));
     s.push_str("pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[\n");
     for op in &model.operations {
+        s.push_str(&cfg(op));
         let _ = writeln!(s, "    {}::SPEC,", op.method);
     }
     s.push_str("];\n");
     s
+}
+
+/// The `#[cfg(feature = ...)]` line of an operation behind a feature; empty otherwise.
+pub(crate) fn cfg(op: &Operation) -> String {
+    match &op.feature {
+        Some(f) => format!("#[cfg(feature = {})]\n", lit(f)),
+        None => String::new(),
+    }
 }
 
 /// A member's facts as the docs state them: wire name, type, required, constraints, example.
@@ -97,6 +108,11 @@ pub(crate) fn facts(m: &Member, ty: &Ty, input: bool) -> String {
     let mut t = ty.describe();
     if m.encoding.as_deref() == Some("int01") {
         t.push_str(", sent as 0 or 1");
+    }
+    match m.format.as_deref() {
+        Some("datetime") => t.push_str(" holding a date and time (`YYYY-MM-DD hh:mm:ss`)"),
+        Some("datetime_iso") => t.push_str(" holding an ISO 8601 date and time"),
+        _ => {}
     }
     parts.push(t);
     if input {
@@ -141,6 +157,9 @@ pub(crate) fn facts(m: &Member, ty: &Ty, input: bool) -> String {
     }
     if m.sensitive {
         parts.push("sensitive".into());
+    }
+    if m.deprecated {
+        parts.push("deprecated by the vendor".into());
     }
     if let Some(e) = &m.example {
         parts.push(format!("example: `{e}`"));
@@ -348,8 +367,8 @@ impl<'m> Op<'m> {
         }
         match (self.model.service.protocol, body.is_empty()) {
             (Protocol::OcpRest, _) => {}
-            (_, true) => s.push_str("use serde::Deserialize;\n\n"),
-            (_, false) => s.push_str("use serde::{Deserialize, Serialize};\n\n"),
+            (Protocol::HuaweiRest, true) => s.push_str("use serde::Deserialize;\n\n"),
+            _ => s.push_str("use serde::{Deserialize, Serialize};\n\n"),
         }
         s.push_str("use crate::client::Client;\n");
         if self.huawei() {
@@ -395,7 +414,8 @@ impl<'m> Op<'m> {
             lit(name)
         );
 
-        if !body.is_empty() {
+        // A Tencent action without input members still sends `{}`.
+        if !body.is_empty() || self.model.service.protocol == Protocol::Tc3Json {
             s.push_str(&self.wire_input(body));
         }
         if self.model.service.protocol != Protocol::OcpRest {
@@ -461,7 +481,7 @@ impl<'m> Op<'m> {
     fn output_struct(&self) -> String {
         let name = &self.op.name;
         let mut s = String::new();
-        let eq = self.output.iter().all(|(_, t)| t.is_eq());
+        let eq = self.output.iter().all(|(_, t)| t.is_eq(&self.model.shapes));
         let _ = writeln!(s, "/// What {name} returns.");
         let _ = writeln!(
             s,
@@ -556,6 +576,9 @@ impl<'m> Op<'m> {
             .filter(|(m, _)| m.required)
             .map(|(m, t)| format!("{}: {}", m.name, t.rust()))
             .collect();
+        if params.len() > 6 {
+            s.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        }
         let _ = writeln!(
             s,
             "    pub(crate) fn new(client: Client{}{}) -> Self {{",
@@ -579,7 +602,11 @@ impl<'m> Op<'m> {
         s.push_str("        }\n    }\n\n");
         s.push_str("    cloudops_core::call_option_setters!(options);\n\n");
         for (m, t) in self.input.iter().filter(|(m, _)| !m.required) {
-            s.push_str(&doc(&m.doc));
+            if m.doc.is_empty() {
+                s.push_str(&doc(&format!("Sets `{}`.", m.wire)));
+            } else {
+                s.push_str(&doc(&m.doc));
+            }
             s.push_str("///\n");
             s.push_str(&doc(&facts(m, t, true)));
             let (param, conv) = setter_param(t);
@@ -981,6 +1008,10 @@ impl<'m> Op<'m> {
                 format!(" where {}", bounds.join(", ")),
             )
         };
+        // The client and the builder's constructor take every required member.
+        if args.len() > 6 {
+            s.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        }
         let _ = writeln!(
             s,
             "    pub fn {}{params}(&self{}{}) -> {name}{clause} {{\n        {name}::new(self.clone(){}{})\n    }}\n}}",

@@ -1,6 +1,6 @@
 //! The named shapes of a service: `types.rs`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::model::{EnumValue, Member, Model, Shape};
@@ -16,20 +16,28 @@ pub(crate) struct Usage {
     pub output: bool,
 }
 
+/// Whether a shape's field is optional: an input-only object's member when not required, any
+/// other's when the model says it may be absent.
+pub(crate) fn is_option(m: &Member, usage: &Usage) -> bool {
+    if usage.input && !usage.output {
+        !m.required
+    } else {
+        m.optional
+    }
+}
+
 /// One struct field: its docs with the member's facts, its serde attributes and its type.
 pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
     let mut s = doc(&m.doc);
-    s.push_str("///\n");
+    if !m.doc.is_empty() {
+        s.push_str("///\n");
+    }
     s.push_str(&doc(&facts(m, t, usage.input && !usage.output)));
     let mut attrs = Vec::new();
     if m.wire != m.name {
         attrs.push(format!("rename = {}", lit(&m.wire)));
     }
-    let optional = if usage.input && !usage.output {
-        !m.required
-    } else {
-        m.optional
-    };
+    let optional = is_option(m, usage);
     let list_default = m.default_empty && matches!(t, Ty::List(_));
     if usage.output && (optional || list_default) {
         attrs.push("default".into());
@@ -39,6 +47,16 @@ pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
     }
     if m.encoding.as_deref() == Some("string_or_number") {
         attrs.push("deserialize_with = \"cloudops_core::encoding::string_or_number\"".into());
+    }
+    if m.encoding.as_deref() == Some("number_or_string") {
+        let f = if optional {
+            "number_or_string_opt"
+        } else {
+            "number_or_string"
+        };
+        attrs.push(format!(
+            "deserialize_with = \"cloudops_core::encoding::{f}\""
+        ));
     }
     if !attrs.is_empty() {
         let _ = writeln!(s, "    #[serde({})]", attrs.join(", "));
@@ -53,7 +71,7 @@ pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
 }
 
 /// The shapes each direction uses, transitively.
-fn usage(model: &Model) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
+pub(crate) fn usage(model: &Model) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
     let mut input = BTreeSet::new();
     let mut output = BTreeSet::new();
     for op in &model.operations {
@@ -77,6 +95,73 @@ fn usage(model: &Model) -> Result<(BTreeSet<String>, BTreeSet<String>), String> 
     Ok((input, output))
 }
 
+/// The features of the operations that use each shape, transitively; a shape some
+/// operation without a feature uses is absent (always built).
+fn features(model: &Model) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+    let mut always = BTreeSet::new();
+    let mut gated: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for op in &model.operations {
+        let mut stack = Vec::new();
+        for m in op.input.iter().chain(&op.output) {
+            Ty::of(m, &model.shapes)?.shapes(&mut stack);
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(Shape::Object { members, .. }) = model.shapes.get(&name) {
+                for m in members {
+                    Ty::of(m, &model.shapes)?.shapes(&mut stack);
+                }
+            }
+        }
+        for name in seen {
+            match &op.feature {
+                Some(f) => {
+                    gated.entry(name).or_default().insert(f.clone());
+                }
+                None => {
+                    always.insert(name);
+                }
+            }
+        }
+    }
+    gated.retain(|name, _| !always.contains(name));
+    Ok(gated)
+}
+
+/// The `#[cfg]` line of a shape behind features; empty for one always built.
+fn shape_cfg(features: Option<&BTreeSet<String>>) -> String {
+    match features {
+        None => String::new(),
+        Some(f) if f.len() == 1 => format!(
+            "#[cfg(feature = {})]\n",
+            lit(f.iter().next().map_or("", |s| s.as_str()))
+        ),
+        Some(f) => {
+            let list: Vec<String> = f.iter().map(|f| format!("feature = {}", lit(f))).collect();
+            format!("#[cfg(any({}))]\n", list.join(", "))
+        }
+    }
+}
+
+/// `text` with `cfg` before its first line and before each top-level `impl`.
+fn gate(text: &str, cfg: &str) -> String {
+    if cfg.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::from(cfg);
+    for line in text.lines() {
+        if line.starts_with("impl") {
+            out.push_str(cfg);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The generated `types.rs`.
 pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
     let model = &loaded.model;
@@ -88,14 +173,16 @@ pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
     );
     let mut body = String::new();
     let (input, output) = usage(model)?;
+    let gates = features(model)?;
     for (name, shape) in &model.shapes {
+        let cfg = shape_cfg(gates.get(name));
         match shape {
             Shape::Object { doc: d, members } => {
                 let usage = Usage {
                     input: input.contains(name),
                     output: output.contains(name),
                 };
-                body.push_str(&object(model, name, d, members, &usage)?);
+                body.push_str(&gate(&object(model, name, d, members, &usage)?, &cfg));
             }
             Shape::Enum {
                 base,
@@ -107,7 +194,7 @@ pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
                     "string" => string_enum(name, d, values)?,
                     other => return Err(format!("shape {name}: enum base {other:?}")),
                 };
-                body.push_str(&text);
+                body.push_str(&gate(&text, &cfg));
             }
         }
     }
@@ -128,6 +215,10 @@ pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
             names.push(name);
         }
     }
+    if !gates.is_empty() {
+        // With none of the features on, no shape may need them.
+        s.push_str("#[allow(unused_imports)]\n");
+    }
     let _ = writeln!(s, "use serde::{{{}}};\n", names.join(", "));
     s.push_str(&body);
     Ok(s)
@@ -145,9 +236,13 @@ fn object(
         .map(|m| Ty::of(m, &model.shapes))
         .collect::<Result<_, _>>()
         .map_err(|e| format!("shape {name}: {e}"))?;
-    let mut s = doc(d);
+    let mut s = if d.is_empty() {
+        doc(&format!("The API's `{name}` object."))
+    } else {
+        doc(d)
+    };
     let mut derives = vec!["Debug", "Clone", "PartialEq"];
-    if types.iter().all(Ty::is_eq) {
+    if types.iter().all(|t| t.is_eq(&model.shapes)) {
         derives.push("Eq");
     }
     if usage.input {

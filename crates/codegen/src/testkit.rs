@@ -1,8 +1,9 @@
 //! The emulators' request tables: every operation's members with their wire names, kinds
-//! and required flags, and an answer built from the model's example values.
+//! and required flags, and an answer: a Tencent action's documented example response when its
+//! fixture has one, else one built from the model's example values.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -11,7 +12,7 @@ use crate::types::Ty;
 use crate::{File, Loaded, MARKER, inner_doc, lit};
 
 /// `crates/testkit/src/generated/mod.rs`.
-pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
+pub(crate) fn tables(root: &Path, models: &[Loaded]) -> Result<File, String> {
     let sources: Vec<&str> = models.iter().map(|l| l.source.as_str()).collect();
     let mut s = format!(
         "{MARKER} from {}. Do not edit: change the models and run the command again.\n",
@@ -55,7 +56,10 @@ pub(crate) fn tables(models: &[Loaded]) -> Result<File, String> {
                 );
             }
             s.push_str("        ],\n");
-            let example = example_answer(model, &op.output)?;
+            let example = match documented_answer(root, model, &op.name) {
+                Some(answer) => answer,
+                None => example_answer(model, &op.output)?,
+            };
             let _ = writeln!(s, "        example: {},\n    }},", lit(&example));
         }
         s.push_str("];\n\n");
@@ -81,6 +85,28 @@ fn kind(ty: &Ty, model: &Model) -> String {
             _ => "Kind::Integer".into(),
         },
     }
+}
+
+/// A Tencent action's documented answer, `fixtures/tencentcloud/<Action>/response.json`'s
+/// `Response` without its `RequestId` (the emulator sets its own), when the fixture has one.
+fn documented_answer(root: &Path, model: &Model, name: &str) -> Option<String> {
+    if model.service.protocol != crate::model::Protocol::Tc3Json {
+        return None;
+    }
+    let path = root
+        .join("fixtures")
+        .join(&model.service.vendor)
+        .join(name)
+        .join("response.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut value: Value = serde_json::from_str(&text).ok()?;
+    let mut response = value.get_mut("Response")?.take();
+    let map = response.as_object_mut()?;
+    if map.contains_key("Error") {
+        return None;
+    }
+    map.remove("RequestId");
+    serde_json::to_string(&response).ok()
 }
 
 /// The output members' example values as a JSON object.

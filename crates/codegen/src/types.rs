@@ -69,6 +69,7 @@ impl Ty {
             None => {}
             Some("int01") if ty == Ty::Bool => {}
             Some("string_or_number") if ty == Ty::Str => {}
+            Some("number_or_string") if matches!(ty, Ty::Int("i64" | "u64") | Ty::Float) => {}
             Some(other) => {
                 return Err(format!(
                     "member {}: encoding {other:?} does not apply to {}",
@@ -93,11 +94,17 @@ impl Ty {
         }
     }
 
-    /// Whether the type can derive `Eq` (no float inside).
-    pub fn is_eq(&self) -> bool {
+    /// Whether the type can derive `Eq`: no float inside, through the objects it names.
+    pub fn is_eq(&self, shapes: &BTreeMap<String, Shape>) -> bool {
         match self {
             Ty::Float => false,
-            Ty::List(t) | Ty::Map(t) => t.is_eq(),
+            Ty::List(t) | Ty::Map(t) => t.is_eq(shapes),
+            Ty::Shape(n) => match shapes.get(n) {
+                Some(Shape::Object { members, .. }) => members
+                    .iter()
+                    .all(|m| Ty::of(m, shapes).is_ok_and(|t| t.is_eq(shapes))),
+                _ => true,
+            },
             _ => true,
         }
     }

@@ -61,6 +61,9 @@ fn formatted(root: &Path) -> Result<(Vec<File>, BTreeSet<PathBuf>), String> {
     let files = files
         .into_iter()
         .map(|f| {
+            if f.path.extension().is_some_and(|e| e != "rs") {
+                return Ok(f);
+            }
             let text = rustfmt(&f)?;
             Ok(File { path: f.path, text })
         })

@@ -27,6 +27,11 @@ fn a_hand_edit_is_named() {
     let scratch = std::env::temp_dir().join(format!("cloudops-codegen-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     copy_dir(&root.join("models"), &scratch.join("models"));
+    // The manifests whose operation features are generated.
+    for f in files.iter().filter(|f| f.path.ends_with("Cargo.toml")) {
+        std::fs::create_dir_all(scratch.join(&f.path).parent().unwrap()).unwrap();
+        std::fs::copy(root.join(&f.path), scratch.join(&f.path)).unwrap();
+    }
     cloudops_codegen::write(&scratch).unwrap_or_else(|e| panic!("{e}"));
     let edited = &files[0].path;
     let path = scratch.join(edited);
@@ -36,6 +41,28 @@ fn a_hand_edit_is_named() {
     let c = cloudops_codegen::check(&scratch).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.stale, vec![edited.clone()]);
     assert!(c.missing.is_empty() && c.orphans.is_empty());
+
+    // A feature removed by hand from a manifest's generated block is named too.
+    cloudops_codegen::write(&scratch).unwrap_or_else(|e| panic!("{e}"));
+    let manifest = &files
+        .iter()
+        .find(|f| f.path.ends_with("Cargo.toml"))
+        .expect("a manifest with operation features")
+        .path;
+    let text = std::fs::read_to_string(scratch.join(manifest)).unwrap();
+    let line = text
+        .lines()
+        .skip_while(|l| !l.starts_with("# @generated"))
+        .find(|l| l.ends_with(" = []"))
+        .expect("an operation feature")
+        .to_string();
+    std::fs::write(
+        scratch.join(manifest),
+        text.replace(&format!("{line}\n"), ""),
+    )
+    .unwrap();
+    let c = cloudops_codegen::check(&scratch).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.stale, vec![manifest.clone()]);
     let _ = std::fs::remove_dir_all(&scratch);
 }
 

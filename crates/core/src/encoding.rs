@@ -226,9 +226,139 @@ pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String
     d.deserialize_any(Text)
 }
 
+/// A number type [`number_or_string`] reads: `i64`, `u64` or `f64`.
+pub trait LenientNumber: std::str::FromStr + Sized {
+    /// The value of a JSON integer, when it fits.
+    fn from_i64(v: i64) -> Option<Self>;
+    /// The value of a JSON unsigned integer, when it fits.
+    fn from_u64(v: u64) -> Option<Self>;
+    /// The value of a JSON float, when the type holds it exactly.
+    fn from_f64(v: f64) -> Option<Self>;
+}
+
+impl LenientNumber for i64 {
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        i64::try_from(v).ok()
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+}
+
+impl LenientNumber for u64 {
+    fn from_i64(v: i64) -> Option<Self> {
+        u64::try_from(v).ok()
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v)
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+}
+
+impl LenientNumber for f64 {
+    #[allow(clippy::cast_precision_loss)]
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f64)
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+struct Lenient<T>(std::marker::PhantomData<T>);
+
+impl<T: LenientNumber> serde::de::Visitor<'_> for Lenient<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a number, or a string holding one")
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::from_i64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{v} is out of range")))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::from_u64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{v} is out of range")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::from_f64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{v} is not an integer")))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        v.trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| E::custom(format!("{v:?} is not a number")))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// Reads a JSON number, or a string holding one (`"8"`, `"1.0"`), as `T`: for numbers a
+/// service documents as numbers but shows as strings in its examples
+/// (`#[serde(deserialize_with)]`). Null is an error.
+pub fn number_or_string<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: LenientNumber,
+{
+    d.deserialize_any(Lenient::<T>(std::marker::PhantomData))?
+        .ok_or_else(|| serde::de::Error::custom("a number, or a string holding one, not null"))
+}
+
+/// [`number_or_string`] for a member that may be null or absent (with `#[serde(default)]`).
+pub fn number_or_string_opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: LenientNumber,
+{
+    d.deserialize_any(Lenient::<T>(std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_from_numbers_or_text() {
+        #[derive(serde::Deserialize)]
+        struct N {
+            #[serde(deserialize_with = "number_or_string")]
+            i: i64,
+            #[serde(default, deserialize_with = "number_or_string_opt")]
+            f: Option<f64>,
+        }
+        let n: N = serde_json::from_str(r#"{"i":"147283","f":"1.5"}"#).unwrap();
+        assert_eq!((n.i, n.f), (147_283, Some(1.5)));
+        let n: N = serde_json::from_str(r#"{"i":-3,"f":null}"#).unwrap();
+        assert_eq!((n.i, n.f), (-3, None));
+        let n: N = serde_json::from_str(r#"{"i":7}"#).unwrap();
+        assert_eq!(n.f, None);
+        for bad in [
+            r#"{"i":"x"}"#,
+            r#"{"i":1.5}"#,
+            r#"{"i":null}"#,
+            r#"{"i":true}"#,
+        ] {
+            assert!(serde_json::from_str::<N>(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn encodes_reserved_and_unicode() {

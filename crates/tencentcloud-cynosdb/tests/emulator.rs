@@ -385,7 +385,7 @@ async fn raw_actions_share_signing_and_errors() {
     assert_eq!(f.status, 0);
 
     let e = c
-        .action("DescribeClusters")
+        .action("DescribeNothingAtAll")
         .send::<_, serde_json::Value>(&serde_json::json!({}))
         .await
         .unwrap_err();

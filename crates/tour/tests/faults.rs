@@ -556,10 +556,11 @@ fn none(_: &Case) -> Opts {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_refused_is_retried_for_every_operation() {
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", l.local_addr().unwrap())
-    };
+    // A port held on 127.0.0.1 for the whole test, reached on 127.0.0.2 where nothing
+    // listens: refused every time, and no other test's server can take it meanwhile (they
+    // bind 127.0.0.1).
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://127.0.0.2:{}", held.local_addr().unwrap().port());
     let opts = Opts {
         endpoint: Some(closed),
         ..Opts::default()
@@ -568,6 +569,7 @@ async fn connection_refused_is_retried_for_every_operation() {
         err(Want::Transport { sent: false }, true, 0)
     })
     .await;
+    drop(held);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -102,6 +102,6722 @@ pub const OCP_BACKUP: &[Operation] = &[
 /// Tencent Cloud CynosDB (TDSQL-C) 2019-01-07: every operation of `models/tencentcloud/cynosdb.json`.
 pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
     Operation {
+        name: "ActivateInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIdList",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":147842}",
+    },
+    Operation {
+        name: "ActivateLibraDBCluster",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"FlowId\":2105105}",
+    },
+    Operation {
+        name: "ActivateLibraDBInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIdList",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":147183}",
+    },
+    Operation {
+        name: "AddClusterSlaveZone",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SlaveZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BinlogSyncWay",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SemiSyncTimeout",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":147184}",
+    },
+    Operation {
+        name: "AddInstances",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Memory",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ReadOnlyCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "DeviceType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceGrpId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderSource",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ParamTemplateId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceParams",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "UpgradeProxy",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[\"137895\"],\"DealNames\":[\"182711111\"],\"ResourceIds\":[\"cynosdbmysql-mwg712mm\"],\"TranId\":\"myTranId\"}",
+    },
+    Operation {
+        name: "AddLibraDBInstances",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Mem",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "StorageSize",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "PayMode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Objects",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "GoodsNum",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ReplicasNum",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StorageType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderSource",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "LibraDBVersion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SrcInstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":null,\"DealNames\":[\"20250417625002746837731\"],\"ResourceIds\":[\"libradb-ins-7ohnx2nu\"],\"TranId\":\"20250417625002746837741\"}",
+    },
+    Operation {
+        name: "AddServerlessRoInstances",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "MinCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "InstanceName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AutoPause",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoPauseDelay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceParams",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "ParamTemplateId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "RoCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":null,\"DealNames\":[\"20260509445022752472821\"],\"ResourceIds\":[\"cynosdbmysql-ins-p1hpv1kk\"],\"TranId\":\"20260509445022752472831\"}",
+    },
+    Operation {
+        name: "AssociateSecurityGroups",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "BindClusterResourcePackages",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "CalculateBackupSaveSecExpires",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupSaveSeconds",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"WillDeleteBackupFileCount\":0,\"WillDeleteBackupFiles\":[],\"WillDeleteBinlogFileCount\":0,\"WillDeleteBinlogFiles\":[],\"WillDeleteRedoLogFileCount\":0,\"WillDeleteRedoLogFiles\":[]}",
+    },
+    Operation {
+        name: "CancelClusterServerlessScalePlan",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PlanId",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"TaskId\":1234}",
+    },
+    Operation {
+        name: "CancelTask",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "TaskId",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        example: "{}",
+    },
+    Operation {
+        name: "CheckCreateLibraDBInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"CheckItem\":[{}],\"Status\":\"\"}",
+    },
+    Operation {
+        name: "CheckTransferClusterZone",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DstZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyZones",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"CheckStatus\":true}",
+    },
+    Operation {
+        name: "CloseAuditService",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{}",
+    },
+    Operation {
+        name: "CloseClusterPasswordComplexity",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterIds",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        example: "{\"FlowId\":\"1008300\"}",
+    },
+    Operation {
+        name: "CloseProxy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OnlyCloseRW",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":358874,\"TaskId\":1063084}",
+    },
+    Operation {
+        name: "CloseProxyEndPoint",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":147186,\"TaskId\":148273}",
+    },
+    Operation {
+        name: "CloseSSL",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":1,\"TaskId\":1}",
+    },
+    Operation {
+        name: "CloseWan",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceGrpId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":734}",
+    },
+    Operation {
+        name: "CopyBackupToVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":4295131269}",
+    },
+    Operation {
+        name: "CopyClusterPasswordComplexity",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "SourceClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":123}",
+    },
+    Operation {
+        name: "CreateAccounts",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Accounts",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "CreateAuditLogFile",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Order",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filter",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "LogFilter",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "ColumnFilter",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"FileName\":\"test.csv\"}",
+    },
+    Operation {
+        name: "CreateAuditRuleTemplate",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "RuleFilters",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "RuleTemplateName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AlarmLevel",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AlarmPolicy",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"RuleTemplateId\":\"cynosdb-rt-ws23fwu8\"}",
+    },
+    Operation {
+        name: "CreateBackup",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupDatabases",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "BackupTables",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "BackupName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Vaults",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":147189}",
+    },
+    Operation {
+        name: "CreateCLSDelivery",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CLSInfoList",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "LogType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":148728}",
+    },
+    Operation {
+        name: "CreateClusterDatabase",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CharacterSet",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CollateRule",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UserHostPrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "CreateClusterPeriodScalePolicy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ScaleStartTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ScaleEndTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PolicyStartTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PolicyEndTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PeriodType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "MinCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "PeriodConfig",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+        ],
+        example: "{\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\"}",
+    },
+    Operation {
+        name: "CreateClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProjectId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Memory",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Storage",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ClusterName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AdminPassword",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "PayMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Count",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "RollbackStrategy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "RollbackId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OriginalClusterId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ExpectTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ExpectTimeThresh",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StorageLimit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoRenewFlag",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "HaCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderSource",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ResourceTags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DbMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "MinCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "AutoPause",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoPauseDelay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StoragePayMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AlarmPolicyIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ClusterParams",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ParamTemplateId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SlaveZone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceInitInfos",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "GdnId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ProxyConfig",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "AutoArchive",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoArchiveDelayHours",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ClusterLevel",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "CynosVersion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SyncWay",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SemiSyncTimeout",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[],\"ClusterIds\":[\"cynosdbmysql-********\"],\"DealNames\":[\"2026*****************11\"],\"ResourceIds\":[\"cynosdbmysql-ins-********\"],\"TranId\":\"2026061198**5**9*8*****\"}",
+    },
+    Operation {
+        name: "CreateIntegrateCluster",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProjectId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ClusterName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AdminPassword",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "PayMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Count",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StorageLimit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoRenewFlag",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ResourceTags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "StoragePayMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AlarmPolicyIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ClusterParams",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ParamTemplateId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SlaveZone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceInitInfos",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "GdnId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ProxyConfig",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "AutoArchive",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoArchiveDelayHours",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "EncryptMethod",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IntegrateCreateClusterConfig",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "StorageVersion",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[],\"ClusterIds\":[],\"DealNames\":[\"20250909448021542853581\"],\"ResourceIds\":[],\"TranId\":\"20250909448021542853591\"}",
+    },
+    Operation {
+        name: "CreateLibraDBClusterAccounts",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Accounts",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "EncryptMethod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "CreateLibraDBClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Count",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceInitInfos",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "AdminPassword",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoRenewFlag",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ClusterName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EncryptMethod",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LibraDBVersion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderSource",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "PayMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ProjectId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ResourceTags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[\"20250515625002861909831\"],\"ClusterIds\":[],\"DealNames\":[\"20250515625002861909861\"],\"ResourceIds\":[],\"TranId\":\"\"}",
+    },
+    Operation {
+        name: "CreateParamTemplate",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "TemplateName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "EngineVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TemplateDescription",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TemplateId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "DbMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ParamList",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"TemplateId\":95}",
+    },
+    Operation {
+        name: "CreateProxy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Mem",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "UniqueVpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "UniqueSubnetId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ProxyCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ConnectionPoolType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OpenConnectionPool",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConnectionPoolTimeOut",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ProxyZones",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":358874,\"TaskId\":1063084}",
+    },
+    Operation {
+        name: "CreateProxyEndPoint",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqueVpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqueSubnetId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ConnectionPoolType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OpenConnectionPool",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConnectionPoolTimeOut",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Vip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "WeightMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoAddRo",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "FailOver",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConsistencyType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "RwType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConsistencyTimeOut",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TransSplit",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "AccessMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceWeights",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "LoadBalanceMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TransAllSplit",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":146737,\"ProxyGroupId\":\"cynosdbmysql-proxy-4378e0kd\",\"TaskId\":187463}",
+    },
+    Operation {
+        name: "CreateResourcePackage",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageRegion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageSpec",
+                kind: Kind::Number,
+                required: true,
+            },
+            Member {
+                wire: "ExpireDay",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "PackageCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "PackageName",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[\"20230921633039500xxxxxx\"],\"DealNames\":[\"20230921633039500xxxxxx\"]}",
+    },
+    Operation {
+        name: "CreateVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupSaveSeconds",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "VaultDescribe",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "KeyId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "KeyType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "KeyRegion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LockedTime",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":4295117983}",
+    },
+    Operation {
+        name: "DeleteAccounts",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Accounts",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteAuditLogFile",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "FileName",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteAuditRuleTemplates",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "RuleTemplateIds",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteBackup",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SnapshotIdList",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteBackupVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: true,
+            },
+        ],
+        example: "{\"TaskId\":4295131366}",
+    },
+    Operation {
+        name: "DeleteCLSDelivery",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CLSTopicIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "LogType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":176382}",
+    },
+    Operation {
+        name: "DeleteClusterDatabase",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbNames",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteClusterPeriodScalePolicy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PolicyId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteClusterSaveBackup",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SaveBackupId",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":19297}",
+    },
+    Operation {
+        name: "DeleteLibraDBCluster",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"FlowId\":2105108}",
+    },
+    Operation {
+        name: "DeleteLibraDBClusterAccounts",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Accounts",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteParamTemplate",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "TemplateId",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteVaults",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "VaultIds",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        example: "{\"VaultTask\":[{\"TaskId\":4295131368,\"VaultId\":\"vault-b63cedd8-1574-4390-89b5-6e703ef33e25\"}]}",
+    },
+    Operation {
+        name: "DescribeAccountAllGrantPrivileges",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        example: "{\"DatabasePrivileges\":[{\"Db\":\"db1\",\"Privileges\":[\"DROP\",\"EXECUTE\"]}],\"GlobalPrivileges\":[\"CREATE\",\"ALTER\"],\"PrivilegeStatements\":[\"GRANT CREATE, ALTER ON *.* TO 'test'@'%'\",\"GRANT DROP, EXECUTE ON `db1`.* TO 'andy'@'%'\",\"GRANT UPDATE, SHOW VIEW ON `db1`.`user1` TO 'andy'@'%'\"],\"TablePrivileges\":[{\"Db\":\"andy1\",\"Privileges\":[\"UPDATE\",\"SHOW VIEW\"],\"TableName\":\"user1\"}]}",
+    },
+    Operation {
+        name: "DescribeAccountPrivileges",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Db",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TableName",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Privileges\":[\"select\",\"update\",\"delete\",\"create\",\"drop\",\"references\",\"index\",\"alter\",\"show_db\",\"create_tmp_table\",\"lock_tables\",\"execute\",\"create_view\",\"show_view\",\"create_routine\",\"alter_routine\",\"event\",\"trigger\"]}",
+    },
+    Operation {
+        name: "DescribeAccounts",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Hosts",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AccountRegular",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"AccountSet\":[{\"AccountName\":\"tom\",\"CreateTime\":\"2020-09-22 00:00:00\",\"Description\":\"AccountDescription\",\"Host\":\"%\",\"MaxUserConnections\":0,\"UpdateTime\":\"2020-09-22 00:00:00\"}],\"TotalCount\":0}",
+    },
+    Operation {
+        name: "DescribeAuditInstanceList",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "AuditSwitch",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "AuditMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Items\":[{\"AuditAll\":true,\"AuditStatus\":\"1\",\"BillingAmount\":0,\"CreateAt\":\"2022-03-02 10:09:08\",\"HighLogExpireDay\":30,\"HighRealStorage\":0,\"InstanceId\":\"cynosdbmysql-ins-6990cckk\",\"InstanceInfo\":{\"ProjectId\":0,\"TagList\":[{\"TagKey\":\"name\",\"TagValue\":\"zhang\"}]},\"LogExpireDay\":1,\"LowLogExpireDay\":7,\"LowRealStorage\":0,\"RealStorage\":0}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeAuditLogFiles",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "FileName",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Items\":[{\"CreateTime\":\"2019-03-20 17:09:13\",\"DownloadUrl\":\"https://gz-audit-32723462.cos.ap-guangzhou.myqcloud.com/183367353_cdb-sdjw3sjc_1694001004_7113542.csv?sign=q-sign-algorithm%3Dsha1%26q-ak%*********************************%26q-sign-time%3D1694001006%3B1694087406%26q-key-time%3D1694001006%3B1694087406%26q-header-list%3D%26q-url-param-list%3D%26q-signature%*******************************************************\",\"ErrMsg\":\"\",\"FileName\":\"audit_log_file\",\"FileSize\":123,\"Status\":\"creating\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeAuditLogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Order",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filter",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "LogFilter",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"Items\":null,\"TotalCount\":0}",
+    },
+    Operation {
+        name: "DescribeAuditRuleTemplates",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "RuleTemplateIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "RuleTemplateNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AlarmLevel",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AlarmPolicy",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Items\":[{\"CreateAt\":\"2022-12-06 00:54:01\",\"Description\":\"all_template_des\",\"RuleFilters\":[{\"Compare\":\"INC\",\"Type\":\"sqlType\",\"Value\":[\"ALTER\"]},{\"Compare\":\"EQS\",\"Type\":\"host\",\"Value\":[\"10.0.0.2\"]},{\"Compare\":\"NEQ\",\"Type\":\"user\",\"Value\":[\"andy\"]},{\"Compare\":\"INC\",\"Type\":\"dbName\",\"Value\":[\"db1\"]}],\"RuleTemplateId\":\"cynosdb-art-lcpm4as3\",\"RuleTemplateName\":\"template_test\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeAuditRuleWithInstanceIds",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceIds",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        example: "{\"Items\":[{\"AuditRule\":true,\"AuditRuleFilters\":[{\"RuleFilters\":[{\"Compare\":\"INC\",\"Type\":\"sql\",\"Value\":[\"select\"]},{\"Compare\":\"EQS\",\"Type\":\"dbName\",\"Value\":[\"db1\"]}]}],\"InstanceId\":\"cynosdbmysql-ins-6990cckk\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeBackupConfig",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"BackupFreq\":[\"full\",\"full\",\"full\",\"full\",\"full\",\"full\",\"full\"],\"BackupTimeBeg\":7200,\"BackupTimeEnd\":21600,\"BackupType\":\"snapshot\",\"LogicBackupConfig\":{\"LogicBackupEnable\":\"OFF\",\"LogicBackupTimeBeg\":0,\"LogicBackupTimeEnd\":0,\"LogicCrossRegions\":null,\"LogicCrossRegionsEnable\":\"\",\"LogicReserveDuration\":0},\"LogicCrossRegionsConfigUpdateTime\":\"\",\"ReserveDuration\":604800,\"SnapshotSecondaryBackupConfig\":{\"BackupCustomAutoTime\":false,\"BackupIntervalTime\":0,\"BackupTimeBeg\":0,\"BackupTimeEnd\":0,\"BackupTriggerStrategy\":\"\",\"BackupWeekDays\":null,\"CrossRegions\":null,\"CrossRegionsEnable\":\"\",\"ReserveDuration\":0}}",
+    },
+    Operation {
+        name: "DescribeBackupDownloadRestriction",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterIds",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        example: "{\"BackupLimitClusterRestrictions\":[{\"BackupLimitRestriction\":{\"IpComparisonSymbol\":\"In\",\"LimitIps\":[],\"LimitType\":\"Customize\",\"LimitVpcs\":[{\"Region\":\"ap-guangzhou\",\"VpcList\":[]}],\"VpcComparisonSymbol\":\"In\"},\"ClusterId\":\"cynosdbmysql-2p3wjmzt\"}]}",
+    },
+    Operation {
+        name: "DescribeBackupDownloadUrl",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupId",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "DownloadRestriction",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        example: "{\"DownloadUrl\":\"https://ncdb-bj-pitr-1258***699.cos.ap-beijing.myqcloud.com/cynosdb/data/mysqldump/****9fd2-691a-11ef-b99a-b02628437590/2024-10-28/1879681/data_backup_1879681_20241028022147.xb?q-sign-algorithm=sha1&q-ak=************&q-sign-time=1730079993%3B1730123193&q-key-time=1730079993%3B1730123193&q-header-list=host&q-url-param-list=&q-signature=*****************\"}",
+    },
+    Operation {
+        name: "DescribeBackupDownloadUserRestriction",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OnlyUserRestriction",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"BackupLimitClusterRestrictions\":[{\"BackupLimitRestriction\":{\"IpComparisonSymbol\":\"In\",\"LimitIps\":[],\"LimitType\":\"Customize\",\"LimitVpcs\":[{\"Region\":\"ap-guangzhou\",\"VpcList\":[]}],\"VpcComparisonSymbol\":\"In\"},\"ClusterId\":\"cynosdbmysql-2p3wjmzt\"}]}",
+    },
+    Operation {
+        name: "DescribeBackupList",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "BackupType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupMethod",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SnapShotType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "FileNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "BackupNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "SnapshotIdList",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "BackupRegion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsCrossRegionsBackup",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupStatus",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"BackupList\":[{\"BackupId\":1880312,\"BackupMethod\":\"auto\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"snapshot\",\"FileName\":\"jia_20241028040005\",\"FileSize\":10426,\"FinishTime\":\"2024-10-28 04:02:34\",\"SnapShotType\":\"increment\",\"SnapshotId\":1880312,\"SnapshotTime\":\"2024-10-28 04:00:04\",\"StartTime\":\"2024-10-28 04:02:14\"},{\"BackupId\":1879681,\"BackupMethod\":\"auto\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"logic\",\"FileName\":\"jia_20241028022147\",\"FileSize\":1684666,\"FinishTime\":\"2024-10-28 02:22:24\",\"SnapShotType\":\"full\",\"SnapshotId\":1879681,\"SnapshotTime\":\"2024-10-28 02:21:47\",\"StartTime\":\"2024-10-28 02:21:47\"}],\"TotalCount\":40}",
+    },
+    Operation {
+        name: "DescribeBackupListByVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "FileNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Status",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BackupList\":[{\"BackupFileInfo\":{\"BackupId\":631,\"BackupMethod\":\"manual\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"snapshot\",\"CopyStatus\":\"done\",\"ExistRegions\":[{\"BackupId\":631,\"BackupRegion\":\"ap-guangzhou\"}],\"FileName\":\"backupT_202602021412_20260202150536\",\"FileSize\":4183356,\"FinishTime\":\"2026-02-02 15:05:41\",\"SnapShotType\":\"full\",\"SnapshotId\":631,\"SnapshotTime\":\"2026-02-02 14:47:38\",\"StartTime\":\"2026-02-02 15:05:36\"},\"ClusterId\":\"cynosdbmysql-h30xf5d7\",\"ClusterName\":\"backupT_202602021412\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeBackupOverview",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"BackupLogicVolume\":0.009,\"BackupSnapshotVolume\":0.212,\"BackupTotalVolume\":0.222,\"BackupVolumeInfos\":[{\"BackupMethod\":\"auto\",\"BackupType\":\"snapshot\",\"BackupVolume\":0.002},{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"BackupVolume\":0.21},{\"BackupMethod\":\"auto\",\"BackupType\":\"logic\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"logic\",\"BackupVolume\":0.009}],\"CrossRegionBackupVolume\":0,\"CrossRegionBackupVolumeInfos\":[{\"BackupMethod\":\"auto\",\"BackupType\":\"snapshot\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"BackupVolume\":0},{\"BackupMethod\":\"auto\",\"BackupType\":\"logic\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"logic\",\"BackupVolume\":0}],\"CrossRegionLogVolume\":0,\"CrossRegions\":[],\"CrossTotalVolume\":0,\"LogBinlogVolume\":5.834,\"LogRedoLogVolume\":7.466,\"LogTotalVolume\":13.3}",
+    },
+    Operation {
+        name: "DescribeBinlogConfig",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"BinlogConfig\":{\"BinlogCrossRegions\":[\"ap-guangzhou\"],\"BinlogCrossRegionsEnable\":\"ON\",\"BinlogSaveDays\":7},\"BinlogCrossRegionsConfigUpdateTime\":\"2024-12-23 19:27:09\"}",
+    },
+    Operation {
+        name: "DescribeBinlogDownloadUrl",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BinlogId",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "DownloadRestriction",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        example: "{\"DownloadUrl\":\"https://ncdb-cdc-bj-1258***699.cos.ap-beijing.myqcloud.com/cynosdb/cdc/BinlogCapture/71***d45-8cfd-11ef-b99a-b02628437590/29.18.12.168_20650_1/mysql-bin.001002/file?q-sign-algorithm=sha1&q-ak=**************&q-sign-time=17300***57%3B1730123657&q-key-time=17300***57%3B1730123657&q-header-list=host&q-url-param-list=&q-signature=**************\"}",
+    },
+    Operation {
+        name: "DescribeBinlogListByVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "BackupNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "FileNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Status",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BinlogList\":[{\"BinlogFileInfo\":{\"BinlogId\":6547,\"CrossRegions\":[],\"FileName\":\"mysql-bin.001012\",\"FileSize\":374,\"FinishTime\":\"2026-02-02 15:19:15\",\"StartTime\":\"2026-02-02 12:20:09\"},\"ClusterId\":\"cynosdbmysql-0n3rg5on\",\"ClusterName\":\"backupT_202602011518\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeBinlogSaveDays",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"BinlogSaveDays\":7}",
+    },
+    Operation {
+        name: "DescribeBinlogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Binlogs\":[{\"BinlogId\":3364561,\"FileName\":\"1_mysql-bin.00**02\",\"FileSize\":815,\"FinishTime\":\"2024-10-25 17:24:50\",\"StartTime\":\"2024-10-18 11:03:02\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeChangedParamsAfterUpgrade",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DstCpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "DstMem",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"Items\":[{\"NewValue\":\"demoString\",\"OldValue\":\"demoString\",\"ParamName\":\"demoString\",\"ValueFunction\":\"demoString\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeClusterDatabaseTables",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Db",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TableType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Limit\":20,\"Offset\":0,\"Tables\":[\"testtable\"],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeClusterDatabases",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Databases\":[\"database_1\",\"database_2\"],\"Limit\":20,\"Offset\":0,\"TotalCount\":3}",
+    },
+    Operation {
+        name: "DescribeClusterDetail",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"Detail\":{\"Ability\":{\"IsSupportManualSnapshot\":\"yes\",\"IsSupportRo\":\"yes\",\"IsSupportSlaveZone\":\"yes\",\"NonsupportRoReason\":\"aaabbbccc\",\"NonsupportSlaveZoneReason\":\"aaabbbccc\"},\"BusinessType\":\"\",\"Charset\":\"utf8mb4\",\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"ClusterName\":\"cynodbmysql-自定义用户名\",\"CreateTime\":\"2020-02-20 20:20:20\",\"CynosVersion\":\"3.1.10\",\"DbMode\":\"normal\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"HasSlaveZone\":\"yes\",\"InstanceSet\":[{\"InstanceCpu\":1,\"InstanceId\":\"cynosdbmysql-ins-xvs9osn2\",\"InstanceMemory\":2,\"InstanceName\":\"cynosdbmysql-用户自定义名称\",\"InstanceRole\":\"master\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":0,\"InstanceType\":\"rw\",\"MaintainDuration\":0,\"MaintainStartTime\":0,\"MaintainWeekDays\":[\"Mon\"],\"ServerlessStatus\":\"pause\"}],\"IsFreeze\":\"no\",\"IsOpenPasswordComplexity\":\"yes\",\"IsSkipTrade\":\"no\",\"LogBin\":\"ON\",\"MasterZone\":\"ap-guangzhou-5\",\"MaxStorageSize\":1000,\"MinStorageSize\":10,\"NetworkStatus\":\"whole_rdma\",\"NetworkType\":\"whole_rdma\",\"PayMode\":0,\"PeriodEndTime\":\"2030-01-01 10:01:01\",\"PhysicalZone\":\"ap-guangzhou-5\",\"PitrType\":\"redo_pitr\",\"ProjectID\":0,\"ProxyStatus\":\"running\",\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourcePackages\":[{\"DeductionPriority\":1,\"PackageId\":\"package-xbhsw7wk\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tagKey-1\",\"TagValue\":\"tagValue-1\"}],\"RoAddr\":[{\"IP\":\"1.2.3.5\",\"Port\":3306}],\"ServerlessStatus\":\"运行中\",\"SlaveZoneAttr\":[{\"BinlogSyncWay\":\"async\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-3\"}],\"SlaveZones\":[\"ap-guangzhou-3\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"StorageId\":\"cynosdbmysql-sgvwu2is\",\"StorageLimit\":20,\"StoragePayMode\":0,\"SubnetId\":\"subnet-stbcji8s\",\"SubnetName\":\"subnet-stbcji8s\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":10,\"TaskStatus\":\"processing\",\"TaskType\":\"taskAutoBackup\"}],\"UsedStorage\":14,\"Vip\":\"1.2.3.4\",\"VpcId\":\"vpc-osjw7wbx\",\"VpcName\":\"vpc-osjw7wbx\",\"Vport\":3306,\"Zone\":\"ap-guangzhou-5\"}}",
+    },
+    Operation {
+        name: "DescribeClusterDetailDatabases",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "DbName",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"DbInfos\":[{\"AppId\":0,\"CharacterSet\":\"\",\"ClusterId\":\"\",\"CollateRule\":\"\",\"CreateTime\":\"0001-01-01T00:00:00Z\",\"DbId\":0,\"DbName\":\"mysql\",\"Description\":\"\",\"Status\":\"running\",\"Uin\":\"\",\"UpdateTime\":\"0001-01-01T00:00:00Z\",\"UserHostPrivileges\":[]}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeClusterInstanceGroups",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"InstanceGroupInfoList\":[{\"AppId\":0,\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"CreatedTime\":\"2023-03-14 11:25:36\",\"DeletedTime\":\"2024-04-19 14:33:28\",\"InstanceGroupId\":\"cynosdbmysql-grp-xb3e8nxd\",\"InstanceSet\":[{\"AppId\":2378462378,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"ClusterName\":\"MyClusterName\",\"Cpu\":1,\"CreateTime\":\"2020-09-22 00:00:00\",\"CynosVersion\":\"3.1.10\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<4 天\",\"DestroyTime\":\"2020-06-12 00:00:00\",\"InstanceId\":\"cynosdbmysql-ins-cbgs2msn\",\"InstanceIndexMode\":\"mixedRowColumn\",\"InstanceName\":\"MyInstanceName\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-sb2u8exh\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-t62sji8s\",\"Vip\":\"172.3.41.33\",\"VpcId\":\"vpc-2ysb7hsg\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"3.1.5.6\",\"WanPort\":3306,\"WanStatus\":\"isolated\"}],\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"IsFreeze\":\"yes\",\"IsolateTime\":\"2020-09-22 00:00:00\",\"MasterZone\":\"ap-guangzhou-5\",\"MaxCpu\":4,\"Memory\":2,\"MinCpu\":1,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2020-09-22 00:00:00\",\"PhysicalZone\":\"ap-guangzhou-5\",\"ProcessingTask\":\"taskClosePasswordComplexity\",\"ProjectId\":298,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"ResourcePackages\":[{\"DeductionPriority\":2,\"PackageId\":\"package-xb8sh2js\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tag_key_1\",\"TagValue\":\"tag_value_1\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-guangzhou-7\"],\"Status\":\"deleted\",\"StatusDesc\":\"已删除\",\"Storage\":30,\"StorageId\":\"cynosdbmysql-sgvwu2is\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-a4sjf8us\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":34234,\"TaskStatus\":\"success\",\"TaskType\":\"taskCreateCluster\"}],\"Uin\":\"372386743\",\"UpdateTime\":\"2020-09-22 00:00:00\",\"Vip\":\"172.1.23.4\",\"VpcId\":\"vpc-bxgsh3nx\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"34.1.25.122\",\"WanPort\":3306,\"WanStatus\":\"isolated\",\"Zone\":\"ap-guangzhou-5\"}],\"NetServiceId\":112496,\"OldAddrInfo\":{\"ReturnTime\":\"2024-01-23 11:23:00\",\"Vip\":\"12.4.23.44\",\"Vport\":3306},\"ProcessingTasks\":[\"taskCloseAudit\"],\"Status\":\"deleted\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":234234,\"TaskStatus\":\"processing\",\"TaskType\":\"taskCloseAudit\"}],\"Type\":\"ha\",\"UniqSubnetId\":\"subnet-t62sji8s\",\"UniqVpcId\":\"vpc-2ysb7hsg\",\"UpdatedTime\":\"2024-04-19 14:33:27\",\"Vip\":\"1.23.4.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"3.19.7.1\",\"WanPort\":3306,\"WanStatus\":\"closed\"}],\"TotalCount\":0}",
+    },
+    Operation {
+        name: "DescribeClusterInstanceGrps",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"InstanceGroupInfoList\":[{\"AppId\":1312008346,\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"CreatedTime\":\"2024-12-03 14:03:58\",\"DeletedTime\":\"0001-01-01 00:00:00\",\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceSet\":[{\"AppId\":1312008346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"\",\"DestroyTime\":\"\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"master\",\"InstanceStorageType\":\"\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"0001-01-01 00:00:00\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2025-01-03 14:04:40\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100021117054\",\"UpdateTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.12\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"NetServiceId\":53990,\"OldAddrInfo\":{\"ReturnTime\":\"\",\"Vip\":\"\",\"Vport\":0},\"ProcessingTasks\":[],\"Status\":\"running\",\"Tasks\":[],\"Type\":\"ha\",\"UniqSubnetId\":\"subnet-oiz56c8\",\"UniqVpcId\":\"vpc-gy34uq2\",\"UpdatedTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.12\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"},{\"AppId\":1310008346,\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"CreatedTime\":\"2024-12-03 14:03:58\",\"DeletedTime\":\"0001-01-01 00:00:00\",\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vjh\",\"InstanceSet\":[{\"AppId\":1310008346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"\",\"DestroyTime\":\"\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vj0\",\"InstanceGroupType\":\"singleRo\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"ro\",\"InstanceStorageType\":\"\",\"InstanceType\":\"ro\",\"IsFreeze\":\"no\",\"IsolateTime\":\"0001-01-01 00:00:00\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2025-01-03 14:04:40\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100021117054\",\"UpdateTime\":\"2024-12-09 15:18:23\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"NetServiceId\":53991,\"OldAddrInfo\":{\"ReturnTime\":\"\",\"Vip\":\"\",\"Vport\":0},\"ProcessingTasks\":[],\"Status\":\"running\",\"Tasks\":[],\"Type\":\"singleRo\",\"UniqSubnetId\":\"subnet-oiz56c8\",\"UniqVpcId\":\"vpc-gy34uq2\",\"UpdatedTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.7\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeClusterLevels",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "Zone",
+            kind: Kind::String,
+            required: false,
+        }],
+        example: "{\"LevelList\":[\"L1\"],\"Zones\":[\"ap-guangzhou-3\"]}",
+    },
+    Operation {
+        name: "DescribeClusterParamLogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"ClusterParamLogs\":[{\"ClusterId\":\"cynosdbmysql-mwg712eh\",\"CreateTime\":\"2020-09-22T00:00:00+00:00\",\"CurrentValue\":\"1024\",\"InstanceId\":\"cynosdbmysql-ins-m6f0hkdb\",\"ParamName\":\"back_log\",\"Status\":\"success\",\"UpdateTime\":\"2020-09-22T00:00:00+00:00\",\"UpdateValue\":\"1025\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeClusterParams",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ParamName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsGlobal",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Items\":[{\"CurrentValue\":\"1000\",\"Default\":\"60000\",\"Description\":\"Determines the starting point for the AUTO_INCREMENT column value.\",\"EnumValue\":[\"OFF\",\"ON\"],\"Func\":\"{MIN(DBInitMemory/%d*%d,%d)},4000,32768,2097152\",\"IsFunc\":true,\"IsGlobal\":1,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"65535\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"auto_increment_increment\",\"ParamType\":\"integer\"}],\"TotalCount\":226}",
+    },
+    Operation {
+        name: "DescribeClusterPasswordComplexity",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"ValidatePasswordDictionary\":{\"CurrentValue\":\"\",\"Default\":\"\",\"Description\":\"The dictionary words that validate_password uses for checking passwords.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"0\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_txsql_dictionary\",\"ParamType\":\"string\"},\"ValidatePasswordLength\":{\"CurrentValue\":\"0\",\"Default\":\"8\",\"Description\":\"The minimum number of characters that validate_password requires passwords to have.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"256\",\"Min\":\"8\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_length\",\"ParamType\":\"integer\"},\"ValidatePasswordMixedCaseCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of lowercase and uppercase characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_mixed_case_count\",\"ParamType\":\"integer\"},\"ValidatePasswordNumberCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of numeric (digit) characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger. \",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_number_count\",\"ParamType\":\"integer\"},\"ValidatePasswordPolicy\":{\"CurrentValue\":\"LOW\",\"Default\":\"MEDIUM\",\"Description\":\"The password policy enforced by validate_password.\",\"EnumValue\":[\"MEDIUM\",\"STRONG\"],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"2\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_policy\",\"ParamType\":\"enum\"},\"ValidatePasswordSpecialCharCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of nonalphanumeric characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger. \",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_special_char_count\",\"ParamType\":\"integer\"}}",
+    },
+    Operation {
+        name: "DescribeClusterPeriodScalePolicy",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"PolicyList\":[{\"CreateTime\":\"2025-11-01 00:12:00\",\"MaxCpu\":4,\"MinCpu\":1,\"PeriodConfig\":[],\"PeriodType\":\"day\",\"PolicyEndTime\":\"2025-12-30 00:20:00\",\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\",\"PolicyStartTime\":\"2025-12-01 00:12:00\",\"ScaleEndTime\":\"12:00\",\"ScaleStartTime\":\"10:00\",\"Status\":\"normal\",\"UpdateTime\":\"2025-11-21 00:12:00\"}]}",
+    },
+    Operation {
+        name: "DescribeClusterReadOnly",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterIds",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        example: "{\"ClusterReadOnlyValues\":[{\"ClusterId\":\"cynosdbmysql-jl17y89v\",\"ReadOnlyValue\":\"ON\"},{\"ClusterId\":\"cynosdbmysql-2d9pq38h\",\"ReadOnlyValue\":\"ON\"}]}",
+    },
+    Operation {
+        name: "DescribeClusterServerlessScalePlans",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "PolicyType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "PlanId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ExpectedStartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ExpectedEndTime",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"ServerlessScalePlans\":[{\"ClusterId\":\"cynosdbmysql-xbhshsbh\",\"ExpectedEndTime\":\"2025-12-01 00:20:00\",\"ExpectedStartTime\":\"2025-12-01 00:12:00\",\"FailReason\":\"\",\"ObjectInstance\":\"cynosdbmysql-ins-xbhshsbh\",\"PlanId\":1231,\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\",\"PolicyType\":\"PolicyTypePeriodScale\",\"ResetTaskId\":0,\"ScaleTaskId\":131,\"SourceMaxCpu\":\"8.0\",\"SourceMinCpu\":\"1.0\",\"Status\":\"success\",\"TargetMaxCpu\":\"4.0\",\"TargetMinCpu\":\"2.0\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeClusterStorageAutoExpand",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"ExpandStep\":0,\"MaxStorageLimit\":0,\"StorageAutoExpand\":\"\",\"StorageUsageThreshold\":0}",
+    },
+    Operation {
+        name: "DescribeClusterTransparentEncryptInfo",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"KeyId\":\"9d112608-76f7-11ee-****-525400368ae8\",\"KeyRegion\":\"ap-guangzhou\"}",
+    },
+    Operation {
+        name: "DescribeClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"ClusterSet\":[{\"Ability\":{\"IsSupportManualSnapshot\":\"no\",\"IsSupportRo\":\"yes\",\"IsSupportSlaveZone\":\"yes\",\"IsSupportTransparentDataEncryption\":\"no\",\"NoSupportTransparentDataEncryptionReason\":\"current cluster not support transparent data encryption\",\"NonsupportRoReason\":\"yes\",\"NonsupportSlaveZoneReason\":\"current cluster not support ro\"},\"AppId\":2372636427,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-cbsg6tsg\",\"ClusterName\":\"MyClusterName\",\"CreateTime\":\"2024-05-30 19:26:42\",\"CynosVersion\":\"2.1.12\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"HasSlaveZone\":\"yes\",\"InstanceNum\":2,\"IsFreeze\":\"no\",\"MasterZone\":\"ap-singapore-3\",\"MaxStorageSize\":30000,\"MinStorageSize\":10,\"NetAddrs\":[{\"Description\":\"descirption\",\"InstanceGroupId\":\"cynosdbpg-grp-sbh6ywhs\",\"NetType\":\"singleRo\",\"UniqSubnetId\":\"subnet-cnhsb8iu\",\"UniqVpcId\":\"vpc-iskx6ygc\",\"Vip\":\"1.1.1.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzbsxrmt.wan.domain.com\",\"WanIP\":\"3.45.1.9\",\"WanPort\":3306,\"WanStatus\":\"init\"},{\"Description\":\"descirption\",\"InstanceGroupId\":\"cynosdbpg-grp-bc2b3us4\",\"NetType\":\"ha\",\"UniqSubnetId\":\"subnet-7shw8ijc\",\"UniqVpcId\":\"vpc-y7us28sn\",\"Vip\":\"1.1.1.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan.domain.com\",\"WanIP\":\"3.23.1.5\",\"WanPort\":3306,\"WanStatus\":\"init\"}],\"OrderSource\":\"lhdb\",\"PayMode\":1,\"PeriodEndTime\":\"2024-06-30 19:32:51\",\"PhysicalZone\":\"ap-singapore-3\",\"ProcessingTask\":\"taskUpgradeStorage\",\"ProjectID\":23,\"Region\":\"ap-singapore\",\"RenewFlag\":1,\"ResourcePackages\":[{\"DeductionPriority\":0,\"PackageId\":\"package-nxuyx1op\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"运营产品\",\"TagValue\":\"腾讯云计费产品其它_1649\"},{\"TagKey\":\"运营部门\",\"TagValue\":\"计费产品中心_1013\"},{\"TagKey\":\"一级业务\",\"TagValue\":\"[N][腾讯云计费产品其它]_979685\"},{\"TagKey\":\"二级业务\",\"TagValue\":\"[license管理][license数据引擎]123\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-singapore-4\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":0,\"StorageId\":\"cynosdbpg-bcsu6tsg\",\"StorageLimit\":30000,\"StoragePayMode\":0,\"SubnetId\":\"subnet-ybs8jcnw\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-k5sm8sh3\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":1207003,\"TaskStatus\":\"processing\",\"TaskType\":\"taskDtsLockResource\"}],\"Uin\":\"237462834\",\"UpdateTime\":\"2024-05-30 19:43:06\",\"Vip\":\"1.1.1.1\",\"VpcId\":\"vpc-ybs8ue2y\",\"Vport\":3306,\"Zone\":\"ap-singapore-3\"}],\"TotalCount\":31}",
+    },
+    Operation {
+        name: "DescribeDBSecurityGroups",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Groups\":[{\"CreateTime\":\"2017-04-13 15:00:06\",\"Inbound\":[],\"Outbound\":[],\"ProjectId\":0,\"SecurityGroupId\":\"sg-ajr1jzgj\",\"SecurityGroupName\":\"CynosDB\",\"SecurityGroupRemark\":\"\"}]}",
+    },
+    Operation {
+        name: "DescribeFlow",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "FlowId",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        example: "{\"Status\":0}",
+    },
+    Operation {
+        name: "DescribeInstanceCLSLogDelivery",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "LogType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"InstanceCLSDeliveryInfos\":[{\"GroupId\":\"a5532aba-506f-4ec4-a293-e0ac34b69a4e\",\"GroupName\":\"cloud_cynos_-test-003_logset\",\"InstanceId\":\"cynosdbmysql-ins-o971o62r\",\"InstanceName\":\"cynosdbmysql-ins-o971o62r\",\"Region\":\"ap-qingyuan\",\"Status\":\"running\",\"TopicId\":\"2a289122-0b01-490b-be75-763da79621fe\",\"TopicName\":\"cloud_cynos_-test-003_topic\"},{\"GroupId\":\"2f484392-d3f1-491c-82a0-00ceaad9281a\",\"GroupName\":\"cloud_cynos_-test-002_logset\",\"InstanceId\":\"cynosdbmysql-ins-o971o62r\",\"InstanceName\":\"cynosdbmysql-ins-o971o62r\",\"Region\":\"ap-qingyuan\",\"Status\":\"running\",\"TopicId\":\"83dc6703-f43a-4b95-92ec-267bdf9e48c3\",\"TopicName\":\"cloud_cynos_-test-002_topic\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeInstanceDetail",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"Detail\":{\"AppId\":1251006243,\"Charset\":\"utf8\",\"ClusterId\":\"cynosdbmysql-cluster-5ne6bjyx\",\"ClusterName\":\"cynosdbmysql-cluster-5ne6bjyx\",\"Cpu\":2,\"CreateTime\":\"2018-06-20 19:12:54\",\"CynosVersion\":\"2.0.12\",\"DbType\":\"MYSQL\",\"DbVersion\":\"10.0\",\"InstanceId\":\"cynosdbmysql-ins-bzkxxrmt\",\"InstanceName\":\"ahhahhhhh\",\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"MaxCpu\":2.0,\"Memory\":4,\"MinCpu\":1.0,\"NetType\":1,\"PayMode\":0,\"PeriodEndTime\":\"2018-07-20 19:17:16\",\"ProjectId\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ServerlessStatus\":\"resume\",\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":100,\"SubnetId\":\"subnet-1tmw9t4o\",\"Uin\":\"3374998458\",\"UpdateTime\":\"2018-06-20 19:12:54\",\"Vip\":\"10.0.1.2\",\"VpcId\":\"vpc-1ptuei0b\",\"Vport\":5432,\"WanDomain\":\"\",\"Zone\":\"ap-guangzhou-3\"}}",
+    },
+    Operation {
+        name: "DescribeInstanceErrorLogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LogLevels",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "KeyWords",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"ErrorLogs\":[{\"Content\":\"Aborted connection 562579 to db: 'unconnected' user: 'unauthenticated' host: '169.214.18.1' (Got an error reading communication packets)\",\"Level\":\"note\",\"Timestamp\":1730182001}],\"TotalCount\":3}",
+    },
+    Operation {
+        name: "DescribeInstanceParams",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "ParamKeyword",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsGlobal",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Items\":[{\"InstanceId\":\"cynosdbmysql-ins-1111111\",\"ParamsItems\":[{\"CurrentValue\":\"1\",\"Default\":\"1\",\"Description\":\"Controls the interval between successive column values.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"{MAX(DBInitCpu/%d,%d)},2,4\",\"IsFunc\":false,\"IsGlobal\":1,\"Max\":\"65535\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"auto_increment_increment\",\"ParamType\":\"integer\"}]}]}",
+    },
+    Operation {
+        name: "DescribeInstanceSlowQueries",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Username",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SqlText",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"SlowQueries\":[{\"Database\":\"information_schema\",\"LockTime\":0,\"QueryTime\":11.00011,\"RowsExamined\":0,\"RowsSent\":0,\"SqlMd5\":\"267171214708E27C\",\"SqlTemplate\":\"select sleep(?) limit ? offset ?;\",\"SqlText\":\"SELECT sleep(11) LIMIT 11 offset 0\",\"Timestamp\":1655891555,\"UserHost\":\"11.186.190.10\",\"UserName\":\"root\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeInstanceSpecs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "IncludeZoneStocks",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "DeviceType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ClusterLevel",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"InstanceSpecSet\":[{\"Cpu\":1,\"HasStock\":true,\"MachineType\":\"exclusive\",\"MaxIoBandWidth\":0,\"MaxIops\":0,\"MaxStorageSize\":1,\"Memory\":1,\"MinStorageSize\":1,\"StockCount\":0,\"ZoneStockInfos\":[{\"HasStock\":true,\"StockCount\":0,\"Zone\":\"ap-beijing-3\"}]}]}",
+    },
+    Operation {
+        name: "DescribeInstanceSpecsByOperationType",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OperationType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DeviceType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"InstanceSpecSet\":[{\"Cpu\":1,\"HasStock\":true,\"MachineType\":\"abc\",\"MaxIoBandWidth\":0,\"MaxIops\":0,\"MaxStorageSize\":1,\"Memory\":1,\"MinStorageSize\":1,\"StockCount\":0,\"ZoneStockInfos\":[{\"HasStock\":true,\"StockCount\":0,\"Zone\":\"abc\"}]}]}",
+    },
+    Operation {
+        name: "DescribeInstances",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ClusterType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"InstanceSet\":[{\"AppId\":23762834,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-asd45qwe\",\"ClusterName\":\"MyClusterName\",\"Cpu\":1,\"CreateTime\":\"2020-09-22 00:00:00\",\"CynosVersion\":\"2.0.10\",\"CynosVersionTag\":\"stable\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<5 天\",\"DestroyTime\":\"2024-01-04 00:09:10\",\"InstanceId\":\"cynosdbmysql-ins-asd45qwe\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"MyInstanceName\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-asd45qwe\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-cbhs7ush\",\"Vip\":\"192.0.0.0\",\"VpcId\":\"vpc-12as45\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan,domain,com\",\"WanIP\":\"23.15.5.1\",\"WanPort\":3306,\"WanStatus\":\"running\"}],\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2020-09-22 00:00:00\",\"MasterZone\":\"ap-guangzhou-3\",\"MaxCpu\":8,\"Memory\":1,\"MinCpu\":1,\"NetType\":1,\"PayMode\":0,\"PeriodEndTime\":\"2020-09-22 00:00:00\",\"PhysicalZone\":\"ap-guangzhou-3\",\"ProcessingTask\":\"taskUpgradeStorage\",\"ProjectId\":2342,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourcePackages\":[{\"DeductionPriority\":0,\"PackageId\":\"package-bhsy2snc\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tag_key_1\",\"TagValue\":\"tag_value_1\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-guangzhou-4\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbpg-bzkxxrmt\",\"StoragePayMode\":0,\"SubnetId\":\"subnet-12kasd\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-asd45qwe\",\"ObjectType\":\"cluster\",\"TaskId\":111110,\"TaskStatus\":\"running\",\"TaskType\":\"taskCreateClusters\"}],\"Uin\":\"238762734\",\"UpdateTime\":\"2020-09-22 00:00:00\",\"Vip\":\"192.0.2.1\",\"VpcId\":\"vpc-12as56\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan.domain.com\",\"WanIP\":\"3.1.5.2\",\"WanPort\":3306,\"WanStatus\":\"running\",\"Zone\":\"ap-guangzhou-3\"}],\"TotalCount\":0}",
+    },
+    Operation {
+        name: "DescribeInstancesWithinSameCluster",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "UniqVpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Vip",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"InstanceIds\":[\"cynosdbmysql-ins-pgbpxt11\"],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeIntegrateTask",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "BigDealId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DealNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"CurrentProgress\":\"5/5\",\"CurrentStep\":\"FinishTask\",\"TaskStatus\":\"success\"}",
+    },
+    Operation {
+        name: "DescribeIsolatedInstances",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"InstanceSet\":[{\"AppId\":1311111346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<7 天\",\"DestroyTime\":\"2024-12-30 19:51:33\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"master\",\"InstanceStorageType\":\"\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2024-12-23 19:51:33\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2024-12-23 19:51:24\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"isolated\",\"StatusDesc\":\"已隔离\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100011147054\",\"UpdateTime\":\"2024-12-23 19:51:33\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"},{\"AppId\":1311111346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<7 天\",\"DestroyTime\":\"2024-12-30 19:51:33\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vj0\",\"InstanceGroupType\":\"singleRo\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"ro\",\"InstanceStorageType\":\"\",\"InstanceType\":\"ro\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2024-12-23 19:51:33\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2024-12-23 19:51:24\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"isolated\",\"StatusDesc\":\"已隔离\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100011147054\",\"UpdateTime\":\"2024-12-23 19:51:33\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusterAccountAllPrivileges",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        example: "{\"DatabasePrivileges\":null,\"GlobalPrivileges\":[\"SELECT\"],\"PrivilegeStatements\":null,\"TablePrivileges\":null}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusterAccountPrivileges",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Db",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TableName",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Privileges\":[\"SELECT\"]}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusterAccounts",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AccountRegular",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Hosts",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"AccountSet\":[{\"AccountName\":\"root\",\"CreateTime\":\"2025-12-25 16:20:05\",\"Description\":\"\",\"Host\":\"%\",\"MaxUserConnections\":0,\"UpdateTime\":\"2025-12-25 16:22:41\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusterAutoMapRule",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"AutoMapRules\":[]}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusterDetail",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "GetServerInfo",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Detail\":{\"ClusterId\":\"libradb-i8okw971\",\"ClusterName\":\"libradb-i8okw971\",\"CreateTime\":\"2025-05-15 15:42:58\",\"CynosVersion\":\"\",\"CynosVersionTag\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceId\":\"libradb-ins-6231eq34\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-6231eq34\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"InstanceType\":\"libradbRo\",\"MaintainDuration\":3600,\"MaintainStartTime\":10800,\"MaintainWeekDays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\",\"Sat\",\"Sun\"],\"NodeList\":[\"libradbn-0\"]}],\"IsFreeze\":\"no\",\"MasterZone\":\"ap-guangzhou-7\",\"NoSupportAddRo\":\"\",\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"PhysicalZone\":\"\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"RoAddr\":[{\"IP\":\"172.16.0.67\",\"Port\":3306}],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"SubnetId\":\"subnet-558rhwt2\",\"SubnetName\":\"Default-Subnet\",\"Tasks\":[],\"UsedStorage\":0,\"Vip\":\"172.16.0.67\",\"VpcId\":\"vpc-nnakli31\",\"VpcName\":\"Default-VPC\",\"Vport\":3306,\"Zone\":\"\"}}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusterTableMapping",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "NodeId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SrcSchemas",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "SrcTableName",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "StatusList",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "MapSchemas",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "MapTableName",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "MapSchemaNotEmpty",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "MapTableNameNotEmpty",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"TableMappings\":[],\"TotalCnt\":0}",
+    },
+    Operation {
+        name: "DescribeLibraDBClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"ClusterSet\":[{\"AppId\":1251966477,\"ClusterId\":\"libradb-e9p7dqqm\",\"ClusterName\":\"按量计费\",\"CreateTime\":\"2025-06-20 17:01:53\",\"CynosVersion\":\"\",\"CynosVersionTag\":\"\",\"DbVersion\":\"3.2503.1.0\",\"InstanceNum\":1,\"IsFreeze\":\"no\",\"MasterZone\":\"ap-qingyuan-1\",\"NetAddrs\":[{\"Description\":\"\",\"InstanceGroupId\":\"\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-mfsl0rqo\",\"UniqVpcId\":\"vpc-95mugkpt\",\"Vip\":\"192.168.254.39\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"PhysicalZone\":\"\",\"ProjectID\":0,\"Region\":\"ap-qingyuan\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":100,\"SubnetId\":\"subnet-mfsl0rqo\",\"Tasks\":[],\"Uin\":\"3374998458\",\"UpdateTime\":\"2025-06-23 17:42:21\",\"Vip\":\"192.168.254.39\",\"VpcId\":\"vpc-95mugkpt\",\"Vport\":3306,\"Zone\":\"\"}],\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeLibraDBDataSource",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"DataSourceList\":[{\"ClusterId\":\"cynosdbmysql-djhes6w5\",\"DBType\":\"cynos\",\"IP\":\"\",\"InstanceId\":\"cynosdbmysql-ins-348bdpck\",\"Port\":0},{\"ClusterId\":\"cynosdbmysql-jogwvkth\",\"DBType\":\"cynos\",\"IP\":\"\",\"InstanceId\":\"cynosdbmysql-ins-ht2tdr9s\",\"Port\":0}]}",
+    },
+    Operation {
+        name: "DescribeLibraDBForwardConfig",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"ForwardList\":[{\"InstanceId\":\"cynosdbmysql-ins-62lfwjfx\",\"Region\":\"ap-qingyuan\"}],\"ForwardMode\":\"AUTO\"}",
+    },
+    Operation {
+        name: "DescribeLibraDBInstanceDetail",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"AppId\":251232065,\"ClusterId\":\"cynosdbmysql-pehkn7u7\",\"ClusterName\":\"cynos_libra回归v5.7_包年包月_202604161238\",\"Cpu\":4,\"CreateTime\":\"2026-04-16 12:42:23\",\"InstanceId\":\"libradb-ins-6hmc6et4\",\"InstanceName\":\"LIBRADB_AUTO_TEST_包年包月\",\"InstanceNetInfo\":{\"InstanceGroupId\":\"cynosdbmysql-grp-foszl979\",\"InstanceGroupType\":\"libradbRo\",\"NetType\":1,\"SubnetId\":\"subnet-c8tytrdg\",\"Vip\":\"10.0.5.177\",\"VpcId\":\"vpc-d3pif7pp\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"},\"InstanceRole\":\"libradbRo\",\"InstanceType\":\"common\",\"LibraDBVersion\":\"5.2512.1.0\",\"Memory\":16,\"NetType\":0,\"NodeCount\":1,\"NodeInfo\":[{\"Cpu\":4,\"DataStatus\":\"Running\",\"Memory\":16,\"Message\":\"\",\"NodeId\":\"libradbn-0\",\"Status\":\"normal\",\"Storage\":50}],\"PayMode\":1,\"PeriodEndTime\":\"2026-05-16 12:42:22\",\"PeriodStartTime\":\"2026-04-16 12:42:22\",\"ProjectId\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourceTags\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":50,\"StorageType\":\"CLOUD_HSSD\",\"SubnetId\":\"\",\"Uin\":\"700000432793\",\"UpdateTime\":\"2026-04-16 12:45:47\",\"Vip\":\"\",\"VpcId\":\"\",\"Vport\":0,\"Zone\":\"ap-guangzhou-4\"}",
+    },
+    Operation {
+        name: "DescribeLibraDBInstanceSpecs",
+        method: "POST",
+        path: "/",
+        members: &[],
+        example: "{\"InstanceSpecSet\":[{\"Cpu\":128,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":512,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":4,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":7000,\"Memory\":16,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":8,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":7000,\"Memory\":32,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":16,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":64,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":32,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":128,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":64,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":256,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":96,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":384,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]}]}",
+    },
+    Operation {
+        name: "DescribeLibraDBSlowLogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Order",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LogFilter",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DescribeLibraDBVersion",
+        method: "POST",
+        path: "/",
+        members: &[],
+        example: "{\"VersionList\":[{\"HasPermission\":true,\"Tag\":\"stable\",\"Version\":\"1.2404.21.0\"},{\"HasPermission\":true,\"Tag\":\"beta\",\"Version\":\"test.119382630\"},{\"HasPermission\":true,\"Tag\":\"beta\",\"Version\":\"1.2404.11.0\"}]}",
+    },
+    Operation {
+        name: "DescribeMaintainPeriod",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"MaintainDuration\":\"3600\",\"MaintainStartTime\":\"3600\",\"MaintainWeekDays\":[\"Mon\",\"Tue\"]}",
+    },
+    Operation {
+        name: "DescribeParamTemplateDetail",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "TemplateId",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        example: "{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Items\":[{\"CurrentValue\":\"1000\",\"Default\":\"0\",\"Description\":\"The maximum permitted number of simultaneous client connections per user.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"{MAX(DBInitCpu/%d,%d)},2,4\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"10240\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"max_user_connections\",\"ParamType\":\"integer\",\"SupportFunc\":false}],\"TemplateDescription\":\"测试模板\",\"TemplateId\":4837003,\"TemplateName\":\"测试模板\",\"TotalCount\":1}",
+    },
+    Operation {
+        name: "DescribeParamTemplates",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "EngineVersions",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "TemplateNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "TemplateIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "DbModes",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Products",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "TemplateTypes",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "EngineTypes",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderDirection",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Items\":[{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Id\":27,\"ParamInfoSet\":[{\"CurrentValue\":\"12\",\"Default\":\"10\",\"Description\":\"API测试\",\"EnumValue\":[\"ON\",\"OFF\"],\"Max\":\"10000\",\"Min\":\"10\",\"NeedReboot\":0,\"ParamName\":\"param1\",\"ParamType\":\"integer\"}],\"TemplateDescription\":\"API测试\",\"TemplateName\":\"API测试\"},{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Id\":28,\"ParamInfoSet\":[{\"CurrentValue\":\"12\",\"Default\":\"10\",\"Description\":\"API测试\",\"EnumValue\":[\"21\",\"22\"],\"Max\":\"10000\",\"Min\":\"10\",\"NeedReboot\":0,\"ParamName\":\"param2\",\"ParamType\":\"integer\"}],\"TemplateDescription\":\"API测试\",\"TemplateName\":\"API测试\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeProjectSecurityGroups",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ProjectId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SearchKey",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Groups\":[{\"CreateTime\":\"2017-04-13 15:00:06\",\"Inbound\":[],\"Outbound\":[],\"ProjectId\":0,\"SecurityGroupId\":\"sg-ajr1jzgj\",\"SecurityGroupName\":\"CynosDB\",\"SecurityGroupRemark\":\"\"}],\"Total\":1}",
+    },
+    Operation {
+        name: "DescribeProxies",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"ProxyGroupInfos\":[{\"ConnectionPool\":{\"ConnectionPoolTimeOut\":30,\"ConnectionPoolType\":\"SessionConnectionPool\",\"OpenConnectionPool\":\"yes\"},\"NetAddrInfos\":[{\"Description\":\"external-ro new\",\"InstanceGroupId\":\"cynosdbmysql-grp-nsiuj4aj\",\"NetType\":\"\",\"UniqSubnetId\":\"subnet-pmqqss72\",\"UniqVpcId\":\"vpc-gvelzo5j\",\"Vip\":\"11.2.1.43\",\"Vport\":3306,\"WanDomain\":\"test.wan.domain\",\"WanIP\":\"11.2.3.43\",\"WanPort\":3306,\"WanStatus\":\"open\"}],\"ProxyGroup\":{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"CurrentProxyVersion\":\"1.3.11\",\"OpenRw\":\"yes\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg55su\",\"ProxyNodeCount\":4,\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"},\"ProxyGroupRwInfo\":{\"AccessMode\":\"balance\",\"AutoAddRo\":\"no\",\"ConsistencyTimeOut\":0,\"ConsistencyType\":\"eventual\",\"FailOver\":\"no\",\"InstanceWeights\":[{\"InstanceId\":\"cynosdbmysql-ins-ka2i3m48\",\"Weight\":1}],\"OpenRw\":\"yes\",\"RwType\":\"READONLY\",\"TransSplit\":false,\"WeightMode\":\"system\"},\"ProxyNodes\":[{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"Cpu\":2,\"Mem\":4000,\"OssProxyNodeName\":\"cynosdbmysql-proxyNode-q52v1wp4\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg57su\",\"ProxyNodeConnections\":157,\"ProxyNodeId\":\"cynosdbmysql-proxyNode-pv4hg4na\",\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"}],\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-proxy-mdhg57su\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":123124,\"TaskStatus\":\"processing\",\"TaskType\":\"taskModifyProxyRwSplit\"}]}],\"ProxyNodeInfos\":[{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"Cpu\":2,\"Mem\":4000,\"OssProxyNodeName\":\"cynosdbmysql-proxyNode-q52v1wp4\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg57su\",\"ProxyNodeConnections\":157,\"ProxyNodeId\":\"cynosdbmysql-proxyNode-pv4hg4na\",\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeProxyNodes",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"ProxyNodeInfos\":[],\"TotalCount\":0}",
+    },
+    Operation {
+        name: "DescribeProxySpecs",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: false,
+        }],
+        example: "{\"ProxySpecs\":[{\"Cpu\":2,\"Mem\":4000},{\"Cpu\":4,\"Mem\":8000},{\"Cpu\":8,\"Mem\":16000}]}",
+    },
+    Operation {
+        name: "DescribeProxyZoneStocks",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "Zone",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"ProxyZoneStockInfos\":[{\"CpuStock\":124,\"MemStock\":3192000,\"Region\":\"ap-guangzhou\",\"Zone\":\"ap-guangzhou-3\"}]}",
+    },
+    Operation {
+        name: "DescribeRedoLogListByVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupIds",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "FileNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Status",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"RedoLogList\":[{\"ClusterId\":\"cynosdbmysql-03e2xlyd\",\"ClusterName\":\"backupT_202602021239\",\"RedoFileInfo\":{\"BackupTime\":\"1970-01-01 08:00:01\",\"CopyStatus\":\"done\",\"FileName\":\"backupT_202602021239_20260202153128\",\"FileSize\":600941264,\"FinishTime\":\"1970-01-01 08:00:01\",\"RedoCrossRegions\":[],\"RedoLogId\":1282,\"StartTime\":\"1970-01-01 08:00:01\",\"Status\":\"creating\"}}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeRedoLogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "FileNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"RedoLogs\":[{\"BackupTime\":\"2025-09-22 14:35:44\",\"FileName\":\"backupT_lowcase_202509221241_20250922143544\",\"FileSize\":738914945,\"FinishTime\":\"2025-09-22 14:36:44\",\"RedoCrossRegions\":[{\"BackupId\":22822,\"BackupRegion\":\"ap-guangzhou\"}],\"RedoLogId\":22822,\"StartTime\":\"2025-09-22 14:35:44\",\"Status\":\"success\"},{\"BackupTime\":\"2025-09-22 14:18:22\",\"FileName\":\"backupT_lowcase_202509221241_20250922141822\",\"FileSize\":739166672,\"FinishTime\":\"2025-09-22 14:19:23\",\"RedoCrossRegions\":[{\"BackupId\":22818,\"BackupRegion\":\"ap-guangzhou\"}],\"RedoLogId\":22818,\"StartTime\":\"2025-09-22 14:18:22\",\"Status\":\"success\"}],\"TotalCount\":12}",
+    },
+    Operation {
+        name: "DescribeResourcePackageDetail",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"Detail\":[{\"AppId\":251232125,\"EndTime\":\"2020-01-02 00:00:01\",\"ExtendInfo\":\"{\\\"ClusterId\\\":\\\"cynosdbmysql-i58mvikj\\\",\\\"RequestId\\\":\\\"1724306460000666497_c7bedc2d-3454-4fe9-9768-335a9901f10f\\\"}\",\"InstanceId\":\"cynosdbmysql-ins-anji1234\",\"PackageId\":\"package-abcr4312\",\"PackageTotalUsedSpec\":200,\"StartTime\":\"2020-01-01 00:00:01\",\"SuccessDeductSpec\":100}],\"Total\":20}",
+    },
+    Operation {
+        name: "DescribeResourcePackageList",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageId",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "PackageName",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "PackageType",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "PackageRegion",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Status",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "OrderDirection",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Detail\":[{\"AppId\":12387234,\"BindInstanceInfos\":[{\"InstanceId\":\"cynosdbpg-ins-bzkxxrmt\",\"InstanceRegion\":\"ap-guangzhou\",\"InstanceType\":\"cynosdb-serverless\"}],\"ExpireTime\":\"2025-11-10 00:00:00\",\"HasQuota\":true,\"PackageId\":\"package-cbhsyegx\",\"PackageName\":\"MyPackageName\",\"PackageRegion\":\"chineseMainland\",\"PackageTotalSpec\":10000000,\"PackageType\":\"CCU\",\"PackageUsedSpec\":2394.3,\"PackageVersion\":\"common\",\"StartTime\":\"2023-12-10 00:00:00\",\"Status\":\"using\"}],\"Total\":20}",
+    },
+    Operation {
+        name: "DescribeResourcePackageSaleSpec",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageRegion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Detail\":[{\"ExpireDay\":180,\"MaxPackageSpec\":100,\"MinPackageSpec\":50,\"PackageRegion\":\"china\",\"PackageType\":\"CCU\",\"PackageVersion\":\"common\"}],\"Total\":0}",
+    },
+    Operation {
+        name: "DescribeResourcesByDealName",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "DealName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DealNames",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"BillingResourceInfos\":[{\"ClusterId\":\"cynosdbmysql-r8ewihg4\",\"DealName\":\"201302542054\",\"InstanceIds\":[\"cynosdbmysql-ins-pecl0drs\"]},{\"ClusterId\":\"cynosdbmysql-hjosrxhu\",\"DealName\":\"201302542054\",\"InstanceIds\":[\"cynosdbmysql-ins-7f59pahg\"]}]}",
+    },
+    Operation {
+        name: "DescribeRollbackTimeRange",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "VaultRegion",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"RollbackTimeRanges\":[{\"TimeRangeEnd\":\"2019-01-20 02:10:12\",\"TimeRangeStart\":\"2019-01-13 02:12:05\"}],\"TimeRangeEnd\":\"\",\"TimeRangeStart\":\"\"}",
+    },
+    Operation {
+        name: "DescribeSQLExecutionPlan",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TemplateID",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PlanDetailId",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"PlanDetail\":{\"Db\":\"tpch1g\",\"QueryTimeAfter\":7.9771255,\"QueryTimeBefore\":42.2461075,\"SQLSample\":\"select\\n    s_name,\\n    count(*) as numwait\\nfrom\\n    supplier,\\n    lineitem l1,\\n    orders,\\n    nation\\nwhere\\n    s_suppkey = l1.l_suppkey\\n    and o_orderkey = l1.l_orderkey\\n    and o_orderstatus = 'F'\\n    and l1.l_receiptdate > l1.l_commitdate\\n    and exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l2\\n        where\\n            l2.l_orderkey = l1.l_orderkey\\n            and l2.l_suppkey <> l1.l_suppkey\\n    )\\n    and not exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l3\\n        where\\n            l3.l_orderkey = l1.l_orderkey\\n            and l3.l_suppkey <> l1.l_suppkey\\n            and l3.l_receiptdate > l3.l_commitdate\\n    )\\n    and s_nationkey = n_nationkey\\n    and n_name = 'VIETNAM'\\ngroup by\\n    s_name\\norder by\\n    numwait desc,\\n    s_name\",\"SQLSampleRewritten\":\"select /*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select$1`) BNL(`l1`@`select$1`) HASH_JOIN(`l1`@`select$1`) NO_INDEX(`l1`@`select$1`) BNL(`orders`@`select$1`) REF_SCAN(`orders`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select$1`) NO_INDEX(`nation`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8336409648)  END_OUTLINE_DATA */\\n    s_name,\\n    count(*) as numwait\\nfrom\\n    supplier,\\n    lineitem l1,\\n    orders,\\n    nation\\nwhere\\n    s_suppkey = l1.l_suppkey\\n    and o_orderkey = l1.l_orderkey\\n    and o_orderstatus = 'F'\\n    and l1.l_receiptdate > l1.l_commitdate\\n    and exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l2\\n        where\\n            l2.l_orderkey = l1.l_orderkey\\n            and l2.l_suppkey <> l1.l_suppkey\\n    )\\n    and not exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l3\\n        where\\n            l3.l_orderkey = l1.l_orderkey\\n            and l3.l_suppkey <> l1.l_suppkey\\n            and l3.l_receiptdate > l3.l_commitdate\\n    )\\n    and s_nationkey = n_nationkey\\n    and n_name = 'VIETNAM'\\ngroup by\\n    s_name\\norder by\\n    numwait desc,\\n    s_name\",\"SQLScanRowsAfter\":6370410,\"SQLScanRowsBefore\":6448214,\"TablePlanAfter\":[{\"Extra\":\"Using where; Using temporary; Using filesort\",\"Filtered\":10,\"Id\":1,\"Key\":\"\",\"KeyLen\":\"\",\"Partitions\":\"\",\"PossibleKeys\":\"\",\"Ref\":\"\",\"Rows\":25,\"SelectType\":\"SIMPLE\",\"Table\":\"nation\",\"Type\":\"ALL\"}],\"TablePlanBefore\":[{\"Extra\":\"Using where; Using temporary; Using filesort\",\"Filtered\":10,\"Id\":1,\"Key\":\"\",\"KeyLen\":\"\",\"Partitions\":\"\",\"PossibleKeys\":\"PRIMARY\",\"Ref\":\"\",\"Rows\":1503916,\"SelectType\":\"SIMPLE\",\"Table\":\"orders\",\"Type\":\"ALL\"}],\"TemplateID\":\"tpch1g:a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48\",\"TreePlanAfter\":\"{\\n  \\\"query\\\": \\\"/* select#1 */ select /*+ SET_VAR(optimizer_switch=8336409648) LEADING(@`select#1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select#1`) REF_SCAN(`supplier`@`select#1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select#1`) BNL(`l1`@`select#1`) HASH_JOIN(`l1`@`select#1`) NO_INDEX(`l1`@`select#1`) BNL(`orders`@`select#1`) REF_SCAN(`orders`@`select#1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select#1`) NO_INDEX(`nation`@`select#1`) SEMIJOIN(@`select#2` FIRSTMATCH) BNL(`l2`@`select#2`) REF_SCAN(`l2`@`select#2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select#2`) SEMIJOIN(@`select#3` FIRSTMATCH) BNL(`l3`@`select#3`) REF_SCAN(`l3`@`select#3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select#3`) */ `tpch1g`.`supplier`.`s_name` AS `s_name`,count(0) AS `numwait` from `tpch1g`.`supplier` join `tpch1g`.`lineitem` `l1` join `tpch1g`.`orders` join `tpch1g`.`nation` semi join (`tpch1g`.`lineitem` `l2`) anti join (`tpch1g`.`lineitem` `l3`) on(((`l3`.`l_orderkey` = `l1`.`l_orderkey`) and (`l3`.`l_suppkey` <> `tpch1g`.`supplier`.`s_suppkey`) and (`l3`.`l_receiptdate` > `l3`.`l_commitdate`))) where ((`tpch1g`.`supplier`.`s_nationkey` = `tpch1g`.`nation`.`n_nationkey`) and (`tpch1g`.`orders`.`o_orderkey` = `l1`.`l_orderkey`) and (`l2`.`l_orderkey` = `l1`.`l_orderkey`) and (`l1`.`l_suppkey` = `tpch1g`.`supplier`.`s_suppkey`) and (`tpch1g`.`orders`.`o_orderstatus` = 'F') and (`l1`.`l_receiptdate` > `l1`.`l_commitdate`) and (`tpch1g`.`nation`.`n_name` = 'VIETNAM') and (`l2`.`l_suppkey` <> `tpch1g`.`supplier`.`s_suppkey`)) group by `tpch1g`.`supplier`.`s_name` order by `numwait` desc,`tpch1g`.`supplier`.`s_name`\\\",\\n  \\\"inputs\\\": [\\n    {\\n      \\\"inputs\\\": [\\n        {\\n          \\\"inputs\\\": [\\n            {\\n              \\\"inputs\\\": [\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"operation\\\": \\\"Table scan on l1\\\",\\n                                  \\\"table_name\\\": \\\"l1\\\",\\n                                  \\\"access_type\\\": \\\"table\\\",\\n                                  \\\"actual_rows\\\": 6001215.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 5725745.0,\\n                                  \\\"actual_last_row_ms\\\": 5496.675893,\\n                                  \\\"actual_first_row_ms\\\": 2.091768,\\n                                  \\\"estimated_total_cost\\\": 980.0111026275647\\n                                }\\n                              ],\\n                              \\\"condition\\\": \\\"(l1.l_receiptdate > l1.l_commitdate)\\\",\\n                              \\\"operation\\\": \\\"Filter: (l1.l_receiptdate > l1.l_commitdate)\\\",\\n                              \\\"access_type\\\": \\\"filter\\\",\\n                              \\\"actual_rows\\\": 3793296.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 197.69924468766476,\\n                              \\\"actual_last_row_ms\\\": 5854.604804,\\n                              \\\"actual_first_row_ms\\\": 2.093088,\\n                              \\\"estimated_total_cost\\\": 980.0111026275647\\n                            },\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"operation\\\": \\\"Table scan on nation\\\",\\n                                      \\\"table_name\\\": \\\"nation\\\",\\n                                      \\\"access_type\\\": \\\"table\\\",\\n                                      \\\"actual_rows\\\": 25.0,\\n                                      \\\"actual_loops\\\": 1,\\n                                      \\\"estimated_rows\\\": 25.0,\\n                                      \\\"actual_last_row_ms\\\": 1.162188,\\n                                      \\\"actual_first_row_ms\\\": 1.158898,\\n                                      \\\"estimated_total_cost\\\": 3.5\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(nation.n_name = 'VIETNAM')\\\",\\n                                  \\\"operation\\\": \\\"Filter: (nation.n_name = 'VIETNAM')\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 1.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 2.500000037252903,\\n                                  \\\"actual_last_row_ms\\\": 1.165758,\\n                                  \\\"actual_first_row_ms\\\": 1.1635280000000001,\\n                                  \\\"estimated_total_cost\\\": 3.5\\n                                },\\n                                {\\n                                  \\\"covering\\\": false,\\n                                  \\\"operation\\\": \\\"Index lookup on supplier using i_s_nationkey (s_nationkey=nation.n_nationkey)\\\",\\n                                  \\\"index_name\\\": \\\"i_s_nationkey\\\",\\n                                  \\\"table_name\\\": \\\"supplier\\\",\\n                                  \\\"access_type\\\": \\\"index\\\",\\n                                  \\\"actual_rows\\\": 399.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 396.3599853515625,\\n                                  \\\"lookup_condition\\\": \\\"s_nationkey=nation.n_nationkey\\\",\\n                                  \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                                  \\\"actual_last_row_ms\\\": 2.954752,\\n                                  \\\"actual_first_row_ms\\\": 2.1702179999999998,\\n                                  \\\"estimated_total_cost\\\": 127.64824120004909\\n                                }\\n                              ],\\n                              \\\"heading\\\": \\\"Hash\\\",\\n                              \\\"join_type\\\": \\\"inner join\\\",\\n                              \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                              \\\"access_type\\\": \\\"join\\\",\\n                              \\\"actual_rows\\\": 399.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 990.8999781444663,\\n                              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                              \\\"actual_last_row_ms\\\": 4.141059,\\n                              \\\"actual_first_row_ms\\\": 3.3348459999999998,\\n                              \\\"estimated_total_cost\\\": 382.07460703468064\\n                            }\\n                          ],\\n                          \\\"join_type\\\": \\\"inner join\\\",\\n                          \\\"operation\\\": \\\"Inner hash join (l1.l_suppkey = supplier.s_suppkey)\\\",\\n                          \\\"access_type\\\": \\\"join\\\",\\n                          \\\"actual_rows\\\": 151237.0,\\n                          \\\"actual_loops\\\": 1,\\n                          \\\"estimated_rows\\\": 6.764065999195586,\\n                          \\\"hash_condition\\\": [\\n                            \\\"(l1.l_suppkey = supplier.s_suppkey)\\\"\\n                          ],\\n                          \\\"join_algorithm\\\": \\\"hash\\\",\\n                          \\\"actual_last_row_ms\\\": 6074.518301,\\n                          \\\"actual_first_row_ms\\\": 6.335513,\\n                          \\\"estimated_total_cost\\\": 991045.334534254\\n                        },\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"covering\\\": false,\\n                              \\\"operation\\\": \\\"Single-row index lookup on orders using PRIMARY (o_orderkey=l1.l_orderkey)\\\",\\n                              \\\"index_name\\\": \\\"PRIMARY\\\",\\n                              \\\"table_name\\\": \\\"orders\\\",\\n                              \\\"access_type\\\": \\\"index\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 151237,\\n                              \\\"estimated_rows\\\": 1.0,\\n                              \\\"lookup_condition\\\": \\\"o_orderkey=l1.l_orderkey\\\",\\n                              \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                              \\\"actual_last_row_ms\\\": 0.009225258422211495,\\n                              \\\"actual_first_row_ms\\\": 0.009201951050338211,\\n                              \\\"estimated_total_cost\\\": 0.00048093393503419093\\n                            }\\n                          ],\\n                          \\\"condition\\\": \\\"(orders.o_orderstatus = 'F')\\\",\\n                          \\\"operation\\\": \\\"Filter: (orders.o_orderstatus = 'F')\\\",\\n                          \\\"access_type\\\": \\\"filter\\\",\\n                          \\\"actual_rows\\\": 0.4834200625508308,\\n                          \\\"actual_loops\\\": 151237,\\n                          \\\"estimated_rows\\\": 0.10000000149011612,\\n                          \\\"actual_last_row_ms\\\": 0.009417779690155188,\\n                          \\\"actual_first_row_ms\\\": 0.009382624820645743,\\n                          \\\"estimated_total_cost\\\": 0.00048093393503419093\\n                        }\\n                      ],\\n                      \\\"join_type\\\": \\\"inner join\\\",\\n                      \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                      \\\"access_type\\\": \\\"join\\\",\\n                      \\\"actual_rows\\\": 73111.0,\\n                      \\\"actual_loops\\\": 1,\\n                      \\\"estimated_rows\\\": 0.6764066099988024,\\n                      \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                      \\\"actual_last_row_ms\\\": 7516.577456,\\n                      \\\"actual_first_row_ms\\\": 7.517811,\\n                      \\\"estimated_total_cost\\\": 991140.2159870679\\n                    },\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"covering\\\": false,\\n                          \\\"operation\\\": \\\"Index lookup on l2 using PRIMARY (l_orderkey=l1.l_orderkey)\\\",\\n                          \\\"index_name\\\": \\\"PRIMARY\\\",\\n                          \\\"table_name\\\": \\\"l2\\\",\\n                          \\\"access_type\\\": \\\"index\\\",\\n                          \\\"actual_rows\\\": 1.2135519962796295,\\n                          \\\"actual_loops\\\": 73111,\\n                          \\\"estimated_rows\\\": 3.8266098499298096,\\n                          \\\"lookup_condition\\\": \\\"l_orderkey=l1.l_orderkey\\\",\\n                          \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                          \\\"actual_last_row_ms\\\": 0.002929321196536773,\\n                          \\\"actual_first_row_ms\\\": 0.0028866301787692688,\\n                          \\\"estimated_total_cost\\\": 2.7405877787157538\\n                        }\\n                      ],\\n                      \\\"condition\\\": \\\"(l2.l_suppkey <> supplier.s_suppkey)\\\",\\n                      \\\"operation\\\": \\\"Filter: (l2.l_suppkey <> supplier.s_suppkey)\\\",\\n                      \\\"access_type\\\": \\\"filter\\\",\\n                      \\\"actual_rows\\\": 0.9638221334682879,\\n                      \\\"actual_loops\\\": 73111,\\n                      \\\"estimated_rows\\\": 3.4439487737033403,\\n                      \\\"actual_last_row_ms\\\": 0.003099465470312265,\\n                      \\\"actual_first_row_ms\\\": 0.003099465470312265,\\n                      \\\"estimated_total_cost\\\": 2.7405877787157538\\n                    }\\n                  ],\\n                  \\\"join_type\\\": \\\"semijoin\\\",\\n                  \\\"operation\\\": \\\"Nested loop semijoin\\\",\\n                  \\\"access_type\\\": \\\"join\\\",\\n                  \\\"actual_rows\\\": 70466.0,\\n                  \\\"actual_loops\\\": 1,\\n                  \\\"estimated_rows\\\": 2.3295097150302095,\\n                  \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                  \\\"actual_last_row_ms\\\": 7752.051947,\\n                  \\\"actual_first_row_ms\\\": 7.523631,\\n                  \\\"estimated_total_cost\\\": 1006729.260594798\\n                },\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"covering\\\": false,\\n                      \\\"operation\\\": \\\"Index lookup on l3 using PRIMARY (l_orderkey=l1.l_orderkey)\\\",\\n                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                      \\\"table_name\\\": \\\"l3\\\",\\n                      \\\"access_type\\\": \\\"index\\\",\\n                      \\\"actual_rows\\\": 1.8223114693611102,\\n                      \\\"actual_loops\\\": 70466,\\n                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                      \\\"lookup_condition\\\": \\\"l_orderkey=l1.l_orderkey\\\",\\n                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                      \\\"actual_last_row_ms\\\": 0.002739451792353759,\\n                      \\\"actual_first_row_ms\\\": 0.0026278000596032134,\\n                      \\\"estimated_total_cost\\\": 3.0451050872714744\\n                    }\\n                  ],\\n                  \\\"condition\\\": \\\"((l3.l_suppkey <> supplier.s_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"operation\\\": \\\"Filter: ((l3.l_suppkey <> supplier.s_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"access_type\\\": \\\"filter\\\",\\n                  \\\"actual_rows\\\": 0.9446399682116198,\\n                  \\\"actual_loops\\\": 70466,\\n                  \\\"estimated_rows\\\": 3.8266098499298096,\\n                  \\\"actual_last_row_ms\\\": 0.0030080967274997874,\\n                  \\\"actual_first_row_ms\\\": 0.0030080967274997874,\\n                  \\\"estimated_total_cost\\\": 3.0451050872714744\\n                }\\n              ],\\n              \\\"join_type\\\": \\\"antijoin\\\",\\n              \\\"operation\\\": \\\"Nested loop antijoin\\\",\\n              \\\"access_type\\\": \\\"join\\\",\\n              \\\"actual_rows\\\": 3901.0,\\n              \\\"actual_loops\\\": 1,\\n              \\\"estimated_rows\\\": 8.914124821041783,\\n              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n              \\\"actual_last_row_ms\\\": 7971.408892,\\n              \\\"actual_first_row_ms\\\": 10.174192999999999,\\n              \\\"estimated_total_cost\\\": 1022318.9377805906\\n            }\\n          ],\\n          \\\"operation\\\": \\\"Aggregate using temporary table\\\",\\n          \\\"access_type\\\": \\\"temp_table_aggregate\\\",\\n          \\\"actual_rows\\\": 399.0,\\n          \\\"actual_loops\\\": 1,\\n          \\\"actual_last_row_ms\\\": 7975.965818,\\n          \\\"actual_first_row_ms\\\": 7975.965818\\n        }\\n      ],\\n      \\\"operation\\\": \\\"Table scan on <temporary>\\\",\\n      \\\"table_name\\\": \\\"<temporary>\\\",\\n      \\\"access_type\\\": \\\"table\\\",\\n      \\\"actual_rows\\\": 399.0,\\n      \\\"actual_loops\\\": 1,\\n      \\\"actual_last_row_ms\\\": 7975.999928,\\n      \\\"actual_first_row_ms\\\": 7975.967638\\n    }\\n  ],\\n  \\\"operation\\\": \\\"Sort: numwait DESC, supplier.s_name\\\",\\n  \\\"access_type\\\": \\\"sort\\\",\\n  \\\"actual_rows\\\": 399.0,\\n  \\\"sort_fields\\\": [\\n    \\\"numwait DESC\\\",\\n    \\\"supplier.s_name\\\"\\n  ],\\n  \\\"actual_loops\\\": 1,\\n  \\\"outline_data\\\": \\\"/*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select$1`) BNL(`l1`@`select$1`) HASH_JOIN(`l1`@`select$1`) NO_INDEX(`l1`@`select$1`) BNL(`orders`@`select$1`) REF_SCAN(`orders`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select$1`) NO_INDEX(`nation`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8336409648)  END_OUTLINE_DATA */\\\",\\n  \\\"query_digest\\\": \\\"fa1b09d3f61e2a023e0fc5267ff1bcdb642f54f3d1c0746e4bca763d7394ac74\\\",\\n  \\\"query_plan_id\\\": \\\"0x008498a4dc40c72239\\\",\\n  \\\"rows_examined\\\": 6370410,\\n  \\\"actual_last_row_ms\\\": 7976.171226,\\n  \\\"actual_first_row_ms\\\": 7976.158716\\n}\",\"TreePlanBefore\":\"{\\n  \\\"query\\\": \\\"/* select#1 */ select `tpch1g`.`supplier`.`s_name` AS `s_name`,count(0) AS `numwait` from `tpch1g`.`supplier` join `tpch1g`.`lineitem` `l1` join `tpch1g`.`orders` join `tpch1g`.`nation` semi join (`tpch1g`.`lineitem` `l2`) anti join (`tpch1g`.`lineitem` `l3`) on(((`l3`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`l3`.`l_suppkey` <> `l1`.`l_suppkey`) and (`l3`.`l_receiptdate` > `l3`.`l_commitdate`))) where ((`tpch1g`.`supplier`.`s_nationkey` = `tpch1g`.`nation`.`n_nationkey`) and (`l1`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`l2`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`tpch1g`.`supplier`.`s_suppkey` = `l1`.`l_suppkey`) and (`tpch1g`.`orders`.`o_orderstatus` = 'F') and (`l1`.`l_receiptdate` > `l1`.`l_commitdate`) and (`tpch1g`.`nation`.`n_name` = 'VIETNAM') and (`l2`.`l_suppkey` <> `l1`.`l_suppkey`)) group by `tpch1g`.`supplier`.`s_name` order by `numwait` desc,`tpch1g`.`supplier`.`s_name`\\\",\\n  \\\"inputs\\\": [\\n    {\\n      \\\"inputs\\\": [\\n        {\\n          \\\"inputs\\\": [\\n            {\\n              \\\"inputs\\\": [\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"operation\\\": \\\"Table scan on nation\\\",\\n                                  \\\"table_name\\\": \\\"nation\\\",\\n                                  \\\"access_type\\\": \\\"table\\\",\\n                                  \\\"actual_rows\\\": 25.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 25.0,\\n                                  \\\"actual_last_row_ms\\\": 1.00976,\\n                                  \\\"actual_first_row_ms\\\": 1.00391,\\n                                  \\\"estimated_total_cost\\\": 0.0005514502712131666\\n                                }\\n                              ],\\n                              \\\"condition\\\": \\\"(nation.n_name = 'VIETNAM')\\\",\\n                              \\\"operation\\\": \\\"Filter: (nation.n_name = 'VIETNAM')\\\",\\n                              \\\"access_type\\\": \\\"filter\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 2.500000037252903,\\n                              \\\"actual_last_row_ms\\\": 1.01434,\\n                              \\\"actual_first_row_ms\\\": 1.00784,\\n                              \\\"estimated_total_cost\\\": 0.0005514502712131666\\n                            },\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"operation\\\": \\\"Table scan on orders\\\",\\n                                      \\\"table_name\\\": \\\"orders\\\",\\n                                      \\\"access_type\\\": \\\"table\\\",\\n                                      \\\"actual_rows\\\": 1500000.0,\\n                                      \\\"actual_loops\\\": 1,\\n                                      \\\"estimated_rows\\\": 1503916.0,\\n                                      \\\"actual_last_row_ms\\\": 300.096449,\\n                                      \\\"actual_first_row_ms\\\": 2.2044170000000003,\\n                                      \\\"estimated_total_cost\\\": 157490.99360041623\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(orders.o_orderstatus = 'F')\\\",\\n                                  \\\"operation\\\": \\\"Filter: (orders.o_orderstatus = 'F')\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 729413.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 150391.60224100947,\\n                                  \\\"actual_last_row_ms\\\": 408.53486,\\n                                  \\\"actual_first_row_ms\\\": 2.207327,\\n                                  \\\"estimated_total_cost\\\": 157490.99360041623\\n                                },\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"covering\\\": false,\\n                                      \\\"operation\\\": \\\"Index lookup on l1 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                                      \\\"table_name\\\": \\\"l1\\\",\\n                                      \\\"access_type\\\": \\\"index\\\",\\n                                      \\\"actual_rows\\\": 3.9781906820964257,\\n                                      \\\"actual_loops\\\": 729413,\\n                                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                                      \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                                      \\\"actual_last_row_ms\\\": 0.010278997290972331,\\n                                      \\\"actual_first_row_ms\\\": 0.008581368660827269,\\n                                      \\\"estimated_total_cost\\\": 0.8182804634942625\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(l1.l_receiptdate > l1.l_commitdate)\\\",\\n                                  \\\"operation\\\": \\\"Filter: (l1.l_receiptdate > l1.l_commitdate)\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 2.5073737375122187,\\n                                  \\\"actual_loops\\\": 729413,\\n                                  \\\"estimated_rows\\\": 1.2754090418154362,\\n                                  \\\"actual_last_row_ms\\\": 0.010639340963212885,\\n                                  \\\"actual_first_row_ms\\\": 0.008829539742231081,\\n                                  \\\"estimated_total_cost\\\": 0.8182804634942625\\n                                }\\n                              ],\\n                              \\\"heading\\\": \\\"Hash\\\",\\n                              \\\"join_type\\\": \\\"inner join\\\",\\n                              \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                              \\\"access_type\\\": \\\"join\\\",\\n                              \\\"actual_rows\\\": 1828911.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 191810.8093112941,\\n                              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                              \\\"actual_last_row_ms\\\": 8317.914674000001,\\n                              \\\"actual_first_row_ms\\\": 3.341915,\\n                              \\\"estimated_total_cost\\\": 338102.3746951474\\n                            }\\n                          ],\\n                          \\\"join_type\\\": \\\"inner join\\\",\\n                          \\\"operation\\\": \\\"Inner hash join (no condition)\\\",\\n                          \\\"access_type\\\": \\\"join\\\",\\n                          \\\"actual_rows\\\": 1828911.0,\\n                          \\\"actual_loops\\\": 1,\\n                          \\\"estimated_rows\\\": 47952.70375692543,\\n                          \\\"hash_condition\\\": [],\\n                          \\\"join_algorithm\\\": \\\"hash\\\",\\n                          \\\"actual_last_row_ms\\\": 8814.606188999998,\\n                          \\\"actual_first_row_ms\\\": 8493.958550000001,\\n                          \\\"estimated_total_cost\\\": 386160.60186033446\\n                        },\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"covering\\\": false,\\n                              \\\"operation\\\": \\\"Single-row index lookup on supplier using PRIMARY (s_suppkey=l1.l_suppkey)\\\",\\n                              \\\"index_name\\\": \\\"PRIMARY\\\",\\n                              \\\"table_name\\\": \\\"supplier\\\",\\n                              \\\"access_type\\\": \\\"index\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 1828911,\\n                              \\\"estimated_rows\\\": 1.0,\\n                              \\\"lookup_condition\\\": \\\"s_suppkey=l1.l_suppkey\\\",\\n                              \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                              \\\"actual_last_row_ms\\\": 0.001363853301773569,\\n                              \\\"actual_first_row_ms\\\": 0.0013405737015087119,\\n                              \\\"estimated_total_cost\\\": 0.10000000893682495\\n                            }\\n                          ],\\n                          \\\"condition\\\": \\\"(supplier.s_nationkey = nation.n_nationkey)\\\",\\n                          \\\"operation\\\": \\\"Filter: (supplier.s_nationkey = nation.n_nationkey)\\\",\\n                          \\\"access_type\\\": \\\"filter\\\",\\n                          \\\"actual_rows\\\": 0.039975154613865846,\\n                          \\\"actual_loops\\\": 1828911,\\n                          \\\"estimated_rows\\\": 0.05000000074505806,\\n                          \\\"actual_last_row_ms\\\": 0.0015036497008329,\\n                          \\\"actual_first_row_ms\\\": 0.0015005575798931715,\\n                          \\\"estimated_total_cost\\\": 0.10000000893682495\\n                        }\\n                      ],\\n                      \\\"join_type\\\": \\\"inner join\\\",\\n                      \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                      \\\"access_type\\\": \\\"join\\\",\\n                      \\\"actual_rows\\\": 73111.0,\\n                      \\\"actual_loops\\\": 1,\\n                      \\\"estimated_rows\\\": 2397.63522357382,\\n                      \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                      \\\"actual_last_row_ms\\\": 11709.404138,\\n                      \\\"actual_first_row_ms\\\": 8493.97589,\\n                      \\\"estimated_total_cost\\\": 438908.57456385053\\n                    },\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"covering\\\": false,\\n                          \\\"operation\\\": \\\"Index lookup on l2 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                          \\\"index_name\\\": \\\"PRIMARY\\\",\\n                          \\\"table_name\\\": \\\"l2\\\",\\n                          \\\"access_type\\\": \\\"index\\\",\\n                          \\\"actual_rows\\\": 1.2135519962796295,\\n                          \\\"actual_loops\\\": 73111,\\n                          \\\"estimated_rows\\\": 3.8266098499298096,\\n                          \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                          \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                          \\\"actual_last_row_ms\\\": 0.41380506700770064,\\n                          \\\"actual_first_row_ms\\\": 0.4137379223235902,\\n                          \\\"estimated_total_cost\\\": 2.8181625467990035\\n                        }\\n                      ],\\n                      \\\"condition\\\": \\\"(l2.l_suppkey <> l1.l_suppkey)\\\",\\n                      \\\"operation\\\": \\\"Filter: (l2.l_suppkey <> l1.l_suppkey)\\\",\\n                      \\\"access_type\\\": \\\"filter\\\",\\n                      \\\"actual_rows\\\": 0.9638221334682879,\\n                      \\\"actual_loops\\\": 73111,\\n                      \\\"estimated_rows\\\": 3.4439487737033403,\\n                      \\\"actual_last_row_ms\\\": 0.41401645489734784,\\n                      \\\"actual_first_row_ms\\\": 0.41401645489734784,\\n                      \\\"estimated_total_cost\\\": 2.8181625467990035\\n                    }\\n                  ],\\n                  \\\"join_type\\\": \\\"semijoin\\\",\\n                  \\\"operation\\\": \\\"Nested loop semijoin\\\",\\n                  \\\"access_type\\\": \\\"join\\\",\\n                  \\\"actual_rows\\\": 70466.0,\\n                  \\\"actual_loops\\\": 1,\\n                  \\\"estimated_rows\\\": 8257.332888014991,\\n                  \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                  \\\"actual_last_row_ms\\\": 41988.167672999996,\\n                  \\\"actual_first_row_ms\\\": 8494.003059,\\n                  \\\"estimated_total_cost\\\": 459445.41601481376\\n                },\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"covering\\\": false,\\n                      \\\"operation\\\": \\\"Index lookup on l3 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                      \\\"table_name\\\": \\\"l3\\\",\\n                      \\\"access_type\\\": \\\"index\\\",\\n                      \\\"actual_rows\\\": 1.8223114693611102,\\n                      \\\"actual_loops\\\": 70466,\\n                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                      \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                      \\\"actual_last_row_ms\\\": 0.003049482800215707,\\n                      \\\"actual_first_row_ms\\\": 0.0028714652456503843,\\n                      \\\"estimated_total_cost\\\": 3.131297908861849\\n                    }\\n                  ],\\n                  \\\"condition\\\": \\\"((l3.l_suppkey <> l1.l_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"operation\\\": \\\"Filter: ((l3.l_suppkey <> l1.l_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"access_type\\\": \\\"filter\\\",\\n                  \\\"actual_rows\\\": 0.9446399682116198,\\n                  \\\"actual_loops\\\": 70466,\\n                  \\\"estimated_rows\\\": 3.8266098499298096,\\n                  \\\"actual_last_row_ms\\\": 0.003349360443334374,\\n                  \\\"actual_first_row_ms\\\": 0.003349360443334374,\\n                  \\\"estimated_total_cost\\\": 3.131297908861849\\n                }\\n              ],\\n              \\\"join_type\\\": \\\"antijoin\\\",\\n              \\\"operation\\\": \\\"Nested loop antijoin\\\",\\n              \\\"access_type\\\": \\\"join\\\",\\n              \\\"actual_rows\\\": 3901.0,\\n              \\\"actual_loops\\\": 1,\\n              \\\"estimated_rows\\\": 31597.591363427528,\\n              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n              \\\"actual_last_row_ms\\\": 42232.703443,\\n              \\\"actual_first_row_ms\\\": 8499.760899,\\n              \\\"estimated_total_cost\\\": 482224.5351458131\\n            }\\n          ],\\n          \\\"operation\\\": \\\"Aggregate using temporary table\\\",\\n          \\\"access_type\\\": \\\"temp_table_aggregate\\\",\\n          \\\"actual_rows\\\": 399.0,\\n          \\\"actual_loops\\\": 1,\\n          \\\"actual_last_row_ms\\\": 42239.891110000004,\\n          \\\"actual_first_row_ms\\\": 42239.891110000004\\n        }\\n      ],\\n      \\\"operation\\\": \\\"Table scan on <temporary>\\\",\\n      \\\"table_name\\\": \\\"<temporary>\\\",\\n      \\\"access_type\\\": \\\"table\\\",\\n      \\\"actual_rows\\\": 399.0,\\n      \\\"actual_loops\\\": 1,\\n      \\\"actual_last_row_ms\\\": 42239.925729,\\n      \\\"actual_first_row_ms\\\": 42239.893879999996\\n    }\\n  ],\\n  \\\"operation\\\": \\\"Sort: numwait DESC, supplier.s_name\\\",\\n  \\\"access_type\\\": \\\"sort\\\",\\n  \\\"actual_rows\\\": 399.0,\\n  \\\"sort_fields\\\": [\\n    \\\"numwait DESC\\\",\\n    \\\"supplier.s_name\\\"\\n  ],\\n  \\\"actual_loops\\\": 1,\\n  \\\"outline_data\\\": \\\"/*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`orders` 2, `l1` 1), `nation` 3), `supplier` 0), `l2` 4), `l3` 5)) BNL(`l1`@`select$1`) REF_SCAN(`l1`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`l1`@`select$1`) BNL(`nation`@`select$1`) HASH_JOIN(`nation`@`select$1`) NO_INDEX(`nation`@`select$1`) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`supplier`@`select$1`) NO_INDEX(`orders`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8333557247)  END_OUTLINE_DATA */\\\",\\n  \\\"query_digest\\\": \\\"a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48\\\",\\n  \\\"query_plan_id\\\": \\\"0x00e5244895dc3aad21\\\",\\n  \\\"rows_examined\\\": 6448214,\\n  \\\"actual_last_row_ms\\\": 42240.066968,\\n  \\\"actual_first_row_ms\\\": 42240.054388\\n}\"}}",
+    },
+    Operation {
+        name: "DescribeSSLStatus",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"DownloadUrl\":\"download_url\",\"IsOpenSSL\":\"yes\"}",
+    },
+    Operation {
+        name: "DescribeSaveBackupClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"SaveBackupClusterInfos\":[{\"BackupId\":0,\"BackupTime\":\"0001-01-01 00:00:00\",\"ClusterId\":\"cynosdbmysql-2e9qy0ob\",\"ClusterName\":\"cynosdbmysql-2e9qy0ob\",\"DbMode\":\"NORMAL\",\"DbVersion\":\"5.7\",\"Region\":\"ap-guangzhou\",\"Zone\":\"ap-guangzhou-3\"}],\"TotalCount\":2}",
+    },
+    Operation {
+        name: "DescribeServerlessInstanceSpecs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ClusterLevel",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Specs\":[{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0.5,\"MaxStorageSize\":1000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":1000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":1000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":1,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0,\"StockCount\":0}]}",
+    },
+    Operation {
+        name: "DescribeServerlessStrategy",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"AutoPause\":\"yes\",\"AutoPauseDelay\":300,\"AutoScaleDownDelay\":60,\"AutoScaleUpDelay\":30}",
+    },
+    Operation {
+        name: "DescribeSlaveZones",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OssClusterId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StorageVersion",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"SlaveZones\":[\"ap-guangzhou-5\"]}",
+    },
+    Operation {
+        name: "DescribeSupportProxyVersion",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"CurrentProxyVersion\":\"3.1.1\",\"SupportProxyVersionDetail\":[{\"ProxyVersion\":\"3.1.5\",\"ProxyVersionType\":\"BATE\"}],\"SupportProxyVersions\":[\"3.1.4\"]}",
+    },
+    Operation {
+        name: "DescribeTasks",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "StartTimeBegin",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StartTimeEnd",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"TaskList\":[{\"AppId\":23623651237,\"ClusterId\":\"cynoadbmysql-ydtwlxig\",\"ClusterName\":\"MyClusterName\",\"ClusterSlaveData\":{\"NewMasterZone\":\"ap-guangzhou-7\",\"NewSlaveZone\":[\"ap-guangzhou-4\"],\"NewSlaveZoneAttr\":[{\"BinlogSyncWay\":\"sync\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-4\"}],\"OldMasterZone\":\"ap-guangzhou-4\",\"OldSlaveZone\":[\"ap-guangzhou-7\"],\"OldSlaveZoneAttr\":[{\"BinlogSyncWay\":\"async\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-7\"}]},\"CreateClustersData\":{\"Cpu\":1,\"Memory\":2,\"StorageLimit\":200},\"CreateTime\":\"2024-10-01 23:22:54\",\"DelayTime\":\"2024-10-12 17:52:19\",\"EndTime\":\"2024-06-27 16:18:12\",\"ErrMsg\":\"\",\"FlowId\":6521,\"ID\":1,\"Input\":\"{\\\"AppId\\\":251232125,\\\"uin\\\":\\\"700000433509\\\",\\\"operateUin\\\":\\\"700000433509\\\",\\\"region\\\":1,\\\"zoneId\\\":100007,\\\"dealName\\\":\\\"20240627509001289127581\\\",\\\"bigDealId\\\":\\\"20240627509001289141381\\\",\\\"tranId\\\":\\\"20240627509001289127591\\\",\\\"productCode\\\":\\\"p_cynosdb\\\",\\\"subProductCode\\\":\\\"sp_cynosdb_mysql\\\",\\\"payMode\\\":0,\\\"projectId\\\":0,\\\"goodsDetail\\\":{\\\"requestId\\\":\\\"3d56fe0b-f839-42c6-b84e-1d5fbc874cba\\\",\\\"Action\\\":\\\"CreateMultiSpecClusters\\\",\\\"pid\\\":1001166,\\\"extparam\\\":{\\\"token\\\":\\\"\\\"},\\\"timeSpan\\\":3600,\\\"timeUnit\\\":\\\"s\\\",\\\"productCode\\\":\\\"p_cynosdb\\\",\\\"subProductCode\\\":\\\"sp_cynosdb_mysql\\\",\\\"goodsNum\\\":1,\\\"sv_cynosdb_cpu_mysql\\\":1,\\\"sv_cynosdb_memory_mysql\\\":1,\\\"sv_cynosdb_cpu_smallcommoncpu\\\":0,\\\"sv_cynosdb_memory_smallcommonmem\\\":0,\\\"sv_cynosdb_cpu_largecommoncpu\\\":0,\\\"sv_cynosdb_memory_largecommonmem\\\":0,\\\"sv_cynosdb_storage_mysql\\\":0,\\\"sv_cynosdb_ccu_mysql\\\":0,\\\"resourceTags\\\":[{\\\"tagKey\\\":\\\"mockTagKey\\\",\\\"tagValue\\\":\\\"mockTagValue\\\"}],\\\"productInfo\\\":[{\\\"name\\\":\\\"配置\\\",\\\"value\\\":\\\"1核,1GB内存\\\"},{\\\"name\\\":\\\"地域\\\",\\\"value\\\":\\\"ap-guangzhou\\\"},{\\\"name\\\":\\\"可用区\\\",\\\"value\\\":\\\"ap-guangzhou-7\\\"}],\\\"zone\\\":\\\"ap-guangzhou-7\\\",\\\"source\\\":\\\"API\\\",\\\"slaveZone\\\":\\\"\\\",\\\"businessType\\\":\\\"\\\",\\\"vpcId\\\":\\\"vpc-rhfuibtt\\\",\\\"subnetId\\\":\\\"subnet-87qviva4\\\",\\\"dbType\\\":\\\"MYSQL\\\",\\\"dbVersion\\\":\\\"5.7\\\",\\\"cynosVersion\\\":\\\"\\\",\\\"clusterName\\\":\\\"后付费集群\\\",\\\"adminPassword\\\":\\\"Abcde@123\\\",\\\"port\\\":3306,\\\"count\\\":1,\\\"haCount\\\":0,\\\"instanceCount\\\":1,\\\"storageTraceId\\\":\\\"\\\",\\\"storagePayMode\\\":0,\\\"rollbackStrategy\\\":\\\"noneRollback\\\",\\\"OrderSource\\\":\\\"go_test\\\",\\\"isLhdb\\\":\\\"no\\\",\\\"lhdbAppId\\\":0,\\\"isDisableConsole\\\":\\\"no\\\",\\\"sourcePlatform\\\":\\\"\\\",\\\"clusterParams\\\":[{\\\"ParamName\\\":\\\"character_set_server\\\",\\\"CurrentValue\\\":\\\"utf8\\\",\\\"OldValue\\\":\\\"\\\"},{\\\"ParamName\\\":\\\"collation_server\\\",\\\"CurrentValue\\\":\\\"utf8_general_ci\\\",\\\"OldValue\\\":\\\"\\\"}],\\\"ParamTemplateId\\\":0,\\\"instanceType\\\":\\\"rw\\\",\\\"clusterTraceId\\\":\\\"9642a74e-fa27-4f8f-b854-653b3083c4cb\\\",\\\"outside_invisible_is_skip_trade\\\":\\\"\\\",\\\"ClusterInstanceCount\\\":1}}\",\"InstanceGroupId\":\"cynosdbmysql-grp-ywnxpisy\",\"InstanceGrpId\":\"cynosdbmysql-grp-ywnxpisy\",\"InstanceId\":\"cynosdbmysql-qjuxpows\",\"InstanceName\":\"MyInstanceName\",\"ManualBackupData\":{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"SnapshotTime\":\"2023-11-03 15:27:22\"},\"ModifyDbVersionData\":{\"NewVersion\":\"3.1.13\",\"OldVersion\":\"3.1.11\",\"UpgradeType\":\"upgradeInMaintain\"},\"ModifyInstanceData\":{\"Cpu\":2,\"Memory\":4,\"OldCpu\":1,\"OldMemory\":2,\"OldStorageLimit\":200,\"StorageLimit\":400,\"UpgradeType\":\"upgradeInMaintain\"},\"ModifyInstanceParamsData\":{\"ClusterId\":\"cynosdbmysql-tiwgxyts\",\"ClusterParamList\":[{\"CurrentValue\":\"1100\",\"OldValue\":\"1000\",\"ParamName\":\"innodb_backquery_history_limit\"}],\"ModifyInstanceParams\":[{\"InstanceId\":\"cynosdbmysql-ins-twpmnatl\",\"ModifyInstanceParamList\":[{\"CurrentValue\":\"ON\",\"OldValue\":\"OFF\",\"ParamName\":\"innodb_secondary_evict_only_lru\"}]}]},\"ModifyParamsData\":[{\"CurValue\":\"ON\",\"Name\":\"sql_auto_is_null\",\"OldValue\":\"OFF\"}],\"ObjectId\":\"cynosdbmysql-grwlskip\",\"ObjectType\":\"taskCreateCluster\",\"Operator\":\"700000433509\",\"Output\":\"{\\\"Storage\\\":3000}\",\"Process\":100,\"RollbackData\":{\"BackupFileName\":\"cynosdbmysql-oaj6te97_20240610111357\",\"Cpu\":1,\"MaxCpu\":8,\"Memory\":2,\"MinCpu\":2,\"OriginalClusterId\":\"cynosdbmysql-tiwgxyts\",\"OriginalClusterName\":\"MyOriginalClusterName\",\"RollbackDatabases\":[{\"NewDatabase\":\"new_test_database\",\"OldDatabase\":\"test_database\"}],\"RollbackStrategy\":\"timeRollback\",\"RollbackTables\":[{\"Database\":\"test-database\",\"Tables\":[{\"NewTable\":\"new-test-table-1\",\"OldTable\":\"test-table-1\"}]}],\"SnapShotId\":5562,\"SnapshotTime\":\"2024-05-12 11:28:55\",\"StorageLimit\":200},\"StartTime\":\"2024-06-27 16:18:07\",\"Status\":\"success\",\"SwitchClusterLogBin\":{\"Status\":\"OFF\"},\"TaskMaintainInfo\":{\"MaintainDuration\":3600,\"MaintainStartTime\":10800,\"MaintainWeekDays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\"]},\"TaskType\":\"taskCreateCluster\",\"TriggerTaskId\":0,\"UpdateTime\":\"2024-06-27 16:18:12\"}],\"TotalCount\":0}",
+    },
+    Operation {
+        name: "DescribeVaultBackupClusterInfo",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "VaultId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"ClusterInfos\":[{\"ClusterId\":\"cynosdbmysql-h30xf5d7\",\"ClusterName\":\"backupT_202602021412\",\"ClusterRegion\":\"ap-guangzhou\",\"ClusterStatus\":\"deleted\",\"ClusterZone\":\"ap-guangzhou-3\"}]}",
+    },
+    Operation {
+        name: "DescribeVaults",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "VaultName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Status",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"TotalCount\":229,\"Vaults\":[{\"AutoCopyConfigs\":[{\"ClusterId\":\"cynosdbmysql-03e2xlyd\",\"CopyType\":\"binlog\",\"VaultId\":\"vault-a6ed23f2-f03e-4410-b946-624d1e7d9b5a\",\"VaultRegion\":\"ap-guangzhou\"}],\"BackupFileCount\":1,\"BackupFileSize\":4183356,\"BackupSaveSeconds\":604800,\"BinlogFileCount\":9,\"BinlogFileSize\":1320651467,\"RedoLogFileCount\":3,\"RedoLogFileSize\":1123284320,\"Status\":\"running\",\"Tasks\":[],\"VaultId\":\"vault-a6ed23f2-f03e-4410-b946-624d1e7d9b5a\",\"VaultName\":\"testtttt\",\"VaultRegion\":\"ap-guangzhou\"}]}",
+    },
+    Operation {
+        name: "DescribeZones",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "IncludeVirtualZones",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "ShowPermission",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"RegionSet\":[{\"DbType\":\"MYSQL\",\"Modules\":[{\"IsDisable\":\"yes\",\"ModuleName\":\"is.disable.wan\"}],\"Region\":\"ap-guangzhou\",\"RegionId\":100001,\"RegionZh\":\"广州\",\"ZoneSet\":[{\"HasPermission\":true,\"IsSupportCreateCluster\":1,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"tcp\",\"PhysicalZone\":\"ap-guangzhou-3\",\"Zone\":\"ap-guangzhou-3\",\"ZoneId\":100003,\"ZoneZh\":\"广州三区\"},{\"HasPermission\":true,\"IsSupportCreateCluster\":0,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"whole_rdma\",\"PhysicalZone\":\"ao-guangzhou-5\",\"Zone\":\"ap-guangzhou-5\",\"ZoneId\":100004,\"ZoneZh\":\"广州五区\"}]},{\"DbType\":\"MYSQL\",\"Modules\":[{\"IsDisable\":\"no\",\"ModuleName\":\"is.disable.wan\"}],\"Region\":\"ap-beijing\",\"RegionId\":8,\"RegionZh\":\"北京\",\"ZoneSet\":[{\"HasPermission\":true,\"IsSupportCreateCluster\":1,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"whole_rdma\",\"PhysicalZone\":\"ap-beijing-5\",\"Zone\":\"ap-beijing-5\",\"ZoneId\":800001,\"ZoneZh\":\"北京五区\"}]}]}",
+    },
+    Operation {
+        name: "DisassociateSecurityGroups",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "DownloadLibraDBClusterList",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Filters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"ClusterSet\":[{\"AppId\":1300274166,\"ClusterId\":\"libradb-80jv0tgn\",\"ClusterName\":\"内核_1.2404.21.0_0\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-80f54u73\",\"InstanceId\":\"libradb-ins-7d5sa2qi\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-7d5sa2qi\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":14,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.69\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":14,\"UsedStorage\":0,\"Vip\":\"172.16.0.69\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-8gtc896t\",\"ClusterName\":\"内核_1.2404.21.0_1\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-ed1anndp\",\"InstanceId\":\"libradb-ins-ag7bj07o\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-ag7bj07o\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":14,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.68\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":14,\"UsedStorage\":0,\"Vip\":\"172.16.0.68\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-i8okw971\",\"ClusterName\":\"duckduckgogogo\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-3y4xkenx\",\"InstanceId\":\"libradb-ins-6231eq34\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-6231eq34\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.67\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.67\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-lr1andl9\",\"ClusterName\":\"_202504221150\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-k38ncwfx\",\"InstanceId\":\"libradb-ins-bivqnt26\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-bivqnt26\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.64\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.64\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-bqywwgqp\",\"ClusterName\":\"libradb-bqywwgqp\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-20dug0z7\",\"InstanceId\":\"libradb-ins-698y8oya\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-698y8oya\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.63\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.63\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-7dm4j9tx\",\"ClusterName\":\"edison_libra_cluster_0\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-3g3loqbh\",\"InstanceId\":\"libradb-ins-g0qln86o\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-g0qln86o\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":13,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.61\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":13,\"UsedStorage\":0,\"Vip\":\"172.16.0.61\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-hgl460lr\",\"ClusterName\":\"edison_libra_cluster_1\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-6kvf8jav\",\"InstanceId\":\"libradb-ins-f0wqweae\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-f0wqweae\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":13,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.62\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":13,\"UsedStorage\":0,\"Vip\":\"172.16.0.62\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-7drs3ypz\",\"ClusterName\":\"_202504221150\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-gxjduamv\",\"InstanceId\":\"libradb-ins-432ihin0\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-432ihin0\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.60\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.60\",\"Vport\":3306}],\"TotalCount\":22}",
+    },
+    Operation {
+        name: "ExportInstanceErrorLogs",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "LogLevels",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "KeyWords",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "FileType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"ErrorLogItems\":[{\"Content\":\"Got an error reading communication packets\",\"Level\":\"error\",\"Timestamp\":\"2019-07-04 16:45:32\"}]}",
+    },
+    Operation {
+        name: "ExportInstanceSlowQueries",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Username",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "FileType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FileContent\":\"执行时间,SQL语句,客户端地址,用户名,数据库名,执行时长(秒),加锁时长(秒),解析行数,返回行数,远程读取次数,远程读取的字节数,远程读取所花费的时间（微秒）,远程写入次数,远程写入的字节数,远程写入所花费的时间（微秒）,事务提交延迟（微秒）\\n2024-10-11 16:36:18,\\\"INSERT IGNORE INTO sbtest14(id, k, c, pad) VALUES(NULL, 779102\\\",1.1.1.1,root,db,1.227114,0.000003,0,0,0,0,0,0,0,0,0\"}",
+    },
+    Operation {
+        name: "ExportResourcePackageDeductDetails",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "OrderBy",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OrderByType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "FileType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FileContent\":\"2022-01-01 01:01:01,package-abcd1234,200.00,1298.98,cynosdbmysql-cdba4312\\n2022-01-01 01:02:01,package-abcd1234,200.00,1498.98,cynosdbmysql-cdba4354\"}",
+    },
+    Operation {
+        name: "GrantAccountPrivileges",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "DbTablePrivileges",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "DbTables",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "InquirePriceCreate",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "GoodsNum",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "InstancePayMode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StoragePayMode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DeviceType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Memory",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Ccu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "StorageLimit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StorageVersion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsMultiAz",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"InstancePrice\":{\"ChargeUnit\":\"\",\"Discount\":100,\"TotalPrice\":200,\"TotalPriceDiscount\":200,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"GB*h\",\"Discount\":100,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":350,\"UnitPriceDiscount\":350}}",
+    },
+    Operation {
+        name: "InquirePriceModify",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "Memory",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "StorageLimit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DeviceType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Ccu",
+                kind: Kind::Number,
+                required: false,
+            },
+        ],
+        example: "{\"InstancePrice\":{\"ChargeUnit\":\"\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"GB*h\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0}}",
+    },
+    Operation {
+        name: "InquirePriceMultiSpec",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstancePayMode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StoragePayMode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "GoodsSpecs",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{\"GoodsPrice\":[{\"GoodsSpec\":{\"Ccu\":0,\"Cpu\":1,\"DeviceType\":\"\",\"GoodsNum\":1,\"Memory\":1,\"StorageLimit\":0,\"TimeSpan\":1,\"TimeUnit\":\"m\"},\"InstancePrice\":{\"ChargeUnit\":\"m\",\"Discount\":100,\"TotalPrice\":6000,\"TotalPriceDiscount\":6000,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0}}]}",
+    },
+    Operation {
+        name: "InquirePriceRenew",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"ClusterId\":\"cynosdbmysql-prao75jd\",\"InstanceIds\":[\"cynosdbmysql-ins-1rh1dodd\"],\"InstanceRealTotalPrice\":15686,\"Prices\":[{\"ChargeUnit\":\"m\",\"Discount\":48.058876,\"TotalPrice\":32640,\"TotalPriceDiscount\":15686,\"UnitPrice\":0,\"UnitPriceDiscount\":0}],\"StorageRealTotalPrice\":0}",
+    },
+    Operation {
+        name: "IsolateCluster",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsolateReasonTypes",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "IsolateReason",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SaveBackup",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"DealNames\":[\"20241226054077125855171\"],\"FlowId\":147284}",
+    },
+    Operation {
+        name: "IsolateInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIdList",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsolateReasonTypes",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "IsolateReason",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SaveBackup",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"DealNames\":[\"23456\"],\"FlowId\":123}",
+    },
+    Operation {
+        name: "IsolateLibraDBCluster",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "IsolateReasonTypes",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "IsolateReason",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"DealNames\":[],\"FlowId\":2105104}",
+    },
+    Operation {
+        name: "IsolateLibraDBInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIdList",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "ForceIsolate",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "IsolateReasonTypes",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "IsolateReason",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"DealNames\":[\"sads\"],\"FlowId\":123}",
+    },
+    Operation {
+        name: "ModifyAccountDescription",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "AccountName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyAccountHost",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "NewHost",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyAccountParams",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "AccountParams",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyAccountPrivileges",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "GlobalPrivileges",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "DatabasePrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "TablePrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyAuditRuleTemplates",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "RuleTemplateIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "RuleFilters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RuleTemplateName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AlarmLevel",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AlarmPolicy",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyAuditService",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "LogExpireDay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "HighLogExpireDay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AuditAll",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "AuditRuleFilters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RuleTemplateIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBackupConfig",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupTimeBeg",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "BackupTimeEnd",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ReserveDuration",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "BackupFreq",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "BackupType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LogicBackupConfig",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "DeleteAutoLogicBackup",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "SnapshotSecondaryBackupConfig",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "SparseBackupConfig",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBackupDownloadRestriction",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "LimitType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VpcComparisonSymbol",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IpComparisonSymbol",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LimitVpcs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "LimitIps",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBackupDownloadUserRestriction",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "LimitType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VpcComparisonSymbol",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IpComparisonSymbol",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "LimitVpcs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "LimitIps",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBackupName",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BackupId",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "BackupName",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBinlogConfig",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BinlogConfig",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBinlogSaveDays",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BinlogSaveDays",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "BinlogCrossRegionSaveDays",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyClusterBinlogRedoLogAutoCopyVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AutoCopyVaults",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":4295131272}",
+    },
+    Operation {
+        name: "ModifyClusterDatabase",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DbName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "NewUserHostPrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OldUserHostPrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyClusterGlobalEncryption",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "IsOpenGlobalEncryption",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":177736}",
+    },
+    Operation {
+        name: "ModifyClusterLevel",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterLevel",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"TaskId\":41854}",
+    },
+    Operation {
+        name: "ModifyClusterName",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterName",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyClusterParam",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ParamList",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"AsyncRequestId\":\"56317d06-8078-4e5c-b675-9e048995c820\"}",
+    },
+    Operation {
+        name: "ModifyClusterPasswordComplexity",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordLength",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordMixedCaseCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordSpecialCharCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordNumberCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordPolicy",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordDictionary",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":\"147283\"}",
+    },
+    Operation {
+        name: "ModifyClusterPeriodScalePolicy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PolicyId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ScaleStartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ScaleEndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "PolicyStartTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "PolicyEndTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "PeriodType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "PeriodConfig",
+                kind: Kind::List(&Kind::Integer),
+                required: false,
+            },
+            Member {
+                wire: "MinCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyClusterReadOnly",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "ReadOnlyOperation",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"ClusterTaskIds\":[{\"ClusterId\":\"cynosdbmysql-jl17y89v\",\"TaskId\":\"176551\"},{\"ClusterId\":\"cynosdbmysql-2d9pq38h\",\"TaskId\":\"176552\"}]}",
+    },
+    Operation {
+        name: "ModifyClusterSlaveZone",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OldSlaveZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "NewSlaveZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BinlogSyncWay",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SemiSyncTimeout",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":123}",
+    },
+    Operation {
+        name: "ModifyClusterStorage",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "NewStorageLimit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "OldStorageLimit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[\"142759\"],\"DealNames\":[\"20190522112283\"],\"TranId\":\"20190522160000003106844584180998\"}",
+    },
+    Operation {
+        name: "ModifyDBInstanceSecurityGroups",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "UniqVpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Vip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Vport",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyInstanceName",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceName",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyInstanceParam",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ClusterParamList",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "InstanceParamList",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":1103611}",
+    },
+    Operation {
+        name: "ModifyInstanceUpgradeLimitDays",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UpgradeLimitDays",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterAccountDescription",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterAccountHost",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "NewHost",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterAccountPrivilege",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "GlobalPrivileges",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "DatabasePrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "TablePrivileges",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterDataSource",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SrcInfo",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":2105088}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterName",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterName",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterProject",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterIdSet",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ProjectId",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"AffectedClusterIdSet\":[\"libradb-i8okw971\"]}",
+    },
+    Operation {
+        name: "ModifyLibraDBClusterReplicationObject",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ForceDefaultMapRule",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Objects",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "AutoMapRules",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RefreshMapping",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":2105089}",
+    },
+    Operation {
+        name: "ModifyLibraDBForwardConfig",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ForwardMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ForwardList",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyMaintainPeriodConfig",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "MaintainStartTime",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "MaintainDuration",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "MaintainWeekDays",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyParamTemplate",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "TemplateId",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "TemplateName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TemplateDescription",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ParamList",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyProxyDesc",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Description",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyProxyRwSplit",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ConsistencyType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConsistencyTimeOut",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "WeightMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceWeights",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "FailOver",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoAddRo",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OpenRw",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "RwType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TransSplit",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "AccessMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OpenConnectionPool",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConnectionPoolType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ConnectionPoolTimeOut",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ApNodeAsRoNode",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "ApQueryToOtherNode",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "LoadBalanceMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TransAllSplit",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":134762,\"TaskId\":146783}",
+    },
+    Operation {
+        name: "ModifyResourcePackageClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "BindClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "UnbindClusterIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyResourcePackageName",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageName",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyResourcePackagesDeductionPriority",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "PackageType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DeductionPriorities",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyServerlessStrategy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AutoPause",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoPauseDelay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoScaleUpDelay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoScaleDownDelay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "MinCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MinRoCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxRoCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MinRoCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "MaxRoCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoArchive",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "UpgradeType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIdsForNewRo",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":171221}",
+    },
+    Operation {
+        name: "ModifySnapBackupCrossRegionConfig",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CrossRegionsEnable",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "CrossRegions",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "CrossRegionSaveDays",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":49297}",
+    },
+    Operation {
+        name: "ModifyVault",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VaultName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "VaultDescribe",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "BackupSaveSeconds",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "KeyId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "KeyType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "KeyRegion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsLock",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "LockedTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsEncryption",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":4295126097}",
+    },
+    Operation {
+        name: "ModifyVipVport",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceGrpId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Vip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Vport",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "OldIpReserveHours",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":134983}",
+    },
+    Operation {
+        name: "OfflineCluster",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"FlowId\":\"147286\"}",
+    },
+    Operation {
+        name: "OfflineInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIdList",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":\"147286\"}",
+    },
+    Operation {
+        name: "OfflineLibraDBCluster",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"FlowId\":2105107}",
+    },
+    Operation {
+        name: "OfflineLibraDBInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceIdList",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":123}",
+    },
+    Operation {
+        name: "OpenAIOptimizer",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"TaskId\":1048940}",
+    },
+    Operation {
+        name: "OpenAuditService",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "LogExpireDay",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "HighLogExpireDay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AuditRuleFilters",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RuleTemplateIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AuditAll",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "OpenClusterPasswordComplexity",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordLength",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordMixedCaseCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordSpecialCharCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordNumberCount",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordPolicy",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ValidatePasswordDictionary",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":\"147285\"}",
+    },
+    Operation {
+        name: "OpenClusterReadOnlyInstanceGroupAccess",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":\"147287\"}",
+    },
+    Operation {
+        name: "OpenClusterTransparentEncrypt",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "KeyType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "KeyId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "KeyRegion",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsOpenGlobalEncryption",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":283}",
+    },
+    Operation {
+        name: "OpenReadOnlyInstanceExclusiveAccess",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "VpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SubnetId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Port",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":12345}",
+    },
+    Operation {
+        name: "OpenSSL",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":1,\"TaskId\":1}",
+    },
+    Operation {
+        name: "OpenWan",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceGrpId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "InstanceGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":734}",
+    },
+    Operation {
         name: "PauseServerless",
         method: "POST",
         path: "/",
@@ -120,6 +6836,240 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
         example: "{\"FlowId\":1008306}",
     },
     Operation {
+        name: "RefundResourcePackage",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "PackageId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"DealNames\":[\"3164723785123674\"]}",
+    },
+    Operation {
+        name: "ReloadBalanceProxyNode",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":123,\"TaskId\":123}",
+    },
+    Operation {
+        name: "RemoveClusterSlaveZone",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SlaveZone",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":123}",
+    },
+    Operation {
+        name: "RenewClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Number,
+                required: true,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[\"20241223054076837313781\",\"20241223054076837313781\"],\"ClusterIds\":[\"cynosdbmysql-b6sy2i0oi\"],\"DealNames\":[\"20241223054076837520111\",\"20241223054076837520121\"],\"ResourceIds\":[\"cynosdbmysql-ins-bx72i9ws\",\"cynosdbmysql-ins-i8g3n8xq\"],\"TranId\":\"\"}",
+    },
+    Operation {
+        name: "RenewLibraDBClusters",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[\"20250624625002997262491\"],\"ClusterIds\":[],\"DealNames\":[\"20250624625002997244161\"],\"ResourceIds\":[],\"TranId\":\"\"}",
+    },
+    Operation {
+        name: "ReplayInstanceAuditLog",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "SourceClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SourceInstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TargetClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TargetInstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TargetUserName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "TargetPassword",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "StartTime",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "EndTime",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"TaskId\":678}",
+    },
+    Operation {
+        name: "ResetAccountPassword",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "AccountName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountPassword",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "ResetLibraDBClusterAccountPassword",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountPassword",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "AccountName",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "EncryptMethod",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Host",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "RestartInstance",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"FlowId\":\"147262\"}",
+    },
+    Operation {
+        name: "RestartLibraDBInstance",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "InstanceId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"FlowId\":\"123\"}",
+    },
+    Operation {
         name: "ResumeServerless",
         method: "POST",
         path: "/",
@@ -128,21 +7078,491 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
-        example: "{\"FlowId\":1008306}",
+        example: "{\"FlowId\":1008307}",
     },
     Operation {
-        name: "DescribeFlow",
+        name: "RevokeAccountPrivileges",
         method: "POST",
         path: "/",
-        members: &[Member {
-            wire: "FlowId",
-            kind: Kind::Integer,
-            required: true,
-        }],
-        example: "{\"Status\":0}",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Account",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "DbTablePrivileges",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "DbTables",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        example: "{}",
     },
     Operation {
-        name: "DescribeServerlessStrategy",
+        name: "RollBackCluster",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "RollbackStrategy",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "RollbackId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ExpectTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ExpectTimeThresh",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "RollbackDatabases",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RollbackTables",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RollbackMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "VaultId",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":147283}",
+    },
+    Operation {
+        name: "RollbackToNewCluster",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "Zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OriginalClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqVpcId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "UniqSubnetId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ClusterName",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "RollbackId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ExpectTime",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ResourceTags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DbMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "MinCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "MaxCpu",
+                kind: Kind::Number,
+                required: false,
+            },
+            Member {
+                wire: "AutoPause",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "AutoPauseDelay",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SecurityGroupIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AlarmPolicyIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ClusterParams",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "ParamTemplateId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "InstanceInitInfos",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "PayMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeSpan",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "TimeUnit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "RollbackDatabases",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "RollbackTables",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "OriginalROInstanceList",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ProjectId",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoArchive",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "FromSaveBackup",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "SyncWay",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "SemiSyncTimeout",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "SlaveZone",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[],\"ClusterIds\":[],\"DealNames\":[\"20250928456021591536011\"],\"ResourceIds\":[],\"TranId\":\"20250928456021591536021\"}",
+    },
+    Operation {
+        name: "SearchClusterDatabases",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "MatchType",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Databases\":[\"Db1\"]}",
+    },
+    Operation {
+        name: "SearchClusterTables",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "Table",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "TableType",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"Tables\":[]}",
+    },
+    Operation {
+        name: "SetLibraDBClusterRenewFlag",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ResourceIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "AutoRenewFlag",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"Count\":1}",
+    },
+    Operation {
+        name: "SetRenewFlag",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ResourceIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "AutoRenewFlag",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"Count\":1}",
+    },
+    Operation {
+        name: "StartCLSDelivery",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CLSTopicIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "LogType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":123456}",
+    },
+    Operation {
+        name: "StopCLSDelivery",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CLSTopicIds",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "LogType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":123456}",
+    },
+    Operation {
+        name: "SwitchClusterVpc",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqVpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqSubnetId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OldIpReserveHours",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":123}",
+    },
+    Operation {
+        name: "SwitchClusterZone",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OldZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "NewZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":88529647,\"TaskId\":183430}",
+    },
+    Operation {
+        name: "SwitchProxyVpc",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqVpcId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UniqSubnetId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "OldIpReserveHours",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":123}",
+    },
+    Operation {
+        name: "TransferClusterPrepayToPostpay",
         method: "POST",
         path: "/",
         members: &[Member {
@@ -150,6 +7570,250 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
-        example: "{\"AutoPause\":\"yes\",\"AutoPauseDelay\":300,\"AutoScaleDown\":\"yes\",\"AutoScaleDownDelay\":60,\"AutoScaleUp\":\"yes\",\"AutoScaleUpDelay\":30}",
+        example: "{\"BigDealIds\":[\"20260716054021858214051\"],\"ClusterIds\":[\"cynosdbmysql-3xazs3u5\"],\"DealNames\":[\"20260716054021858214051\"],\"ResourceIds\":[\"cynosdbmysql-3xazs3u5\"],\"TranId\":\"20260716054021858214051\"}",
+    },
+    Operation {
+        name: "TransferClusterZone",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DstZone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "MaxLag",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "TransferType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DstSlaveZone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ProxyZones",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        example: "{\"TaskId\":1234}",
+    },
+    Operation {
+        name: "TransferStoragePrepayToPostpay",
+        method: "POST",
+        path: "/",
+        members: &[Member {
+            wire: "ClusterId",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"BigDealIds\":[\"20260723015023228229271\"],\"ClusterIds\":[\"cynosdbmysql-4x9ms6uf\"],\"DealNames\":[\"20260723015023228146371\"],\"ResourceIds\":[]}",
+    },
+    Operation {
+        name: "UnbindClusterResourcePackages",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "PackageIds",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        example: "{}",
+    },
+    Operation {
+        name: "UpgradeClusterVersion",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "CynosVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "UpgradeType",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"FlowId\":1472831}",
+    },
+    Operation {
+        name: "UpgradeInstance",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "InstanceId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Memory",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "UpgradeType",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DeviceType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "StorageLimit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "AutoVoucher",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "DbType",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "DealMode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "UpgradeMode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "UpgradeProxy",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        example: "{\"BigDealIds\":[],\"DealNames\":[\"20241025054071351304161\"],\"TranId\":\"20241025054071351304171\"}",
+    },
+    Operation {
+        name: "UpgradeProxy",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "Cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "Mem",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "ProxyCount",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ReloadBalance",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ProxyZones",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "IsRollUpgrade",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "RollUpgradeWaitingTime",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":127635,\"TaskId\":174673}",
+    },
+    Operation {
+        name: "UpgradeProxyVersion",
+        method: "POST",
+        path: "/",
+        members: &[
+            Member {
+                wire: "ClusterId",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "SrcProxyVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "DstProxyVersion",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ProxyGroupId",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "IsInMaintainPeriod",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"FlowId\":123,\"TaskId\":123}",
     },
 ];

@@ -12,7 +12,7 @@ pub use stop_db_om_instance::{
     SPEC as STOP_DB_OM_INSTANCE, StopDbOmInstance, StopDbOmInstanceOutput,
 };
 
-/// Every modelled operation of this module, in the model's order: the registry the fixtures,
-/// the fault suite and the coverage checks read.
+/// Every modelled operation of this module built with the crate's features, in the model's
+/// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] =
     &[stop_db_om_instance::SPEC, start_db_om_instance::SPEC];

@@ -10,6 +10,6 @@ pub use batch_backup_instances::{
 };
 pub use types::*;
 
-/// Every modelled operation of this module, in the model's order: the registry the fixtures,
-/// the fault suite and the coverage checks read.
+/// Every modelled operation of this module built with the crate's features, in the model's
+/// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[batch_backup_instances::SPEC];

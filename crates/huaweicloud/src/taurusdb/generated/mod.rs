@@ -11,6 +11,6 @@ pub use create_backup_resource_package::{
 };
 pub use types::*;
 
-/// Every modelled operation of this module, in the model's order: the registry the fixtures,
-/// the fault suite and the coverage checks read.
+/// Every modelled operation of this module built with the crate's features, in the model's
+/// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[create_backup_resource_package::SPEC];

@@ -18,8 +18,8 @@ pub use stop_tenant_backup_schedule::{
     SPEC as STOP_TENANT_BACKUP_SCHEDULE, StopTenantBackupSchedule,
 };
 
-/// Every modelled operation of this module, in the model's order: the registry the fixtures,
-/// the fault suite and the coverage checks read.
+/// Every modelled operation of this module built with the crate's features, in the model's
+/// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
     stop_tenant_backup_schedule::SPEC,
     start_tenant_backup_schedule::SPEC,

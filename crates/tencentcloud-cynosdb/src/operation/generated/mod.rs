@@ -2,26 +2,1958 @@
 //! The operations of Tencent Cloud CynosDB (TDSQL-C) 2019-01-07, one module each, and their
 //! registry.
 
+#[cfg(feature = "activate-instance")]
+pub mod activate_instance;
+#[cfg(feature = "activate-libra-db-cluster")]
+pub mod activate_libra_db_cluster;
+#[cfg(feature = "activate-libra-db-instance")]
+pub mod activate_libra_db_instance;
+#[cfg(feature = "add-cluster-slave-zone")]
+pub mod add_cluster_slave_zone;
+#[cfg(feature = "add-instances")]
+pub mod add_instances;
+#[cfg(feature = "add-libra-db-instances")]
+pub mod add_libra_db_instances;
+#[cfg(feature = "add-serverless-ro-instances")]
+pub mod add_serverless_ro_instances;
+#[cfg(feature = "associate-security-groups")]
+pub mod associate_security_groups;
+#[cfg(feature = "bind-cluster-resource-packages")]
+pub mod bind_cluster_resource_packages;
+#[cfg(feature = "calculate-backup-save-sec-expires")]
+pub mod calculate_backup_save_sec_expires;
+#[cfg(feature = "cancel-cluster-serverless-scale-plan")]
+pub mod cancel_cluster_serverless_scale_plan;
+#[cfg(feature = "cancel-task")]
+pub mod cancel_task;
+#[cfg(feature = "check-create-libra-db-instance")]
+pub mod check_create_libra_db_instance;
+#[cfg(feature = "check-transfer-cluster-zone")]
+pub mod check_transfer_cluster_zone;
+#[cfg(feature = "close-audit-service")]
+pub mod close_audit_service;
+#[cfg(feature = "close-cluster-password-complexity")]
+pub mod close_cluster_password_complexity;
+#[cfg(feature = "close-proxy")]
+pub mod close_proxy;
+#[cfg(feature = "close-proxy-end-point")]
+pub mod close_proxy_end_point;
+#[cfg(feature = "close-ssl")]
+pub mod close_ssl;
+#[cfg(feature = "close-wan")]
+pub mod close_wan;
+#[cfg(feature = "copy-backup-to-vault")]
+pub mod copy_backup_to_vault;
+#[cfg(feature = "copy-cluster-password-complexity")]
+pub mod copy_cluster_password_complexity;
+#[cfg(feature = "create-accounts")]
+pub mod create_accounts;
+#[cfg(feature = "create-audit-log-file")]
+pub mod create_audit_log_file;
+#[cfg(feature = "create-audit-rule-template")]
+pub mod create_audit_rule_template;
+#[cfg(feature = "create-backup")]
+pub mod create_backup;
+#[cfg(feature = "create-cls-delivery")]
+pub mod create_cls_delivery;
+#[cfg(feature = "create-cluster-database")]
+pub mod create_cluster_database;
+#[cfg(feature = "create-cluster-period-scale-policy")]
+pub mod create_cluster_period_scale_policy;
+#[cfg(feature = "create-clusters")]
+pub mod create_clusters;
+#[cfg(feature = "create-integrate-cluster")]
+pub mod create_integrate_cluster;
+#[cfg(feature = "create-libra-db-cluster-accounts")]
+pub mod create_libra_db_cluster_accounts;
+#[cfg(feature = "create-libra-db-clusters")]
+pub mod create_libra_db_clusters;
+#[cfg(feature = "create-param-template")]
+pub mod create_param_template;
+#[cfg(feature = "create-proxy")]
+pub mod create_proxy;
+#[cfg(feature = "create-proxy-end-point")]
+pub mod create_proxy_end_point;
+#[cfg(feature = "create-resource-package")]
+pub mod create_resource_package;
+#[cfg(feature = "create-vault")]
+pub mod create_vault;
+#[cfg(feature = "delete-accounts")]
+pub mod delete_accounts;
+#[cfg(feature = "delete-audit-log-file")]
+pub mod delete_audit_log_file;
+#[cfg(feature = "delete-audit-rule-templates")]
+pub mod delete_audit_rule_templates;
+#[cfg(feature = "delete-backup")]
+pub mod delete_backup;
+#[cfg(feature = "delete-backup-vault")]
+pub mod delete_backup_vault;
+#[cfg(feature = "delete-cls-delivery")]
+pub mod delete_cls_delivery;
+#[cfg(feature = "delete-cluster-database")]
+pub mod delete_cluster_database;
+#[cfg(feature = "delete-cluster-period-scale-policy")]
+pub mod delete_cluster_period_scale_policy;
+#[cfg(feature = "delete-cluster-save-backup")]
+pub mod delete_cluster_save_backup;
+#[cfg(feature = "delete-libra-db-cluster")]
+pub mod delete_libra_db_cluster;
+#[cfg(feature = "delete-libra-db-cluster-accounts")]
+pub mod delete_libra_db_cluster_accounts;
+#[cfg(feature = "delete-param-template")]
+pub mod delete_param_template;
+#[cfg(feature = "delete-vaults")]
+pub mod delete_vaults;
+#[cfg(feature = "describe-account-all-grant-privileges")]
+pub mod describe_account_all_grant_privileges;
+#[cfg(feature = "describe-account-privileges")]
+pub mod describe_account_privileges;
+#[cfg(feature = "describe-accounts")]
+pub mod describe_accounts;
+#[cfg(feature = "describe-audit-instance-list")]
+pub mod describe_audit_instance_list;
+#[cfg(feature = "describe-audit-log-files")]
+pub mod describe_audit_log_files;
+#[cfg(feature = "describe-audit-logs")]
+pub mod describe_audit_logs;
+#[cfg(feature = "describe-audit-rule-templates")]
+pub mod describe_audit_rule_templates;
+#[cfg(feature = "describe-audit-rule-with-instance-ids")]
+pub mod describe_audit_rule_with_instance_ids;
+#[cfg(feature = "describe-backup-config")]
+pub mod describe_backup_config;
+#[cfg(feature = "describe-backup-download-restriction")]
+pub mod describe_backup_download_restriction;
+#[cfg(feature = "describe-backup-download-url")]
+pub mod describe_backup_download_url;
+#[cfg(feature = "describe-backup-download-user-restriction")]
+pub mod describe_backup_download_user_restriction;
+#[cfg(feature = "describe-backup-list")]
+pub mod describe_backup_list;
+#[cfg(feature = "describe-backup-list-by-vault")]
+pub mod describe_backup_list_by_vault;
+#[cfg(feature = "describe-backup-overview")]
+pub mod describe_backup_overview;
+#[cfg(feature = "describe-binlog-config")]
+pub mod describe_binlog_config;
+#[cfg(feature = "describe-binlog-download-url")]
+pub mod describe_binlog_download_url;
+#[cfg(feature = "describe-binlog-list-by-vault")]
+pub mod describe_binlog_list_by_vault;
+#[cfg(feature = "describe-binlog-save-days")]
+pub mod describe_binlog_save_days;
+#[cfg(feature = "describe-binlogs")]
+pub mod describe_binlogs;
+#[cfg(feature = "describe-changed-params-after-upgrade")]
+pub mod describe_changed_params_after_upgrade;
+#[cfg(feature = "describe-cluster-database-tables")]
+pub mod describe_cluster_database_tables;
+#[cfg(feature = "describe-cluster-databases")]
+pub mod describe_cluster_databases;
+#[cfg(feature = "describe-cluster-detail")]
+pub mod describe_cluster_detail;
+#[cfg(feature = "describe-cluster-detail-databases")]
+pub mod describe_cluster_detail_databases;
+#[cfg(feature = "describe-cluster-instance-groups")]
+pub mod describe_cluster_instance_groups;
+#[cfg(feature = "describe-cluster-instance-grps")]
+pub mod describe_cluster_instance_grps;
+#[cfg(feature = "describe-cluster-levels")]
+pub mod describe_cluster_levels;
+#[cfg(feature = "describe-cluster-param-logs")]
+pub mod describe_cluster_param_logs;
+#[cfg(feature = "describe-cluster-params")]
+pub mod describe_cluster_params;
+#[cfg(feature = "describe-cluster-password-complexity")]
+pub mod describe_cluster_password_complexity;
+#[cfg(feature = "describe-cluster-period-scale-policy")]
+pub mod describe_cluster_period_scale_policy;
+#[cfg(feature = "describe-cluster-read-only")]
+pub mod describe_cluster_read_only;
+#[cfg(feature = "describe-cluster-serverless-scale-plans")]
+pub mod describe_cluster_serverless_scale_plans;
+#[cfg(feature = "describe-cluster-storage-auto-expand")]
+pub mod describe_cluster_storage_auto_expand;
+#[cfg(feature = "describe-cluster-transparent-encrypt-info")]
+pub mod describe_cluster_transparent_encrypt_info;
+#[cfg(feature = "describe-clusters")]
+pub mod describe_clusters;
+#[cfg(feature = "describe-db-security-groups")]
+pub mod describe_db_security_groups;
 pub mod describe_flow;
+#[cfg(feature = "describe-instance-cls-log-delivery")]
+pub mod describe_instance_cls_log_delivery;
+#[cfg(feature = "describe-instance-detail")]
+pub mod describe_instance_detail;
+#[cfg(feature = "describe-instance-error-logs")]
+pub mod describe_instance_error_logs;
+#[cfg(feature = "describe-instance-params")]
+pub mod describe_instance_params;
+#[cfg(feature = "describe-instance-slow-queries")]
+pub mod describe_instance_slow_queries;
+#[cfg(feature = "describe-instance-specs")]
+pub mod describe_instance_specs;
+#[cfg(feature = "describe-instance-specs-by-operation-type")]
+pub mod describe_instance_specs_by_operation_type;
+#[cfg(feature = "describe-instances")]
+pub mod describe_instances;
+#[cfg(feature = "describe-instances-within-same-cluster")]
+pub mod describe_instances_within_same_cluster;
+#[cfg(feature = "describe-integrate-task")]
+pub mod describe_integrate_task;
+#[cfg(feature = "describe-isolated-instances")]
+pub mod describe_isolated_instances;
+#[cfg(feature = "describe-libra-db-cluster-account-all-privileges")]
+pub mod describe_libra_db_cluster_account_all_privileges;
+#[cfg(feature = "describe-libra-db-cluster-account-privileges")]
+pub mod describe_libra_db_cluster_account_privileges;
+#[cfg(feature = "describe-libra-db-cluster-accounts")]
+pub mod describe_libra_db_cluster_accounts;
+#[cfg(feature = "describe-libra-db-cluster-auto-map-rule")]
+pub mod describe_libra_db_cluster_auto_map_rule;
+#[cfg(feature = "describe-libra-db-cluster-detail")]
+pub mod describe_libra_db_cluster_detail;
+#[cfg(feature = "describe-libra-db-cluster-table-mapping")]
+pub mod describe_libra_db_cluster_table_mapping;
+#[cfg(feature = "describe-libra-db-clusters")]
+pub mod describe_libra_db_clusters;
+#[cfg(feature = "describe-libra-db-data-source")]
+pub mod describe_libra_db_data_source;
+#[cfg(feature = "describe-libra-db-forward-config")]
+pub mod describe_libra_db_forward_config;
+#[cfg(feature = "describe-libra-db-instance-detail")]
+pub mod describe_libra_db_instance_detail;
+#[cfg(feature = "describe-libra-db-instance-specs")]
+pub mod describe_libra_db_instance_specs;
+#[cfg(feature = "describe-libra-db-slow-logs")]
+pub mod describe_libra_db_slow_logs;
+#[cfg(feature = "describe-libra-db-version")]
+pub mod describe_libra_db_version;
+#[cfg(feature = "describe-maintain-period")]
+pub mod describe_maintain_period;
+#[cfg(feature = "describe-param-template-detail")]
+pub mod describe_param_template_detail;
+#[cfg(feature = "describe-param-templates")]
+pub mod describe_param_templates;
+#[cfg(feature = "describe-project-security-groups")]
+pub mod describe_project_security_groups;
+#[cfg(feature = "describe-proxies")]
+pub mod describe_proxies;
+#[cfg(feature = "describe-proxy-nodes")]
+pub mod describe_proxy_nodes;
+#[cfg(feature = "describe-proxy-specs")]
+pub mod describe_proxy_specs;
+#[cfg(feature = "describe-proxy-zone-stocks")]
+pub mod describe_proxy_zone_stocks;
+#[cfg(feature = "describe-redo-log-list-by-vault")]
+pub mod describe_redo_log_list_by_vault;
+#[cfg(feature = "describe-redo-logs")]
+pub mod describe_redo_logs;
+#[cfg(feature = "describe-resource-package-detail")]
+pub mod describe_resource_package_detail;
+#[cfg(feature = "describe-resource-package-list")]
+pub mod describe_resource_package_list;
+#[cfg(feature = "describe-resource-package-sale-spec")]
+pub mod describe_resource_package_sale_spec;
+#[cfg(feature = "describe-resources-by-deal-name")]
+pub mod describe_resources_by_deal_name;
+#[cfg(feature = "describe-rollback-time-range")]
+pub mod describe_rollback_time_range;
+#[cfg(feature = "describe-save-backup-clusters")]
+pub mod describe_save_backup_clusters;
+#[cfg(feature = "describe-serverless-instance-specs")]
+pub mod describe_serverless_instance_specs;
 pub mod describe_serverless_strategy;
+#[cfg(feature = "describe-slave-zones")]
+pub mod describe_slave_zones;
+#[cfg(feature = "describe-sql-execution-plan")]
+pub mod describe_sql_execution_plan;
+#[cfg(feature = "describe-ssl-status")]
+pub mod describe_ssl_status;
+#[cfg(feature = "describe-support-proxy-version")]
+pub mod describe_support_proxy_version;
+#[cfg(feature = "describe-tasks")]
+pub mod describe_tasks;
+#[cfg(feature = "describe-vault-backup-cluster-info")]
+pub mod describe_vault_backup_cluster_info;
+#[cfg(feature = "describe-vaults")]
+pub mod describe_vaults;
+#[cfg(feature = "describe-zones")]
+pub mod describe_zones;
+#[cfg(feature = "disassociate-security-groups")]
+pub mod disassociate_security_groups;
+#[cfg(feature = "download-libra-db-cluster-list")]
+pub mod download_libra_db_cluster_list;
+#[cfg(feature = "export-instance-error-logs")]
+pub mod export_instance_error_logs;
+#[cfg(feature = "export-instance-slow-queries")]
+pub mod export_instance_slow_queries;
+#[cfg(feature = "export-resource-package-deduct-details")]
+pub mod export_resource_package_deduct_details;
+#[cfg(feature = "grant-account-privileges")]
+pub mod grant_account_privileges;
+#[cfg(feature = "inquire-price-create")]
+pub mod inquire_price_create;
+#[cfg(feature = "inquire-price-modify")]
+pub mod inquire_price_modify;
+#[cfg(feature = "inquire-price-multi-spec")]
+pub mod inquire_price_multi_spec;
+#[cfg(feature = "inquire-price-renew")]
+pub mod inquire_price_renew;
+#[cfg(feature = "isolate-cluster")]
+pub mod isolate_cluster;
+#[cfg(feature = "isolate-instance")]
+pub mod isolate_instance;
+#[cfg(feature = "isolate-libra-db-cluster")]
+pub mod isolate_libra_db_cluster;
+#[cfg(feature = "isolate-libra-db-instance")]
+pub mod isolate_libra_db_instance;
+#[cfg(feature = "modify-account-description")]
+pub mod modify_account_description;
+#[cfg(feature = "modify-account-host")]
+pub mod modify_account_host;
+#[cfg(feature = "modify-account-params")]
+pub mod modify_account_params;
+#[cfg(feature = "modify-account-privileges")]
+pub mod modify_account_privileges;
+#[cfg(feature = "modify-audit-rule-templates")]
+pub mod modify_audit_rule_templates;
+#[cfg(feature = "modify-audit-service")]
+pub mod modify_audit_service;
+#[cfg(feature = "modify-backup-config")]
+pub mod modify_backup_config;
+#[cfg(feature = "modify-backup-download-restriction")]
+pub mod modify_backup_download_restriction;
+#[cfg(feature = "modify-backup-download-user-restriction")]
+pub mod modify_backup_download_user_restriction;
+#[cfg(feature = "modify-backup-name")]
+pub mod modify_backup_name;
+#[cfg(feature = "modify-binlog-config")]
+pub mod modify_binlog_config;
+#[cfg(feature = "modify-binlog-save-days")]
+pub mod modify_binlog_save_days;
+#[cfg(feature = "modify-cluster-binlog-redo-log-auto-copy-vault")]
+pub mod modify_cluster_binlog_redo_log_auto_copy_vault;
+#[cfg(feature = "modify-cluster-database")]
+pub mod modify_cluster_database;
+#[cfg(feature = "modify-cluster-global-encryption")]
+pub mod modify_cluster_global_encryption;
+#[cfg(feature = "modify-cluster-level")]
+pub mod modify_cluster_level;
+#[cfg(feature = "modify-cluster-name")]
+pub mod modify_cluster_name;
+#[cfg(feature = "modify-cluster-param")]
+pub mod modify_cluster_param;
+#[cfg(feature = "modify-cluster-password-complexity")]
+pub mod modify_cluster_password_complexity;
+#[cfg(feature = "modify-cluster-period-scale-policy")]
+pub mod modify_cluster_period_scale_policy;
+#[cfg(feature = "modify-cluster-read-only")]
+pub mod modify_cluster_read_only;
+#[cfg(feature = "modify-cluster-slave-zone")]
+pub mod modify_cluster_slave_zone;
+#[cfg(feature = "modify-cluster-storage")]
+pub mod modify_cluster_storage;
+#[cfg(feature = "modify-db-instance-security-groups")]
+pub mod modify_db_instance_security_groups;
+#[cfg(feature = "modify-instance-name")]
+pub mod modify_instance_name;
+#[cfg(feature = "modify-instance-param")]
+pub mod modify_instance_param;
+#[cfg(feature = "modify-instance-upgrade-limit-days")]
+pub mod modify_instance_upgrade_limit_days;
+#[cfg(feature = "modify-libra-db-cluster-account-description")]
+pub mod modify_libra_db_cluster_account_description;
+#[cfg(feature = "modify-libra-db-cluster-account-host")]
+pub mod modify_libra_db_cluster_account_host;
+#[cfg(feature = "modify-libra-db-cluster-account-privilege")]
+pub mod modify_libra_db_cluster_account_privilege;
+#[cfg(feature = "modify-libra-db-cluster-data-source")]
+pub mod modify_libra_db_cluster_data_source;
+#[cfg(feature = "modify-libra-db-cluster-name")]
+pub mod modify_libra_db_cluster_name;
+#[cfg(feature = "modify-libra-db-cluster-project")]
+pub mod modify_libra_db_cluster_project;
+#[cfg(feature = "modify-libra-db-cluster-replication-object")]
+pub mod modify_libra_db_cluster_replication_object;
+#[cfg(feature = "modify-libra-db-forward-config")]
+pub mod modify_libra_db_forward_config;
+#[cfg(feature = "modify-maintain-period-config")]
+pub mod modify_maintain_period_config;
+#[cfg(feature = "modify-param-template")]
+pub mod modify_param_template;
+#[cfg(feature = "modify-proxy-desc")]
+pub mod modify_proxy_desc;
+#[cfg(feature = "modify-proxy-rw-split")]
+pub mod modify_proxy_rw_split;
+#[cfg(feature = "modify-resource-package-clusters")]
+pub mod modify_resource_package_clusters;
+#[cfg(feature = "modify-resource-package-name")]
+pub mod modify_resource_package_name;
+#[cfg(feature = "modify-resource-packages-deduction-priority")]
+pub mod modify_resource_packages_deduction_priority;
+#[cfg(feature = "modify-serverless-strategy")]
+pub mod modify_serverless_strategy;
+#[cfg(feature = "modify-snap-backup-cross-region-config")]
+pub mod modify_snap_backup_cross_region_config;
+#[cfg(feature = "modify-vault")]
+pub mod modify_vault;
+#[cfg(feature = "modify-vip-vport")]
+pub mod modify_vip_vport;
+#[cfg(feature = "offline-cluster")]
+pub mod offline_cluster;
+#[cfg(feature = "offline-instance")]
+pub mod offline_instance;
+#[cfg(feature = "offline-libra-db-cluster")]
+pub mod offline_libra_db_cluster;
+#[cfg(feature = "offline-libra-db-instance")]
+pub mod offline_libra_db_instance;
+#[cfg(feature = "open-ai-optimizer")]
+pub mod open_ai_optimizer;
+#[cfg(feature = "open-audit-service")]
+pub mod open_audit_service;
+#[cfg(feature = "open-cluster-password-complexity")]
+pub mod open_cluster_password_complexity;
+#[cfg(feature = "open-cluster-read-only-instance-group-access")]
+pub mod open_cluster_read_only_instance_group_access;
+#[cfg(feature = "open-cluster-transparent-encrypt")]
+pub mod open_cluster_transparent_encrypt;
+#[cfg(feature = "open-read-only-instance-exclusive-access")]
+pub mod open_read_only_instance_exclusive_access;
+#[cfg(feature = "open-ssl")]
+pub mod open_ssl;
+#[cfg(feature = "open-wan")]
+pub mod open_wan;
 pub mod pause_serverless;
+#[cfg(feature = "refund-resource-package")]
+pub mod refund_resource_package;
+#[cfg(feature = "reload-balance-proxy-node")]
+pub mod reload_balance_proxy_node;
+#[cfg(feature = "remove-cluster-slave-zone")]
+pub mod remove_cluster_slave_zone;
+#[cfg(feature = "renew-clusters")]
+pub mod renew_clusters;
+#[cfg(feature = "renew-libra-db-clusters")]
+pub mod renew_libra_db_clusters;
+#[cfg(feature = "replay-instance-audit-log")]
+pub mod replay_instance_audit_log;
+#[cfg(feature = "reset-account-password")]
+pub mod reset_account_password;
+#[cfg(feature = "reset-libra-db-cluster-account-password")]
+pub mod reset_libra_db_cluster_account_password;
+#[cfg(feature = "restart-instance")]
+pub mod restart_instance;
+#[cfg(feature = "restart-libra-db-instance")]
+pub mod restart_libra_db_instance;
 pub mod resume_serverless;
+#[cfg(feature = "revoke-account-privileges")]
+pub mod revoke_account_privileges;
+#[cfg(feature = "roll-back-cluster")]
+pub mod roll_back_cluster;
+#[cfg(feature = "rollback-to-new-cluster")]
+pub mod rollback_to_new_cluster;
+#[cfg(feature = "search-cluster-databases")]
+pub mod search_cluster_databases;
+#[cfg(feature = "search-cluster-tables")]
+pub mod search_cluster_tables;
+#[cfg(feature = "set-libra-db-cluster-renew-flag")]
+pub mod set_libra_db_cluster_renew_flag;
+#[cfg(feature = "set-renew-flag")]
+pub mod set_renew_flag;
+#[cfg(feature = "start-cls-delivery")]
+pub mod start_cls_delivery;
+#[cfg(feature = "stop-cls-delivery")]
+pub mod stop_cls_delivery;
+#[cfg(feature = "switch-cluster-vpc")]
+pub mod switch_cluster_vpc;
+#[cfg(feature = "switch-cluster-zone")]
+pub mod switch_cluster_zone;
+#[cfg(feature = "switch-proxy-vpc")]
+pub mod switch_proxy_vpc;
+#[cfg(feature = "transfer-cluster-prepay-to-postpay")]
+pub mod transfer_cluster_prepay_to_postpay;
+#[cfg(feature = "transfer-cluster-zone")]
+pub mod transfer_cluster_zone;
+#[cfg(feature = "transfer-storage-prepay-to-postpay")]
+pub mod transfer_storage_prepay_to_postpay;
 pub mod types;
+#[cfg(feature = "unbind-cluster-resource-packages")]
+pub mod unbind_cluster_resource_packages;
+#[cfg(feature = "upgrade-cluster-version")]
+pub mod upgrade_cluster_version;
+#[cfg(feature = "upgrade-instance")]
+pub mod upgrade_instance;
+#[cfg(feature = "upgrade-proxy")]
+pub mod upgrade_proxy;
+#[cfg(feature = "upgrade-proxy-version")]
+pub mod upgrade_proxy_version;
 
+#[cfg(feature = "activate-instance")]
+pub use activate_instance::{ActivateInstance, ActivateInstanceOutput, SPEC as ACTIVATE_INSTANCE};
+#[cfg(feature = "activate-libra-db-cluster")]
+pub use activate_libra_db_cluster::{
+    ActivateLibraDBCluster, ActivateLibraDBClusterOutput, SPEC as ACTIVATE_LIBRA_DB_CLUSTER,
+};
+#[cfg(feature = "activate-libra-db-instance")]
+pub use activate_libra_db_instance::{
+    ActivateLibraDBInstance, ActivateLibraDBInstanceOutput, SPEC as ACTIVATE_LIBRA_DB_INSTANCE,
+};
+#[cfg(feature = "add-cluster-slave-zone")]
+pub use add_cluster_slave_zone::{
+    AddClusterSlaveZone, AddClusterSlaveZoneOutput, SPEC as ADD_CLUSTER_SLAVE_ZONE,
+};
+#[cfg(feature = "add-instances")]
+pub use add_instances::{AddInstances, AddInstancesOutput, SPEC as ADD_INSTANCES};
+#[cfg(feature = "add-libra-db-instances")]
+pub use add_libra_db_instances::{
+    AddLibraDBInstances, AddLibraDBInstancesOutput, SPEC as ADD_LIBRA_DB_INSTANCES,
+};
+#[cfg(feature = "add-serverless-ro-instances")]
+pub use add_serverless_ro_instances::{
+    AddServerlessRoInstances, AddServerlessRoInstancesOutput, SPEC as ADD_SERVERLESS_RO_INSTANCES,
+};
+#[cfg(feature = "associate-security-groups")]
+pub use associate_security_groups::{
+    AssociateSecurityGroups, AssociateSecurityGroupsOutput, SPEC as ASSOCIATE_SECURITY_GROUPS,
+};
+#[cfg(feature = "bind-cluster-resource-packages")]
+pub use bind_cluster_resource_packages::{
+    BindClusterResourcePackages, BindClusterResourcePackagesOutput,
+    SPEC as BIND_CLUSTER_RESOURCE_PACKAGES,
+};
+#[cfg(feature = "calculate-backup-save-sec-expires")]
+pub use calculate_backup_save_sec_expires::{
+    CalculateBackupSaveSecExpires, CalculateBackupSaveSecExpiresOutput,
+    SPEC as CALCULATE_BACKUP_SAVE_SEC_EXPIRES,
+};
+#[cfg(feature = "cancel-cluster-serverless-scale-plan")]
+pub use cancel_cluster_serverless_scale_plan::{
+    CancelClusterServerlessScalePlan, CancelClusterServerlessScalePlanOutput,
+    SPEC as CANCEL_CLUSTER_SERVERLESS_SCALE_PLAN,
+};
+#[cfg(feature = "cancel-task")]
+pub use cancel_task::{CancelTask, CancelTaskOutput, SPEC as CANCEL_TASK};
+#[cfg(feature = "check-create-libra-db-instance")]
+pub use check_create_libra_db_instance::{
+    CheckCreateLibraDBInstance, CheckCreateLibraDBInstanceOutput,
+    SPEC as CHECK_CREATE_LIBRA_DB_INSTANCE,
+};
+#[cfg(feature = "check-transfer-cluster-zone")]
+pub use check_transfer_cluster_zone::{
+    CheckTransferClusterZone, CheckTransferClusterZoneOutput, SPEC as CHECK_TRANSFER_CLUSTER_ZONE,
+};
+#[cfg(feature = "close-audit-service")]
+pub use close_audit_service::{
+    CloseAuditService, CloseAuditServiceOutput, SPEC as CLOSE_AUDIT_SERVICE,
+};
+#[cfg(feature = "close-cluster-password-complexity")]
+pub use close_cluster_password_complexity::{
+    CloseClusterPasswordComplexity, CloseClusterPasswordComplexityOutput,
+    SPEC as CLOSE_CLUSTER_PASSWORD_COMPLEXITY,
+};
+#[cfg(feature = "close-proxy")]
+pub use close_proxy::{CloseProxy, CloseProxyOutput, SPEC as CLOSE_PROXY};
+#[cfg(feature = "close-proxy-end-point")]
+pub use close_proxy_end_point::{
+    CloseProxyEndPoint, CloseProxyEndPointOutput, SPEC as CLOSE_PROXY_END_POINT,
+};
+#[cfg(feature = "close-ssl")]
+pub use close_ssl::{CloseSSL, CloseSSLOutput, SPEC as CLOSE_SSL};
+#[cfg(feature = "close-wan")]
+pub use close_wan::{CloseWan, CloseWanOutput, SPEC as CLOSE_WAN};
+#[cfg(feature = "copy-backup-to-vault")]
+pub use copy_backup_to_vault::{
+    CopyBackupToVault, CopyBackupToVaultOutput, SPEC as COPY_BACKUP_TO_VAULT,
+};
+#[cfg(feature = "copy-cluster-password-complexity")]
+pub use copy_cluster_password_complexity::{
+    CopyClusterPasswordComplexity, CopyClusterPasswordComplexityOutput,
+    SPEC as COPY_CLUSTER_PASSWORD_COMPLEXITY,
+};
+#[cfg(feature = "create-accounts")]
+pub use create_accounts::{CreateAccounts, CreateAccountsOutput, SPEC as CREATE_ACCOUNTS};
+#[cfg(feature = "create-audit-log-file")]
+pub use create_audit_log_file::{
+    CreateAuditLogFile, CreateAuditLogFileOutput, SPEC as CREATE_AUDIT_LOG_FILE,
+};
+#[cfg(feature = "create-audit-rule-template")]
+pub use create_audit_rule_template::{
+    CreateAuditRuleTemplate, CreateAuditRuleTemplateOutput, SPEC as CREATE_AUDIT_RULE_TEMPLATE,
+};
+#[cfg(feature = "create-backup")]
+pub use create_backup::{CreateBackup, CreateBackupOutput, SPEC as CREATE_BACKUP};
+#[cfg(feature = "create-cls-delivery")]
+pub use create_cls_delivery::{
+    CreateCLSDelivery, CreateCLSDeliveryOutput, SPEC as CREATE_CLS_DELIVERY,
+};
+#[cfg(feature = "create-cluster-database")]
+pub use create_cluster_database::{
+    CreateClusterDatabase, CreateClusterDatabaseOutput, SPEC as CREATE_CLUSTER_DATABASE,
+};
+#[cfg(feature = "create-cluster-period-scale-policy")]
+pub use create_cluster_period_scale_policy::{
+    CreateClusterPeriodScalePolicy, CreateClusterPeriodScalePolicyOutput,
+    SPEC as CREATE_CLUSTER_PERIOD_SCALE_POLICY,
+};
+#[cfg(feature = "create-clusters")]
+pub use create_clusters::{CreateClusters, CreateClustersOutput, SPEC as CREATE_CLUSTERS};
+#[cfg(feature = "create-integrate-cluster")]
+pub use create_integrate_cluster::{
+    CreateIntegrateCluster, CreateIntegrateClusterOutput, SPEC as CREATE_INTEGRATE_CLUSTER,
+};
+#[cfg(feature = "create-libra-db-cluster-accounts")]
+pub use create_libra_db_cluster_accounts::{
+    CreateLibraDBClusterAccounts, CreateLibraDBClusterAccountsOutput,
+    SPEC as CREATE_LIBRA_DB_CLUSTER_ACCOUNTS,
+};
+#[cfg(feature = "create-libra-db-clusters")]
+pub use create_libra_db_clusters::{
+    CreateLibraDBClusters, CreateLibraDBClustersOutput, SPEC as CREATE_LIBRA_DB_CLUSTERS,
+};
+#[cfg(feature = "create-param-template")]
+pub use create_param_template::{
+    CreateParamTemplate, CreateParamTemplateOutput, SPEC as CREATE_PARAM_TEMPLATE,
+};
+#[cfg(feature = "create-proxy")]
+pub use create_proxy::{CreateProxy, CreateProxyOutput, SPEC as CREATE_PROXY};
+#[cfg(feature = "create-proxy-end-point")]
+pub use create_proxy_end_point::{
+    CreateProxyEndPoint, CreateProxyEndPointOutput, SPEC as CREATE_PROXY_END_POINT,
+};
+#[cfg(feature = "create-resource-package")]
+pub use create_resource_package::{
+    CreateResourcePackage, CreateResourcePackageOutput, SPEC as CREATE_RESOURCE_PACKAGE,
+};
+#[cfg(feature = "create-vault")]
+pub use create_vault::{CreateVault, CreateVaultOutput, SPEC as CREATE_VAULT};
+#[cfg(feature = "delete-accounts")]
+pub use delete_accounts::{DeleteAccounts, DeleteAccountsOutput, SPEC as DELETE_ACCOUNTS};
+#[cfg(feature = "delete-audit-log-file")]
+pub use delete_audit_log_file::{
+    DeleteAuditLogFile, DeleteAuditLogFileOutput, SPEC as DELETE_AUDIT_LOG_FILE,
+};
+#[cfg(feature = "delete-audit-rule-templates")]
+pub use delete_audit_rule_templates::{
+    DeleteAuditRuleTemplates, DeleteAuditRuleTemplatesOutput, SPEC as DELETE_AUDIT_RULE_TEMPLATES,
+};
+#[cfg(feature = "delete-backup")]
+pub use delete_backup::{DeleteBackup, DeleteBackupOutput, SPEC as DELETE_BACKUP};
+#[cfg(feature = "delete-backup-vault")]
+pub use delete_backup_vault::{
+    DeleteBackupVault, DeleteBackupVaultOutput, SPEC as DELETE_BACKUP_VAULT,
+};
+#[cfg(feature = "delete-cls-delivery")]
+pub use delete_cls_delivery::{
+    DeleteCLSDelivery, DeleteCLSDeliveryOutput, SPEC as DELETE_CLS_DELIVERY,
+};
+#[cfg(feature = "delete-cluster-database")]
+pub use delete_cluster_database::{
+    DeleteClusterDatabase, DeleteClusterDatabaseOutput, SPEC as DELETE_CLUSTER_DATABASE,
+};
+#[cfg(feature = "delete-cluster-period-scale-policy")]
+pub use delete_cluster_period_scale_policy::{
+    DeleteClusterPeriodScalePolicy, DeleteClusterPeriodScalePolicyOutput,
+    SPEC as DELETE_CLUSTER_PERIOD_SCALE_POLICY,
+};
+#[cfg(feature = "delete-cluster-save-backup")]
+pub use delete_cluster_save_backup::{
+    DeleteClusterSaveBackup, DeleteClusterSaveBackupOutput, SPEC as DELETE_CLUSTER_SAVE_BACKUP,
+};
+#[cfg(feature = "delete-libra-db-cluster")]
+pub use delete_libra_db_cluster::{
+    DeleteLibraDBCluster, DeleteLibraDBClusterOutput, SPEC as DELETE_LIBRA_DB_CLUSTER,
+};
+#[cfg(feature = "delete-libra-db-cluster-accounts")]
+pub use delete_libra_db_cluster_accounts::{
+    DeleteLibraDBClusterAccounts, DeleteLibraDBClusterAccountsOutput,
+    SPEC as DELETE_LIBRA_DB_CLUSTER_ACCOUNTS,
+};
+#[cfg(feature = "delete-param-template")]
+pub use delete_param_template::{
+    DeleteParamTemplate, DeleteParamTemplateOutput, SPEC as DELETE_PARAM_TEMPLATE,
+};
+#[cfg(feature = "delete-vaults")]
+pub use delete_vaults::{DeleteVaults, DeleteVaultsOutput, SPEC as DELETE_VAULTS};
+#[cfg(feature = "describe-account-all-grant-privileges")]
+pub use describe_account_all_grant_privileges::{
+    DescribeAccountAllGrantPrivileges, DescribeAccountAllGrantPrivilegesOutput,
+    SPEC as DESCRIBE_ACCOUNT_ALL_GRANT_PRIVILEGES,
+};
+#[cfg(feature = "describe-account-privileges")]
+pub use describe_account_privileges::{
+    DescribeAccountPrivileges, DescribeAccountPrivilegesOutput, SPEC as DESCRIBE_ACCOUNT_PRIVILEGES,
+};
+#[cfg(feature = "describe-accounts")]
+pub use describe_accounts::{DescribeAccounts, DescribeAccountsOutput, SPEC as DESCRIBE_ACCOUNTS};
+#[cfg(feature = "describe-audit-instance-list")]
+pub use describe_audit_instance_list::{
+    DescribeAuditInstanceList, DescribeAuditInstanceListOutput,
+    SPEC as DESCRIBE_AUDIT_INSTANCE_LIST,
+};
+#[cfg(feature = "describe-audit-log-files")]
+pub use describe_audit_log_files::{
+    DescribeAuditLogFiles, DescribeAuditLogFilesOutput, SPEC as DESCRIBE_AUDIT_LOG_FILES,
+};
+#[cfg(feature = "describe-audit-logs")]
+pub use describe_audit_logs::{
+    DescribeAuditLogs, DescribeAuditLogsOutput, SPEC as DESCRIBE_AUDIT_LOGS,
+};
+#[cfg(feature = "describe-audit-rule-templates")]
+pub use describe_audit_rule_templates::{
+    DescribeAuditRuleTemplates, DescribeAuditRuleTemplatesOutput,
+    SPEC as DESCRIBE_AUDIT_RULE_TEMPLATES,
+};
+#[cfg(feature = "describe-audit-rule-with-instance-ids")]
+pub use describe_audit_rule_with_instance_ids::{
+    DescribeAuditRuleWithInstanceIds, DescribeAuditRuleWithInstanceIdsOutput,
+    SPEC as DESCRIBE_AUDIT_RULE_WITH_INSTANCE_IDS,
+};
+#[cfg(feature = "describe-backup-config")]
+pub use describe_backup_config::{
+    DescribeBackupConfig, DescribeBackupConfigOutput, SPEC as DESCRIBE_BACKUP_CONFIG,
+};
+#[cfg(feature = "describe-backup-download-restriction")]
+pub use describe_backup_download_restriction::{
+    DescribeBackupDownloadRestriction, DescribeBackupDownloadRestrictionOutput,
+    SPEC as DESCRIBE_BACKUP_DOWNLOAD_RESTRICTION,
+};
+#[cfg(feature = "describe-backup-download-url")]
+pub use describe_backup_download_url::{
+    DescribeBackupDownloadUrl, DescribeBackupDownloadUrlOutput,
+    SPEC as DESCRIBE_BACKUP_DOWNLOAD_URL,
+};
+#[cfg(feature = "describe-backup-download-user-restriction")]
+pub use describe_backup_download_user_restriction::{
+    DescribeBackupDownloadUserRestriction, DescribeBackupDownloadUserRestrictionOutput,
+    SPEC as DESCRIBE_BACKUP_DOWNLOAD_USER_RESTRICTION,
+};
+#[cfg(feature = "describe-backup-list")]
+pub use describe_backup_list::{
+    DescribeBackupList, DescribeBackupListOutput, SPEC as DESCRIBE_BACKUP_LIST,
+};
+#[cfg(feature = "describe-backup-list-by-vault")]
+pub use describe_backup_list_by_vault::{
+    DescribeBackupListByVault, DescribeBackupListByVaultOutput,
+    SPEC as DESCRIBE_BACKUP_LIST_BY_VAULT,
+};
+#[cfg(feature = "describe-backup-overview")]
+pub use describe_backup_overview::{
+    DescribeBackupOverview, DescribeBackupOverviewOutput, SPEC as DESCRIBE_BACKUP_OVERVIEW,
+};
+#[cfg(feature = "describe-binlog-config")]
+pub use describe_binlog_config::{
+    DescribeBinlogConfig, DescribeBinlogConfigOutput, SPEC as DESCRIBE_BINLOG_CONFIG,
+};
+#[cfg(feature = "describe-binlog-download-url")]
+pub use describe_binlog_download_url::{
+    DescribeBinlogDownloadUrl, DescribeBinlogDownloadUrlOutput,
+    SPEC as DESCRIBE_BINLOG_DOWNLOAD_URL,
+};
+#[cfg(feature = "describe-binlog-list-by-vault")]
+pub use describe_binlog_list_by_vault::{
+    DescribeBinlogListByVault, DescribeBinlogListByVaultOutput,
+    SPEC as DESCRIBE_BINLOG_LIST_BY_VAULT,
+};
+#[cfg(feature = "describe-binlog-save-days")]
+pub use describe_binlog_save_days::{
+    DescribeBinlogSaveDays, DescribeBinlogSaveDaysOutput, SPEC as DESCRIBE_BINLOG_SAVE_DAYS,
+};
+#[cfg(feature = "describe-binlogs")]
+pub use describe_binlogs::{DescribeBinlogs, DescribeBinlogsOutput, SPEC as DESCRIBE_BINLOGS};
+#[cfg(feature = "describe-changed-params-after-upgrade")]
+pub use describe_changed_params_after_upgrade::{
+    DescribeChangedParamsAfterUpgrade, DescribeChangedParamsAfterUpgradeOutput,
+    SPEC as DESCRIBE_CHANGED_PARAMS_AFTER_UPGRADE,
+};
+#[cfg(feature = "describe-cluster-database-tables")]
+pub use describe_cluster_database_tables::{
+    DescribeClusterDatabaseTables, DescribeClusterDatabaseTablesOutput,
+    SPEC as DESCRIBE_CLUSTER_DATABASE_TABLES,
+};
+#[cfg(feature = "describe-cluster-databases")]
+pub use describe_cluster_databases::{
+    DescribeClusterDatabases, DescribeClusterDatabasesOutput, SPEC as DESCRIBE_CLUSTER_DATABASES,
+};
+#[cfg(feature = "describe-cluster-detail")]
+pub use describe_cluster_detail::{
+    DescribeClusterDetail, DescribeClusterDetailOutput, SPEC as DESCRIBE_CLUSTER_DETAIL,
+};
+#[cfg(feature = "describe-cluster-detail-databases")]
+pub use describe_cluster_detail_databases::{
+    DescribeClusterDetailDatabases, DescribeClusterDetailDatabasesOutput,
+    SPEC as DESCRIBE_CLUSTER_DETAIL_DATABASES,
+};
+#[cfg(feature = "describe-cluster-instance-groups")]
+pub use describe_cluster_instance_groups::{
+    DescribeClusterInstanceGroups, DescribeClusterInstanceGroupsOutput,
+    SPEC as DESCRIBE_CLUSTER_INSTANCE_GROUPS,
+};
+#[cfg(feature = "describe-cluster-instance-grps")]
+pub use describe_cluster_instance_grps::{
+    DescribeClusterInstanceGrps, DescribeClusterInstanceGrpsOutput,
+    SPEC as DESCRIBE_CLUSTER_INSTANCE_GRPS,
+};
+#[cfg(feature = "describe-cluster-levels")]
+pub use describe_cluster_levels::{
+    DescribeClusterLevels, DescribeClusterLevelsOutput, SPEC as DESCRIBE_CLUSTER_LEVELS,
+};
+#[cfg(feature = "describe-cluster-param-logs")]
+pub use describe_cluster_param_logs::{
+    DescribeClusterParamLogs, DescribeClusterParamLogsOutput, SPEC as DESCRIBE_CLUSTER_PARAM_LOGS,
+};
+#[cfg(feature = "describe-cluster-params")]
+pub use describe_cluster_params::{
+    DescribeClusterParams, DescribeClusterParamsOutput, SPEC as DESCRIBE_CLUSTER_PARAMS,
+};
+#[cfg(feature = "describe-cluster-password-complexity")]
+pub use describe_cluster_password_complexity::{
+    DescribeClusterPasswordComplexity, DescribeClusterPasswordComplexityOutput,
+    SPEC as DESCRIBE_CLUSTER_PASSWORD_COMPLEXITY,
+};
+#[cfg(feature = "describe-cluster-period-scale-policy")]
+pub use describe_cluster_period_scale_policy::{
+    DescribeClusterPeriodScalePolicy, DescribeClusterPeriodScalePolicyOutput,
+    SPEC as DESCRIBE_CLUSTER_PERIOD_SCALE_POLICY,
+};
+#[cfg(feature = "describe-cluster-read-only")]
+pub use describe_cluster_read_only::{
+    DescribeClusterReadOnly, DescribeClusterReadOnlyOutput, SPEC as DESCRIBE_CLUSTER_READ_ONLY,
+};
+#[cfg(feature = "describe-cluster-serverless-scale-plans")]
+pub use describe_cluster_serverless_scale_plans::{
+    DescribeClusterServerlessScalePlans, DescribeClusterServerlessScalePlansOutput,
+    SPEC as DESCRIBE_CLUSTER_SERVERLESS_SCALE_PLANS,
+};
+#[cfg(feature = "describe-cluster-storage-auto-expand")]
+pub use describe_cluster_storage_auto_expand::{
+    DescribeClusterStorageAutoExpand, DescribeClusterStorageAutoExpandOutput,
+    SPEC as DESCRIBE_CLUSTER_STORAGE_AUTO_EXPAND,
+};
+#[cfg(feature = "describe-cluster-transparent-encrypt-info")]
+pub use describe_cluster_transparent_encrypt_info::{
+    DescribeClusterTransparentEncryptInfo, DescribeClusterTransparentEncryptInfoOutput,
+    SPEC as DESCRIBE_CLUSTER_TRANSPARENT_ENCRYPT_INFO,
+};
+#[cfg(feature = "describe-clusters")]
+pub use describe_clusters::{DescribeClusters, DescribeClustersOutput, SPEC as DESCRIBE_CLUSTERS};
+#[cfg(feature = "describe-db-security-groups")]
+pub use describe_db_security_groups::{
+    DescribeDBSecurityGroups, DescribeDBSecurityGroupsOutput, SPEC as DESCRIBE_DB_SECURITY_GROUPS,
+};
 pub use describe_flow::{DescribeFlow, DescribeFlowOutput, SPEC as DESCRIBE_FLOW};
+#[cfg(feature = "describe-instance-cls-log-delivery")]
+pub use describe_instance_cls_log_delivery::{
+    DescribeInstanceCLSLogDelivery, DescribeInstanceCLSLogDeliveryOutput,
+    SPEC as DESCRIBE_INSTANCE_CLS_LOG_DELIVERY,
+};
+#[cfg(feature = "describe-instance-detail")]
+pub use describe_instance_detail::{
+    DescribeInstanceDetail, DescribeInstanceDetailOutput, SPEC as DESCRIBE_INSTANCE_DETAIL,
+};
+#[cfg(feature = "describe-instance-error-logs")]
+pub use describe_instance_error_logs::{
+    DescribeInstanceErrorLogs, DescribeInstanceErrorLogsOutput,
+    SPEC as DESCRIBE_INSTANCE_ERROR_LOGS,
+};
+#[cfg(feature = "describe-instance-params")]
+pub use describe_instance_params::{
+    DescribeInstanceParams, DescribeInstanceParamsOutput, SPEC as DESCRIBE_INSTANCE_PARAMS,
+};
+#[cfg(feature = "describe-instance-slow-queries")]
+pub use describe_instance_slow_queries::{
+    DescribeInstanceSlowQueries, DescribeInstanceSlowQueriesOutput,
+    SPEC as DESCRIBE_INSTANCE_SLOW_QUERIES,
+};
+#[cfg(feature = "describe-instance-specs")]
+pub use describe_instance_specs::{
+    DescribeInstanceSpecs, DescribeInstanceSpecsOutput, SPEC as DESCRIBE_INSTANCE_SPECS,
+};
+#[cfg(feature = "describe-instance-specs-by-operation-type")]
+pub use describe_instance_specs_by_operation_type::{
+    DescribeInstanceSpecsByOperationType, DescribeInstanceSpecsByOperationTypeOutput,
+    SPEC as DESCRIBE_INSTANCE_SPECS_BY_OPERATION_TYPE,
+};
+#[cfg(feature = "describe-instances")]
+pub use describe_instances::{
+    DescribeInstances, DescribeInstancesOutput, SPEC as DESCRIBE_INSTANCES,
+};
+#[cfg(feature = "describe-instances-within-same-cluster")]
+pub use describe_instances_within_same_cluster::{
+    DescribeInstancesWithinSameCluster, DescribeInstancesWithinSameClusterOutput,
+    SPEC as DESCRIBE_INSTANCES_WITHIN_SAME_CLUSTER,
+};
+#[cfg(feature = "describe-integrate-task")]
+pub use describe_integrate_task::{
+    DescribeIntegrateTask, DescribeIntegrateTaskOutput, SPEC as DESCRIBE_INTEGRATE_TASK,
+};
+#[cfg(feature = "describe-isolated-instances")]
+pub use describe_isolated_instances::{
+    DescribeIsolatedInstances, DescribeIsolatedInstancesOutput, SPEC as DESCRIBE_ISOLATED_INSTANCES,
+};
+#[cfg(feature = "describe-libra-db-cluster-account-all-privileges")]
+pub use describe_libra_db_cluster_account_all_privileges::{
+    DescribeLibraDBClusterAccountAllPrivileges, DescribeLibraDBClusterAccountAllPrivilegesOutput,
+    SPEC as DESCRIBE_LIBRA_DB_CLUSTER_ACCOUNT_ALL_PRIVILEGES,
+};
+#[cfg(feature = "describe-libra-db-cluster-account-privileges")]
+pub use describe_libra_db_cluster_account_privileges::{
+    DescribeLibraDBClusterAccountPrivileges, DescribeLibraDBClusterAccountPrivilegesOutput,
+    SPEC as DESCRIBE_LIBRA_DB_CLUSTER_ACCOUNT_PRIVILEGES,
+};
+#[cfg(feature = "describe-libra-db-cluster-accounts")]
+pub use describe_libra_db_cluster_accounts::{
+    DescribeLibraDBClusterAccounts, DescribeLibraDBClusterAccountsOutput,
+    SPEC as DESCRIBE_LIBRA_DB_CLUSTER_ACCOUNTS,
+};
+#[cfg(feature = "describe-libra-db-cluster-auto-map-rule")]
+pub use describe_libra_db_cluster_auto_map_rule::{
+    DescribeLibraDBClusterAutoMapRule, DescribeLibraDBClusterAutoMapRuleOutput,
+    SPEC as DESCRIBE_LIBRA_DB_CLUSTER_AUTO_MAP_RULE,
+};
+#[cfg(feature = "describe-libra-db-cluster-detail")]
+pub use describe_libra_db_cluster_detail::{
+    DescribeLibraDBClusterDetail, DescribeLibraDBClusterDetailOutput,
+    SPEC as DESCRIBE_LIBRA_DB_CLUSTER_DETAIL,
+};
+#[cfg(feature = "describe-libra-db-cluster-table-mapping")]
+pub use describe_libra_db_cluster_table_mapping::{
+    DescribeLibraDBClusterTableMapping, DescribeLibraDBClusterTableMappingOutput,
+    SPEC as DESCRIBE_LIBRA_DB_CLUSTER_TABLE_MAPPING,
+};
+#[cfg(feature = "describe-libra-db-clusters")]
+pub use describe_libra_db_clusters::{
+    DescribeLibraDBClusters, DescribeLibraDBClustersOutput, SPEC as DESCRIBE_LIBRA_DB_CLUSTERS,
+};
+#[cfg(feature = "describe-libra-db-data-source")]
+pub use describe_libra_db_data_source::{
+    DescribeLibraDBDataSource, DescribeLibraDBDataSourceOutput,
+    SPEC as DESCRIBE_LIBRA_DB_DATA_SOURCE,
+};
+#[cfg(feature = "describe-libra-db-forward-config")]
+pub use describe_libra_db_forward_config::{
+    DescribeLibraDBForwardConfig, DescribeLibraDBForwardConfigOutput,
+    SPEC as DESCRIBE_LIBRA_DB_FORWARD_CONFIG,
+};
+#[cfg(feature = "describe-libra-db-instance-detail")]
+pub use describe_libra_db_instance_detail::{
+    DescribeLibraDBInstanceDetail, DescribeLibraDBInstanceDetailOutput,
+    SPEC as DESCRIBE_LIBRA_DB_INSTANCE_DETAIL,
+};
+#[cfg(feature = "describe-libra-db-instance-specs")]
+pub use describe_libra_db_instance_specs::{
+    DescribeLibraDBInstanceSpecs, DescribeLibraDBInstanceSpecsOutput,
+    SPEC as DESCRIBE_LIBRA_DB_INSTANCE_SPECS,
+};
+#[cfg(feature = "describe-libra-db-slow-logs")]
+pub use describe_libra_db_slow_logs::{
+    DescribeLibraDBSlowLogs, DescribeLibraDBSlowLogsOutput, SPEC as DESCRIBE_LIBRA_DB_SLOW_LOGS,
+};
+#[cfg(feature = "describe-libra-db-version")]
+pub use describe_libra_db_version::{
+    DescribeLibraDBVersion, DescribeLibraDBVersionOutput, SPEC as DESCRIBE_LIBRA_DB_VERSION,
+};
+#[cfg(feature = "describe-maintain-period")]
+pub use describe_maintain_period::{
+    DescribeMaintainPeriod, DescribeMaintainPeriodOutput, SPEC as DESCRIBE_MAINTAIN_PERIOD,
+};
+#[cfg(feature = "describe-param-template-detail")]
+pub use describe_param_template_detail::{
+    DescribeParamTemplateDetail, DescribeParamTemplateDetailOutput,
+    SPEC as DESCRIBE_PARAM_TEMPLATE_DETAIL,
+};
+#[cfg(feature = "describe-param-templates")]
+pub use describe_param_templates::{
+    DescribeParamTemplates, DescribeParamTemplatesOutput, SPEC as DESCRIBE_PARAM_TEMPLATES,
+};
+#[cfg(feature = "describe-project-security-groups")]
+pub use describe_project_security_groups::{
+    DescribeProjectSecurityGroups, DescribeProjectSecurityGroupsOutput,
+    SPEC as DESCRIBE_PROJECT_SECURITY_GROUPS,
+};
+#[cfg(feature = "describe-proxies")]
+pub use describe_proxies::{DescribeProxies, DescribeProxiesOutput, SPEC as DESCRIBE_PROXIES};
+#[cfg(feature = "describe-proxy-nodes")]
+pub use describe_proxy_nodes::{
+    DescribeProxyNodes, DescribeProxyNodesOutput, SPEC as DESCRIBE_PROXY_NODES,
+};
+#[cfg(feature = "describe-proxy-specs")]
+pub use describe_proxy_specs::{
+    DescribeProxySpecs, DescribeProxySpecsOutput, SPEC as DESCRIBE_PROXY_SPECS,
+};
+#[cfg(feature = "describe-proxy-zone-stocks")]
+pub use describe_proxy_zone_stocks::{
+    DescribeProxyZoneStocks, DescribeProxyZoneStocksOutput, SPEC as DESCRIBE_PROXY_ZONE_STOCKS,
+};
+#[cfg(feature = "describe-redo-log-list-by-vault")]
+pub use describe_redo_log_list_by_vault::{
+    DescribeRedoLogListByVault, DescribeRedoLogListByVaultOutput,
+    SPEC as DESCRIBE_REDO_LOG_LIST_BY_VAULT,
+};
+#[cfg(feature = "describe-redo-logs")]
+pub use describe_redo_logs::{
+    DescribeRedoLogs, DescribeRedoLogsOutput, SPEC as DESCRIBE_REDO_LOGS,
+};
+#[cfg(feature = "describe-resource-package-detail")]
+pub use describe_resource_package_detail::{
+    DescribeResourcePackageDetail, DescribeResourcePackageDetailOutput,
+    SPEC as DESCRIBE_RESOURCE_PACKAGE_DETAIL,
+};
+#[cfg(feature = "describe-resource-package-list")]
+pub use describe_resource_package_list::{
+    DescribeResourcePackageList, DescribeResourcePackageListOutput,
+    SPEC as DESCRIBE_RESOURCE_PACKAGE_LIST,
+};
+#[cfg(feature = "describe-resource-package-sale-spec")]
+pub use describe_resource_package_sale_spec::{
+    DescribeResourcePackageSaleSpec, DescribeResourcePackageSaleSpecOutput,
+    SPEC as DESCRIBE_RESOURCE_PACKAGE_SALE_SPEC,
+};
+#[cfg(feature = "describe-resources-by-deal-name")]
+pub use describe_resources_by_deal_name::{
+    DescribeResourcesByDealName, DescribeResourcesByDealNameOutput,
+    SPEC as DESCRIBE_RESOURCES_BY_DEAL_NAME,
+};
+#[cfg(feature = "describe-rollback-time-range")]
+pub use describe_rollback_time_range::{
+    DescribeRollbackTimeRange, DescribeRollbackTimeRangeOutput,
+    SPEC as DESCRIBE_ROLLBACK_TIME_RANGE,
+};
+#[cfg(feature = "describe-save-backup-clusters")]
+pub use describe_save_backup_clusters::{
+    DescribeSaveBackupClusters, DescribeSaveBackupClustersOutput,
+    SPEC as DESCRIBE_SAVE_BACKUP_CLUSTERS,
+};
+#[cfg(feature = "describe-serverless-instance-specs")]
+pub use describe_serverless_instance_specs::{
+    DescribeServerlessInstanceSpecs, DescribeServerlessInstanceSpecsOutput,
+    SPEC as DESCRIBE_SERVERLESS_INSTANCE_SPECS,
+};
 pub use describe_serverless_strategy::{
     DescribeServerlessStrategy, DescribeServerlessStrategyOutput,
     SPEC as DESCRIBE_SERVERLESS_STRATEGY,
 };
+#[cfg(feature = "describe-slave-zones")]
+pub use describe_slave_zones::{
+    DescribeSlaveZones, DescribeSlaveZonesOutput, SPEC as DESCRIBE_SLAVE_ZONES,
+};
+#[cfg(feature = "describe-sql-execution-plan")]
+pub use describe_sql_execution_plan::{
+    DescribeSQLExecutionPlan, DescribeSQLExecutionPlanOutput, SPEC as DESCRIBE_SQL_EXECUTION_PLAN,
+};
+#[cfg(feature = "describe-ssl-status")]
+pub use describe_ssl_status::{
+    DescribeSSLStatus, DescribeSSLStatusOutput, SPEC as DESCRIBE_SSL_STATUS,
+};
+#[cfg(feature = "describe-support-proxy-version")]
+pub use describe_support_proxy_version::{
+    DescribeSupportProxyVersion, DescribeSupportProxyVersionOutput,
+    SPEC as DESCRIBE_SUPPORT_PROXY_VERSION,
+};
+#[cfg(feature = "describe-tasks")]
+pub use describe_tasks::{DescribeTasks, DescribeTasksOutput, SPEC as DESCRIBE_TASKS};
+#[cfg(feature = "describe-vault-backup-cluster-info")]
+pub use describe_vault_backup_cluster_info::{
+    DescribeVaultBackupClusterInfo, DescribeVaultBackupClusterInfoOutput,
+    SPEC as DESCRIBE_VAULT_BACKUP_CLUSTER_INFO,
+};
+#[cfg(feature = "describe-vaults")]
+pub use describe_vaults::{DescribeVaults, DescribeVaultsOutput, SPEC as DESCRIBE_VAULTS};
+#[cfg(feature = "describe-zones")]
+pub use describe_zones::{DescribeZones, DescribeZonesOutput, SPEC as DESCRIBE_ZONES};
+#[cfg(feature = "disassociate-security-groups")]
+pub use disassociate_security_groups::{
+    DisassociateSecurityGroups, DisassociateSecurityGroupsOutput,
+    SPEC as DISASSOCIATE_SECURITY_GROUPS,
+};
+#[cfg(feature = "download-libra-db-cluster-list")]
+pub use download_libra_db_cluster_list::{
+    DownloadLibraDBClusterList, DownloadLibraDBClusterListOutput,
+    SPEC as DOWNLOAD_LIBRA_DB_CLUSTER_LIST,
+};
+#[cfg(feature = "export-instance-error-logs")]
+pub use export_instance_error_logs::{
+    ExportInstanceErrorLogs, ExportInstanceErrorLogsOutput, SPEC as EXPORT_INSTANCE_ERROR_LOGS,
+};
+#[cfg(feature = "export-instance-slow-queries")]
+pub use export_instance_slow_queries::{
+    ExportInstanceSlowQueries, ExportInstanceSlowQueriesOutput,
+    SPEC as EXPORT_INSTANCE_SLOW_QUERIES,
+};
+#[cfg(feature = "export-resource-package-deduct-details")]
+pub use export_resource_package_deduct_details::{
+    ExportResourcePackageDeductDetails, ExportResourcePackageDeductDetailsOutput,
+    SPEC as EXPORT_RESOURCE_PACKAGE_DEDUCT_DETAILS,
+};
+#[cfg(feature = "grant-account-privileges")]
+pub use grant_account_privileges::{
+    GrantAccountPrivileges, GrantAccountPrivilegesOutput, SPEC as GRANT_ACCOUNT_PRIVILEGES,
+};
+#[cfg(feature = "inquire-price-create")]
+pub use inquire_price_create::{
+    InquirePriceCreate, InquirePriceCreateOutput, SPEC as INQUIRE_PRICE_CREATE,
+};
+#[cfg(feature = "inquire-price-modify")]
+pub use inquire_price_modify::{
+    InquirePriceModify, InquirePriceModifyOutput, SPEC as INQUIRE_PRICE_MODIFY,
+};
+#[cfg(feature = "inquire-price-multi-spec")]
+pub use inquire_price_multi_spec::{
+    InquirePriceMultiSpec, InquirePriceMultiSpecOutput, SPEC as INQUIRE_PRICE_MULTI_SPEC,
+};
+#[cfg(feature = "inquire-price-renew")]
+pub use inquire_price_renew::{
+    InquirePriceRenew, InquirePriceRenewOutput, SPEC as INQUIRE_PRICE_RENEW,
+};
+#[cfg(feature = "isolate-cluster")]
+pub use isolate_cluster::{IsolateCluster, IsolateClusterOutput, SPEC as ISOLATE_CLUSTER};
+#[cfg(feature = "isolate-instance")]
+pub use isolate_instance::{IsolateInstance, IsolateInstanceOutput, SPEC as ISOLATE_INSTANCE};
+#[cfg(feature = "isolate-libra-db-cluster")]
+pub use isolate_libra_db_cluster::{
+    IsolateLibraDBCluster, IsolateLibraDBClusterOutput, SPEC as ISOLATE_LIBRA_DB_CLUSTER,
+};
+#[cfg(feature = "isolate-libra-db-instance")]
+pub use isolate_libra_db_instance::{
+    IsolateLibraDBInstance, IsolateLibraDBInstanceOutput, SPEC as ISOLATE_LIBRA_DB_INSTANCE,
+};
+#[cfg(feature = "modify-account-description")]
+pub use modify_account_description::{
+    ModifyAccountDescription, ModifyAccountDescriptionOutput, SPEC as MODIFY_ACCOUNT_DESCRIPTION,
+};
+#[cfg(feature = "modify-account-host")]
+pub use modify_account_host::{
+    ModifyAccountHost, ModifyAccountHostOutput, SPEC as MODIFY_ACCOUNT_HOST,
+};
+#[cfg(feature = "modify-account-params")]
+pub use modify_account_params::{
+    ModifyAccountParams, ModifyAccountParamsOutput, SPEC as MODIFY_ACCOUNT_PARAMS,
+};
+#[cfg(feature = "modify-account-privileges")]
+pub use modify_account_privileges::{
+    ModifyAccountPrivileges, ModifyAccountPrivilegesOutput, SPEC as MODIFY_ACCOUNT_PRIVILEGES,
+};
+#[cfg(feature = "modify-audit-rule-templates")]
+pub use modify_audit_rule_templates::{
+    ModifyAuditRuleTemplates, ModifyAuditRuleTemplatesOutput, SPEC as MODIFY_AUDIT_RULE_TEMPLATES,
+};
+#[cfg(feature = "modify-audit-service")]
+pub use modify_audit_service::{
+    ModifyAuditService, ModifyAuditServiceOutput, SPEC as MODIFY_AUDIT_SERVICE,
+};
+#[cfg(feature = "modify-backup-config")]
+pub use modify_backup_config::{
+    ModifyBackupConfig, ModifyBackupConfigOutput, SPEC as MODIFY_BACKUP_CONFIG,
+};
+#[cfg(feature = "modify-backup-download-restriction")]
+pub use modify_backup_download_restriction::{
+    ModifyBackupDownloadRestriction, ModifyBackupDownloadRestrictionOutput,
+    SPEC as MODIFY_BACKUP_DOWNLOAD_RESTRICTION,
+};
+#[cfg(feature = "modify-backup-download-user-restriction")]
+pub use modify_backup_download_user_restriction::{
+    ModifyBackupDownloadUserRestriction, ModifyBackupDownloadUserRestrictionOutput,
+    SPEC as MODIFY_BACKUP_DOWNLOAD_USER_RESTRICTION,
+};
+#[cfg(feature = "modify-backup-name")]
+pub use modify_backup_name::{
+    ModifyBackupName, ModifyBackupNameOutput, SPEC as MODIFY_BACKUP_NAME,
+};
+#[cfg(feature = "modify-binlog-config")]
+pub use modify_binlog_config::{
+    ModifyBinlogConfig, ModifyBinlogConfigOutput, SPEC as MODIFY_BINLOG_CONFIG,
+};
+#[cfg(feature = "modify-binlog-save-days")]
+pub use modify_binlog_save_days::{
+    ModifyBinlogSaveDays, ModifyBinlogSaveDaysOutput, SPEC as MODIFY_BINLOG_SAVE_DAYS,
+};
+#[cfg(feature = "modify-cluster-binlog-redo-log-auto-copy-vault")]
+pub use modify_cluster_binlog_redo_log_auto_copy_vault::{
+    ModifyClusterBinlogRedoLogAutoCopyVault, ModifyClusterBinlogRedoLogAutoCopyVaultOutput,
+    SPEC as MODIFY_CLUSTER_BINLOG_REDO_LOG_AUTO_COPY_VAULT,
+};
+#[cfg(feature = "modify-cluster-database")]
+pub use modify_cluster_database::{
+    ModifyClusterDatabase, ModifyClusterDatabaseOutput, SPEC as MODIFY_CLUSTER_DATABASE,
+};
+#[cfg(feature = "modify-cluster-global-encryption")]
+pub use modify_cluster_global_encryption::{
+    ModifyClusterGlobalEncryption, ModifyClusterGlobalEncryptionOutput,
+    SPEC as MODIFY_CLUSTER_GLOBAL_ENCRYPTION,
+};
+#[cfg(feature = "modify-cluster-level")]
+pub use modify_cluster_level::{
+    ModifyClusterLevel, ModifyClusterLevelOutput, SPEC as MODIFY_CLUSTER_LEVEL,
+};
+#[cfg(feature = "modify-cluster-name")]
+pub use modify_cluster_name::{
+    ModifyClusterName, ModifyClusterNameOutput, SPEC as MODIFY_CLUSTER_NAME,
+};
+#[cfg(feature = "modify-cluster-param")]
+pub use modify_cluster_param::{
+    ModifyClusterParam, ModifyClusterParamOutput, SPEC as MODIFY_CLUSTER_PARAM,
+};
+#[cfg(feature = "modify-cluster-password-complexity")]
+pub use modify_cluster_password_complexity::{
+    ModifyClusterPasswordComplexity, ModifyClusterPasswordComplexityOutput,
+    SPEC as MODIFY_CLUSTER_PASSWORD_COMPLEXITY,
+};
+#[cfg(feature = "modify-cluster-period-scale-policy")]
+pub use modify_cluster_period_scale_policy::{
+    ModifyClusterPeriodScalePolicy, ModifyClusterPeriodScalePolicyOutput,
+    SPEC as MODIFY_CLUSTER_PERIOD_SCALE_POLICY,
+};
+#[cfg(feature = "modify-cluster-read-only")]
+pub use modify_cluster_read_only::{
+    ModifyClusterReadOnly, ModifyClusterReadOnlyOutput, SPEC as MODIFY_CLUSTER_READ_ONLY,
+};
+#[cfg(feature = "modify-cluster-slave-zone")]
+pub use modify_cluster_slave_zone::{
+    ModifyClusterSlaveZone, ModifyClusterSlaveZoneOutput, SPEC as MODIFY_CLUSTER_SLAVE_ZONE,
+};
+#[cfg(feature = "modify-cluster-storage")]
+pub use modify_cluster_storage::{
+    ModifyClusterStorage, ModifyClusterStorageOutput, SPEC as MODIFY_CLUSTER_STORAGE,
+};
+#[cfg(feature = "modify-db-instance-security-groups")]
+pub use modify_db_instance_security_groups::{
+    ModifyDBInstanceSecurityGroups, ModifyDBInstanceSecurityGroupsOutput,
+    SPEC as MODIFY_DB_INSTANCE_SECURITY_GROUPS,
+};
+#[cfg(feature = "modify-instance-name")]
+pub use modify_instance_name::{
+    ModifyInstanceName, ModifyInstanceNameOutput, SPEC as MODIFY_INSTANCE_NAME,
+};
+#[cfg(feature = "modify-instance-param")]
+pub use modify_instance_param::{
+    ModifyInstanceParam, ModifyInstanceParamOutput, SPEC as MODIFY_INSTANCE_PARAM,
+};
+#[cfg(feature = "modify-instance-upgrade-limit-days")]
+pub use modify_instance_upgrade_limit_days::{
+    ModifyInstanceUpgradeLimitDays, ModifyInstanceUpgradeLimitDaysOutput,
+    SPEC as MODIFY_INSTANCE_UPGRADE_LIMIT_DAYS,
+};
+#[cfg(feature = "modify-libra-db-cluster-account-description")]
+pub use modify_libra_db_cluster_account_description::{
+    ModifyLibraDBClusterAccountDescription, ModifyLibraDBClusterAccountDescriptionOutput,
+    SPEC as MODIFY_LIBRA_DB_CLUSTER_ACCOUNT_DESCRIPTION,
+};
+#[cfg(feature = "modify-libra-db-cluster-account-host")]
+pub use modify_libra_db_cluster_account_host::{
+    ModifyLibraDBClusterAccountHost, ModifyLibraDBClusterAccountHostOutput,
+    SPEC as MODIFY_LIBRA_DB_CLUSTER_ACCOUNT_HOST,
+};
+#[cfg(feature = "modify-libra-db-cluster-account-privilege")]
+pub use modify_libra_db_cluster_account_privilege::{
+    ModifyLibraDBClusterAccountPrivilege, ModifyLibraDBClusterAccountPrivilegeOutput,
+    SPEC as MODIFY_LIBRA_DB_CLUSTER_ACCOUNT_PRIVILEGE,
+};
+#[cfg(feature = "modify-libra-db-cluster-data-source")]
+pub use modify_libra_db_cluster_data_source::{
+    ModifyLibraDBClusterDataSource, ModifyLibraDBClusterDataSourceOutput,
+    SPEC as MODIFY_LIBRA_DB_CLUSTER_DATA_SOURCE,
+};
+#[cfg(feature = "modify-libra-db-cluster-name")]
+pub use modify_libra_db_cluster_name::{
+    ModifyLibraDBClusterName, ModifyLibraDBClusterNameOutput, SPEC as MODIFY_LIBRA_DB_CLUSTER_NAME,
+};
+#[cfg(feature = "modify-libra-db-cluster-project")]
+pub use modify_libra_db_cluster_project::{
+    ModifyLibraDBClusterProject, ModifyLibraDBClusterProjectOutput,
+    SPEC as MODIFY_LIBRA_DB_CLUSTER_PROJECT,
+};
+#[cfg(feature = "modify-libra-db-cluster-replication-object")]
+pub use modify_libra_db_cluster_replication_object::{
+    ModifyLibraDBClusterReplicationObject, ModifyLibraDBClusterReplicationObjectOutput,
+    SPEC as MODIFY_LIBRA_DB_CLUSTER_REPLICATION_OBJECT,
+};
+#[cfg(feature = "modify-libra-db-forward-config")]
+pub use modify_libra_db_forward_config::{
+    ModifyLibraDBForwardConfig, ModifyLibraDBForwardConfigOutput,
+    SPEC as MODIFY_LIBRA_DB_FORWARD_CONFIG,
+};
+#[cfg(feature = "modify-maintain-period-config")]
+pub use modify_maintain_period_config::{
+    ModifyMaintainPeriodConfig, ModifyMaintainPeriodConfigOutput,
+    SPEC as MODIFY_MAINTAIN_PERIOD_CONFIG,
+};
+#[cfg(feature = "modify-param-template")]
+pub use modify_param_template::{
+    ModifyParamTemplate, ModifyParamTemplateOutput, SPEC as MODIFY_PARAM_TEMPLATE,
+};
+#[cfg(feature = "modify-proxy-desc")]
+pub use modify_proxy_desc::{ModifyProxyDesc, ModifyProxyDescOutput, SPEC as MODIFY_PROXY_DESC};
+#[cfg(feature = "modify-proxy-rw-split")]
+pub use modify_proxy_rw_split::{
+    ModifyProxyRwSplit, ModifyProxyRwSplitOutput, SPEC as MODIFY_PROXY_RW_SPLIT,
+};
+#[cfg(feature = "modify-resource-package-clusters")]
+pub use modify_resource_package_clusters::{
+    ModifyResourcePackageClusters, ModifyResourcePackageClustersOutput,
+    SPEC as MODIFY_RESOURCE_PACKAGE_CLUSTERS,
+};
+#[cfg(feature = "modify-resource-package-name")]
+pub use modify_resource_package_name::{
+    ModifyResourcePackageName, ModifyResourcePackageNameOutput,
+    SPEC as MODIFY_RESOURCE_PACKAGE_NAME,
+};
+#[cfg(feature = "modify-resource-packages-deduction-priority")]
+pub use modify_resource_packages_deduction_priority::{
+    ModifyResourcePackagesDeductionPriority, ModifyResourcePackagesDeductionPriorityOutput,
+    SPEC as MODIFY_RESOURCE_PACKAGES_DEDUCTION_PRIORITY,
+};
+#[cfg(feature = "modify-serverless-strategy")]
+pub use modify_serverless_strategy::{
+    ModifyServerlessStrategy, ModifyServerlessStrategyOutput, SPEC as MODIFY_SERVERLESS_STRATEGY,
+};
+#[cfg(feature = "modify-snap-backup-cross-region-config")]
+pub use modify_snap_backup_cross_region_config::{
+    ModifySnapBackupCrossRegionConfig, ModifySnapBackupCrossRegionConfigOutput,
+    SPEC as MODIFY_SNAP_BACKUP_CROSS_REGION_CONFIG,
+};
+#[cfg(feature = "modify-vault")]
+pub use modify_vault::{ModifyVault, ModifyVaultOutput, SPEC as MODIFY_VAULT};
+#[cfg(feature = "modify-vip-vport")]
+pub use modify_vip_vport::{ModifyVipVport, ModifyVipVportOutput, SPEC as MODIFY_VIP_VPORT};
+#[cfg(feature = "offline-cluster")]
+pub use offline_cluster::{OfflineCluster, OfflineClusterOutput, SPEC as OFFLINE_CLUSTER};
+#[cfg(feature = "offline-instance")]
+pub use offline_instance::{OfflineInstance, OfflineInstanceOutput, SPEC as OFFLINE_INSTANCE};
+#[cfg(feature = "offline-libra-db-cluster")]
+pub use offline_libra_db_cluster::{
+    OfflineLibraDBCluster, OfflineLibraDBClusterOutput, SPEC as OFFLINE_LIBRA_DB_CLUSTER,
+};
+#[cfg(feature = "offline-libra-db-instance")]
+pub use offline_libra_db_instance::{
+    OfflineLibraDBInstance, OfflineLibraDBInstanceOutput, SPEC as OFFLINE_LIBRA_DB_INSTANCE,
+};
+#[cfg(feature = "open-ai-optimizer")]
+pub use open_ai_optimizer::{OpenAIOptimizer, OpenAIOptimizerOutput, SPEC as OPEN_AI_OPTIMIZER};
+#[cfg(feature = "open-audit-service")]
+pub use open_audit_service::{
+    OpenAuditService, OpenAuditServiceOutput, SPEC as OPEN_AUDIT_SERVICE,
+};
+#[cfg(feature = "open-cluster-password-complexity")]
+pub use open_cluster_password_complexity::{
+    OpenClusterPasswordComplexity, OpenClusterPasswordComplexityOutput,
+    SPEC as OPEN_CLUSTER_PASSWORD_COMPLEXITY,
+};
+#[cfg(feature = "open-cluster-read-only-instance-group-access")]
+pub use open_cluster_read_only_instance_group_access::{
+    OpenClusterReadOnlyInstanceGroupAccess, OpenClusterReadOnlyInstanceGroupAccessOutput,
+    SPEC as OPEN_CLUSTER_READ_ONLY_INSTANCE_GROUP_ACCESS,
+};
+#[cfg(feature = "open-cluster-transparent-encrypt")]
+pub use open_cluster_transparent_encrypt::{
+    OpenClusterTransparentEncrypt, OpenClusterTransparentEncryptOutput,
+    SPEC as OPEN_CLUSTER_TRANSPARENT_ENCRYPT,
+};
+#[cfg(feature = "open-read-only-instance-exclusive-access")]
+pub use open_read_only_instance_exclusive_access::{
+    OpenReadOnlyInstanceExclusiveAccess, OpenReadOnlyInstanceExclusiveAccessOutput,
+    SPEC as OPEN_READ_ONLY_INSTANCE_EXCLUSIVE_ACCESS,
+};
+#[cfg(feature = "open-ssl")]
+pub use open_ssl::{OpenSSL, OpenSSLOutput, SPEC as OPEN_SSL};
+#[cfg(feature = "open-wan")]
+pub use open_wan::{OpenWan, OpenWanOutput, SPEC as OPEN_WAN};
 pub use pause_serverless::{PauseServerless, PauseServerlessOutput, SPEC as PAUSE_SERVERLESS};
+#[cfg(feature = "refund-resource-package")]
+pub use refund_resource_package::{
+    RefundResourcePackage, RefundResourcePackageOutput, SPEC as REFUND_RESOURCE_PACKAGE,
+};
+#[cfg(feature = "reload-balance-proxy-node")]
+pub use reload_balance_proxy_node::{
+    ReloadBalanceProxyNode, ReloadBalanceProxyNodeOutput, SPEC as RELOAD_BALANCE_PROXY_NODE,
+};
+#[cfg(feature = "remove-cluster-slave-zone")]
+pub use remove_cluster_slave_zone::{
+    RemoveClusterSlaveZone, RemoveClusterSlaveZoneOutput, SPEC as REMOVE_CLUSTER_SLAVE_ZONE,
+};
+#[cfg(feature = "renew-clusters")]
+pub use renew_clusters::{RenewClusters, RenewClustersOutput, SPEC as RENEW_CLUSTERS};
+#[cfg(feature = "renew-libra-db-clusters")]
+pub use renew_libra_db_clusters::{
+    RenewLibraDBClusters, RenewLibraDBClustersOutput, SPEC as RENEW_LIBRA_DB_CLUSTERS,
+};
+#[cfg(feature = "replay-instance-audit-log")]
+pub use replay_instance_audit_log::{
+    ReplayInstanceAuditLog, ReplayInstanceAuditLogOutput, SPEC as REPLAY_INSTANCE_AUDIT_LOG,
+};
+#[cfg(feature = "reset-account-password")]
+pub use reset_account_password::{
+    ResetAccountPassword, ResetAccountPasswordOutput, SPEC as RESET_ACCOUNT_PASSWORD,
+};
+#[cfg(feature = "reset-libra-db-cluster-account-password")]
+pub use reset_libra_db_cluster_account_password::{
+    ResetLibraDBClusterAccountPassword, ResetLibraDBClusterAccountPasswordOutput,
+    SPEC as RESET_LIBRA_DB_CLUSTER_ACCOUNT_PASSWORD,
+};
+#[cfg(feature = "restart-instance")]
+pub use restart_instance::{RestartInstance, RestartInstanceOutput, SPEC as RESTART_INSTANCE};
+#[cfg(feature = "restart-libra-db-instance")]
+pub use restart_libra_db_instance::{
+    RestartLibraDBInstance, RestartLibraDBInstanceOutput, SPEC as RESTART_LIBRA_DB_INSTANCE,
+};
 pub use resume_serverless::{ResumeServerless, ResumeServerlessOutput, SPEC as RESUME_SERVERLESS};
+#[cfg(feature = "revoke-account-privileges")]
+pub use revoke_account_privileges::{
+    RevokeAccountPrivileges, RevokeAccountPrivilegesOutput, SPEC as REVOKE_ACCOUNT_PRIVILEGES,
+};
+#[cfg(feature = "roll-back-cluster")]
+pub use roll_back_cluster::{RollBackCluster, RollBackClusterOutput, SPEC as ROLL_BACK_CLUSTER};
+#[cfg(feature = "rollback-to-new-cluster")]
+pub use rollback_to_new_cluster::{
+    RollbackToNewCluster, RollbackToNewClusterOutput, SPEC as ROLLBACK_TO_NEW_CLUSTER,
+};
+#[cfg(feature = "search-cluster-databases")]
+pub use search_cluster_databases::{
+    SPEC as SEARCH_CLUSTER_DATABASES, SearchClusterDatabases, SearchClusterDatabasesOutput,
+};
+#[cfg(feature = "search-cluster-tables")]
+pub use search_cluster_tables::{
+    SPEC as SEARCH_CLUSTER_TABLES, SearchClusterTables, SearchClusterTablesOutput,
+};
+#[cfg(feature = "set-libra-db-cluster-renew-flag")]
+pub use set_libra_db_cluster_renew_flag::{
+    SPEC as SET_LIBRA_DB_CLUSTER_RENEW_FLAG, SetLibraDBClusterRenewFlag,
+    SetLibraDBClusterRenewFlagOutput,
+};
+#[cfg(feature = "set-renew-flag")]
+pub use set_renew_flag::{SPEC as SET_RENEW_FLAG, SetRenewFlag, SetRenewFlagOutput};
+#[cfg(feature = "start-cls-delivery")]
+pub use start_cls_delivery::{
+    SPEC as START_CLS_DELIVERY, StartCLSDelivery, StartCLSDeliveryOutput,
+};
+#[cfg(feature = "stop-cls-delivery")]
+pub use stop_cls_delivery::{SPEC as STOP_CLS_DELIVERY, StopCLSDelivery, StopCLSDeliveryOutput};
+#[cfg(feature = "switch-cluster-vpc")]
+pub use switch_cluster_vpc::{
+    SPEC as SWITCH_CLUSTER_VPC, SwitchClusterVpc, SwitchClusterVpcOutput,
+};
+#[cfg(feature = "switch-cluster-zone")]
+pub use switch_cluster_zone::{
+    SPEC as SWITCH_CLUSTER_ZONE, SwitchClusterZone, SwitchClusterZoneOutput,
+};
+#[cfg(feature = "switch-proxy-vpc")]
+pub use switch_proxy_vpc::{SPEC as SWITCH_PROXY_VPC, SwitchProxyVpc, SwitchProxyVpcOutput};
+#[cfg(feature = "transfer-cluster-prepay-to-postpay")]
+pub use transfer_cluster_prepay_to_postpay::{
+    SPEC as TRANSFER_CLUSTER_PREPAY_TO_POSTPAY, TransferClusterPrepayToPostpay,
+    TransferClusterPrepayToPostpayOutput,
+};
+#[cfg(feature = "transfer-cluster-zone")]
+pub use transfer_cluster_zone::{
+    SPEC as TRANSFER_CLUSTER_ZONE, TransferClusterZone, TransferClusterZoneOutput,
+};
+#[cfg(feature = "transfer-storage-prepay-to-postpay")]
+pub use transfer_storage_prepay_to_postpay::{
+    SPEC as TRANSFER_STORAGE_PREPAY_TO_POSTPAY, TransferStoragePrepayToPostpay,
+    TransferStoragePrepayToPostpayOutput,
+};
 pub use types::*;
+#[cfg(feature = "unbind-cluster-resource-packages")]
+pub use unbind_cluster_resource_packages::{
+    SPEC as UNBIND_CLUSTER_RESOURCE_PACKAGES, UnbindClusterResourcePackages,
+    UnbindClusterResourcePackagesOutput,
+};
+#[cfg(feature = "upgrade-cluster-version")]
+pub use upgrade_cluster_version::{
+    SPEC as UPGRADE_CLUSTER_VERSION, UpgradeClusterVersion, UpgradeClusterVersionOutput,
+};
+#[cfg(feature = "upgrade-instance")]
+pub use upgrade_instance::{SPEC as UPGRADE_INSTANCE, UpgradeInstance, UpgradeInstanceOutput};
+#[cfg(feature = "upgrade-proxy")]
+pub use upgrade_proxy::{SPEC as UPGRADE_PROXY, UpgradeProxy, UpgradeProxyOutput};
+#[cfg(feature = "upgrade-proxy-version")]
+pub use upgrade_proxy_version::{
+    SPEC as UPGRADE_PROXY_VERSION, UpgradeProxyVersion, UpgradeProxyVersionOutput,
+};
 
-/// Every modelled operation of this module, in the model's order: the registry the fixtures,
-/// the fault suite and the coverage checks read.
+/// Every modelled operation of this module built with the crate's features, in the model's
+/// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
-    pause_serverless::SPEC,
-    resume_serverless::SPEC,
+    #[cfg(feature = "activate-instance")]
+    activate_instance::SPEC,
+    #[cfg(feature = "activate-libra-db-cluster")]
+    activate_libra_db_cluster::SPEC,
+    #[cfg(feature = "activate-libra-db-instance")]
+    activate_libra_db_instance::SPEC,
+    #[cfg(feature = "add-cluster-slave-zone")]
+    add_cluster_slave_zone::SPEC,
+    #[cfg(feature = "add-instances")]
+    add_instances::SPEC,
+    #[cfg(feature = "add-libra-db-instances")]
+    add_libra_db_instances::SPEC,
+    #[cfg(feature = "add-serverless-ro-instances")]
+    add_serverless_ro_instances::SPEC,
+    #[cfg(feature = "associate-security-groups")]
+    associate_security_groups::SPEC,
+    #[cfg(feature = "bind-cluster-resource-packages")]
+    bind_cluster_resource_packages::SPEC,
+    #[cfg(feature = "calculate-backup-save-sec-expires")]
+    calculate_backup_save_sec_expires::SPEC,
+    #[cfg(feature = "cancel-cluster-serverless-scale-plan")]
+    cancel_cluster_serverless_scale_plan::SPEC,
+    #[cfg(feature = "cancel-task")]
+    cancel_task::SPEC,
+    #[cfg(feature = "check-create-libra-db-instance")]
+    check_create_libra_db_instance::SPEC,
+    #[cfg(feature = "check-transfer-cluster-zone")]
+    check_transfer_cluster_zone::SPEC,
+    #[cfg(feature = "close-audit-service")]
+    close_audit_service::SPEC,
+    #[cfg(feature = "close-cluster-password-complexity")]
+    close_cluster_password_complexity::SPEC,
+    #[cfg(feature = "close-proxy")]
+    close_proxy::SPEC,
+    #[cfg(feature = "close-proxy-end-point")]
+    close_proxy_end_point::SPEC,
+    #[cfg(feature = "close-ssl")]
+    close_ssl::SPEC,
+    #[cfg(feature = "close-wan")]
+    close_wan::SPEC,
+    #[cfg(feature = "copy-backup-to-vault")]
+    copy_backup_to_vault::SPEC,
+    #[cfg(feature = "copy-cluster-password-complexity")]
+    copy_cluster_password_complexity::SPEC,
+    #[cfg(feature = "create-accounts")]
+    create_accounts::SPEC,
+    #[cfg(feature = "create-audit-log-file")]
+    create_audit_log_file::SPEC,
+    #[cfg(feature = "create-audit-rule-template")]
+    create_audit_rule_template::SPEC,
+    #[cfg(feature = "create-backup")]
+    create_backup::SPEC,
+    #[cfg(feature = "create-cls-delivery")]
+    create_cls_delivery::SPEC,
+    #[cfg(feature = "create-cluster-database")]
+    create_cluster_database::SPEC,
+    #[cfg(feature = "create-cluster-period-scale-policy")]
+    create_cluster_period_scale_policy::SPEC,
+    #[cfg(feature = "create-clusters")]
+    create_clusters::SPEC,
+    #[cfg(feature = "create-integrate-cluster")]
+    create_integrate_cluster::SPEC,
+    #[cfg(feature = "create-libra-db-cluster-accounts")]
+    create_libra_db_cluster_accounts::SPEC,
+    #[cfg(feature = "create-libra-db-clusters")]
+    create_libra_db_clusters::SPEC,
+    #[cfg(feature = "create-param-template")]
+    create_param_template::SPEC,
+    #[cfg(feature = "create-proxy")]
+    create_proxy::SPEC,
+    #[cfg(feature = "create-proxy-end-point")]
+    create_proxy_end_point::SPEC,
+    #[cfg(feature = "create-resource-package")]
+    create_resource_package::SPEC,
+    #[cfg(feature = "create-vault")]
+    create_vault::SPEC,
+    #[cfg(feature = "delete-accounts")]
+    delete_accounts::SPEC,
+    #[cfg(feature = "delete-audit-log-file")]
+    delete_audit_log_file::SPEC,
+    #[cfg(feature = "delete-audit-rule-templates")]
+    delete_audit_rule_templates::SPEC,
+    #[cfg(feature = "delete-backup")]
+    delete_backup::SPEC,
+    #[cfg(feature = "delete-backup-vault")]
+    delete_backup_vault::SPEC,
+    #[cfg(feature = "delete-cls-delivery")]
+    delete_cls_delivery::SPEC,
+    #[cfg(feature = "delete-cluster-database")]
+    delete_cluster_database::SPEC,
+    #[cfg(feature = "delete-cluster-period-scale-policy")]
+    delete_cluster_period_scale_policy::SPEC,
+    #[cfg(feature = "delete-cluster-save-backup")]
+    delete_cluster_save_backup::SPEC,
+    #[cfg(feature = "delete-libra-db-cluster")]
+    delete_libra_db_cluster::SPEC,
+    #[cfg(feature = "delete-libra-db-cluster-accounts")]
+    delete_libra_db_cluster_accounts::SPEC,
+    #[cfg(feature = "delete-param-template")]
+    delete_param_template::SPEC,
+    #[cfg(feature = "delete-vaults")]
+    delete_vaults::SPEC,
+    #[cfg(feature = "describe-account-all-grant-privileges")]
+    describe_account_all_grant_privileges::SPEC,
+    #[cfg(feature = "describe-account-privileges")]
+    describe_account_privileges::SPEC,
+    #[cfg(feature = "describe-accounts")]
+    describe_accounts::SPEC,
+    #[cfg(feature = "describe-audit-instance-list")]
+    describe_audit_instance_list::SPEC,
+    #[cfg(feature = "describe-audit-log-files")]
+    describe_audit_log_files::SPEC,
+    #[cfg(feature = "describe-audit-logs")]
+    describe_audit_logs::SPEC,
+    #[cfg(feature = "describe-audit-rule-templates")]
+    describe_audit_rule_templates::SPEC,
+    #[cfg(feature = "describe-audit-rule-with-instance-ids")]
+    describe_audit_rule_with_instance_ids::SPEC,
+    #[cfg(feature = "describe-backup-config")]
+    describe_backup_config::SPEC,
+    #[cfg(feature = "describe-backup-download-restriction")]
+    describe_backup_download_restriction::SPEC,
+    #[cfg(feature = "describe-backup-download-url")]
+    describe_backup_download_url::SPEC,
+    #[cfg(feature = "describe-backup-download-user-restriction")]
+    describe_backup_download_user_restriction::SPEC,
+    #[cfg(feature = "describe-backup-list")]
+    describe_backup_list::SPEC,
+    #[cfg(feature = "describe-backup-list-by-vault")]
+    describe_backup_list_by_vault::SPEC,
+    #[cfg(feature = "describe-backup-overview")]
+    describe_backup_overview::SPEC,
+    #[cfg(feature = "describe-binlog-config")]
+    describe_binlog_config::SPEC,
+    #[cfg(feature = "describe-binlog-download-url")]
+    describe_binlog_download_url::SPEC,
+    #[cfg(feature = "describe-binlog-list-by-vault")]
+    describe_binlog_list_by_vault::SPEC,
+    #[cfg(feature = "describe-binlog-save-days")]
+    describe_binlog_save_days::SPEC,
+    #[cfg(feature = "describe-binlogs")]
+    describe_binlogs::SPEC,
+    #[cfg(feature = "describe-changed-params-after-upgrade")]
+    describe_changed_params_after_upgrade::SPEC,
+    #[cfg(feature = "describe-cluster-database-tables")]
+    describe_cluster_database_tables::SPEC,
+    #[cfg(feature = "describe-cluster-databases")]
+    describe_cluster_databases::SPEC,
+    #[cfg(feature = "describe-cluster-detail")]
+    describe_cluster_detail::SPEC,
+    #[cfg(feature = "describe-cluster-detail-databases")]
+    describe_cluster_detail_databases::SPEC,
+    #[cfg(feature = "describe-cluster-instance-groups")]
+    describe_cluster_instance_groups::SPEC,
+    #[cfg(feature = "describe-cluster-instance-grps")]
+    describe_cluster_instance_grps::SPEC,
+    #[cfg(feature = "describe-cluster-levels")]
+    describe_cluster_levels::SPEC,
+    #[cfg(feature = "describe-cluster-param-logs")]
+    describe_cluster_param_logs::SPEC,
+    #[cfg(feature = "describe-cluster-params")]
+    describe_cluster_params::SPEC,
+    #[cfg(feature = "describe-cluster-password-complexity")]
+    describe_cluster_password_complexity::SPEC,
+    #[cfg(feature = "describe-cluster-period-scale-policy")]
+    describe_cluster_period_scale_policy::SPEC,
+    #[cfg(feature = "describe-cluster-read-only")]
+    describe_cluster_read_only::SPEC,
+    #[cfg(feature = "describe-cluster-serverless-scale-plans")]
+    describe_cluster_serverless_scale_plans::SPEC,
+    #[cfg(feature = "describe-cluster-storage-auto-expand")]
+    describe_cluster_storage_auto_expand::SPEC,
+    #[cfg(feature = "describe-cluster-transparent-encrypt-info")]
+    describe_cluster_transparent_encrypt_info::SPEC,
+    #[cfg(feature = "describe-clusters")]
+    describe_clusters::SPEC,
+    #[cfg(feature = "describe-db-security-groups")]
+    describe_db_security_groups::SPEC,
     describe_flow::SPEC,
+    #[cfg(feature = "describe-instance-cls-log-delivery")]
+    describe_instance_cls_log_delivery::SPEC,
+    #[cfg(feature = "describe-instance-detail")]
+    describe_instance_detail::SPEC,
+    #[cfg(feature = "describe-instance-error-logs")]
+    describe_instance_error_logs::SPEC,
+    #[cfg(feature = "describe-instance-params")]
+    describe_instance_params::SPEC,
+    #[cfg(feature = "describe-instance-slow-queries")]
+    describe_instance_slow_queries::SPEC,
+    #[cfg(feature = "describe-instance-specs")]
+    describe_instance_specs::SPEC,
+    #[cfg(feature = "describe-instance-specs-by-operation-type")]
+    describe_instance_specs_by_operation_type::SPEC,
+    #[cfg(feature = "describe-instances")]
+    describe_instances::SPEC,
+    #[cfg(feature = "describe-instances-within-same-cluster")]
+    describe_instances_within_same_cluster::SPEC,
+    #[cfg(feature = "describe-integrate-task")]
+    describe_integrate_task::SPEC,
+    #[cfg(feature = "describe-isolated-instances")]
+    describe_isolated_instances::SPEC,
+    #[cfg(feature = "describe-libra-db-cluster-account-all-privileges")]
+    describe_libra_db_cluster_account_all_privileges::SPEC,
+    #[cfg(feature = "describe-libra-db-cluster-account-privileges")]
+    describe_libra_db_cluster_account_privileges::SPEC,
+    #[cfg(feature = "describe-libra-db-cluster-accounts")]
+    describe_libra_db_cluster_accounts::SPEC,
+    #[cfg(feature = "describe-libra-db-cluster-auto-map-rule")]
+    describe_libra_db_cluster_auto_map_rule::SPEC,
+    #[cfg(feature = "describe-libra-db-cluster-detail")]
+    describe_libra_db_cluster_detail::SPEC,
+    #[cfg(feature = "describe-libra-db-cluster-table-mapping")]
+    describe_libra_db_cluster_table_mapping::SPEC,
+    #[cfg(feature = "describe-libra-db-clusters")]
+    describe_libra_db_clusters::SPEC,
+    #[cfg(feature = "describe-libra-db-data-source")]
+    describe_libra_db_data_source::SPEC,
+    #[cfg(feature = "describe-libra-db-forward-config")]
+    describe_libra_db_forward_config::SPEC,
+    #[cfg(feature = "describe-libra-db-instance-detail")]
+    describe_libra_db_instance_detail::SPEC,
+    #[cfg(feature = "describe-libra-db-instance-specs")]
+    describe_libra_db_instance_specs::SPEC,
+    #[cfg(feature = "describe-libra-db-slow-logs")]
+    describe_libra_db_slow_logs::SPEC,
+    #[cfg(feature = "describe-libra-db-version")]
+    describe_libra_db_version::SPEC,
+    #[cfg(feature = "describe-maintain-period")]
+    describe_maintain_period::SPEC,
+    #[cfg(feature = "describe-param-template-detail")]
+    describe_param_template_detail::SPEC,
+    #[cfg(feature = "describe-param-templates")]
+    describe_param_templates::SPEC,
+    #[cfg(feature = "describe-project-security-groups")]
+    describe_project_security_groups::SPEC,
+    #[cfg(feature = "describe-proxies")]
+    describe_proxies::SPEC,
+    #[cfg(feature = "describe-proxy-nodes")]
+    describe_proxy_nodes::SPEC,
+    #[cfg(feature = "describe-proxy-specs")]
+    describe_proxy_specs::SPEC,
+    #[cfg(feature = "describe-proxy-zone-stocks")]
+    describe_proxy_zone_stocks::SPEC,
+    #[cfg(feature = "describe-redo-log-list-by-vault")]
+    describe_redo_log_list_by_vault::SPEC,
+    #[cfg(feature = "describe-redo-logs")]
+    describe_redo_logs::SPEC,
+    #[cfg(feature = "describe-resource-package-detail")]
+    describe_resource_package_detail::SPEC,
+    #[cfg(feature = "describe-resource-package-list")]
+    describe_resource_package_list::SPEC,
+    #[cfg(feature = "describe-resource-package-sale-spec")]
+    describe_resource_package_sale_spec::SPEC,
+    #[cfg(feature = "describe-resources-by-deal-name")]
+    describe_resources_by_deal_name::SPEC,
+    #[cfg(feature = "describe-rollback-time-range")]
+    describe_rollback_time_range::SPEC,
+    #[cfg(feature = "describe-sql-execution-plan")]
+    describe_sql_execution_plan::SPEC,
+    #[cfg(feature = "describe-ssl-status")]
+    describe_ssl_status::SPEC,
+    #[cfg(feature = "describe-save-backup-clusters")]
+    describe_save_backup_clusters::SPEC,
+    #[cfg(feature = "describe-serverless-instance-specs")]
+    describe_serverless_instance_specs::SPEC,
     describe_serverless_strategy::SPEC,
+    #[cfg(feature = "describe-slave-zones")]
+    describe_slave_zones::SPEC,
+    #[cfg(feature = "describe-support-proxy-version")]
+    describe_support_proxy_version::SPEC,
+    #[cfg(feature = "describe-tasks")]
+    describe_tasks::SPEC,
+    #[cfg(feature = "describe-vault-backup-cluster-info")]
+    describe_vault_backup_cluster_info::SPEC,
+    #[cfg(feature = "describe-vaults")]
+    describe_vaults::SPEC,
+    #[cfg(feature = "describe-zones")]
+    describe_zones::SPEC,
+    #[cfg(feature = "disassociate-security-groups")]
+    disassociate_security_groups::SPEC,
+    #[cfg(feature = "download-libra-db-cluster-list")]
+    download_libra_db_cluster_list::SPEC,
+    #[cfg(feature = "export-instance-error-logs")]
+    export_instance_error_logs::SPEC,
+    #[cfg(feature = "export-instance-slow-queries")]
+    export_instance_slow_queries::SPEC,
+    #[cfg(feature = "export-resource-package-deduct-details")]
+    export_resource_package_deduct_details::SPEC,
+    #[cfg(feature = "grant-account-privileges")]
+    grant_account_privileges::SPEC,
+    #[cfg(feature = "inquire-price-create")]
+    inquire_price_create::SPEC,
+    #[cfg(feature = "inquire-price-modify")]
+    inquire_price_modify::SPEC,
+    #[cfg(feature = "inquire-price-multi-spec")]
+    inquire_price_multi_spec::SPEC,
+    #[cfg(feature = "inquire-price-renew")]
+    inquire_price_renew::SPEC,
+    #[cfg(feature = "isolate-cluster")]
+    isolate_cluster::SPEC,
+    #[cfg(feature = "isolate-instance")]
+    isolate_instance::SPEC,
+    #[cfg(feature = "isolate-libra-db-cluster")]
+    isolate_libra_db_cluster::SPEC,
+    #[cfg(feature = "isolate-libra-db-instance")]
+    isolate_libra_db_instance::SPEC,
+    #[cfg(feature = "modify-account-description")]
+    modify_account_description::SPEC,
+    #[cfg(feature = "modify-account-host")]
+    modify_account_host::SPEC,
+    #[cfg(feature = "modify-account-params")]
+    modify_account_params::SPEC,
+    #[cfg(feature = "modify-account-privileges")]
+    modify_account_privileges::SPEC,
+    #[cfg(feature = "modify-audit-rule-templates")]
+    modify_audit_rule_templates::SPEC,
+    #[cfg(feature = "modify-audit-service")]
+    modify_audit_service::SPEC,
+    #[cfg(feature = "modify-backup-config")]
+    modify_backup_config::SPEC,
+    #[cfg(feature = "modify-backup-download-restriction")]
+    modify_backup_download_restriction::SPEC,
+    #[cfg(feature = "modify-backup-download-user-restriction")]
+    modify_backup_download_user_restriction::SPEC,
+    #[cfg(feature = "modify-backup-name")]
+    modify_backup_name::SPEC,
+    #[cfg(feature = "modify-binlog-config")]
+    modify_binlog_config::SPEC,
+    #[cfg(feature = "modify-binlog-save-days")]
+    modify_binlog_save_days::SPEC,
+    #[cfg(feature = "modify-cluster-binlog-redo-log-auto-copy-vault")]
+    modify_cluster_binlog_redo_log_auto_copy_vault::SPEC,
+    #[cfg(feature = "modify-cluster-database")]
+    modify_cluster_database::SPEC,
+    #[cfg(feature = "modify-cluster-global-encryption")]
+    modify_cluster_global_encryption::SPEC,
+    #[cfg(feature = "modify-cluster-level")]
+    modify_cluster_level::SPEC,
+    #[cfg(feature = "modify-cluster-name")]
+    modify_cluster_name::SPEC,
+    #[cfg(feature = "modify-cluster-param")]
+    modify_cluster_param::SPEC,
+    #[cfg(feature = "modify-cluster-password-complexity")]
+    modify_cluster_password_complexity::SPEC,
+    #[cfg(feature = "modify-cluster-period-scale-policy")]
+    modify_cluster_period_scale_policy::SPEC,
+    #[cfg(feature = "modify-cluster-read-only")]
+    modify_cluster_read_only::SPEC,
+    #[cfg(feature = "modify-cluster-slave-zone")]
+    modify_cluster_slave_zone::SPEC,
+    #[cfg(feature = "modify-cluster-storage")]
+    modify_cluster_storage::SPEC,
+    #[cfg(feature = "modify-db-instance-security-groups")]
+    modify_db_instance_security_groups::SPEC,
+    #[cfg(feature = "modify-instance-name")]
+    modify_instance_name::SPEC,
+    #[cfg(feature = "modify-instance-param")]
+    modify_instance_param::SPEC,
+    #[cfg(feature = "modify-instance-upgrade-limit-days")]
+    modify_instance_upgrade_limit_days::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-account-description")]
+    modify_libra_db_cluster_account_description::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-account-host")]
+    modify_libra_db_cluster_account_host::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-account-privilege")]
+    modify_libra_db_cluster_account_privilege::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-data-source")]
+    modify_libra_db_cluster_data_source::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-name")]
+    modify_libra_db_cluster_name::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-project")]
+    modify_libra_db_cluster_project::SPEC,
+    #[cfg(feature = "modify-libra-db-cluster-replication-object")]
+    modify_libra_db_cluster_replication_object::SPEC,
+    #[cfg(feature = "modify-libra-db-forward-config")]
+    modify_libra_db_forward_config::SPEC,
+    #[cfg(feature = "modify-maintain-period-config")]
+    modify_maintain_period_config::SPEC,
+    #[cfg(feature = "modify-param-template")]
+    modify_param_template::SPEC,
+    #[cfg(feature = "modify-proxy-desc")]
+    modify_proxy_desc::SPEC,
+    #[cfg(feature = "modify-proxy-rw-split")]
+    modify_proxy_rw_split::SPEC,
+    #[cfg(feature = "modify-resource-package-clusters")]
+    modify_resource_package_clusters::SPEC,
+    #[cfg(feature = "modify-resource-package-name")]
+    modify_resource_package_name::SPEC,
+    #[cfg(feature = "modify-resource-packages-deduction-priority")]
+    modify_resource_packages_deduction_priority::SPEC,
+    #[cfg(feature = "modify-serverless-strategy")]
+    modify_serverless_strategy::SPEC,
+    #[cfg(feature = "modify-snap-backup-cross-region-config")]
+    modify_snap_backup_cross_region_config::SPEC,
+    #[cfg(feature = "modify-vault")]
+    modify_vault::SPEC,
+    #[cfg(feature = "modify-vip-vport")]
+    modify_vip_vport::SPEC,
+    #[cfg(feature = "offline-cluster")]
+    offline_cluster::SPEC,
+    #[cfg(feature = "offline-instance")]
+    offline_instance::SPEC,
+    #[cfg(feature = "offline-libra-db-cluster")]
+    offline_libra_db_cluster::SPEC,
+    #[cfg(feature = "offline-libra-db-instance")]
+    offline_libra_db_instance::SPEC,
+    #[cfg(feature = "open-ai-optimizer")]
+    open_ai_optimizer::SPEC,
+    #[cfg(feature = "open-audit-service")]
+    open_audit_service::SPEC,
+    #[cfg(feature = "open-cluster-password-complexity")]
+    open_cluster_password_complexity::SPEC,
+    #[cfg(feature = "open-cluster-read-only-instance-group-access")]
+    open_cluster_read_only_instance_group_access::SPEC,
+    #[cfg(feature = "open-cluster-transparent-encrypt")]
+    open_cluster_transparent_encrypt::SPEC,
+    #[cfg(feature = "open-read-only-instance-exclusive-access")]
+    open_read_only_instance_exclusive_access::SPEC,
+    #[cfg(feature = "open-ssl")]
+    open_ssl::SPEC,
+    #[cfg(feature = "open-wan")]
+    open_wan::SPEC,
+    pause_serverless::SPEC,
+    #[cfg(feature = "refund-resource-package")]
+    refund_resource_package::SPEC,
+    #[cfg(feature = "reload-balance-proxy-node")]
+    reload_balance_proxy_node::SPEC,
+    #[cfg(feature = "remove-cluster-slave-zone")]
+    remove_cluster_slave_zone::SPEC,
+    #[cfg(feature = "renew-clusters")]
+    renew_clusters::SPEC,
+    #[cfg(feature = "renew-libra-db-clusters")]
+    renew_libra_db_clusters::SPEC,
+    #[cfg(feature = "replay-instance-audit-log")]
+    replay_instance_audit_log::SPEC,
+    #[cfg(feature = "reset-account-password")]
+    reset_account_password::SPEC,
+    #[cfg(feature = "reset-libra-db-cluster-account-password")]
+    reset_libra_db_cluster_account_password::SPEC,
+    #[cfg(feature = "restart-instance")]
+    restart_instance::SPEC,
+    #[cfg(feature = "restart-libra-db-instance")]
+    restart_libra_db_instance::SPEC,
+    resume_serverless::SPEC,
+    #[cfg(feature = "revoke-account-privileges")]
+    revoke_account_privileges::SPEC,
+    #[cfg(feature = "roll-back-cluster")]
+    roll_back_cluster::SPEC,
+    #[cfg(feature = "rollback-to-new-cluster")]
+    rollback_to_new_cluster::SPEC,
+    #[cfg(feature = "search-cluster-databases")]
+    search_cluster_databases::SPEC,
+    #[cfg(feature = "search-cluster-tables")]
+    search_cluster_tables::SPEC,
+    #[cfg(feature = "set-libra-db-cluster-renew-flag")]
+    set_libra_db_cluster_renew_flag::SPEC,
+    #[cfg(feature = "set-renew-flag")]
+    set_renew_flag::SPEC,
+    #[cfg(feature = "start-cls-delivery")]
+    start_cls_delivery::SPEC,
+    #[cfg(feature = "stop-cls-delivery")]
+    stop_cls_delivery::SPEC,
+    #[cfg(feature = "switch-cluster-vpc")]
+    switch_cluster_vpc::SPEC,
+    #[cfg(feature = "switch-cluster-zone")]
+    switch_cluster_zone::SPEC,
+    #[cfg(feature = "switch-proxy-vpc")]
+    switch_proxy_vpc::SPEC,
+    #[cfg(feature = "transfer-cluster-prepay-to-postpay")]
+    transfer_cluster_prepay_to_postpay::SPEC,
+    #[cfg(feature = "transfer-cluster-zone")]
+    transfer_cluster_zone::SPEC,
+    #[cfg(feature = "transfer-storage-prepay-to-postpay")]
+    transfer_storage_prepay_to_postpay::SPEC,
+    #[cfg(feature = "unbind-cluster-resource-packages")]
+    unbind_cluster_resource_packages::SPEC,
+    #[cfg(feature = "upgrade-cluster-version")]
+    upgrade_cluster_version::SPEC,
+    #[cfg(feature = "upgrade-instance")]
+    upgrade_instance::SPEC,
+    #[cfg(feature = "upgrade-proxy")]
+    upgrade_proxy::SPEC,
+    #[cfg(feature = "upgrade-proxy-version")]
+    upgrade_proxy_version::SPEC,
 ];
