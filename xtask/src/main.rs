@@ -415,21 +415,24 @@ fn fixtures(check: bool) -> ExitCode {
         .into_iter()
         .filter(|p| !expected.contains_key(p))
         .collect();
+    let changes: Vec<(PathBuf, String, String)> = expected
+        .iter()
+        .filter_map(|(path, text)| {
+            let old = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+            (old != *text).then(|| (path.clone(), old, text.clone()))
+        })
+        .collect();
     if check {
         let mut bad = 0;
-        for (path, text) in &expected {
-            match std::fs::read_to_string(root.join(path)) {
-                Ok(on_disk) if &on_disk == text => {}
-                Ok(_) => {
-                    eprintln!("stale:   {}", path.display());
-                    bad += 1;
-                }
-                Err(_) => {
-                    eprintln!("missing: {}", path.display());
-                    bad += 1;
-                }
+        for (path, old, _) in &changes {
+            if old.is_empty() {
+                eprintln!("missing: {}", path.display());
+            } else {
+                eprintln!("stale:   {}", path.display());
             }
+            bad += 1;
         }
+        print_summary(&changes);
         for path in &orphans {
             eprintln!("orphan:  {}", path.display());
             bad += 1;
@@ -462,6 +465,7 @@ fn fixtures(check: bool) -> ExitCode {
         eprintln!("wrote   {}", path.display());
         written += 1;
     }
+    print_summary(&changes);
     for path in &orphans {
         if let Err(e) = std::fs::remove_file(root.join(path)) {
             eprintln!("cannot remove {}: {e}", path.display());
@@ -476,6 +480,97 @@ fn fixtures(check: bool) -> ExitCode {
         expected.len() - written
     );
     ExitCode::SUCCESS
+}
+
+/// The lines of `text` with every long hex digest (a signature, a body hash) masked, so the
+/// same change gives the same lines in every snapshot it touches.
+fn masked_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            let mut out = String::new();
+            let mut run = String::new();
+            for c in line.chars().chain(std::iter::once(' ')) {
+                if c.is_ascii_hexdigit() {
+                    run.push(c);
+                    continue;
+                }
+                if run.len() >= 32 {
+                    out.push_str("<digest>");
+                } else {
+                    out.push_str(&run);
+                }
+                run.clear();
+                out.push(c);
+            }
+            out.pop();
+            out
+        })
+        .collect()
+}
+
+/// What changed between two snapshot texts: the lines only the old one has and the lines only
+/// the new one has, digests masked.
+fn change_of(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let (old, new) = (masked_lines(old), masked_lines(new));
+    let mut left: BTreeMap<&String, i64> = BTreeMap::new();
+    for l in &old {
+        *left.entry(l).or_default() += 1;
+    }
+    for l in &new {
+        *left.entry(l).or_default() -= 1;
+    }
+    let removed = old
+        .iter()
+        .filter(|l| left.get(l).is_some_and(|n| *n > 0))
+        .cloned()
+        .collect();
+    let added = new
+        .iter()
+        .filter(|l| left.get(l).is_some_and(|n| *n < 0))
+        .cloned()
+        .collect();
+    (removed, added)
+}
+
+/// Prints the changed snapshots grouped by change: one entry for a change many snapshots share
+/// (a header changed everywhere), then the rest one by one. New snapshots are counted, not
+/// listed line by line.
+fn print_summary(changes: &[(PathBuf, String, String)]) {
+    type Lines = (Vec<String>, Vec<String>);
+    let mut groups: Vec<(Lines, Vec<&PathBuf>)> = Vec::new();
+    let mut new = 0;
+    for (path, old, text) in changes {
+        if old.is_empty() {
+            new += 1;
+            continue;
+        }
+        let change = change_of(old, text);
+        match groups.iter_mut().find(|(c, _)| *c == change) {
+            Some((_, paths)) => paths.push(path),
+            None => groups.push((change, vec![path])),
+        }
+    }
+    if changes.is_empty() {
+        return;
+    }
+    eprintln!("--- summary of the changes ---");
+    if new > 0 {
+        eprintln!("{new} new snapshot(s)");
+    }
+    groups.sort_by_key(|(_, paths)| std::cmp::Reverse(paths.len()));
+    for ((removed, added), paths) in &groups {
+        if paths.len() > 1 {
+            eprintln!("the same change in {} snapshots:", paths.len());
+        } else {
+            eprintln!("{}:", paths[0].display());
+        }
+        for l in removed {
+            eprintln!("  - {l}");
+        }
+        for l in added {
+            eprintln!("  + {l}");
+        }
+    }
 }
 
 /// `text` formatted as `cargo fmt` formats the workspace's sources, so a generated file is
@@ -559,5 +654,28 @@ fn main() -> ExitCode {
             help();
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_header_changed_everywhere_is_one_change() {
+        let snapshot = |sig: &str, version: &str| {
+            format!("POST /\nauthorization: TC3 Signature={sig}\nx-tc-version: {version}\n\nbody")
+        };
+        let a = change_of(
+            &snapshot(&"a".repeat(64), "1"),
+            &snapshot(&"b".repeat(64), "2"),
+        );
+        let b = change_of(
+            &snapshot(&"c".repeat(64), "1"),
+            &snapshot(&"d".repeat(64), "2"),
+        );
+        assert_eq!(a, b);
+        assert_eq!(a.0, ["x-tc-version: 1"]);
+        assert_eq!(a.1, ["x-tc-version: 2"]);
     }
 }
