@@ -176,6 +176,22 @@ pub struct Operation {
     /// The cargo feature the operation is behind, when it is not always built.
     #[serde(default)]
     pub feature: Option<String>,
+    /// How the operation pages, when it lists with an offset.
+    #[serde(default)]
+    pub paginate: Option<Paginate>,
+}
+
+/// A listing that pages with an offset: the members (Rust names) that carry it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paginate {
+    /// The input member of the first item's offset.
+    pub offset: String,
+    /// The output list of a page's items.
+    pub items: String,
+    /// The output member of the total the service reports, if any.
+    #[serde(default)]
+    pub total: Option<String>,
 }
 
 /// A member of an input or output.

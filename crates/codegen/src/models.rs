@@ -277,7 +277,8 @@ fn convert(api: &Value, overrides: &Value, quirks: &Quirks) -> Result<Value, Str
         } else {
             json!({"retry": false, "reason": "Not a read: never sent again once it may have reached the server."})
         };
-        operations.push(json!({
+        let pages = paginate(&in_members, &out_members);
+        let mut op = json!({
             "name": name,
             "method": crate::snake(name),
             "summary": summary(name),
@@ -287,7 +288,11 @@ fn convert(api: &Value, overrides: &Value, quirks: &Quirks) -> Result<Value, Str
             "feature": feature(name),
             "input": in_members,
             "output": out_members,
-        }));
+        });
+        if !pages.is_null() {
+            op["paginate"] = pages;
+        }
+        operations.push(op);
     }
     for name in safe_writes.keys() {
         if !actions.contains_key(name) {
@@ -518,6 +523,38 @@ fn example(text: Option<&str>, ty: &str) -> Option<Value> {
         }
         _ => None,
     }
+}
+
+/// How an action pages: integer `Offset` and `Limit` inputs and one list of items in the output
+/// (the first one always present, when there are several), with `TotalCount` when it reports
+/// one. Null for an action that does not page that way.
+fn paginate(input: &[Value], output: &[Value]) -> Value {
+    let int = |members: &[Value], wire: &str| {
+        members
+            .iter()
+            .find(|m| m["wire"] == wire)
+            .filter(|m| matches!(m["type"].as_str(), Some("int64" | "uint64")))
+            .and_then(|m| m["name"].as_str().map(str::to_string))
+    };
+    let (Some(offset), Some(_)) = (int(input, "Offset"), int(input, "Limit")) else {
+        return Value::Null;
+    };
+    let lists: Vec<&Value> = output
+        .iter()
+        .filter(|m| m["type"].as_str().is_some_and(|t| t.starts_with("list<")))
+        .collect();
+    let items = match lists.as_slice() {
+        [one] => *one,
+        many => match many.iter().find(|m| m["optional"] != true) {
+            Some(m) => *m,
+            None => return Value::Null,
+        },
+    };
+    json!({
+        "offset": offset,
+        "items": items["name"],
+        "total": int(output, "TotalCount"),
+    })
 }
 
 /// Whether `name` starts with the word `prefix` (`DescribeX`, not `Describer`).

@@ -423,6 +423,9 @@ impl<'m> Op<'m> {
         }
         s.push_str(&self.builder()?);
         s.push_str(&self.client_method());
+        if let Some(p) = &op.paginate {
+            s.push_str(&self.pagination(p)?);
+        }
         Ok(s)
     }
 
@@ -959,6 +962,116 @@ impl<'m> Op<'m> {
             }
         }
         s.push_str("        out.request_id = decoded.request_id;\n        Ok(out)\n");
+        Ok(s)
+    }
+
+    /// `Paginated` for a listing's builder, and its `into_pages` and `into_items`.
+    fn pagination(&self, p: &crate::model::Paginate) -> Result<String, String> {
+        let name = &self.op.name;
+        fn find<'a>(list: &[(&'a Member, Ty)], member: &str) -> Result<(&'a Member, Ty), String> {
+            list.iter()
+                .find(|(m, _)| m.name == member)
+                .map(|(m, t)| (*m, t.clone()))
+                .ok_or_else(|| format!("paginate: no member {member}"))
+        }
+        let (offset, offset_ty) = find(&self.input, &p.offset)?;
+        let (items, items_ty) = find(&self.output, &p.items)?;
+        let Ty::List(item) = &items_ty else {
+            return Err(format!("paginate: {} is not a list", p.items));
+        };
+        let offset_rust = offset_ty.rust();
+        let set = match (offset_rust.as_str(), offset.required) {
+            ("u64", false) => "Some(offset)".to_string(),
+            ("u64", true) => "offset".to_string(),
+            (t, false) => format!("Some({t}::try_from(offset).unwrap_or({t}::MAX))"),
+            (t, true) => format!("{t}::try_from(offset).unwrap_or({t}::MAX)"),
+        };
+        let unsigned = offset_rust == "u64";
+        let start = match (offset.required, unsigned) {
+            (true, true) => format!("self.{}", offset.name),
+            (true, false) => format!("u64::try_from(self.{}).unwrap_or(0)", offset.name),
+            (false, true) => format!("self.{}.unwrap_or(0)", offset.name),
+            (false, false) => format!(
+                "self.{}.map_or(0, |o| u64::try_from(o).unwrap_or(0))",
+                offset.name
+            ),
+        };
+        let items_expr = if items.optional {
+            format!("output.{}.as_deref().unwrap_or_default()", items.name)
+        } else {
+            format!("&output.{}", items.name)
+        };
+        let total_expr = match &p.total {
+            None => "None".to_string(),
+            Some(t) => {
+                let (total, total_ty) = find(&self.output, t)?;
+                match (total.optional, total_ty.rust() == "u64") {
+                    (true, true) => format!("output.{}", total.name),
+                    (true, false) => {
+                        format!("output.{}.and_then(|t| u64::try_from(t).ok())", total.name)
+                    }
+                    (false, true) => format!("Some(output.{})", total.name),
+                    (false, false) => format!("u64::try_from(output.{}).ok()", total.name),
+                }
+            }
+        };
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "impl cloudops_core::paginate::Paginated for {name} {{
+    type Output = {name}Output;
+    type Item = {item};
+
+    fn with_offset(mut self, offset: u64) -> Self {{
+        self.{off} = {set};
+        self
+    }}
+
+    fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {{
+        self.send()
+    }}
+
+    fn items(output: &Self::Output) -> &[Self::Item] {{
+        {items_expr}
+    }}
+
+    fn total({total_arg}: &Self::Output) -> Option<u64> {{
+        {total_expr}
+    }}
+}}
+",
+            item = item.rust(),
+            off = offset.name,
+            total_arg = if p.total.is_some() { "output" } else { "_" },
+        );
+        let total_doc = match &p.total {
+            Some(t) => format!(
+                "when the items read reach `{}`",
+                find(&self.output, t)?.0.wire
+            ),
+            None => "at an empty page".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "impl {name} {{
+{}    pub fn into_pages(self) -> cloudops_core::paginate::Pages<Self> {{
+        let start = {start};
+        cloudops_core::paginate::Pages::new(self, start)
+    }}
+
+{}    pub fn into_items(self) -> cloudops_core::paginate::Items<Self> {{
+        self.into_pages().items()
+    }}
+}}",
+            doc(&format!(
+                "Every page of the listing, one call each with this call's options, from the `{}` set here (or 0); it ends at an empty page or {total_doc}, and reads at most `max_pages` pages.",
+                offset.wire
+            )),
+            doc(&format!(
+                "Every item (`{}`) of every page; see [`into_pages`]({name}::into_pages).",
+                items.wire
+            )),
+        );
         Ok(s)
     }
 

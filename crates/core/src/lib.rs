@@ -25,6 +25,7 @@ pub mod files;
 pub mod id;
 pub mod operation;
 mod order;
+pub mod paginate;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod redact;

@@ -137,3 +137,40 @@ impl Client {
         DescribeClusterDatabaseTables::new(self.clone(), cluster_id.into(), db.into())
     }
 }
+impl cloudops_core::paginate::Paginated for DescribeClusterDatabaseTables {
+    type Output = DescribeClusterDatabaseTablesOutput;
+    type Item = String;
+
+    fn with_offset(mut self, offset: u64) -> Self {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self
+    }
+
+    fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
+        self.send()
+    }
+
+    fn items(output: &Self::Output) -> &[Self::Item] {
+        &output.tables
+    }
+
+    fn total(output: &Self::Output) -> Option<u64> {
+        u64::try_from(output.total_count).ok()
+    }
+}
+
+impl DescribeClusterDatabaseTables {
+    /// Every page of the listing, one call each with this call's options, from the `Offset` set
+    /// here (or 0); it ends at an empty page or when the items read reach `TotalCount`, and reads
+    /// at most `max_pages` pages.
+    pub fn into_pages(self) -> cloudops_core::paginate::Pages<Self> {
+        let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
+        cloudops_core::paginate::Pages::new(self, start)
+    }
+
+    /// Every item (`Tables`) of every page; see
+    /// [`into_pages`](DescribeClusterDatabaseTables::into_pages).
+    pub fn into_items(self) -> cloudops_core::paginate::Items<Self> {
+        self.into_pages().items()
+    }
+}

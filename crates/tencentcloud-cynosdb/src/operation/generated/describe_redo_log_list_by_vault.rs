@@ -210,3 +210,40 @@ impl Client {
         DescribeRedoLogListByVault::new(self.clone(), vault_id.into())
     }
 }
+impl cloudops_core::paginate::Paginated for DescribeRedoLogListByVault {
+    type Output = DescribeRedoLogListByVaultOutput;
+    type Item = DescribeRedoLogListByVaultItem;
+
+    fn with_offset(mut self, offset: u64) -> Self {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self
+    }
+
+    fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
+        self.send()
+    }
+
+    fn items(output: &Self::Output) -> &[Self::Item] {
+        output.redo_log_list.as_deref().unwrap_or_default()
+    }
+
+    fn total(output: &Self::Output) -> Option<u64> {
+        output.total_count.and_then(|t| u64::try_from(t).ok())
+    }
+}
+
+impl DescribeRedoLogListByVault {
+    /// Every page of the listing, one call each with this call's options, from the `Offset` set
+    /// here (or 0); it ends at an empty page or when the items read reach `TotalCount`, and reads
+    /// at most `max_pages` pages.
+    pub fn into_pages(self) -> cloudops_core::paginate::Pages<Self> {
+        let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
+        cloudops_core::paginate::Pages::new(self, start)
+    }
+
+    /// Every item (`RedoLogList`) of every page; see
+    /// [`into_pages`](DescribeRedoLogListByVault::into_pages).
+    pub fn into_items(self) -> cloudops_core::paginate::Items<Self> {
+        self.into_pages().items()
+    }
+}
