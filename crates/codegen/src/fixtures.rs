@@ -240,5 +240,31 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         let _ = writeln!(s, "        {} => {},", lit(&op.name), lit(&text));
     }
     s.push_str("        _ => return None,\n    };\n    serde_json::from_str(text).ok()\n}\n\n");
+    if model.service.serialize_feature.is_some() {
+        round_trip(s, model, &fn_name);
+    }
     Ok(())
+}
+
+/// `<service>_round_trip`: an answer decoded into the operation's output and written back.
+fn round_trip(s: &mut String, model: &Model, fn_name: &str) {
+    let krate = model.service.krate.replace('-', "_");
+    s.push_str(&doc(&format!(
+        "`op`'s output of `{}` decoded from `response` (the answer's members, as the envelope holds them) and written back as JSON; `None` when the model has no such operation.",
+        model.service.krate
+    )));
+    let _ = writeln!(
+        s,
+        "pub fn {fn_name}_round_trip(op: &str, response: &Value) -> Option<Result<Value, String>> {{\n    fn again<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> Result<Value, String> {{\n        let out: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;\n        serde_json::to_value(&out).map_err(|e| e.to_string())\n    }}\n    Some(match op {{"
+    );
+    for op in &model.operations {
+        let _ = writeln!(
+            s,
+            "        {} => again::<{krate}::{}::{}Output>(response),",
+            lit(&op.name),
+            model.service.operations_module,
+            op.name
+        );
+    }
+    s.push_str("        _ => return None,\n    })\n}\n\n");
 }

@@ -60,6 +60,10 @@ pub struct Service {
     /// client resolves it.
     #[serde(default)]
     pub project_id: Option<Member>,
+    /// The cargo feature that derives `Serialize` for the outputs and the types they hold, if
+    /// the crate has one.
+    #[serde(default)]
+    pub serialize_feature: Option<String>,
 }
 
 /// The wire protocols the generator writes.

@@ -488,9 +488,11 @@ impl<'m> Op<'m> {
         let _ = writeln!(s, "/// What {name} returns.");
         let _ = writeln!(
             s,
-            "#[derive(Debug, Clone, PartialEq{}, Deserialize)]\n#[non_exhaustive]",
+            "#[derive(Debug, Clone, PartialEq{}, Deserialize)]",
             if eq { ", Eq" } else { "" }
         );
+        s.push_str(&shapes::serialize_attr(self.model));
+        s.push_str("#[non_exhaustive]\n");
         let _ = writeln!(s, "pub struct {name}Output {{");
         let usage = shapes::Usage {
             input: false,

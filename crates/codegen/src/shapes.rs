@@ -16,6 +16,15 @@ pub(crate) struct Usage {
     pub output: bool,
 }
 
+/// `#[cfg_attr(feature = ..., derive(Serialize))]` for a received type of a service whose
+/// crate has a feature for it; empty otherwise.
+pub(crate) fn serialize_attr(model: &Model) -> String {
+    match &model.service.serialize_feature {
+        Some(f) => format!("#[cfg_attr(feature = {}, derive(Serialize))]\n", lit(f)),
+        None => String::new(),
+    }
+}
+
 /// Whether a shape's field is optional: an input-only object's member when not required, any
 /// other's when the model says it may be absent.
 pub(crate) fn is_option(m: &Member, usage: &Usage) -> bool {
@@ -42,7 +51,7 @@ pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
     if usage.output && (optional || list_default) {
         attrs.push("default".into());
     }
-    if usage.input && optional && !list_default {
+    if optional && !list_default {
         attrs.push("skip_serializing_if = \"Option::is_none\"".into());
     }
     if m.encoding.as_deref() == Some("string_or_number") {
@@ -252,6 +261,9 @@ fn object(
         derives.push("Deserialize");
     }
     let _ = writeln!(s, "#[derive({})]", derives.join(", "));
+    if usage.output && !usage.input {
+        s.push_str(&serialize_attr(model));
+    }
     // What is only sent is built by the caller, field by field; what is received may gain
     // members.
     if !usage.input {

@@ -48,7 +48,7 @@ pub struct BatchBackupInstancesOutput {
     /// The task and its jobs, when the service returns them.
     ///
     /// `data`; [`BackupData`]; may be absent
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<BackupData>,
     /// The `X-Request-Id` this call sent (the same on every retry).
     #[serde(skip)]

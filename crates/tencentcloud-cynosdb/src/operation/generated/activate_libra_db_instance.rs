@@ -28,10 +28,11 @@ struct Input<'a> {
 
 /// What ActivateLibraDBInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ActivateLibraDBInstanceOutput {
     /// `FlowId`; 64-bit integer; may be absent; example: `147183`
-    #[serde(rename = "FlowId", default)]
+    #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -29,19 +29,24 @@ struct Input<'a> {
 
 /// What AddClusterSlaveZone returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AddClusterSlaveZoneOutput {
     /// `FlowId`; 64-bit integer; example: `147184`
     #[serde(rename = "FlowId")]
     pub flow_id: i64,
     /// `BigDealIds`; list of string; may be absent; example: `["123a45"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// `DealNames`; list of string; may be absent; example: `["12a345"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// `TranId`; string; may be absent; example: `"\"12a34\""`
-    #[serde(rename = "TranId", default)]
+    #[serde(rename = "TranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

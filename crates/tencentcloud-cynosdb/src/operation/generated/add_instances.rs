@@ -59,6 +59,7 @@ struct Input<'a> {
 
 /// What AddInstances returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AddInstancesOutput {
     /// `TranId`; string; example: `"myTranId"`

@@ -52,19 +52,28 @@ struct Input<'a> {
 
 /// What AddServerlessRoInstances returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AddServerlessRoInstancesOutput {
     /// `TranId`; string; may be absent; example: `"myTranId"`
-    #[serde(rename = "TranId", default)]
+    #[serde(rename = "TranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// `DealNames`; list of string; may be absent; example: `["182711111"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// `ResourceIds`; list of string; may be absent; example: `["cynosdbmysql-mwg712mm"]`
-    #[serde(rename = "ResourceIds", default)]
+    #[serde(
+        rename = "ResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_ids: Option<Vec<String>>,
     /// `BigDealIds`; list of string; may be absent; example: `["202411073872"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -38,25 +38,50 @@ struct Input<'a> {
 
 /// What CalculateBackupSaveSecExpires returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CalculateBackupSaveSecExpiresOutput {
     /// `WillDeleteBackupFileCount`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "WillDeleteBackupFileCount", default)]
+    #[serde(
+        rename = "WillDeleteBackupFileCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub will_delete_backup_file_count: Option<i64>,
     /// `WillDeleteBackupFiles`; list of [`WillDeleteItem`]; may be absent
-    #[serde(rename = "WillDeleteBackupFiles", default)]
+    #[serde(
+        rename = "WillDeleteBackupFiles",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub will_delete_backup_files: Option<Vec<WillDeleteItem>>,
     /// `WillDeleteBinlogFileCount`; 64-bit integer; may be absent; example: `45192`
-    #[serde(rename = "WillDeleteBinlogFileCount", default)]
+    #[serde(
+        rename = "WillDeleteBinlogFileCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub will_delete_binlog_file_count: Option<i64>,
     /// `WillDeleteBinlogFiles`; list of [`WillDeleteItem`]; may be absent
-    #[serde(rename = "WillDeleteBinlogFiles", default)]
+    #[serde(
+        rename = "WillDeleteBinlogFiles",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub will_delete_binlog_files: Option<Vec<WillDeleteItem>>,
     /// `WillDeleteRedoLogFileCount`; 64-bit integer; may be absent; example: `19098`
-    #[serde(rename = "WillDeleteRedoLogFileCount", default)]
+    #[serde(
+        rename = "WillDeleteRedoLogFileCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub will_delete_redo_log_file_count: Option<i64>,
     /// `WillDeleteRedoLogFiles`; list of [`WillDeleteItem`]; may be absent
-    #[serde(rename = "WillDeleteRedoLogFiles", default)]
+    #[serde(
+        rename = "WillDeleteRedoLogFiles",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub will_delete_redo_log_files: Option<Vec<WillDeleteItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -30,13 +30,14 @@ struct Input<'a> {
 
 /// What CheckCreateLibraDBInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CheckCreateLibraDBInstanceOutput {
     /// `Status`; string; may be absent; example: `"success"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `CheckItem`; list of [`CheckItem`]; may be absent
-    #[serde(rename = "CheckItem", default)]
+    #[serde(rename = "CheckItem", default, skip_serializing_if = "Option::is_none")]
     pub check_item: Option<Vec<CheckItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -29,13 +29,14 @@ struct Input<'a> {
 
 /// What CheckTransferClusterZone returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CheckTransferClusterZoneOutput {
     /// `CheckStatus`; boolean; example: `false`
     #[serde(rename = "CheckStatus")]
     pub check_status: bool,
     /// `CheckMsg`; string; may be absent; example: `"库存不足"`
-    #[serde(rename = "CheckMsg", default)]
+    #[serde(rename = "CheckMsg", default, skip_serializing_if = "Option::is_none")]
     pub check_msg: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

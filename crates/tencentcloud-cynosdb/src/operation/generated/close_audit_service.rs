@@ -23,6 +23,7 @@ struct Input<'a> {
 
 /// What CloseAuditService returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CloseAuditServiceOutput {
     /// The request id.

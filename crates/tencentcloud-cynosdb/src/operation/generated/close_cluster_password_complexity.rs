@@ -26,6 +26,7 @@ struct Input<'a> {
 
 /// What CloseClusterPasswordComplexity returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CloseClusterPasswordComplexityOutput {
     /// `FlowId`; 64-bit integer; example: `147185`

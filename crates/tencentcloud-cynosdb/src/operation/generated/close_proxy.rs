@@ -27,6 +27,7 @@ struct Input<'a> {
 
 /// What CloseProxy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CloseProxyOutput {
     /// `FlowId`; 64-bit integer; example: `172634`

@@ -24,13 +24,14 @@ struct Input<'a> {
 
 /// What CloseSSL returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CloseSSLOutput {
     /// `FlowId`; 64-bit integer; may be absent; example: `147187`
-    #[serde(rename = "FlowId", default)]
+    #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// `TaskId`; 64-bit integer; may be absent; example: `149284`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

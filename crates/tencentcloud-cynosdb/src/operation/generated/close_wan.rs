@@ -26,6 +26,7 @@ struct Input<'a> {
 
 /// What CloseWan returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CloseWanOutput {
     /// `FlowId`; 64-bit integer; example: `17342`

@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What CopyClusterPasswordComplexity returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CopyClusterPasswordComplexityOutput {
     /// `FlowId`; 64-bit integer; example: `147188`

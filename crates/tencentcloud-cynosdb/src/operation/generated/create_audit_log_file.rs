@@ -39,6 +39,7 @@ struct Input<'a> {
 
 /// What CreateAuditLogFile returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateAuditLogFileOutput {
     /// `FileName`; string; example: `"*****.csv"`

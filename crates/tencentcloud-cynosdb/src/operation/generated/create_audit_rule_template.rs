@@ -36,6 +36,7 @@ struct Input<'a> {
 
 /// What CreateAuditRuleTemplate returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateAuditRuleTemplateOutput {
     /// `RuleTemplateId`; string; example: `"cynosdb-art-l1mlbo59"`

@@ -35,6 +35,7 @@ struct Input<'a> {
 
 /// What CreateBackup returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateBackupOutput {
     /// `FlowId`; 64-bit integer; example: `147189`

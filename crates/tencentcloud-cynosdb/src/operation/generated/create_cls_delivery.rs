@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What CreateCLSDelivery returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateCLSDeliveryOutput {
     /// `TaskId`; 64-bit integer; example: `148728`

@@ -35,6 +35,7 @@ struct Input<'a> {
 
 /// What CreateClusterDatabase returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateClusterDatabaseOutput {
     /// The request id.

@@ -44,10 +44,11 @@ struct Input<'a> {
 
 /// What CreateClusterPeriodScalePolicy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateClusterPeriodScalePolicyOutput {
     /// `PolicyId`; string; may be absent; example: `"cynosdbmysql-spd-20b60vpj"`
-    #[serde(rename = "PolicyId", default)]
+    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

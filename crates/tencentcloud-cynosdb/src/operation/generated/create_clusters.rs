@@ -124,6 +124,7 @@ struct Input<'a> {
 
 /// What CreateClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateClustersOutput {
     /// `TranId`; string; example: `"20190522160000003106844584180998"`
@@ -139,7 +140,11 @@ pub struct CreateClustersOutput {
     #[serde(rename = "ClusterIds")]
     pub cluster_ids: Vec<String>,
     /// `BigDealIds`; list of string; may be absent; example: `["2019052211228311"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

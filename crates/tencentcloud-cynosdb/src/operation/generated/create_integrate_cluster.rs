@@ -94,6 +94,7 @@ struct Input<'a> {
 
 /// What CreateIntegrateCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateIntegrateClusterOutput {
     /// `TranId`; string; example: `"20250812065021475117821"`
@@ -111,7 +112,11 @@ pub struct CreateIntegrateClusterOutput {
     pub cluster_ids: Vec<String>,
     /// `BigDealIds`; list of string; may be absent; example:
     /// `["20250812065021475117801","20250812065021475117811"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -32,6 +32,7 @@ struct Input<'a> {
 
 /// What CreateLibraDBClusterAccounts returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateLibraDBClusterAccountsOutput {
     /// The request id.

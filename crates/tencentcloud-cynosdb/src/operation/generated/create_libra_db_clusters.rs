@@ -63,22 +63,35 @@ struct Input<'a> {
 
 /// What CreateLibraDBClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateLibraDBClustersOutput {
     /// `BigDealIds`; list of string; may be absent; example: `["20250515625002861909831"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// `ClusterIds`; list of string; may be absent; example: `["libradb-xxx"]`
-    #[serde(rename = "ClusterIds", default)]
+    #[serde(
+        rename = "ClusterIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_ids: Option<Vec<String>>,
     /// `DealNames`; list of string; may be absent; example: `["20250515625002861909831"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// `TranId`; string; may be absent; example: `"asfasdf"`
-    #[serde(rename = "TranId", default)]
+    #[serde(rename = "TranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// `ResourceIds`; list of string; may be absent; example: `["libradb-ins-xxx"]`
-    #[serde(rename = "ResourceIds", default)]
+    #[serde(
+        rename = "ResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -38,6 +38,7 @@ struct Input<'a> {
 
 /// What CreateParamTemplate returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateParamTemplateOutput {
     /// `TemplateId`; 64-bit integer; example: `1000`

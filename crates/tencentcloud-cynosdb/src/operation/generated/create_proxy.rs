@@ -50,6 +50,7 @@ struct Input<'a> {
 
 /// What CreateProxy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateProxyOutput {
     /// `FlowId`; 64-bit integer; example: `358874`
@@ -59,7 +60,11 @@ pub struct CreateProxyOutput {
     #[serde(rename = "TaskId")]
     pub task_id: i64,
     /// `ProxyGroupId`; string; may be absent; example: `"cynosdbmysql-proxy-1qasdfre"`
-    #[serde(rename = "ProxyGroupId", default)]
+    #[serde(
+        rename = "ProxyGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_group_id: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

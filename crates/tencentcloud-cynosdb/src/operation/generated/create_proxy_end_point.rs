@@ -66,6 +66,7 @@ struct Input<'a> {
 
 /// What CreateProxyEndPoint returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateProxyEndPointOutput {
     /// `FlowId`; 64-bit integer; example: `147189`
@@ -75,7 +76,11 @@ pub struct CreateProxyEndPointOutput {
     #[serde(rename = "TaskId")]
     pub task_id: i64,
     /// `ProxyGroupId`; string; may be absent; example: `"cynosdbmysql-proxy-lti34611"`
-    #[serde(rename = "ProxyGroupId", default)]
+    #[serde(
+        rename = "ProxyGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_group_id: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

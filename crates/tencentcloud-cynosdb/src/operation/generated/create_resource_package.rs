@@ -37,6 +37,7 @@ struct Input<'a> {
 
 /// What CreateResourcePackage returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateResourcePackageOutput {
     /// `BigDealIds`; list of string; example: `["1263512387***3612735012"]`

@@ -27,10 +27,11 @@ struct Input<'a> {
 
 /// What DeleteAccounts returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteAccountsOutput {
     /// `TaskId`; 64-bit integer; may be absent; example: `19`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -25,6 +25,7 @@ struct Input<'a> {
 
 /// What DeleteAuditLogFile returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteAuditLogFileOutput {
     /// The request id.

@@ -26,6 +26,7 @@ struct Input<'a> {
 
 /// What DeleteAuditRuleTemplates returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteAuditRuleTemplatesOutput {
     /// The request id.

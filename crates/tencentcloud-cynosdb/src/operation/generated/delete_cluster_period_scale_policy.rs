@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What DeleteClusterPeriodScalePolicy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteClusterPeriodScalePolicyOutput {
     /// The request id.

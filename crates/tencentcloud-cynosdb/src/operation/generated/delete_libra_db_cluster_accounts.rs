@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What DeleteLibraDBClusterAccounts returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteLibraDBClusterAccountsOutput {
     /// The request id.

@@ -23,6 +23,7 @@ struct Input {
 
 /// What DeleteParamTemplate returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteParamTemplateOutput {
     /// The request id.

@@ -25,10 +25,11 @@ struct Input<'a> {
 
 /// What DeleteVaults returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteVaultsOutput {
     /// `VaultTask`; list of [`DeleteVaultTask`]; may be absent
-    #[serde(rename = "VaultTask", default)]
+    #[serde(rename = "VaultTask", default, skip_serializing_if = "Option::is_none")]
     pub vault_task: Option<Vec<DeleteVaultTask>>,
     /// The request id.
     #[serde(rename = "RequestId")]

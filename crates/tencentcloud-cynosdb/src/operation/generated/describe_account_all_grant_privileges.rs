@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What DescribeAccountAllGrantPrivileges returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccountAllGrantPrivilegesOutput {
     /// `PrivilegeStatements`; list of string; example: `["GRANT CREATE, ALTER ON *.* TO

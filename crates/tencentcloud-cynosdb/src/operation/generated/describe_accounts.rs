@@ -37,6 +37,7 @@ struct Input<'a> {
 
 /// What DescribeAccounts returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccountsOutput {
     /// `AccountSet`; list of [`Account`]

@@ -35,13 +35,14 @@ struct Input<'a> {
 
 /// What DescribeAuditInstanceList returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditInstanceListOutput {
     /// `TotalCount`; unsigned 64-bit integer; example: `2`
     #[serde(rename = "TotalCount")]
     pub total_count: u64,
     /// `Items`; list of [`InstanceAuditStatus`]; may be absent
-    #[serde(rename = "Items", default)]
+    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<InstanceAuditStatus>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What DescribeAuditLogFiles returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditLogFilesOutput {
     /// `TotalCount`; 64-bit integer; example: `0`

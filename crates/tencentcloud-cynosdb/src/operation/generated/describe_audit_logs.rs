@@ -41,13 +41,14 @@ struct Input<'a> {
 
 /// What DescribeAuditLogs returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditLogsOutput {
     /// `TotalCount`; 64-bit integer; example: `1`
     #[serde(rename = "TotalCount")]
     pub total_count: i64,
     /// `Items`; list of [`AuditLog`]; may be absent
-    #[serde(rename = "Items", default)]
+    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<AuditLog>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -38,6 +38,7 @@ struct Input<'a> {
 
 /// What DescribeAuditRuleTemplates returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditRuleTemplatesOutput {
     /// `TotalCount`; unsigned 64-bit integer; example: `2`

@@ -28,13 +28,14 @@ struct Input<'a> {
 
 /// What DescribeAuditRuleWithInstanceIds returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditRuleWithInstanceIdsOutput {
     /// `TotalCount`; 64-bit integer; example: `1`
     #[serde(rename = "TotalCount")]
     pub total_count: i64,
     /// `Items`; list of [`InstanceAuditRule`]; may be absent
-    #[serde(rename = "Items", default)]
+    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<InstanceAuditRule>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What DescribeBackupConfig returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupConfigOutput {
     /// `BackupTimeBeg`; unsigned 64-bit integer; example: `7200`
@@ -47,16 +48,32 @@ pub struct DescribeBackupConfigOutput {
     #[serde(rename = "BackupType")]
     pub backup_type: String,
     /// `LogicCrossRegionsConfigUpdateTime`; string; may be absent; example: `"2023-07-12 12:00:00"`
-    #[serde(rename = "LogicCrossRegionsConfigUpdateTime", default)]
+    #[serde(
+        rename = "LogicCrossRegionsConfigUpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logic_cross_regions_config_update_time: Option<String>,
     /// `LogicBackupConfig`; [`LogicBackupConfigInfo`]; may be absent
-    #[serde(rename = "LogicBackupConfig", default)]
+    #[serde(
+        rename = "LogicBackupConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logic_backup_config: Option<LogicBackupConfigInfo>,
     /// `SnapshotSecondaryBackupConfig`; [`BackupConfigInfo`]; may be absent
-    #[serde(rename = "SnapshotSecondaryBackupConfig", default)]
+    #[serde(
+        rename = "SnapshotSecondaryBackupConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_secondary_backup_config: Option<BackupConfigInfo>,
     /// `SparseBackupConfig`; [`SparseBackupConfigRsp`]; may be absent
-    #[serde(rename = "SparseBackupConfig", default)]
+    #[serde(
+        rename = "SparseBackupConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sparse_backup_config: Option<SparseBackupConfigRsp>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -28,10 +28,15 @@ struct Input<'a> {
 
 /// What DescribeBackupDownloadRestriction returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupDownloadRestrictionOutput {
     /// `BackupLimitClusterRestrictions`; list of [`BackupLimitClusterRestriction`]; may be absent
-    #[serde(rename = "BackupLimitClusterRestrictions", default)]
+    #[serde(
+        rename = "BackupLimitClusterRestrictions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_limit_cluster_restrictions: Option<Vec<BackupLimitClusterRestriction>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -35,13 +35,22 @@ struct Input {
 
 /// What DescribeBackupDownloadUserRestriction returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupDownloadUserRestrictionOutput {
     /// `BackupLimitClusterRestrictions`; list of [`BackupLimitClusterRestriction`]; may be absent
-    #[serde(rename = "BackupLimitClusterRestrictions", default)]
+    #[serde(
+        rename = "BackupLimitClusterRestrictions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_limit_cluster_restrictions: Option<Vec<BackupLimitClusterRestriction>>,
     /// `TotalCount`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

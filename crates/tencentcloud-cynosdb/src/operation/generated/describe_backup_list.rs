@@ -58,6 +58,7 @@ struct Input<'a> {
 
 /// What DescribeBackupList returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupListOutput {
     /// `TotalCount`; 64-bit integer; example: `1`

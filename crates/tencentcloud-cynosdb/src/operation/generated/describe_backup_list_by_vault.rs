@@ -45,13 +45,22 @@ struct Input<'a> {
 
 /// What DescribeBackupListByVault returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupListByVaultOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `BackupList`; list of [`DescribeBackupListByVaultItem`]; may be absent
-    #[serde(rename = "BackupList", default)]
+    #[serde(
+        rename = "BackupList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_list: Option<Vec<DescribeBackupListByVaultItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -25,43 +25,92 @@ struct Input<'a> {
 
 /// What DescribeBackupOverview returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupOverviewOutput {
     /// `BackupTotalVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "BackupTotalVolume", default)]
+    #[serde(
+        rename = "BackupTotalVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_total_volume: Option<f64>,
     /// `BackupSnapshotVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "BackupSnapshotVolume", default)]
+    #[serde(
+        rename = "BackupSnapshotVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_snapshot_volume: Option<f64>,
     /// `BackupLogicVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "BackupLogicVolume", default)]
+    #[serde(
+        rename = "BackupLogicVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_logic_volume: Option<f64>,
     /// `LogTotalVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "LogTotalVolume", default)]
+    #[serde(
+        rename = "LogTotalVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_total_volume: Option<f64>,
     /// `LogBinlogVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "LogBinlogVolume", default)]
+    #[serde(
+        rename = "LogBinlogVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_binlog_volume: Option<f64>,
     /// `LogRedoLogVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "LogRedoLogVolume", default)]
+    #[serde(
+        rename = "LogRedoLogVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_redo_log_volume: Option<f64>,
     /// `CrossTotalVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "CrossTotalVolume", default)]
+    #[serde(
+        rename = "CrossTotalVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_total_volume: Option<f64>,
     /// `CrossRegionBackupVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "CrossRegionBackupVolume", default)]
+    #[serde(
+        rename = "CrossRegionBackupVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_region_backup_volume: Option<f64>,
     /// `CrossRegionLogVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "CrossRegionLogVolume", default)]
+    #[serde(
+        rename = "CrossRegionLogVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_region_log_volume: Option<f64>,
     /// `BackupVolumeInfos`; list of [`BackupVolumeInfo`]; may be absent
-    #[serde(rename = "BackupVolumeInfos", default)]
+    #[serde(
+        rename = "BackupVolumeInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_volume_infos: Option<Vec<BackupVolumeInfo>>,
     /// `CrossRegionBackupVolumeInfos`; list of [`BackupVolumeInfo`]; may be absent
-    #[serde(rename = "CrossRegionBackupVolumeInfos", default)]
+    #[serde(
+        rename = "CrossRegionBackupVolumeInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_region_backup_volume_infos: Option<Vec<BackupVolumeInfo>>,
     /// `CrossRegions`; list of string; may be absent; example: `["ap-guangzhou"]`
-    #[serde(rename = "CrossRegions", default)]
+    #[serde(
+        rename = "CrossRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_regions: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

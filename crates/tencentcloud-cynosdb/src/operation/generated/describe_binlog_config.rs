@@ -25,14 +25,23 @@ struct Input<'a> {
 
 /// What DescribeBinlogConfig returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBinlogConfigOutput {
     /// `BinlogCrossRegionsConfigUpdateTime`; string; may be absent; example: `"2024-11-22
     /// 15:02:46"`
-    #[serde(rename = "BinlogCrossRegionsConfigUpdateTime", default)]
+    #[serde(
+        rename = "BinlogCrossRegionsConfigUpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_cross_regions_config_update_time: Option<String>,
     /// `BinlogConfig`; [`BinlogConfigInfo`]; may be absent
-    #[serde(rename = "BinlogConfig", default)]
+    #[serde(
+        rename = "BinlogConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_config: Option<BinlogConfigInfo>,
     /// The request id.
     #[serde(rename = "RequestId")]

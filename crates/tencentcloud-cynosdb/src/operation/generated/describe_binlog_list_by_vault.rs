@@ -43,13 +43,22 @@ struct Input<'a> {
 
 /// What DescribeBinlogListByVault returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBinlogListByVaultOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `BinlogList`; list of [`DescribeBinlogListByVaultItem`]; may be absent
-    #[serde(rename = "BinlogList", default)]
+    #[serde(
+        rename = "BinlogList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_list: Option<Vec<DescribeBinlogListByVaultItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

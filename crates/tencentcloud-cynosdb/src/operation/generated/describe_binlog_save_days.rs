@@ -23,10 +23,15 @@ struct Input<'a> {
 
 /// What DescribeBinlogSaveDays returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBinlogSaveDaysOutput {
     /// `BinlogSaveDays`; 64-bit integer; may be absent; example: `7`
-    #[serde(rename = "BinlogSaveDays", default)]
+    #[serde(
+        rename = "BinlogSaveDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_save_days: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -33,6 +33,7 @@ struct Input<'a> {
 
 /// What DescribeBinlogs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBinlogsOutput {
     /// `TotalCount`; 64-bit integer; example: `100`

@@ -32,6 +32,7 @@ struct Input<'a> {
 
 /// What DescribeChangedParamsAfterUpgrade returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeChangedParamsAfterUpgradeOutput {
     /// `TotalCount`; 64-bit integer; example: `2`

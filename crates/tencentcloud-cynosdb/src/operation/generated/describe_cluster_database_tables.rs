@@ -34,6 +34,7 @@ struct Input<'a> {
 
 /// What DescribeClusterDatabaseTables returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDatabaseTablesOutput {
     /// `TotalCount`; 64-bit integer; example: `1`

@@ -27,6 +27,7 @@ struct Input<'a> {
 
 /// What DescribeClusterDatabases returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDatabasesOutput {
     /// `TotalCount`; 64-bit integer; example: `3`

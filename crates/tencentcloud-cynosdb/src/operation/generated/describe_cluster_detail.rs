@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What DescribeClusterDetail returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDetailOutput {
     /// `Detail`; [`CynosdbClusterDetail`]

@@ -34,6 +34,7 @@ struct Input<'a> {
 
 /// What DescribeClusterDetailDatabases returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDetailDatabasesOutput {
     /// `DbInfos`; list of [`DbInfo`]

@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What DescribeClusterInstanceGroups returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterInstanceGroupsOutput {
     /// `TotalCount`; 64-bit integer; example: `2`

@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What DescribeClusterInstanceGrps returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterInstanceGrpsOutput {
     /// `TotalCount`; 64-bit integer; example: `2`
@@ -38,7 +39,11 @@ pub struct DescribeClusterInstanceGrpsOutput {
     pub total_count: i64,
     /// `InstanceGrpInfoList`; list of [`CynosdbInstanceGrp`]; may be absent; deprecated by the
     /// vendor
-    #[serde(rename = "InstanceGrpInfoList", default)]
+    #[serde(
+        rename = "InstanceGrpInfoList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_grp_info_list: Option<Vec<CynosdbInstanceGrp>>,
     /// `InstanceGroupInfoList`; list of [`CynosdbInstanceGroup`]
     #[serde(rename = "InstanceGroupInfoList")]

@@ -23,13 +23,14 @@ struct Input<'a> {
 
 /// What DescribeClusterLevels returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterLevelsOutput {
     /// `LevelList`; list of string; may be absent; example: `["P0","P1"]`
-    #[serde(rename = "LevelList", default)]
+    #[serde(rename = "LevelList", default, skip_serializing_if = "Option::is_none")]
     pub level_list: Option<Vec<String>>,
     /// `Zones`; list of string; may be absent; example: `["ap-guangzhou-3"]`
-    #[serde(rename = "Zones", default)]
+    #[serde(rename = "Zones", default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

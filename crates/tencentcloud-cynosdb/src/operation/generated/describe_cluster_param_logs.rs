@@ -35,6 +35,7 @@ struct Input<'a> {
 
 /// What DescribeClusterParamLogs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterParamLogsOutput {
     /// `TotalCount`; 64-bit integer; example: `1`

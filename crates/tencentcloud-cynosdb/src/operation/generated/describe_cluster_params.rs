@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What DescribeClusterParams returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterParamsOutput {
     /// `TotalCount`; 64-bit integer; example: `2`

@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What DescribeClusterPasswordComplexity returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterPasswordComplexityOutput {
     /// `ValidatePasswordDictionary`; [`ParamInfo`]

@@ -28,10 +28,15 @@ struct Input<'a> {
 
 /// What DescribeClusterPeriodScalePolicy returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterPeriodScalePolicyOutput {
     /// `PolicyList`; list of [`ClusterPeriodScalePolicy`]; may be absent
-    #[serde(rename = "PolicyList", default)]
+    #[serde(
+        rename = "PolicyList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy_list: Option<Vec<ClusterPeriodScalePolicy>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -42,13 +42,22 @@ struct Input<'a> {
 
 /// What DescribeClusterServerlessScalePlans returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterServerlessScalePlansOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `30`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `ServerlessScalePlans`; list of [`ClusterServerlessScalePlan`]; may be absent
-    #[serde(rename = "ServerlessScalePlans", default)]
+    #[serde(
+        rename = "ServerlessScalePlans",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub serverless_scale_plans: Option<Vec<ClusterServerlessScalePlan>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -26,19 +26,36 @@ struct Input<'a> {
 
 /// What DescribeClusterStorageAutoExpand returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterStorageAutoExpandOutput {
     /// `StorageUsageThreshold`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "StorageUsageThreshold", default)]
+    #[serde(
+        rename = "StorageUsageThreshold",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_usage_threshold: Option<i64>,
     /// `ExpandStep`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "ExpandStep", default)]
+    #[serde(
+        rename = "ExpandStep",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_step: Option<i64>,
     /// `MaxStorageLimit`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "MaxStorageLimit", default)]
+    #[serde(
+        rename = "MaxStorageLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_limit: Option<i64>,
     /// `StorageAutoExpand`; string; may be absent; example: `"no"`
-    #[serde(rename = "StorageAutoExpand", default)]
+    #[serde(
+        rename = "StorageAutoExpand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_auto_expand: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -26,19 +26,24 @@ struct Input<'a> {
 
 /// What DescribeClusterTransparentEncryptInfo returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterTransparentEncryptInfoOutput {
     /// `KeyId`; string; may be absent; example: `"9d112608-76f7-11ee-****-525400368ae8"`
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// `KeyRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "KeyRegion", default)]
+    #[serde(rename = "KeyRegion", default, skip_serializing_if = "Option::is_none")]
     pub key_region: Option<String>,
     /// `KeyType`; string; may be absent; example: `"custom"`
-    #[serde(rename = "KeyType", default)]
+    #[serde(rename = "KeyType", default, skip_serializing_if = "Option::is_none")]
     pub key_type: Option<String>,
     /// `IsOpenGlobalEncryption`; boolean; may be absent; example: `true`
-    #[serde(rename = "IsOpenGlobalEncryption", default)]
+    #[serde(
+        rename = "IsOpenGlobalEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_open_global_encryption: Option<bool>,
     /// The request id.
     #[serde(rename = "RequestId")]

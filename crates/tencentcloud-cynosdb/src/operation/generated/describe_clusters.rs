@@ -37,6 +37,7 @@ struct Input<'a> {
 
 /// What DescribeClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersOutput {
     /// `TotalCount`; 64-bit integer; example: `3`

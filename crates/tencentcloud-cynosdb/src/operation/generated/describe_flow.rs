@@ -24,6 +24,7 @@ struct Input {
 
 /// What DescribeFlow returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeFlowOutput {
     /// The flow's status.

@@ -30,13 +30,22 @@ struct Input<'a> {
 
 /// What DescribeInstanceCLSLogDelivery returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceCLSLogDeliveryOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `10`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `InstanceCLSDeliveryInfos`; list of [`InstanceCLSDeliveryInfo`]; may be absent
-    #[serde(rename = "InstanceCLSDeliveryInfos", default)]
+    #[serde(
+        rename = "InstanceCLSDeliveryInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_cls_delivery_infos: Option<Vec<InstanceCLSDeliveryInfo>>,
     /// The request id.
     #[serde(rename = "RequestId")]

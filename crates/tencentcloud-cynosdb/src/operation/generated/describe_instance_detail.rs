@@ -25,6 +25,7 @@ struct Input<'a> {
 
 /// What DescribeInstanceDetail returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceDetailOutput {
     /// `Detail`; [`CynosdbInstanceDetail`]

@@ -41,6 +41,7 @@ struct Input<'a> {
 
 /// What DescribeInstanceErrorLogs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceErrorLogsOutput {
     /// `TotalCount`; 64-bit integer; example: `1`

@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What DescribeInstanceParams returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceParamsOutput {
     /// `Items`; list of [`InstanceParamItem`]

@@ -48,6 +48,7 @@ struct Input<'a> {
 
 /// What DescribeInstanceSlowQueries returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceSlowQueriesOutput {
     /// `TotalCount`; 64-bit integer; example: `100`

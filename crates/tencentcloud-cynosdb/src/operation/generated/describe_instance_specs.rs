@@ -33,6 +33,7 @@ struct Input<'a> {
 
 /// What DescribeInstanceSpecs returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceSpecsOutput {
     /// `InstanceSpecSet`; list of [`InstanceSpec`]

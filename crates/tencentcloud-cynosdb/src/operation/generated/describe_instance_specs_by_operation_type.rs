@@ -34,10 +34,15 @@ struct Input<'a> {
 
 /// What DescribeInstanceSpecsByOperationType returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceSpecsByOperationTypeOutput {
     /// `InstanceSpecSet`; list of [`InstanceSpec`]; may be absent
-    #[serde(rename = "InstanceSpecSet", default)]
+    #[serde(
+        rename = "InstanceSpecSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_spec_set: Option<Vec<InstanceSpec>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -44,6 +44,7 @@ struct Input<'a> {
 
 /// What DescribeInstances returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstancesOutput {
     /// `TotalCount`; 64-bit integer; example: `26`

@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What DescribeInstancesWithinSameCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstancesWithinSameClusterOutput {
     /// `TotalCount`; 64-bit integer; example: `26`

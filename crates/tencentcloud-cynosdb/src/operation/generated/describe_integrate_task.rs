@@ -25,16 +25,29 @@ struct Input<'a> {
 
 /// What DescribeIntegrateTask returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeIntegrateTaskOutput {
     /// `CurrentStep`; string; may be absent; example: `"CreateIntegrateCluster"`
-    #[serde(rename = "CurrentStep", default)]
+    #[serde(
+        rename = "CurrentStep",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step: Option<String>,
     /// `CurrentProgress`; string; may be absent; example: `"1/6"`
-    #[serde(rename = "CurrentProgress", default)]
+    #[serde(
+        rename = "CurrentProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_progress: Option<String>,
     /// `TaskStatus`; string; may be absent; example: `"success"`
-    #[serde(rename = "TaskStatus", default)]
+    #[serde(
+        rename = "TaskStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -38,6 +38,7 @@ struct Input<'a> {
 
 /// What DescribeIsolatedInstances returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeIsolatedInstancesOutput {
     /// `TotalCount`; 64-bit integer; example: `1`

@@ -31,21 +31,38 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusterAccountAllPrivileges returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClusterAccountAllPrivilegesOutput {
     /// `PrivilegeStatements`; list of string; may be absent; example: `["GRANT CREATE, ALTER ON *.*
     /// TO 'andy'@'%'","GRANT DROP, EXECUTE ON `andy1`.* TO 'andy'@'%'","GRANT UPDATE, SHOW VIEW ON
     /// `andy2`.`user1` TO 'andy'@'%'"]`
-    #[serde(rename = "PrivilegeStatements", default)]
+    #[serde(
+        rename = "PrivilegeStatements",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub privilege_statements: Option<Vec<String>>,
     /// `GlobalPrivileges`; list of string; may be absent; example: `["CREATE","ALTER"]`
-    #[serde(rename = "GlobalPrivileges", default)]
+    #[serde(
+        rename = "GlobalPrivileges",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_privileges: Option<Vec<String>>,
     /// `DatabasePrivileges`; list of [`DatabasePrivileges`]; may be absent
-    #[serde(rename = "DatabasePrivileges", default)]
+    #[serde(
+        rename = "DatabasePrivileges",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub database_privileges: Option<Vec<DatabasePrivileges>>,
     /// `TablePrivileges`; list of [`TablePrivileges`]; may be absent
-    #[serde(rename = "TablePrivileges", default)]
+    #[serde(
+        rename = "TablePrivileges",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_privileges: Option<Vec<TablePrivileges>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -36,10 +36,15 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusterAccountPrivileges returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClusterAccountPrivilegesOutput {
     /// `Privileges`; list of string; may be absent; example: `["SELECT"]`
-    #[serde(rename = "Privileges", default)]
+    #[serde(
+        rename = "Privileges",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub privileges: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -38,13 +38,22 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusterAccounts returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClusterAccountsOutput {
     /// `AccountSet`; list of [`Account`]; may be absent
-    #[serde(rename = "AccountSet", default)]
+    #[serde(
+        rename = "AccountSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_set: Option<Vec<Account>>,
     /// `TotalCount`; 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusterAutoMapRule returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClusterAutoMapRuleOutput {
     /// `AutoMapRules`; list of [`AutoMapRule`]

@@ -32,10 +32,11 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusterDetail returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClusterDetailOutput {
     /// `Detail`; [`LibraDBClusterDetail`]; may be absent
-    #[serde(rename = "Detail", default)]
+    #[serde(rename = "Detail", default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<LibraDBClusterDetail>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -53,13 +53,18 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusterTableMapping returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClusterTableMappingOutput {
     /// `TotalCnt`; 64-bit integer; may be absent; example: `10`
-    #[serde(rename = "TotalCnt", default)]
+    #[serde(rename = "TotalCnt", default, skip_serializing_if = "Option::is_none")]
     pub total_cnt: Option<i64>,
     /// `TableMappings`; list of [`TableMappingObject`]; may be absent
-    #[serde(rename = "TableMappings", default)]
+    #[serde(
+        rename = "TableMappings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_mappings: Option<Vec<TableMappingObject>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -33,13 +33,22 @@ struct Input<'a> {
 
 /// What DescribeLibraDBClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBClustersOutput {
     /// `ClusterSet`; list of [`LibraDBClusterSet`]; may be absent
-    #[serde(rename = "ClusterSet", default)]
+    #[serde(
+        rename = "ClusterSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_set: Option<Vec<LibraDBClusterSet>>,
     /// `TotalCount`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -27,10 +27,15 @@ struct Input<'a> {
 
 /// What DescribeLibraDBDataSource returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBDataSourceOutput {
     /// `DataSourceList`; list of [`DataSourceItem`]; may be absent
-    #[serde(rename = "DataSourceList", default)]
+    #[serde(
+        rename = "DataSourceList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_source_list: Option<Vec<DataSourceItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -28,13 +28,22 @@ struct Input<'a> {
 
 /// What DescribeLibraDBForwardConfig returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBForwardConfigOutput {
     /// `ForwardMode`; string; may be absent; example: `"\"AUTO\"/\"NONE\""`
-    #[serde(rename = "ForwardMode", default)]
+    #[serde(
+        rename = "ForwardMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forward_mode: Option<String>,
     /// `ForwardList`; list of [`ForwardInstanceInfo`]; may be absent
-    #[serde(rename = "ForwardList", default)]
+    #[serde(
+        rename = "ForwardList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forward_list: Option<Vec<ForwardInstanceInfo>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -30,109 +30,170 @@ struct Input<'a> {
 
 /// What DescribeLibraDBInstanceDetail returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBInstanceDetailOutput {
     /// `Uin`; string; may be absent; example: `"10003***252"`
-    #[serde(rename = "Uin", default)]
+    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
     /// `AppId`; 64-bit integer; may be absent; example: `134431132`
-    #[serde(rename = "AppId", default)]
+    #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-bdcl1n11"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"andy"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `InstanceId`; string; may be absent; example: `"cynosdbmysql-ins-ifq10f11"`
-    #[serde(rename = "InstanceId", default)]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// `InstanceName`; string; may be absent; example: `"cynosdbmysql-ins-ifq10f11"`
-    #[serde(rename = "InstanceName", default)]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// `ProjectId`; 64-bit integer; may be absent; example: `1303453`
-    #[serde(rename = "ProjectId", default)]
+    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "StatusDesc", default)]
+    #[serde(
+        rename = "StatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_desc: Option<String>,
     /// `LibraDBVersion`; string; may be absent; example: `"1.2404.15.1"`
-    #[serde(rename = "LibraDBVersion", default)]
+    #[serde(
+        rename = "LibraDBVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub libra_db_version: Option<String>,
     /// `Cpu`; 64-bit integer; may be absent; example: `4`
-    #[serde(rename = "Cpu", default)]
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// `Memory`; 64-bit integer; may be absent; example: `16`
-    #[serde(rename = "Memory", default)]
+    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// `Storage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<i64>,
     /// `StorageType`; string; may be absent; example: `"CLOUD_TCS"`
-    #[serde(rename = "StorageType", default)]
+    #[serde(
+        rename = "StorageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// `InstanceType`; string; may be absent; example: `"Common"`
-    #[serde(rename = "InstanceType", default)]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// `InstanceRole`; string; may be absent; example: `"libradbRo"`
-    #[serde(rename = "InstanceRole", default)]
+    #[serde(
+        rename = "InstanceRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_role: Option<String>,
     /// `UpdateTime`; string; may be absent; example: `"2024-11-07 15:01:21"`
-    #[serde(rename = "UpdateTime", default)]
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<String>,
     /// `CreateTime`; string; may be absent; example: `"2024-11-06 15:01:21"`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `PayMode`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "PayMode", default)]
+    #[serde(rename = "PayMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<i64>,
     /// `PeriodStartTime`; string; may be absent; example: `"2024-10-07 15:01:21"`
-    #[serde(rename = "PeriodStartTime", default)]
+    #[serde(
+        rename = "PeriodStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_start_time: Option<String>,
     /// `PeriodEndTime`; string; may be absent; example: `"2025-11-07 15:01:21"`
-    #[serde(rename = "PeriodEndTime", default)]
+    #[serde(
+        rename = "PeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_end_time: Option<String>,
     /// `RenewFlag`; 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "RenewFlag", default)]
+    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<i64>,
     /// `NetType`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "NetType", default)]
+    #[serde(rename = "NetType", default, skip_serializing_if = "Option::is_none")]
     pub net_type: Option<i64>,
     /// `VpcId`; string; may be absent; example: `"vpc-5l7l5q11"`
-    #[serde(rename = "VpcId", default)]
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `SubnetId`; string; may be absent; example: `"subnet-b5v6i111"`
-    #[serde(rename = "SubnetId", default)]
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `Vip`; string; may be absent; example: `"172.1.1.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `2000`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `InstanceNetInfo`; [`InstanceNetInfo`]; may be absent
-    #[serde(rename = "InstanceNetInfo", default)]
+    #[serde(
+        rename = "InstanceNetInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_net_info: Option<InstanceNetInfo>,
     /// `ResourceTags`; list of [`Tag`]; may be absent
-    #[serde(rename = "ResourceTags", default)]
+    #[serde(
+        rename = "ResourceTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_tags: Option<Vec<Tag>>,
     /// `NodeInfo`; list of [`LibraDBNodeInfo`]; may be absent
-    #[serde(rename = "NodeInfo", default)]
+    #[serde(rename = "NodeInfo", default, skip_serializing_if = "Option::is_none")]
     pub node_info: Option<Vec<LibraDBNodeInfo>>,
     /// `NodeCount`; unsigned 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "NodeCount", default)]
+    #[serde(rename = "NodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<u64>,
     /// `AnalysisUpgradeVersionInfo`; [`UpgradeAnalysisInstanceVersionInfo`]; may be absent
-    #[serde(rename = "AnalysisUpgradeVersionInfo", default)]
+    #[serde(
+        rename = "AnalysisUpgradeVersionInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub analysis_upgrade_version_info: Option<UpgradeAnalysisInstanceVersionInfo>,
     /// The request id.
     #[serde(rename = "RequestId")]

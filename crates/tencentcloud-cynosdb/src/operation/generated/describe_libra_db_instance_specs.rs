@@ -25,10 +25,15 @@ struct Input {}
 
 /// What DescribeLibraDBInstanceSpecs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBInstanceSpecsOutput {
     /// `InstanceSpecSet`; list of [`RegionInstanceSpecInfo`]; may be absent
-    #[serde(rename = "InstanceSpecSet", default)]
+    #[serde(
+        rename = "InstanceSpecSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_spec_set: Option<Vec<RegionInstanceSpecInfo>>,
     /// The request id.
     #[serde(rename = "RequestId")]

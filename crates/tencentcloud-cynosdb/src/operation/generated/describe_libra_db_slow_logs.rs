@@ -39,6 +39,7 @@ struct Input<'a> {
 
 /// What DescribeLibraDBSlowLogs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBSlowLogsOutput {
     /// The request id.

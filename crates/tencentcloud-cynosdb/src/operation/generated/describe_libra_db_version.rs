@@ -22,10 +22,15 @@ struct Input {}
 
 /// What DescribeLibraDBVersion returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeLibraDBVersionOutput {
     /// `VersionList`; list of [`LibraDBVersion`]; may be absent
-    #[serde(rename = "VersionList", default)]
+    #[serde(
+        rename = "VersionList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version_list: Option<Vec<LibraDBVersion>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -23,6 +23,7 @@ struct Input<'a> {
 
 /// What DescribeMaintainPeriod returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeMaintainPeriodOutput {
     /// `MaintainWeekDays`; list of string; example: `["Mon","Tue"]`

@@ -28,6 +28,7 @@ struct Input {
 
 /// What DescribeParamTemplateDetail returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeParamTemplateDetailOutput {
     /// `TemplateId`; 64-bit integer; example: `15412`

@@ -45,6 +45,7 @@ struct Input<'a> {
 
 /// What DescribeParamTemplates returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeParamTemplatesOutput {
     /// `TotalCount`; 64-bit integer; example: `2`

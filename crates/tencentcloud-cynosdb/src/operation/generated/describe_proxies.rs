@@ -38,6 +38,7 @@ struct Input<'a> {
 
 /// What DescribeProxies returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeProxiesOutput {
     /// `TotalCount`; 64-bit integer; example: `3`
@@ -47,10 +48,18 @@ pub struct DescribeProxiesOutput {
     #[serde(rename = "ProxyGroupInfos")]
     pub proxy_group_infos: Vec<ProxyGroupInfo>,
     /// `ProxyNodeInfos`; list of [`ProxyNodeInfo`]; may be absent
-    #[serde(rename = "ProxyNodeInfos", default)]
+    #[serde(
+        rename = "ProxyNodeInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_node_infos: Option<Vec<ProxyNodeInfo>>,
     /// `ColumnStoreProxyForward`; string; may be absent; example: `"no"`
-    #[serde(rename = "ColumnStoreProxyForward", default)]
+    #[serde(
+        rename = "ColumnStoreProxyForward",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub column_store_proxy_forward: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -33,6 +33,7 @@ struct Input<'a> {
 
 /// What DescribeProxyNodes returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeProxyNodesOutput {
     /// `TotalCount`; 64-bit integer; example: `100`

@@ -25,6 +25,7 @@ struct Input<'a> {
 
 /// What DescribeProxyZoneStocks returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeProxyZoneStocksOutput {
     /// `ProxyZoneStockInfos`; list of [`ProxyZoneStockInfo`]

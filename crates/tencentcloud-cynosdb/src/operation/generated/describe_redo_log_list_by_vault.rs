@@ -48,13 +48,22 @@ struct Input<'a> {
 
 /// What DescribeRedoLogListByVault returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeRedoLogListByVaultOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `RedoLogList`; list of [`DescribeRedoLogListByVaultItem`]; may be absent
-    #[serde(rename = "RedoLogList", default)]
+    #[serde(
+        rename = "RedoLogList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redo_log_list: Option<Vec<DescribeRedoLogListByVaultItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

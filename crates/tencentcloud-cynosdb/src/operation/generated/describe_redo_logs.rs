@@ -35,13 +35,18 @@ struct Input<'a> {
 
 /// What DescribeRedoLogs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeRedoLogsOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `RedoLogs`; list of [`RedoLogItem`]; may be absent
-    #[serde(rename = "RedoLogs", default)]
+    #[serde(rename = "RedoLogs", default, skip_serializing_if = "Option::is_none")]
     pub redo_logs: Option<Vec<RedoLogItem>>,
     /// The request id.
     #[serde(rename = "RequestId")]

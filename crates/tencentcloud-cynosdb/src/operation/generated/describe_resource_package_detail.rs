@@ -40,6 +40,7 @@ struct Input<'a> {
 
 /// What DescribeResourcePackageDetail returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeResourcePackageDetailOutput {
     /// `Total`; 64-bit integer; example: `10`

@@ -44,6 +44,7 @@ struct Input<'a> {
 
 /// What DescribeResourcePackageList returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeResourcePackageListOutput {
     /// `Total`; 64-bit integer; example: `10`

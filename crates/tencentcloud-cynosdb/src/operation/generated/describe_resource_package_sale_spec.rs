@@ -36,6 +36,7 @@ struct Input<'a> {
 
 /// What DescribeResourcePackageSaleSpec returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeResourcePackageSaleSpecOutput {
     /// `Total`; 64-bit integer; example: `10`

@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What DescribeResourcesByDealName returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeResourcesByDealNameOutput {
     /// `BillingResourceInfos`; list of [`BillingResourceInfo`]

@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What DescribeRollbackTimeRange returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeRollbackTimeRangeOutput {
     /// `TimeRangeStart`; string; example: `"2019-01-13 02:12:05"`

@@ -32,13 +32,22 @@ struct Input<'a> {
 
 /// What DescribeSaveBackupClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeSaveBackupClustersOutput {
     /// `TotalCount`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// `SaveBackupClusterInfos`; list of [`SaveBackupClusterInfo`]; may be absent
-    #[serde(rename = "SaveBackupClusterInfos", default)]
+    #[serde(
+        rename = "SaveBackupClusterInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub save_backup_cluster_infos: Option<Vec<SaveBackupClusterInfo>>,
     /// The request id.
     #[serde(rename = "RequestId")]

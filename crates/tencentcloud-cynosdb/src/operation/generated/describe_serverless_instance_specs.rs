@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What DescribeServerlessInstanceSpecs returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeServerlessInstanceSpecsOutput {
     /// `Specs`; list of [`ServerlessSpec`]

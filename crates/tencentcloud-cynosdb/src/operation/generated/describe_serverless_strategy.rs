@@ -26,6 +26,7 @@ struct Input<'a> {
 
 /// What DescribeServerlessStrategy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeServerlessStrategyOutput {
     /// Seconds of zero CPU load after which the cluster pauses itself.
@@ -52,12 +53,20 @@ pub struct DescribeServerlessStrategyOutput {
     /// Whether the cluster may scale up: `yes` or `no`.
     ///
     /// `AutoScaleUp`; string; may be absent; example: `"yes"`
-    #[serde(rename = "AutoScaleUp", default)]
+    #[serde(
+        rename = "AutoScaleUp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_scale_up: Option<String>,
     /// Whether the cluster may scale down: `yes` or `no`.
     ///
     /// `AutoScaleDown`; string; may be absent; example: `"yes"`
-    #[serde(rename = "AutoScaleDown", default)]
+    #[serde(
+        rename = "AutoScaleDown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_scale_down: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

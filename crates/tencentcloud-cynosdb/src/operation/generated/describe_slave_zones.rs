@@ -27,6 +27,7 @@ struct Input<'a> {
 
 /// What DescribeSlaveZones returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeSlaveZonesOutput {
     /// `SlaveZones`; list of string; example: `["ap-guangzhou-3","ap-guangzhou-4"]`

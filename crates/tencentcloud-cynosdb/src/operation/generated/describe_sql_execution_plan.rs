@@ -31,10 +31,15 @@ struct Input<'a> {
 
 /// What DescribeSQLExecutionPlan returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeSQLExecutionPlanOutput {
     /// `PlanDetail`; [`ExecutionPlanDetail`]; may be absent
-    #[serde(rename = "PlanDetail", default)]
+    #[serde(
+        rename = "PlanDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plan_detail: Option<ExecutionPlanDetail>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -25,14 +25,19 @@ struct Input<'a> {
 
 /// What DescribeSSLStatus returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeSSLStatusOutput {
     /// `IsOpenSSL`; string; may be absent; example: `"no"`
-    #[serde(rename = "IsOpenSSL", default)]
+    #[serde(rename = "IsOpenSSL", default, skip_serializing_if = "Option::is_none")]
     pub is_open_ssl: Option<String>,
     /// `DownloadUrl`; string; may be absent; example:
     /// `"https://tencentdb-user-crt-54163.cos.ap-nanjing.myqclouda.com/cluster.zip"`
-    #[serde(rename = "DownloadUrl", default)]
+    #[serde(
+        rename = "DownloadUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

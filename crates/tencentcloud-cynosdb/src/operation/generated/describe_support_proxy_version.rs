@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What DescribeSupportProxyVersion returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeSupportProxyVersionOutput {
     /// `SupportProxyVersions`; list of string; example: `["1.3.7","1.3.9","1.2.1","1.3.14"]`

@@ -28,10 +28,15 @@ struct Input<'a> {
 
 /// What DescribeVaultBackupClusterInfo returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeVaultBackupClusterInfoOutput {
     /// `ClusterInfos`; list of [`DescribeVaultBackupClusterInfoObject`]; may be absent
-    #[serde(rename = "ClusterInfos", default)]
+    #[serde(
+        rename = "ClusterInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_infos: Option<Vec<DescribeVaultBackupClusterInfoObject>>,
     /// The request id.
     #[serde(rename = "RequestId")]

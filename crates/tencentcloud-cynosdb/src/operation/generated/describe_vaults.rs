@@ -37,13 +37,18 @@ struct Input<'a> {
 
 /// What DescribeVaults returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeVaultsOutput {
     /// `Vaults`; list of [`DescribeVaultsItem`]; may be absent
-    #[serde(rename = "Vaults", default)]
+    #[serde(rename = "Vaults", default, skip_serializing_if = "Option::is_none")]
     pub vaults: Option<Vec<DescribeVaultsItem>>,
     /// `TotalCount`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "TotalCount", default)]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

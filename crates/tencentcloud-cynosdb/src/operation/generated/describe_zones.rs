@@ -30,6 +30,7 @@ struct Input {
 
 /// What DescribeZones returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeZonesOutput {
     /// `RegionSet`; list of [`SaleRegion`]

@@ -43,6 +43,7 @@ struct Input<'a> {
 
 /// What ExportInstanceErrorLogs returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExportInstanceErrorLogsOutput {
     /// `ErrorLogItems`; list of [`ErrorLogItemExport`]
@@ -51,7 +52,11 @@ pub struct ExportInstanceErrorLogsOutput {
     /// `FileContent`; string; may be absent; example:
     /// `"采集时间,日志等级,日志内容\\n2025-03-07 15:11:03,note,\\\"Plugin 'FEDERATED'
     /// is disabled."`
-    #[serde(rename = "FileContent", default)]
+    #[serde(
+        rename = "FileContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_content: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

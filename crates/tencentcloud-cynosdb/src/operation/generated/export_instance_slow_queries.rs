@@ -43,6 +43,7 @@ struct Input<'a> {
 
 /// What ExportInstanceSlowQueries returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExportInstanceSlowQueriesOutput {
     /// `FileContent`; string; example:

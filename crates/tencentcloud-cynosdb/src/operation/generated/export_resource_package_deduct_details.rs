@@ -42,11 +42,16 @@ struct Input<'a> {
 
 /// What ExportResourcePackageDeductDetails returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExportResourcePackageDeductDetailsOutput {
     /// `FileContent`; string; may be absent; example: `"2022-01-01
     /// 01:01:01,package-abcd1234,200.00,1298.98,cynosdbmysql-cdba4312\\n"`
-    #[serde(rename = "FileContent", default)]
+    #[serde(
+        rename = "FileContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_content: Option<String>,
     /// The request id.
     #[serde(rename = "RequestId")]

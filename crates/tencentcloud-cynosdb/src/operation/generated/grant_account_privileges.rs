@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What GrantAccountPrivileges returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct GrantAccountPrivilegesOutput {
     /// The request id.

@@ -49,6 +49,7 @@ struct Input<'a> {
 
 /// What InquirePriceCreate returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InquirePriceCreateOutput {
     /// `InstancePrice`; [`TradePrice`]

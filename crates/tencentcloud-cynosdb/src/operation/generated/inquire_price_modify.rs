@@ -37,6 +37,7 @@ struct Input<'a> {
 
 /// What InquirePriceModify returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InquirePriceModifyOutput {
     /// `InstancePrice`; [`TradePrice`]

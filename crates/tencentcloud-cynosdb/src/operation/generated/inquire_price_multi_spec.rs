@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What InquirePriceMultiSpec returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InquirePriceMultiSpecOutput {
     /// `GoodsPrice`; list of [`GoodsPrice`]

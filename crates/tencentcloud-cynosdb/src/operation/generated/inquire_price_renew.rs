@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What InquirePriceRenew returns.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InquirePriceRenewOutput {
     /// `ClusterId`; string; example: `"cynosdbmysql-mwg7121e"`

@@ -31,13 +31,14 @@ struct Input<'a> {
 
 /// What IsolateCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct IsolateClusterOutput {
     /// `FlowId`; 64-bit integer; example: `147284`
     #[serde(rename = "FlowId")]
     pub flow_id: i64,
     /// `DealNames`; list of string; may be absent; example: `["20241226054077125855171"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

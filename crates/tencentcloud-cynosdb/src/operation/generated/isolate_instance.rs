@@ -33,13 +33,14 @@ struct Input<'a> {
 
 /// What IsolateInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct IsolateInstanceOutput {
     /// `FlowId`; 64-bit integer; example: `147285`
     #[serde(rename = "FlowId")]
     pub flow_id: i64,
     /// `DealNames`; list of string; may be absent; example: `["8345452"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -27,13 +27,14 @@ struct Input<'a> {
 
 /// What IsolateLibraDBCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct IsolateLibraDBClusterOutput {
     /// `FlowId`; 64-bit integer; may be absent; example: `123`
-    #[serde(rename = "FlowId", default)]
+    #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// `DealNames`; list of string; may be absent; example: `["632415780"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

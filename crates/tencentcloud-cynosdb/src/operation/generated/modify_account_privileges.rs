@@ -36,6 +36,7 @@ struct Input<'a> {
 
 /// What ModifyAccountPrivileges returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyAccountPrivilegesOutput {
     /// The request id.

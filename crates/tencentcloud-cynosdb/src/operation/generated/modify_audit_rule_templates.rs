@@ -38,6 +38,7 @@ struct Input<'a> {
 
 /// What ModifyAuditRuleTemplates returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyAuditRuleTemplatesOutput {
     /// The request id.

@@ -35,6 +35,7 @@ struct Input<'a> {
 
 /// What ModifyAuditService returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyAuditServiceOutput {
     /// The request id.

@@ -52,6 +52,7 @@ struct Input<'a> {
 
 /// What ModifyBackupConfig returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyBackupConfigOutput {
     /// The request id.

@@ -41,6 +41,7 @@ struct Input<'a> {
 
 /// What ModifyBackupDownloadRestriction returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyBackupDownloadRestrictionOutput {
     /// The request id.

@@ -39,6 +39,7 @@ struct Input<'a> {
 
 /// What ModifyBackupDownloadUserRestriction returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyBackupDownloadUserRestrictionOutput {
     /// The request id.

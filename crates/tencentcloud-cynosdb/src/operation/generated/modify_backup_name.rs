@@ -27,6 +27,7 @@ struct Input<'a> {
 
 /// What ModifyBackupName returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyBackupNameOutput {
     /// The request id.

@@ -39,6 +39,7 @@ struct Input<'a> {
 
 /// What ModifyClusterDatabase returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterDatabaseOutput {
     /// The request id.

@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What ModifyClusterParam returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterParamOutput {
     /// `AsyncRequestId`; string; example: `"56317d06-8078-4e5c-b675-9e048995c820"`

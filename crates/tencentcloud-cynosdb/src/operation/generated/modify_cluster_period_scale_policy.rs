@@ -44,6 +44,7 @@ struct Input<'a> {
 
 /// What ModifyClusterPeriodScalePolicy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterPeriodScalePolicyOutput {
     /// The request id.

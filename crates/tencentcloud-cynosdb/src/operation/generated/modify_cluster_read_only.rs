@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What ModifyClusterReadOnly returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterReadOnlyOutput {
     /// `ClusterTaskIds`; list of [`ClusterTaskId`]

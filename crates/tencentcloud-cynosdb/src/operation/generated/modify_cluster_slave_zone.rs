@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What ModifyClusterSlaveZone returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterSlaveZoneOutput {
     /// `FlowId`; 64-bit integer; example: `147285`

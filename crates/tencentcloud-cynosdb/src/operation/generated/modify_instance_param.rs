@@ -33,6 +33,7 @@ struct Input<'a> {
 
 /// What ModifyInstanceParam returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceParamOutput {
     /// `FlowId`; 64-bit integer; example: `147286`

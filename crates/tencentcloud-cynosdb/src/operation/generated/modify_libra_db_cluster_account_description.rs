@@ -33,6 +33,7 @@ struct Input<'a> {
 
 /// What ModifyLibraDBClusterAccountDescription returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyLibraDBClusterAccountDescriptionOutput {
     /// The request id.

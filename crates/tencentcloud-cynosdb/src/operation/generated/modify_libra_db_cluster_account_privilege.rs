@@ -36,6 +36,7 @@ struct Input<'a> {
 
 /// What ModifyLibraDBClusterAccountPrivilege returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyLibraDBClusterAccountPrivilegeOutput {
     /// The request id.

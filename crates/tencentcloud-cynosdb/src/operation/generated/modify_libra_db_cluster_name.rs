@@ -25,6 +25,7 @@ struct Input<'a> {
 
 /// What ModifyLibraDBClusterName returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyLibraDBClusterNameOutput {
     /// The request id.

@@ -28,10 +28,15 @@ struct Input<'a> {
 
 /// What ModifyLibraDBClusterProject returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyLibraDBClusterProjectOutput {
     /// `AffectedClusterIdSet`; list of string; may be absent; example: `["libradb-xxx"]`
-    #[serde(rename = "AffectedClusterIdSet", default)]
+    #[serde(
+        rename = "AffectedClusterIdSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub affected_cluster_id_set: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

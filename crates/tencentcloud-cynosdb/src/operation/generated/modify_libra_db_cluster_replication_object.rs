@@ -43,6 +43,7 @@ struct Input<'a> {
 
 /// What ModifyLibraDBClusterReplicationObject returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyLibraDBClusterReplicationObjectOutput {
     /// `FlowId`; 64-bit integer; example: `123`

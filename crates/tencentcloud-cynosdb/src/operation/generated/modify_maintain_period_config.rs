@@ -32,6 +32,7 @@ struct Input<'a> {
 
 /// What ModifyMaintainPeriodConfig returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyMaintainPeriodConfigOutput {
     /// The request id.

@@ -34,6 +34,7 @@ struct Input<'a> {
 
 /// What ModifyParamTemplate returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyParamTemplateOutput {
     /// The request id.

@@ -28,6 +28,7 @@ struct Input<'a> {
 
 /// What ModifyProxyDesc returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyProxyDescOutput {
     /// The request id.

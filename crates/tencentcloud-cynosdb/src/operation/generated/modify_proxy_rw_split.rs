@@ -64,6 +64,7 @@ struct Input<'a> {
 
 /// What ModifyProxyRwSplit returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyProxyRwSplitOutput {
     /// `FlowId`; 64-bit integer; example: `147286`

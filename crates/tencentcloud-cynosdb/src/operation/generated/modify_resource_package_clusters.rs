@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What ModifyResourcePackageClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyResourcePackageClustersOutput {
     /// The request id.

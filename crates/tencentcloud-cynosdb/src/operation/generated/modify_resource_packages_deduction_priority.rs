@@ -32,6 +32,7 @@ struct Input<'a> {
 
 /// What ModifyResourcePackagesDeductionPriority returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyResourcePackagesDeductionPriorityOutput {
     /// The request id.

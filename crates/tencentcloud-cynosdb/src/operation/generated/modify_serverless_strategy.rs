@@ -55,13 +55,14 @@ struct Input<'a> {
 
 /// What ModifyServerlessStrategy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyServerlessStrategyOutput {
     /// `FlowId`; 64-bit integer; may be absent; deprecated by the vendor; example: `1008300`
-    #[serde(rename = "FlowId", default)]
+    #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// `TaskId`; 64-bit integer; may be absent; example: `178153`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

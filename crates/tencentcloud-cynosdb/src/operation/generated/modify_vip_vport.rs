@@ -35,6 +35,7 @@ struct Input<'a> {
 
 /// What ModifyVipVport returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyVipVportOutput {
     /// `FlowId`; 64-bit integer; example: `134983`

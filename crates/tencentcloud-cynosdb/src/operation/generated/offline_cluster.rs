@@ -23,6 +23,7 @@ struct Input<'a> {
 
 /// What OfflineCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OfflineClusterOutput {
     /// `FlowId`; 64-bit integer; example: `147286`

@@ -25,6 +25,7 @@ struct Input<'a> {
 
 /// What OfflineInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OfflineInstanceOutput {
     /// `FlowId`; 64-bit integer; example: `147286`

@@ -23,10 +23,11 @@ struct Input<'a> {
 
 /// What OfflineLibraDBCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OfflineLibraDBClusterOutput {
     /// `FlowId`; 64-bit integer; may be absent; example: `123`
-    #[serde(rename = "FlowId", default)]
+    #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

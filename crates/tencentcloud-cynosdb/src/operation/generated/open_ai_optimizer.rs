@@ -25,10 +25,11 @@ struct Input<'a> {
 
 /// What OpenAIOptimizer returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OpenAIOptimizerOutput {
     /// `TaskId`; 64-bit integer; may be absent; example: `1048940`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

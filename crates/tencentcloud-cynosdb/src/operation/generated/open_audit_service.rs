@@ -35,6 +35,7 @@ struct Input<'a> {
 
 /// What OpenAuditService returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OpenAuditServiceOutput {
     /// The request id.

@@ -41,6 +41,7 @@ struct Input<'a> {
 
 /// What OpenClusterPasswordComplexity returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OpenClusterPasswordComplexityOutput {
     /// `FlowId`; 64-bit integer; example: `147285`

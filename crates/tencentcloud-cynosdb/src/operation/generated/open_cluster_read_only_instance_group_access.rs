@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What OpenClusterReadOnlyInstanceGroupAccess returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OpenClusterReadOnlyInstanceGroupAccessOutput {
     /// `FlowId`; 64-bit integer; example: `147287`

@@ -36,6 +36,7 @@ struct Input<'a> {
 
 /// What OpenReadOnlyInstanceExclusiveAccess returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OpenReadOnlyInstanceExclusiveAccessOutput {
     /// `FlowId`; 64-bit integer; example: `147284`

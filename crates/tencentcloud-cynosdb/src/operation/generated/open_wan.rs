@@ -26,6 +26,7 @@ struct Input<'a> {
 
 /// What OpenWan returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OpenWanOutput {
     /// `FlowId`; 64-bit integer; example: `734`

@@ -30,6 +30,7 @@ struct Input<'a> {
 
 /// What PauseServerless returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct PauseServerlessOutput {
     /// The asynchronous flow pausing the cluster; follow it with

@@ -23,6 +23,7 @@ struct Input<'a> {
 
 /// What RefundResourcePackage returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RefundResourcePackageOutput {
     /// `DealNames`; list of string

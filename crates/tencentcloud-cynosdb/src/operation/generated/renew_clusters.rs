@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What RenewClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RenewClustersOutput {
     /// `BigDealIds`; list of string; example:

@@ -29,22 +29,35 @@ struct Input<'a> {
 
 /// What RenewLibraDBClusters returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RenewLibraDBClustersOutput {
     /// `BigDealIds`; list of string; may be absent; example: `["791364134978"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// `TranId`; string; may be absent; example: `"791364134978"`
-    #[serde(rename = "TranId", default)]
+    #[serde(rename = "TranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// `DealNames`; list of string; may be absent; example: `["79136413497833"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// `ResourceIds`; list of string; may be absent; example: `["libradb-xxx"]`
-    #[serde(rename = "ResourceIds", default)]
+    #[serde(
+        rename = "ResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_ids: Option<Vec<String>>,
     /// `ClusterIds`; list of string; may be absent; example: `["libradb-xxx"]`
-    #[serde(rename = "ClusterIds", default)]
+    #[serde(
+        rename = "ClusterIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -37,6 +37,7 @@ struct Input<'a> {
 
 /// What ReplayInstanceAuditLog returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ReplayInstanceAuditLogOutput {
     /// `TaskId`; 64-bit integer; example: `678`

@@ -23,6 +23,7 @@ struct Input<'a> {
 
 /// What RestartInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RestartInstanceOutput {
     /// `FlowId`; 64-bit integer; example: `147262`

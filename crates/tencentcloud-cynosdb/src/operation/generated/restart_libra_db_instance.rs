@@ -23,12 +23,14 @@ struct Input<'a> {
 
 /// What RestartLibraDBInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RestartLibraDBInstanceOutput {
     /// `FlowId`; 64-bit integer; may be absent; example: `147263`
     #[serde(
         rename = "FlowId",
         default,
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "cloudops_core::encoding::number_or_string_opt"
     )]
     pub flow_id: Option<i64>,

@@ -24,6 +24,7 @@ struct Input<'a> {
 
 /// What ResumeServerless returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ResumeServerlessOutput {
     /// The asynchronous flow resuming the cluster.

@@ -34,6 +34,7 @@ struct Input<'a> {
 
 /// What RevokeAccountPrivileges returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RevokeAccountPrivilegesOutput {
     /// The request id.

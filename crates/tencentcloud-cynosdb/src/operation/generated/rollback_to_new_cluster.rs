@@ -92,6 +92,7 @@ struct Input<'a> {
 
 /// What RollbackToNewCluster returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RollbackToNewClusterOutput {
     /// `TranId`; string; example: `"20190522160000003106844584180998"`
@@ -107,7 +108,11 @@ pub struct RollbackToNewClusterOutput {
     #[serde(rename = "ClusterIds")]
     pub cluster_ids: Vec<String>,
     /// `BigDealIds`; list of string; may be absent; example: `["20241226519077105329731"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -27,10 +27,11 @@ struct Input<'a> {
 
 /// What SearchClusterDatabases returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SearchClusterDatabasesOutput {
     /// `Databases`; list of string; may be absent; example: `["db1"]`
-    #[serde(rename = "Databases", default)]
+    #[serde(rename = "Databases", default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

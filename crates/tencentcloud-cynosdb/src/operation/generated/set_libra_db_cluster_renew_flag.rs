@@ -28,10 +28,11 @@ struct Input<'a> {
 
 /// What SetLibraDBClusterRenewFlag returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SetLibraDBClusterRenewFlagOutput {
     /// `Count`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "Count", default)]
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

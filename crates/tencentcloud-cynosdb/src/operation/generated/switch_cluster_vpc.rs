@@ -29,6 +29,7 @@ struct Input<'a> {
 
 /// What SwitchClusterVpc returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SwitchClusterVpcOutput {
     /// `FlowId`; 64-bit integer; example: `1472365`

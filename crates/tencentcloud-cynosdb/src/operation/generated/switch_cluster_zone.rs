@@ -29,10 +29,11 @@ struct Input<'a> {
 
 /// What SwitchClusterZone returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SwitchClusterZoneOutput {
     /// `TaskId`; 64-bit integer; may be absent; example: `183415`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// `FlowId`; 64-bit integer; example: `1473274`
     #[serde(rename = "FlowId")]

@@ -26,22 +26,35 @@ struct Input<'a> {
 
 /// What TransferClusterPrepayToPostpay returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TransferClusterPrepayToPostpayOutput {
     /// `BigDealIds`; list of string; may be absent; example: `["20260716554023189630411"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// `TranId`; string; may be absent; example: `"[\"20260716054021858214051\"]"`
-    #[serde(rename = "TranId", default)]
+    #[serde(rename = "TranId", default, skip_serializing_if = "Option::is_none")]
     pub tran_id: Option<String>,
     /// `DealNames`; list of string; may be absent; example: `["20260515988144840141851"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// `ResourceIds`; list of string; may be absent; example: `["cynosdbmysql-asw25d5t"]`
-    #[serde(rename = "ResourceIds", default)]
+    #[serde(
+        rename = "ResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_ids: Option<Vec<String>>,
     /// `ClusterIds`; list of string; may be absent; example: `["cynosdbmysql-asw25d5t"]`
-    #[serde(rename = "ClusterIds", default)]
+    #[serde(
+        rename = "ClusterIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

@@ -26,19 +26,32 @@ struct Input<'a> {
 
 /// What TransferStoragePrepayToPostpay returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TransferStoragePrepayToPostpayOutput {
     /// `BigDealIds`; list of string; may be absent; example: `["20260729988160920776551"]`
-    #[serde(rename = "BigDealIds", default)]
+    #[serde(
+        rename = "BigDealIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub big_deal_ids: Option<Vec<String>>,
     /// `DealNames`; list of string; may be absent; example: `["20260729988160920913001"]`
-    #[serde(rename = "DealNames", default)]
+    #[serde(rename = "DealNames", default, skip_serializing_if = "Option::is_none")]
     pub deal_names: Option<Vec<String>>,
     /// `ResourceIds`; list of string; may be absent; example: `["cynosdbmysql-lhe8wbks"]`
-    #[serde(rename = "ResourceIds", default)]
+    #[serde(
+        rename = "ResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_ids: Option<Vec<String>>,
     /// `ClusterIds`; list of string; may be absent; example: `["cynosdbmysql-lhe8wbks"]`
-    #[serde(rename = "ClusterIds", default)]
+    #[serde(
+        rename = "ClusterIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_ids: Option<Vec<String>>,
     /// The request id.
     #[serde(rename = "RequestId")]

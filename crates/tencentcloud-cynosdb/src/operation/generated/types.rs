@@ -7,33 +7,44 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[cfg(feature = "describe-cluster-detail")]
 /// The API's `AIOptimizerStatus` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AIOptimizerStatus {
     /// `Status`; string; may be absent; example: `"training"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `OpenTime`; string; may be absent; example: `"2026-05-24 11:39:55"`
-    #[serde(rename = "OpenTime", default)]
+    #[serde(rename = "OpenTime", default, skip_serializing_if = "Option::is_none")]
     pub open_time: Option<String>,
     /// `TrainingProgress`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "TrainingProgress", default)]
+    #[serde(
+        rename = "TrainingProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub training_progress: Option<i64>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `AIOptimizerTaskData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AIOptimizerTaskData {
     /// `TemplateID`; string; may be absent; example:
     /// `"tpch1g:45afb52668a29314bbc68ec8803ef917416c271ce57521402d8da6af761d8497"`
-    #[serde(rename = "TemplateID", default)]
+    #[serde(
+        rename = "TemplateID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_id: Option<String>,
 }
 
 #[cfg(any(feature = "describe-cluster-detail", feature = "describe-clusters"))]
 /// The API's `Ability` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct Ability {
     /// `IsSupportSlaveZone`; string; example: `"yes"`
@@ -53,28 +64,56 @@ pub struct Ability {
     #[serde(rename = "IsSupportManualSnapshot")]
     pub is_support_manual_snapshot: String,
     /// `IsSupportTransparentDataEncryption`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsSupportTransparentDataEncryption", default)]
+    #[serde(
+        rename = "IsSupportTransparentDataEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support_transparent_data_encryption: Option<String>,
     /// `NoSupportTransparentDataEncryptionReason`; string; may be absent; example: `"mysql version
     /// 5.7 , >=2.1.12; Other versions are not supported"`
-    #[serde(rename = "NoSupportTransparentDataEncryptionReason", default)]
+    #[serde(
+        rename = "NoSupportTransparentDataEncryptionReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_support_transparent_data_encryption_reason: Option<String>,
     /// `IsSupportManualLogic`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsSupportManualLogic", default)]
+    #[serde(
+        rename = "IsSupportManualLogic",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support_manual_logic: Option<String>,
     /// `IsSupportGlobalEncryption`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsSupportGlobalEncryption", default)]
+    #[serde(
+        rename = "IsSupportGlobalEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support_global_encryption: Option<String>,
     /// `NoSupportGlobalEncryptionReason`; string; may be absent; example: `"mysql version 8.0 , >=
     /// 3.1.15.005; Other versions are not supported"`
-    #[serde(rename = "NoSupportGlobalEncryptionReason", default)]
+    #[serde(
+        rename = "NoSupportGlobalEncryptionReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_support_global_encryption_reason: Option<String>,
     /// `NoSupportTransparentDataEncryptionReasonCode`; string; may be absent; example:
     /// `"InvalidDbVersion"`
-    #[serde(rename = "NoSupportTransparentDataEncryptionReasonCode", default)]
+    #[serde(
+        rename = "NoSupportTransparentDataEncryptionReasonCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_support_transparent_data_encryption_reason_code: Option<String>,
     /// `NoSupportGlobalEncryptionReasonCode`; string; may be absent; example: `"NotInWhitelist"`
-    #[serde(rename = "NoSupportGlobalEncryptionReasonCode", default)]
+    #[serde(
+        rename = "NoSupportGlobalEncryptionReasonCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_support_global_encryption_reason_code: Option<String>,
 }
 
@@ -84,6 +123,7 @@ pub struct Ability {
 ))]
 /// The API's `Account` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct Account {
     /// `AccountName`; string; example: `"andy"`
@@ -107,7 +147,11 @@ pub struct Account {
     #[serde(rename = "MaxUserConnections")]
     pub max_user_connections: i64,
     /// `PasswordRotation`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "PasswordRotation", default)]
+    #[serde(
+        rename = "PasswordRotation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password_rotation: Option<i64>,
 }
 
@@ -126,6 +170,7 @@ pub struct AccountParam {
 #[cfg(feature = "describe-cluster-detail")]
 /// The API's `Addr` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct Addr {
     /// `IP`; string; example: `"172.2.1.1"`
@@ -154,6 +199,7 @@ pub struct AuditInstanceFilters {
 #[cfg(feature = "describe-audit-instance-list")]
 /// The API's `AuditInstanceInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AuditInstanceInfo {
     /// `ProjectId`; 64-bit integer; example: `1923`
@@ -167,6 +213,7 @@ pub struct AuditInstanceInfo {
 #[cfg(feature = "describe-audit-logs")]
 /// The API's `AuditLog` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AuditLog {
     /// `AffectRows`; 64-bit integer; example: `0`
@@ -212,37 +259,58 @@ pub struct AuditLog {
     #[serde(rename = "ThreadId")]
     pub thread_id: i64,
     /// `CheckRows`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "CheckRows", default)]
+    #[serde(rename = "CheckRows", default, skip_serializing_if = "Option::is_none")]
     pub check_rows: Option<i64>,
     /// `CpuTime`; number; may be absent; example: `289.474`
-    #[serde(rename = "CpuTime", default)]
+    #[serde(rename = "CpuTime", default, skip_serializing_if = "Option::is_none")]
     pub cpu_time: Option<f64>,
     /// `IoWaitTime`; 64-bit integer; may be absent; example: `1000`
-    #[serde(rename = "IoWaitTime", default)]
+    #[serde(
+        rename = "IoWaitTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_wait_time: Option<i64>,
     /// `LockWaitTime`; 64-bit integer; may be absent; example: `57`
-    #[serde(rename = "LockWaitTime", default)]
+    #[serde(
+        rename = "LockWaitTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_wait_time: Option<i64>,
     /// `TrxLivingTime`; 64-bit integer; may be absent; example: `1092`
-    #[serde(rename = "TrxLivingTime", default)]
+    #[serde(
+        rename = "TrxLivingTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trx_living_time: Option<i64>,
     /// `NsTime`; 64-bit integer; may be absent; example: `106483229`
-    #[serde(rename = "NsTime", default)]
+    #[serde(rename = "NsTime", default, skip_serializing_if = "Option::is_none")]
     pub ns_time: Option<i64>,
     /// `TemplateInfo`; list of [`LogRuleTemplateInfo`]; may be absent
-    #[serde(rename = "TemplateInfo", default)]
+    #[serde(
+        rename = "TemplateInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_info: Option<Vec<LogRuleTemplateInfo>>,
     /// `TrxId`; 64-bit integer; may be absent; example: `13365`
-    #[serde(rename = "TrxId", default)]
+    #[serde(rename = "TrxId", default, skip_serializing_if = "Option::is_none")]
     pub trx_id: Option<i64>,
     /// `ClientPort`; 64-bit integer; may be absent; example: `40050`
-    #[serde(rename = "ClientPort", default)]
+    #[serde(
+        rename = "ClientPort",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_port: Option<i64>,
 }
 
 #[cfg(feature = "describe-audit-log-files")]
 /// The API's `AuditLogFile` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AuditLogFile {
     /// `FileName`; string; example: `"FileName"`
@@ -264,7 +332,11 @@ pub struct AuditLogFile {
     #[serde(rename = "ErrMsg")]
     pub err_msg: String,
     /// `ProgressRate`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "ProgressRate", default)]
+    #[serde(
+        rename = "ProgressRate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress_rate: Option<i64>,
 }
 
@@ -333,6 +405,7 @@ pub struct AuditRuleFilters {
 #[cfg(feature = "describe-audit-rule-templates")]
 /// The API's `AuditRuleTemplateInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AuditRuleTemplateInfo {
     /// `RuleTemplateId`; string; example: `"cynosdb-art-dnpg9p3r"`
@@ -351,39 +424,56 @@ pub struct AuditRuleTemplateInfo {
     #[serde(rename = "CreateAt")]
     pub create_at: String,
     /// `UpdateAt`; string; may be absent; example: `"2022-11-15 12:00:00"`
-    #[serde(rename = "UpdateAt", default)]
+    #[serde(rename = "UpdateAt", default, skip_serializing_if = "Option::is_none")]
     pub update_at: Option<String>,
     /// `AlarmLevel`; unsigned 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "AlarmLevel", default)]
+    #[serde(
+        rename = "AlarmLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_level: Option<u64>,
     /// `AlarmPolicy`; unsigned 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "AlarmPolicy", default)]
+    #[serde(
+        rename = "AlarmPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_policy: Option<u64>,
     /// `Status`; unsigned 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u64>,
     /// `AffectedInstances`; list of string; may be absent; example:
     /// `["cynosdbmysql-ins-6dgls111","cynosdbmysql-ins-6dgls222"]`
-    #[serde(rename = "AffectedInstances", default)]
+    #[serde(
+        rename = "AffectedInstances",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub affected_instances: Option<Vec<String>>,
 }
 
 #[cfg(feature = "describe-vaults")]
 /// The API's `AutoCopyConfig` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct AutoCopyConfig {
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-n88ncn7l"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `VaultId`; string; may be absent; example: `"vault-cd077124-65a5-4d7d-aa95-2791b4ec2554"`
-    #[serde(rename = "VaultId", default)]
+    #[serde(rename = "VaultId", default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
     /// `VaultRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "VaultRegion", default)]
+    #[serde(
+        rename = "VaultRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_region: Option<String>,
     /// `CopyType`; string; may be absent; example: `"redolog"`
-    #[serde(rename = "CopyType", default)]
+    #[serde(rename = "CopyType", default, skip_serializing_if = "Option::is_none")]
     pub copy_type: Option<String>,
 }
 
@@ -414,40 +504,85 @@ pub struct AutoMapRule {
 #[cfg(feature = "describe-backup-config")]
 /// The API's `BackupConfigInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BackupConfigInfo {
     /// `BackupCustomAutoTime`; boolean; may be absent; example: `true`
-    #[serde(rename = "BackupCustomAutoTime", default)]
+    #[serde(
+        rename = "BackupCustomAutoTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_custom_auto_time: Option<bool>,
     /// `BackupTimeBeg`; unsigned 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "BackupTimeBeg", default)]
+    #[serde(
+        rename = "BackupTimeBeg",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_time_beg: Option<u64>,
     /// `BackupTimeEnd`; unsigned 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "BackupTimeEnd", default)]
+    #[serde(
+        rename = "BackupTimeEnd",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_time_end: Option<u64>,
     /// `BackupWeekDays`; list of string; may be absent; example: `["full"]`
-    #[serde(rename = "BackupWeekDays", default)]
+    #[serde(
+        rename = "BackupWeekDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_week_days: Option<Vec<String>>,
     /// `BackupIntervalTime`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "BackupIntervalTime", default)]
+    #[serde(
+        rename = "BackupIntervalTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_interval_time: Option<i64>,
     /// `ReserveDuration`; unsigned 64-bit integer; may be absent; example: `604800`
-    #[serde(rename = "ReserveDuration", default)]
+    #[serde(
+        rename = "ReserveDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reserve_duration: Option<u64>,
     /// `CrossRegionsEnable`; string; may be absent; example: `"OFF"`
-    #[serde(rename = "CrossRegionsEnable", default)]
+    #[serde(
+        rename = "CrossRegionsEnable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_regions_enable: Option<String>,
     /// `CrossRegions`; list of string; may be absent; example: `["ap-chengdu"]`
-    #[serde(rename = "CrossRegions", default)]
+    #[serde(
+        rename = "CrossRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_regions: Option<Vec<String>>,
     /// `CrossRegionSaveDays`; 64-bit integer; may be absent; example: `8`
-    #[serde(rename = "CrossRegionSaveDays", default)]
+    #[serde(
+        rename = "CrossRegionSaveDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_region_save_days: Option<i64>,
     /// `BackupTriggerStrategy`; string; may be absent; example: `"periodically"`
-    #[serde(rename = "BackupTriggerStrategy", default)]
+    #[serde(
+        rename = "BackupTriggerStrategy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_trigger_strategy: Option<String>,
     /// `AutoCopyVaults`; list of [`CreateBackupVaultItem`]; may be absent
-    #[serde(rename = "AutoCopyVaults", default)]
+    #[serde(
+        rename = "AutoCopyVaults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_copy_vaults: Option<Vec<CreateBackupVaultItem>>,
 }
 
@@ -457,6 +592,7 @@ pub struct BackupConfigInfo {
 ))]
 /// The API's `BackupFileInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BackupFileInfo {
     /// `SnapshotId`; unsigned 64-bit integer; example: `17623`
@@ -496,22 +632,46 @@ pub struct BackupFileInfo {
     #[serde(rename = "BackupName")]
     pub backup_name: String,
     /// `ExistRegions`; list of [`BackupRegionAndIds`]; may be absent
-    #[serde(rename = "ExistRegions", default)]
+    #[serde(
+        rename = "ExistRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exist_regions: Option<Vec<BackupRegionAndIds>>,
     /// `CopyStatus`; string; may be absent; example: `"done"`
-    #[serde(rename = "CopyStatus", default)]
+    #[serde(
+        rename = "CopyStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub copy_status: Option<String>,
     /// `EncryptKeyId`; string; may be absent; example: `"1764ae22-72f0-11f0-8904-52540009df14"`
-    #[serde(rename = "EncryptKeyId", default)]
+    #[serde(
+        rename = "EncryptKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt_key_id: Option<String>,
     /// `EncryptRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "EncryptRegion", default)]
+    #[serde(
+        rename = "EncryptRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt_region: Option<String>,
     /// `VaultInfos`; list of [`VaultInfo`]; may be absent
-    #[serde(rename = "VaultInfos", default)]
+    #[serde(
+        rename = "VaultInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_infos: Option<Vec<VaultInfo>>,
     /// `BackupPeriodStrategy`; string; may be absent; example: `"periodically"`
-    #[serde(rename = "BackupPeriodStrategy", default)]
+    #[serde(
+        rename = "BackupPeriodStrategy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_period_strategy: Option<String>,
 }
 
@@ -521,13 +681,18 @@ pub struct BackupFileInfo {
 ))]
 /// The API's `BackupLimitClusterRestriction` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BackupLimitClusterRestriction {
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-adf80234"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `BackupLimitRestriction`; [`BackupLimitRestriction`]; may be absent
-    #[serde(rename = "BackupLimitRestriction", default)]
+    #[serde(
+        rename = "BackupLimitRestriction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_limit_restriction: Option<BackupLimitRestriction>,
 }
 
@@ -592,35 +757,54 @@ pub struct BackupLimitVpcItem {
 ))]
 /// The API's `BackupRegionAndIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BackupRegionAndIds {
     /// `BackupRegion`; string; may be absent; example: `"ap-beijing"`
-    #[serde(rename = "BackupRegion", default)]
+    #[serde(
+        rename = "BackupRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_region: Option<String>,
     /// `BackupId`; 64-bit integer; may be absent; example: `2004212`
-    #[serde(rename = "BackupId", default)]
+    #[serde(rename = "BackupId", default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<i64>,
 }
 
 #[cfg(feature = "describe-backup-overview")]
 /// The API's `BackupVolumeInfo` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BackupVolumeInfo {
     /// `BackupVolume`; number; may be absent; example: `1.0`
-    #[serde(rename = "BackupVolume", default)]
+    #[serde(
+        rename = "BackupVolume",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_volume: Option<f64>,
     /// `BackupType`; string; may be absent; example: `"logical"`
-    #[serde(rename = "BackupType", default)]
+    #[serde(
+        rename = "BackupType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_type: Option<String>,
     /// `BackupMethod`; string; may be absent; example: `"manual"`
-    #[serde(rename = "BackupMethod", default)]
+    #[serde(
+        rename = "BackupMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_method: Option<String>,
 }
 
 #[cfg(feature = "describe-resources-by-deal-name")]
 /// The API's `BillingResourceInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BillingResourceInfo {
     /// `ClusterId`; string; example: `"cynosdbmysql-j9i41hfv"`
@@ -637,6 +821,7 @@ pub struct BillingResourceInfo {
 #[cfg(feature = "describe-resource-package-list")]
 /// The API's `BindInstanceInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BindInstanceInfo {
     /// `InstanceId`; string; example: `"cynosdbmysql-test"`
@@ -649,7 +834,7 @@ pub struct BindInstanceInfo {
     #[serde(rename = "InstanceType")]
     pub instance_type: String,
     /// `ExtendIds`; list of string; may be absent; example: `["cynosdbmysql-ins-test"]`
-    #[serde(rename = "ExtendIds", default)]
+    #[serde(rename = "ExtendIds", default, skip_serializing_if = "Option::is_none")]
     pub extend_ids: Option<Vec<String>>,
 }
 
@@ -700,6 +885,7 @@ pub struct BinlogConfigInfo {
 ))]
 /// The API's `BinlogItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BinlogItem {
     /// `FileName`; string; example: `"cynosdbmysql-xvgstw6s-backupfile-000001"`
@@ -718,22 +904,46 @@ pub struct BinlogItem {
     #[serde(rename = "BinlogId")]
     pub binlog_id: i64,
     /// `CrossRegions`; list of string; may be absent; example: `["ap-shanghai"]`
-    #[serde(rename = "CrossRegions", default)]
+    #[serde(
+        rename = "CrossRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_regions: Option<Vec<String>>,
     /// `CopyStatus`; string; may be absent; example: `"done"`
-    #[serde(rename = "CopyStatus", default)]
+    #[serde(
+        rename = "CopyStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub copy_status: Option<String>,
     /// `VaultInfos`; list of [`VaultInfo`]; may be absent
-    #[serde(rename = "VaultInfos", default)]
+    #[serde(
+        rename = "VaultInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_infos: Option<Vec<VaultInfo>>,
     /// `EncryptKeyId`; string; may be absent; example: `"1764ae22-72f0-11f0-8904-52540009df14"`
-    #[serde(rename = "EncryptKeyId", default)]
+    #[serde(
+        rename = "EncryptKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt_key_id: Option<String>,
     /// `EncryptRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "EncryptRegion", default)]
+    #[serde(
+        rename = "EncryptRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt_region: Option<String>,
     /// `ExistRegions`; list of [`BinlogRegionInfo`]; may be absent
-    #[serde(rename = "ExistRegions", default)]
+    #[serde(
+        rename = "ExistRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exist_regions: Option<Vec<BinlogRegionInfo>>,
 }
 
@@ -743,19 +953,25 @@ pub struct BinlogItem {
 ))]
 /// The API's `BinlogRegionInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BinlogRegionInfo {
     /// `BackupRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "BackupRegion", default)]
+    #[serde(
+        rename = "BackupRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_region: Option<String>,
     /// `BackupId`; 64-bit integer; may be absent; example: `854194`
-    #[serde(rename = "BackupId", default)]
+    #[serde(rename = "BackupId", default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<i64>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `BizTaskInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BizTaskInfo {
     /// `ID`; 64-bit integer; example: `0`
@@ -768,7 +984,7 @@ pub struct BizTaskInfo {
     #[serde(rename = "ClusterId")]
     pub cluster_id: String,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `CreateTime`; string; example: `"2004-05-03T17:30:08+08:00"`
     #[serde(rename = "CreateTime")]
@@ -834,7 +1050,11 @@ pub struct BizTaskInfo {
     #[serde(rename = "Process")]
     pub process: i64,
     /// `ModifyParamsData`; list of [`ModifyParamsData`]; may be absent; deprecated by the vendor
-    #[serde(rename = "ModifyParamsData", default)]
+    #[serde(
+        rename = "ModifyParamsData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modify_params_data: Option<Vec<ModifyParamsData>>,
     /// `CreateClustersData`; [`CreateClustersData`]
     #[serde(rename = "CreateClustersData")]
@@ -846,7 +1066,11 @@ pub struct BizTaskInfo {
     #[serde(rename = "ModifyInstanceData")]
     pub modify_instance_data: ModifyInstanceData,
     /// `ManualBackupData`; [`ManualBackupData`]; may be absent
-    #[serde(rename = "ManualBackupData", default)]
+    #[serde(
+        rename = "ManualBackupData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub manual_backup_data: Option<ManualBackupData>,
     /// `ModifyDbVersionData`; [`ModifyDbVersionData`]
     #[serde(rename = "ModifyDbVersionData")]
@@ -855,37 +1079,66 @@ pub struct BizTaskInfo {
     #[serde(rename = "ClusterSlaveData")]
     pub cluster_slave_data: ClusterSlaveData,
     /// `SwitchClusterLogBin`; [`SwitchClusterLogBin`]; may be absent
-    #[serde(rename = "SwitchClusterLogBin", default)]
+    #[serde(
+        rename = "SwitchClusterLogBin",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub switch_cluster_log_bin: Option<SwitchClusterLogBin>,
     /// `ModifyInstanceParamsData`; [`BizTaskModifyParamsData`]; may be absent
-    #[serde(rename = "ModifyInstanceParamsData", default)]
+    #[serde(
+        rename = "ModifyInstanceParamsData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modify_instance_params_data: Option<BizTaskModifyParamsData>,
     /// `TaskMaintainInfo`; [`TaskMaintainInfo`]; may be absent
-    #[serde(rename = "TaskMaintainInfo", default)]
+    #[serde(
+        rename = "TaskMaintainInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_maintain_info: Option<TaskMaintainInfo>,
     /// `InstanceCLSDeliveryInfos`; list of [`InstanceCLSDeliveryInfo`]; may be absent
-    #[serde(rename = "InstanceCLSDeliveryInfos", default)]
+    #[serde(
+        rename = "InstanceCLSDeliveryInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_cls_delivery_infos: Option<Vec<InstanceCLSDeliveryInfo>>,
     /// `TaskProgressInfo`; [`TaskProgressInfo`]; may be absent
-    #[serde(rename = "TaskProgressInfo", default)]
+    #[serde(
+        rename = "TaskProgressInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_progress_info: Option<TaskProgressInfo>,
     /// `GdnTaskInfo`; [`GdnTaskInfo`]; may be absent
-    #[serde(rename = "GdnTaskInfo", default)]
+    #[serde(
+        rename = "GdnTaskInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gdn_task_info: Option<GdnTaskInfo>,
     /// `VaultId`; string; may be absent; example: `"vault-08535e43-40d0-4982-bbe8-9d15722f234f"`
-    #[serde(rename = "VaultId", default)]
+    #[serde(rename = "VaultId", default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
     /// `VaultName`; string; may be absent; example: `"vaults_1769683193_5oDpM"`
-    #[serde(rename = "VaultName", default)]
+    #[serde(rename = "VaultName", default, skip_serializing_if = "Option::is_none")]
     pub vault_name: Option<String>,
     /// `AIOptimizerTaskData`; [`AIOptimizerTaskData`]; may be absent
-    #[serde(rename = "AIOptimizerTaskData", default)]
+    #[serde(
+        rename = "AIOptimizerTaskData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ai_optimizer_task_data: Option<AIOptimizerTaskData>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `BizTaskModifyInstanceParam` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BizTaskModifyInstanceParam {
     /// `InstanceId`; string; example: `"cynosdbmysql-ins-xxx"`
@@ -899,6 +1152,7 @@ pub struct BizTaskModifyInstanceParam {
 #[cfg(feature = "describe-tasks")]
 /// The API's `BizTaskModifyParamsData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct BizTaskModifyParamsData {
     /// `ClusterId`; string; example: `"cynosdbmysql-xxx"`
@@ -942,38 +1196,52 @@ pub struct CLSInfo {
 #[cfg(feature = "check-create-libra-db-instance")]
 /// The API's `CheckItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CheckItem {
     /// `Item`; string; may be absent; example: `"无"`
-    #[serde(rename = "Item", default)]
+    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// `Result`; string; may be absent; example: `"无"`
-    #[serde(rename = "Result", default)]
+    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// `CurrentValue`; string; may be absent; example: `"无"`
-    #[serde(rename = "CurrentValue", default)]
+    #[serde(
+        rename = "CurrentValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_value: Option<String>,
     /// `ExpectedValue`; string; may be absent; example: `"无"`
-    #[serde(rename = "ExpectedValue", default)]
+    #[serde(
+        rename = "ExpectedValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_value: Option<String>,
 }
 
 #[cfg(feature = "describe-cluster-detail")]
 /// The API's `ClusterInstanceDetail` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterInstanceDetail {
     /// `Uin`; string; may be absent; example: `"1000***499845"`
-    #[serde(rename = "Uin", default)]
+    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
     /// `AppId`; 64-bit integer; may be absent; example: `12510243`
-    #[serde(rename = "AppId", default)]
+    #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-5ne6bjyx"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"cynosdbmysql-5ne6bjyx"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `InstanceId`; string; example: `"cynosdbmysql-ins-4vdteifv"`
     #[serde(rename = "InstanceId")]
@@ -985,31 +1253,35 @@ pub struct ClusterInstanceDetail {
     #[serde(rename = "InstanceType")]
     pub instance_type: String,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `InstanceStatus`; string; deprecated by the vendor; example: `"running"`
     #[serde(rename = "InstanceStatus")]
     pub instance_status: String,
     /// `StatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "StatusDesc", default)]
+    #[serde(
+        rename = "StatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_desc: Option<String>,
     /// `InstanceStatusDesc`; string; deprecated by the vendor; example: `"运行中"`
     #[serde(rename = "InstanceStatusDesc")]
     pub instance_status_desc: String,
     /// `Cpu`; 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "Cpu", default)]
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// `InstanceCpu`; 64-bit integer; deprecated by the vendor; example: `1`
     #[serde(rename = "InstanceCpu")]
     pub instance_cpu: i64,
     /// `MinCpu`; number; may be absent; example: `1.0`
-    #[serde(rename = "MinCpu", default)]
+    #[serde(rename = "MinCpu", default, skip_serializing_if = "Option::is_none")]
     pub min_cpu: Option<f64>,
     /// `MaxCpu`; number; may be absent; example: `2.0`
-    #[serde(rename = "MaxCpu", default)]
+    #[serde(rename = "MaxCpu", default, skip_serializing_if = "Option::is_none")]
     pub max_cpu: Option<f64>,
     /// `Memory`; 64-bit integer; may be absent; example: `4`
-    #[serde(rename = "Memory", default)]
+    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// `InstanceMemory`; 64-bit integer; deprecated by the vendor; example: `2`
     #[serde(rename = "InstanceMemory")]
@@ -1021,147 +1293,232 @@ pub struct ClusterInstanceDetail {
     #[serde(rename = "InstanceRole")]
     pub instance_role: String,
     /// `MaintainStartTime`; 64-bit integer; may be absent; example: `10920`
-    #[serde(rename = "MaintainStartTime", default)]
+    #[serde(
+        rename = "MaintainStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_start_time: Option<i64>,
     /// `MaintainDuration`; 64-bit integer; may be absent; example: `3600`
-    #[serde(rename = "MaintainDuration", default)]
+    #[serde(
+        rename = "MaintainDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_duration: Option<i64>,
     /// `MaintainWeekDays`; list of string; may be absent; example: `["Mon"]`
-    #[serde(rename = "MaintainWeekDays", default)]
+    #[serde(
+        rename = "MaintainWeekDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_week_days: Option<Vec<String>>,
     /// `InstanceTasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "InstanceTasks", default)]
+    #[serde(
+        rename = "InstanceTasks",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_tasks: Option<Vec<ObjectTask>>,
     /// `DeviceType`; string; may be absent; example: `"exclusive"`
-    #[serde(rename = "DeviceType", default)]
+    #[serde(
+        rename = "DeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_type: Option<String>,
     /// `InstanceDeviceType`; string; may be absent; deprecated by the vendor; example:
     /// `"exclusive"`
-    #[serde(rename = "InstanceDeviceType", default)]
+    #[serde(
+        rename = "InstanceDeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_device_type: Option<String>,
     /// `InstanceStorageType`; string; may be absent; example: `"CLOUD_TCS"`
-    #[serde(rename = "InstanceStorageType", default)]
+    #[serde(
+        rename = "InstanceStorageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_storage_type: Option<String>,
     /// `DbMode`; string; may be absent; example: `"normal"`
-    #[serde(rename = "DbMode", default)]
+    #[serde(rename = "DbMode", default, skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<String>,
     /// `NodeList`; list of string; may be absent; example: `["libran-0"]`
-    #[serde(rename = "NodeList", default)]
+    #[serde(rename = "NodeList", default, skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
     /// `ServerlessStatus`; string; may be absent; example: `"pause"`
-    #[serde(rename = "ServerlessStatus", default)]
+    #[serde(
+        rename = "ServerlessStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub serverless_status: Option<String>,
     /// `AIOptimizerStatus`; [`AIOptimizerStatus`]; may be absent
-    #[serde(rename = "AIOptimizerStatus", default)]
+    #[serde(
+        rename = "AIOptimizerStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ai_optimizer_status: Option<AIOptimizerStatus>,
     /// `ProjectId`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "ProjectId", default)]
+    #[serde(rename = "ProjectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `PhysicalZone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "PhysicalZone", default)]
+    #[serde(
+        rename = "PhysicalZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub physical_zone: Option<String>,
     /// `DbType`; string; may be absent; example: `"MYSQL"`
-    #[serde(rename = "DbType", default)]
+    #[serde(rename = "DbType", default, skip_serializing_if = "Option::is_none")]
     pub db_type: Option<String>,
     /// `DbVersion`; string; may be absent; example: `"5.7"`
-    #[serde(rename = "DbVersion", default)]
+    #[serde(rename = "DbVersion", default, skip_serializing_if = "Option::is_none")]
     pub db_version: Option<String>,
     /// `Storage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<i64>,
     /// `StorageId`; string; may be absent; example: `"cynosmysql-xxxxxxxx"`
-    #[serde(rename = "StorageId", default)]
+    #[serde(rename = "StorageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
     /// `StoragePayMode`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "StoragePayMode", default)]
+    #[serde(
+        rename = "StoragePayMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_pay_mode: Option<i64>,
     /// `CreateTime`; string holding an ISO 8601 date and time; may be absent; example:
     /// `"2021-06-08T04:29:25+08:00"`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `UpdateTime`; string holding an ISO 8601 date and time; may be absent; example:
     /// `"2021-06-08T04:29:25+08:00"`
-    #[serde(rename = "UpdateTime", default)]
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<String>,
     /// `IsolateTime`; string holding an ISO 8601 date and time; may be absent; example:
     /// `"2021-06-08T04:29:25+08:00"`
-    #[serde(rename = "IsolateTime", default)]
+    #[serde(
+        rename = "IsolateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub isolate_time: Option<String>,
     /// `DestroyTime`; string; may be absent; example: `"2024-01-04 00:09:10"`
-    #[serde(rename = "DestroyTime", default)]
+    #[serde(
+        rename = "DestroyTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destroy_time: Option<String>,
     /// `DestroyDeadlineText`; string; may be absent; example: `"0 天"`
-    #[serde(rename = "DestroyDeadlineText", default)]
+    #[serde(
+        rename = "DestroyDeadlineText",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destroy_deadline_text: Option<String>,
     /// `PeriodEndTime`; string holding an ISO 8601 date and time; may be absent; example:
     /// `"2021-06-08T04:29:25+08:00"`
-    #[serde(rename = "PeriodEndTime", default)]
+    #[serde(
+        rename = "PeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_end_time: Option<String>,
     /// `VpcId`; string; may be absent; example: `"vpc-1ptuei0b"`
-    #[serde(rename = "VpcId", default)]
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `SubnetId`; string; may be absent; example: `"subnet-1tmw9t4o"`
-    #[serde(rename = "SubnetId", default)]
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `Vip`; string; may be absent; example: `"10.0.1.2"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `5432`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `NetType`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "NetType", default)]
+    #[serde(rename = "NetType", default, skip_serializing_if = "Option::is_none")]
     pub net_type: Option<i64>,
     /// `WanIP`; string; may be absent; example: `"12.12.23.3"`
-    #[serde(rename = "WanIP", default)]
+    #[serde(rename = "WanIP", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// `WanPort`; 64-bit integer; may be absent; example: `5433`
-    #[serde(rename = "WanPort", default)]
+    #[serde(rename = "WanPort", default, skip_serializing_if = "Option::is_none")]
     pub wan_port: Option<i64>,
     /// `WanStatus`; string; may be absent; example: `"init"`
-    #[serde(rename = "WanStatus", default)]
+    #[serde(rename = "WanStatus", default, skip_serializing_if = "Option::is_none")]
     pub wan_status: Option<String>,
     /// `WanDomain`; string; may be absent; example: `"cynosdbpg-bzkxxrmt.wan.domain.com"`
-    #[serde(rename = "WanDomain", default)]
+    #[serde(rename = "WanDomain", default, skip_serializing_if = "Option::is_none")]
     pub wan_domain: Option<String>,
     /// `InstanceNetInfo`; list of [`InstanceNetInfo`]; may be absent
-    #[serde(rename = "InstanceNetInfo", default)]
+    #[serde(
+        rename = "InstanceNetInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_net_info: Option<Vec<InstanceNetInfo>>,
     /// `PayMode`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "PayMode", default)]
+    #[serde(rename = "PayMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<i64>,
     /// `ProcessingTask`; string; may be absent; example: `"taskDeleteInstance"`
-    #[serde(rename = "ProcessingTask", default)]
+    #[serde(
+        rename = "ProcessingTask",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub processing_task: Option<String>,
     /// `RenewFlag`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RenewFlag", default)]
+    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<i64>,
     /// `Tasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "Tasks", default)]
+    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectTask>>,
     /// `IsFreeze`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsFreeze", default)]
+    #[serde(rename = "IsFreeze", default, skip_serializing_if = "Option::is_none")]
     pub is_freeze: Option<String>,
     /// `ResourceTags`; list of [`Tag`]; may be absent
-    #[serde(rename = "ResourceTags", default)]
+    #[serde(
+        rename = "ResourceTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_tags: Option<Vec<Tag>>,
     /// `InstanceAbility`; [`InstanceAbility`]; may be absent
-    #[serde(rename = "InstanceAbility", default)]
+    #[serde(
+        rename = "InstanceAbility",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_ability: Option<InstanceAbility>,
     /// `GdnId`; string; may be absent; example: `"cynosdbmysql-gdn-cgsxflsb"`
-    #[serde(rename = "GdnId", default)]
+    #[serde(rename = "GdnId", default, skip_serializing_if = "Option::is_none")]
     pub gdn_id: Option<String>,
 }
 
 #[cfg(feature = "describe-cluster-param-logs")]
 /// The API's `ClusterParamModifyLog` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterParamModifyLog {
     /// `ParamName`; string; example: `"back_log"`
@@ -1195,52 +1552,90 @@ pub struct ClusterParamModifyLog {
 #[cfg(feature = "describe-cluster-period-scale-policy")]
 /// The API's `ClusterPeriodScalePolicy` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterPeriodScalePolicy {
     /// `PolicyId`; string; may be absent; example: `"cynosdbmysql-spd-xbxbsgbs"`
-    #[serde(rename = "PolicyId", default)]
+    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// `InstanceType`; string; may be absent; example: `"rw"`
-    #[serde(rename = "InstanceType", default)]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// `MinCpu`; number; may be absent; example: `0.25`
-    #[serde(rename = "MinCpu", default)]
+    #[serde(rename = "MinCpu", default, skip_serializing_if = "Option::is_none")]
     pub min_cpu: Option<f64>,
     /// `MaxCpu`; number; may be absent; example: `50.0`
-    #[serde(rename = "MaxCpu", default)]
+    #[serde(rename = "MaxCpu", default, skip_serializing_if = "Option::is_none")]
     pub max_cpu: Option<f64>,
     /// `ScaleStartTime`; string; may be absent; example: `"10:00:00"`
-    #[serde(rename = "ScaleStartTime", default)]
+    #[serde(
+        rename = "ScaleStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_start_time: Option<String>,
     /// `ScaleEndTime`; string; may be absent; example: `"12:00:00"`
-    #[serde(rename = "ScaleEndTime", default)]
+    #[serde(
+        rename = "ScaleEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_end_time: Option<String>,
     /// `PolicyStartTime`; string; may be absent; example: `"2025-06-01 10:00:00"`
-    #[serde(rename = "PolicyStartTime", default)]
+    #[serde(
+        rename = "PolicyStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy_start_time: Option<String>,
     /// `PolicyEndTime`; string; may be absent; example: `"2025-10-01 10:00:00"`
-    #[serde(rename = "PolicyEndTime", default)]
+    #[serde(
+        rename = "PolicyEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy_end_time: Option<String>,
     /// `PeriodType`; string; may be absent; example: `"week"`
-    #[serde(rename = "PeriodType", default)]
+    #[serde(
+        rename = "PeriodType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_type: Option<String>,
     /// `PeriodConfig`; list of 64-bit integer; may be absent; example: `[1,2,4,5,6]`
-    #[serde(rename = "PeriodConfig", default)]
+    #[serde(
+        rename = "PeriodConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_config: Option<Vec<i64>>,
     /// `CreateTime`; string; may be absent; example: `"2025-06-01 10:00:00"`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `UpdateTime`; string; may be absent; example: `"2025-06-01 10:00:00"`
-    #[serde(rename = "UpdateTime", default)]
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<String>,
     /// `Status`; string; may be absent; example: `"normal"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 #[cfg(feature = "describe-cluster-read-only")]
 /// The API's `ClusterReadOnlyValue` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterReadOnlyValue {
     /// `ClusterId`; string; example: `"cynosdbmysql-jl17y89v"`
@@ -1254,27 +1649,37 @@ pub struct ClusterReadOnlyValue {
 #[cfg(feature = "describe-cluster-serverless-scale-plans")]
 /// The API's `ClusterServerlessScalePlan` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterServerlessScalePlan {
     /// `PlanId`; 64-bit integer; may be absent; example: `1231`
-    #[serde(rename = "PlanId", default)]
+    #[serde(rename = "PlanId", default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<i64>,
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-dbsbgqxg"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ObjectInstance`; string; may be absent; example: `"cynosdbmysq-insl-dbsbgqxg"`
-    #[serde(rename = "ObjectInstance", default)]
+    #[serde(
+        rename = "ObjectInstance",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub object_instance: Option<String>,
     /// `PolicyId`; string; may be absent; example: `"cynosdbmysq-spn-dbsbgqxg"`
-    #[serde(rename = "PolicyId", default)]
+    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// `PolicyType`; string; may be absent; example: `"period"`
-    #[serde(rename = "PolicyType", default)]
+    #[serde(
+        rename = "PolicyType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy_type: Option<String>,
     /// `SourceMinCpu`; number; may be absent; example: `0.25`
     #[serde(
         rename = "SourceMinCpu",
         default,
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "cloudops_core::encoding::number_or_string_opt"
     )]
     pub source_min_cpu: Option<f64>,
@@ -1282,6 +1687,7 @@ pub struct ClusterServerlessScalePlan {
     #[serde(
         rename = "SourceMaxCpu",
         default,
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "cloudops_core::encoding::number_or_string_opt"
     )]
     pub source_max_cpu: Option<f64>,
@@ -1289,6 +1695,7 @@ pub struct ClusterServerlessScalePlan {
     #[serde(
         rename = "TargetMinCpu",
         default,
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "cloudops_core::encoding::number_or_string_opt"
     )]
     pub target_min_cpu: Option<f64>,
@@ -1296,63 +1703,102 @@ pub struct ClusterServerlessScalePlan {
     #[serde(
         rename = "TargetMaxCpu",
         default,
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "cloudops_core::encoding::number_or_string_opt"
     )]
     pub target_max_cpu: Option<f64>,
     /// `Status`; string; may be absent; example: `"success"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `ScaleTaskId`; 64-bit integer; may be absent; example: `1231`
-    #[serde(rename = "ScaleTaskId", default)]
+    #[serde(
+        rename = "ScaleTaskId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_task_id: Option<i64>,
     /// `FailReason`; string; may be absent; example: `"ClusterNotRunning"`
-    #[serde(rename = "FailReason", default)]
+    #[serde(
+        rename = "FailReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fail_reason: Option<String>,
     /// `ExpectedStartTime`; string; may be absent; example: `"2025-06-01 10:00:00"`
-    #[serde(rename = "ExpectedStartTime", default)]
+    #[serde(
+        rename = "ExpectedStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_start_time: Option<String>,
     /// `ExpectedEndTime`; string; may be absent; example: `"2025-06-01 10:00:00"`
-    #[serde(rename = "ExpectedEndTime", default)]
+    #[serde(
+        rename = "ExpectedEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_end_time: Option<String>,
     /// `ResetTaskId`; 64-bit integer; may be absent; example: `1231`
-    #[serde(rename = "ResetTaskId", default)]
+    #[serde(
+        rename = "ResetTaskId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reset_task_id: Option<i64>,
     /// `ResetType`; string; may be absent; example: `"auto"`
-    #[serde(rename = "ResetType", default)]
+    #[serde(rename = "ResetType", default, skip_serializing_if = "Option::is_none")]
     pub reset_type: Option<String>,
     /// `ResetTime`; string; may be absent; example: `"2025-06-01 10:00:00"`
-    #[serde(rename = "ResetTime", default)]
+    #[serde(rename = "ResetTime", default, skip_serializing_if = "Option::is_none")]
     pub reset_time: Option<String>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `ClusterSlaveData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterSlaveData {
     /// `OldMasterZone`; string; example: `"ap-guangzhou-3"`
     #[serde(rename = "OldMasterZone")]
     pub old_master_zone: String,
     /// `OldSlaveZone`; list of string; may be absent
-    #[serde(rename = "OldSlaveZone", default)]
+    #[serde(
+        rename = "OldSlaveZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_slave_zone: Option<Vec<String>>,
     /// `NewMasterZone`; string; example: `"ap-guangzhou-3"`
     #[serde(rename = "NewMasterZone")]
     pub new_master_zone: String,
     /// `NewSlaveZone`; list of string; may be absent
-    #[serde(rename = "NewSlaveZone", default)]
+    #[serde(
+        rename = "NewSlaveZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_slave_zone: Option<Vec<String>>,
     /// `NewSlaveZoneAttr`; list of [`SlaveZoneAttrItem`]; may be absent
-    #[serde(rename = "NewSlaveZoneAttr", default)]
+    #[serde(
+        rename = "NewSlaveZoneAttr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_slave_zone_attr: Option<Vec<SlaveZoneAttrItem>>,
     /// `OldSlaveZoneAttr`; list of [`SlaveZoneAttrItem`]; may be absent
-    #[serde(rename = "OldSlaveZoneAttr", default)]
+    #[serde(
+        rename = "OldSlaveZoneAttr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_slave_zone_attr: Option<Vec<SlaveZoneAttrItem>>,
 }
 
 #[cfg(feature = "modify-cluster-read-only")]
 /// The API's `ClusterTaskId` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ClusterTaskId {
     /// `ClusterId`; string; example: `"cynosdbmysql-0lxfuag5"`
@@ -1389,6 +1835,7 @@ pub struct CreateBackupVaultItem {
 #[cfg(feature = "describe-tasks")]
 /// The API's `CreateClustersData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CreateClustersData {
     /// `Cpu`; 64-bit integer; example: `1`
@@ -1405,22 +1852,32 @@ pub struct CreateClustersData {
 #[cfg(feature = "describe-tasks")]
 /// The API's `CrossRegionBackupItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CrossRegionBackupItem {
     /// `CrossRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "CrossRegion", default)]
+    #[serde(
+        rename = "CrossRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_region: Option<String>,
     /// `BackupId`; 64-bit integer; may be absent; example: `182736`
-    #[serde(rename = "BackupId", default)]
+    #[serde(rename = "BackupId", default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<i64>,
     /// `BackupStatus`; string; may be absent; example: `"processing"`
-    #[serde(rename = "BackupStatus", default)]
+    #[serde(
+        rename = "BackupStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_status: Option<String>,
 }
 
 #[cfg(feature = "describe-clusters")]
 /// The API's `CynosdbCluster` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbCluster {
     /// `Status`; string; example: `"running"`
@@ -1478,94 +1935,159 @@ pub struct CynosdbCluster {
     #[serde(rename = "ProjectID")]
     pub project_id: i64,
     /// `VpcId`; string; may be absent; example: `"vpc-rhfuibtt"`
-    #[serde(rename = "VpcId", default)]
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `SubnetId`; string; may be absent; example: `"subnet-87qviva4"`
-    #[serde(rename = "SubnetId", default)]
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `CynosVersion`; string; may be absent; example: `"2.0.12"`
-    #[serde(rename = "CynosVersion", default)]
+    #[serde(
+        rename = "CynosVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version: Option<String>,
     /// `CynosVersionTag`; string; may be absent; example: `"beta"`
-    #[serde(rename = "CynosVersionTag", default)]
+    #[serde(
+        rename = "CynosVersionTag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version_tag: Option<String>,
     /// `StorageLimit`; 64-bit integer; may be absent; example: `1000`
-    #[serde(rename = "StorageLimit", default)]
+    #[serde(
+        rename = "StorageLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_limit: Option<i64>,
     /// `RenewFlag`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RenewFlag", default)]
+    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<i64>,
     /// `ProcessingTask`; string; may be absent; example: `"ProcessingTask"`
-    #[serde(rename = "ProcessingTask", default)]
+    #[serde(
+        rename = "ProcessingTask",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub processing_task: Option<String>,
     /// `Tasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "Tasks", default)]
+    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectTask>>,
     /// `ResourceTags`; list of [`Tag`]; may be absent
-    #[serde(rename = "ResourceTags", default)]
+    #[serde(
+        rename = "ResourceTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_tags: Option<Vec<Tag>>,
     /// `DbMode`; string; may be absent; example: `"SERVERLESS"`
-    #[serde(rename = "DbMode", default)]
+    #[serde(rename = "DbMode", default, skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<String>,
     /// `ServerlessStatus`; string; may be absent; example: `"resume"`
-    #[serde(rename = "ServerlessStatus", default)]
+    #[serde(
+        rename = "ServerlessStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub serverless_status: Option<String>,
     /// `Storage`; 64-bit integer; may be absent; example: `1000`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<i64>,
     /// `StorageId`; string; may be absent; example: `"cynosmysql-8sj2h3bx"`
-    #[serde(rename = "StorageId", default)]
+    #[serde(rename = "StorageId", default, skip_serializing_if = "Option::is_none")]
     pub storage_id: Option<String>,
     /// `StoragePayMode`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "StoragePayMode", default)]
+    #[serde(
+        rename = "StoragePayMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_pay_mode: Option<i64>,
     /// `MinStorageSize`; 64-bit integer; may be absent; example: `10`
-    #[serde(rename = "MinStorageSize", default)]
+    #[serde(
+        rename = "MinStorageSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_storage_size: Option<i64>,
     /// `MaxStorageSize`; 64-bit integer; may be absent; example: `1000`
-    #[serde(rename = "MaxStorageSize", default)]
+    #[serde(
+        rename = "MaxStorageSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_size: Option<i64>,
     /// `NetAddrs`; list of [`NetAddr`]; may be absent
-    #[serde(rename = "NetAddrs", default)]
+    #[serde(rename = "NetAddrs", default, skip_serializing_if = "Option::is_none")]
     pub net_addrs: Option<Vec<NetAddr>>,
     /// `PhysicalZone`; string; may be absent; example: `"ap-singapore-3"`
-    #[serde(rename = "PhysicalZone", default)]
+    #[serde(
+        rename = "PhysicalZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub physical_zone: Option<String>,
     /// `MasterZone`; string; may be absent; example: `"ap-singapore-3"`
-    #[serde(rename = "MasterZone", default)]
+    #[serde(
+        rename = "MasterZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub master_zone: Option<String>,
     /// `HasSlaveZone`; string; may be absent; example: `"yes"`
-    #[serde(rename = "HasSlaveZone", default)]
+    #[serde(
+        rename = "HasSlaveZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub has_slave_zone: Option<String>,
     /// `SlaveZones`; list of string; may be absent; example: `["ap-singapore-4"]`
-    #[serde(rename = "SlaveZones", default)]
+    #[serde(
+        rename = "SlaveZones",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_zones: Option<Vec<String>>,
     /// `BusinessType`; string; may be absent; example: `"bus_a"`
-    #[serde(rename = "BusinessType", default)]
+    #[serde(
+        rename = "BusinessType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub business_type: Option<String>,
     /// `IsFreeze`; string; may be absent; example: `"no"`
-    #[serde(rename = "IsFreeze", default)]
+    #[serde(rename = "IsFreeze", default, skip_serializing_if = "Option::is_none")]
     pub is_freeze: Option<String>,
     /// `OrderSource`; string; may be absent; example: `"lhdb"`
-    #[serde(rename = "OrderSource", default)]
+    #[serde(
+        rename = "OrderSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_source: Option<String>,
     /// `Ability`; [`Ability`]; may be absent
-    #[serde(rename = "Ability", default)]
+    #[serde(rename = "Ability", default, skip_serializing_if = "Option::is_none")]
     pub ability: Option<Ability>,
     /// `ResourcePackages`; list of [`ResourcePackage`]; may be absent
-    #[serde(rename = "ResourcePackages", default)]
+    #[serde(
+        rename = "ResourcePackages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_packages: Option<Vec<ResourcePackage>>,
     /// `GdnId`; string; may be absent; example: `"cynosdbmysql-gdn-dbssdfa1"`
-    #[serde(rename = "GdnId", default)]
+    #[serde(rename = "GdnId", default, skip_serializing_if = "Option::is_none")]
     pub gdn_id: Option<String>,
     /// `GdnRole`; string; may be absent; example: `"primary"`
-    #[serde(rename = "GdnRole", default)]
+    #[serde(rename = "GdnRole", default, skip_serializing_if = "Option::is_none")]
     pub gdn_role: Option<String>,
 }
 
 #[cfg(feature = "describe-cluster-detail")]
 /// The API's `CynosdbClusterDetail` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbClusterDetail {
     /// `ClusterId`; string; example: `"cynosdbmysql-8sj2h3bx"`
@@ -1713,49 +2235,86 @@ pub struct CynosdbClusterDetail {
     #[serde(rename = "RenewFlag")]
     pub renew_flag: i64,
     /// `NetworkType`; string; may be absent; example: `"whole_rdma"`
-    #[serde(rename = "NetworkType", default)]
+    #[serde(
+        rename = "NetworkType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub network_type: Option<String>,
     /// `SlaveZoneAttr`; list of [`SlaveZoneAttrItem`]; may be absent
-    #[serde(rename = "SlaveZoneAttr", default)]
+    #[serde(
+        rename = "SlaveZoneAttr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_zone_attr: Option<Vec<SlaveZoneAttrItem>>,
     /// `CynosVersionTag`; string; may be absent; example: `"stable"`
-    #[serde(rename = "CynosVersionTag", default)]
+    #[serde(
+        rename = "CynosVersionTag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version_tag: Option<String>,
     /// `GdnId`; string; may be absent; example: `"cynosdbmysql-gdn-xdgsdbsa"`
-    #[serde(rename = "GdnId", default)]
+    #[serde(rename = "GdnId", default, skip_serializing_if = "Option::is_none")]
     pub gdn_id: Option<String>,
     /// `GdnRole`; string; may be absent; example: `"primary"`
-    #[serde(rename = "GdnRole", default)]
+    #[serde(rename = "GdnRole", default, skip_serializing_if = "Option::is_none")]
     pub gdn_role: Option<String>,
     /// `UsedArchiveStorage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "UsedArchiveStorage", default)]
+    #[serde(
+        rename = "UsedArchiveStorage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_archive_storage: Option<i64>,
     /// `ArchiveStatus`; string; may be absent; example: `"normal"`
-    #[serde(rename = "ArchiveStatus", default)]
+    #[serde(
+        rename = "ArchiveStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub archive_status: Option<String>,
     /// `ArchiveProgress`; 64-bit integer; may be absent; example: `64`
-    #[serde(rename = "ArchiveProgress", default)]
+    #[serde(
+        rename = "ArchiveProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub archive_progress: Option<i64>,
     /// `ClusterLevel`; string; may be absent; example: `"P0"`
-    #[serde(rename = "ClusterLevel", default)]
+    #[serde(
+        rename = "ClusterLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_level: Option<String>,
     /// `IsOpenTDE`; boolean; may be absent; example: `false`
-    #[serde(rename = "IsOpenTDE", default)]
+    #[serde(rename = "IsOpenTDE", default, skip_serializing_if = "Option::is_none")]
     pub is_open_tde: Option<bool>,
     /// `RealZone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "RealZone", default)]
+    #[serde(rename = "RealZone", default, skip_serializing_if = "Option::is_none")]
     pub real_zone: Option<String>,
     /// `StorageOverUse`; string; may be absent; example: `"yes"`
-    #[serde(rename = "StorageOverUse", default)]
+    #[serde(
+        rename = "StorageOverUse",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_over_use: Option<String>,
     /// `StorageAutoExpand`; string; may be absent; example: `"no"`
-    #[serde(rename = "StorageAutoExpand", default)]
+    #[serde(
+        rename = "StorageAutoExpand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_auto_expand: Option<String>,
 }
 
 #[cfg(feature = "describe-instance-error-logs")]
 /// The API's `CynosdbErrorLogItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbErrorLogItem {
     /// `Timestamp`; 64-bit integer; example: `0`
@@ -1778,6 +2337,7 @@ pub struct CynosdbErrorLogItem {
 ))]
 /// The API's `CynosdbInstance` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbInstance {
     /// `Uin`; string; example: `"700000611343"`
@@ -1926,49 +2486,82 @@ pub struct CynosdbInstance {
     #[serde(rename = "IsFreeze")]
     pub is_freeze: String,
     /// `ResourceTags`; list of [`Tag`]; may be absent
-    #[serde(rename = "ResourceTags", default)]
+    #[serde(
+        rename = "ResourceTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_tags: Option<Vec<Tag>>,
     /// `MasterZone`; string; example: `"ap-guangzhou-3"`
     #[serde(rename = "MasterZone")]
     pub master_zone: String,
     /// `SlaveZones`; list of string; may be absent; example: `["ap-guangzhou-4"]`
-    #[serde(rename = "SlaveZones", default)]
+    #[serde(
+        rename = "SlaveZones",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_zones: Option<Vec<String>>,
     /// `InstanceNetInfo`; list of [`InstanceNetInfo`]
     #[serde(rename = "InstanceNetInfo")]
     pub instance_net_info: Vec<InstanceNetInfo>,
     /// `ResourcePackages`; list of [`ResourcePackage`]; may be absent
-    #[serde(rename = "ResourcePackages", default)]
+    #[serde(
+        rename = "ResourcePackages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_packages: Option<Vec<ResourcePackage>>,
     /// `InstanceIndexMode`; string; may be absent; example: `"mixedRowColumn"`
-    #[serde(rename = "InstanceIndexMode", default)]
+    #[serde(
+        rename = "InstanceIndexMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_index_mode: Option<String>,
     /// `InstanceAbility`; [`InstanceAbility`]; may be absent
-    #[serde(rename = "InstanceAbility", default)]
+    #[serde(
+        rename = "InstanceAbility",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_ability: Option<InstanceAbility>,
     /// `DeviceType`; string; may be absent; example: `"exclusive"`
-    #[serde(rename = "DeviceType", default)]
+    #[serde(
+        rename = "DeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_type: Option<String>,
     /// `InstanceStorageType`; string; may be absent; example: `"CLOUD_TCS/CLOUD_HSSD"`
-    #[serde(rename = "InstanceStorageType", default)]
+    #[serde(
+        rename = "InstanceStorageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_storage_type: Option<String>,
     /// `CynosVersionTag`; string; may be absent; example: `"stable"`
-    #[serde(rename = "CynosVersionTag", default)]
+    #[serde(
+        rename = "CynosVersionTag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version_tag: Option<String>,
     /// `NodeList`; list of string; may be absent; example: `["libradbn-1"]`
-    #[serde(rename = "NodeList", default)]
+    #[serde(rename = "NodeList", default, skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
     /// `GdnId`; string; may be absent; example: `"cynosdbmysql-gdn-cgsxflsb"`
-    #[serde(rename = "GdnId", default)]
+    #[serde(rename = "GdnId", default, skip_serializing_if = "Option::is_none")]
     pub gdn_id: Option<String>,
     /// `RealZone`; string; may be absent; example: `"ap-guangzhou-5"`
-    #[serde(rename = "RealZone", default)]
+    #[serde(rename = "RealZone", default, skip_serializing_if = "Option::is_none")]
     pub real_zone: Option<String>,
 }
 
 #[cfg(feature = "describe-instance-detail")]
 /// The API's `CynosdbInstanceDetail` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbInstanceDetail {
     /// `Uin`; string; example: `"1000***499845"`
@@ -2077,19 +2670,31 @@ pub struct CynosdbInstanceDetail {
     #[serde(rename = "MaxCpu")]
     pub max_cpu: f64,
     /// `DbMode`; string; may be absent; example: `"NORMAL"`
-    #[serde(rename = "DbMode", default)]
+    #[serde(rename = "DbMode", default, skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<String>,
     /// `MasterZone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "MasterZone", default)]
+    #[serde(
+        rename = "MasterZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub master_zone: Option<String>,
     /// `RealZone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "RealZone", default)]
+    #[serde(rename = "RealZone", default, skip_serializing_if = "Option::is_none")]
     pub real_zone: Option<String>,
     /// `SlaveZones`; list of string; may be absent; example: `["ap-guangzhou-5"]`
-    #[serde(rename = "SlaveZones", default)]
+    #[serde(
+        rename = "SlaveZones",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_zones: Option<Vec<String>>,
     /// `StorageVersion`; string; may be absent; example: `"1.0"`
-    #[serde(rename = "StorageVersion", default)]
+    #[serde(
+        rename = "StorageVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_version: Option<String>,
 }
 
@@ -2099,6 +2704,7 @@ pub struct CynosdbInstanceDetail {
 ))]
 /// The API's `CynosdbInstanceGroup` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbInstanceGroup {
     /// `AppId`; 64-bit integer; example: `251232125`
@@ -2169,6 +2775,7 @@ pub struct CynosdbInstanceGroup {
 #[cfg(feature = "describe-cluster-instance-grps")]
 /// The API's `CynosdbInstanceGrp` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct CynosdbInstanceGrp {
     /// `AppId`; 64-bit integer; example: `13022`
@@ -2217,13 +2824,21 @@ pub struct CynosdbInstanceGrp {
     #[serde(rename = "InstanceSet")]
     pub instance_set: Vec<CynosdbInstance>,
     /// `UniqVpcId`; string; may be absent; example: `"vpc-xx"`
-    #[serde(rename = "UniqVpcId", default)]
+    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// `UniqSubnetId`; string; may be absent; example: `"subnet-xx"`
-    #[serde(rename = "UniqSubnetId", default)]
+    #[serde(
+        rename = "UniqSubnetId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uniq_subnet_id: Option<String>,
     /// `OldAddrInfo`; [`OldAddrInfo`]; may be absent
-    #[serde(rename = "OldAddrInfo", default)]
+    #[serde(
+        rename = "OldAddrInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_addr_info: Option<OldAddrInfo>,
     /// `ProcessingTasks`; list of string; example: `["task"]`
     #[serde(rename = "ProcessingTasks")]
@@ -2239,37 +2854,50 @@ pub struct CynosdbInstanceGrp {
 #[cfg(feature = "describe-libra-db-data-source")]
 /// The API's `DataSourceItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DataSourceItem {
     /// `InstanceId`; string; may be absent; example: `"cynosmysql-ins-xxx"`
-    #[serde(rename = "InstanceId", default)]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// `ClusterId`; string; may be absent; example: `"cynosmysql-xxx"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `DBType`; string; may be absent; example: `"cynos"`
-    #[serde(rename = "DBType", default)]
+    #[serde(rename = "DBType", default, skip_serializing_if = "Option::is_none")]
     pub db_type: Option<String>,
     /// `IP`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "IP", default)]
+    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// `Port`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Port", default)]
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-9"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `SrcUin`; string; may be absent; example: `"10002"`
-    #[serde(rename = "SrcUin", default)]
+    #[serde(rename = "SrcUin", default, skip_serializing_if = "Option::is_none")]
     pub src_uin: Option<String>,
     /// `AccountMode`; string; may be absent; example: `"other"`
-    #[serde(rename = "AccountMode", default)]
+    #[serde(
+        rename = "AccountMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_mode: Option<String>,
     /// `ReplicationJobStatus`; string; may be absent; example: `"running"`
-    #[serde(rename = "ReplicationJobStatus", default)]
+    #[serde(
+        rename = "ReplicationJobStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_job_status: Option<String>,
 }
 
@@ -2309,6 +2937,7 @@ pub struct DatabaseTables {
 #[cfg(feature = "describe-cluster-detail-databases")]
 /// The API's `DbInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DbInfo {
     /// `DbName`; string; example: `"db1"`
@@ -2367,297 +2996,481 @@ pub struct DbTable {
 #[cfg(feature = "delete-vaults")]
 /// The API's `DeleteVaultTask` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeleteVaultTask {
     /// `VaultId`; string; may be absent; example: `"vault-b63cedd8-1574-4390-89b5-6e703ef33e25"`
-    #[serde(rename = "VaultId", default)]
+    #[serde(rename = "VaultId", default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
     /// `TaskId`; 64-bit integer; may be absent; example: `4295131368`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
 }
 
 #[cfg(feature = "describe-audit-instance-list")]
 /// The API's `DeliverSummary` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DeliverSummary {
     /// `DeliverType`; string; may be absent; example: `"store"`
-    #[serde(rename = "DeliverType", default)]
+    #[serde(
+        rename = "DeliverType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_type: Option<String>,
     /// `DeliverSubType`; string; may be absent; example: `"cls"`
-    #[serde(rename = "DeliverSubType", default)]
+    #[serde(
+        rename = "DeliverSubType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_sub_type: Option<String>,
     /// `DeliverConsumer`; string; may be absent; example: `"CLS"`
-    #[serde(rename = "DeliverConsumer", default)]
+    #[serde(
+        rename = "DeliverConsumer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_consumer: Option<String>,
     /// `DeliverConsumerName`; string; may be absent; example: `"client"`
-    #[serde(rename = "DeliverConsumerName", default)]
+    #[serde(
+        rename = "DeliverConsumerName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_consumer_name: Option<String>,
     /// `DeliverError`; string; may be absent; example: `"topic is not exist"`
-    #[serde(rename = "DeliverError", default)]
+    #[serde(
+        rename = "DeliverError",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_error: Option<String>,
 }
 
 #[cfg(feature = "describe-backup-list-by-vault")]
 /// The API's `DescribeBackupListByVaultItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupListByVaultItem {
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-h30xf5d7"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"backupT_202602021412"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `BackupFileInfo`; [`BackupFileInfo`]; may be absent
-    #[serde(rename = "BackupFileInfo", default)]
+    #[serde(
+        rename = "BackupFileInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_file_info: Option<BackupFileInfo>,
 }
 
 #[cfg(feature = "describe-binlog-list-by-vault")]
 /// The API's `DescribeBinlogListByVaultItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeBinlogListByVaultItem {
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-0n3rg5on"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"backupT_202602011518"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `BinlogFileInfo`; [`BinlogItem`]; may be absent
-    #[serde(rename = "BinlogFileInfo", default)]
+    #[serde(
+        rename = "BinlogFileInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_file_info: Option<BinlogItem>,
 }
 
 #[cfg(feature = "describe-redo-log-list-by-vault")]
 /// The API's `DescribeRedoLogListByVaultItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeRedoLogListByVaultItem {
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-03e2xlyd"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"backupT_202602021239"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `RedoFileInfo`; [`RedoLogItem`]; may be absent
-    #[serde(rename = "RedoFileInfo", default)]
+    #[serde(
+        rename = "RedoFileInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redo_file_info: Option<RedoLogItem>,
 }
 
 #[cfg(feature = "describe-vault-backup-cluster-info")]
 /// The API's `DescribeVaultBackupClusterInfoObject` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeVaultBackupClusterInfoObject {
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-h30xf5d7"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"backupT_202602021412"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `ClusterStatus`; string; may be absent; example: `"deleted"`
-    #[serde(rename = "ClusterStatus", default)]
+    #[serde(
+        rename = "ClusterStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_status: Option<String>,
     /// `ClusterRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "ClusterRegion", default)]
+    #[serde(
+        rename = "ClusterRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_region: Option<String>,
     /// `ClusterZone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "ClusterZone", default)]
+    #[serde(
+        rename = "ClusterZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_zone: Option<String>,
 }
 
 #[cfg(feature = "describe-vaults")]
 /// The API's `DescribeVaultsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct DescribeVaultsItem {
     /// `VaultId`; string; may be absent; example: `"vault-76653436-944b-4c10-a753-f65d389f289e"`
-    #[serde(rename = "VaultId", default)]
+    #[serde(rename = "VaultId", default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
     /// `VaultName`; string; may be absent; example: `"vaults_1769772861_lQH8o"`
-    #[serde(rename = "VaultName", default)]
+    #[serde(rename = "VaultName", default, skip_serializing_if = "Option::is_none")]
     pub vault_name: Option<String>,
     /// `VaultDescribe`; string; may be absent; example: `"demo"`
-    #[serde(rename = "VaultDescribe", default)]
+    #[serde(
+        rename = "VaultDescribe",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_describe: Option<String>,
     /// `KeyId`; string; may be absent; example: `"1764ae22-72f0-11f0-8904-52540009df14"`
-    #[serde(rename = "KeyId", default)]
+    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// `KeyRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "KeyRegion", default)]
+    #[serde(rename = "KeyRegion", default, skip_serializing_if = "Option::is_none")]
     pub key_region: Option<String>,
     /// `KeyType`; string; may be absent; example: `"cloud"`
-    #[serde(rename = "KeyType", default)]
+    #[serde(rename = "KeyType", default, skip_serializing_if = "Option::is_none")]
     pub key_type: Option<String>,
     /// `BackupFileCount`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "BackupFileCount", default)]
+    #[serde(
+        rename = "BackupFileCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_file_count: Option<i64>,
     /// `BackupFileSize`; 64-bit integer; may be absent; example: `4183356`
-    #[serde(rename = "BackupFileSize", default)]
+    #[serde(
+        rename = "BackupFileSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_file_size: Option<i64>,
     /// `BinlogFileCount`; 64-bit integer; may be absent; example: `9`
-    #[serde(rename = "BinlogFileCount", default)]
+    #[serde(
+        rename = "BinlogFileCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_file_count: Option<i64>,
     /// `BinlogFileSize`; 64-bit integer; may be absent; example: `1214`
-    #[serde(rename = "BinlogFileSize", default)]
+    #[serde(
+        rename = "BinlogFileSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_file_size: Option<i64>,
     /// `RedoLogFileCount`; 64-bit integer; may be absent; example: `3`
-    #[serde(rename = "RedoLogFileCount", default)]
+    #[serde(
+        rename = "RedoLogFileCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redo_log_file_count: Option<i64>,
     /// `RedoLogFileSize`; 64-bit integer; may be absent; example: `40574`
-    #[serde(rename = "RedoLogFileSize", default)]
+    #[serde(
+        rename = "RedoLogFileSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redo_log_file_size: Option<i64>,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `BackupSaveSeconds`; 64-bit integer; may be absent; example: `604800`
-    #[serde(rename = "BackupSaveSeconds", default)]
+    #[serde(
+        rename = "BackupSaveSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_save_seconds: Option<i64>,
     /// `LockedTime`; string; may be absent; example: `"2026-02-12 00:00:00"`
-    #[serde(rename = "LockedTime", default)]
+    #[serde(
+        rename = "LockedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locked_time: Option<String>,
     /// `Tasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "Tasks", default)]
+    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectTask>>,
     /// `VaultRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "VaultRegion", default)]
+    #[serde(
+        rename = "VaultRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_region: Option<String>,
     /// `AutoCopyConfigs`; list of [`AutoCopyConfig`]; may be absent
-    #[serde(rename = "AutoCopyConfigs", default)]
+    #[serde(
+        rename = "AutoCopyConfigs",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_copy_configs: Option<Vec<AutoCopyConfig>>,
 }
 
 #[cfg(feature = "export-instance-error-logs")]
 /// The API's `ErrorLogItemExport` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ErrorLogItemExport {
     /// `Timestamp`; string; may be absent; example: `"2019-04-17 00:00:00"`
-    #[serde(rename = "Timestamp", default)]
+    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// `Level`; string; may be absent; example: `"note"`
-    #[serde(rename = "Level", default)]
+    #[serde(rename = "Level", default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     /// `Content`; string; may be absent; example: `"Aborted connection 562579 to db: 'unconnected'
     /// user: 'unauthenticated' host: '169.214.18.1' (Got an error reading communication packets)"`
-    #[serde(rename = "Content", default)]
+    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `ExchangeInstanceInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExchangeInstanceInfo {
     /// `SrcInstanceInfo`; [`RollbackInstanceInfo`]; may be absent
-    #[serde(rename = "SrcInstanceInfo", default)]
+    #[serde(
+        rename = "SrcInstanceInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub src_instance_info: Option<RollbackInstanceInfo>,
     /// `DstInstanceInfo`; [`RollbackInstanceInfo`]; may be absent
-    #[serde(rename = "DstInstanceInfo", default)]
+    #[serde(
+        rename = "DstInstanceInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dst_instance_info: Option<RollbackInstanceInfo>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `ExchangeRoGroupInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExchangeRoGroupInfo {
     /// `SrcRoGroupInfo`; [`RollbackRoGroupInfo`]; may be absent
-    #[serde(rename = "SrcRoGroupInfo", default)]
+    #[serde(
+        rename = "SrcRoGroupInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub src_ro_group_info: Option<RollbackRoGroupInfo>,
     /// `DstRoGroupInfo`; [`RollbackRoGroupInfo`]; may be absent
-    #[serde(rename = "DstRoGroupInfo", default)]
+    #[serde(
+        rename = "DstRoGroupInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dst_ro_group_info: Option<RollbackRoGroupInfo>,
 }
 
 #[cfg(feature = "describe-sql-execution-plan")]
 /// The API's `ExecutionPlanDetail` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExecutionPlanDetail {
     /// `TemplateID`; string; may be absent; example:
     /// `"tpch1g:a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48"`
-    #[serde(rename = "TemplateID", default)]
+    #[serde(
+        rename = "TemplateID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_id: Option<String>,
     /// `Db`; string; may be absent; example: `"tpch1g"`
-    #[serde(rename = "Db", default)]
+    #[serde(rename = "Db", default, skip_serializing_if = "Option::is_none")]
     pub db: Option<String>,
     /// `SQLSample`; string; may be absent; example: `"select a from A;"`
-    #[serde(rename = "SQLSample", default)]
+    #[serde(rename = "SQLSample", default, skip_serializing_if = "Option::is_none")]
     pub sql_sample: Option<String>,
     /// `SQLSampleRewritten`; string; may be absent; example: `"select a from A where a = 1;"`
-    #[serde(rename = "SQLSampleRewritten", default)]
+    #[serde(
+        rename = "SQLSampleRewritten",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sql_sample_rewritten: Option<String>,
     /// `TablePlanBefore`; list of [`ExplainRow`]; may be absent
-    #[serde(rename = "TablePlanBefore", default)]
+    #[serde(
+        rename = "TablePlanBefore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_plan_before: Option<Vec<ExplainRow>>,
     /// `TablePlanAfter`; list of [`ExplainRow`]; may be absent
-    #[serde(rename = "TablePlanAfter", default)]
+    #[serde(
+        rename = "TablePlanAfter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_plan_after: Option<Vec<ExplainRow>>,
     /// `TreePlanBefore`; string; may be absent; example: `"{\"query\":\"select a from A;\"}"`
-    #[serde(rename = "TreePlanBefore", default)]
+    #[serde(
+        rename = "TreePlanBefore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tree_plan_before: Option<String>,
     /// `TreePlanAfter`; string; may be absent; example: `"{\"query\":\"select a from A where a =
     /// 1;\"}"`
-    #[serde(rename = "TreePlanAfter", default)]
+    #[serde(
+        rename = "TreePlanAfter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tree_plan_after: Option<String>,
     /// `QueryTimeBefore`; number; may be absent; example: `42.2461075`
-    #[serde(rename = "QueryTimeBefore", default)]
+    #[serde(
+        rename = "QueryTimeBefore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub query_time_before: Option<f64>,
     /// `QueryTimeAfter`; number; may be absent; example: `7.9771255`
-    #[serde(rename = "QueryTimeAfter", default)]
+    #[serde(
+        rename = "QueryTimeAfter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub query_time_after: Option<f64>,
     /// `SQLScanRowsBefore`; 64-bit integer; may be absent; example: `6448214`
-    #[serde(rename = "SQLScanRowsBefore", default)]
+    #[serde(
+        rename = "SQLScanRowsBefore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sql_scan_rows_before: Option<i64>,
     /// `SQLScanRowsAfter`; 64-bit integer; may be absent; example: `6370410`
-    #[serde(rename = "SQLScanRowsAfter", default)]
+    #[serde(
+        rename = "SQLScanRowsAfter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sql_scan_rows_after: Option<i64>,
 }
 
 #[cfg(feature = "describe-sql-execution-plan")]
 /// The API's `ExplainRow` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ExplainRow {
     /// `Id`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "Id", default)]
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `SelectType`; string; may be absent; example: `"SIMPLE"`
-    #[serde(rename = "SelectType", default)]
+    #[serde(
+        rename = "SelectType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub select_type: Option<String>,
     /// `Table`; string; may be absent; example: `"nation"`
-    #[serde(rename = "Table", default)]
+    #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     /// `Partitions`; string; may be absent; example: `"p20m05"`
-    #[serde(rename = "Partitions", default)]
+    #[serde(
+        rename = "Partitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partitions: Option<String>,
     /// `Type`; string; may be absent; example: `"ALL"`
-    #[serde(rename = "Type", default)]
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// `PossibleKeys`; string; may be absent; example: `"i_s_nationkey"`
-    #[serde(rename = "PossibleKeys", default)]
+    #[serde(
+        rename = "PossibleKeys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub possible_keys: Option<String>,
     /// `Key`; string; may be absent; example: `"i_s_nationkey"`
-    #[serde(rename = "Key", default)]
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `KeyLen`; string; may be absent; example: `"4"`
-    #[serde(rename = "KeyLen", default)]
+    #[serde(rename = "KeyLen", default, skip_serializing_if = "Option::is_none")]
     pub key_len: Option<String>,
     /// `Ref`; string; may be absent; example: `"tpch1g.nation.n_nationkey"`
-    #[serde(rename = "Ref", default)]
+    #[serde(rename = "Ref", default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// `Rows`; 64-bit integer; may be absent; example: `25`
-    #[serde(rename = "Rows", default)]
+    #[serde(rename = "Rows", default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
     /// `Filtered`; number; may be absent; example: `10.0`
-    #[serde(rename = "Filtered", default)]
+    #[serde(rename = "Filtered", default, skip_serializing_if = "Option::is_none")]
     pub filtered: Option<f64>,
     /// `Extra`; string; may be absent; example: `"Using where; Using temporary; Using filesort"`
-    #[serde(rename = "Extra", default)]
+    #[serde(rename = "Extra", default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<String>,
 }
 
@@ -2730,56 +3543,94 @@ pub struct ForwardInstanceInfo {
 #[cfg(feature = "describe-tasks")]
 /// The API's `GdnTaskInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct GdnTaskInfo {
     /// `GdnId`; string; may be absent; example: `"cynosdbmysql-gdn-byo4q0th"`
-    #[serde(rename = "GdnId", default)]
+    #[serde(rename = "GdnId", default, skip_serializing_if = "Option::is_none")]
     pub gdn_id: Option<String>,
     /// `GdnName`; string; may be absent; example: `"gdnname"`
-    #[serde(rename = "GdnName", default)]
+    #[serde(rename = "GdnName", default, skip_serializing_if = "Option::is_none")]
     pub gdn_name: Option<String>,
     /// `PrimaryClusterId`; string; may be absent; example: `"cynosdbmysql-byo4q0t2"`
-    #[serde(rename = "PrimaryClusterId", default)]
+    #[serde(
+        rename = "PrimaryClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub primary_cluster_id: Option<String>,
     /// `PrimaryClusterRegion`; string; may be absent; example: `"ap-chengdu"`
-    #[serde(rename = "PrimaryClusterRegion", default)]
+    #[serde(
+        rename = "PrimaryClusterRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub primary_cluster_region: Option<String>,
     /// `StandbyClusterRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "StandbyClusterRegion", default)]
+    #[serde(
+        rename = "StandbyClusterRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standby_cluster_region: Option<String>,
     /// `StandbyClusterId`; string; may be absent; example: `"cynosdbmysql-byo4q0t2"`
-    #[serde(rename = "StandbyClusterId", default)]
+    #[serde(
+        rename = "StandbyClusterId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standby_cluster_id: Option<String>,
     /// `StandbyClusterName`; string; may be absent; example: `"standbycluster"`
-    #[serde(rename = "StandbyClusterName", default)]
+    #[serde(
+        rename = "StandbyClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standby_cluster_name: Option<String>,
     /// `ForceSwitchGdn`; string; may be absent; example: `"yes"`
-    #[serde(rename = "ForceSwitchGdn", default)]
+    #[serde(
+        rename = "ForceSwitchGdn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_switch_gdn: Option<String>,
     /// `Code`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "Code", default)]
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// `Message`; string; may be absent; example: `"success"`
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `IsSupportForce`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsSupportForce", default)]
+    #[serde(
+        rename = "IsSupportForce",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support_force: Option<String>,
 }
 
 #[cfg(feature = "inquire-price-multi-spec")]
 /// The API's `GoodsPrice` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct GoodsPrice {
     /// `InstancePrice`; [`TradePrice`]; may be absent
-    #[serde(rename = "InstancePrice", default)]
+    #[serde(
+        rename = "InstancePrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_price: Option<TradePrice>,
     /// `StoragePrice`; [`TradePrice`]; may be absent
-    #[serde(rename = "StoragePrice", default)]
+    #[serde(
+        rename = "StoragePrice",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_price: Option<TradePrice>,
     /// `GoodsSpec`; [`GoodsSpec`]; may be absent
-    #[serde(rename = "GoodsSpec", default)]
+    #[serde(rename = "GoodsSpec", default, skip_serializing_if = "Option::is_none")]
     pub goods_spec: Option<GoodsSpec>,
 }
 
@@ -2854,13 +3705,22 @@ pub struct InputAccount {
 ))]
 /// The API's `InstanceAbility` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceAbility {
     /// `IsSupportForceRestart`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsSupportForceRestart", default)]
+    #[serde(
+        rename = "IsSupportForceRestart",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support_force_restart: Option<String>,
     /// `NonsupportForceRestartReason`; string; may be absent; example: `"不支持强制重启"`
-    #[serde(rename = "NonsupportForceRestartReason", default)]
+    #[serde(
+        rename = "NonsupportForceRestartReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nonsupport_force_restart_reason: Option<String>,
 }
 
@@ -2882,28 +3742,38 @@ pub struct InstanceAuditLogFilter {
 #[cfg(feature = "describe-audit-rule-with-instance-ids")]
 /// The API's `InstanceAuditRule` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceAuditRule {
     /// `InstanceId`; string; example: `"cynosdbmysql-ins-6990cckk"`
     #[serde(rename = "InstanceId")]
     pub instance_id: String,
     /// `AuditRule`; boolean; may be absent; example: `true`
-    #[serde(rename = "AuditRule", default)]
+    #[serde(rename = "AuditRule", default, skip_serializing_if = "Option::is_none")]
     pub audit_rule: Option<bool>,
     /// `AuditRuleFilters`; list of [`AuditRuleFilters`]; may be absent
-    #[serde(rename = "AuditRuleFilters", default)]
+    #[serde(
+        rename = "AuditRuleFilters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub audit_rule_filters: Option<Vec<AuditRuleFilters>>,
     /// `OldRule`; boolean; may be absent; example: `false`
-    #[serde(rename = "OldRule", default)]
+    #[serde(rename = "OldRule", default, skip_serializing_if = "Option::is_none")]
     pub old_rule: Option<bool>,
     /// `RuleTemplates`; list of [`RuleTemplateInfo`]; may be absent
-    #[serde(rename = "RuleTemplates", default)]
+    #[serde(
+        rename = "RuleTemplates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_templates: Option<Vec<RuleTemplateInfo>>,
 }
 
 #[cfg(feature = "describe-audit-instance-list")]
 /// The API's `InstanceAuditStatus` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceAuditStatus {
     /// `InstanceId`; string; example: `"cynosdbmysql-ins-3nskq214"`
@@ -2943,13 +3813,21 @@ pub struct InstanceAuditStatus {
     #[serde(rename = "RealStorage")]
     pub real_storage: f64,
     /// `RuleTemplateIds`; list of string; may be absent; example: `["cynosdb-art-l1mlbo59"]`
-    #[serde(rename = "RuleTemplateIds", default)]
+    #[serde(
+        rename = "RuleTemplateIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_template_ids: Option<Vec<String>>,
     /// `Deliver`; string; may be absent; example: `"ON"`
-    #[serde(rename = "Deliver", default)]
+    #[serde(rename = "Deliver", default, skip_serializing_if = "Option::is_none")]
     pub deliver: Option<String>,
     /// `DeliverSummary`; list of [`DeliverSummary`]; may be absent
-    #[serde(rename = "DeliverSummary", default)]
+    #[serde(
+        rename = "DeliverSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_summary: Option<Vec<DeliverSummary>>,
 }
 
@@ -2959,34 +3837,43 @@ pub struct InstanceAuditStatus {
 ))]
 /// The API's `InstanceCLSDeliveryInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceCLSDeliveryInfo {
     /// `InstanceId`; string; may be absent; example: `"cynosdbmysql-ins-nwc5ao8g"`
-    #[serde(rename = "InstanceId", default)]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// `InstanceName`; string; may be absent; example: `"cynosdbmysql-ins-nwc5ao8g"`
-    #[serde(rename = "InstanceName", default)]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// `TopicId`; string; may be absent; example: `"8c392615-b4c0-4f70-b07d-1fb5cd688f60"`
-    #[serde(rename = "TopicId", default)]
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// `TopicName`; string; may be absent; example: `"cloud_lala_topic"`
-    #[serde(rename = "TopicName", default)]
+    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
     pub topic_name: Option<String>,
     /// `GroupId`; string; may be absent; example: `"95a03fb4-395b-4ce7-802b-4ce10c7431dd"`
-    #[serde(rename = "GroupId", default)]
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `GroupName`; string; may be absent; example: `"cloud_haha_logset"`
-    #[serde(rename = "GroupName", default)]
+    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `Status`; string; may be absent; example: `"creating"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `LogType`; string; may be absent; example: `"slow"`
-    #[serde(rename = "LogType", default)]
+    #[serde(rename = "LogType", default, skip_serializing_if = "Option::is_none")]
     pub log_type: Option<String>,
 }
 
@@ -3045,6 +3932,7 @@ pub struct InstanceNameWeight {
 ))]
 /// The API's `InstanceNetInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceNetInfo {
     /// `InstanceGroupType`; string; example: `"ro"`
@@ -3085,6 +3973,7 @@ pub struct InstanceNetInfo {
 #[cfg(feature = "describe-instance-params")]
 /// The API's `InstanceParamItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceParamItem {
     /// `InstanceId`; string; example: `"cynosdbmysql-ins-4vdteidd"`
@@ -3098,58 +3987,119 @@ pub struct InstanceParamItem {
 #[cfg(feature = "describe-libra-db-cluster-detail")]
 /// The API's `InstanceSet` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceSet {
     /// `DbMode`; string; may be absent; example: `"无"`
-    #[serde(rename = "DbMode", default)]
+    #[serde(rename = "DbMode", default, skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<String>,
     /// `InstanceCpu`; 64-bit integer; may be absent; example: `4`
-    #[serde(rename = "InstanceCpu", default)]
+    #[serde(
+        rename = "InstanceCpu",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_cpu: Option<i64>,
     /// `InstanceDeviceType`; string; may be absent; example: `"libradbRo"`
-    #[serde(rename = "InstanceDeviceType", default)]
+    #[serde(
+        rename = "InstanceDeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_device_type: Option<String>,
     /// `InstanceId`; string; may be absent; example: `"libradb-ins-xxx"`
-    #[serde(rename = "InstanceId", default)]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// `InstanceMemory`; 64-bit integer; may be absent; example: `16`
-    #[serde(rename = "InstanceMemory", default)]
+    #[serde(
+        rename = "InstanceMemory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_memory: Option<i64>,
     /// `InstanceName`; string; may be absent; example: `"test"`
-    #[serde(rename = "InstanceName", default)]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// `InstanceRole`; string; may be absent; example: `"libradbRo"`
-    #[serde(rename = "InstanceRole", default)]
+    #[serde(
+        rename = "InstanceRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_role: Option<String>,
     /// `InstanceStatus`; string; may be absent; example: `"running"`
-    #[serde(rename = "InstanceStatus", default)]
+    #[serde(
+        rename = "InstanceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_status: Option<String>,
     /// `InstanceStatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "InstanceStatusDesc", default)]
+    #[serde(
+        rename = "InstanceStatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_status_desc: Option<String>,
     /// `InstanceStorage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "InstanceStorage", default)]
+    #[serde(
+        rename = "InstanceStorage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_storage: Option<i64>,
     /// `InstanceStorageType`; string; may be absent; example: `"CLOUD_TCS"`
-    #[serde(rename = "InstanceStorageType", default)]
+    #[serde(
+        rename = "InstanceStorageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_storage_type: Option<String>,
     /// `InstanceType`; string; may be absent; example: `"LibraDB"`
-    #[serde(rename = "InstanceType", default)]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// `MaintainDuration`; 64-bit integer; may be absent; example: `3600`
-    #[serde(rename = "MaintainDuration", default)]
+    #[serde(
+        rename = "MaintainDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_duration: Option<i64>,
     /// `MaintainStartTime`; 64-bit integer; may be absent; example: `10920`
-    #[serde(rename = "MaintainStartTime", default)]
+    #[serde(
+        rename = "MaintainStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_start_time: Option<i64>,
     /// `MaintainWeekDays`; list of string; may be absent; example: `["Mon"]`
-    #[serde(rename = "MaintainWeekDays", default)]
+    #[serde(
+        rename = "MaintainWeekDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_week_days: Option<Vec<String>>,
     /// `NodeList`; list of string; may be absent; example: `["libradb-node-0"]`
-    #[serde(rename = "NodeList", default)]
+    #[serde(rename = "NodeList", default, skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
     /// `InstanceTasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "InstanceTasks", default)]
+    #[serde(
+        rename = "InstanceTasks",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_tasks: Option<Vec<ObjectTask>>,
 }
 
@@ -3159,6 +4109,7 @@ pub struct InstanceSet {
 ))]
 /// The API's `InstanceSpec` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct InstanceSpec {
     /// `Cpu`; unsigned 64-bit integer; example: `2`
@@ -3192,10 +4143,10 @@ pub struct InstanceSpec {
     #[serde(rename = "StockCount")]
     pub stock_count: i64,
     /// `MaxCpu`; number; may be absent; example: `1.0`
-    #[serde(rename = "MaxCpu", default)]
+    #[serde(rename = "MaxCpu", default, skip_serializing_if = "Option::is_none")]
     pub max_cpu: Option<f64>,
     /// `MinCpu`; number; may be absent; example: `0.5`
-    #[serde(rename = "MinCpu", default)]
+    #[serde(rename = "MinCpu", default, skip_serializing_if = "Option::is_none")]
     pub min_cpu: Option<f64>,
 }
 
@@ -3244,246 +4195,365 @@ pub struct IntegrateInstanceInfo {
 #[cfg(feature = "download-libra-db-cluster-list")]
 /// The API's `LibraClusterSet` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LibraClusterSet {
     /// `AppId`; 64-bit integer; may be absent; example: `123`
-    #[serde(rename = "AppId", default)]
+    #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// `ClusterId`; string; may be absent; example: `"libradb-xxx"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"libradb-xxx"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `CreateTime`; string; may be absent; example: `"2021-05-25 19:23:31"`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `DbVersion`; string; may be absent; example: `"5.7"`
-    #[serde(rename = "DbVersion", default)]
+    #[serde(rename = "DbVersion", default, skip_serializing_if = "Option::is_none")]
     pub db_version: Option<String>,
     /// `InstanceSet`; list of [`LibraInstanceSet`]; may be absent
-    #[serde(rename = "InstanceSet", default)]
+    #[serde(
+        rename = "InstanceSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_set: Option<Vec<LibraInstanceSet>>,
     /// `PayMode`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "PayMode", default)]
+    #[serde(rename = "PayMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<i64>,
     /// `PeriodEndTime`; string; may be absent; example: `"2021-05-25 19:23:31"`
-    #[serde(rename = "PeriodEndTime", default)]
+    #[serde(
+        rename = "PeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_end_time: Option<String>,
     /// `ProjectID`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "ProjectID", default)]
+    #[serde(rename = "ProjectID", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `RenewFlag`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RenewFlag", default)]
+    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<i64>,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "StatusDesc", default)]
+    #[serde(
+        rename = "StatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_desc: Option<String>,
     /// `Storage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<i64>,
     /// `UsedStorage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "UsedStorage", default)]
+    #[serde(
+        rename = "UsedStorage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_storage: Option<i64>,
     /// `Vip`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `4000`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
 }
 
 #[cfg(feature = "describe-libra-db-cluster-detail")]
 /// The API's `LibraDBClusterDetail` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LibraDBClusterDetail {
     /// `ClusterId`; string; may be absent; example: `"“libradb-xxx”"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"“libradb-xxx”"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `Region`; string; may be absent; example: `"\"ap-guangzhou\""`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "StatusDesc", default)]
+    #[serde(
+        rename = "StatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_desc: Option<String>,
     /// `Storage`; 64-bit integer; may be absent; example: `20`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<i64>,
     /// `VpcName`; string; may be absent; example: `"\"Default-VPC\""`
-    #[serde(rename = "VpcName", default)]
+    #[serde(rename = "VpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// `VpcId`; string; may be absent; example: `"\"vpc-xxx\""`
-    #[serde(rename = "VpcId", default)]
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `SubnetName`; string; may be absent; example: `"\"Default-Subnet\""`
-    #[serde(rename = "SubnetName", default)]
+    #[serde(
+        rename = "SubnetName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_name: Option<String>,
     /// `SubnetId`; string; may be absent; example: `"\"subnet-xxx\""`
-    #[serde(rename = "SubnetId", default)]
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `CreateTime`; string; may be absent; example: `"\"2021-05-25 19:23:31\""`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `DbVersion`; string; may be absent; example: `"\"5.7\""`
-    #[serde(rename = "DbVersion", default)]
+    #[serde(rename = "DbVersion", default, skip_serializing_if = "Option::is_none")]
     pub db_version: Option<String>,
     /// `UsedStorage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "UsedStorage", default)]
+    #[serde(
+        rename = "UsedStorage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_storage: Option<i64>,
     /// `Vip`; string; may be absent; example: `"\"127.0.0.1\""`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `RoAddr`; list of [`RoAddr`]; may be absent
-    #[serde(rename = "RoAddr", default)]
+    #[serde(rename = "RoAddr", default, skip_serializing_if = "Option::is_none")]
     pub ro_addr: Option<Vec<RoAddr>>,
     /// `CynosVersion`; string; may be absent; example: `"\"2.0.21\""`
-    #[serde(rename = "CynosVersion", default)]
+    #[serde(
+        rename = "CynosVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version: Option<String>,
     /// `IsFreeze`; string; may be absent; example: `"no"`
-    #[serde(rename = "IsFreeze", default)]
+    #[serde(rename = "IsFreeze", default, skip_serializing_if = "Option::is_none")]
     pub is_freeze: Option<String>,
     /// `Tasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "Tasks", default)]
+    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectTask>>,
     /// `MasterZone`; string; may be absent; example: `"\"ap-guangzhou-3\""`
-    #[serde(rename = "MasterZone", default)]
+    #[serde(
+        rename = "MasterZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub master_zone: Option<String>,
     /// `InstanceSet`; list of [`InstanceSet`]; may be absent
-    #[serde(rename = "InstanceSet", default)]
+    #[serde(
+        rename = "InstanceSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_set: Option<Vec<InstanceSet>>,
     /// `PayMode`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "PayMode", default)]
+    #[serde(rename = "PayMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<i64>,
     /// `PeriodEndTime`; string; may be absent; example: `"\"2021-05-25 19:23:31\""`
-    #[serde(rename = "PeriodEndTime", default)]
+    #[serde(
+        rename = "PeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_end_time: Option<String>,
     /// `ProjectID`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "ProjectID", default)]
+    #[serde(rename = "ProjectID", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// `RenewFlag`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RenewFlag", default)]
+    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<i64>,
     /// `CynosVersionTag`; string; may be absent; example: `"stable"`
-    #[serde(rename = "CynosVersionTag", default)]
+    #[serde(
+        rename = "CynosVersionTag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version_tag: Option<String>,
     /// `NoSupportAddRo`; string; may be absent; example: `"no"`
-    #[serde(rename = "NoSupportAddRo", default)]
+    #[serde(
+        rename = "NoSupportAddRo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_support_add_ro: Option<String>,
     /// `Zone`; string; may be absent; example: `"\"ap-guangzhou-3\""`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `PhysicalZone`; string; may be absent; example: `"\"ap-guangzhou-3\""`
-    #[serde(rename = "PhysicalZone", default)]
+    #[serde(
+        rename = "PhysicalZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub physical_zone: Option<String>,
     /// `AnalysisUpgradeVersionInfo`; [`UpgradeAnalysisInstanceVersionInfo`]; may be absent
-    #[serde(rename = "AnalysisUpgradeVersionInfo", default)]
+    #[serde(
+        rename = "AnalysisUpgradeVersionInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub analysis_upgrade_version_info: Option<UpgradeAnalysisInstanceVersionInfo>,
 }
 
 #[cfg(feature = "describe-libra-db-clusters")]
 /// The API's `LibraDBClusterSet` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LibraDBClusterSet {
     /// `AppId`; 64-bit integer; may be absent; example: `123`
-    #[serde(rename = "AppId", default)]
+    #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     /// `ClusterId`; string; may be absent; example: `"libradb-xxx"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"test"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `CreateTime`; string; may be absent; example: `"\"2021-05-25 19:23:31\""`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `CynosVersion`; string; may be absent; example: `"2.0.21"`
-    #[serde(rename = "CynosVersion", default)]
+    #[serde(
+        rename = "CynosVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version: Option<String>,
     /// `CynosVersionTag`; string; may be absent; example: `"无"`
-    #[serde(rename = "CynosVersionTag", default)]
+    #[serde(
+        rename = "CynosVersionTag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cynos_version_tag: Option<String>,
     /// `DbVersion`; string; may be absent; example: `"5.7"`
-    #[serde(rename = "DbVersion", default)]
+    #[serde(rename = "DbVersion", default, skip_serializing_if = "Option::is_none")]
     pub db_version: Option<String>,
     /// `InstanceNum`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "InstanceNum", default)]
+    #[serde(
+        rename = "InstanceNum",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_num: Option<i64>,
     /// `IsFreeze`; string; may be absent; example: `"no"`
-    #[serde(rename = "IsFreeze", default)]
+    #[serde(rename = "IsFreeze", default, skip_serializing_if = "Option::is_none")]
     pub is_freeze: Option<String>,
     /// `NetAddrs`; list of [`NetAddr`]; may be absent
-    #[serde(rename = "NetAddrs", default)]
+    #[serde(rename = "NetAddrs", default, skip_serializing_if = "Option::is_none")]
     pub net_addrs: Option<Vec<NetAddr>>,
     /// `PayMode`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "PayMode", default)]
+    #[serde(rename = "PayMode", default, skip_serializing_if = "Option::is_none")]
     pub pay_mode: Option<i64>,
     /// `PeriodEndTime`; string; may be absent; example: `"\"2021-05-25 19:23:31\""`
-    #[serde(rename = "PeriodEndTime", default)]
+    #[serde(
+        rename = "PeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_end_time: Option<String>,
     /// `ProjectID`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "ProjectID", default)]
+    #[serde(rename = "ProjectID", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `RenewFlag`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RenewFlag", default)]
+    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
     pub renew_flag: Option<i64>,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "StatusDesc", default)]
+    #[serde(
+        rename = "StatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_desc: Option<String>,
     /// `Storage`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<i64>,
     /// `SubnetId`; string; may be absent; example: `"subnet-xxx"`
-    #[serde(rename = "SubnetId", default)]
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `Tasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "Tasks", default)]
+    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectTask>>,
     /// `Uin`; string; may be absent; example: `"123"`
-    #[serde(rename = "Uin", default)]
+    #[serde(rename = "Uin", default, skip_serializing_if = "Option::is_none")]
     pub uin: Option<String>,
     /// `Vip`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `VpcId`; string; may be absent; example: `"vpc-xxx"`
-    #[serde(rename = "VpcId", default)]
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `UpdateTime`; string; may be absent; example: `"\"2021-05-25 19:23:31\""`
-    #[serde(rename = "UpdateTime", default)]
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<String>,
     /// `MasterZone`; string; may be absent; example: `"ap-guangzhou-1"`
-    #[serde(rename = "MasterZone", default)]
+    #[serde(
+        rename = "MasterZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub master_zone: Option<String>,
     /// `PhysicalZone`; string; may be absent; example: `"ap-guangzhou-1"`
-    #[serde(rename = "PhysicalZone", default)]
+    #[serde(
+        rename = "PhysicalZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub physical_zone: Option<String>,
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-1"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -3580,120 +4650,187 @@ pub struct LibraDBInstanceInitInfo {
 #[cfg(feature = "describe-libra-db-instance-detail")]
 /// The API's `LibraDBNodeInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LibraDBNodeInfo {
     /// `NodeId`; string; may be absent; example: `"libradbn-1"`
-    #[serde(rename = "NodeId", default)]
+    #[serde(rename = "NodeId", default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// `Status`; string; may be absent; example: `"running"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `DataStatus`; string; may be absent; example: `"syncing"`
-    #[serde(rename = "DataStatus", default)]
+    #[serde(
+        rename = "DataStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_status: Option<String>,
     /// `Cpu`; unsigned 64-bit integer; may be absent; example: `4`
-    #[serde(rename = "Cpu", default)]
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<u64>,
     /// `Memory`; unsigned 64-bit integer; may be absent; example: `16`
-    #[serde(rename = "Memory", default)]
+    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<u64>,
     /// `Storage`; unsigned 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "Storage", default)]
+    #[serde(rename = "Storage", default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<u64>,
     /// `Message`; string; may be absent; example: `"无主键"`
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 #[cfg(feature = "describe-libra-db-version")]
 /// The API's `LibraDBVersion` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LibraDBVersion {
     /// `Version`; string; may be absent; example: `"1.2404.1"`
-    #[serde(rename = "Version", default)]
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `Tag`; string; may be absent; example: `"stable"`
-    #[serde(rename = "Tag", default)]
+    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `HasPermission`; boolean; may be absent; example: `true`
-    #[serde(rename = "HasPermission", default)]
+    #[serde(
+        rename = "HasPermission",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub has_permission: Option<bool>,
 }
 
 #[cfg(feature = "download-libra-db-cluster-list")]
 /// The API's `LibraInstanceSet` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LibraInstanceSet {
     /// `DbMode`; string; may be absent; example: `"无"`
-    #[serde(rename = "DbMode", default)]
+    #[serde(rename = "DbMode", default, skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<String>,
     /// `InstanceCpu`; 64-bit integer; may be absent; example: `4`
-    #[serde(rename = "InstanceCpu", default)]
+    #[serde(
+        rename = "InstanceCpu",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_cpu: Option<i64>,
     /// `InstanceDeviceType`; string; may be absent; example: `"LibraRo"`
-    #[serde(rename = "InstanceDeviceType", default)]
+    #[serde(
+        rename = "InstanceDeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_device_type: Option<String>,
     /// `InstanceGroupId`; string; may be absent; example: `"123"`
-    #[serde(rename = "InstanceGroupId", default)]
+    #[serde(
+        rename = "InstanceGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_group_id: Option<String>,
     /// `InstanceId`; string; may be absent; example: `"libradb-ins-xxx"`
-    #[serde(rename = "InstanceId", default)]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// `InstanceMemory`; 64-bit integer; may be absent; example: `16`
-    #[serde(rename = "InstanceMemory", default)]
+    #[serde(
+        rename = "InstanceMemory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_memory: Option<i64>,
     /// `InstanceName`; string; may be absent; example: `"test"`
-    #[serde(rename = "InstanceName", default)]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// `InstancePayMode`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "InstancePayMode", default)]
+    #[serde(
+        rename = "InstancePayMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_pay_mode: Option<i64>,
     /// `InstancePeriodEndTime`; string; may be absent; example: `"\"2021-05-25 19:23:31\""`
-    #[serde(rename = "InstancePeriodEndTime", default)]
+    #[serde(
+        rename = "InstancePeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_period_end_time: Option<String>,
     /// `InstanceRole`; string; may be absent; example: `"libradbRo"`
-    #[serde(rename = "InstanceRole", default)]
+    #[serde(
+        rename = "InstanceRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_role: Option<String>,
     /// `InstanceStatus`; string; may be absent; example: `"normal"`
-    #[serde(rename = "InstanceStatus", default)]
+    #[serde(
+        rename = "InstanceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_status: Option<String>,
     /// `InstanceStatusDesc`; string; may be absent; example: `"运行中"`
-    #[serde(rename = "InstanceStatusDesc", default)]
+    #[serde(
+        rename = "InstanceStatusDesc",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_status_desc: Option<String>,
     /// `NetType`; string; may be absent; example: `"tcp"`
-    #[serde(rename = "NetType", default)]
+    #[serde(rename = "NetType", default, skip_serializing_if = "Option::is_none")]
     pub net_type: Option<String>,
     /// `UniqSubnetId`; string; may be absent; example: `"sunet-xxx"`
-    #[serde(rename = "UniqSubnetId", default)]
+    #[serde(
+        rename = "UniqSubnetId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uniq_subnet_id: Option<String>,
     /// `UniqVpcId`; string; may be absent; example: `"vpc-xxx"`
-    #[serde(rename = "UniqVpcId", default)]
+    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// `Vip`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `4000`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `WanDomain`; string; may be absent; example: `"无"`
-    #[serde(rename = "WanDomain", default)]
+    #[serde(rename = "WanDomain", default, skip_serializing_if = "Option::is_none")]
     pub wan_domain: Option<String>,
     /// `WanIP`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "WanIP", default)]
+    #[serde(rename = "WanIP", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// `WanPort`; 64-bit integer; may be absent; example: `4000`
-    #[serde(rename = "WanPort", default)]
+    #[serde(rename = "WanPort", default, skip_serializing_if = "Option::is_none")]
     pub wan_port: Option<i64>,
     /// `WanStatus`; string; may be absent; example: `"无"`
-    #[serde(rename = "WanStatus", default)]
+    #[serde(rename = "WanStatus", default, skip_serializing_if = "Option::is_none")]
     pub wan_status: Option<String>,
     /// `InstanceStorage`; 64-bit integer; may be absent; example: `16`
-    #[serde(rename = "InstanceStorage", default)]
+    #[serde(
+        rename = "InstanceStorage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_storage: Option<i64>,
     /// `InstanceStorageType`; string; may be absent; example: `"CLOUD_TCS"`
-    #[serde(rename = "InstanceStorageType", default)]
+    #[serde(
+        rename = "InstanceStorageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_storage_type: Option<String>,
 }
 
@@ -3715,19 +4852,36 @@ pub struct LogFilter {
 #[cfg(feature = "describe-audit-logs")]
 /// The API's `LogRuleTemplateInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct LogRuleTemplateInfo {
     /// `RuleTemplateId`; string; may be absent; example: `"cynosdb-art-ns0u376"`
-    #[serde(rename = "RuleTemplateId", default)]
+    #[serde(
+        rename = "RuleTemplateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_template_id: Option<String>,
     /// `RuleTemplateName`; string; may be absent; example: `"andy_rule"`
-    #[serde(rename = "RuleTemplateName", default)]
+    #[serde(
+        rename = "RuleTemplateName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_template_name: Option<String>,
     /// `AlarmLevel`; string; may be absent; example: `"2"`
-    #[serde(rename = "AlarmLevel", default)]
+    #[serde(
+        rename = "AlarmLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_level: Option<String>,
     /// `RuleTemplateStatus`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RuleTemplateStatus", default)]
+    #[serde(
+        rename = "RuleTemplateStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_template_status: Option<i64>,
 }
 
@@ -3796,6 +4950,7 @@ pub struct LogicBackupConfigInfo {
 #[cfg(feature = "describe-tasks")]
 /// The API's `ManualBackupData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ManualBackupData {
     /// `BackupType`; string; example: `"snapshot"`
@@ -3808,7 +4963,11 @@ pub struct ManualBackupData {
     #[serde(rename = "SnapshotTime")]
     pub snapshot_time: String,
     /// `CrossRegionBackupInfos`; list of [`CrossRegionBackupItem`]; may be absent
-    #[serde(rename = "CrossRegionBackupInfos", default)]
+    #[serde(
+        rename = "CrossRegionBackupInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_region_backup_infos: Option<Vec<CrossRegionBackupItem>>,
 }
 
@@ -3874,6 +5033,7 @@ pub struct MigrateTableItem {
 ))]
 /// The API's `ModifiableInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifiableInfo {
     /// `IsModifiable`; 64-bit integer; example: `1`
@@ -3884,6 +5044,7 @@ pub struct ModifiableInfo {
 #[cfg(feature = "describe-tasks")]
 /// The API's `ModifyDbVersionData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbVersionData {
     /// `OldVersion`; string; example: `"3.1.11"`
@@ -3900,6 +5061,7 @@ pub struct ModifyDbVersionData {
 #[cfg(feature = "describe-tasks")]
 /// The API's `ModifyInstanceData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceData {
     /// `Cpu`; 64-bit integer; example: `2`
@@ -3921,19 +5083,35 @@ pub struct ModifyInstanceData {
     #[serde(rename = "OldStorageLimit")]
     pub old_storage_limit: i64,
     /// `OldDeviceType`; string; may be absent; example: `"exclusive"`
-    #[serde(rename = "OldDeviceType", default)]
+    #[serde(
+        rename = "OldDeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_device_type: Option<String>,
     /// `DeviceType`; string; may be absent; example: `"exclusive"`
-    #[serde(rename = "DeviceType", default)]
+    #[serde(
+        rename = "DeviceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_type: Option<String>,
     /// `UpgradeType`; string; example: `"upgradeInMaintain"`
     #[serde(rename = "UpgradeType")]
     pub upgrade_type: String,
     /// `LibraNodeCount`; 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "LibraNodeCount", default)]
+    #[serde(
+        rename = "LibraNodeCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub libra_node_count: Option<i64>,
     /// `OldLibraNodeCount`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "OldLibraNodeCount", default)]
+    #[serde(
+        rename = "OldLibraNodeCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_libra_node_count: Option<i64>,
 }
 
@@ -3964,6 +5142,7 @@ pub struct ModifyParamItem {
 #[cfg(feature = "describe-tasks")]
 /// The API's `ModifyParamsData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ModifyParamsData {
     /// `Name`; string
@@ -3980,13 +5159,18 @@ pub struct ModifyParamsData {
 #[cfg(feature = "describe-zones")]
 /// The API's `Module` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct Module {
     /// `IsDisable`; string; may be absent; example: `"yes"`
-    #[serde(rename = "IsDisable", default)]
+    #[serde(rename = "IsDisable", default, skip_serializing_if = "Option::is_none")]
     pub is_disable: Option<String>,
     /// `ModuleName`; string; may be absent; example: `"Wan"`
-    #[serde(rename = "ModuleName", default)]
+    #[serde(
+        rename = "ModuleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub module_name: Option<String>,
 }
 
@@ -4009,40 +5193,53 @@ pub struct MonthDay {
 ))]
 /// The API's `NetAddr` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct NetAddr {
     /// `Vip`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `WanDomain`; string; may be absent; example: `"127.0.0.1"`
-    #[serde(rename = "WanDomain", default)]
+    #[serde(rename = "WanDomain", default, skip_serializing_if = "Option::is_none")]
     pub wan_domain: Option<String>,
     /// `WanPort`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "WanPort", default)]
+    #[serde(rename = "WanPort", default, skip_serializing_if = "Option::is_none")]
     pub wan_port: Option<i64>,
     /// `NetType`; string; may be absent; example: `"rw"`
-    #[serde(rename = "NetType", default)]
+    #[serde(rename = "NetType", default, skip_serializing_if = "Option::is_none")]
     pub net_type: Option<String>,
     /// `UniqSubnetId`; string; may be absent; example: `"subnet-cnhsb8iu"`
-    #[serde(rename = "UniqSubnetId", default)]
+    #[serde(
+        rename = "UniqSubnetId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uniq_subnet_id: Option<String>,
     /// `UniqVpcId`; string; may be absent; example: `"vpc-iskx6ygc"`
-    #[serde(rename = "UniqVpcId", default)]
+    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// `Description`; string; may be absent; example: `"andyvpc"`
-    #[serde(rename = "Description", default)]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// `WanIP`; string; may be absent; example: `"3.45.1.9"`
-    #[serde(rename = "WanIP", default)]
+    #[serde(rename = "WanIP", default, skip_serializing_if = "Option::is_none")]
     pub wan_ip: Option<String>,
     /// `WanStatus`; string; may be absent; example: `"init"`
-    #[serde(rename = "WanStatus", default)]
+    #[serde(rename = "WanStatus", default, skip_serializing_if = "Option::is_none")]
     pub wan_status: Option<String>,
     /// `InstanceGroupId`; string; may be absent; example: `"cynosdbpg-grp-sbh6ywhs"`
-    #[serde(rename = "InstanceGroupId", default)]
+    #[serde(
+        rename = "InstanceGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_group_id: Option<String>,
 }
 
@@ -4088,22 +5285,31 @@ pub struct NewAccount {
 ))]
 /// The API's `ObjectTask` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ObjectTask {
     /// `TaskId`; 64-bit integer; may be absent; example: `1000`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// `TaskType`; string; may be absent; example: `"taskAutoBackup"`
-    #[serde(rename = "TaskType", default)]
+    #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
     /// `TaskStatus`; string; may be absent; example: `"processing"`
-    #[serde(rename = "TaskStatus", default)]
+    #[serde(
+        rename = "TaskStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<String>,
     /// `ObjectId`; string; may be absent; example: `"cynosdbmysql-sgvwu2is"`
-    #[serde(rename = "ObjectId", default)]
+    #[serde(rename = "ObjectId", default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
     /// `ObjectType`; string; may be absent; example: `"taskObjTypeCluster"`
-    #[serde(rename = "ObjectType", default)]
+    #[serde(
+        rename = "ObjectType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub object_type: Option<String>,
 }
 
@@ -4122,6 +5328,7 @@ pub struct Objects {
 ))]
 /// The API's `OldAddrInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct OldAddrInfo {
     /// `Vip`; string; example: `"172.1.1.1"`
@@ -4138,6 +5345,7 @@ pub struct OldAddrInfo {
 #[cfg(feature = "describe-resource-package-list")]
 /// The API's `Package` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct Package {
     /// `AppId`; 64-bit integer; example: `1234567`
@@ -4153,7 +5361,11 @@ pub struct Package {
     #[serde(rename = "PackageType")]
     pub package_type: String,
     /// `PackageVersion`; string; may be absent; example: `"common"`
-    #[serde(rename = "PackageVersion", default)]
+    #[serde(
+        rename = "PackageVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_version: Option<String>,
     /// `PackageRegion`; string; example: `"china"`
     #[serde(rename = "PackageRegion")]
@@ -4180,13 +5392,18 @@ pub struct Package {
     #[serde(rename = "ExpireTime")]
     pub expire_time: String,
     /// `HistoryBindResourceInfos`; list of [`BindInstanceInfo`]; may be absent
-    #[serde(rename = "HistoryBindResourceInfos", default)]
+    #[serde(
+        rename = "HistoryBindResourceInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub history_bind_resource_infos: Option<Vec<BindInstanceInfo>>,
 }
 
 #[cfg(feature = "describe-resource-package-detail")]
 /// The API's `PackageDetail` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct PackageDetail {
     /// `AppId`; 64-bit integer
@@ -4231,6 +5448,7 @@ pub struct PackagePriority {
 #[cfg(feature = "describe-param-template-detail")]
 /// The API's `ParamDetail` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ParamDetail {
     /// `ParamName`; string; example: `"max_user_connections"`
@@ -4293,6 +5511,7 @@ pub struct ParamDetail {
 ))]
 /// The API's `ParamInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ParamInfo {
     /// `CurrentValue`; string; example: `"1"`
@@ -4342,7 +5561,11 @@ pub struct ParamInfo {
     pub func: String,
     /// `FuncPattern`; string; may be absent; example:
     /// `"{MIN(DBInitMemory/%d*%d,%d)},4000,32768,2097152"`
-    #[serde(rename = "FuncPattern", default)]
+    #[serde(
+        rename = "FuncPattern",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub func_pattern: Option<String>,
 }
 
@@ -4370,6 +5593,7 @@ pub struct ParamItem {
 #[cfg(feature = "describe-instance-params")]
 /// The API's `ParamItemDetail` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ParamItemDetail {
     /// `CurrentValue`; string; example: `"1"`
@@ -4419,26 +5643,32 @@ pub struct ParamItemDetail {
 #[cfg(feature = "describe-changed-params-after-upgrade")]
 /// The API's `ParamItemInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ParamItemInfo {
     /// `ParamName`; string; may be absent; example: `"binlog_cache_size"`
-    #[serde(rename = "ParamName", default)]
+    #[serde(rename = "ParamName", default, skip_serializing_if = "Option::is_none")]
     pub param_name: Option<String>,
     /// `NewValue`; string; may be absent; example: `"32780"`
-    #[serde(rename = "NewValue", default)]
+    #[serde(rename = "NewValue", default, skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
     /// `OldValue`; string; may be absent; example: `"32768"`
-    #[serde(rename = "OldValue", default)]
+    #[serde(rename = "OldValue", default, skip_serializing_if = "Option::is_none")]
     pub old_value: Option<String>,
     /// `ValueFunction`; string; may be absent; example:
     /// `"{MIN(DBInitMemory/%d*%d,%d)},4000,32768,2097152"`
-    #[serde(rename = "ValueFunction", default)]
+    #[serde(
+        rename = "ValueFunction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_function: Option<String>,
 }
 
 #[cfg(feature = "describe-param-templates")]
 /// The API's `ParamTemplateListInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ParamTemplateListInfo {
     /// `Id`; 64-bit integer; example: `10001`
@@ -4457,7 +5687,11 @@ pub struct ParamTemplateListInfo {
     #[serde(rename = "DbMode")]
     pub db_mode: String,
     /// `ParamInfoSet`; list of [`TemplateParamInfo`]; may be absent
-    #[serde(rename = "ParamInfoSet", default)]
+    #[serde(
+        rename = "ParamInfoSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_info_set: Option<Vec<TemplateParamInfo>>,
 }
 
@@ -4467,6 +5701,7 @@ pub struct ParamTemplateListInfo {
 ))]
 /// The API's `PolicyRule` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct PolicyRule {
     /// `Action`; string; example: `"ACCEPT"`
@@ -4552,16 +5787,25 @@ pub struct ProxyConfigInfo {
 #[cfg(feature = "describe-proxies")]
 /// The API's `ProxyConnectionPoolInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyConnectionPoolInfo {
     /// `ConnectionPoolTimeOut`; 64-bit integer; example: `0`
     #[serde(rename = "ConnectionPoolTimeOut")]
     pub connection_pool_time_out: i64,
     /// `OpenConnectionPool`; string; may be absent; example: `"no"`
-    #[serde(rename = "OpenConnectionPool", default)]
+    #[serde(
+        rename = "OpenConnectionPool",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub open_connection_pool: Option<String>,
     /// `ConnectionPoolType`; string; may be absent; example: `"SessionConnectionPool"`
-    #[serde(rename = "ConnectionPoolType", default)]
+    #[serde(
+        rename = "ConnectionPoolType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_pool_type: Option<String>,
 }
 
@@ -4598,6 +5842,7 @@ pub struct ProxyEndPointConfigInfo {
 #[cfg(feature = "describe-proxies")]
 /// The API's `ProxyGroup` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyGroup {
     /// `ProxyGroupId`; string; example: `"cynosdbmysql-proxy-mdhg55su"`
@@ -4628,16 +5873,25 @@ pub struct ProxyGroup {
     #[serde(rename = "OpenRw")]
     pub open_rw: String,
     /// `CreateTime`; string; may be absent; example: `"2026-06-12 11:30:50"`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `UpdateTime`; string; may be absent; example: `"2026-06-12 11:35:44"`
-    #[serde(rename = "UpdateTime", default)]
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<String>,
 }
 
 #[cfg(feature = "describe-proxies")]
 /// The API's `ProxyGroupInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyGroupInfo {
     /// `ProxyGroup`; [`ProxyGroup`]
@@ -4647,13 +5901,21 @@ pub struct ProxyGroupInfo {
     #[serde(rename = "ProxyGroupRwInfo")]
     pub proxy_group_rw_info: ProxyGroupRwInfo,
     /// `ProxyNodes`; list of [`ProxyNodeInfo`]; may be absent
-    #[serde(rename = "ProxyNodes", default)]
+    #[serde(
+        rename = "ProxyNodes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_nodes: Option<Vec<ProxyNodeInfo>>,
     /// `ConnectionPool`; [`ProxyConnectionPoolInfo`]
     #[serde(rename = "ConnectionPool")]
     pub connection_pool: ProxyConnectionPoolInfo,
     /// `NetAddrInfos`; list of [`NetAddr`]; may be absent
-    #[serde(rename = "NetAddrInfos", default)]
+    #[serde(
+        rename = "NetAddrInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub net_addr_infos: Option<Vec<NetAddr>>,
     /// `Tasks`; list of [`ObjectTask`]
     #[serde(rename = "Tasks")]
@@ -4663,49 +5925,90 @@ pub struct ProxyGroupInfo {
 #[cfg(feature = "describe-proxies")]
 /// The API's `ProxyGroupRwInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyGroupRwInfo {
     /// `ConsistencyType`; string; may be absent; example: `"eventual"`
-    #[serde(rename = "ConsistencyType", default)]
+    #[serde(
+        rename = "ConsistencyType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consistency_type: Option<String>,
     /// `ConsistencyTimeOut`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "ConsistencyTimeOut", default)]
+    #[serde(
+        rename = "ConsistencyTimeOut",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consistency_time_out: Option<i64>,
     /// `WeightMode`; string; may be absent; example: `"system"`
-    #[serde(rename = "WeightMode", default)]
+    #[serde(
+        rename = "WeightMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub weight_mode: Option<String>,
     /// `FailOver`; string; may be absent; example: `"no"`
-    #[serde(rename = "FailOver", default)]
+    #[serde(rename = "FailOver", default, skip_serializing_if = "Option::is_none")]
     pub fail_over: Option<String>,
     /// `AutoAddRo`; string; may be absent; example: `"no"`
-    #[serde(rename = "AutoAddRo", default)]
+    #[serde(rename = "AutoAddRo", default, skip_serializing_if = "Option::is_none")]
     pub auto_add_ro: Option<String>,
     /// `InstanceWeights`; list of [`ProxyInstanceWeight`]; may be absent
-    #[serde(rename = "InstanceWeights", default)]
+    #[serde(
+        rename = "InstanceWeights",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_weights: Option<Vec<ProxyInstanceWeight>>,
     /// `OpenRw`; string; may be absent; example: `"yes"`
-    #[serde(rename = "OpenRw", default)]
+    #[serde(rename = "OpenRw", default, skip_serializing_if = "Option::is_none")]
     pub open_rw: Option<String>,
     /// `RwType`; string; may be absent; example: `"READONLY"`
-    #[serde(rename = "RwType", default)]
+    #[serde(rename = "RwType", default, skip_serializing_if = "Option::is_none")]
     pub rw_type: Option<String>,
     /// `TransSplit`; boolean; may be absent; example: `false`
-    #[serde(rename = "TransSplit", default)]
+    #[serde(
+        rename = "TransSplit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trans_split: Option<bool>,
     /// `AccessMode`; string; may be absent; example: `"balance"`
-    #[serde(rename = "AccessMode", default)]
+    #[serde(
+        rename = "AccessMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_mode: Option<String>,
     /// `ApNodeAsRoNode`; boolean; may be absent; example: `false`
-    #[serde(rename = "ApNodeAsRoNode", default)]
+    #[serde(
+        rename = "ApNodeAsRoNode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ap_node_as_ro_node: Option<bool>,
     /// `ApQueryToOtherNode`; boolean; may be absent; example: `false`
-    #[serde(rename = "ApQueryToOtherNode", default)]
+    #[serde(
+        rename = "ApQueryToOtherNode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ap_query_to_other_node: Option<bool>,
     /// `LoadBalanceMode`; string; may be absent; example: `"static"`
-    #[serde(rename = "LoadBalanceMode", default)]
+    #[serde(
+        rename = "LoadBalanceMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub load_balance_mode: Option<String>,
     /// `TransAllSplit`; boolean; may be absent; example: `false`
-    #[serde(rename = "TransAllSplit", default)]
+    #[serde(
+        rename = "TransAllSplit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trans_all_split: Option<bool>,
 }
 
@@ -4728,6 +6031,7 @@ pub struct ProxyInstanceWeight {
 #[cfg(any(feature = "describe-proxies", feature = "describe-proxy-nodes"))]
 /// The API's `ProxyNodeInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyNodeInfo {
     /// `ProxyNodeId`; string; example: `"cynosdbmysql-proxyNode-pv4hg4na"`
@@ -4764,16 +6068,25 @@ pub struct ProxyNodeInfo {
     #[serde(rename = "OssProxyNodeName")]
     pub oss_proxy_node_name: String,
     /// `CreateTime`; string; may be absent; example: `"2026-06-12 11:30:50"`
-    #[serde(rename = "CreateTime", default)]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<String>,
     /// `UpdateTime`; string; may be absent; example: `"2026-06-12 11:30:50"`
-    #[serde(rename = "UpdateTime", default)]
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<String>,
 }
 
 #[cfg(feature = "describe-proxy-specs")]
 /// The API's `ProxySpec` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxySpec {
     /// `Cpu`; 64-bit integer; example: `2`
@@ -4787,13 +6100,22 @@ pub struct ProxySpec {
 #[cfg(feature = "describe-support-proxy-version")]
 /// The API's `ProxyVersionInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyVersionInfo {
     /// `ProxyVersion`; string; may be absent; example: `"1.2.3"`
-    #[serde(rename = "ProxyVersion", default)]
+    #[serde(
+        rename = "ProxyVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_version: Option<String>,
     /// `ProxyVersionType`; string; may be absent; example: `"GA"`
-    #[serde(rename = "ProxyVersionType", default)]
+    #[serde(
+        rename = "ProxyVersionType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_version_type: Option<String>,
 }
 
@@ -4821,6 +6143,7 @@ pub struct ProxyZone {
 #[cfg(feature = "describe-proxy-zone-stocks")]
 /// The API's `ProxyZoneStockInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProxyZoneStockInfo {
     /// `Region`; string; example: `"ap-guangzhou"`
@@ -4902,80 +6225,138 @@ pub struct QuerySimpleFilter {
 ))]
 /// The API's `RedoLogItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RedoLogItem {
     /// `FileName`; string; may be absent; example: `"redo-1ad"`
-    #[serde(rename = "FileName", default)]
+    #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// `FileSize`; 64-bit integer; may be absent; example: `200`
-    #[serde(rename = "FileSize", default)]
+    #[serde(rename = "FileSize", default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// `BackupTime`; string; may be absent; example: `"2020-2-20"`
-    #[serde(rename = "BackupTime", default)]
+    #[serde(
+        rename = "BackupTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_time: Option<String>,
     /// `RedoLogId`; 64-bit integer; may be absent; example: `23331`
-    #[serde(rename = "RedoLogId", default)]
+    #[serde(rename = "RedoLogId", default, skip_serializing_if = "Option::is_none")]
     pub redo_log_id: Option<i64>,
     /// `RedoCrossRegions`; list of [`BackupRegionAndIds`]; may be absent
-    #[serde(rename = "RedoCrossRegions", default)]
+    #[serde(
+        rename = "RedoCrossRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redo_cross_regions: Option<Vec<BackupRegionAndIds>>,
     /// `Status`; string; may be absent; example: `"success"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `StartTime`; string; may be absent; example: `"2020-2-20"`
-    #[serde(rename = "StartTime", default)]
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `FinishTime`; string; may be absent; example: `"20203-20"`
-    #[serde(rename = "FinishTime", default)]
+    #[serde(
+        rename = "FinishTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finish_time: Option<String>,
     /// `VaultInfos`; list of [`VaultInfo`]; may be absent
-    #[serde(rename = "VaultInfos", default)]
+    #[serde(
+        rename = "VaultInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_infos: Option<Vec<VaultInfo>>,
     /// `CopyStatus`; string; may be absent; example: `"done"`
-    #[serde(rename = "CopyStatus", default)]
+    #[serde(
+        rename = "CopyStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub copy_status: Option<String>,
     /// `EncryptKeyId`; string; may be absent; example: `"1764ae22-72f0-11f0-8904-52540009df14"`
-    #[serde(rename = "EncryptKeyId", default)]
+    #[serde(
+        rename = "EncryptKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt_key_id: Option<String>,
     /// `EncryptRegion`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "EncryptRegion", default)]
+    #[serde(
+        rename = "EncryptRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encrypt_region: Option<String>,
 }
 
 #[cfg(feature = "describe-libra-db-instance-specs")]
 /// The API's `RegionInstanceSpecInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RegionInstanceSpecInfo {
     /// `Cpu`; 64-bit integer; may be absent
-    #[serde(rename = "Cpu", default)]
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// `Memory`; 64-bit integer; may be absent
-    #[serde(rename = "Memory", default)]
+    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// `MinStorageSize`; 64-bit integer; may be absent
-    #[serde(rename = "MinStorageSize", default)]
+    #[serde(
+        rename = "MinStorageSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_storage_size: Option<i64>,
     /// `MaxStorageSize`; 64-bit integer; may be absent
-    #[serde(rename = "MaxStorageSize", default)]
+    #[serde(
+        rename = "MaxStorageSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_size: Option<i64>,
     /// `HasStock`; boolean; may be absent
-    #[serde(rename = "HasStock", default)]
+    #[serde(rename = "HasStock", default, skip_serializing_if = "Option::is_none")]
     pub has_stock: Option<bool>,
     /// `InstanceType`; string; may be absent; example: `"无"`
-    #[serde(rename = "InstanceType", default)]
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_type: Option<String>,
     /// `StorageType`; string; may be absent; example: `"无"`
-    #[serde(rename = "StorageType", default)]
+    #[serde(
+        rename = "StorageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// `MinReplicaNum`; unsigned 64-bit integer; may be absent
-    #[serde(rename = "MinReplicaNum", default)]
+    #[serde(
+        rename = "MinReplicaNum",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_replica_num: Option<u64>,
     /// `MaxReplicaNum`; unsigned 64-bit integer; may be absent
-    #[serde(rename = "MaxReplicaNum", default)]
+    #[serde(
+        rename = "MaxReplicaNum",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_replica_num: Option<u64>,
     /// `ZoneStockInfos`; list of [`ZoneStockInfo4Libra`]; may be absent
-    #[serde(rename = "ZoneStockInfos", default)]
+    #[serde(
+        rename = "ZoneStockInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub zone_stock_infos: Option<Vec<ZoneStockInfo4Libra>>,
 }
 
@@ -5010,35 +6391,46 @@ pub struct ReplicationObject {
 ))]
 /// The API's `ResourcePackage` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ResourcePackage {
     /// `PackageId`; string; may be absent; example: `"package-123456"`
-    #[serde(rename = "PackageId", default)]
+    #[serde(rename = "PackageId", default, skip_serializing_if = "Option::is_none")]
     pub package_id: Option<String>,
     /// `PackageType`; string; may be absent; example: `"CCU"`
-    #[serde(rename = "PackageType", default)]
+    #[serde(
+        rename = "PackageType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
     /// `DeductionPriority`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "DeductionPriority", default)]
+    #[serde(
+        rename = "DeductionPriority",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deduction_priority: Option<i64>,
 }
 
 #[cfg(feature = "describe-libra-db-cluster-detail")]
 /// The API's `RoAddr` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RoAddr {
     /// `IP`; string; may be absent; example: `"\"127.0.0.1\""`
-    #[serde(rename = "IP", default)]
+    #[serde(rename = "IP", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// `Port`; 64-bit integer; may be absent; example: `4000`
-    #[serde(rename = "Port", default)]
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `RollbackData` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RollbackData {
     /// `Cpu`; 64-bit integer; example: `5`
@@ -5072,16 +6464,28 @@ pub struct RollbackData {
     #[serde(rename = "SnapShotId")]
     pub snap_shot_id: u64,
     /// `RollbackDatabases`; list of [`RollbackDatabase`]; may be absent
-    #[serde(rename = "RollbackDatabases", default)]
+    #[serde(
+        rename = "RollbackDatabases",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rollback_databases: Option<Vec<RollbackDatabase>>,
     /// `RollbackTables`; list of [`RollbackTable`]; may be absent
-    #[serde(rename = "RollbackTables", default)]
+    #[serde(
+        rename = "RollbackTables",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rollback_tables: Option<Vec<RollbackTable>>,
     /// `BackupFileName`; string; example: `"cynosdbmysql-oaj6te97_20240610111357"`
     #[serde(rename = "BackupFileName")]
     pub backup_file_name: String,
     /// `RollbackProcess`; [`RollbackProcessInfo`]; may be absent
-    #[serde(rename = "RollbackProcess", default)]
+    #[serde(
+        rename = "RollbackProcess",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rollback_process: Option<RollbackProcessInfo>,
 }
 
@@ -5104,93 +6508,152 @@ pub struct RollbackDatabase {
 #[cfg(feature = "describe-tasks")]
 /// The API's `RollbackInstanceInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RollbackInstanceInfo {
     /// `ClusterId`; string; may be absent; example: `"cynoadbmysql-ydtwlxig"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"cynoadbmysql-ydtwlxig"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `UniqVpcId`; string; may be absent; example: `"vpc-4pbgx2fv"`
-    #[serde(rename = "UniqVpcId", default)]
+    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// `UniqSubnetId`; string; may be absent; example: `"subnet-a2emqbdd"`
-    #[serde(rename = "UniqSubnetId", default)]
+    #[serde(
+        rename = "UniqSubnetId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uniq_subnet_id: Option<String>,
     /// `Vip`; string; may be absent; example: `"172.1.1.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `InstanceId`; string; may be absent; example: `"cynosdbmysql-ins-twpmnatl"`
-    #[serde(rename = "InstanceId", default)]
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// `InstanceName`; string; may be absent; example: `"cynosdbmysql-ins-twpmnatl"`
-    #[serde(rename = "InstanceName", default)]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
     /// `Status`; string; may be absent; example: `"success"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Cpu`; 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "Cpu", default)]
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// `Mem`; 64-bit integer; may be absent; example: `4`
-    #[serde(rename = "Mem", default)]
+    #[serde(rename = "Mem", default, skip_serializing_if = "Option::is_none")]
     pub mem: Option<i64>,
     /// `StorageLimit`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "StorageLimit", default)]
+    #[serde(
+        rename = "StorageLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_limit: Option<i64>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `RollbackProcessInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RollbackProcessInfo {
     /// `IsVipSwitchable`; boolean; may be absent; example: `true`
-    #[serde(rename = "IsVipSwitchable", default)]
+    #[serde(
+        rename = "IsVipSwitchable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_vip_switchable: Option<bool>,
     /// `VipSwitchableTime`; string; may be absent; example: `"upgradeInMaintain"`
-    #[serde(rename = "VipSwitchableTime", default)]
+    #[serde(
+        rename = "VipSwitchableTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vip_switchable_time: Option<String>,
     /// `ExchangeInstanceInfoList`; list of [`ExchangeInstanceInfo`]; may be absent
-    #[serde(rename = "ExchangeInstanceInfoList", default)]
+    #[serde(
+        rename = "ExchangeInstanceInfoList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exchange_instance_info_list: Option<Vec<ExchangeInstanceInfo>>,
     /// `ExchangeRoGroupInfoList`; list of [`ExchangeRoGroupInfo`]; may be absent
-    #[serde(rename = "ExchangeRoGroupInfoList", default)]
+    #[serde(
+        rename = "ExchangeRoGroupInfoList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exchange_ro_group_info_list: Option<Vec<ExchangeRoGroupInfo>>,
     /// `CurrentStep`; string; may be absent; example: `"importingData"`
-    #[serde(rename = "CurrentStep", default)]
+    #[serde(
+        rename = "CurrentStep",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step: Option<String>,
     /// `CurrentStepProgress`; 64-bit integer; may be absent; example: `98`
-    #[serde(rename = "CurrentStepProgress", default)]
+    #[serde(
+        rename = "CurrentStepProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step_progress: Option<i64>,
     /// `CurrentStepRemainingTime`; string; may be absent; example: `"500"`
-    #[serde(rename = "CurrentStepRemainingTime", default)]
+    #[serde(
+        rename = "CurrentStepRemainingTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step_remaining_time: Option<String>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `RollbackRoGroupInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RollbackRoGroupInfo {
     /// `InstanceGroupId`; string; may be absent; example: `"cynosdbmysql-grp-ywnxpisy"`
-    #[serde(rename = "InstanceGroupId", default)]
+    #[serde(
+        rename = "InstanceGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_group_id: Option<String>,
     /// `UniqVpcId`; string; may be absent; example: `"vpc-4pbgx2dd"`
-    #[serde(rename = "UniqVpcId", default)]
+    #[serde(rename = "UniqVpcId", default, skip_serializing_if = "Option::is_none")]
     pub uniq_vpc_id: Option<String>,
     /// `UniqSubnetId`; string; may be absent; example: `"subnet-a2emqbfv"`
-    #[serde(rename = "UniqSubnetId", default)]
+    #[serde(
+        rename = "UniqSubnetId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uniq_subnet_id: Option<String>,
     /// `Vip`; string; may be absent; example: `"172.1.1.1"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
 }
 
@@ -5229,6 +6692,7 @@ pub struct RollbackTableInfo {
 #[cfg(feature = "describe-rollback-time-range")]
 /// The API's `RollbackTimeRange` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RollbackTimeRange {
     /// `TimeRangeStart`; string; example: `"2024-01-13 02:12:05"`
@@ -5264,31 +6728,57 @@ pub struct RuleFilters {
 #[cfg(feature = "describe-audit-rule-with-instance-ids")]
 /// The API's `RuleTemplateInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct RuleTemplateInfo {
     /// `RuleTemplateId`; string; may be absent; example: `"cynosdb-art-jy6hmgcz"`
-    #[serde(rename = "RuleTemplateId", default)]
+    #[serde(
+        rename = "RuleTemplateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_template_id: Option<String>,
     /// `RuleTemplateName`; string; may be absent; example: `"andy"`
-    #[serde(rename = "RuleTemplateName", default)]
+    #[serde(
+        rename = "RuleTemplateName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_template_name: Option<String>,
     /// `RuleFilters`; list of [`RuleFilters`]; may be absent
-    #[serde(rename = "RuleFilters", default)]
+    #[serde(
+        rename = "RuleFilters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rule_filters: Option<Vec<RuleFilters>>,
     /// `AlarmLevel`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "AlarmLevel", default)]
+    #[serde(
+        rename = "AlarmLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_level: Option<i64>,
     /// `AlarmPolicy`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "AlarmPolicy", default)]
+    #[serde(
+        rename = "AlarmPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_policy: Option<i64>,
     /// `Description`; string; may be absent; example: `"andy_RuleTemplate"`
-    #[serde(rename = "Description", default)]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 
 #[cfg(feature = "describe-resource-package-sale-spec")]
 /// The API's `SalePackageSpec` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SalePackageSpec {
     /// `PackageRegion`; string; example: `"china"`
@@ -5314,31 +6804,33 @@ pub struct SalePackageSpec {
 #[cfg(feature = "describe-zones")]
 /// The API's `SaleRegion` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SaleRegion {
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `RegionId`; 64-bit integer; may be absent; example: `1`
-    #[serde(rename = "RegionId", default)]
+    #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
     pub region_id: Option<i64>,
     /// `RegionZh`; string; may be absent; example: `"上海"`
-    #[serde(rename = "RegionZh", default)]
+    #[serde(rename = "RegionZh", default, skip_serializing_if = "Option::is_none")]
     pub region_zh: Option<String>,
     /// `ZoneSet`; list of [`SaleZone`]; may be absent
-    #[serde(rename = "ZoneSet", default)]
+    #[serde(rename = "ZoneSet", default, skip_serializing_if = "Option::is_none")]
     pub zone_set: Option<Vec<SaleZone>>,
     /// `DbType`; string; may be absent; example: `"MYSQL"`
-    #[serde(rename = "DbType", default)]
+    #[serde(rename = "DbType", default, skip_serializing_if = "Option::is_none")]
     pub db_type: Option<String>,
     /// `Modules`; list of [`Module`]; may be absent
-    #[serde(rename = "Modules", default)]
+    #[serde(rename = "Modules", default, skip_serializing_if = "Option::is_none")]
     pub modules: Option<Vec<Module>>,
 }
 
 #[cfg(feature = "describe-zones")]
 /// The API's `SaleZone` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SaleZone {
     /// `Zone`; string; example: `"ap-shanghai-4"`
@@ -5373,37 +6865,50 @@ pub struct SaleZone {
 #[cfg(feature = "describe-save-backup-clusters")]
 /// The API's `SaveBackupClusterInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SaveBackupClusterInfo {
     /// `BackupId`; 64-bit integer; may be absent; example: `40342`
-    #[serde(rename = "BackupId", default)]
+    #[serde(rename = "BackupId", default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<i64>,
     /// `ClusterId`; string; may be absent; example: `"cynosdbmysql-sfl123fd"`
-    #[serde(rename = "ClusterId", default)]
+    #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// `ClusterName`; string; may be absent; example: `"kdff-cc"`
-    #[serde(rename = "ClusterName", default)]
+    #[serde(
+        rename = "ClusterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// `Region`; string; may be absent; example: `"ap-guangzhou"`
-    #[serde(rename = "Region", default)]
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `BackupTime`; string; may be absent; example: `"2023-5-20"`
-    #[serde(rename = "BackupTime", default)]
+    #[serde(
+        rename = "BackupTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_time: Option<String>,
     /// `DbVersion`; string; may be absent; example: `"5.7"`
-    #[serde(rename = "DbVersion", default)]
+    #[serde(rename = "DbVersion", default, skip_serializing_if = "Option::is_none")]
     pub db_version: Option<String>,
     /// `DbMode`; string; may be absent; example: `"NORMAL"`
-    #[serde(rename = "DbMode", default)]
+    #[serde(rename = "DbMode", default, skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<String>,
     /// `ClusterStatus`; string; may be absent; example: `"offlined"`
-    #[serde(rename = "ClusterStatus", default)]
+    #[serde(
+        rename = "ClusterStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_status: Option<String>,
     /// `Tasks`; list of [`ObjectTask`]; may be absent
-    #[serde(rename = "Tasks", default)]
+    #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectTask>>,
 }
 
@@ -5413,6 +6918,7 @@ pub struct SaveBackupClusterInfo {
 ))]
 /// The API's `SecurityGroup` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// `ProjectId`; 64-bit integer; example: `11954`
@@ -5441,6 +6947,7 @@ pub struct SecurityGroup {
 #[cfg(feature = "describe-serverless-instance-specs")]
 /// The API's `ServerlessSpec` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ServerlessSpec {
     /// `MinCpu`; number; example: `1.0`
@@ -5462,42 +6969,64 @@ pub struct ServerlessSpec {
     #[serde(rename = "StockCount")]
     pub stock_count: i64,
     /// `ZoneStockInfos`; list of [`ServerlessZoneStockInfo`]; may be absent
-    #[serde(rename = "ZoneStockInfos", default)]
+    #[serde(
+        rename = "ZoneStockInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub zone_stock_infos: Option<Vec<ServerlessZoneStockInfo>>,
 }
 
 #[cfg(feature = "describe-serverless-instance-specs")]
 /// The API's `ServerlessZoneStockInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ServerlessZoneStockInfo {
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-6"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `StockCount`; 64-bit integer; may be absent; example: `10`
-    #[serde(rename = "StockCount", default)]
+    #[serde(
+        rename = "StockCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stock_count: Option<i64>,
     /// `HasStock`; boolean; may be absent; example: `true`
-    #[serde(rename = "HasStock", default)]
+    #[serde(rename = "HasStock", default, skip_serializing_if = "Option::is_none")]
     pub has_stock: Option<bool>,
     /// `SlaveZoneStockInfos`; list of [`SlaveZoneStockInfo`]; may be absent
-    #[serde(rename = "SlaveZoneStockInfos", default)]
+    #[serde(
+        rename = "SlaveZoneStockInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_zone_stock_infos: Option<Vec<SlaveZoneStockInfo>>,
 }
 
 #[cfg(any(feature = "describe-cluster-detail", feature = "describe-tasks"))]
 /// The API's `SlaveZoneAttrItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SlaveZoneAttrItem {
     /// `Zone`; string; may be absent; example: `"ap-guangzhou-3"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `BinlogSyncWay`; string; may be absent; example: `"async"`
-    #[serde(rename = "BinlogSyncWay", default)]
+    #[serde(
+        rename = "BinlogSyncWay",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binlog_sync_way: Option<String>,
     /// `SemiSyncTimeout`; 64-bit integer; may be absent; example: `10000`
-    #[serde(rename = "SemiSyncTimeout", default)]
+    #[serde(
+        rename = "SemiSyncTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub semi_sync_timeout: Option<i64>,
 }
 
@@ -5508,22 +7037,28 @@ pub struct SlaveZoneAttrItem {
 ))]
 /// The API's `SlaveZoneStockInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SlaveZoneStockInfo {
     /// `SlaveZone`; string; may be absent; example: `"ap-guangzhou-4"`
-    #[serde(rename = "SlaveZone", default)]
+    #[serde(rename = "SlaveZone", default, skip_serializing_if = "Option::is_none")]
     pub slave_zone: Option<String>,
     /// `StockCount`; unsigned 64-bit integer; may be absent; example: `2`
-    #[serde(rename = "StockCount", default)]
+    #[serde(
+        rename = "StockCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stock_count: Option<u64>,
     /// `HasStock`; boolean; may be absent; example: `true`
-    #[serde(rename = "HasStock", default)]
+    #[serde(rename = "HasStock", default, skip_serializing_if = "Option::is_none")]
     pub has_stock: Option<bool>,
 }
 
 #[cfg(feature = "describe-instance-slow-queries")]
 /// The API's `SlowQueriesItem` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SlowQueriesItem {
     /// `Timestamp`; 64-bit integer; example: `1655891555`
@@ -5560,25 +7095,53 @@ pub struct SlowQueriesItem {
     #[serde(rename = "SqlMd5")]
     pub sql_md5: String,
     /// `SyncReadCountRemote`; 64-bit integer; may be absent; example: `10`
-    #[serde(rename = "SyncReadCountRemote", default)]
+    #[serde(
+        rename = "SyncReadCountRemote",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_read_count_remote: Option<i64>,
     /// `SyncReadBytesRemote`; 64-bit integer; may be absent; example: `1024`
-    #[serde(rename = "SyncReadBytesRemote", default)]
+    #[serde(
+        rename = "SyncReadBytesRemote",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_read_bytes_remote: Option<i64>,
     /// `SyncReadTimeRemote`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "SyncReadTimeRemote", default)]
+    #[serde(
+        rename = "SyncReadTimeRemote",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_read_time_remote: Option<i64>,
     /// `SyncWriteCountRemote`; 64-bit integer; may be absent; example: `10`
-    #[serde(rename = "SyncWriteCountRemote", default)]
+    #[serde(
+        rename = "SyncWriteCountRemote",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_write_count_remote: Option<i64>,
     /// `SyncWriteBytesRemote`; 64-bit integer; may be absent; example: `1024`
-    #[serde(rename = "SyncWriteBytesRemote", default)]
+    #[serde(
+        rename = "SyncWriteBytesRemote",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_write_bytes_remote: Option<i64>,
     /// `SyncWriteTimeRemote`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "SyncWriteTimeRemote", default)]
+    #[serde(
+        rename = "SyncWriteTimeRemote",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_write_time_remote: Option<i64>,
     /// `TrxCommitDelay`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "TrxCommitDelay", default)]
+    #[serde(
+        rename = "TrxCommitDelay",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trx_commit_delay: Option<i64>,
 }
 
@@ -5670,13 +7233,22 @@ pub struct SparseBackupConfigInfo {
 #[cfg(feature = "describe-backup-config")]
 /// The API's `SparseBackupConfigRsp` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SparseBackupConfigRsp {
     /// `SparseBackupSwitch`; string; may be absent; example: `"ON"`
-    #[serde(rename = "SparseBackupSwitch", default)]
+    #[serde(
+        rename = "SparseBackupSwitch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sparse_backup_switch: Option<String>,
     /// `SparseBackupConfigInfos`; list of [`SparseBackupConfigInfo`]; may be absent
-    #[serde(rename = "SparseBackupConfigInfos", default)]
+    #[serde(
+        rename = "SparseBackupConfigInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sparse_backup_config_infos: Option<Vec<SparseBackupConfigInfo>>,
 }
 
@@ -5698,6 +7270,7 @@ pub struct SparsePeriodTime {
 #[cfg(feature = "describe-tasks")]
 /// The API's `SwitchClusterLogBin` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct SwitchClusterLogBin {
     /// `Status`; string; example: `"OFF"`
@@ -5708,40 +7281,61 @@ pub struct SwitchClusterLogBin {
 #[cfg(feature = "describe-libra-db-cluster-table-mapping")]
 /// The API's `TableMappingObject` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TableMappingObject {
     /// `SrcInstanceId`; string; may be absent; example: `"cynosmysql-123"`
-    #[serde(rename = "SrcInstanceId", default)]
+    #[serde(
+        rename = "SrcInstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub src_instance_id: Option<String>,
     /// `DatabaseName`; string; may be absent; example: `"sbtest"`
-    #[serde(rename = "DatabaseName", default)]
+    #[serde(
+        rename = "DatabaseName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub database_name: Option<String>,
     /// `TableName`; string; may be absent; example: `"warehouse"`
-    #[serde(rename = "TableName", default)]
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `MapDatabaseName`; string; may be absent; example: `"sbtest"`
-    #[serde(rename = "MapDatabaseName", default)]
+    #[serde(
+        rename = "MapDatabaseName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub map_database_name: Option<String>,
     /// `MapTableName`; string; may be absent; example: `"warehouse"`
-    #[serde(rename = "MapTableName", default)]
+    #[serde(
+        rename = "MapTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub map_table_name: Option<String>,
     /// `Status`; string; may be absent; example: `"processing"`
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Process`; number; may be absent; example: `100.0`
-    #[serde(rename = "Process", default)]
+    #[serde(rename = "Process", default, skip_serializing_if = "Option::is_none")]
     pub process: Option<f64>,
     /// `Lag`; 64-bit integer; may be absent; example: `100`
-    #[serde(rename = "Lag", default)]
+    #[serde(rename = "Lag", default, skip_serializing_if = "Option::is_none")]
     pub lag: Option<i64>,
     /// `Message`; string; may be absent; example: `"同步中"`
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `IsPrimary`; boolean; may be absent; example: `true`
-    #[serde(rename = "IsPrimary", default)]
+    #[serde(rename = "IsPrimary", default, skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
     /// `VirtualColValue`; string; may be absent; example: `"name"`
-    #[serde(rename = "VirtualColValue", default)]
+    #[serde(
+        rename = "VirtualColValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub virtual_col_value: Option<String>,
 }
 
@@ -5797,38 +7391,65 @@ pub struct Tag {
 #[cfg(feature = "describe-tasks")]
 /// The API's `TaskMaintainInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TaskMaintainInfo {
     /// `MaintainStartTime`; 64-bit integer; may be absent; example: `10920`
-    #[serde(rename = "MaintainStartTime", default)]
+    #[serde(
+        rename = "MaintainStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_start_time: Option<i64>,
     /// `MaintainDuration`; 64-bit integer; may be absent; example: `3600`
-    #[serde(rename = "MaintainDuration", default)]
+    #[serde(
+        rename = "MaintainDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_duration: Option<i64>,
     /// `MaintainWeekDays`; list of string; may be absent
-    #[serde(rename = "MaintainWeekDays", default)]
+    #[serde(
+        rename = "MaintainWeekDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_week_days: Option<Vec<String>>,
 }
 
 #[cfg(feature = "describe-tasks")]
 /// The API's `TaskProgressInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TaskProgressInfo {
     /// `CurrentStep`; string; may be absent; example: `"FinishTask"`
-    #[serde(rename = "CurrentStep", default)]
+    #[serde(
+        rename = "CurrentStep",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step: Option<String>,
     /// `CurrentStepProgress`; 64-bit integer; may be absent; example: `0`
-    #[serde(rename = "CurrentStepProgress", default)]
+    #[serde(
+        rename = "CurrentStepProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step_progress: Option<i64>,
     /// `CurrentStepRemainingTime`; string; may be absent; example: `"0"`
-    #[serde(rename = "CurrentStepRemainingTime", default)]
+    #[serde(
+        rename = "CurrentStepRemainingTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step_remaining_time: Option<String>,
 }
 
 #[cfg(feature = "describe-param-templates")]
 /// The API's `TemplateParamInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TemplateParamInfo {
     /// `CurrentValue`; string; example: `"1024"`
@@ -5868,6 +7489,7 @@ pub struct TemplateParamInfo {
 ))]
 /// The API's `TradePrice` object.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct TradePrice {
     /// `TotalPrice`; 64-bit integer; example: `6000`
@@ -5889,13 +7511,25 @@ pub struct TradePrice {
     #[serde(rename = "ChargeUnit")]
     pub charge_unit: String,
     /// `UnitPriceHighPrecision`; string; may be absent; example: `"100"`
-    #[serde(rename = "UnitPriceHighPrecision", default)]
+    #[serde(
+        rename = "UnitPriceHighPrecision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit_price_high_precision: Option<String>,
     /// `UnitPriceDiscountHighPrecision`; string; may be absent; example: `"50"`
-    #[serde(rename = "UnitPriceDiscountHighPrecision", default)]
+    #[serde(
+        rename = "UnitPriceDiscountHighPrecision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit_price_discount_high_precision: Option<String>,
     /// `AmountUnit`; string; may be absent; example: `"pent"`
-    #[serde(rename = "AmountUnit", default)]
+    #[serde(
+        rename = "AmountUnit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub amount_unit: Option<String>,
 }
 
@@ -5905,19 +7539,28 @@ pub struct TradePrice {
 ))]
 /// The API's `UpgradeAnalysisInstanceVersionInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct UpgradeAnalysisInstanceVersionInfo {
     /// `Vip`; string; may be absent; example: `"172.16.83.160"`
-    #[serde(rename = "Vip", default)]
+    #[serde(rename = "Vip", default, skip_serializing_if = "Option::is_none")]
     pub vip: Option<String>,
     /// `Vport`; 64-bit integer; may be absent; example: `3306`
-    #[serde(rename = "Vport", default)]
+    #[serde(rename = "Vport", default, skip_serializing_if = "Option::is_none")]
     pub vport: Option<i64>,
     /// `EngineVersion`; string; may be absent; example: `"4.2509.2.0"`
-    #[serde(rename = "EngineVersion", default)]
+    #[serde(
+        rename = "EngineVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// `ExpiredTime`; 64-bit integer; may be absent; example: `2147454847`
-    #[serde(rename = "ExpiredTime", default)]
+    #[serde(
+        rename = "ExpiredTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expired_time: Option<i64>,
 }
 
@@ -5968,35 +7611,53 @@ pub struct UserHostPrivilege {
 ))]
 /// The API's `VaultInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct VaultInfo {
     /// `VaultId`; string; may be absent; example: `"vault-b5044c44-9e41-4c88-b75d-72a77ed8a759"`
-    #[serde(rename = "VaultId", default)]
+    #[serde(rename = "VaultId", default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
     /// `VaultName`; string; may be absent; example: `"test_yqj"`
-    #[serde(rename = "VaultName", default)]
+    #[serde(rename = "VaultName", default, skip_serializing_if = "Option::is_none")]
     pub vault_name: Option<String>,
     /// `VaultRegion`; string; may be absent; example: `"ap-qingyuan"`
-    #[serde(rename = "VaultRegion", default)]
+    #[serde(
+        rename = "VaultRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_region: Option<String>,
     /// `VaultStatus`; string; may be absent; example: `"running"`
-    #[serde(rename = "VaultStatus", default)]
+    #[serde(
+        rename = "VaultStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vault_status: Option<String>,
     /// `BackupSaveSeconds`; 64-bit integer; may be absent; example: `604800`
-    #[serde(rename = "BackupSaveSeconds", default)]
+    #[serde(
+        rename = "BackupSaveSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_save_seconds: Option<i64>,
 }
 
 #[cfg(feature = "calculate-backup-save-sec-expires")]
 /// The API's `WillDeleteItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct WillDeleteItem {
     /// `BackupId`; 64-bit integer; may be absent; example: `301005969`
-    #[serde(rename = "BackupId", default)]
+    #[serde(rename = "BackupId", default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<i64>,
     /// `BackupName`; string; may be absent; example: `"__PERF_TEST__mysql-bin.001014_301"`
-    #[serde(rename = "BackupName", default)]
+    #[serde(
+        rename = "BackupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_name: Option<String>,
 }
 
@@ -6006,6 +7667,7 @@ pub struct WillDeleteItem {
 ))]
 /// The API's `ZoneStockInfo` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ZoneStockInfo {
     /// `Zone`; string; example: `"ap-guangzhou-2"`
@@ -6018,19 +7680,24 @@ pub struct ZoneStockInfo {
     #[serde(rename = "StockCount")]
     pub stock_count: i64,
     /// `SlaveZoneStockInfos`; list of [`SlaveZoneStockInfo`]; may be absent
-    #[serde(rename = "SlaveZoneStockInfos", default)]
+    #[serde(
+        rename = "SlaveZoneStockInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_zone_stock_infos: Option<Vec<SlaveZoneStockInfo>>,
 }
 
 #[cfg(feature = "describe-libra-db-instance-specs")]
 /// The API's `ZoneStockInfo4Libra` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct ZoneStockInfo4Libra {
     /// `Zone`; string; may be absent; example: `"无"`
-    #[serde(rename = "Zone", default)]
+    #[serde(rename = "Zone", default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// `HasStock`; boolean; may be absent
-    #[serde(rename = "HasStock", default)]
+    #[serde(rename = "HasStock", default, skip_serializing_if = "Option::is_none")]
     pub has_stock: Option<bool>,
 }

@@ -27,13 +27,14 @@ struct Input<'a> {
 
 /// What UpgradeClusterVersion returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct UpgradeClusterVersionOutput {
     /// `FlowId`; 64-bit integer; example: `1472831`
     #[serde(rename = "FlowId")]
     pub flow_id: i64,
     /// `TaskId`; 64-bit integer; may be absent; example: `123`
-    #[serde(rename = "TaskId", default)]
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
     /// The request id.
     #[serde(rename = "RequestId")]

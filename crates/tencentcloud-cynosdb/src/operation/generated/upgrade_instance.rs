@@ -45,6 +45,7 @@ struct Input<'a> {
 
 /// What UpgradeInstance returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct UpgradeInstanceOutput {
     /// `TranId`; string; example: `"MyTranId"`

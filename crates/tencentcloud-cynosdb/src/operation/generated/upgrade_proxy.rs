@@ -46,6 +46,7 @@ struct Input<'a> {
 
 /// What UpgradeProxy returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct UpgradeProxyOutput {
     /// `FlowId`; 64-bit integer; example: `27342`

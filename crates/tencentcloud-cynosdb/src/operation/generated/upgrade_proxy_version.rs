@@ -31,6 +31,7 @@ struct Input<'a> {
 
 /// What UpgradeProxyVersion returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(Serialize))]
 #[non_exhaustive]
 pub struct UpgradeProxyVersionOutput {
     /// `FlowId`; 64-bit integer; example: `1472631`
