@@ -1,8 +1,9 @@
 //! `cargo xtask wire`: what goes on the wire, judged by the vendors' own clients.
 //!
 //! `xtask/wire/compare.py` starts a loopback capture server, sends each operation that has an
-//! official Python client (CynosDB `PauseServerless` and `DescribeServerlessStrategy`, DBSS
-//! `StopDbOmInstance` and `StartDbOmInstance`, GaussDB `CreateBackupResourcePackage`) through that client and through this project's client
+//! official Python client (every CynosDB action with a fixture, DBSS `StopDbOmInstance` and
+//! `StartDbOmInstance`, GaussDB `CreateBackupResourcePackage`) through that client and through
+//! this project's client
 //! (`cargo xtask wire-client URL`, below) with the same inputs, and compares method, path,
 //! query, body as JSON, the headers each sends and signs, and recomputes the signature of the
 //! project's request as the server received it with the official signer.
@@ -11,6 +12,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use cloudops_core::{AccessKey, RetryPolicy};
+
+/// The CynosDB actions sent through the official typed client; every other one goes through
+/// `CommonClient` with its documented request.
+const TC_TYPED: &[&str] = &["PauseServerless", "DescribeServerlessStrategy"];
 
 /// The inputs both sides use.
 pub const TC_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -72,6 +77,31 @@ async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
     tc.describe_serverless_strategy("cynosdbmysql-8vcxoq75")
         .send()
         .await?;
+    // Every other CynosDB action with a fixture, from its documented inputs.
+    let root = cloudops_fixtures::workspace_root();
+    let dirs = cloudops_fixtures::fixture_dirs(&root)
+        .map_err(|e| cloudops_core::Error::invalid_input("fixtures", e))?;
+    for (vendor, op) in dirs {
+        if vendor != "tencentcloud" || TC_TYPED.contains(&op.as_str()) {
+            continue;
+        }
+        let meta = std::fs::read_to_string(
+            root.join("fixtures")
+                .join(&vendor)
+                .join(&op)
+                .join("meta.json"),
+        )
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .ok_or_else(|| {
+            cloudops_core::Error::invalid_input("fixtures", format!("{op}: no meta.json"))
+        })?;
+        cloudops_fixtures::calls::tencentcloud(&tc, &op, &meta["inputs"])
+            .await
+            .ok_or_else(|| {
+                cloudops_core::Error::invalid_input("fixtures", format!("{op} is not modelled"))
+            })??;
+    }
 
     let hw = cloudops_huaweicloud::Client::builder()
         .region("cn-north-4")
