@@ -472,6 +472,10 @@ fn member(
     if matches!(element, "datetime" | "datetime_iso") {
         out.insert("format".into(), json!(element));
     }
+    // A password is never printed (Debug shows `***`).
+    if ty == "string" && wire.ends_with("Password") {
+        out.insert("sensitive".into(), json!(true));
+    }
     if m["disabled"].as_bool() == Some(true) {
         out.insert("deprecated".into(), json!(true));
     }

@@ -250,7 +250,13 @@ fn object(
     } else {
         doc(d)
     };
-    let mut derives = vec!["Debug", "Clone", "PartialEq"];
+    // A shape with a secret member prints it as `***`.
+    let sensitive = members.iter().any(|m| m.sensitive);
+    let mut derives = if sensitive {
+        vec!["Clone", "PartialEq"]
+    } else {
+        vec!["Debug", "Clone", "PartialEq"]
+    };
     if types.iter().all(|t| t.is_eq(&model.shapes)) {
         derives.push("Eq");
     }
@@ -274,6 +280,21 @@ fn object(
         s.push_str(&field(m, t, usage));
     }
     s.push_str("}\n\n");
+    if sensitive {
+        let _ = writeln!(
+            s,
+            "impl std::fmt::Debug for {name} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.debug_struct({})",
+            lit(name)
+        );
+        for m in members {
+            if m.sensitive {
+                let _ = writeln!(s, "            .field({}, &\"***\")", lit(&m.name));
+            } else {
+                let _ = writeln!(s, "            .field({}, &self.{})", lit(&m.name), m.name);
+            }
+        }
+        s.push_str("            .finish()\n    }\n}\n\n");
+    }
     Ok(s)
 }
 

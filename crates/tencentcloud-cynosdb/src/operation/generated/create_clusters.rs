@@ -160,7 +160,7 @@ impl RequestId for CreateClustersOutput {
 /// A CreateClusters call being built. Nothing is sent until [`CreateClusters::send`].
 ///
 /// Not a read: never sent again once it may have reached the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct CreateClusters {
     client: Client,
@@ -214,6 +214,63 @@ pub struct CreateClusters {
     cynos_version: Option<String>,
     sync_way: Option<String>,
     semi_sync_timeout: Option<i64>,
+}
+
+impl std::fmt::Debug for CreateClusters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateClusters")
+            .field("options", &self.options)
+            .field("zone", &self.zone)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("db_type", &self.db_type)
+            .field("db_version", &self.db_version)
+            .field("project_id", &self.project_id)
+            .field("cpu", &self.cpu)
+            .field("memory", &self.memory)
+            .field("instance_count", &self.instance_count)
+            .field("storage", &self.storage)
+            .field("cluster_name", &self.cluster_name)
+            .field("admin_password", &"***")
+            .field("port", &self.port)
+            .field("pay_mode", &self.pay_mode)
+            .field("count", &self.count)
+            .field("rollback_strategy", &self.rollback_strategy)
+            .field("rollback_id", &self.rollback_id)
+            .field("original_cluster_id", &self.original_cluster_id)
+            .field("expect_time", &self.expect_time)
+            .field("expect_time_thresh", &self.expect_time_thresh)
+            .field("storage_limit", &self.storage_limit)
+            .field("time_span", &self.time_span)
+            .field("time_unit", &self.time_unit)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("auto_voucher", &self.auto_voucher)
+            .field("ha_count", &self.ha_count)
+            .field("order_source", &self.order_source)
+            .field("resource_tags", &self.resource_tags)
+            .field("db_mode", &self.db_mode)
+            .field("min_cpu", &self.min_cpu)
+            .field("max_cpu", &self.max_cpu)
+            .field("auto_pause", &self.auto_pause)
+            .field("auto_pause_delay", &self.auto_pause_delay)
+            .field("storage_pay_mode", &self.storage_pay_mode)
+            .field("security_group_ids", &self.security_group_ids)
+            .field("alarm_policy_ids", &self.alarm_policy_ids)
+            .field("cluster_params", &self.cluster_params)
+            .field("deal_mode", &self.deal_mode)
+            .field("param_template_id", &self.param_template_id)
+            .field("slave_zone", &self.slave_zone)
+            .field("instance_init_infos", &self.instance_init_infos)
+            .field("gdn_id", &self.gdn_id)
+            .field("proxy_config", &self.proxy_config)
+            .field("auto_archive", &self.auto_archive)
+            .field("auto_archive_delay_hours", &self.auto_archive_delay_hours)
+            .field("cluster_level", &self.cluster_level)
+            .field("cynos_version", &self.cynos_version)
+            .field("sync_way", &self.sync_way)
+            .field("semi_sync_timeout", &self.semi_sync_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CreateClusters {
@@ -332,7 +389,7 @@ impl CreateClusters {
 
     /// Sets `AdminPassword`.
     ///
-    /// `AdminPassword`; string; optional; example: `"passwd@admin"`
+    /// `AdminPassword`; string; optional; sensitive; example: `"passwd@admin"`
     pub fn admin_password(mut self, admin_password: impl Into<String>) -> Self {
         self.admin_password = Some(admin_password.into());
         self

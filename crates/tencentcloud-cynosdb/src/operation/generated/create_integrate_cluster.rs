@@ -133,7 +133,7 @@ impl RequestId for CreateIntegrateClusterOutput {
 /// [`CreateIntegrateCluster::send`].
 ///
 /// Not a read: never sent again once it may have reached the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct CreateIntegrateCluster {
     client: Client,
@@ -169,6 +169,48 @@ pub struct CreateIntegrateCluster {
     encrypt_method: Option<String>,
     integrate_create_cluster_config: Option<IntegrateCreateClusterConfig>,
     storage_version: Option<String>,
+}
+
+impl std::fmt::Debug for CreateIntegrateCluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateIntegrateCluster")
+            .field("options", &self.options)
+            .field("zone", &self.zone)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("db_version", &self.db_version)
+            .field("project_id", &self.project_id)
+            .field("cluster_name", &self.cluster_name)
+            .field("admin_password", &"***")
+            .field("port", &self.port)
+            .field("pay_mode", &self.pay_mode)
+            .field("count", &self.count)
+            .field("storage_limit", &self.storage_limit)
+            .field("time_span", &self.time_span)
+            .field("time_unit", &self.time_unit)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("auto_voucher", &self.auto_voucher)
+            .field("resource_tags", &self.resource_tags)
+            .field("storage_pay_mode", &self.storage_pay_mode)
+            .field("security_group_ids", &self.security_group_ids)
+            .field("alarm_policy_ids", &self.alarm_policy_ids)
+            .field("cluster_params", &self.cluster_params)
+            .field("deal_mode", &self.deal_mode)
+            .field("param_template_id", &self.param_template_id)
+            .field("slave_zone", &self.slave_zone)
+            .field("instance_init_infos", &self.instance_init_infos)
+            .field("gdn_id", &self.gdn_id)
+            .field("proxy_config", &self.proxy_config)
+            .field("auto_archive", &self.auto_archive)
+            .field("auto_archive_delay_hours", &self.auto_archive_delay_hours)
+            .field("encrypt_method", &self.encrypt_method)
+            .field(
+                "integrate_create_cluster_config",
+                &self.integrate_create_cluster_config,
+            )
+            .field("storage_version", &self.storage_version)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CreateIntegrateCluster {
@@ -236,7 +278,7 @@ impl CreateIntegrateCluster {
 
     /// Sets `AdminPassword`.
     ///
-    /// `AdminPassword`; string; optional; example: `"test@km1"`
+    /// `AdminPassword`; string; optional; sensitive; example: `"test@km1"`
     pub fn admin_password(mut self, admin_password: impl Into<String>) -> Self {
         self.admin_password = Some(admin_password.into());
         self

@@ -108,7 +108,7 @@ impl RequestId for CreateLibraDBClustersOutput {
 /// [`CreateLibraDBClusters::send`].
 ///
 /// Not a read: never sent again once it may have reached the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct CreateLibraDBClusters {
     client: Client,
@@ -133,6 +133,34 @@ pub struct CreateLibraDBClusters {
     vpc_id: Option<String>,
     subnet_id: Option<String>,
     port: Option<String>,
+}
+
+impl std::fmt::Debug for CreateLibraDBClusters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateLibraDBClusters")
+            .field("options", &self.options)
+            .field("count", &self.count)
+            .field("zone", &self.zone)
+            .field("instance_init_infos", &self.instance_init_infos)
+            .field("admin_password", &"***")
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("auto_voucher", &self.auto_voucher)
+            .field("cluster_name", &self.cluster_name)
+            .field("deal_mode", &self.deal_mode)
+            .field("encrypt_method", &self.encrypt_method)
+            .field("libra_db_version", &self.libra_db_version)
+            .field("order_source", &self.order_source)
+            .field("pay_mode", &self.pay_mode)
+            .field("project_id", &self.project_id)
+            .field("security_group_ids", &self.security_group_ids)
+            .field("time_span", &self.time_span)
+            .field("time_unit", &self.time_unit)
+            .field("resource_tags", &self.resource_tags)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CreateLibraDBClusters {
@@ -172,7 +200,7 @@ impl CreateLibraDBClusters {
 
     /// Sets `AdminPassword`.
     ///
-    /// `AdminPassword`; string; optional; example: `"\"autotest1\""`
+    /// `AdminPassword`; string; optional; sensitive; example: `"\"autotest1\""`
     pub fn admin_password(mut self, admin_password: impl Into<String>) -> Self {
         self.admin_password = Some(admin_password.into());
         self

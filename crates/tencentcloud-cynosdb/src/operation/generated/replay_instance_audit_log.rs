@@ -58,7 +58,7 @@ impl RequestId for ReplayInstanceAuditLogOutput {
 /// [`ReplayInstanceAuditLog::send`].
 ///
 /// Not a read: never sent again once it may have reached the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct ReplayInstanceAuditLog {
     client: Client,
@@ -71,6 +71,22 @@ pub struct ReplayInstanceAuditLog {
     target_password: String,
     start_time: String,
     end_time: String,
+}
+
+impl std::fmt::Debug for ReplayInstanceAuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplayInstanceAuditLog")
+            .field("options", &self.options)
+            .field("source_cluster_id", &self.source_cluster_id)
+            .field("source_instance_id", &self.source_instance_id)
+            .field("target_cluster_id", &self.target_cluster_id)
+            .field("target_instance_id", &self.target_instance_id)
+            .field("target_user_name", &self.target_user_name)
+            .field("target_password", &"***")
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ReplayInstanceAuditLog {

@@ -47,7 +47,7 @@ impl RequestId for ResetAccountPasswordOutput {
 /// [`ResetAccountPassword::send`].
 ///
 /// Not a read: never sent again once it may have reached the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct ResetAccountPassword {
     client: Client,
@@ -56,6 +56,18 @@ pub struct ResetAccountPassword {
     account_password: String,
     cluster_id: String,
     host: Option<String>,
+}
+
+impl std::fmt::Debug for ResetAccountPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetAccountPassword")
+            .field("options", &self.options)
+            .field("account_name", &self.account_name)
+            .field("account_password", &"***")
+            .field("cluster_id", &self.cluster_id)
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ResetAccountPassword {

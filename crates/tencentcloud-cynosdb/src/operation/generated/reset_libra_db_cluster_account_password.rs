@@ -52,7 +52,7 @@ impl RequestId for ResetLibraDBClusterAccountPasswordOutput {
 /// [`ResetLibraDBClusterAccountPassword::send`].
 ///
 /// Not a read: never sent again once it may have reached the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "nothing is sent until .send() is awaited"]
 pub struct ResetLibraDBClusterAccountPassword {
     client: Client,
@@ -62,6 +62,19 @@ pub struct ResetLibraDBClusterAccountPassword {
     account_name: String,
     encrypt_method: Option<String>,
     host: Option<String>,
+}
+
+impl std::fmt::Debug for ResetLibraDBClusterAccountPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetLibraDBClusterAccountPassword")
+            .field("options", &self.options)
+            .field("cluster_id", &self.cluster_id)
+            .field("account_password", &"***")
+            .field("account_name", &self.account_name)
+            .field("encrypt_method", &self.encrypt_method)
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ResetLibraDBClusterAccountPassword {

@@ -4559,7 +4559,7 @@ pub struct LibraDBClusterSet {
 
 #[cfg(feature = "modify-libra-db-cluster-data-source")]
 /// The API's `LibraDBClusterSrcInfo` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct LibraDBClusterSrcInfo {
     /// `SrcInstanceType`; string; required; example: `"cynos"`
     #[serde(rename = "SrcInstanceType")]
@@ -4582,7 +4582,7 @@ pub struct LibraDBClusterSrcInfo {
     /// `User`; string; optional; example: `"root"`
     #[serde(rename = "User", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// `Password`; string; optional; example: `"rootroot"`
+    /// `Password`; string; optional; sensitive; example: `"rootroot"`
     #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `SqlMode`; string; optional; example: `"no_rows"`
@@ -4606,6 +4606,29 @@ pub struct LibraDBClusterSrcInfo {
     /// `Operation`; string; optional; example: `"add"`
     #[serde(rename = "Operation", skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
+}
+
+#[cfg(feature = "modify-libra-db-cluster-data-source")]
+impl std::fmt::Debug for LibraDBClusterSrcInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LibraDBClusterSrcInfo")
+            .field("src_instance_type", &self.src_instance_type)
+            .field("access_type", &self.access_type)
+            .field("src_instance_id", &self.src_instance_id)
+            .field("src_cluster_id", &self.src_cluster_id)
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"***")
+            .field("sql_mode", &self.sql_mode)
+            .field("src_app_id", &self.src_app_id)
+            .field("src_uin", &self.src_uin)
+            .field("src_sub_account_uin", &self.src_sub_account_uin)
+            .field("account_mode", &self.account_mode)
+            .field("region", &self.region)
+            .field("operation", &self.operation)
+            .finish()
+    }
 }
 
 #[cfg(feature = "create-libra-db-clusters")]
@@ -5248,7 +5271,7 @@ pub struct NetAddr {
     feature = "create-libra-db-cluster-accounts"
 ))]
 /// The API's `NewAccount` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct NewAccount {
     /// `AccountName`; string; required; example: `"0"`
     #[serde(rename = "AccountName")]
@@ -5256,7 +5279,7 @@ pub struct NewAccount {
     /// `Host`; string; required; example: `"0"`
     #[serde(rename = "Host")]
     pub host: String,
-    /// `AccountPassword`; string; required; example: `"0"`
+    /// `AccountPassword`; string; required; sensitive; example: `"0"`
     #[serde(rename = "AccountPassword")]
     pub account_password: String,
     /// `PasswordRotation`; 64-bit integer; optional; example: `0`
@@ -5268,6 +5291,23 @@ pub struct NewAccount {
     /// `MaxUserConnections`; 64-bit integer; optional; example: `0`
     #[serde(rename = "MaxUserConnections", skip_serializing_if = "Option::is_none")]
     pub max_user_connections: Option<i64>,
+}
+
+#[cfg(any(
+    feature = "create-accounts",
+    feature = "create-libra-db-cluster-accounts"
+))]
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("account_name", &self.account_name)
+            .field("host", &self.host)
+            .field("account_password", &"***")
+            .field("password_rotation", &self.password_rotation)
+            .field("description", &self.description)
+            .field("max_user_connections", &self.max_user_connections)
+            .finish()
+    }
 }
 
 #[cfg(any(
