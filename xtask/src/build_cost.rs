@@ -395,23 +395,46 @@ fn build(
         std::fs::copy(civil, dir.join("src/civil.rs"))
             .map_err(|e| format!("{}: {e}", civil.display()))?;
     }
-    // The shell reports the CPU time of everything it waited for (fields 16 and 17 of its
-    // /proc stat line, in clock ticks): cargo, every rustc and every build script.
-    let script = "cargo build --release --offline 2>build.log; \
-                  rc=$?; cat /proc/$$/stat; exit $rc";
     let started = Instant::now();
+    let result = timed_shell(
+        &dir,
+        "cargo build --release --offline 2>build.log",
+        &dir.join("target"),
+    );
+    let wall_secs = started.elapsed().as_secs_f64();
+    let log = std::fs::read_to_string(dir.join("build.log")).unwrap_or_default();
+    let cpu = result.map_err(|e| format!("{e}:\n{log}"))?;
+    let crates = log
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Compiling "))
+        .count();
+    let binary_bytes = std::fs::metadata(dir.join("target/release").join(name))
+        .map(|m| m.len())
+        .map_err(|e| format!("no binary: {e}"))?;
+    eprintln!("  {cpu:.1} s CPU, {wall_secs:.1} s wall, {crates} crates");
+    Ok(Cost {
+        cpu_secs: cpu,
+        wall_secs,
+        crates,
+        binary_bytes,
+    })
+}
+
+/// Runs `script` with `sh` in `dir` (target directory `target`) and returns the CPU time of
+/// everything it waited for (cargo, every rustc, every build script), from the shell's own
+/// `/proc` stat line: fields 16 and 17, in clock ticks. `Err` when the script fails.
+pub(crate) fn timed_shell(dir: &Path, script: &str, target: &Path) -> Result<f64, String> {
+    let script = format!("{script}; rc=$?; cat /proc/$$/stat; exit $rc");
     let out = Command::new("sh")
         .arg("-c")
         .arg(script)
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run sh: {e}"))?;
-    let wall_secs = started.elapsed().as_secs_f64();
-    let log = std::fs::read_to_string(dir.join("build.log")).unwrap_or_default();
     if !out.status.success() {
-        return Err(format!("the build failed:\n{log}"));
+        return Err("the build failed".to_string());
     }
     let stat = String::from_utf8_lossy(&out.stdout);
     // The fields after the command name, which is in parentheses.
@@ -424,24 +447,7 @@ fn build(
     let (Some(cutime), Some(cstime)) = (ticks(13), ticks(14)) else {
         return Err(format!("cannot read the CPU time from {stat:?}"));
     };
-    let hz = clock_ticks_per_second();
-    let crates = log
-        .lines()
-        .filter(|l| l.trim_start().starts_with("Compiling "))
-        .count();
-    let binary_bytes = std::fs::metadata(dir.join("target/release").join(name))
-        .map(|m| m.len())
-        .map_err(|e| format!("no binary: {e}"))?;
-    eprintln!(
-        "  {:.1} s CPU, {wall_secs:.1} s wall, {crates} crates",
-        (cutime + cstime) / hz
-    );
-    Ok(Cost {
-        cpu_secs: (cutime + cstime) / hz,
-        wall_secs,
-        crates,
-        binary_bytes,
-    })
+    Ok((cutime + cstime) / clock_ticks_per_second())
 }
 
 fn clock_ticks_per_second() -> f64 {

@@ -29,6 +29,7 @@
 //! - `help`: this list.
 
 mod build_cost;
+mod crate_cost;
 mod fuzz;
 mod msrv;
 mod packages;
@@ -603,7 +604,7 @@ pub fn rustfmt(text: &str) -> Result<String, String> {
 
 fn help() {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  models [--check]    convert (or check) the vendors' published models into models/\n  codegen [--check]   write (or check) the generated code from models/\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [NAME ...]\n                      cold release builds of one-call programs against their floors\n                      (cynosdb, cynosdb-minimal, dbss, dbss-minimal, dbss-no-tls, ocp, ocp-minimal)\n  help                show this list"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci                  run every check CI runs\n  models [--check]    convert (or check) the vendors' published models into models/\n  codegen [--check]   write (or check) the generated code from models/\n  fixtures [--check]  regenerate (or check) the snapshots of fixtures/\n  fuzz [--seconds N] [TARGET ...]\n                      run the fuzz targets N seconds each (default 30)\n  vectors [--check]   recompute (or check) the signing vectors with the official SDKs\n  regions [--check]   regenerate (or check) the Huawei region tables from the official SDKs\n  wire                compare what goes on the wire with the official clients\n  tour-proxy          run the tour through tinyproxy (HTTP and HTTPS)\n  semver              cargo-semver-checks on every crate against its baseline\n  release plan        what to release, with which bump, in which order\n  release prepare <crate> <version>\n                      bump a crate, date its CHANGELOG, regenerate snapshots\n  msrv                no locked dependency needs a newer Rust than rust-version\n  packages            package, unpack and test every crate; run one-crate consumers\n  build-cost [--rounds N] [NAME ...]\n                      cold release builds of one-call programs against their floors\n                      (cynosdb, cynosdb-minimal, dbss, dbss-minimal, dbss-no-tls, ocp, ocp-minimal)\n  crate-cost [--rounds N]\n                      CPU per operation of the CynosDB crate alone beside aws-sdk-rds\n  help                show this list"
     );
 }
 
@@ -641,6 +642,7 @@ fn main() -> ExitCode {
         Some("msrv") => msrv::run(&cloudops_fixtures::workspace_root()),
         Some("packages") => packages::run(&cloudops_fixtures::workspace_root()),
         Some("build-cost") => build_cost::run(&args[1..], &cloudops_fixtures::workspace_root()),
+        Some("crate-cost") => crate_cost::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("help") | Some("--help") | Some("-h") => {
             help();
             ExitCode::SUCCESS

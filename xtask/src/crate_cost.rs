@@ -1,0 +1,156 @@
+//! `cargo xtask crate-cost [--rounds N]`: what one operation costs to build, the crate alone,
+//! side by side with the AWS SDK for Rust's RDS crate built the same way.
+//!
+//! One scratch project under `target/crate-cost/` depends on `cloudops-tencentcloud-cynosdb`
+//! with `all-operations` and on `aws-sdk-rds` (pinned at [`AWS_RDS`], from crates.io), and
+//! builds everything once in release. Then each round removes one crate's compiled artifacts
+//! (`cargo clean --release -p`) and rebuilds it, then the other, in an order that alternates
+//! from round to round: every rebuild compiles that crate alone, its dependencies already
+//! built. The CPU time (user + system of every process) of each rebuild is divided by the
+//! crate's operations: CynosDB's registry with every feature on, and the operation modules of
+//! `aws-sdk-rds`. Not part of CI: a round takes minutes.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use crate::build_cost::timed_shell;
+
+/// The `aws-sdk-rds` release measured against.
+pub const AWS_RDS: &str = "1.159.0";
+
+/// `cargo xtask crate-cost [--rounds N]`.
+pub fn run(args: &[String], root: &Path) -> ExitCode {
+    let rounds = match args {
+        [] => 3,
+        [flag, n] if flag == "--rounds" => match n.parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                eprintln!("--rounds takes a positive number");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => {
+            eprintln!("usage: cargo xtask crate-cost [--rounds N]");
+            return ExitCode::FAILURE;
+        }
+    };
+    match measure(root, rounds) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("crate-cost: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn measure(root: &Path, rounds: usize) -> Result<(), String> {
+    let dir = root.join("target/crate-cost");
+    let target = dir.join("target");
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let crate_dir = root.join("crates/tencentcloud-cynosdb");
+    let manifest = format!(
+        "[package]\nname = \"crate-cost\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\ncloudops-tencentcloud-cynosdb = {{ path = {:?}, default-features = false, features = [\"all-operations\"] }}\n\
+         aws-sdk-rds = {{ version = \"={AWS_RDS}\", default-features = false }}\n\n[workspace]\n",
+        crate_dir.display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").map_err(|e| e.to_string())?;
+    eprintln!("==> building both crates and their dependencies once");
+    timed_shell(&dir, "cargo build --release --quiet", &target)?;
+    let ours = cynosdb_operations(root)?;
+    let aws = aws_operations(&dir)?;
+    let crates = [
+        ("cloudops-tencentcloud-cynosdb", ours),
+        ("aws-sdk-rds", aws),
+    ];
+    let mut per_op: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..rounds {
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let (name, ops) = crates[i];
+            timed_shell(
+                &dir,
+                &format!("cargo clean --release --quiet -p {name}"),
+                &target,
+            )?;
+            let cpu = timed_shell(
+                &dir,
+                &format!("cargo build --release --quiet -p {name}"),
+                &target,
+            )?;
+            eprintln!(
+                "round {}: {name}: {cpu:.1} s CPU, {:.3} s per operation",
+                round + 1,
+                cpu / ops as f64
+            );
+            per_op[i].push(cpu / ops as f64);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    };
+    let (a, b) = (median(&mut per_op[0].clone()), median(&mut per_op[1].clone()));
+    println!("| crate | operations | CPU s per operation (median of {rounds}) |");
+    println!("|---|---|---|");
+    println!(
+        "| `cloudops-tencentcloud-cynosdb`, `all-operations` | {ours} | {a:.3} ({:.3}-{:.3}) |",
+        per_op[0].iter().copied().fold(f64::INFINITY, f64::min),
+        per_op[0].iter().copied().fold(0.0, f64::max)
+    );
+    println!(
+        "| `aws-sdk-rds` {AWS_RDS} | {aws} | {b:.3} ({:.3}-{:.3}) |",
+        per_op[1].iter().copied().fold(f64::INFINITY, f64::min),
+        per_op[1].iter().copied().fold(0.0, f64::max)
+    );
+    println!("cost per operation: {:.2}x AWS's (goal: at most 0.5x)", a / b);
+    if a / b > 0.5 {
+        return Err("over the goal".into());
+    }
+    Ok(())
+}
+
+/// The CynosDB actions the model declares (all of them with `all-operations`).
+fn cynosdb_operations(root: &Path) -> Result<usize, String> {
+    let text = std::fs::read_to_string(root.join("models/tencentcloud/cynosdb.json"))
+        .map_err(|e| e.to_string())?;
+    let model: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    model["operations"]
+        .as_array()
+        .map(Vec::len)
+        .ok_or_else(|| "the model has no operations".into())
+}
+
+/// The operation modules of `aws-sdk-rds` (`src/operation/<name>/`).
+fn aws_operations(dir: &Path) -> Result<usize, String> {
+    let out = Command::new("cargo")
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let manifest = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "aws-sdk-rds")
+        .and_then(|p| p["manifest_path"].as_str())
+        .ok_or("aws-sdk-rds is not in the scratch project")?;
+    let ops = Path::new(manifest)
+        .parent()
+        .map(|d| d.join("src/operation"))
+        .ok_or("no source directory")?;
+    let n = std::fs::read_dir(&ops)
+        .map_err(|e| format!("{}: {e}", ops.display()))?
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
+    Ok(n)
+}
