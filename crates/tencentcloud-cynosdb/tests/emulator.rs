@@ -390,6 +390,31 @@ async fn raw_actions_share_signing_and_errors() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some("InvalidAction"));
+
+    // Every modelled action's body is checked against the model, and a good one is answered
+    // with the documented example.
+    for (body, code) in [
+        (serde_json::json!({}), "MissingParameter"),
+        (serde_json::json!({"ClusterId": 5}), "InvalidParameter"),
+        (
+            serde_json::json!({"ClusterId": "cynosdbmysql-8vcxoq75", "Nope": 1}),
+            "UnknownParameter",
+        ),
+    ] {
+        let e = c
+            .action("DescribeClusterDetail")
+            .send::<_, serde_json::Value>(&body)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Some(code), "{body}");
+    }
+    let detail: serde_json::Value = c
+        .action("DescribeClusterDetail")
+        .send(&serde_json::json!({"ClusterId": "cynosdbmysql-8vcxoq75"}))
+        .await
+        .unwrap();
+    assert_eq!(detail["Detail"]["ClusterId"], "cynosdbmysql-sgvwu2is");
+
     let e = c
         .action("Bad Action")
         .send::<_, serde_json::Value>(&())
