@@ -9,7 +9,9 @@
 //! holds the service block, the operations whose docs, checks and idempotency are argued by
 //! hand, the reviewed table of writes that are safe to retry, and named enums. An override is
 //! checked against the published model, so a member it names must exist with the same
-//! required flag.
+//! required flag. `examples.json` gives each converted action its fixture folder
+//! ([`crate::models_fixtures`]) and shows where answers differ from the model (members left
+//! out, numbers written as strings), which the model then reads leniently.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,8 +25,9 @@ pub const TCCLI: &str = "3.1.189.1";
 /// The CynosDB model's path in the wheel.
 pub(crate) const CYNOSDB_DIR: &str = "tccli/services/cynosdb/v20190107";
 
-/// The converted model and the overrides laid over it.
+/// The converted model.
 const OUTPUT: &str = "models/tencentcloud/cynosdb.json";
+/// The hand-written part laid over the published facts.
 pub(crate) const OVERRIDES: &str = "models/tencentcloud/cynosdb.overrides.json";
 
 /// Action name prefixes that only read: retried after a failure that may have reached the
@@ -352,10 +355,14 @@ fn convert(api: &Value, overrides: &Value, quirks: &Quirks) -> Result<Value, Str
     }))
 }
 
+/// Which way a member travels: in a request, in an answer, or (an object used by both) either.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Direction {
+    /// A request member: its required flag counts.
     In,
+    /// An answer member: whether it may be absent counts.
     Out,
+    /// A member of an object sent and received: both count.
     Both,
 }
 
