@@ -96,7 +96,10 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
             (v[n / 2 - 1] + v[n / 2]) / 2.0
         }
     };
-    let (a, b) = (median(&mut per_op[0].clone()), median(&mut per_op[1].clone()));
+    let (a, b) = (
+        median(&mut per_op[0].clone()),
+        median(&mut per_op[1].clone()),
+    );
     println!("| crate | operations | CPU s per operation (median of {rounds}) |");
     println!("|---|---|---|");
     println!(
@@ -109,7 +112,10 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
         per_op[1].iter().copied().fold(f64::INFINITY, f64::min),
         per_op[1].iter().copied().fold(0.0, f64::max)
     );
-    println!("cost per operation: {:.2}x AWS's (goal: at most 0.5x)", a / b);
+    println!(
+        "cost per operation: {:.2}x AWS's (goal: at most 0.5x)",
+        a / b
+    );
     if a / b > 0.5 {
         return Err("over the goal".into());
     }

@@ -10,7 +10,7 @@
 //! hand, the reviewed table of writes that are safe to retry, and named enums. An override is
 //! checked against the published model, so a member it names must exist with the same
 //! required flag. `examples.json` gives each converted action its fixture folder
-//! ([`crate::models_fixtures`]) and shows where answers differ from the model (members left
+//! (`models_fixtures.rs`) and shows where answers differ from the model (members left
 //! out, numbers written as strings), which the model then reads leniently.
 
 use std::collections::{BTreeMap, BTreeSet};
