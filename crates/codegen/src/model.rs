@@ -104,6 +104,10 @@ pub enum Shape {
         doc: String,
         /// Its members.
         members: Vec<Member>,
+        /// A received object: the field that keeps every member the model does not name
+        /// (`serde(flatten)` into a JSON map), so a newer server never breaks decoding.
+        #[serde(default)]
+        rest: Option<String>,
     },
 }
 
@@ -265,6 +269,10 @@ pub struct Member {
     /// Output list: absent reads as empty.
     #[serde(default)]
     pub default_empty: bool,
+    /// Output: a hand-written decoder beside the generated code (`crate::protocol::lenient_string`),
+    /// for a member the service sends in more than one form.
+    #[serde(default)]
+    pub deserialize_with: Option<String>,
     /// How a string holds a time: `datetime` (`YYYY-MM-DD hh:mm:ss`) or `datetime_iso`
     /// (ISO 8601).
     #[serde(default)]

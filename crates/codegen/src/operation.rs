@@ -314,6 +314,13 @@ impl<'m> Op<'m> {
         for (_, t) in self.input.iter().chain(&self.output) {
             t.shapes(&mut used_shapes);
         }
+        if let Some(d) = op
+            .data
+            .as_ref()
+            .filter(|d| self.model.shapes.contains_key(*d))
+        {
+            used_shapes.push(d.clone());
+        }
         let mut i = 0;
         while i < used_shapes.len() {
             if let Some(crate::model::Shape::Object { members, .. }) =

@@ -57,6 +57,9 @@ pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
     if m.encoding.as_deref() == Some("string_or_number") {
         attrs.push("deserialize_with = \"cloudops_core::encoding::string_or_number\"".into());
     }
+    if let Some(path) = &m.deserialize_with {
+        attrs.push(format!("deserialize_with = {}", lit(path)));
+    }
     if m.encoding.as_deref() == Some("number_or_string") {
         let f = if optional {
             "number_or_string_opt"
@@ -84,8 +87,13 @@ pub(crate) fn usage(model: &Model) -> Result<(BTreeSet<String>, BTreeSet<String>
     let mut input = BTreeSet::new();
     let mut output = BTreeSet::new();
     for op in &model.operations {
-        for (members, set) in [(&op.input, &mut input), (&op.output, &mut output)] {
-            let mut stack = Vec::new();
+        // An `ocp-rest` answer's `data` may be one of the model's shapes.
+        let data = op.data.as_ref().filter(|d| model.shapes.contains_key(*d));
+        for (members, extra, set) in [
+            (&op.input, None, &mut input),
+            (&op.output, data, &mut output),
+        ] {
+            let mut stack: Vec<String> = extra.cloned().into_iter().collect();
             for m in members {
                 Ty::of(m, &model.shapes)?.shapes(&mut stack);
             }
@@ -186,12 +194,17 @@ pub(crate) fn module(loaded: &Loaded) -> Result<String, String> {
     for (name, shape) in &model.shapes {
         let cfg = shape_cfg(gates.get(name));
         match shape {
-            Shape::Object { doc: d, members } => {
+            Shape::Object {
+                doc: d,
+                members,
+                rest,
+            } => {
                 let usage = Usage {
                     input: input.contains(name),
                     output: output.contains(name),
                 };
-                body.push_str(&gate(&object(model, name, d, members, &usage)?, &cfg));
+                let text = object(model, name, d, members, rest.as_deref(), &usage)?;
+                body.push_str(&gate(&text, &cfg));
             }
             Shape::Enum {
                 base,
@@ -238,6 +251,7 @@ fn object(
     name: &str,
     d: &str,
     members: &[Member],
+    rest: Option<&str>,
     usage: &Usage,
 ) -> Result<String, String> {
     let types: Vec<Ty> = members
@@ -257,7 +271,7 @@ fn object(
     } else {
         vec!["Debug", "Clone", "PartialEq"]
     };
-    if types.iter().all(|t| t.is_eq(&model.shapes)) {
+    if rest.is_none() && types.iter().all(|t| t.is_eq(&model.shapes)) {
         derives.push("Eq");
     }
     if usage.input {
@@ -278,6 +292,12 @@ fn object(
     let _ = writeln!(s, "pub struct {name} {{");
     for (m, t) in members.iter().zip(&types) {
         s.push_str(&field(m, t, usage));
+    }
+    if let Some(rest) = rest {
+        let _ = writeln!(
+            s,
+            "    /// Every other member, as sent.\n    #[serde(flatten)]\n    pub {rest}: serde_json::Map<String, serde_json::Value>,"
+        );
     }
     s.push_str("}\n\n");
     if sensitive {

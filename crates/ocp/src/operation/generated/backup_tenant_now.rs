@@ -10,6 +10,8 @@
 
 use cloudops_core::{CallOptions, Error, Idempotency, Method, OperationSpec, validate};
 
+#[doc(no_inline)]
+pub use super::types::{BackupCommonResponse, BackupObject, BackupObjectOpsResult, BackupTaskType};
 use crate::client::Client;
 use crate::protocol::{OcpResponse, VENDOR};
 
@@ -52,7 +54,7 @@ impl BackupTenantNow {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    pub async fn send(self) -> Result<OcpResponse<crate::model::BackupCommonResponse>, Error> {
+    pub async fn send(self) -> Result<OcpResponse<BackupCommonResponse>, Error> {
         validate::at_least("cluster_id", self.cluster_id, 1)?;
         validate::at_least("tenant_id", self.tenant_id, 1)?;
         let path = format!(

@@ -5,6 +5,8 @@
 
 use cloudops_core::{CallOptions, Error, Idempotency, Method, OperationSpec, validate};
 
+#[doc(no_inline)]
+pub use super::types::{Task, TaskStatus};
 use crate::client::Client;
 use crate::protocol::{OcpResponse, VENDOR};
 
@@ -37,7 +39,7 @@ impl GetTask {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    pub async fn send(self) -> Result<OcpResponse<crate::model::Task>, Error> {
+    pub async fn send(self) -> Result<OcpResponse<Task>, Error> {
         validate::at_least("task_id", self.task_id, 1)?;
         let path = format!("/api/v2/tasks/{}", self.task_id);
         self.client

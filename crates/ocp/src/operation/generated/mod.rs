@@ -7,6 +7,7 @@ pub mod get_task;
 pub mod get_tenant_backup_strategy;
 pub mod start_tenant_backup_schedule;
 pub mod stop_tenant_backup_schedule;
+pub mod types;
 
 pub use backup_tenant_now::{BackupTenantNow, SPEC as BACKUP_TENANT_NOW};
 pub use get_task::{GetTask, SPEC as GET_TASK};
@@ -17,6 +18,7 @@ pub use start_tenant_backup_schedule::{
 pub use stop_tenant_backup_schedule::{
     SPEC as STOP_TENANT_BACKUP_SCHEDULE, StopTenantBackupSchedule,
 };
+pub use types::*;
 
 /// Every modelled operation of this module built with the crate's features, in the model's
 /// order: the registry the fixtures, the fault suite and the coverage checks read.
