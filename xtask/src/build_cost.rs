@@ -316,7 +316,8 @@ fn mb(bytes: u64) -> f64 {
 }
 
 /// The median of sorted values: the middle one, or the mean of the middle two.
-fn middle(sorted: &[f64]) -> f64 {
+/// The median of values in order.
+pub(crate) fn middle(sorted: &[f64]) -> f64 {
     let n = sorted.len();
     if n % 2 == 1 {
         sorted[n / 2]

@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-use crate::build_cost::timed_shell;
+use crate::build_cost::{middle, timed_shell};
 
 /// The `aws-sdk-rds` release measured against.
 pub const AWS_RDS: &str = "1.159.0";
@@ -87,30 +87,21 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
             per_op[i].push(cpu / ops as f64);
         }
     }
-    let median = |v: &mut Vec<f64>| {
+    for v in &mut per_op {
         v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
-    };
-    let (a, b) = (
-        median(&mut per_op[0].clone()),
-        median(&mut per_op[1].clone()),
-    );
+    }
+    let (a, b) = (middle(&per_op[0]), middle(&per_op[1]));
     println!("| crate | operations | CPU s per operation (median of {rounds}) |");
     println!("|---|---|---|");
     println!(
         "| `cloudops-tencentcloud-cynosdb`, `all-operations` | {ours} | {a:.3} ({:.3}-{:.3}) |",
-        per_op[0].iter().copied().fold(f64::INFINITY, f64::min),
-        per_op[0].iter().copied().fold(0.0, f64::max)
+        per_op[0][0],
+        per_op[0][per_op[0].len() - 1]
     );
     println!(
         "| `aws-sdk-rds` {AWS_RDS} | {aws} | {b:.3} ({:.3}-{:.3}) |",
-        per_op[1].iter().copied().fold(f64::INFINITY, f64::min),
-        per_op[1].iter().copied().fold(0.0, f64::max)
+        per_op[1][0],
+        per_op[1][per_op[1].len() - 1]
     );
     println!(
         "cost per operation: {:.2}x AWS's (goal: at most 0.5x)",

@@ -255,7 +255,7 @@ fn round_trip(s: &mut String, model: &Model, fn_name: &str) {
     )));
     let _ = writeln!(
         s,
-        "pub fn {fn_name}_round_trip(op: &str, response: &Value) -> Option<Result<Value, String>> {{\n    fn again<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> Result<Value, String> {{\n        let out: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;\n        serde_json::to_value(&out).map_err(|e| e.to_string())\n    }}\n    Some(match op {{"
+        "pub fn {fn_name}_round_trip(op: &str, response: &Value) -> Option<Result<Value, String>> {{\n    fn again<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> Result<Value, String> {{\n        let out = T::deserialize(v).map_err(|e| e.to_string())?;\n        serde_json::to_value(&out).map_err(|e| e.to_string())\n    }}\n    Some(match op {{"
     );
     for op in &model.operations {
         let _ = writeln!(

@@ -510,14 +510,6 @@ fn example(text: Option<&str>, ty: &str) -> Option<Value> {
     }
     match ty {
         "string" => Some(json!(text)),
-        "int64" => text.parse::<i64>().ok().map(Value::from),
-        "uint64" => text.parse::<u64>().ok().map(Value::from),
-        "float64" => text
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(Value::from),
-        "bool" => text.parse::<bool>().ok().map(Value::from),
         t if t.starts_with("list<") => {
             let v: Value = serde_json::from_str(text).ok()?;
             let item = &t[5..t.len() - 1];
@@ -532,6 +524,21 @@ fn example(text: Option<&str>, ty: &str) -> Option<Value> {
             });
             ok.then_some(v)
         }
+        scalar => parse_scalar(scalar, text),
+    }
+}
+
+/// `text` as a value of the model's number or boolean type `ty`, when it reads as one.
+pub(crate) fn parse_scalar(ty: &str, text: &str) -> Option<Value> {
+    match ty {
+        "int64" => text.parse::<i64>().ok().map(Value::from),
+        "uint64" => text.parse::<u64>().ok().map(Value::from),
+        "float64" => text
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::from),
+        "bool" => text.parse::<bool>().ok().map(Value::from),
         _ => None,
     }
 }

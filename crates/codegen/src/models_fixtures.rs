@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 
-use crate::models::{CYNOSDB_DIR, OVERRIDES, TCCLI, explorer};
+use crate::models::{CYNOSDB_DIR, OVERRIDES, TCCLI, explorer, parse_scalar};
 
 /// The clock every converted fixture signs at (the one the seed pages' samples use).
 const CLOCK_UNIX: u64 = 1_551_113_065;
@@ -270,16 +270,10 @@ fn place(
     }
 }
 
-/// A query-string value as the model's scalar type.
+/// A query-string value as the model's scalar type; text for a string, or a value that does
+/// not read as its type.
 fn scalar(ty: &str, text: &str) -> Value {
-    let parsed = match ty {
-        "int64" => text.parse::<i64>().ok().map(Value::from),
-        "uint64" => text.parse::<u64>().ok().map(Value::from),
-        "float64" => text.parse::<f64>().ok().map(Value::from),
-        "bool" => text.parse::<bool>().ok().map(Value::from),
-        _ => None,
-    };
-    parsed.unwrap_or_else(|| Value::String(text.to_string()))
+    parse_scalar(ty, text).unwrap_or_else(|| Value::String(text.to_string()))
 }
 
 /// The request's members under their Rust names, typed by the model; `problems` collects

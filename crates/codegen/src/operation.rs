@@ -310,29 +310,13 @@ impl<'m> Op<'m> {
         let op = self.op;
         let name = &op.name;
         // Every shape the members reach, so each is also at the operation's path.
-        let mut used_shapes = Vec::new();
-        for (_, t) in self.input.iter().chain(&self.output) {
-            t.shapes(&mut used_shapes);
-        }
-        if let Some(d) = op
-            .data
-            .as_ref()
-            .filter(|d| self.model.shapes.contains_key(*d))
-        {
-            used_shapes.push(d.clone());
-        }
-        let mut i = 0;
-        while i < used_shapes.len() {
-            if let Some(crate::model::Shape::Object { members, .. }) =
-                self.model.shapes.get(&used_shapes[i])
-            {
-                for m in members {
-                    Ty::of(m, &self.model.shapes)?.shapes(&mut used_shapes);
-                }
-            }
-            i += 1;
-        }
-        used_shapes.sort();
+        let used_shapes: Vec<String> = shapes::reachable(
+            self.model,
+            self.input.iter().chain(&self.output).map(|(m, _)| *m),
+            op.data.as_ref(),
+        )?
+        .into_iter()
+        .collect();
         let mut s = header(&loaded.source);
         let first = if self.model.service.protocol != Protocol::Tc3Json {
             format!(

@@ -87,29 +87,39 @@ pub(crate) fn usage(model: &Model) -> Result<(BTreeSet<String>, BTreeSet<String>
     let mut input = BTreeSet::new();
     let mut output = BTreeSet::new();
     for op in &model.operations {
-        // An `ocp-rest` answer's `data` may be one of the model's shapes.
-        let data = op.data.as_ref().filter(|d| model.shapes.contains_key(*d));
-        for (members, extra, set) in [
-            (&op.input, None, &mut input),
-            (&op.output, data, &mut output),
-        ] {
-            let mut stack: Vec<String> = extra.cloned().into_iter().collect();
+        input.extend(reachable(model, &op.input, None)?);
+        output.extend(reachable(model, &op.output, op.data.as_ref())?);
+    }
+    Ok((input, output))
+}
+
+/// The shapes `members` name, and `data` when it is one (an `ocp-rest` answer's `data` may
+/// be one of the model's shapes), with every shape those name in turn.
+pub(crate) fn reachable<'a>(
+    model: &Model,
+    members: impl IntoIterator<Item = &'a Member>,
+    data: Option<&String>,
+) -> Result<BTreeSet<String>, String> {
+    let mut stack: Vec<String> = data
+        .filter(|d| model.shapes.contains_key(*d))
+        .cloned()
+        .into_iter()
+        .collect();
+    for m in members {
+        Ty::of(m, &model.shapes)?.shapes(&mut stack);
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(Shape::Object { members, .. }) = model.shapes.get(&name) {
             for m in members {
                 Ty::of(m, &model.shapes)?.shapes(&mut stack);
             }
-            while let Some(name) = stack.pop() {
-                if !set.insert(name.clone()) {
-                    continue;
-                }
-                if let Some(Shape::Object { members, .. }) = model.shapes.get(&name) {
-                    for m in members {
-                        Ty::of(m, &model.shapes)?.shapes(&mut stack);
-                    }
-                }
-            }
         }
     }
-    Ok((input, output))
+    Ok(seen)
 }
 
 /// The features of the operations that use each shape, transitively; a shape some
@@ -118,21 +128,7 @@ fn features(model: &Model) -> Result<BTreeMap<String, BTreeSet<String>>, String>
     let mut always = BTreeSet::new();
     let mut gated: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for op in &model.operations {
-        let mut stack = Vec::new();
-        for m in op.input.iter().chain(&op.output) {
-            Ty::of(m, &model.shapes)?.shapes(&mut stack);
-        }
-        let mut seen = BTreeSet::new();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(Shape::Object { members, .. }) = model.shapes.get(&name) {
-                for m in members {
-                    Ty::of(m, &model.shapes)?.shapes(&mut stack);
-                }
-            }
-        }
+        let seen = reachable(model, op.input.iter().chain(&op.output), op.data.as_ref())?;
         for name in seen {
             match &op.feature {
                 Some(f) => {
