@@ -634,7 +634,15 @@ fn main() -> ExitCode {
         Some("vectors") => vectors::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("regions") => regions::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("models") => {
-            cloudops_codegen::models::run(&args[1..], &cloudops_fixtures::workspace_root())
+            // The Huawei conversion imports the official SDKs.
+            let root = cloudops_fixtures::workspace_root();
+            match python::venv_python(&root) {
+                Ok(_) => cloudops_codegen::models::run(&args[1..], &root),
+                Err(e) => {
+                    eprintln!("models: cannot run the official SDKs: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Some("fuzz") => fuzz::run(&args[1..], &cloudops_fixtures::workspace_root()),
         Some("semver") => release::semver(&cloudops_fixtures::workspace_root()),

@@ -2,14 +2,14 @@
 //! inputs (a fixture's `inputs`, or the model's examples).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Member, Model, Shape};
 use crate::types::Ty;
 use crate::{File, Loaded, MARKER, doc, inner_doc, lit, snake};
 
 /// `crates/fixtures/src/generated/mod.rs`.
-pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
+pub(crate) fn renderer(root: &Path, models: &[Loaded]) -> Result<File, String> {
     let sources: Vec<&str> = models.iter().map(|l| l.source.as_str()).collect();
     let mut s = format!(
         "{MARKER} from {}. Do not edit: change the models and run the command again.\n",
@@ -26,7 +26,7 @@ pub(crate) fn renderer(models: &[Loaded]) -> Result<File, String> {
         "use cloudops_core::Error;\nuse serde_json::Value;\n\nuse crate::args::{arg, opt, render};\n\n",
     );
     for loaded in models {
-        service(&mut s, &loaded.model)?;
+        service(&mut s, root, &loaded.model)?;
     }
     // One entry per crate, trying its services in turn.
     let mut crates: Vec<(&str, &str, Vec<String>)> = Vec::new();
@@ -142,7 +142,7 @@ fn read(model: &Model, ty: &Ty, v: &str, key: &str, optional: bool) -> Result<St
     })
 }
 
-fn service(s: &mut String, model: &Model) -> Result<(), String> {
+fn service(s: &mut String, root: &Path, model: &Model) -> Result<(), String> {
     let krate = model.service.krate.replace('-', "_");
     let fn_name = format!("{}_{}", model.service.vendor, model.service.name);
     // Builders of the input objects, and of the objects they hold.
@@ -166,18 +166,24 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         );
         for m in members {
             let ty = Ty::of(m, &model.shapes)?;
-            let _ = writeln!(
-                s,
-                "        {}: {},",
-                m.name,
+            let value = if crate::shapes::field_is_option(m, &ty, &usage)
+                || !crate::shapes::is_option(m, &usage)
+            {
                 read(
                     model,
                     &ty,
                     "v",
                     &m.name,
-                    crate::shapes::is_option(m, &usage)
+                    crate::shapes::field_is_option(m, &ty, &usage),
                 )?
-            );
+            } else {
+                // A list that reads absent as empty.
+                format!(
+                    "{}.unwrap_or_default()",
+                    read(model, &ty, "v", &m.name, true)?
+                )
+            };
+            let _ = writeln!(s, "        {}: {value},", m.name);
         }
         s.push_str("    }\n}\n\n");
     }
@@ -235,6 +241,14 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
                 map.insert(m.name.clone(), e.clone());
             }
         }
+        // An operation without documented examples: its synthesised fixture's inputs.
+        if let Some(inputs) = synthesised_inputs(root, model, &op.name) {
+            for m in &op.input {
+                if let Some(v) = inputs.get(&m.name) {
+                    map.entry(m.name.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
         let text =
             serde_json::to_string(&serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
         let _ = writeln!(s, "        {} => {},", lit(&op.name), lit(&text));
@@ -244,6 +258,25 @@ fn service(s: &mut String, model: &Model) -> Result<(), String> {
         round_trip(s, model, &fn_name);
     }
     Ok(())
+}
+
+/// The `inputs` of `fixtures/<vendor>/<op>/meta.json` when that fixture is `synthesised`.
+fn synthesised_inputs(
+    root: &Path,
+    model: &Model,
+    op: &str,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let path = root
+        .join("fixtures")
+        .join(&model.service.vendor)
+        .join(op)
+        .join("meta.json");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    if meta["synthesised"] != true {
+        return None;
+    }
+    meta["inputs"].as_object().cloned()
 }
 
 /// `<service>_round_trip`: an answer decoded into the operation's output and written back.

@@ -14,6 +14,7 @@ mod fixtures;
 pub mod model;
 pub mod models;
 mod models_fixtures;
+mod models_huawei;
 mod operation;
 mod shapes;
 mod testkit;
@@ -104,7 +105,7 @@ pub fn generate(root: &Path) -> Result<(Vec<File>, BTreeSet<PathBuf>), String> {
             files.push(manifest);
         }
     }
-    files.push(fixtures::renderer(&models)?);
+    files.push(fixtures::renderer(root, &models)?);
     files.push(testkit::tables(root, &models)?);
     // The directories the generator owns whole: those of its Rust files.
     let dirs = files

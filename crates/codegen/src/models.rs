@@ -78,8 +78,9 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
     if check {
         if stale.is_empty() {
             eprintln!(
-                "models: {} files are what tccli {TCCLI} and {OVERRIDES} give",
-                files.len()
+                "models: {} files are what tccli {TCCLI}, the Huawei SDKs {} and the overrides give",
+                files.len(),
+                crate::models_huawei::SDK_VERSION
             );
             return ExitCode::SUCCESS;
         }
@@ -162,6 +163,7 @@ fn files(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     out.extend(crate::models_fixtures::folders(
         &model, &examples, &overrides,
     )?);
+    out.extend(crate::models_huawei::files(root)?);
     Ok(out)
 }
 

@@ -278,7 +278,7 @@ impl<'m> Op<'m> {
                         m.name
                     ));
                 }
-                (Protocol::HuaweiRest, "body" | "header") => {}
+                (Protocol::HuaweiRest, "body" | "header" | "query") => {}
                 (Protocol::HuaweiRest | Protocol::OcpRest, "path") => {
                     if !op.http.path.contains(&format!("{{{}}}", m.wire)) {
                         return Err(format!(
@@ -291,6 +291,22 @@ impl<'m> Op<'m> {
                     }
                 }
                 (_, other) => return Err(format!("member {}: unknown location {other:?}", m.name)),
+            }
+        }
+        for (m, _) in &output {
+            match m.location() {
+                "body" => {}
+                "answer" if model.service.protocol == Protocol::HuaweiRest && output.len() == 1 => {
+                    if !m.optional {
+                        return Err(format!("member {}: the answer is optional", m.name));
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "output member {}: location {other:?} is not `body` or, alone, `answer`",
+                        m.name
+                    ));
+                }
             }
         }
         Ok(Op {
@@ -483,13 +499,26 @@ impl<'m> Op<'m> {
             if eq { ", Eq" } else { "" }
         );
         s.push_str(&shapes::serialize_attr(self.model));
+        let answer = self.output.iter().find(|(m, _)| m.location() == "answer");
+        if answer.is_some() {
+            // The whole answer is one value (a list, a string), not an object of members.
+            s.push_str("#[serde(transparent)]\n");
+        }
         s.push_str("#[non_exhaustive]\n");
         let _ = writeln!(s, "pub struct {name}Output {{");
         let usage = shapes::Usage {
             input: false,
             output: true,
         };
-        for (m, t) in &self.output {
+        if let Some((m, t)) = answer {
+            s.push_str(&doc(
+                "The whole answer; none when the body is empty or `null`.",
+            ));
+            s.push_str("///\n");
+            s.push_str(&doc(&facts(m, t, false)));
+            let _ = writeln!(s, "    pub {}: Option<{}>,", m.name, t.rust());
+        }
+        for (m, t) in self.output.iter().filter(|(m, _)| m.location() != "answer") {
             s.push_str(&shapes::field(m, t, &usage));
         }
         for (m, _) in self.input.iter().filter(|(m, _)| m.echo) {
@@ -865,6 +894,29 @@ impl<'m> Op<'m> {
             build.push_str("\n.with_header(\"x-project-id\", project_id)");
         }
         let mut language = String::new();
+        // Query members, in the model's order: required ones always, optional ones when set.
+        for (m, t) in self.input.iter().filter(|(m, _)| m.location() == "query") {
+            let text = |v: &str| match t {
+                Ty::Str => format!("{v}.clone()"),
+                _ => format!("{v}.to_string()"),
+            };
+            if m.required {
+                let _ = write!(
+                    build,
+                    "\n.with_query({}, {})",
+                    lit(&m.wire),
+                    text(&format!("self.{}", m.name))
+                );
+            } else {
+                let _ = writeln!(
+                    language,
+                    "if let Some(v) = &self.{} {{\n    request.query.push(({}.into(), {}));\n}}",
+                    m.name,
+                    lit(&m.wire),
+                    text("v")
+                );
+            }
+        }
         for (m, t) in self.input.iter().filter(|(m, _)| m.location() == "header") {
             let header = m.wire.to_ascii_lowercase();
             if matches!(t, Ty::Language) {

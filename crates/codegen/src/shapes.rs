@@ -35,6 +35,11 @@ pub(crate) fn is_option(m: &Member, usage: &Usage) -> bool {
     }
 }
 
+/// Whether the field [`field`] writes is an `Option` (a list that reads absent as empty is not).
+pub(crate) fn field_is_option(m: &Member, t: &Ty, usage: &Usage) -> bool {
+    is_option(m, usage) && !(m.default_empty && matches!(t, Ty::List(_)))
+}
+
 /// One struct field: its docs with the member's facts, its serde attributes and its type.
 pub(crate) fn field(m: &Member, t: &Ty, usage: &Usage) -> String {
     let mut s = doc(&m.doc);

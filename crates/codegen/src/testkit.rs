@@ -1,6 +1,7 @@
 //! The emulators' request tables: every operation's members with their wire names, kinds
-//! and required flags, and an answer: a Tencent action's documented example response when its
-//! fixture has one, else one built from the model's example values.
+//! and required flags (body and query), and an answer: a Tencent action's documented example
+//! response or a Huawei operation's synthesised one when its fixture has one, else one built
+//! from the model's example values.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,21 +42,23 @@ pub(crate) fn tables(root: &Path, models: &[Loaded]) -> Result<File, String> {
                 lit(&op.http.method),
                 lit(&op.http.path)
             );
-            s.push_str("        members: &[\n");
-            for m in op.input.iter().filter(|m| m.location() == "body") {
-                let _ = writeln!(
-                    s,
-                    "            Member {{ wire: {}, kind: {}, required: {} }},",
-                    lit(&m.wire),
-                    if m.encoding.as_deref() == Some("int01") {
-                        "Kind::Integer".to_string()
-                    } else {
-                        kind(&Ty::of(m, &model.shapes)?, model)
-                    },
-                    m.required
-                );
+            for (field, location) in [("members", "body"), ("query", "query")] {
+                let _ = writeln!(s, "        {field}: &[");
+                for m in op.input.iter().filter(|m| m.location() == location) {
+                    let _ = writeln!(
+                        s,
+                        "            Member {{ wire: {}, kind: {}, required: {} }},",
+                        lit(&m.wire),
+                        if m.encoding.as_deref() == Some("int01") {
+                            "Kind::Integer".to_string()
+                        } else {
+                            kind(&Ty::of(m, &model.shapes)?, model)
+                        },
+                        m.required
+                    );
+                }
+                s.push_str("        ],\n");
             }
-            s.push_str("        ],\n");
             let example = match documented_answer(root, model, &op.name) {
                 Some(answer) => answer,
                 None => example_answer(model, &op.output)?,
@@ -77,6 +80,7 @@ fn kind(ty: &Ty, model: &Model) -> String {
         Ty::Bool => "Kind::Boolean".into(),
         Ty::Int(_) => "Kind::Integer".into(),
         Ty::Float => "Kind::Number".into(),
+        Ty::Json => "Kind::Any".into(),
         Ty::List(t) => format!("Kind::List(&{})", kind(t, model)),
         Ty::Map(t) => format!("Kind::Map(&{})", kind(t, model)),
         Ty::Shape(n) => match model.shapes.get(n) {
@@ -88,17 +92,25 @@ fn kind(ty: &Ty, model: &Model) -> String {
 }
 
 /// A Tencent action's documented answer, `fixtures/tencentcloud/<Action>/response.json`'s
-/// `Response` without its `RequestId` (the emulator sets its own), when the fixture has one.
+/// `Response` without its `RequestId` (the emulator sets its own), when the fixture has one;
+/// a Huawei operation's synthesised answer, when its fixture is `synthesised`.
 fn documented_answer(root: &Path, model: &Model, name: &str) -> Option<String> {
+    let dir = root.join("fixtures").join(&model.service.vendor).join(name);
+    if model.service.protocol == crate::model::Protocol::HuaweiRest {
+        // A synthesised fixture's answer, as it is.
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).ok()?).ok()?;
+        if meta["synthesised"] != true {
+            return None;
+        }
+        let answer: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("response.json")).ok()?).ok()?;
+        return serde_json::to_string(&answer).ok();
+    }
     if model.service.protocol != crate::model::Protocol::Tc3Json {
         return None;
     }
-    let path = root
-        .join("fixtures")
-        .join(&model.service.vendor)
-        .join(name)
-        .join("response.json");
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = std::fs::read_to_string(dir.join("response.json")).ok()?;
     let mut value: Value = serde_json::from_str(&text).ok()?;
     let mut response = value.get_mut("Response")?.take();
     let map = response.as_object_mut()?;

@@ -21,6 +21,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `language`: the message language (`cloudops_core::Language`).
     Language,
+    /// `json`: any JSON value (`serde_json::Value`), for a member the vendor leaves untyped.
+    Json,
     /// A named shape.
     Shape(String),
 }
@@ -51,6 +53,7 @@ impl Ty {
             "bool" => return Ok(Ty::Bool),
             "float64" => return Ok(Ty::Float),
             "language" => return Ok(Ty::Language),
+            "json" => return Ok(Ty::Json),
             _ => {}
         }
         if let Some((_, rust)) = INTS.iter().find(|(m, _)| *m == s) {
@@ -90,6 +93,7 @@ impl Ty {
             Ty::Language => "cloudops_core::Language".into(),
             Ty::List(t) => format!("Vec<{}>", t.rust()),
             Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", t.rust()),
+            Ty::Json => "serde_json::Value".into(),
             Ty::Shape(n) => n.clone(),
         }
     }
@@ -131,6 +135,7 @@ impl Ty {
             Ty::Language => "message language".into(),
             Ty::List(t) => format!("list of {}", t.describe()),
             Ty::Map(t) => format!("map of string to {}", t.describe()),
+            Ty::Json => "any JSON value".into(),
             Ty::Shape(n) => format!("[`{n}`]"),
         }
     }

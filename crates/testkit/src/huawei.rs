@@ -484,7 +484,7 @@ fn dbss_start(st: &mut State, project: &str, instance: &str) -> (u16, Value) {
     (status, body)
 }
 
-/// Any other modelled operation: its body checked against the model's rules (a broken rule
+/// Any other modelled operation: its query and body checked against the model's rules (a broken rule
 /// answers HTTP 400 with the emulator's own code `EMULATOR.0400`), then its example answer.
 fn modelled(method: &str, segments: &[&str], req: &RecordedRequest) -> (u16, Value) {
     let tables = [
@@ -507,7 +507,10 @@ fn modelled(method: &str, segments: &[&str], req: &RecordedRequest) -> (u16, Val
     } else {
         req.json()
     };
-    if let Err(broken) = op.check(&body) {
+    if let Err(broken) = op
+        .check_query(&req.query_pairs())
+        .and_then(|()| op.check(&body))
+    {
         return err(400, "EMULATOR.0400", &broken.message());
     }
     (200, op.example())

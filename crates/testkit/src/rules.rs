@@ -23,6 +23,8 @@ pub enum Kind {
     Map(&'static Kind),
     /// An object.
     Object,
+    /// Any JSON value.
+    Any,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
                 .as_object()
                 .is_some_and(|o| o.values().all(|i| k.admits(i))),
             Kind::Object => v.is_object(),
+            Kind::Any => true,
         }
     }
 
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Boolean => "a boolean",
             Kind::List(_) => "an array",
             Kind::Map(_) | Kind::Object => "an object",
+            Kind::Any => "any value",
         }
     }
 }
@@ -77,6 +81,8 @@ pub struct Operation {
     pub path: &'static str,
     /// The members of its JSON body.
     pub members: &'static [Member],
+    /// The members of its query string.
+    pub query: &'static [Member],
     /// The JSON object of its output members' example values.
     pub example: &'static str,
 }
@@ -119,20 +125,31 @@ impl Operation {
     }
 
     /// Finds the operation of `table` that `method` and the path's `segments` match, with a
-    /// `{placeholder}` of the template matching any one non-empty segment.
+    /// `{placeholder}` of the template matching any one non-empty segment. When several
+    /// match, the one whose template has the most literal segments, leftmost first, wins
+    /// (`/instances/backups` before `/instances/{id}`).
     pub fn route(
         table: &'static [Operation],
         method: &str,
         segments: &[&str],
     ) -> Option<&'static Operation> {
-        table.iter().find(|o| {
-            let template: Vec<&str> = o.path.split('/').filter(|s| !s.is_empty()).collect();
-            o.method == method
-                && template.len() == segments.len()
-                && template.iter().zip(segments).all(|(t, s)| {
-                    (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
-                })
-        })
+        table
+            .iter()
+            .filter_map(|o| {
+                let template: Vec<&str> = o.path.split('/').filter(|s| !s.is_empty()).collect();
+                let matches = o.method == method
+                    && template.len() == segments.len()
+                    && template.iter().zip(segments).all(|(t, s)| {
+                        (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
+                    });
+                // Literal segments as bits, the leftmost the highest.
+                let literal = template
+                    .iter()
+                    .fold(0u128, |acc, t| (acc << 1) | u128::from(!t.starts_with('{')));
+                matches.then_some((literal, o))
+            })
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, o)| o)
     }
 
     /// Checks a JSON body against the rules: unknown members first, then missing ones, then
@@ -158,6 +175,38 @@ impl Operation {
                     });
                 }
                 Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks decoded query pairs against the rules: unknown names first, then missing
+    /// ones, then kinds (an integer, a number or `true`/`false` written as text).
+    pub fn check_query(&self, pairs: &[(String, String)]) -> Result<(), Broken> {
+        if let Some((unknown, _)) = pairs
+            .iter()
+            .find(|(k, _)| !self.query.iter().any(|m| m.wire == k.as_str()))
+        {
+            return Err(Broken::Unknown(unknown.clone()));
+        }
+        for m in self.query {
+            let Some((_, v)) = pairs.iter().find(|(k, _)| k == m.wire) else {
+                if m.required {
+                    return Err(Broken::Missing(m.wire));
+                }
+                continue;
+            };
+            let ok = match m.kind {
+                Kind::Integer => v.parse::<i64>().is_ok(),
+                Kind::Number => v.parse::<f64>().is_ok(),
+                Kind::Boolean => v == "true" || v == "false",
+                _ => true,
+            };
+            if !ok {
+                return Err(Broken::Invalid {
+                    member: m.wire,
+                    expected: m.kind.name(),
+                });
             }
         }
         Ok(())
@@ -190,6 +239,18 @@ mod tests {
                 required: false,
             },
         ],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
         example: "{\"A\":1}",
     };
 
@@ -216,6 +277,51 @@ mod tests {
         );
         assert_eq!(OP.check(&json!([])), Err(Broken::NotAnObject));
         assert_eq!(OP.example(), json!({"A": 1}));
+    }
+
+    #[test]
+    fn query_rules() {
+        let pairs = |l: &[(&str, &str)]| -> Vec<(String, String)> {
+            l.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(OP.check_query(&pairs(&[("name", "x")])), Ok(()));
+        assert_eq!(
+            OP.check_query(&pairs(&[("name", "x"), ("limit", "10")])),
+            Ok(())
+        );
+        assert_eq!(OP.check_query(&pairs(&[])), Err(Broken::Missing("name")));
+        assert_eq!(
+            OP.check_query(&pairs(&[("name", "x"), ("limit", "ten")])),
+            Err(Broken::Invalid {
+                member: "limit",
+                expected: "an integer"
+            })
+        );
+        assert_eq!(
+            OP.check_query(&pairs(&[("name", "x"), ("other", "1")])),
+            Err(Broken::Unknown("other".into()))
+        );
+    }
+
+    #[test]
+    fn the_most_literal_template_wins() {
+        const A: Operation = Operation {
+            name: "ById",
+            path: "/v3/{project_id}/instances/{id}",
+            ..OP
+        };
+        const B: Operation = Operation {
+            name: "Backups",
+            path: "/v3/{project_id}/instances/backups",
+            ..OP
+        };
+        for table in [&[A, B][..], &[B, A][..]] {
+            let hit = |s: &[&str]| Operation::route(table, "POST", s).map(|o| o.name);
+            assert_eq!(hit(&["v3", "p", "instances", "backups"]), Some("Backups"));
+            assert_eq!(hit(&["v3", "p", "instances", "i-1"]), Some("ById"));
+        }
     }
 
     #[test]

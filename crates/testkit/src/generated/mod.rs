@@ -7,18 +7,3550 @@ use crate::rules::{Kind, Member, Operation};
 /// Huawei Cloud DBSS (Database Security Service) v1: every operation of `models/huaweicloud/dbss.json`.
 pub const HUAWEICLOUD_DBSS: &[Operation] = &[
     Operation {
-        name: "StopDbOmInstance",
+        name: "AddAuditAgent",
         method: "POST",
-        path: "/v1/{project_id}/db-om/{instance_id}/stop",
+        path: "/v2/{project_id}/{instance_id}/audit/agents",
+        members: &[
+            Member {
+                wire: "agent_os",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "agent_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "agent_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "agent_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "agent_nic",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "cpu_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "mem_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "AddAuditAgentNew",
+        method: "POST",
+        path: "/v3/{project_id}/audit/{instance_id}/agents",
+        members: &[
+            Member {
+                wire: "agent_os",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "agent_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "agent_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "agent_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "agent_nic",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "cpu_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "mem_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "AddAuditDatabase",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/audit/databases",
+        members: &[Member {
+            wire: "database",
+            kind: Kind::Object,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"id\":\"id-1\"}",
+    },
+    Operation {
+        name: "AddAuditDatabaseNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/databases",
+        members: &[Member {
+            wire: "database",
+            kind: Kind::Object,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"id\":\"id-1\"}",
+    },
+    Operation {
+        name: "AddDatabaseSslKey",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/databases/{db_id}/sslkey",
+        members: &[Member {
+            wire: "pem_key_txt",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "AddRdsDatabase",
+        method: "POST",
+        path: "/v2/{project_id}/{instance_id}/audit/databases/rds",
+        members: &[Member {
+            wire: "databases",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"ret_list\":[{\"id\":\"id-1\",\"ret_message\":\"ret-message-1\",\"ret_status\":\"ret-status-1\"}]}",
+    },
+    Operation {
+        name: "AddRdsDatabaseNew",
+        method: "POST",
+        path: "/v3/{project_id}/audit/{instance_id}/databases/rds",
+        members: &[Member {
+            wire: "databases",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"ret_list\":[{\"id\":\"id-1\",\"ret_message\":\"ret-message-1\",\"ret_status\":\"ret-status-1\"}]}",
+    },
+    Operation {
+        name: "AddRdsNoAgentDatabase",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/databases/rds",
+        members: &[
+            Member {
+                wire: "databases",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "total_count",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"illegal_db_id\":[\"illegal-db-id-1\"],\"legal_db_id\":[\"legal-db-id-1\"]}",
+    },
+    Operation {
+        name: "BatchAddAuditWhitelist",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/whitelists",
+        members: &[Member {
+            wire: "whitelists",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "BatchAddResourceTag",
+        method: "POST",
+        path: "/v1/{project_id}/{resource_type}/{resource_id}/tags/create",
+        members: &[
+            Member {
+                wire: "sys_tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "BatchDeleteAuditScope",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/scopes/batch-delete",
+        members: &[Member {
+            wire: "ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "BatchDeleteResourceTag",
+        method: "DELETE",
+        path: "/v1/{project_id}/{resource_type}/{resource_id}/tags/delete",
+        members: &[
+            Member {
+                wire: "sys_tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "\"body-1\"",
+    },
+    Operation {
+        name: "BatchSetAuditAlarmLogStatus",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/alarm-log/mark",
+        members: &[Member {
+            wire: "ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "BindDbEncryptEip",
+        method: "POST",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/eip/bind",
+        members: &[
+            Member {
+                wire: "eip",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "eip_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "BindDbOmEip",
+        method: "POST",
+        path: "/v1/{project_id}/db-om/{instance_id}/eip/bind",
+        members: &[
+            Member {
+                wire: "eip",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "eip_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "ChangeDbEncryptSecurityGroup",
+        method: "PUT",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/security-group",
+        members: &[Member {
+            wire: "security_group_ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"code\":1,\"description\":\"description-1\",\"order_id\":\"order-id-1\",\"task_id\":\"task-id-1\"}",
+    },
+    Operation {
+        name: "ChangeDbOmSecurityGroup",
+        method: "PUT",
+        path: "/v1/{project_id}/db-om/{instance_id}/security-group",
+        members: &[Member {
+            wire: "security_group_ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"code\":1,\"description\":\"description-1\",\"order_id\":\"order-id-1\",\"task_id\":\"task-id-1\"}",
+    },
+    Operation {
+        name: "ConfirmUpgradeAudit",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{resource_id}/upgrade",
         members: &[],
-        example: "{\"result\":\"success\"}",
+        query: &[],
+        example: "{\"code\":1,\"description\":\"description-1\",\"order_id\":\"order-id-1\",\"task_id\":\"task-id-1\"}",
+    },
+    Operation {
+        name: "CountDbAccountSession",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/session/db-account",
+        members: &[
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_user\":\"db-user-1\",\"session_num\":1}]",
+    },
+    Operation {
+        name: "CountDbClientSession",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/session/db-client",
+        members: &[
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"session_num\":1}]",
+    },
+    Operation {
+        name: "CountInjectionStatistics",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/trend/sql-injection",
+        members: &[
+            Member {
+                wire: "regenerate",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"generate_time\":\"generate-time-1\",\"injection_statistics\":[{\"injection_num\":1,\"period\":\"period-1\"}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CountOperationStatistics",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/trend/risk-operation",
+        members: &[
+            Member {
+                wire: "regenerate",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"generate_time\":\"generate-time-1\",\"operation_statistics\":[{\"period\":\"period-1\",\"risk_operation_num\":1}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CountResourceInstanceByTag",
+        method: "POST",
+        path: "/v1/{project_id}/{resource_type}/resource-instances/count",
+        members: &[
+            Member {
+                wire: "matches",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "not_tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "not_tags_any",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "sys_tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tags_any",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "without_any_tag",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"resources\":[{\"resource_detail\":{\"key\":\"value\"},\"resource_id\":\"resource-id-1\",\"resource_name\":\"resource-name-1\",\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "CountRiskTrendStatistics",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/trend/risk-level",
+        members: &[
+            Member {
+                wire: "regenerate",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"generate_time\":\"generate-time-1\",\"risk_statistics\":[{\"high_risk_num\":1,\"low_risk_num\":1,\"middle_risk_num\":1,\"no_risk_num\":1,\"period\":\"period-1\"}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CountSessionStatistics",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/trend/session",
+        members: &[
+            Member {
+                wire: "regenerate",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"generate_time\":\"generate-time-1\",\"session_statistics\":[{\"active_session_num\":1,\"fail_session_num\":1,\"new_session_num\":1,\"period\":\"period-1\"}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CountSqlStatistics",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/trend/sql-type",
+        members: &[
+            Member {
+                wire: "regenerate",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"generate_time\":\"generate-time-1\",\"sql_statistics\":[{\"delete_num\":1,\"insert_num\":1,\"other_num\":1,\"period\":\"period-1\",\"select_num\":1,\"update_num\":1}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CountSqlTrendStatistics",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/statistics/trend/sql-count",
+        members: &[
+            Member {
+                wire: "regenerate",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"count_statistics\":[{\"period\":\"period-1\",\"sql_num\":1}],\"generate_time\":\"generate-time-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CreateAuditDbAgent",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/agents/{agent_id}",
+        members: &[
+            Member {
+                wire: "cpu_threshold",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "mem_threshold",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "CreateAuditRiskRule",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/risk",
+        members: &[
+            Member {
+                wire: "affect_rows",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "affect_symbol",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "execution_symbol",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "execution_time",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "risk_level",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "client_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_ids",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "exception_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ignore_case",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "schemas",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CreateAuditScopeRule",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/scopes",
+        members: &[
+            Member {
+                wire: "db_ids",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "db_names",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_users",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "exception_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_ports",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CreateAuditSqlRule",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/sql",
+        members: &[
+            Member {
+                wire: "risk_level",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "sql_regex",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "CreateDbEncryptInstancePeriod",
+        method: "POST",
+        path: "/v2/{project_id}/db-encrypt/charge/period/order",
+        members: &[
+            Member {
+                wire: "asset_nums",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "availability_zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "charging_mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "cloud_service_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "deploy_mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "hx_password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "image_business_type",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_renew",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "nics",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "period_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "period_type",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "product_infos",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "security_groups",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "subscription_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "comment",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "composite_product_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "discount_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "outside_ins_config",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "promotion_activity_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "promotion_info",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "public_ip",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "region_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "CreateDbOmInstancePeriod",
+        method: "POST",
+        path: "/v2/{project_id}/db-om/charge/period/order",
+        members: &[
+            Member {
+                wire: "asset_nums",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "availability_zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "charging_mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "cloud_service_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "deploy_mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "hx_password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "image_business_type",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_renew",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "nics",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "period_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "period_type",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "product_infos",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "security_groups",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "subscription_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "comment",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "composite_product_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "discount_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "outside_ins_config",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "promotion_activity_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "promotion_info",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "public_ip",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "region_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "CreateInstancesPeriodOrder",
+        method: "POST",
+        path: "/v2/{project_id}/dbss/audit/charge/period/order",
+        members: &[
+            Member {
+                wire: "availability_zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "charging_mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "cloud_service_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_renew",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "nics",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "period_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "period_type",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "product_infos",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "region",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "security_groups",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "subscription_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "comment",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "promotion_info",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "CreateInstancesPeriodOrderNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/charge/period/order",
+        members: &[
+            Member {
+                wire: "availability_zone",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "charging_mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "cloud_service_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_renew",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "nics",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "period_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "period_type",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "product_infos",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "region",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "security_groups",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "subscription_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "comment",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "promotion_info",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "CreateReport",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/reports/create",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "template_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "db_ids",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_date",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "start_date",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "CreateSensitiveMaskRule",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/rule",
+        members: &[
+            Member {
+                wire: "mask_regex",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "mask_value",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditAgent",
+        method: "DELETE",
+        path: "/v2/{project_id}/{instance_id}/audit/agents/{agent_id}",
+        members: &[],
+        query: &[Member {
+            wire: "db_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditAgentNew",
+        method: "DELETE",
+        path: "/v3/{project_id}/audit/{instance_id}/agents/{agent_id}",
+        members: &[],
+        query: &[Member {
+            wire: "db_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditAlarmLog",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/alarm-log/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditBackupTask",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/backups/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditDatabase",
+        method: "DELETE",
+        path: "/v2/{project_id}/{instance_id}/audit/databases/{db_id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditDatabaseNew",
+        method: "DELETE",
+        path: "/v3/{project_id}/audit/{instance_id}/databases/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditReport",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/reports/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditRuleRisk",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/risk/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditRuleSql",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/sql/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditScope",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/scopes/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteAuditWhitelist",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/whitelists/batch-delete",
+        members: &[Member {
+            wire: "whitelists",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteDbEncryptInstance",
+        method: "DELETE",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteDbOmInstance",
+        method: "DELETE",
+        path: "/v1/{project_id}/db-om/{instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteInstances",
+        method: "DELETE",
+        path: "/v1/{project_id}/dbss/audit/instances",
+        members: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "delete_publicip",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "delete_volume",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteInstancesNew",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/instance",
+        members: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "delete_publicip",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "delete_volume",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteSensitiveRules",
+        method: "DELETE",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DownloadAuditAgent",
+        method: "GET",
+        path: "/v2/{project_id}/{instance_id}/audit/agents/{agent_id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "ListAlarmTopicConfigInfo",
+        method: "GET",
+        path: "/v1/{project_id}/{instance_id}/audit/alarm/topic",
+        members: &[],
+        query: &[],
+        example: "{\"alarm_cpu\":\"alarm-cpu-1\",\"alarm_disk\":\"alarm-disk-1\",\"alarm_memory\":\"alarm-memory-1\",\"alarm_num\":\"alarm-num-1\",\"alarm_risk\":[\"alarm-risk-1\"],\"alarm_switch\":\"alarm-switch-1\",\"alarm_topic_urn\":\"alarm-topic-urn-1\",\"smn_effective\":true}",
+    },
+    Operation {
+        name: "ListAlarmTopicConfigInfoNew",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/alarm/topic",
+        members: &[],
+        query: &[],
+        example: "{\"alarm_cpu\":\"alarm-cpu-1\",\"alarm_disk\":\"alarm-disk-1\",\"alarm_memory\":\"alarm-memory-1\",\"alarm_num\":\"alarm-num-1\",\"alarm_risk\":[\"alarm-risk-1\"],\"alarm_switch\":\"alarm-switch-1\",\"alarm_topic_urn\":\"alarm-topic-urn-1\",\"smn_effective\":true}",
+    },
+    Operation {
+        name: "ListAuditAgent",
+        method: "GET",
+        path: "/v2/{project_id}/{instance_id}/audit/agents",
+        members: &[],
+        query: &[
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"agents\":[{\"agent_id\":\"agent-id-1\",\"agent_ip\":\"agent-ip-1\",\"agent_nic\":\"agent-nic-1\",\"agent_os\":\"agent-os-1\",\"agent_type\":\"agent-type-1\",\"agent_url\":\"agent-url-1\",\"cpu_threshold\":1,\"datacap_status\":1,\"db_name\":\"db-name-1\",\"mem_threshold\":1,\"sha256\":\"sha256-1\",\"status\":1,\"universal\":true}]}",
+    },
+    Operation {
+        name: "ListAuditAgentNew",
+        method: "GET",
+        path: "/v3/{project_id}/audit/{instance_id}/agents",
+        members: &[],
+        query: &[Member {
+            wire: "db_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"agents\":[{\"agent_id\":\"agent-id-1\",\"agent_ip\":\"agent-ip-1\",\"agent_nic\":\"agent-nic-1\",\"agent_os\":\"agent-os-1\",\"agent_type\":\"agent-type-1\",\"agent_url\":\"agent-url-1\",\"cpu_threshold\":1,\"datacap_status\":1,\"db_name\":\"db-name-1\",\"mem_threshold\":1,\"sha256\":\"sha256-1\",\"status\":1,\"universal\":true}]}",
+    },
+    Operation {
+        name: "ListAuditAlarmLog",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/audit/alarm-log",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "risk",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"alarm_log\":[{\"alarmLife\":\"alarmlife-1\",\"alarm_description\":\"alarm-description-1\",\"alarm_fix_time\":\"alarm-fix-time-1\",\"alarm_risk\":\"alarm-risk-1\",\"alarm_status\":\"alarm-status-1\",\"alarm_time\":\"alarm-time-1\",\"alarm_type\":\"alarm-type-1\",\"id\":\"id-1\",\"sendEmail\":true}],\"total_num\":1}",
+    },
+    Operation {
+        name: "ListAuditAlarmLogNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/alarm-log",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "risk",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"alarm_log\":[{\"alarm_description\":\"alarm-description-1\",\"alarm_fix_time\":\"alarm-fix-time-1\",\"alarm_life\":\"alarm-life-1\",\"alarm_risk\":\"alarm-risk-1\",\"alarm_status\":\"alarm-status-1\",\"alarm_time\":\"alarm-time-1\",\"alarm_type\":\"alarm-type-1\",\"id\":\"id-1\",\"send_email\":true}],\"total_num\":1}",
+    },
+    Operation {
+        name: "ListAuditBackupInfo",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/backups",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"data_list\":[{\"backup_task_fail_reason\":\"backup-task-fail-reason-1\",\"backup_time\":\"backup-time-1\",\"deleted\":true,\"end_time\":\"end-time-1\",\"file_size\":1,\"file_size_unit\":\"file-size-unit-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"percentage\":1,\"progress\":\"progress-1\",\"restore_task_fail_reason\":\"restore-task-fail-reason-1\",\"sha256\":\"sha256-1\",\"start_time\":\"start-time-1\"}],\"total_num\":1}",
+    },
+    Operation {
+        name: "ListAuditBackupRiskTemplates",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/risk/templates",
+        members: &[],
+        query: &[],
+        example: "{\"templates\":[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_port\":1,\"id\":\"id-1\",\"status\":1}]}",
+    },
+    Operation {
+        name: "ListAuditDatabases",
+        method: "GET",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/databases",
+        members: &[],
+        query: &[
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[{\"database\":{\"agent_url\":[\"agent-url-1\"],\"audit_status\":\"audit-status-1\",\"charset\":\"charset-1\",\"clouddb_obj_info\":\"clouddb-obj-info-1\",\"db_classification\":\"db-classification-1\",\"dws_obj_info\":\"dws-obj-info-1\",\"id\":\"id-1\",\"instance_name\":\"instance-name-1\",\"ip\":\"ip-1\",\"name\":\"name-1\",\"os\":\"os-1\",\"port\":\"port-1\",\"rds_audit_switch_mismatch\":true,\"rds_id\":\"rds-id-1\",\"rds_obj_info\":\"rds-obj-info-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"version\":\"version-1\"}}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditDatabasesNew",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/databases",
+        members: &[],
+        query: &[
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[{\"database\":{\"agent_url\":[\"agent-url-1\"],\"audit_status\":\"audit-status-1\",\"charset\":\"charset-1\",\"clouddb_obj_info\":\"clouddb-obj-info-1\",\"db_classification\":\"db-classification-1\",\"dws_obj_info\":\"dws-obj-info-1\",\"id\":\"id-1\",\"instance_name\":\"instance-name-1\",\"ip\":\"ip-1\",\"name\":\"name-1\",\"os\":\"os-1\",\"port\":\"port-1\",\"rds_audit_switch_mismatch\":true,\"rds_id\":\"rds-id-1\",\"rds_obj_info\":\"rds-obj-info-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"version\":\"version-1\"}}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditInstanceJobs",
+        method: "GET",
+        path: "/v1/{project_id}/dbss/audit/jobs/{resource_id}",
+        members: &[],
+        query: &[],
+        example: "{\"jobs\":[{\"begin_time\":1,\"charge_mode\":\"charge-mode-1\",\"end_time\":1,\"error_code\":\"error-code-1\",\"fail_reason\":\"fail-reason-1\",\"ha_id\":\"ha-id-1\",\"ha_name\":\"ha-name-1\",\"job_id\":\"job-id-1\",\"job_type\":\"job-type-1\",\"resource_id\":\"resource-id-1\",\"server_id\":\"server-id-1\",\"server_name\":\"server-name-1\",\"status\":\"status-1\"}]}",
+    },
+    Operation {
+        name: "ListAuditInstanceJobsNew",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{resource_id}/jobs",
+        members: &[],
+        query: &[],
+        example: "{\"jobs\":[{\"begin_time\":1,\"charge_mode\":\"charge-mode-1\",\"end_time\":1,\"error_code\":\"error-code-1\",\"fail_reason\":\"fail-reason-1\",\"ha_id\":\"ha-id-1\",\"ha_name\":\"ha-name-1\",\"job_id\":\"job-id-1\",\"job_type\":\"job-type-1\",\"resource_id\":\"resource-id-1\",\"server_id\":\"server-id-1\",\"server_name\":\"server-name-1\",\"status\":\"status-1\"}]}",
+    },
+    Operation {
+        name: "ListAuditInstances",
+        method: "GET",
+        path: "/v1/{project_id}/dbss/audit/instances",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"servers\":[{\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"config_num\":1,\"connect_ip\":\"connect-ip-1\",\"connect_ipv6\":\"connect-ipv6-1\",\"cpu\":1,\"created\":\"created-1\",\"database_limit\":1,\"effect\":1,\"expired\":\"expired-1\",\"id\":\"id-1\",\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"port_id\":\"port-id-1\",\"ram\":1,\"region\":\"region-1\",\"remain_days\":\"remain-days-1\",\"resource_id\":\"resource-id-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"task\":\"task-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditInstancesLast",
+        method: "GET",
+        path: "/v2/{project_id}/audit/instances",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"instances\":[{\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"config_num\":1,\"connect_ip\":\"connect-ip-1\",\"connect_ipv6\":\"connect-ipv6-1\",\"cpu\":1,\"created\":\"created-1\",\"database_limit\":1,\"effect\":1,\"expired\":\"expired-1\",\"id\":\"id-1\",\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"port_id\":\"port-id-1\",\"ram\":1,\"region\":\"region-1\",\"remain_days\":\"remain-days-1\",\"resource_id\":\"resource-id-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"supported_feature\":[\"supported-feature-1\"],\"task\":\"task-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditInstancesNew",
+        method: "GET",
+        path: "/v1/{project_id}/audit/instances",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"instances\":[{\"binding_db_type\":\"binding-db-type-1\",\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"config_num\":1,\"connectIpv6\":\"connectipv6-1\",\"connect_ip\":\"connect-ip-1\",\"cpu\":1,\"created\":\"created-1\",\"database_limit\":1,\"effect\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"expired\":\"expired-1\",\"failed_reason\":\"failed-reason-1\",\"instance_id\":\"instance-id-1\",\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"port_id\":\"port-id-1\",\"ram\":1,\"region\":\"region-1\",\"remain_days\":\"remain-days-1\",\"resource_id\":\"resource-id-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"supported_feature\":[\"supported-feature-1\"],\"task\":\"task-1\",\"timezone\":\"timezone-1\",\"upgrade_log\":\"upgrade-log-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditObsBuckets",
+        method: "GET",
+        path: "/v2/{project_id}/audit/backup/obs-buckets",
+        members: &[],
+        query: &[],
+        example: "{\"obs_list\":[{\"bucket_name\":\"bucket-name-1\",\"location\":\"location-1\"}]}",
+    },
+    Operation {
+        name: "ListAuditOperateLogs",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/operate-log",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "result",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"operate_log\":[{\"action\":\"action-1\",\"description\":\"description-1\",\"function\":\"function-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"result\":\"result-1\",\"time\":\"time-1\",\"user\":\"user-1\"}],\"total_num\":1}",
+    },
+    Operation {
+        name: "ListAuditOperateLogsNew",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/operation-log",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "result",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"operate_log\":[{\"action\":\"action-1\",\"description\":\"description-1\",\"function\":\"function-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"result\":\"result-1\",\"time\":\"time-1\",\"user\":\"user-1\"}],\"total_num\":1}",
+    },
+    Operation {
+        name: "ListAuditReportTemplates",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/reports/templates",
+        members: &[],
+        query: &[],
+        example: "{\"os_type\":\"os-type-1\",\"templates\":[{\"template\":{\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"desc\":\"desc-1\",\"frequency\":\"frequency-1\",\"group\":\"group-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"type\":\"type-1\"}}]}",
+    },
+    Operation {
+        name: "ListAuditReports",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/reports/list",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"reports\":[{\"report\":{\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"end_time\":\"end-time-1\",\"finish_time\":\"finish-time-1\",\"format\":\"format-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"percentum\":1,\"start_time\":\"start-time-1\",\"template_type\":\"template-type-1\",\"type\":\"type-1\",\"url\":\"url-1\"}}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditRuleRisks",
+        method: "GET",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/rule/risk",
+        members: &[],
+        query: &[
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "risk_levels",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"customize_total\":1,\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_type\":\"rule-type-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditRuleRisksNew",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/risk",
+        members: &[],
+        query: &[
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "risk_levels",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "support_db_classify_rule",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"customize_total\":1,\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_type\":\"rule-type-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditRuleScopes",
+        method: "GET",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/rule/scopes",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"scopes\":[{\"action\":\"action-1\",\"all_audit\":true,\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"db_users\":\"db-users-1\",\"exception_ips\":\"exception-ips-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"source_ips\":\"source-ips-1\",\"source_ports\":\"source-ports-1\",\"status\":\"status-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditRuleScopesNew",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/scopes",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"scopes\":[{\"action\":\"action-1\",\"all_audit\":true,\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"db_users\":\"db-users-1\",\"exception_ips\":\"exception-ips-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"source_ips\":\"source-ips-1\",\"source_ports\":\"source-ports-1\",\"status\":\"status-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditSensitiveMasks",
+        method: "GET",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/sensitive/masks",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"rules\":[{\"id\":\"id-1\",\"mask_value\":\"mask-value-1\",\"name\":\"name-1\",\"operate_time\":\"operate-time-1\",\"regex\":\"regex-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditSensitiveMasksNew",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/rule",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"rules\":[{\"id\":\"id-1\",\"mask_value\":\"mask-value-1\",\"name\":\"name-1\",\"operate_time\":\"operate-time-1\",\"regex\":\"regex-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditSqls",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/audit/sqls",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "time_order",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "client_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "client_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_user",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "query_type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "risk_levels",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sql_response",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sql_statement",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"count\":1,\"sqls\":[{\"sql\":{\"client_ip\":\"client-ip-1\",\"client_name\":\"client-name-1\",\"db_instance\":\"db-instance-1\",\"db_ip\":\"db-ip-1\",\"db_user\":\"db-user-1\",\"id\":\"id-1\",\"operated_obj_info\":[{\"column_name\":\"column-name-1\",\"object_type\":\"object-type-1\",\"schema_name\":\"schema-name-1\",\"sql_type\":\"sql-type-1\",\"sys_name\":\"sys-name-1\",\"table_name\":\"table-name-1\"}],\"query_type\":\"query-type-1\",\"risk_level\":\"risk-level-1\",\"rule_name\":\"rule-name-1\",\"sql_response\":\"sql-response-1\",\"sql_statement\":\"sql-statement-1\",\"start_time\":\"start-time-1\"}}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditSqlsNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/sqls",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "time",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "time_order",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "client_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "client_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_user",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "query_type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "risk_levels",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sql_response",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sql_statement",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"count\":1,\"sqls\":[{\"sql\":{\"client_ip\":\"client-ip-1\",\"client_name\":\"client-name-1\",\"db_instance\":\"db-instance-1\",\"db_ip\":\"db-ip-1\",\"db_user\":\"db-user-1\",\"id\":\"id-1\",\"operated_obj_info\":[{\"column_name\":\"column-name-1\",\"object_type\":\"object-type-1\",\"schema_name\":\"schema-name-1\",\"sql_type\":\"sql-type-1\",\"sys_name\":\"sys-name-1\",\"table_name\":\"table-name-1\"}],\"query_type\":\"query-type-1\",\"risk_level\":\"risk-level-1\",\"rule_name\":\"rule-name-1\",\"sql_response\":\"sql-response-1\",\"sql_statement\":\"sql-statement-1\",\"start_time\":\"start-time-1\"}}],\"total\":1}",
+    },
+    Operation {
+        name: "ListAuditSummaryInfos",
+        method: "GET",
+        path: "/v2/{project_id}/audit/summary/info",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"audit_duration\":1,\"data_list\":[{\"audit_duration\":1,\"id\":1,\"instance_id\":1,\"instance_name\":\"instance-name-1\",\"project_id\":\"project-id-1\",\"reserve1\":\"reserve1-1\",\"reserve2\":\"reserve2-1\",\"status\":\"status-1\",\"today_risk\":1,\"today_session\":1,\"today_sql\":1,\"total_risk\":1,\"total_sql\":1,\"update_time\":1}],\"project_id\":\"project-id-1\",\"today_risk\":1,\"today_session\":1,\"today_sql\":1,\"total\":1,\"total_risk\":1,\"total_sql\":1,\"update_time\":1}",
+    },
+    Operation {
+        name: "ListAuditTags",
+        method: "GET",
+        path: "/v1/{project_id}/{resource_type}/{resource_id}/tags",
+        members: &[],
+        query: &[],
+        example: "{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]}",
+    },
+    Operation {
+        name: "ListAuditTrendHistory",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/statistics/trend/history",
+        members: &[],
+        query: &[],
+        example: "[{\"db_id\":\"db-id-1\",\"db_name\":\"db-name-1\",\"generate_time\":\"generate-time-1\",\"statistics_type\":\"statistics-type-1\"}]",
+    },
+    Operation {
+        name: "ListAvailabilityZoneInfos",
+        method: "GET",
+        path: "/v2/{project_id}/dbss/audit/availability-zone",
+        members: &[],
+        query: &[],
+        example: "{\"azs\":[{\"alias\":\"alias-1\",\"alias_us\":\"alias-us-1\",\"az_type\":\"az-type-1\",\"zone_name\":\"zone-name-1\",\"zone_number\":1}]}",
+    },
+    Operation {
+        name: "ListAvailabilityZoneInfosNew",
+        method: "GET",
+        path: "/v2/{project_id}/availability-zone",
+        members: &[],
+        query: &[],
+        example: "{\"azs\":[{\"alias\":\"alias-1\",\"alias_us\":\"alias-us-1\",\"az_type\":\"az-type-1\",\"zone_name\":\"zone-name-1\",\"zone_number\":1}]}",
+    },
+    Operation {
+        name: "ListDbEncryptInstances",
+        method: "POST",
+        path: "/v2/{project_id}/db-encrypt/instances",
+        members: &[],
+        query: &[],
+        example: "{\"clusters\":[{\"activate_info\":{\"dsc_proxy_domain_name\":\"dsc-proxy-domain-name-1\",\"dsc_proxy_ip\":\"dsc-proxy-ip-1\",\"dsc_proxy_port\":1,\"master_node_id\":\"master-node-id-1\",\"slave_node_id\":\"slave-node-id-1\"},\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"created\":1,\"deploy_mode\":\"deploy-mode-1\",\"detail\":{\"server\":[{\"connect_ip\":\"connect-ip-1\",\"cpu\":\"cpu-1\",\"created\":\"created-1\",\"description\":\"description-1\",\"effect\":1,\"instance_id\":\"instance-id-1\",\"is_active\":1,\"name\":\"name-1\",\"ram\":\"ram-1\",\"region\":\"region-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"server_id\":\"server-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"task_status\":\"task-status-1\",\"update_status\":\"update-status-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1},\"enterprise_project_id\":\"enterprise-project-id-1\",\"expired\":1,\"float_ip\":\"float-ip-1\",\"instance_id\":\"instance-id-1\",\"is_active_standby\":true,\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"public_ip\":\"public-ip-1\",\"remain_days\":\"remain-days-1\"}]}",
+    },
+    Operation {
+        name: "ListDomainAllResource",
+        method: "GET",
+        path: "/v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "marker",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"page_info\":{\"current_count\":1,\"next_marker\":\"next-marker-1\"},\"resources\":[{\"affected_resources\":[{\"affected_attached_domain_id\":\"affected-attached-domain-id-1\",\"affected_attached_project_id\":\"affected-attached-project-id-1\",\"affected_head\":{\"alias\":\"alias-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_port\":\"db-port-1\",\"db_user_list\":[{\"user_name\":\"user-name-1\",\"user_permission\":\"user-permission-1\"}],\"provider\":\"provider-1\",\"rds_id\":\"rds-id-1\",\"status\":\"status-1\",\"type\":\"type-1\"},\"affected_properties\":{\"key\":\"value\"},\"affected_protected_id\":\"affected-protected-id-1\",\"affected_subtype\":\"affected-subtype-1\",\"affected_type\":\"affected-type-1\",\"affected_urn\":\"affected-urn-1\",\"affected_urnext\":\"affected-urnext-1\",\"affected_value\":\"affected-value-1\"}],\"create_time\":\"create-time-1\",\"description\":\"description-1\",\"environment\":{\"domain_id\":\"domain-id-1\",\"ep_id\":\"ep-id-1\",\"ep_name\":\"ep-name-1\",\"project_id\":\"project-id-1\",\"region_id\":\"region-id-1\"},\"name\":\"name-1\",\"provider\":\"provider-1\",\"resource_id\":\"resource-id-1\",\"security_group_id\":\"security-group-id-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"type\":\"type-1\",\"update_time\":\"update-time-1\",\"urn\":\"urn-1\",\"urnext\":\"urnext-1\",\"vpc_id\":\"vpc-id-1\"}]}",
+    },
+    Operation {
+        name: "ListEcsSpecification",
+        method: "GET",
+        path: "/v1/{project_id}/dbss/audit/specification",
+        members: &[],
+        query: &[],
+        example: "{\"specification\":[{\"az_type\":\"az-type-1\",\"azs\":[\"azs-1\"],\"id\":\"id-1\",\"level\":\"level-1\",\"name\":\"name-1\",\"proxy\":1,\"ram\":1,\"vcpus\":1}]}",
+    },
+    Operation {
+        name: "ListEcsSpecificationNew",
+        method: "GET",
+        path: "/v1/{project_id}/audit/specification",
+        members: &[],
+        query: &[Member {
+            wire: "image_business_type",
+            kind: Kind::Integer,
+            required: false,
+        }],
+        example: "{\"specifications\":[{\"az_type\":\"az-type-1\",\"azs\":[\"azs-1\"],\"id\":\"id-1\",\"level\":\"level-1\",\"name\":\"name-1\",\"proxy\":1,\"ram\":1,\"vcpus\":1}]}",
+    },
+    Operation {
+        name: "ListInstances",
+        method: "POST",
+        path: "/v2/{project_id}/db-om/instances",
+        members: &[],
+        query: &[],
+        example: "{\"clusters\":[{\"activate_info\":{\"dsc_proxy_domain_name\":\"dsc-proxy-domain-name-1\",\"dsc_proxy_ip\":\"dsc-proxy-ip-1\",\"dsc_proxy_port\":1,\"master_node_id\":\"master-node-id-1\",\"slave_node_id\":\"slave-node-id-1\"},\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"created\":1,\"deploy_mode\":\"deploy-mode-1\",\"detail\":{\"server\":[{\"connect_ip\":\"connect-ip-1\",\"cpu\":\"cpu-1\",\"created\":\"created-1\",\"description\":\"description-1\",\"effect\":1,\"instance_id\":\"instance-id-1\",\"is_active\":1,\"name\":\"name-1\",\"ram\":\"ram-1\",\"region\":\"region-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"server_id\":\"server-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"task_status\":\"task-status-1\",\"update_status\":\"update-status-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1},\"enterprise_project_id\":\"enterprise-project-id-1\",\"expired\":1,\"float_ip\":\"float-ip-1\",\"instance_id\":\"instance-id-1\",\"is_active_standby\":true,\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"public_ip\":\"public-ip-1\",\"remain_days\":\"remain-days-1\"}]}",
+    },
+    Operation {
+        name: "ListProjectResourceTags",
+        method: "GET",
+        path: "/v1/{project_id}/{resource_type}/tags",
+        members: &[],
+        query: &[],
+        example: "{\"tags\":[{\"key\":\"key-1\",\"values\":[\"values-1\"]}]}",
+    },
+    Operation {
+        name: "ListRdsDatabases",
+        method: "GET",
+        path: "/v2/{project_id}/audit/databases/rds",
+        members: &[],
+        query: &[
+            Member {
+                wire: "db_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[{\"db_name\":\"db-name-1\",\"enterprise_id\":\"enterprise-id-1\",\"id\":\"id-1\",\"instance_name\":\"instance-name-1\",\"ip\":\"ip-1\",\"is_supported\":true,\"port\":\"port-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"version\":\"version-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListResourceInstanceByTag",
+        method: "POST",
+        path: "/v1/{project_id}/{resource_type}/resource-instances/filter",
+        members: &[
+            Member {
+                wire: "matches",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "not_tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "not_tags_any",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "sys_tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tags_any",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "without_any_tag",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"resources\":[{\"resource_detail\":{\"key\":\"value\"},\"resource_id\":\"resource-id-1\",\"resource_name\":\"resource-name-1\",\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListSqlInjectionRules",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/rule/sql-injections",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "risk_levels",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"regex\":\"regex-1\",\"risk_level\":\"risk-level-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListSqlInjectionRulesNew",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/sqls",
+        members: &[
+            Member {
+                wire: "page",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "risk_levels",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"regex\":\"regex-1\",\"risk_level\":\"risk-level-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+    },
+    Operation {
+        name: "ListWhitelists",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/whitelists",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"total\":1,\"whitelists\":[{\"create_timestamp_ms\":1,\"db_ids\":[\"db-ids-1\"],\"desc\":\"desc-1\",\"enabled\":true,\"id\":\"id-1\",\"sql\":\"sql-1\",\"update_timestamp_ms\":1}]}",
+    },
+    Operation {
+        name: "RebootAuditInstance",
+        method: "POST",
+        path: "/v1/{project_id}/dbss/audit/instance/reboot",
+        members: &[Member {
+            wire: "instance_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "RebootAuditInstanceNew",
+        method: "POST",
+        path: "/v1/{project_id}/audit/instance/reboot",
+        members: &[Member {
+            wire: "instance_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "RebootDbEncryptInstance",
+        method: "POST",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/reboot",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "RebootDbOmInstance",
+        method: "POST",
+        path: "/v1/{project_id}/db-om/{instance_id}/reboot",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "ResetDbEncryptPassword",
+        method: "POST",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/password/reset",
+        members: &[
+            Member {
+                wire: "new_password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "ResetDbOmPassword",
+        method: "POST",
+        path: "/v1/{project_id}/db-om/{instance_id}/password/reset",
+        members: &[
+            Member {
+                wire: "new_password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "RestoreAuditBackup",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/{id}/restore",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "RetryAuditBackupTask",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/{id}/retry",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SetAlarmTopicConfigInfo",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/audit/alarm/topic",
+        members: &[
+            Member {
+                wire: "alarm_cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_disk",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_memory",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_switch",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "alarm_risk",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "alarm_topic_urn",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetAlarmTopicConfigInfoNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/alarm/topic",
+        members: &[
+            Member {
+                wire: "alarm_cpu",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_disk",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_memory",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "alarm_switch",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "alarm_risk",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "alarm_topic_urn",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetAuditAlarmLogStatus",
+        method: "PUT",
+        path: "/v1/{project_id}/audit/{instance_id}/alarm-log/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SetAuditAutoBackupTemplate",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/template",
+        members: &[],
+        query: &[],
+        example: "{\"bucket_name\":\"bucket-name-1\",\"bucket_root_path\":\"bucket-root-path-1\",\"cycle\":\"cycle-1\",\"latest_backup_time\":\"latest-backup-time-1\",\"status\":1,\"trigger_time\":\"trigger-time-1\",\"triggered\":true}",
+    },
+    Operation {
+        name: "SetAuditBackupRiskSwitch",
+        method: "POST",
+        path: "/v1/{domain_id}/audit/{instance_id}/backup/risk/switch",
+        members: &[
+            Member {
+                wire: "db_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "cycle",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SetAuditBackupSwitch",
+        method: "POST",
+        path: "/v1/{domain_id}/audit/{instance_id}/backup/switch",
+        members: &[
+            Member {
+                wire: "bucket_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "cycle",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "trigger_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "bucket_root_path",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SetAuditInstanceTimeZone",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/timezone",
+        members: &[Member {
+            wire: "timezone",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetAuditScopeRuleSwitch",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/scopes/switch",
+        members: &[
+            Member {
+                wire: "ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetAuditSqlRuleSwitch",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/sql/switch",
+        members: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetRiskOperationPolicy",
+        method: "PUT",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/risk/{id}",
+        members: &[
+            Member {
+                wire: "affect_rows",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "affect_symbol",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "execution_symbol",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "execution_time",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "risk_level",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "client_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_ids",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "exception_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "ignore_case",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "schemas",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetRiskRuleRank",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/risk/rank",
+        members: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "new_rank",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SetSensitiveMaskRuleSwitch",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/sensitive/mask/rule/switch",
+        members: &[
+            Member {
+                wire: "ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetSensitiveResultSwitch",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/result/switch",
+        members: &[Member {
+            wire: "status",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetSensitiveSwitch",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/switch",
+        members: &[Member {
+            wire: "status",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetSqlRuleRank",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/sql/rank",
+        members: &[Member {
+            wire: "ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowAuditBackRiskTemplate",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/risk/template/{db_id}",
+        members: &[],
+        query: &[],
+        example: "{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_port\":1,\"id\":\"id-1\",\"status\":1}",
+    },
+    Operation {
+        name: "ShowAuditBackupStatus",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/status",
+        members: &[],
+        query: &[],
+        example: "{\"status\":1}",
+    },
+    Operation {
+        name: "ShowAuditQuota",
+        method: "GET",
+        path: "/v1/{project_id}/dbss/audit/quota",
+        members: &[],
+        query: &[],
+        example: "{\"audit_quota\":1,\"cpu\":1,\"project_id\":\"project-id-1\",\"ram\":1}",
+    },
+    Operation {
+        name: "ShowAuditQuotaNew",
+        method: "GET",
+        path: "/v2/{project_id}/audit/quota",
+        members: &[],
+        query: &[],
+        example: "{\"audit_quota\":1,\"cpu\":1,\"project_id\":\"project-id-1\",\"ram\":1}",
+    },
+    Operation {
+        name: "ShowAuditRuleRisk",
+        method: "GET",
+        path: "/v1/{project_id}/{instance_id}/dbss/audit/rule/risk/{risk_id}",
+        members: &[],
+        query: &[],
+        example: "{\"action\":\"action-1\",\"affect_rows\":1,\"affect_symbol\":\"affect-symbol-1\",\"client_ips\":\"client-ips-1\",\"db_ids\":\"db-ids-1\",\"execution_symbol\":\"execution-symbol-1\",\"execution_time\":1,\"ignore_case\":true,\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_id\":\"rule-id-1\",\"rule_name\":\"rule-name-1\",\"schemas\":[{\"column\":\"column-1\",\"schema\":\"schema-1\",\"table\":\"table-1\"}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowAuditRuleRiskNew",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/risk/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"action\":\"action-1\",\"affect_rows\":1,\"affect_symbol\":\"affect-symbol-1\",\"client_ips\":\"client-ips-1\",\"db_ids\":\"db-ids-1\",\"execution_symbol\":\"execution-symbol-1\",\"execution_time\":1,\"ignore_case\":true,\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_id\":\"rule-id-1\",\"rule_name\":\"rule-name-1\",\"schemas\":[{\"column\":\"column-1\",\"schema\":\"schema-1\",\"table\":\"table-1\"}],\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowAuditStatistics",
+        method: "GET",
+        path: "/v1/{project_id}/audit/summary/risk/statistics",
+        members: &[],
+        query: &[],
+        example: "{\"db_risk_statistics\":[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"high_risk\":1,\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"low_risk\":1,\"medium_risk\":1,\"risk_rule\":[{\"count\":1,\"rule_name\":\"rule-name-1\",\"rule_name_english\":\"rule-name-english-1\"}],\"total_risk\":1}],\"high_risk_total\":1,\"low_risk_total\":1,\"medium_risk_total\":1,\"project_id\":\"project-id-1\",\"rule_risk_statistics\":[{\"count\":1,\"instance_risk_count\":[{\"count\":1,\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\"}],\"rule_name\":\"rule-name-1\"}],\"unsupported_audit_infos\":{\"audit_infos\":[{\"audit_version\":\"audit-version-1\",\"server_name\":\"server-name-1\"}],\"support_version\":\"support-version-1\"},\"update_time\":1}",
+    },
+    Operation {
+        name: "ShowAuditTaskStatus",
+        method: "GET",
+        path: "/v3/{project_id}/audit/summary/{busi_type}/task-status",
+        members: &[],
+        query: &[],
+        example: "{\"begin_time\":1,\"busi_type\":\"busi-type-1\",\"completed_num\":1,\"end_time\":1,\"id\":1,\"project_id\":\"project-id-1\",\"query_begin_time\":1,\"query_end_time\":1,\"task_status\":\"task-status-1\",\"task_switch\":\"task-switch-1\",\"total_num\":1}",
+    },
+    Operation {
+        name: "ShowAuditTopicReportSchedulerConfig",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/reports/tasks/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"scheduler\":{\"db_ids\":\"db-ids-1\",\"format\":\"format-1\",\"frequency\":\"frequency-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"notice\":\"notice-1\",\"start_time\":\"start-time-1\",\"status\":\"status-1\",\"topic_urn\":\"topic-urn-1\"},\"smn_effective\":true}",
+    },
+    Operation {
+        name: "ShowAuditUpgradeStatus",
+        method: "GET",
+        path: "/v1/{project_id}/audit/upgrade/status",
+        members: &[],
+        query: &[],
+        example: "{\"audit_upgrade_infos\":[{\"current_version\":\"current-version-1\",\"instance_id\":\"instance-id-1\",\"status\":1,\"steps\":[{\"msg\":\"msg-1\",\"result_code\":\"result-code-1\",\"step_name\":\"step-name-1\",\"time\":\"time-1\"}],\"total\":1,\"upgrade_version\":\"upgrade-version-1\"}]}",
+    },
+    Operation {
+        name: "ShowBackupRiskBucketPath",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/backup/risk/bucket-path",
+        members: &[],
+        query: &[],
+        example: "{\"backup_domain_id\":\"backup-domain-id-1\",\"bucket_name\":\"bucket-name-1\",\"bucket_root_path\":\"bucket-root-path-1\"}",
+    },
+    Operation {
+        name: "ShowDomainAllResourceCount",
+        method: "GET",
+        path: "/v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}/count",
+        members: &[],
+        query: &[],
+        example: "{\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowInstanceMonitorInfo",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/system/monitorinfo",
+        members: &[Member {
+            wire: "time",
+            kind: Kind::Object,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"disk_infos\":{\"data_available\":1.5,\"data_total\":1.5,\"data_use_percent\":1,\"id\":\"id-1\",\"swap_available\":1.5,\"swap_total\":1.5,\"swap_use_percent\":1,\"system_available\":1.5,\"system_total\":1.5,\"system_use_percent\":1,\"time\":\"time-1\"},\"system_infos\":[{\"cpu_use\":1.5,\"id\":\"id-1\",\"mem_use\":1.5,\"time\":\"time-1\"}],\"traffic_infos\":[{\"id\":\"id-1\",\"rxmegabytes\":1.5,\"time\":\"time-1\",\"txmegabytes\":1.5}]}",
+    },
+    Operation {
+        name: "ShowInstanceQuota",
+        method: "GET",
+        path: "/v1/{project_id}/instance/quota",
+        members: &[],
+        query: &[],
+        example: "{\"cpu\":1,\"project_id\":\"project-id-1\",\"quota\":1,\"ram\":1}",
+    },
+    Operation {
+        name: "ShowLogRetentionCommonSettings",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/settings/common-settings",
+        members: &[],
+        query: &[],
+        example: "{\"data_usage_limit\":1,\"log_retention\":{\"range_days_max\":1,\"range_days_min\":1,\"retention_days\":1}}",
+    },
+    Operation {
+        name: "ShowSensitiveMaskSwitch",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/switch",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowSensitiveResultSwitch",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/result/switch",
+        members: &[],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowServerVersion",
+        method: "GET",
+        path: "/v1/{project_id}/version",
+        members: &[],
+        query: &[],
+        example: "{\"version\":\"version-1\"}",
+    },
+    Operation {
+        name: "ShowSqlDetail",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/sqls/{id}",
+        members: &[],
+        query: &[],
+        example: "{\"sql\":{\"audit_result\":\"audit-result-1\",\"client_ip\":\"client-ip-1\",\"client_mac\":\"client-mac-1\",\"client_name\":\"client-name-1\",\"client_os_name\":\"client-os-name-1\",\"client_os_user\":\"client-os-user-1\",\"client_port\":1,\"client_port_str\":\"client-port-str-1\",\"client_tool\":\"client-tool-1\",\"db_instance\":\"db-instance-1\",\"db_ip\":\"db-ip-1\",\"db_mac\":\"db-mac-1\",\"db_port\":1,\"db_port_str\":\"db-port-str-1\",\"db_service_name\":\"db-service-name-1\",\"db_session_id\":\"db-session-id-1\",\"db_type\":\"db-type-1\",\"db_user\":\"db-user-1\",\"end_time\":\"end-time-1\",\"execute_time\":1,\"field\":\"field-1\",\"id\":\"id-1\",\"level\":\"level-1\",\"lines\":\"lines-1\",\"log_result\":\"log-result-1\",\"object\":\"object-1\",\"object_type\":\"object-type-1\",\"query_id\":\"query-id-1\",\"query_type\":\"query-type-1\",\"response_length\":1,\"response_status\":\"response-status-1\",\"rule_id\":\"rule-id-1\",\"rule_name\":\"rule-name-1\",\"rule_type\":\"rule-type-1\",\"schema\":\"schema-1\",\"scope_id\":\"scope-id-1\",\"scope_name\":\"scope-name-1\",\"sql_response\":\"sql-response-1\",\"sql_result\":\"sql-result-1\",\"sql_statement\":\"sql-statement-1\",\"start_time\":\"start-time-1\",\"tcp_session_id\":\"tcp-session-id-1\"}}",
+    },
+    Operation {
+        name: "StartAuditInstance",
+        method: "POST",
+        path: "/v1/{project_id}/dbss/audit/instance/start",
+        members: &[Member {
+            wire: "instance_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "StartAuditInstanceNew",
+        method: "POST",
+        path: "/v1/{project_id}/audit/instance/start",
+        members: &[Member {
+            wire: "instance_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "StartDbEncryptInstance",
+        method: "POST",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/start",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
     },
     Operation {
         name: "StartDbOmInstance",
         method: "POST",
         path: "/v1/{project_id}/db-om/{instance_id}/start",
         members: &[],
+        query: &[],
         example: "{\"result\":\"success\"}",
+    },
+    Operation {
+        name: "StopAuditInstance",
+        method: "POST",
+        path: "/v1/{project_id}/dbss/audit/instance/stop",
+        members: &[Member {
+            wire: "instance_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "StopAuditInstanceNew",
+        method: "POST",
+        path: "/v1/{project_id}/audit/instance/stop",
+        members: &[Member {
+            wire: "instance_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "StopDbEncryptInstance",
+        method: "POST",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/stop",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "StopDbOmInstance",
+        method: "POST",
+        path: "/v1/{project_id}/db-om/{instance_id}/stop",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"success\"}",
+    },
+    Operation {
+        name: "SwitchAgent",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/audit/agent/switch",
+        members: &[
+            Member {
+                wire: "agent_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SwitchAgentNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/agent/switch",
+        members: &[
+            Member {
+                wire: "agent_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SwitchAuditDatabase",
+        method: "POST",
+        path: "/v2/{project_id}/{instance_id}/audit/databases/switch",
+        members: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "lts_audit_switch",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SwitchAuditDatabaseNew",
+        method: "POST",
+        path: "/v3/{project_id}/audit/{instance_id}/databases/switch",
+        members: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "lts_audit_switch",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SwitchRiskRule",
+        method: "POST",
+        path: "/v1/{project_id}/{instance_id}/audit/rule/risk/switch",
+        members: &[
+            Member {
+                wire: "ids",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SwitchRiskRuleNew",
+        method: "POST",
+        path: "/v2/{project_id}/audit/{instance_id}/rule/risk/switch",
+        members: &[
+            Member {
+                wire: "ids",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UnbindDbEncryptEip",
+        method: "POST",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/eip/unbind",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UnbindDbOmEip",
+        method: "POST",
+        path: "/v1/{project_id}/db-om/{instance_id}/eip/unbind",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditInstance",
+        method: "PUT",
+        path: "/v1/{project_id}/dbss/audit/instances/{instance_id}",
+        members: &[
+            Member {
+                wire: "comment",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditInstanceNew",
+        method: "PUT",
+        path: "/v1/{project_id}/audit/instance/{instance_id}",
+        members: &[
+            Member {
+                wire: "comment",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditRiskBucketPath",
+        method: "POST",
+        path: "/v1/{domain_id}/audit/{instance_id}/backup/risk/global/bucket-path",
+        members: &[
+            Member {
+                wire: "bucket_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "backup_domain_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "bucket_root_path",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditScopeRule",
+        method: "POST",
+        path: "/v3/{project_id}/audit/{instance_id}/rule/scopes/{id}",
+        members: &[
+            Member {
+                wire: "db_ids",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "db_names",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_users",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "exception_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_ips",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_ports",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditSecurityGroup",
+        method: "POST",
+        path: "/v1/{project_id}/dbss/audit/security-group",
+        members: &[
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "securitygroup_ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditSecurityGroupNew",
+        method: "POST",
+        path: "/v1/{project_id}/audit/security-group",
+        members: &[
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "securitygroup_ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditSqlRule",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/rule/sql/{id}",
+        members: &[
+            Member {
+                wire: "risk_level",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "sql_regex",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditTaskStatus",
+        method: "POST",
+        path: "/v1/{project_id}/audit/summary/{busi_type}/task-status",
+        members: &[
+            Member {
+                wire: "oper_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "code",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "query_begin_time",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "query_end_time",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateAuditTopicReportSchedulerConfig",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/reports/task",
+        members: &[Member {
+            wire: "scheduler",
+            kind: Kind::Object,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateAuditWhitelist",
+        method: "PUT",
+        path: "/v1/{project_id}/audit/{instance_id}/whitelists/{id}",
+        members: &[
+            Member {
+                wire: "enabled",
+                kind: Kind::Boolean,
+                required: true,
+            },
+            Member {
+                wire: "db_ids",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "desc",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateDbEncryptInstanceName",
+        method: "PUT",
+        path: "/v1/{project_id}/db-encrypt/{instance_id}/name",
+        members: &[Member {
+            wire: "new_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateDbOmInstanceName",
+        method: "PUT",
+        path: "/v1/{project_id}/db-om/{instance_id}/name",
+        members: &[Member {
+            wire: "new_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateLogRetentionCommonSettings",
+        method: "PUT",
+        path: "/v1/{project_id}/audit/{instance_id}/settings/common-settings",
+        members: &[Member {
+            wire: "retention_days",
+            kind: Kind::Integer,
+            required: false,
+        }],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateSensitiveMaskRule",
+        method: "POST",
+        path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}",
+        members: &[
+            Member {
+                wire: "mask_regex",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "mask_value",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "rule_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UploadAuditDbConfig",
+        method: "POST",
+        path: "/v1/{project_id}/audit/databases/configs/obs-upload",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
     },
 ];
 
@@ -32,33 +3564,5549 @@ pub const HUAWEICLOUD_KOOPHONE: &[Operation] = &[Operation {
         kind: Kind::List(&Kind::String),
         required: true,
     }],
+    query: &[],
     example: "{\"error_code\":\"0\",\"error_msg\":\"OK\"}",
 }];
 
 /// Huawei Cloud TaurusDB (GaussDB for MySQL) v3: every operation of `models/huaweicloud/taurusdb.json`.
-pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[Operation {
-    name: "CreateBackupResourcePackage",
-    method: "POST",
-    path: "/v3/{project_id}/backups/resource-package",
-    members: &[
-        Member {
-            wire: "spec_code",
+pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
+    Operation {
+        name: "AddDatabasePermission",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users/privilege",
+        members: &[Member {
+            wire: "users",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "BatchChangeInstanceSpecification",
+        method: "POST",
+        path: "/v3/{project_id}/instances/batch/flavor",
+        members: &[
+            Member {
+                wire: "instance_ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "spec_code",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_pay",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_ids\":[\"job-ids-1\"],\"order_ids\":[\"order-ids-1\"]}",
+    },
+    Operation {
+        name: "BatchDeleteBackup",
+        method: "DELETE",
+        path: "/v3/{project_id}/backups",
+        members: &[Member {
+            wire: "backup_ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"failed_count\":1,\"failed_results\":[{\"backup_id\":\"backup-id-1\",\"error_code\":\"error-code-1\",\"error_msg\":\"error-msg-1\"}],\"success_count\":1}",
+    },
+    Operation {
+        name: "BatchTagAction",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/tags/action",
+        members: &[
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "BatchUpdateBackupPolicy",
+        method: "POST",
+        path: "/v3/{project_id}/instances/backups/policy",
+        members: &[
+            Member {
+                wire: "backup_policy",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "instance_ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"failed_count\":1,\"failed_results\":[{\"error_code\":\"error-code-1\",\"error_msg\":\"error-msg-1\",\"instance_id\":\"instance-id-1\"}],\"success_count\":1}",
+    },
+    Operation {
+        name: "BatchUpgradeDatabases",
+        method: "POST",
+        path: "/v3/{project_id}/instances/database-version/upgrade",
+        members: &[
+            Member {
+                wire: "databases_instance_infos",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "delay",
+                kind: Kind::Boolean,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"resp\":\"resp-1\"}",
+    },
+    Operation {
+        name: "CancelGaussMySqlInstanceEip",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/public-ips/unbind",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CancelScheduleTask",
+        method: "DELETE",
+        path: "/v3/{project_id}/scheduled-jobs",
+        members: &[Member {
+            wire: "job_ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_ids\":[\"job-ids-1\"]}",
+    },
+    Operation {
+        name: "ChangeGaussMySqlInstanceSpecification",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/action",
+        members: &[
+            Member {
+                wire: "resize_flavor",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_pay",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "ChangeGaussMySqlProxySpecification",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/flavor",
+        members: &[Member {
+            wire: "flavor_ref",
             kind: Kind::String,
             required: true,
-        },
-        Member {
-            wire: "num",
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CheckClickHouseDataBaseConfig",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/database-check",
+        members: &[
+            Member {
+                wire: "db_configs",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "source_database_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "table_repl_config",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]}",
+    },
+    Operation {
+        name: "CheckClickHouseTableConfig",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/table-check",
+        members: &[
+            Member {
+                wire: "db_configs",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "source_database_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "table_repl_config",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "tables_configs",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"source_database_name\":\"source-database-name-1\",\"table_config_check_results\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}]}",
+    },
+    Operation {
+        name: "CheckDataBaseConfig",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/database-config-check",
+        members: &[
+            Member {
+                wire: "db_configs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "source_database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "table_repl_config",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "target_database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "task_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"source_database_name\":\"source-database-name-1\",\"source_db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}],\"target_database_name\":\"target-database-name-1\",\"target_db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}],\"task_name\":\"task-name-1\"}",
+    },
+    Operation {
+        name: "CheckKernelUpgrade",
+        method: "POST",
+        path: "/v3/{project_id}/instances/database-version/upgrade/pre-check",
+        members: &[Member {
+            wire: "databases_instance_infos",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_ids\":[\"job-ids-1\"]}",
+    },
+    Operation {
+        name: "CheckResource",
+        method: "POST",
+        path: "/v3/{project_id}/resource-check",
+        members: &[
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "resource",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":true}",
+    },
+    Operation {
+        name: "CheckScheduleTaskExist",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/schedule-tasks/exist",
+        members: &[
+            Member {
+                wire: "schedule_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "proxy_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"exist\":true,\"scheduled_tasks\":[{\"create_time\":1,\"datastore_type\":\"datastore-type-1\",\"end_time\":1,\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"instance_status\":\"instance-status-1\",\"project_id\":\"project-id-1\",\"proxy_id\":\"proxy-id-1\",\"proxy_name\":\"proxy-name-1\",\"start_time\":1,\"target_config\":{\"key\":\"target-config-1\"},\"task_id\":\"task-id-1\",\"task_name\":\"task-name-1\",\"task_order\":1,\"task_status\":\"task-status-1\"}]}",
+    },
+    Operation {
+        name: "CheckStarRocksResource",
+        method: "POST",
+        path: "/v3/{project_id}/starrocks/resource-check",
+        members: &[
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "resource",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":true}",
+    },
+    Operation {
+        name: "CheckStarrocksParams",
+        method: "POST",
+        path: "/v3/{project_id}/configurations/starrocks/comparison",
+        members: &[Member {
+            wire: "source_configuration_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"differences\":[{\"parameter_name\":\"parameter-name-1\",\"source_value\":\"source-value-1\",\"target_value\":\"target-value-1\"}]}",
+    },
+    Operation {
+        name: "CheckTableConfig",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/table-config-check",
+        members: &[
+            Member {
+                wire: "db_configs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "is_create_task",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "table_repl_config",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "tables_configs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "target_database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "task_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"source_database_name\":\"source-database-name-1\",\"target_database_name\":\"target-database-name-1\",\"task_name\":\"task-name-1\",\"tbl_config_check_results\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}]}",
+    },
+    Operation {
+        name: "ClearOnlineDdlTaskTempTable",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/online-ddl-task/clear",
+        members: &[
+            Member {
+                wire: "task_content",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "task_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CollectRealtimeSession",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session",
+        members: &[
+            Member {
+                wire: "command",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "filter",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "host",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "slow_process_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "sort_dir",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sort_key",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sql_key",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "user",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"request_id\":\"request-id-1\"}",
+    },
+    Operation {
+        name: "CopyConfigurations",
+        method: "POST",
+        path: "/v3/{project_id}/configurations/{configuration_id}/copy",
+        members: &[
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "description",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"configuration_id\":\"configuration-id-1\"}",
+    },
+    Operation {
+        name: "CopyInstanceConfigurations",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/configurations/{configuration_id}/copy",
+        members: &[
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "description",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"configuration_id\":\"configuration-id-1\"}",
+    },
+    Operation {
+        name: "CreateAccessControl",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control",
+        members: &[
+            Member {
+                wire: "ip_list",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"open_access_control\":true}",
+    },
+    Operation {
+        name: "CreateBackupResourcePackage",
+        method: "POST",
+        path: "/v3/{project_id}/backups/resource-package",
+        members: &[
+            Member {
+                wire: "spec_code",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "charge_info",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+    },
+    Operation {
+        name: "CreateClickHouseDataBaseReplication",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication",
+        members: &[
+            Member {
+                wire: "source_database",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateClickHouseDatabaseUser",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/users",
+        members: &[
+            Member {
+                wire: "databases",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "dml",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "CreateClickHouseInstance",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse",
+        members: &[
+            Member {
+                wire: "az_code",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "az_mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "db_root_pwd",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "engine",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "flavor_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ha",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "tags_info",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "volume",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "pay_info",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "time_zone",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"instance\":{\"az_code\":\"az-code-1\",\"az_mode\":\"az-mode-1\",\"db_user\":\"db-user-1\",\"engine\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"pay_info\":{\"is_auto_renew\":\"is-auto-renew-1\",\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"period_type\":\"period-type-1\"},\"port\":1,\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"ssl_option\":true,\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"vpc_id\":\"vpc-id-1\"},\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMySqlBackup",
+        method: "POST",
+        path: "/v3/{project_id}/backups/create",
+        members: &[
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "description",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"backup\":{\"begin_time\":\"begin-time-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"type\":\"type-1\"},\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMySqlConfiguration",
+        method: "POST",
+        path: "/v3/{project_id}/configurations",
+        members: &[
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "datastore",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "parameter_values",
+                kind: Kind::Map(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"configurations\":{\"created\":\"created-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"updated\":\"updated-1\"}}",
+    },
+    Operation {
+        name: "CreateGaussMySqlDatabase",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/databases",
+        members: &[Member {
+            wire: "databases",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMySqlDatabaseUser",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users",
+        members: &[Member {
+            wire: "users",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMySqlInstance",
+        method: "POST",
+        path: "/v3/{project_id}/instances",
+        members: &[
+            Member {
+                wire: "availability_zone_mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "backup_strategy",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "charge_info",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "datastore",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "region",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "slave_count",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "subnet_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "configuration_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "dedicated_resource_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "enable_binlog",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "lower_case_table_names",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "master_availability_zone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "restore_point",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "security_group_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "tde_info",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "time_zone",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "volume",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "volume_auto_expand",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"instance\":{\"availability_zone_mode\":\"availability-zone-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"is_auto_pay\":\"is-auto-pay-1\",\"is_auto_renew\":\"is-auto-renew-1\",\"period_num\":1,\"period_type\":\"period-type-1\"},\"configuration_id\":\"configuration-id-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"enterprise_project_id\":\"enterprise-project-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"master_availability_zone\":\"master-availability-zone-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"port\":\"port-1\",\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"volume\":{\"size\":1},\"vpc_id\":\"vpc-id-1\"},\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMySqlProxy",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy",
+        members: &[
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "node_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "new_node_auto_add_status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "new_node_weight",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "nodes_read_weight",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "proxy_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_mode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_nodes_az_list",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "route_mode",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "subnet_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMySqlReadonlyNode",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/enlarge",
+        members: &[
+            Member {
+                wire: "priorities",
+                kind: Kind::List(&Kind::Integer),
+                required: true,
+            },
+            Member {
+                wire: "availability_zones",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "charge_mode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "is_auto_pay",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"instance_id\":\"instance-id-1\",\"job_id\":\"job-id-1\",\"node_names\":[\"node-names-1\"],\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "CreateGaussMysqlDns",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/dns",
+        members: &[Member {
+            wire: "dns_type",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateLtsConfigs",
+        method: "POST",
+        path: "/v3/{project_id}/logs/lts-configs",
+        members: &[Member {
+            wire: "log_configs",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "CreateProxyDnsName",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateRestoreTables",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/restore/tables",
+        members: &[
+            Member {
+                wire: "restore_tables",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "restore_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "last_table_info",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateStarRocksDataReplication",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication",
+        members: &[
+            Member {
+                wire: "source_database",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "target_database",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "task_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "CreateStarRocksDatabaseUser",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/users",
+        members: &[
+            Member {
+                wire: "databases",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "ddl",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "dml",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "CreateStarrocksInstance",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks",
+        members: &[
+            Member {
+                wire: "az_code",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "az_mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "be_count",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "be_flavor_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "be_volume",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "db_root_pwd",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "engine",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "fe_count",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "fe_flavor_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "fe_volume",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "ha",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "tags_info",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "pay_info",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "region_code",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "security_group_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "time_zone",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"instance\":{\"az_code\":\"az-code-1\",\"az_mode\":\"az-mode-1\",\"db_user\":\"db-user-1\",\"enable_ssl\":true,\"engine\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"pay_info\":{\"is_auto_renew\":\"is-auto-renew-1\",\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"period_type\":\"period-type-1\"},\"port\":1,\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"sub_net_id\":\"sub-net-id-1\",\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"vpc_id\":\"vpc-id-1\"},\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteAutoSqlLimiting",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting",
+        members: &[],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteClickHouseDataBaseConfig",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config",
+        members: &[],
+        query: &[Member {
+            wire: "database",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteClickHouseDataBaseReplication",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/{database_name}",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteClickHouseDatabaseUser",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/users/{user_name}",
+        members: &[],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteClickHouseInstance",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/{clickhouse_instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteClickHouseLtsConfig",
+        method: "DELETE",
+        path: "/v3/{project_id}/clickhouse/instances/logs/lts-configs",
+        members: &[Member {
+            wire: "log_configs",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteDatabasePermission",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users/privilege",
+        members: &[Member {
+            wire: "users",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteDynamicServerlessPolicy",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlBackup",
+        method: "DELETE",
+        path: "/v3/{project_id}/backups/{backup_id}",
+        members: &[],
+        query: &[],
+        example: "{\"backup_id\":\"backup-id-1\",\"backup_name\":\"backup-name-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlConfiguration",
+        method: "DELETE",
+        path: "/v3/{project_id}/configurations/{configuration_id}",
+        members: &[],
+        query: &[],
+        example: "{\"configuration_id\":\"configuration-id-1\",\"configuration_name\":\"configuration-name-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlDatabase",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/databases",
+        members: &[Member {
+            wire: "databases",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlDatabaseUser",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users",
+        members: &[Member {
+            wire: "users",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlInstance",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlProxy",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy",
+        members: &[Member {
+            wire: "proxy_ids",
+            kind: Kind::List(&Kind::String),
+            required: false,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteGaussMySqlReadonlyNode",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+    },
+    Operation {
+        name: "DeleteHtapProcessList",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/process",
+        members: &[Member {
+            wire: "process_list",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"msg\":\"msg-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "DeleteLtsConfigs",
+        method: "DELETE",
+        path: "/v3/{project_id}/logs/lts-configs",
+        members: &[Member {
+            wire: "log_configs",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "DeleteOnlineDdlTaskRecord",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/online-ddl-task",
+        members: &[Member {
+            wire: "task_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteProxyPrivateDnsName",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteScheduleTasK",
+        method: "DELETE",
+        path: "/v3/{project_id}/instance/{instance_id}/scheduled-jobs",
+        members: &[Member {
+            wire: "job_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":true}",
+    },
+    Operation {
+        name: "DeleteSqlFilterRule",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/sql-filter/rules",
+        members: &[Member {
+            wire: "sql_filter_rules",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteStarRockLtsConfig",
+        method: "DELETE",
+        path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+        members: &[Member {
+            wire: "log_configs",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"key\":\"value\"}",
+    },
+    Operation {
+        name: "DeleteStarRocksDataReplication",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication",
+        members: &[Member {
+            wire: "task_name",
+            kind: Kind::String,
+            required: false,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "DeleteStarRocksDatabaseUser",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/users",
+        members: &[],
+        query: &[Member {
+            wire: "user_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "DeleteStarrocksInstance",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/{starrocks_instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"workflow_id\":\"workflow-id-1\"}",
+    },
+    Operation {
+        name: "DeleteTaskRecord",
+        method: "DELETE",
+        path: "/v3/{project_id}/jobs/{job_id}",
+        members: &[],
+        query: &[],
+        example: "\"body-1\"",
+    },
+    Operation {
+        name: "DeleteTaurusDbNodeProcesses",
+        method: "DELETE",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/processes",
+        members: &[Member {
+            wire: "processes",
+            kind: Kind::List(&Kind::Integer),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"processes_killed\":[1],\"processes_not_found\":[1]}",
+    },
+    Operation {
+        name: "DescribeBackupEncryptStatus",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/encryption",
+        members: &[],
+        query: &[],
+        example: "{\"encryption_status\":\"encryption-status-1\"}",
+    },
+    Operation {
+        name: "DownloadDdlLogs",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/ddl-log/download",
+        members: &[Member {
+            wire: "log_ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"download_files\":[{\"download_url\":\"download-url-1\",\"expire_time\":1,\"file_name\":\"file-name-1\",\"file_size\":1,\"id\":\"id-1\"}]}",
+    },
+    Operation {
+        name: "DownloadOnlineDdlTaskLog",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/online-ddl-task/log/download",
+        members: &[Member {
+            wire: "task_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"download_link\":\"download-link-1\"}",
+    },
+    Operation {
+        name: "DownloadSlowLogFile",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/{node_id}/slowlog-download",
+        members: &[],
+        query: &[],
+        example: "{\"count\":1,\"list\":[{\"create_at\":1,\"file_link\":\"file-link-1\",\"file_name\":\"file-name-1\",\"file_size\":\"file-size-1\",\"job_id\":\"job-id-1\",\"status\":\"status-1\",\"updated_at\":1}]}",
+    },
+    Operation {
+        name: "ExecuteIntelligentKillSession",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/intelligent-kill-session",
+        members: &[Member {
+            wire: "node_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"task_id\":\"task-id-1\"}",
+    },
+    Operation {
+        name: "ExpandGaussMySqlInstanceVolume",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/volume/extend",
+        members: &[
+            Member {
+                wire: "size",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "is_auto_pay",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"order_id\":\"order-id-1\",\"size\":1}",
+    },
+    Operation {
+        name: "ExpandGaussMySqlProxy",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/enlarge",
+        members: &[
+            Member {
+                wire: "node_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "proxy_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_nodes_az_list",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "InvokeGaussMySqlInstanceSwitchOver",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/switchover",
+        members: &[Member {
+            wire: "node_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ListAuditLogDownloadLink",
+        method: "GET",
+        path: "/v3/{project_id}/instance/{instance_id}/auditlog/download-link",
+        members: &[],
+        query: &[
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "last_file_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"files\":[{\"download_link\":\"download-link-1\",\"link_expired_time\":\"link-expired-time-1\",\"name\":\"name-1\",\"size\":1,\"updated_time\":\"updated-time-1\"}]}",
+    },
+    Operation {
+        name: "ListAuditLogs",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/audit-logs",
+        members: &[],
+        query: &[
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"audit_logs\":[{\"begin_time\":\"begin-time-1\",\"end_time\":\"end-time-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"size\":1}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListClickHouseDataBase",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/databases",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "database_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[\"databases-1\"],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListClickHouseDataBaseParameter",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/database-parameter",
+        members: &[],
+        query: &[],
+        example: "{\"db_parameters\":[{\"data_type\":\"data-type-1\",\"default_value\":\"default-value-1\",\"description\":\"description-1\",\"param_name\":\"param-name-1\",\"value_range\":\"value-range-1\"}]}",
+    },
+    Operation {
+        name: "ListClickHouseDataBaseReplication",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"ext_text\":\"ext-text-1\",\"replications\":[{\"catchup_stage\":\"catchup-stage-1\",\"percentage\":\"percentage-1\",\"source_database\":\"source-database-1\",\"stage\":\"stage-1\",\"status\":\"status-1\",\"target_database\":\"target-database-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListClickHouseDataBaseReplicationConfig",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/config",
+        members: &[],
+        query: &[Member {
+            wire: "database_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"database_info\":{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]},\"is_tables_change\":true,\"last_error_of_alter_table\":\"last-error-of-alter-table-1\",\"new_table_repl_config\":{\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"source_instance_id\":\"source-instance-id-1\",\"source_node_id\":\"source-node-id-1\",\"table_infos\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}],\"table_repl_config\":{\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]}}",
+    },
+    Operation {
+        name: "ListClickHouseInstance",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/{clickhouse_instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"instance\":{\"actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"az_mode\":\"az-mode-1\",\"backup_used_space\":\"backup-used-space-1\",\"bak_expected_start_time\":\"bak-expected-start-time-1\",\"bak_keep_day\":1,\"bak_period\":\"bak-period-1\",\"can_enable_public_access\":true,\"cluster_mode\":\"cluster-mode-1\",\"create_at\":1,\"create_fail_error_code\":\"create-fail-error-code-1\",\"current_backup_node_id\":\"current-backup-node-id-1\",\"datastore_type\":\"datastore-type-1\",\"datastore_version\":\"datastore-version-1\",\"datastore_version_id\":\"datastore-version-id-1\",\"db_port\":\"db-port-1\",\"db_user\":\"db-user-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"delete_at\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"frozen_time\":\"frozen-time-1\",\"groups\":[{\"group_type_name\":\"group-type-name-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"nodes\":[{\"az_code\":\"az-code-1\",\"az_description\":\"az-description-1\",\"az_type\":\"az-type-1\",\"cpu\":\"cpu-1\",\"create_at\":1,\"datastore\":{\"id\":\"id-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_port\":1,\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"frozen_flag\":1,\"iass_flavor_ref\":\"iass-flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"mem\":\"mem-1\",\"name\":\"name-1\",\"need_restart\":true,\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"priority\":1,\"region\":\"region-1\",\"sg_id\":\"sg-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"traffic_ip\":\"traffic-ip-1\",\"traffic_ipv6\":\"traffic-ipv6-1\",\"traffic_vip\":\"traffic-vip-1\",\"traffic_vipv6\":\"traffic-vipv6-1\",\"type\":\"type-1\",\"update_at\":1,\"volume\":{\"iops\":1,\"size\":\"size-1\",\"type\":\"type-1\",\"used\":\"used-1\"},\"vpc_id\":\"vpc-id-1\"}]}],\"id\":\"id-1\",\"is_frozen\":1,\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"new_version_available\":true,\"ops_window\":{\"end_time\":\"end-time-1\",\"period\":\"period-1\",\"start_time\":\"start-time-1\"},\"param_group\":{\"id\":\"id-1\",\"name\":\"name-1\"},\"pay_model\":\"pay-model-1\",\"port_info\":{\"http_port\":1,\"https_port\":1,\"mysql_port\":1,\"tep_port\":1,\"tep_secure_port\":1},\"project_id\":\"project-id-1\",\"public_ip\":\"public-ip-1\",\"ssl_option\":true,\"status\":\"status-1\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"time_zone\":\"time-zone-1\",\"update_at\":1,\"volume_code\":\"volume-code-1\"}}",
+    },
+    Operation {
+        name: "ListClickHouseInstanceNode",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/nodes",
+        members: &[],
+        query: &[],
+        example: "{\"node_list\":[{\"node_id\":\"node-id-1\",\"node_name\":\"node-name-1\",\"role\":\"role-1\"}]}",
+    },
+    Operation {
+        name: "ListColdTableMetas",
+        method: "GET",
+        path: "/v3.1/{project_id}/instances/{instance_id}/cold-tables/meta",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"meta_info\":[{\"data_size\":1.5,\"database_name\":\"database-name-1\",\"dd_id\":\"dd-id-1\",\"expiration_time\":1,\"partition_name\":\"partition-name-1\",\"retained_time\":1,\"space_id\":\"space-id-1\",\"table_name\":\"table-name-1\"}],\"total\":1,\"total_data_size\":1.5}",
+    },
+    Operation {
+        name: "ListConfigurationsDifferences",
+        method: "POST",
+        path: "/v3/{project_id}/configurations/comparison",
+        members: &[
+            Member {
+                wire: "source_configuration_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "target_configuration_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"differences\":[{\"parameter_name\":\"parameter-name-1\",\"source_value\":\"source-value-1\",\"target_value\":\"target-value-1\"}]}",
+    },
+    Operation {
+        name: "ListConfigurationsInstances",
+        method: "GET",
+        path: "/v3/{project_id}/configurations/{configuration_id}/applicable-instances",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"instances\":[{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListDdlLogs",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/ddl-log",
+        members: &[],
+        query: &[
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"ddl_logs\":[{\"create_time\":\"create-time-1\",\"end_time\":\"end-time-1\",\"file_name\":\"file-name-1\",\"file_size\":1,\"id\":\"id-1\",\"status\":\"status-1\"}],\"keep_days\":1,\"switch_status\":\"switch-status-1\",\"total_count\":1}",
+    },
+    Operation {
+        name: "ListEnterpriseProjects",
+        method: "GET",
+        path: "/v3/{project_id}/enterprise-projects",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"enterprise_projects\":[{\"created\":\"created-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"updated\":\"updated-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListGaussMySqlConfigurations",
+        method: "GET",
+        path: "/v3/{project_id}/configurations",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"configurations\":[{\"created\":\"created-1\",\"datastore_name\":\"datastore-name-1\",\"datastore_version_name\":\"datastore-version-name-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"updated\":\"updated-1\",\"user_defined\":true}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListGaussMySqlDatabase",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/databases",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "charset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[{\"charset\":\"charset-1\",\"comment\":\"comment-1\",\"name\":\"name-1\",\"users\":[{\"host\":\"host-1\",\"name\":\"name-1\",\"readonly\":true}]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListGaussMySqlDatabaseCharsets",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/databases/charsets",
+        members: &[],
+        query: &[],
+        example: "{\"charsets\":[\"charsets-1\"]}",
+    },
+    Operation {
+        name: "ListGaussMySqlDatabaseUser",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"total_count\":1,\"users\":[{\"comment\":\"comment-1\",\"databases\":[{\"name\":\"name-1\",\"readonly\":true}],\"host\":\"host-1\",\"name\":\"name-1\"}]}",
+    },
+    Operation {
+        name: "ListGaussMySqlDedicatedResources",
+        method: "GET",
+        path: "/v3/{project_id}/dedicated-resources",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"resources\":[{\"architecture\":\"architecture-1\",\"availability_zone\":[\"availability-zone-1\"],\"capacity\":{\"ram\":1,\"vcpus\":1,\"volume\":1},\"engine_name\":\"engine-name-1\",\"id\":\"id-1\",\"resource_name\":\"resource-name-1\",\"status\":\"status-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListGaussMySqlInstanceDetailInfo",
+        method: "GET",
+        path: "/v3/{project_id}/instances/details",
+        members: &[],
+        query: &[Member {
+            wire: "instance_ids",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"instances\":[{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}]}",
+    },
+    Operation {
+        name: "ListGaussMySqlInstanceDetailInfoUnifyStatus",
+        method: "GET",
+        path: "/v3.1/{project_id}/instances/details",
+        members: &[],
+        query: &[Member {
+            wire: "instance_ids",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"instances\":[{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"eos_tag\":true,\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tde_info\":{\"enable_tde\":true,\"encryption_type\":\"encryption-type-1\"},\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}]}",
+    },
+    Operation {
+        name: "ListGaussMySqlInstances",
+        method: "GET",
+        path: "/v3/{project_id}/instances",
+        members: &[],
+        query: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "datastore_type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "subnet_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "private_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "readonly_private_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"instances\":[{\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"is_auto_pay\":\"is-auto-pay-1\",\"is_auto_renew\":\"is-auto-renew-1\",\"period_num\":1,\"period_type\":\"period-type-1\"},\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"flavor_info\":{\"ram\":\"ram-1\",\"vcpus\":\"vcpus-1\"},\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"port\":\"port-1\",\"private_ips\":[\"private-ips-1\"],\"proxy_ips\":[\"proxy-ips-1\"],\"public_ips\":[\"public-ips-1\"],\"readonly_private_ips\":[\"readonly-private-ips-1\"],\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"volume\":{\"size\":\"size-1\",\"type\":\"type-1\"},\"vpc_id\":\"vpc-id-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListGaussMySqlInstancesUnifyStatus",
+        method: "GET",
+        path: "/v3.1/{project_id}/instances",
+        members: &[],
+        query: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "datastore_type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "subnet_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "private_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "readonly_private_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_ip",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "tags",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"instances\":[{\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"is_auto_pay\":\"is-auto-pay-1\",\"is_auto_renew\":\"is-auto-renew-1\",\"period_num\":1,\"period_type\":\"period-type-1\"},\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"eos_tag\":true,\"flavor_info\":{\"ram\":\"ram-1\",\"vcpus\":\"vcpus-1\"},\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"port\":\"port-1\",\"private_ips\":[\"private-ips-1\"],\"proxy_ips\":[\"proxy-ips-1\"],\"public_ips\":[\"public-ips-1\"],\"readonly_private_ips\":[\"readonly-private-ips-1\"],\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"volume\":{\"size\":\"size-1\",\"type\":\"type-1\"},\"vpc_id\":\"vpc-id-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListHtapDataStore",
+        method: "GET",
+        path: "/v3/{project_id}/htap/datastores/{engine_name}",
+        members: &[],
+        query: &[],
+        example: "{\"datastores\":[{\"id\":\"id-1\",\"kernel_version\":\"kernel-version-1\",\"name\":\"name-1\"}]}",
+    },
+    Operation {
+        name: "ListHtapFlavor",
+        method: "GET",
+        path: "/v3/{project_id}/htap/flavors/{engine_name}",
+        members: &[],
+        query: &[
+            Member {
+                wire: "availability_zone_mode",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "spec_code",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "version_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"flavors\":[{\"az_status\":{\"key\":\"az-status-1\"},\"id\":\"id-1\",\"instance_mode\":\"instance-mode-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"type\":\"type-1\",\"vcpus\":\"vcpus-1\",\"version_name\":\"version-name-1\"}]}",
+    },
+    Operation {
+        name: "ListHtapInstanceInfo",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/htap",
+        members: &[],
+        query: &[],
+        example: "{\"instances\":[{\"alter_order_id\":\"alter-order-id-1\",\"available_zones\":[{\"az_type\":\"az-type-1\",\"code\":\"code-1\",\"description\":\"description-1\"}],\"ch_master_node_id\":\"ch-master-node-id-1\",\"create_at\":1,\"current_actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"data_vip\":\"data-vip-1\",\"data_vip_v6\":\"data-vip-v6-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"instance_state\":{\"create_fail_error_code\":\"create-fail-error-code-1\",\"fail_message\":\"fail-message-1\",\"instance_status\":\"instance-status-1\",\"wait_restart_for_params\":true},\"is_frozen\":true,\"name\":\"name-1\",\"network\":{\"security_group_id\":\"security-group-id-1\",\"sub_net_id\":\"sub-net-id-1\",\"vpc_id\":\"vpc-id-1\"},\"node_num\":1,\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"port\":1,\"project_id\":\"project-id-1\",\"proxy_ips\":[\"proxy-ips-1\"],\"readable_node_infos\":[{\"data_ip\":\"data-ip-1\",\"node_id\":\"node-id-1\",\"node_name\":\"node-name-1\"}],\"server_type\":\"server-type-1\",\"volume_type\":\"volume-type-1\"}],\"max_htap_instance_num_of_taurus\":1,\"total\":1}",
+    },
+    Operation {
+        name: "ListHtapStorageType",
+        method: "GET",
+        path: "/v3/{project_id}/htap/storage-type/{database}",
+        members: &[],
+        query: &[Member {
+            wire: "version_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"storage_type\":[{\"az_status\":{\"key\":\"az-status-1\"},\"min_volume_size\":1,\"name\":\"name-1\"}]}",
+    },
+    Operation {
+        name: "ListImmediateJobs",
+        method: "GET",
+        path: "/v3/{project_id}/immediate-jobs",
+        members: &[],
+        query: &[
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "job_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "job_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"action_names\":[\"action-names-1\"],\"jobs\":[{\"created_time\":\"created-time-1\",\"ended_time\":\"ended-time-1\",\"extend_fields\":{\"key\":{\"key\":\"value\"}},\"fail_reason\":\"fail-reason-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"instance_status\":\"instance-status-1\",\"job_id\":\"job-id-1\",\"job_name\":\"job-name-1\",\"order_id\":\"order-id-1\",\"process\":\"process-1\",\"show_detail\":true,\"status\":\"status-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListInstanceConfigurations",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/configurations",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"configurations\":{\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore_name\":\"datastore-name-1\",\"datastore_version_name\":\"datastore-version-name-1\",\"updated\":\"updated-1\"},\"parameter_values\":[{\"description\":\"description-1\",\"name\":\"name-1\",\"readonly\":true,\"restart_required\":true,\"type\":\"type-1\",\"value\":\"value-1\",\"value_range\":\"value-range-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListInstanceNode",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/nodes",
+        members: &[],
+        query: &[],
+        example: "{\"node_list\":[{\"node_id\":\"node-id-1\",\"node_name\":\"node-name-1\",\"role\":\"role-1\"}]}",
+    },
+    Operation {
+        name: "ListInstanceTags",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/tags",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListIntelligentKillSessionHistory",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/intelligent-kill-session/history",
+        members: &[],
+        query: &[
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"intelligent_kill_session_histories\":[{\"download_link\":\"download-link-1\",\"end_time\":1,\"start_time\":1,\"task_id\":\"task-id-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListLtsErrorLogDetails",
+        method: "POST",
+        path: "/v3.1/{project_id}/instances/{instance_id}/error-logs",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "level",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "line_num",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"error_log_list\":[{\"content\":\"content-1\",\"level\":\"level-1\",\"line_num\":\"line-num-1\",\"node_id\":\"node-id-1\",\"time\":\"time-1\"}]}",
+    },
+    Operation {
+        name: "ListLtsSlowlogDetails",
+        method: "POST",
+        path: "/v3.1/{project_id}/instances/{instance_id}/slow-logs",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "line_num",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "operate_type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"line_num\":\"line-num-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":\"rows-examined-1\",\"rows_sent\":\"rows-sent-1\",\"start_time\":\"start-time-1\",\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}]}",
+    },
+    Operation {
+        name: "ListModifyHistory",
+        method: "GET",
+        path: "/v3/{project_id}/configurations/{configuration_id}/modify-history",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"histories\":[{\"applied\":\"applied-1\",\"is_applied\":true,\"new_value\":\"new-value-1\",\"old_value\":\"old-value-1\",\"parameter_name\":\"parameter-name-1\",\"update_result\":\"update-result-1\",\"updated\":\"updated-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListOnlineDdlTaskRecords",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/operation-records",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"records\":[{\"alter_stage\":1,\"created_at\":1,\"ended_at\":1,\"error_reason\":\"error-reason-1\",\"percentage\":1.5,\"task_content\":[{\"ddl_info\":[{\"sql\":\"sql-1\",\"table\":\"table-1\"}],\"schema\":\"schema-1\"}],\"task_id\":\"task-id-1\",\"task_status\":\"task-status-1\",\"temp_table_name\":\"temp-table-name-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListParamsTemplateApplyHistory",
+        method: "GET",
+        path: "/v3/{project_id}/configurations/{config_id}/apply-history",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"histories\":[{\"applied_at\":1.5,\"apply_result\":\"apply-result-1\",\"error_code\":\"error-code-1\",\"target_id\":\"target-id-1\",\"target_name\":\"target-name-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListProjectTags",
+        method: "GET",
+        path: "/v3/{project_id}/tags",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"tags\":[{\"key\":\"key-1\",\"values\":[\"values-1\"]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListRecycleInstances",
+        method: "GET",
+        path: "/v3/{project_id}/instances/recycle-info",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"instances\":[{\"backup_level\":\"backup-level-1\",\"create_at\":1,\"data_vip\":\"data-vip-1\",\"data_vip_ipv6\":\"data-vip-ipv6-1\",\"deleted_at\":1,\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"pay_model\":\"pay-model-1\",\"recycle_backup_id\":\"recycle-backup-id-1\",\"recycle_backups\":[{\"backup_id\":\"backup-id-1\",\"backup_level\":\"backup-level-1\",\"backup_name\":\"backup-name-1\",\"begin_time\":1,\"end_time\":1,\"size\":1,\"status\":\"status-1\"}],\"recycle_status\":\"recycle-status-1\",\"volume_size\":\"volume-size-1\",\"volume_type\":\"volume-type-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListScheduleJobs",
+        method: "GET",
+        path: "/v3/{project_id}/scheduled-jobs",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "job_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "job_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"schedules\":[{\"create_time\":\"create-time-1\",\"datastore_type\":\"datastore-type-1\",\"end_time\":\"end-time-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"instance_status\":\"instance-status-1\",\"job_id\":\"job-id-1\",\"job_name\":\"job-name-1\",\"job_status\":\"job-status-1\",\"project_id\":\"project-id-1\",\"proxy_id\":\"proxy-id-1\",\"proxy_name\":\"proxy-name-1\",\"start_time\":\"start-time-1\",\"target_config\":{\"key\":\"value\"}}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ListStarRocksDataBases",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "database_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[\"databases-1\"],\"timestamp\":1,\"total_count\":1}",
+    },
+    Operation {
+        name: "ListStarRocksDataReplicationConfig",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration",
+        members: &[],
+        query: &[Member {
+            wire: "task_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"database_info\":{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]},\"is_tables_change\":true,\"last_error_of_alter_table\":\"last-error-of-alter-table-1\",\"new_table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"source_instance_id\":\"source-instance-id-1\",\"source_node_id\":\"source-node-id-1\",\"table_infos\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}],\"table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"target_database_name\":\"target-database-name-1\"}",
+    },
+    Operation {
+        name: "ListStarRocksDataReplicationConfigByDataBase",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration/{database}",
+        members: &[],
+        query: &[],
+        example: "{\"database_info\":{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]},\"is_tables_change\":true,\"last_error_of_alter_table\":\"last-error-of-alter-table-1\",\"new_table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"source_instance_id\":\"source-instance-id-1\",\"source_node_id\":\"source-node-id-1\",\"table_infos\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}],\"table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"target_database_name\":\"target-database-name-1\"}",
+    },
+    Operation {
+        name: "ListStarRocksDataReplications",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"ext_text\":\"ext-text-1\",\"replications\":[{\"catchup_percentage\":\"catchup-percentage-1\",\"catchup_stage\":\"catchup-stage-1\",\"percentage\":\"percentage-1\",\"source_database\":\"source-database-1\",\"stage\":\"stage-1\",\"status\":\"status-1\",\"target_database\":\"target-database-1\",\"task_name\":\"task-name-1\"}],\"total_count\":\"total-count-1\"}",
+    },
+    Operation {
+        name: "ListStarRocksDbParameters",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/database-parameters",
+        members: &[],
+        query: &[
+            Member {
+                wire: "add_task_scenario",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "main_task_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"db_parameters\":[{\"data_type\":\"data-type-1\",\"default_value\":\"default-value-1\",\"description\":\"description-1\",\"is_modifiable\":\"is-modifiable-1\",\"param_name\":\"param-name-1\",\"value_range\":\"value-range-1\"}]}",
+    },
+    Operation {
+        name: "ListStarrocksInstanceInfo",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/{starrocks_instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"instances\":[{\"actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"az_mode\":\"az-mode-1\",\"backup_used_space\":\"backup-used-space-1\",\"bak_expected_start_time\":1,\"bak_keep_day\":1,\"bak_period\":\"bak-period-1\",\"be_node_volume_code\":\"be-node-volume-code-1\",\"be_node_volume_size\":\"be-node-volume-size-1\",\"can_enable_public_access\":true,\"cluster_mode\":\"cluster-mode-1\",\"create_at\":1,\"create_fail_error_code\":\"create-fail-error-code-1\",\"current_backup_node_id\":\"current-backup-node-id-1\",\"data_store_type\":\"data-store-type-1\",\"data_store_version\":\"data-store-version-1\",\"data_store_version_id\":\"data-store-version-id-1\",\"data_vip\":\"data-vip-1\",\"db_port\":\"db-port-1\",\"db_user\":\"db-user-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"delete_at\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"fe_node_volume_code\":\"fe-node-volume-code-1\",\"fe_node_volume_size\":\"fe-node-volume-size-1\",\"frozen_time\":1,\"groups\":[{\"group_node_type\":\"group-node-type-1\",\"group_type_name\":\"group-type-name-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"nodes\":[{\"actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"az_code\":\"az-code-1\",\"az_description\":\"az-description-1\",\"az_type\":\"az-type-1\",\"cpu\":\"cpu-1\",\"create_at\":1,\"datastore\":{\"id\":\"id-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_port\":1,\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"frozen_flag\":1,\"iass_flavor_ref\":\"iass-flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"mem\":\"mem-1\",\"name\":\"name-1\",\"need_restart\":true,\"order_id\":\"order-id-1\",\"param_group\":{\"key\":{\"id\":\"id-1\",\"name\":\"name-1\"}},\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"priority\":1,\"region_code\":\"region-code-1\",\"sg_id\":\"sg-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"traffic_ip\":\"traffic-ip-1\",\"traffic_ipv6\":\"traffic-ipv6-1\",\"type\":\"type-1\",\"update_at\":1,\"volume\":{\"size\":\"size-1\",\"type\":\"type-1\"},\"vpc_id\":\"vpc-id-1\"}]}],\"id\":\"id-1\",\"is_frozen\":1,\"name\":\"name-1\",\"new_version_available\":true,\"ops_window\":{\"end_time\":\"end-time-1\",\"period\":\"period-1\",\"start_time\":\"start-time-1\"},\"param_group\":\"param-group-1\",\"pay_model\":\"pay-model-1\",\"port_info\":{\"mysql_port\":1},\"project_id\":\"project-id-1\",\"public_ip\":\"public-ip-1\",\"ssl_option\":true,\"status\":\"status-1\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"time_zone\":\"time-zone-1\",\"update_at\":1,\"users_sync_switch_on\":true}]}",
+    },
+    Operation {
+        name: "ListTaurusDbNodeProcesses",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/processes",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"processes\":[{\"command\":\"command-1\",\"db\":\"db-1\",\"host\":\"host-1\",\"id\":1,\"info\":\"info-1\",\"state\":\"state-1\",\"time\":1,\"user\":\"user-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ModifyAutoExpandPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy",
+        members: &[
+            Member {
+                wire: "switch_option",
+                kind: Kind::Boolean,
+                required: true,
+            },
+            Member {
+                wire: "limit_size",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "step_percent",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "trigger_available_percent",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "ModifyBackupEncryptStatus",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/encryption",
+        members: &[
+            Member {
+                wire: "encryption_status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "kms_key_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"encryption_status\":\"encryption-status-1\"}",
+    },
+    Operation {
+        name: "ModifyBackupVaultLock",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/vault-lock",
+        members: &[
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "backup_vaultlock_info",
+                kind: Kind::Object,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "ModifyDataSync",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication",
+        members: &[
+            Member {
+                wire: "database_repl_scope",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "db_configs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "is_instance_level_sync",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "is_support_reg_exp",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "table_repl_config",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "tables_configs",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+            Member {
+                wire: "target_database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "task_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"source_database_name\":\"source-database-name-1\",\"source_db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}],\"target_database_name\":\"target-database-name-1\",\"task_name\":\"task-name-1\",\"tbl_config_check_results\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}]}",
+    },
+    Operation {
+        name: "ModifyGaussMySqlProxyRouteMode",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/route-mode",
+        members: &[
+            Member {
+                wire: "route_mode",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "master_weight",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "new_node_auto_add_status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "new_node_weight",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "readonly_nodes",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ModifyGaussMysqlDns",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/dns",
+        members: &[Member {
+            wire: "dns_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ModifyNodePriority",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/priority",
+        members: &[Member {
+            wire: "priority",
             kind: Kind::Integer,
             required: true,
-        },
-        Member {
-            wire: "charge_info",
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ModifyStarRocksSecurityGroup",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/security-group",
+        members: &[Member {
+            wire: "security_group_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "PauseStarRocksDataReplication",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/pause",
+        members: &[Member {
+            wire: "task_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "RebootClickHouseInstance",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/restart",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "RenameInstanceNode",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/name",
+        members: &[Member {
+            wire: "node_list",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ResetGaussMySqlDatabasePassword",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users/password",
+        members: &[Member {
+            wire: "users",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ResetGaussMySqlPassword",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/password",
+        members: &[Member {
+            wire: "password",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "ResizeClickHouseFlavor",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/resize-flavor",
+        members: &[
+            Member {
+                wire: "delay",
+                kind: Kind::Boolean,
+                required: true,
+            },
+            Member {
+                wire: "flavor_ref",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "ResizeClickHouseInstance",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/resize",
+        members: &[Member {
+            wire: "size_in_gb",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ResizeStarRocksFlavor",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/resize-flavor",
+        members: &[
+            Member {
+                wire: "be_flavor_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "fe_flavor_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "RestartGaussMySqlInstance",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/restart",
+        members: &[Member {
+            wire: "delay",
+            kind: Kind::Boolean,
+            required: false,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "RestartGaussMySqlNode",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/restart",
+        members: &[Member {
+            wire: "delay",
+            kind: Kind::Boolean,
+            required: false,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "RestartProxyInstance",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/restart",
+        members: &[],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "RestartStarrocksInstance",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{starrocks_instance_id}/starrocks/restart",
+        members: &[],
+        query: &[],
+        example: "{\"workflow_id\":\"workflow-id-1\"}",
+    },
+    Operation {
+        name: "RestartStarrocksNode",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{starrocks_instance_id}/starrocks/{starrocks_node_id}/restart",
+        members: &[],
+        query: &[],
+        example: "{\"workflow_id\":\"workflow-id-1\"}",
+    },
+    Operation {
+        name: "RestoreOldInstance",
+        method: "POST",
+        path: "/v3/{project_id}/instances/restore",
+        members: &[
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "target_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "backup_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "restore_time",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ResumeStarRocksDataReplication",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/resume",
+        members: &[Member {
+            wire: "task_name",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SetAuditLogPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/audit-log-policy",
+        members: &[
+            Member {
+                wire: "keep_days",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "audit_types",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "reserve_audit_logs",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "SetAutoSqlLimiting",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/auto-sql-limiting",
+        members: &[Member {
+            wire: "auto_sql_limiting_rules",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SetDdlLogPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/ddl-log",
+        members: &[
+            Member {
+                wire: "keep_days",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "switch_status",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"workflow_id\":\"workflow-id-1\"}",
+    },
+    Operation {
+        name: "SetGaussMySqlProxyWeight",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/weight",
+        members: &[
+            Member {
+                wire: "master_weight",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "readonly_nodes",
+                kind: Kind::List(&Kind::Object),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SetGaussMySqlQuotas",
+        method: "POST",
+        path: "/v3/{project_id}/quotas",
+        members: &[Member {
+            wire: "quota_list",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"quota_list\":[{\"enterprise_project_id\":\"enterprise-project-id-1\",\"instance_quota\":1,\"ram_quota\":1,\"vcpus_quota\":1}]}",
+    },
+    Operation {
+        name: "SetHtapQueryQueuesRule",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/query-queue/rules",
+        members: &[Member {
+            wire: "query_queue_rule",
             kind: Kind::Object,
             required: true,
-        },
-    ],
-    example: "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
-}];
+        }],
+        query: &[],
+        example: "{\"msg\":\"msg-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "SetInstanceReadonlyStatus",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/readonly-status",
+        members: &[Member {
+            wire: "readonly",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SetInstanceScheduleEvents",
+        method: "POST",
+        path: "/v3/{project_id}/schedule-events",
+        members: &[
+            Member {
+                wire: "event_instances",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "operation_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "event_schedule_window",
+                kind: Kind::Object,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"results\":[{\"error_code\":\"error-code-1\",\"error_msg\":\"error-msg-1\",\"event_id\":\"event-id-1\",\"instance_id\":\"instance-id-1\",\"job_id\":\"job-id-1\",\"success\":true}]}",
+    },
+    Operation {
+        name: "SetRecyclePolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/recycle-policy",
+        members: &[Member {
+            wire: "recycle_policy",
+            kind: Kind::Object,
+            required: false,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "SetSqlFilterRule",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/sql-filter/rules",
+        members: &[Member {
+            wire: "sql_filter_rules",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "ShowAuditLog",
+        method: "GET",
+        path: "/v3/{project_id}/instance/{instance_id}/audit-log/switch-status",
+        members: &[],
+        query: &[],
+        example: "{\"switch_status\":\"switch-status-1\"}",
+    },
+    Operation {
+        name: "ShowAuditLogDownloadLink",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/audit-log-link",
+        members: &[Member {
+            wire: "ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"links\":[\"links-1\"]}",
+    },
+    Operation {
+        name: "ShowAuditLogPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/audit-log-policy",
+        members: &[],
+        query: &[],
+        example: "{\"all_audit_log_action\":\"all-audit-log-action-1\",\"audit_types\":[\"audit-types-1\"],\"keep_days\":1}",
+    },
+    Operation {
+        name: "ShowAutoExpandPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy",
+        members: &[],
+        query: &[],
+        example: "{\"limit_size\":1,\"step_percent\":1,\"switch_option\":true,\"trigger_available_percent\":1}",
+    },
+    Operation {
+        name: "ShowAutoScalingHistory",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/auto-scaling/history",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"records\":[{\"create_at\":\"create-at-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"original_value\":\"original-value-1\",\"result\":\"result-1\",\"scaling_type\":\"scaling-type-1\",\"target_value\":\"target-value-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowAutoScalingPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/auto-scaling/policy",
+        members: &[],
+        query: &[],
+        example: "{\"enlarge_threshold\":1,\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"max_flavor\":\"max-flavor-1\",\"max_read_only_count\":1,\"min_flavor\":\"min-flavor-1\",\"min_read_only_count\":1,\"monitor_cycle\":1,\"read_only_weight\":1,\"reduce_enabled\":true,\"reduce_threshold\":1,\"scaling_strategy\":{\"flavor_switch\":\"flavor-switch-1\",\"read_only_switch\":\"read-only-switch-1\"},\"silence_cycle\":1,\"silence_start_at\":\"silence-start-at-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowAutoSqlLimitingLog",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting/log",
+        members: &[],
+        query: &[],
+        example: "{\"logs\":[{\"create_at\":1,\"expire_at\":1,\"max_concurrency\":1,\"node_id\":\"node-id-1\",\"pattern\":\"pattern-1\",\"sql_type\":\"sql-type-1\"}]}",
+    },
+    Operation {
+        name: "ShowBackupResourcePackageFlavors",
+        method: "GET",
+        path: "/v3/{project_id}/backups/resource-package/flavors",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"flavors\":[{\"spec_code\":\"spec-code-1\",\"volume\":\"volume-1\"}]}",
+    },
+    Operation {
+        name: "ShowBackupRestoreTime",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/restore-time",
+        members: &[],
+        query: &[
+            Member {
+                wire: "date",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"restore_times\":[{\"end_time\":1,\"start_time\":1}]}",
+    },
+    Operation {
+        name: "ShowBackupVaultLock",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/vault-lock",
+        members: &[],
+        query: &[],
+        example: "{\"backup_vaultlock_info\":{\"lock_end_time\":1,\"lock_policy\":true,\"lock_retention_days\":1,\"lock_start_time\":1}}",
+    },
+    Operation {
+        name: "ShowClickHouseDatabaseUser",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/users",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"total_count\":1,\"user_details\":[{\"databases\":[\"databases-1\"],\"ddl\":1,\"dml\":1,\"user_name\":\"user-name-1\"}]}",
+    },
+    Operation {
+        name: "ShowClickHouseLtsConfig",
+        method: "GET",
+        path: "/v3/{project_id}/clickhouse/instances/logs/lts-configs",
+        members: &[],
+        query: &[
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"status\":\"status-1\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"log-type-1\",\"lts_group_id\":\"lts-group-id-1\",\"lts_stream_id\":\"lts-stream-id-1\"}]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowClickHouseSlowLogDetail",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/slow-logs",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "line_num",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "operate_type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"line_num\":\"line-num-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":1,\"rows_sent\":1,\"start_time\":\"start-time-1\",\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}]}",
+    },
+    Operation {
+        name: "ShowClickHouseSlowLogSensitiveStatus",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/slowlog-sensitive",
+        members: &[],
+        query: &[],
+        example: "{\"open_slow_log_switch\":\"open-slow-log-switch-1\"}",
+    },
+    Operation {
+        name: "ShowDedicatedResourceInfo",
+        method: "GET",
+        path: "/v3/{project_id}/dedicated-resource/{dedicated_resource_id}",
+        members: &[],
+        query: &[],
+        example: "{\"architecture\":\"architecture-1\",\"availability_zone_ids\":[\"availability-zone-ids-1\"],\"dedicated_compute_info\":{\"host_num\":1,\"ram_total\":1,\"ram_used\":1,\"spec_code\":\"spec-code-1\",\"vcpus_total\":1,\"vcpus_used\":1},\"dedicated_storage_info\":{\"host_num\":1,\"spec_code\":\"spec-code-1\"},\"engine_name\":\"engine-name-1\",\"id\":\"id-1\",\"resource_name\":\"resource-name-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowDynamicServerlessPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy",
+        members: &[],
+        query: &[],
+        example: "{\"available_vcpus\":[\"available-vcpus-1\"],\"current_vcpus\":\"current-vcpus-1\",\"max_vcpus\":\"max-vcpus-1\",\"min_vcpus\":\"min-vcpus-1\"}",
+    },
+    Operation {
+        name: "ShowErrorLogDownloadLink",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/{node_id}/errorlog-download",
+        members: &[],
+        query: &[],
+        example: "{\"count\":1,\"list\":[{\"create_at\":1,\"file_link\":\"file-link-1\",\"file_name\":\"file-name-1\",\"file_size\":\"file-size-1\",\"job_id\":\"job-id-1\",\"status\":\"status-1\",\"updated_at\":1}]}",
+    },
+    Operation {
+        name: "ShowGaussMySqlBackupList",
+        method: "GET",
+        path: "/v3/{project_id}/backups",
+        members: &[],
+        query: &[
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "backup_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "backup_type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "begin_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"backups\":[{\"backup_level\":\"backup-level-1\",\"backup_mode\":\"backup-mode-1\",\"begin_time\":\"begin-time-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"description\":\"description-1\",\"end_time\":\"end-time-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"name\":\"name-1\",\"size\":1.5,\"status\":\"status-1\",\"take_up_time\":1,\"type\":\"type-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowGaussMySqlBackupPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/policy",
+        members: &[],
+        query: &[],
+        example: "{\"backup_policy\":{\"keep_days\":1,\"period\":\"period-1\",\"retention_num_backup_level1\":1,\"start_time\":\"start-time-1\"}}",
+    },
+    Operation {
+        name: "ShowGaussMySqlConfiguration",
+        method: "GET",
+        path: "/v3/{project_id}/configurations/{configuration_id}",
+        members: &[],
+        query: &[],
+        example: "{\"configurations\":{\"created\":\"created-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"updated\":\"updated-1\"},\"parameter_values\":{\"key\":\"parameter-values-1\"}}",
+    },
+    Operation {
+        name: "ShowGaussMySqlEngineVersion",
+        method: "GET",
+        path: "/v3/{project_id}/datastores/{database_name}",
+        members: &[],
+        query: &[],
+        example: "{\"datastores\":[{\"id\":\"id-1\",\"kernel_version\":\"kernel-version-1\",\"name\":\"name-1\",\"version\":\"version-1\"}]}",
+    },
+    Operation {
+        name: "ShowGaussMySqlFlavors",
+        method: "GET",
+        path: "/v3/{project_id}/flavors/{database_name}",
+        members: &[],
+        query: &[
+            Member {
+                wire: "availability_zone_mode",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "version_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "spec_code",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"flavors\":[{\"az_status\":{\"key\":\"az-status-1\"},\"id\":\"id-1\",\"instance_mode\":\"instance-mode-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"type\":\"type-1\",\"vcpus\":\"vcpus-1\",\"version_name\":\"version-name-1\"}]}",
+    },
+    Operation {
+        name: "ShowGaussMySqlIncrementalBackupList",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/incremental-backups",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "begin_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "display_offsite_backup",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        example: "{\"backups\":[{\"backup_type\":\"backup-type-1\",\"begin_time\":\"begin-time-1\",\"end_time\":\"end-time-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"size\":1.5}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowGaussMySqlInstanceInfo",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"instance\":{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}}",
+    },
+    Operation {
+        name: "ShowGaussMySqlInstanceInfoUnifyStatus",
+        method: "GET",
+        path: "/v3.1/{project_id}/instances/{instance_id}",
+        members: &[],
+        query: &[],
+        example: "{\"instance\":{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"eos_tag\":true,\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tde_info\":{\"enable_tde\":true,\"encryption_type\":\"encryption-type-1\"},\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}}",
+    },
+    Operation {
+        name: "ShowGaussMySqlJobInfo",
+        method: "GET",
+        path: "/v3/{project_id}/jobs",
+        members: &[],
+        query: &[Member {
+            wire: "id",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"job\":{\"created\":\"created-1\",\"ended\":\"ended-1\",\"entities\":{},\"fail_reason\":\"fail-reason-1\",\"id\":\"id-1\",\"instance\":{\"id\":\"id-1\",\"name\":\"name-1\"},\"name\":\"name-1\",\"process\":\"process-1\",\"status\":\"status-1\"}}",
+    },
+    Operation {
+        name: "ShowGaussMySqlProjectQuotas",
+        method: "GET",
+        path: "/v3/{project_id}/project-quotas",
+        members: &[],
+        query: &[Member {
+            wire: "type",
+            kind: Kind::String,
+            required: false,
+        }],
+        example: "{\"quotas\":{\"resources\":[{\"quota\":1,\"type\":\"type-1\",\"used\":1}]}}",
+    },
+    Operation {
+        name: "ShowGaussMySqlProxyFlavors",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/flavors",
+        members: &[],
+        query: &[
+            Member {
+                wire: "query_type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "proxy_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"proxy_flavor_groups\":[{\"group_type\":\"group-type-1\",\"proxy_flavors\":[{\"az_status\":{\"key\":\"value\"},\"db_type\":\"db-type-1\",\"id\":\"id-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"vcpus\":\"vcpus-1\"}]}]}",
+    },
+    Operation {
+        name: "ShowGaussMySqlProxyList",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/proxies",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"proxy_list\":[{\"htap_nodes\":[{\"availability_zone\":[{\"code\":\"code-1\",\"description\":\"description-1\"}],\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"weight\":1}],\"master_node\":{\"availability_zone\":[{\"code\":\"code-1\",\"description\":\"description-1\"}],\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"weight\":1},\"proxy\":{\"address\":\"address-1\",\"balance_route_mode_enabled\":true,\"connection_pool_type\":\"connection-pool-type-1\",\"consistence_mode\":\"consistence-mode-1\",\"created_at\":\"created-at-1\",\"delay_threshold_in_seconds\":1,\"eip\":\"eip-1\",\"elb_vip\":\"elb-vip-1\",\"flavor_ref\":\"flavor-ref-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"new_node_auto_add_status\":\"new-node-auto-add-status-1\",\"new_node_weight\":1,\"node_num\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"frozen_flag\":1,\"id\":\"id-1\",\"name\":\"name-1\",\"role\":\"role-1\",\"status\":\"status-1\"}],\"pool_id\":\"pool-id-1\",\"pool_status\":\"pool-status-1\",\"port\":1,\"ram\":\"ram-1\",\"route_mode\":1,\"ssl_option\":\"ssl-option-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"support_ap_node\":true,\"switch_connection_pool_type_enabled\":true,\"transaction_split\":\"transaction-split-1\",\"type\":\"type-1\",\"updated_at\":\"updated-at-1\",\"vcpus\":\"vcpus-1\"},\"readonly_nodes\":[{\"availability_zone\":[{\"code\":\"code-1\",\"description\":\"description-1\"}],\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"weight\":1}]}]}",
+    },
+    Operation {
+        name: "ShowGaussMySqlQuotas",
+        method: "GET",
+        path: "/v3/{project_id}/quotas",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "enterprise_project_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":1,\"availability_vcpus_quota\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"instance_quota\":1,\"ram_quota\":1,\"vcpus_quota\":1}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowHistoricalSqlFilterRule",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/sql-filter/history-rules",
+        members: &[],
+        query: &[
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "sql_type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"sql_filter_rules\":[{\"create_at\":1,\"delete_at\":1,\"expire_at\":1,\"instance_id\":\"instance-id-1\",\"max_concurrency\":1,\"node_id\":\"node-id-1\",\"pattern\":\"pattern-1\",\"sql_type\":\"sql-type-1\"}]}",
+    },
+    Operation {
+        name: "ShowHtapErrorLogDetail",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/error-logs",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "level",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "line_num",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"error_log_list\":[{\"content\":\"content-1\",\"level\":\"level-1\",\"line_num\":\"line-num-1\",\"node_id\":\"node-id-1\",\"time\":\"time-1\"}]}",
+    },
+    Operation {
+        name: "ShowHtapLtsConfig",
+        method: "GET",
+        path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+        members: &[],
+        query: &[
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"status\":\"status-1\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"log-type-1\",\"lts_group_id\":\"lts-group-id-1\",\"lts_stream_id\":\"lts-stream-id-1\"}]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowHtapProcessList",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/process",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"process_list\":[{\"command\":\"command-1\",\"database\":\"database-1\",\"duration\":1.5,\"host\":\"host-1\",\"id\":\"id-1\",\"sql_statement\":\"sql-statement-1\",\"state\":\"state-1\",\"user\":\"user-1\"}]}",
+    },
+    Operation {
+        name: "ShowHtapQueryQueuesRule",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/query-queue/rules",
+        members: &[],
+        query: &[],
+        example: "{\"query_queue_rule\":{\"enable_query_queue_select\":\"enable-query-queue-select-1\",\"query_queue_concurrency_limit\":1,\"query_queue_cpu_used_pct_limit\":1,\"query_queue_max_queued_queries\":1,\"query_queue_mem_used_pct_limit\":1,\"query_queue_pending_timeout_second\":1}}",
+    },
+    Operation {
+        name: "ShowInstanceBackups",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/backups",
+        members: &[],
+        query: &[
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "order_field",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "order_rule",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "filter_field",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "filter_content",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"backups\":[{\"backup_level\":\"backup-level-1\",\"backup_method\":\"backup-method-1\",\"backup_mode\":\"backup-mode-1\",\"backup_type\":\"backup-type-1\",\"created\":\"created-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"name\":\"name-1\",\"size\":\"size-1\",\"size_unit\":\"size-unit-1\",\"status\":\"status-1\",\"time_zone\":\"time-zone-1\",\"updated\":\"updated-1\",\"use_detail\":\"use-detail-1\"}],\"total_count\":\"total-count-1\"}",
+    },
+    Operation {
+        name: "ShowInstanceDatabaseVersion",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/database-version",
+        members: &[],
+        query: &[],
+        example: "{\"datastore\":{\"current_kernel_version\":\"current-kernel-version-1\",\"current_version\":\"current-version-1\",\"latest_kernel_version\":\"latest-kernel-version-1\",\"latest_version\":\"latest-version-1\"},\"upgrade_flag\":true}",
+    },
+    Operation {
+        name: "ShowInstanceDatabasesForHtap",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/databases",
+        members: &[
+            Member {
+                wire: "databases",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[\"databases-1\"],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowInstanceEip",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/eip",
+        members: &[],
+        query: &[],
+        example: "{\"bandwidth_id\":\"bandwidth-id-1\",\"bandwidth_name\":\"bandwidth-name-1\",\"bandwidth_share_type\":\"bandwidth-share-type-1\",\"bandwidth_size\":1,\"can_enable_public_access\":true,\"create_time\":\"create-time-1\",\"id\":\"id-1\",\"port_id\":\"port-id-1\",\"private_ip_address\":\"private-ip-address-1\",\"profile\":{\"key\":\"value\"},\"public_ip_address\":\"public-ip-address-1\",\"status\":\"status-1\",\"tenant_id\":\"tenant-id-1\",\"type\":\"type-1\"}",
+    },
+    Operation {
+        name: "ShowInstanceMonitorExtend",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/monitor-policy",
+        members: &[],
+        query: &[],
+        example: "{\"allow\":true,\"monitor_switch\":true,\"period\":1}",
+    },
+    Operation {
+        name: "ShowInstanceScheduleEvents",
+        method: "GET",
+        path: "/v3/{project_id}/schedule-events",
+        members: &[],
+        query: &[
+            Member {
+                wire: "id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "level",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sort_field",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "order",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"events\":[{\"category\":\"category-1\",\"created_time\":\"created-time-1\",\"db_type\":\"db-type-1\",\"event_entities\":[{\"event_entity_id\":\"event-entity-id-1\",\"event_entity_status\":\"event-entity-status-1\"}],\"execute_time\":\"execute-time-1\",\"execution_time_window\":{\"end_time\":\"end-time-1\",\"planned_execution_day\":\"planned-execution-day-1\",\"start_time\":\"start-time-1\"},\"extend_info\":\"extend-info-1\",\"id\":\"id-1\",\"impact\":\"impact-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"level\":\"level-1\",\"reason\":\"reason-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_time\":\"updated-time-1\"}],\"executing_count\":1,\"failed_count\":1,\"inquiring_count\":1,\"schedule_count\":1,\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowInstanceTablesForHtap",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/tables",
+        members: &[
+            Member {
+                wire: "database_tables",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "filter_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "selected_tables",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"tables\":[\"tables-1\"],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowIntelligentDiagnosisAbnormalCountOfInstances",
+        method: "GET",
+        path: "/v3/{project_id}/instances/diagnosis-instance-count",
+        members: &[],
+        query: &[],
+        example: "{\"diagnosis_info\":[{\"count\":1,\"metric_name\":\"metric-name-1\"}]}",
+    },
+    Operation {
+        name: "ShowIntelligentDiagnosisInstanceInfosPerMetric",
+        method: "GET",
+        path: "/v3/{project_id}/instances/diagnosis-instance-infos",
+        members: &[],
+        query: &[
+            Member {
+                wire: "metric_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        example: "{\"instance_infos\":[{\"instance_id\":\"instance-id-1\",\"master_node_id\":\"master-node-id-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowIntelligentKillSessionStatistic",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/intelligent-kill-session/statistic",
+        members: &[],
+        query: &[Member {
+            wire: "node_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"statistics\":[{\"avg_time\":1.5,\"count\":1,\"example_sql_text\":\"example-sql-text-1\",\"ids\":[1],\"keyword\":\"keyword-1\",\"max_time\":1.5,\"strategy\":\"strategy-1\",\"total_time\":1.5}]}",
+    },
+    Operation {
+        name: "ShowKernelUpgradeCheckResult",
+        method: "POST",
+        path: "/v3/{project_id}/instances/database-version/upgrade/pre-check-result",
+        members: &[Member {
+            wire: "databases_instance_infos",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"updated_at\":1,\"upgrade_precheck_detail\":[{\"check_description\":\"check-description-1\",\"check_item\":\"check-item-1\",\"check_object\":\"check-object-1\",\"check_status\":\"check-status-1\"}],\"upgrade_precheck_result\":\"upgrade-precheck-result-1\"}",
+    },
+    Operation {
+        name: "ShowLockWaitSession",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/process/lock-wait",
+        members: &[],
+        query: &[Member {
+            wire: "pid",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        example: "{\"abnormal_root_cause\":{\"abnormal_type\":\"abnormal-type-1\",\"lock_root_cause\":{\"blocker_age\":1,\"blocker_command\":\"blocker-command-1\",\"blocker_current_sql\":[\"blocker-current-sql-1\"],\"blocker_host\":\"blocker-host-1\",\"blocker_pid\":1,\"blocker_rows_locked\":1,\"blocker_rows_modified\":1,\"blocker_state\":\"blocker-state-1\",\"blocker_thread_id\":1,\"lock_data\":\"lock-data-1\",\"lock_db\":\"lock-db-1\",\"lock_index\":\"lock-index-1\",\"lock_mode\":\"lock-mode-1\",\"lock_table\":\"lock-table-1\",\"locked_pid\":1,\"locked_sql\":\"locked-sql-1\",\"wait_seconds\":1}}}",
+    },
+    Operation {
+        name: "ShowLtsConfigs",
+        method: "GET",
+        path: "/v3/{project_id}/logs/lts-configs",
+        members: &[],
+        query: &[
+            Member {
+                wire: "enterprise_project_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_id",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "instance_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"status\":\"status-1\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"log-type-1\",\"lts_group_id\":\"lts-group-id-1\",\"lts_stream_id\":\"lts-stream-id-1\"}]}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowMultiTenant",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/multi-tenant",
+        members: &[],
+        query: &[],
+        example: "{\"multi_tenant_switch\":true}",
+    },
+    Operation {
+        name: "ShowProxyConfigurations",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/configurations",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"configurations\":[{\"data_type\":\"data-type-1\",\"description\":\"description-1\",\"elem_type\":\"elem-type-1\",\"name\":\"name-1\",\"value\":\"value-1\",\"value_range\":\"value-range-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowProxyFlavorsByAzCode",
+        method: "GET",
+        path: "/v3/{project_id}/proxy/flavors",
+        members: &[],
+        query: &[
+            Member {
+                wire: "az_codes",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "proxy_engine_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"proxy_flavor_groups\":[{\"group_type\":\"group-type-1\",\"proxy_flavors\":[{\"az_status\":{\"key\":\"value\"},\"db_type\":\"db-type-1\",\"id\":\"id-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"supported_ipv6\":true,\"vcpus\":\"vcpus-1\"}]}]}",
+    },
+    Operation {
+        name: "ShowProxyIpgroup",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ipgroup",
+        members: &[],
+        query: &[],
+        example: "{\"enable_ip_group\":true,\"ip_group\":{\"id\":\"id-1\",\"ip_list\":[{\"description\":\"description-1\",\"ip\":\"ip-1\"}],\"name\":\"name-1\"},\"type\":\"type-1\"}",
+    },
+    Operation {
+        name: "ShowProxyVersion",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/{engine_name}/proxy-version",
+        members: &[],
+        query: &[],
+        example: "{\"can_upgrade\":true,\"current_version\":\"current-version-1\",\"latest_version\":\"latest-version-1\",\"risk\":{\"guidance\":\"guidance-1\",\"influence\":\"influence-1\",\"level\":1,\"service_impact_duration\":\"service-impact-duration-1\",\"suggest\":\"suggest-1\",\"upgrade_duration\":\"upgrade-duration-1\"}}",
+    },
+    Operation {
+        name: "ShowRealtimeSessionTaskStatus",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session-task",
+        members: &[],
+        query: &[Member {
+            wire: "request_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        example: "{\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "ShowRecyclePolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/recycle-policy",
+        members: &[],
+        query: &[],
+        example: "{\"recycle_policy\":{\"retention_period_in_days\":\"retention-period-in-days-1\"}}",
+    },
+    Operation {
+        name: "ShowRestoreAvailableTables",
+        method: "GET",
+        path: "/v3.1/{project_id}/instances/{instance_id}/backups/restore/tables",
+        members: &[],
+        query: &[
+            Member {
+                wire: "restore_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "last_table_info",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "table_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[{\"name\":\"name-1\",\"tables\":[{\"name\":\"name-1\"}],\"total_tables\":1}],\"total_tables\":1}",
+    },
+    Operation {
+        name: "ShowRestoreTables",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/restore/tables",
+        members: &[],
+        query: &[
+            Member {
+                wire: "restore_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "last_table_info",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "table_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"databases\":[{\"name\":\"name-1\",\"tables\":[{\"name\":\"name-1\"}],\"total_tables\":1}],\"total_databases\":1}",
+    },
+    Operation {
+        name: "ShowServerlessComputeAbilityPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/policy",
+        members: &[],
+        query: &[],
+        example: "{\"current_vcpus\":\"current-vcpus-1\",\"max_readonly_node_count\":1,\"max_vcpus\":\"max-vcpus-1\",\"min_readonly_node_count\":1,\"min_vcpus\":\"min-vcpus-1\",\"scale_out_switch\":true}",
+    },
+    Operation {
+        name: "ShowServerlessScalingPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/scaling-policy",
+        members: &[],
+        query: &[],
+        example: "{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"condition-id-1\",\"duration\":1,\"interval\":1,\"metric_conditions\":[{\"compare_mode\":\"compare-mode-1\",\"metric_name\":\"metric-name-1\",\"metric_value\":1}]}]}},\"enlarge_step_size\":\"enlarge-step-size-1\"}",
+    },
+    Operation {
+        name: "ShowSlowLogDetail",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/slow-logs",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "line_num",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "operate_type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"line_num\":\"line-num-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":\"rows-examined-1\",\"rows_sent\":\"rows-sent-1\",\"slow_log_date\":1,\"start_time\":\"start-time-1\",\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}]}",
+    },
+    Operation {
+        name: "ShowSlowLogStatistics",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/slow-logs/statistics",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "order",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "sort",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":1,\"rows_sent\":1,\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowSlowlogSensitiveStatus",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/slowlog/query",
+        members: &[],
+        query: &[],
+        example: "{\"open_slow_log_switch\":true}",
+    },
+    Operation {
+        name: "ShowSqlAutoSqlLimiting",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/auto-sql-limiting",
+        members: &[Member {
+            wire: "node_ids",
+            kind: Kind::List(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"auto_sql_limiting_rules\":[{\"active_sessions\":1,\"clear_time\":1,\"condition\":\"condition-1\",\"cpu_usage\":1,\"duration\":1,\"end_time\":\"end-time-1\",\"max_concurrency\":1,\"node_id\":\"node-id-1\",\"start_time\":\"start-time-1\"}],\"instance_id\":\"instance-id-1\"}",
+    },
+    Operation {
+        name: "ShowSqlFilterControl",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/sql-filter/switch",
+        members: &[],
+        query: &[],
+        example: "{\"switch_status\":\"switch-status-1\"}",
+    },
+    Operation {
+        name: "ShowSqlFilterRule",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/sql-filter/rules",
+        members: &[],
+        query: &[
+            Member {
+                wire: "node_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "sql_type",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"node_id\":\"node-id-1\",\"sql_filter_rules\":[{\"patterns\":[{\"create_at\":1,\"cur_concurrency\":1,\"cur_reject\":1,\"expire_at\":1,\"max_concurrency\":1,\"pattern\":\"pattern-1\"}],\"sql_type\":\"sql-type-1\"}]}",
+    },
+    Operation {
+        name: "ShowStarRocksDatabaseUser",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/users",
+        members: &[],
+        query: &[
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"total_count\":1,\"user_details\":[{\"data_bases\":[\"data-bases-1\"],\"ddl\":1,\"dml\":1,\"user_name\":\"user-name-1\"}]}",
+    },
+    Operation {
+        name: "ShowStarRocksSlowlogSensitiveStatus",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive",
+        members: &[],
+        query: &[],
+        example: "{\"open_slow_log_switch\":\"open-slow-log-switch-1\"}",
+    },
+    Operation {
+        name: "ShowStarrocksParams",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/configurations",
+        members: &[],
+        query: &[
+            Member {
+                wire: "node_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        example: "{\"configurations\":{\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore_name\":\"datastore-name-1\",\"datastore_version_name\":\"datastore-version-name-1\",\"updated\":\"updated-1\"},\"parameter_values\":[{\"description\":\"description-1\",\"name\":\"name-1\",\"readonly\":true,\"restart_required\":true,\"type\":\"type-1\",\"value\":\"value-1\",\"value_range\":\"value-range-1\"}],\"total_count\":1}",
+    },
+    Operation {
+        name: "ShowTableMetaInfo",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/table-info",
+        members: &[],
+        query: &[
+            Member {
+                wire: "database_name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "table_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"database_names\":[\"database-names-1\"],\"table_meta_infos\":[{\"column_default\":\"column-default-1\",\"column_key\":\"column-key-1\",\"column_name\":\"column-name-1\",\"column_type\":\"column-type-1\",\"extra\":\"extra-1\",\"is_nullable\":\"is-nullable-1\"}],\"table_names\":[\"table-names-1\"]}",
+    },
+    Operation {
+        name: "ShowTaskDetails",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/task-center-detail",
+        members: &[],
+        query: &[
+            Member {
+                wire: "job_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "job_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"job_id\":\"job-id-1\",\"job_name\":\"job-name-1\",\"status\":\"status-1\",\"sub_task_list\":[{\"percent\":\"percent-1\",\"remaining_time\":\"remaining-time-1\",\"status\":\"status-1\",\"sub_task_name\":\"sub-task-name-1\"}]}",
+    },
+    Operation {
+        name: "ShowTaurusDbAdvancedBackupPolicy",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/advanced-policy",
+        members: &[],
+        query: &[],
+        example: "{\"begin_time\":\"begin-time-1\",\"end_time\":\"end-time-1\",\"policies\":[{\"period\":\"period-1\",\"policy_type\":\"policy-type-1\",\"retention_days\":1}],\"retention_num_backup_level1\":1}",
+    },
+    Operation {
+        name: "ShowTaurusDbTxnProgress",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/txn-progress",
+        members: &[
+            Member {
+                wire: "action",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "limit",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "offset",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "transaction_ids",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"total_count\":1,\"transactions\":[{\"estimated_remaining_time\":1,\"trx_id\":\"trx-id-1\",\"trx_mysql_thread_id\":1,\"trx_query\":\"trx-query-1\",\"trx_rows_modified\":1,\"trx_started\":\"trx-started-1\"}]}",
+    },
+    Operation {
+        name: "ShrinkGaussMySqlProxy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/reduce",
+        members: &[
+            Member {
+                wire: "node_num",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "node_ids",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "StartOnlineDdlTask",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/online-ddl-task",
+        members: &[
+            Member {
+                wire: "task_content",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "auto_clear",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "StopOnlineDdlTask",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/online-ddl-task/stop",
+        members: &[Member {
+            wire: "task_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SwitchAccessControl",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control-switch",
+        members: &[Member {
+            wire: "open_access_control",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"open_access_control\":true}",
+    },
+    Operation {
+        name: "SwitchGaussMySqlConfiguration",
+        method: "PUT",
+        path: "/v3/{project_id}/configurations/{configuration_id}/apply",
+        members: &[
+            Member {
+                wire: "instance_ids",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "is_update_param_group_version",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"param_group_name\":\"param-group-name-1\"}",
+    },
+    Operation {
+        name: "SwitchGaussMySqlInstanceSsl",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/ssl-option",
+        members: &[Member {
+            wire: "ssl_option",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SwitchGaussMySqlProxyAlt",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/alt",
+        members: &[
+            Member {
+                wire: "alt_enabled",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "alt_for_readonly",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SwitchGaussMySqlProxyEip",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/bind",
+        members: &[
+            Member {
+                wire: "bind",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "public_ip",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "public_ip_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SwitchGaussMySqlProxySsl",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ssl",
+        members: &[Member {
+            wire: "ssl_option",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "SyncStarRocksUsers",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/users/sync",
+        members: &[Member {
+            wire: "action",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"success\":true}",
+    },
+    Operation {
+        name: "UpdateAuditLog",
+        method: "POST",
+        path: "/v3/{project_id}/instance/{instance_id}/audit-log/switch",
+        members: &[Member {
+            wire: "switch_status",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateAutoScalingPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/auto-scaling/policy",
+        members: &[
+            Member {
+                wire: "scaling_strategy",
+                kind: Kind::Object,
+                required: true,
+            },
+            Member {
+                wire: "status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "enlarge_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "max_flavor",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "max_read_only_count",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "monitor_cycle",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "read_only_weight",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "reduce_enabled",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "reduce_threshold",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "silence_cycle",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"switch_status\":{\"flavor_switch\":\"flavor-switch-1\",\"read_only_switch\":\"read-only-switch-1\",\"scaling_switch\":\"scaling-switch-1\"}}",
+    },
+    Operation {
+        name: "UpdateBackupOffsitePolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/offsite-policy",
+        members: &[Member {
+            wire: "backup_policy",
+            kind: Kind::Object,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateClickHouseDataBaseConfig",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config",
+        members: &[
+            Member {
+                wire: "database",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_instance_id",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "value",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "source_node_id",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateClickHouseDatabaseUserPassword",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/users/password",
+        members: &[
+            Member {
+                wire: "password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateClickHouseDatabaseUserPermission",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/users/permission",
+        members: &[
+            Member {
+                wire: "databases",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "dml",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateClickHouseLtsConfig",
+        method: "POST",
+        path: "/v3/{project_id}/clickhouse/instances/logs/lts-configs",
+        members: &[Member {
+            wire: "log_configs",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateClickHouseSlowLogSensitiveStatus",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/clickhouse/slowlog-sensitive",
+        members: &[Member {
+            wire: "open_slow_log_switch",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"open_slow_log_switch\":\"open-slow-log-switch-1\"}",
+    },
+    Operation {
+        name: "UpdateDynamicServerlessPolicy",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy",
+        members: &[
+            Member {
+                wire: "max_vcpus",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "min_vcpus",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "need_update_nodes_compute_ability",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlBackupPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/policy/update",
+        members: &[Member {
+            wire: "backup_policy",
+            kind: Kind::Object,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlConfiguration",
+        method: "PUT",
+        path: "/v3/{project_id}/configurations/{configuration_id}",
+        members: &[
+            Member {
+                wire: "description",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "parameter_values",
+                kind: Kind::Map(&Kind::String),
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlDatabaseComment",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/databases/comment",
+        members: &[Member {
+            wire: "databases",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlDatabaseUserComment",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/db-users/comment",
+        members: &[Member {
+            wire: "users",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstanceAlias",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/alias",
+        members: &[Member {
+            wire: "alias",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "\"body-1\"",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstanceEip",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/public-ips/bind",
+        members: &[
+            Member {
+                wire: "public_ip",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "public_ip_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstanceInternalIp",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/internal-ip",
+        members: &[Member {
+            wire: "internal_ip",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstanceName",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/name",
+        members: &[
+            Member {
+                wire: "name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "is_modify_node_name",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstanceOpsWindow",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/ops-window",
+        members: &[
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "start_time",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "\"body-1\"",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstancePort",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/port",
+        members: &[Member {
+            wire: "port",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlInstanceSecurityGroup",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/security-group",
+        members: &[Member {
+            wire: "security_group_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateGaussMySqlQuotas",
+        method: "PUT",
+        path: "/v3/{project_id}/quotas",
+        members: &[Member {
+            wire: "quota_list",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"quota_list\":[{\"enterprise_project_id\":\"enterprise-project-id-1\",\"instance_quota\":1,\"ram_quota\":1,\"vcpus_quota\":1}]}",
+    },
+    Operation {
+        name: "UpdateHtapQueryQueuesControl",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/query-queue/switch",
+        members: &[Member {
+            wire: "enable_query_queue_select",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"msg\":\"msg-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateInstanceConfigurations",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/configurations",
+        members: &[Member {
+            wire: "parameter_values",
+            kind: Kind::Map(&Kind::String),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"restart_required\":true}",
+    },
+    Operation {
+        name: "UpdateInstanceMonitor",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/monitor-policy",
+        members: &[
+            Member {
+                wire: "monitor_switch",
+                kind: Kind::Boolean,
+                required: true,
+            },
+            Member {
+                wire: "period",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateMultiTenant",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/multi-tenant",
+        members: &[Member {
+            wire: "multi_tenant_switch",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateNewNodeAutoAddSwitch",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/new-node-auto-add",
+        members: &[
+            Member {
+                wire: "switch_status",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "weight",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateProxyConnectionPoolType",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/connection-pool-type",
+        members: &[Member {
+            wire: "connection_pool_type",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateProxyName",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/rename",
+        members: &[Member {
+            wire: "alias",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateProxyNewConfigurations",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/configurations",
+        members: &[Member {
+            wire: "configurations",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateProxyPort",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/port",
+        members: &[Member {
+            wire: "port",
+            kind: Kind::Integer,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateProxyPrivateDnsName",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns",
+        members: &[
+            Member {
+                wire: "new_dns_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "vpc_id",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateProxySessionConsistence",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/session-consistence",
+        members: &[
+            Member {
+                wire: "session_consistence",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "consistence_mode",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateServerlessComputeAbilityPolicy",
+        method: "PUT",
+        path: "/v3.1/{project_id}/instances/{instance_id}/serverless/policy",
+        members: &[
+            Member {
+                wire: "max_vcpus",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "min_vcpus",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "max_readonly_node_count",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "min_readonly_node_count",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "need_update_nodes_compute_ability",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "scale_out_switch",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateServerlessPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/policy",
+        members: &[
+            Member {
+                wire: "max_vcpus",
+                kind: Kind::Integer,
+                required: true,
+            },
+            Member {
+                wire: "min_vcpus",
+                kind: Kind::Integer,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateServerlessScalingPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/serverless/scaling-policy",
+        members: &[
+            Member {
+                wire: "custom_scaling_config",
+                kind: Kind::Object,
+                required: false,
+            },
+            Member {
+                wire: "enlarge_step_size",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateSlowlogSensitiveStatus",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive",
+        members: &[Member {
+            wire: "open_slow_log_switch",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateSlowlogSensitiveSwitch",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/slowlog/modify",
+        members: &[Member {
+            wire: "open_slow_log_switch",
+            kind: Kind::Boolean,
+            required: true,
+        }],
+        query: &[],
+        example: "{}",
+    },
+    Operation {
+        name: "UpdateSqlFilterControl",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/sql-filter/switch",
+        members: &[Member {
+            wire: "switch_status",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateStarRockLtsConfig",
+        method: "POST",
+        path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+        members: &[Member {
+            wire: "log_configs",
+            kind: Kind::List(&Kind::Object),
+            required: true,
+        }],
+        query: &[],
+        example: "{\"key\":\"value\"}",
+    },
+    Operation {
+        name: "UpdateStarRocksDatabaseUserPassword",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/users/password",
+        members: &[
+            Member {
+                wire: "password",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateStarRocksDatabaseUserPermission",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/users/permission",
+        members: &[
+            Member {
+                wire: "user_name",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "databases",
+                kind: Kind::List(&Kind::String),
+                required: false,
+            },
+            Member {
+                wire: "ddl",
+                kind: Kind::Integer,
+                required: false,
+            },
+            Member {
+                wire: "dml",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"result\":\"result-1\"}",
+    },
+    Operation {
+        name: "UpdateStarrocksParams",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/configurations",
+        members: &[
+            Member {
+                wire: "node_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "parameter_values",
+                kind: Kind::Map(&Kind::String),
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\",\"restart_required\":true}",
+    },
+    Operation {
+        name: "UpdateTaurusDbAdvancedBackupPolicy",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/backups/advanced-policy",
+        members: &[
+            Member {
+                wire: "begin_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "end_time",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "policies",
+                kind: Kind::List(&Kind::Object),
+                required: true,
+            },
+            Member {
+                wire: "retention_num_backup_level1",
+                kind: Kind::Integer,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"status\":\"status-1\"}",
+    },
+    Operation {
+        name: "UpdateTaurusNodeDataIp",
+        method: "PUT",
+        path: "/v3/{project_id}/instances/{instance_id}/{node_id}/internal-ip",
+        members: &[Member {
+            wire: "internal_ip",
+            kind: Kind::String,
+            required: true,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpdateTransactionSplitStatus",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/transaction-split",
+        members: &[
+            Member {
+                wire: "proxy_id_list",
+                kind: Kind::List(&Kind::String),
+                required: true,
+            },
+            Member {
+                wire: "transaction_split",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpgradeConfiguration",
+        method: "PUT",
+        path: "/v3/{project_id}/configurations/{configuration_id}/upgrade",
+        members: &[Member {
+            wire: "parameters",
+            kind: Kind::List(&Kind::String),
+            required: false,
+        }],
+        query: &[],
+        example: "{\"diff_parameters\":[{\"name\":\"name-1\",\"source_value\":\"source-value-1\",\"target_value\":\"target-value-1\"}],\"name\":\"name-1\",\"skipped_parameter_names\":[\"skipped-parameter-names-1\"]}",
+    },
+    Operation {
+        name: "UpgradeGaussMySqlInstanceDatabase",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/db-upgrade",
+        members: &[Member {
+            wire: "delay",
+            kind: Kind::Boolean,
+            required: false,
+        }],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+    Operation {
+        name: "UpgradeProxyVersion",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/upgrade-version",
+        members: &[
+            Member {
+                wire: "source_version",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "target_version",
+                kind: Kind::String,
+                required: true,
+            },
+        ],
+        query: &[],
+        example: "{\"update_result\":[{\"error_message\":\"error-message-1\",\"instance_id\":\"instance-id-1\",\"state\":\"state-1\",\"workflow_id\":\"workflow-id-1\"}]}",
+    },
+    Operation {
+        name: "UpgradeSrKernelVersion",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/starrocks/db-upgrade",
+        members: &[
+            Member {
+                wire: "delay",
+                kind: Kind::Boolean,
+                required: false,
+            },
+            Member {
+                wire: "is_skip_validate",
+                kind: Kind::Boolean,
+                required: false,
+            },
+        ],
+        query: &[],
+        example: "{\"job_id\":\"job-id-1\"}",
+    },
+];
 
 /// OceanBase Cloud Platform (OCP) API v2: tenant backup v2: every operation of `models/ocp/backup.json`.
 pub const OCP_BACKUP: &[Operation] = &[
@@ -67,6 +9115,7 @@ pub const OCP_BACKUP: &[Operation] = &[
         method: "POST",
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/stopSchedule",
         members: &[],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -74,6 +9123,7 @@ pub const OCP_BACKUP: &[Operation] = &[
         method: "POST",
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/startSchedule",
         members: &[],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -81,6 +9131,7 @@ pub const OCP_BACKUP: &[Operation] = &[
         method: "GET",
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy",
         members: &[],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -88,6 +9139,7 @@ pub const OCP_BACKUP: &[Operation] = &[
         method: "GET",
         path: "/api/v2/tasks/{id}",
         members: &[],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -95,6 +9147,7 @@ pub const OCP_BACKUP: &[Operation] = &[
         method: "POST",
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/backupNow",
         members: &[],
+        query: &[],
         example: "{}",
     },
 ];
@@ -117,6 +9170,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":147842}",
     },
     Operation {
@@ -128,6 +9182,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":2105105}",
     },
     Operation {
@@ -146,6 +9201,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":147183}",
     },
     Operation {
@@ -174,6 +9230,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":147184}",
     },
     Operation {
@@ -272,6 +9329,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[\"137895\"],\"DealNames\":[\"182711111\"],\"ResourceIds\":[\"cynosdbmysql-mwg712mm\"],\"TranId\":\"myTranId\"}",
     },
     Operation {
@@ -395,6 +9453,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":null,\"DealNames\":[\"20250417625002746837731\"],\"ResourceIds\":[\"libradb-ins-7ohnx2nu\"],\"TranId\":\"20250417625002746837741\"}",
     },
     Operation {
@@ -468,6 +9527,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":null,\"DealNames\":[\"20260509445022752472821\"],\"ResourceIds\":[\"cynosdbmysql-ins-p1hpv1kk\"],\"TranId\":\"20260509445022752472831\"}",
     },
     Operation {
@@ -491,6 +9551,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -509,6 +9570,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -547,6 +9609,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"WillDeleteBackupFileCount\":0,\"WillDeleteBackupFiles\":[],\"WillDeleteBinlogFileCount\":0,\"WillDeleteBinlogFiles\":[],\"WillDeleteRedoLogFileCount\":0,\"WillDeleteRedoLogFiles\":[]}",
     },
     Operation {
@@ -565,6 +9628,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":1234}",
     },
     Operation {
@@ -576,6 +9640,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::Integer,
             required: true,
         }],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -594,6 +9659,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"CheckItem\":[{}],\"Status\":\"\"}",
     },
     Operation {
@@ -617,6 +9683,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"CheckStatus\":true}",
     },
     Operation {
@@ -628,6 +9695,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -639,6 +9707,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::List(&Kind::String),
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":\"1008300\"}",
     },
     Operation {
@@ -662,6 +9731,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":358874,\"TaskId\":1063084}",
     },
     Operation {
@@ -680,6 +9750,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":147186,\"TaskId\":148273}",
     },
     Operation {
@@ -698,6 +9769,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":1,\"TaskId\":1}",
     },
     Operation {
@@ -721,6 +9793,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":734}",
     },
     Operation {
@@ -739,6 +9812,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":4295131269}",
     },
     Operation {
@@ -757,6 +9831,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123}",
     },
     Operation {
@@ -775,6 +9850,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -823,6 +9899,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FileName\":\"test.csv\"}",
     },
     Operation {
@@ -856,6 +9933,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"RuleTemplateId\":\"cynosdb-rt-ws23fwu8\"}",
     },
     Operation {
@@ -894,6 +9972,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":147189}",
     },
     Operation {
@@ -922,6 +10001,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":148728}",
     },
     Operation {
@@ -960,6 +10040,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -1018,6 +10099,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\"}",
     },
     Operation {
@@ -1271,6 +10353,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[],\"ClusterIds\":[\"cynosdbmysql-********\"],\"DealNames\":[\"2026*****************11\"],\"ResourceIds\":[\"cynosdbmysql-ins-********\"],\"TranId\":\"2026061198**5**9*8*****\"}",
     },
     Operation {
@@ -1434,6 +10517,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[],\"ClusterIds\":[],\"DealNames\":[\"20250909448021542853581\"],\"ResourceIds\":[],\"TranId\":\"20250909448021542853591\"}",
     },
     Operation {
@@ -1457,6 +10541,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -1565,6 +10650,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[\"20250515625002861909831\"],\"ClusterIds\":[],\"DealNames\":[\"20250515625002861909861\"],\"ResourceIds\":[],\"TranId\":\"\"}",
     },
     Operation {
@@ -1603,6 +10689,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TemplateId\":95}",
     },
     Operation {
@@ -1671,6 +10758,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":358874,\"TaskId\":1063084}",
     },
     Operation {
@@ -1779,6 +10867,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":146737,\"ProxyGroupId\":\"cynosdbmysql-proxy-4378e0kd\",\"TaskId\":187463}",
     },
     Operation {
@@ -1827,6 +10916,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[\"20230921633039500xxxxxx\"],\"DealNames\":[\"20230921633039500xxxxxx\"]}",
     },
     Operation {
@@ -1870,6 +10960,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":4295117983}",
     },
     Operation {
@@ -1888,6 +10979,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -1906,6 +10998,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -1917,6 +11010,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::List(&Kind::String),
             required: true,
         }],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -1940,6 +11034,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -1958,6 +11053,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":4295131366}",
     },
     Operation {
@@ -1986,6 +11082,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":176382}",
     },
     Operation {
@@ -2004,6 +11101,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -2022,6 +11120,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -2040,6 +11139,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":19297}",
     },
     Operation {
@@ -2051,6 +11151,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":2105108}",
     },
     Operation {
@@ -2069,6 +11170,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -2080,6 +11182,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::Integer,
             required: true,
         }],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -2091,6 +11194,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::List(&Kind::String),
             required: true,
         }],
+        query: &[],
         example: "{\"VaultTask\":[{\"TaskId\":4295131368,\"VaultId\":\"vault-b63cedd8-1574-4390-89b5-6e703ef33e25\"}]}",
     },
     Operation {
@@ -2109,6 +11213,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"DatabasePrivileges\":[{\"Db\":\"db1\",\"Privileges\":[\"DROP\",\"EXECUTE\"]}],\"GlobalPrivileges\":[\"CREATE\",\"ALTER\"],\"PrivilegeStatements\":[\"GRANT CREATE, ALTER ON *.* TO 'test'@'%'\",\"GRANT DROP, EXECUTE ON `db1`.* TO 'andy'@'%'\",\"GRANT UPDATE, SHOW VIEW ON `db1`.`user1` TO 'andy'@'%'\"],\"TablePrivileges\":[{\"Db\":\"andy1\",\"Privileges\":[\"UPDATE\",\"SHOW VIEW\"],\"TableName\":\"user1\"}]}",
     },
     Operation {
@@ -2147,6 +11252,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Privileges\":[\"select\",\"update\",\"delete\",\"create\",\"drop\",\"references\",\"index\",\"alter\",\"show_db\",\"create_tmp_table\",\"lock_tables\",\"execute\",\"create_view\",\"show_view\",\"create_routine\",\"alter_routine\",\"event\",\"trigger\"]}",
     },
     Operation {
@@ -2190,6 +11296,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"AccountSet\":[{\"AccountName\":\"tom\",\"CreateTime\":\"2020-09-22 00:00:00\",\"Description\":\"AccountDescription\",\"Host\":\"%\",\"MaxUserConnections\":0,\"UpdateTime\":\"2020-09-22 00:00:00\"}],\"TotalCount\":0}",
     },
     Operation {
@@ -2223,6 +11330,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"AuditAll\":true,\"AuditStatus\":\"1\",\"BillingAmount\":0,\"CreateAt\":\"2022-03-02 10:09:08\",\"HighLogExpireDay\":30,\"HighRealStorage\":0,\"InstanceId\":\"cynosdbmysql-ins-6990cckk\",\"InstanceInfo\":{\"ProjectId\":0,\"TagList\":[{\"TagKey\":\"name\",\"TagValue\":\"zhang\"}]},\"LogExpireDay\":1,\"LowLogExpireDay\":7,\"LowRealStorage\":0,\"RealStorage\":0}],\"TotalCount\":1}",
     },
     Operation {
@@ -2251,6 +11359,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"CreateTime\":\"2019-03-20 17:09:13\",\"DownloadUrl\":\"https://gz-audit-32723462.cos.ap-guangzhou.myqcloud.com/183367353_cdb-sdjw3sjc_1694001004_7113542.csv?sign=q-sign-algorithm%3Dsha1%26q-ak%*********************************%26q-sign-time%3D1694001006%3B1694087406%26q-key-time%3D1694001006%3B1694087406%26q-header-list%3D%26q-url-param-list%3D%26q-signature%*******************************************************\",\"ErrMsg\":\"\",\"FileName\":\"audit_log_file\",\"FileSize\":123,\"Status\":\"creating\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2304,6 +11413,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":null,\"TotalCount\":0}",
     },
     Operation {
@@ -2342,6 +11452,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"CreateAt\":\"2022-12-06 00:54:01\",\"Description\":\"all_template_des\",\"RuleFilters\":[{\"Compare\":\"INC\",\"Type\":\"sqlType\",\"Value\":[\"ALTER\"]},{\"Compare\":\"EQS\",\"Type\":\"host\",\"Value\":[\"10.0.0.2\"]},{\"Compare\":\"NEQ\",\"Type\":\"user\",\"Value\":[\"andy\"]},{\"Compare\":\"INC\",\"Type\":\"dbName\",\"Value\":[\"db1\"]}],\"RuleTemplateId\":\"cynosdb-art-lcpm4as3\",\"RuleTemplateName\":\"template_test\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2353,6 +11464,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::List(&Kind::String),
             required: true,
         }],
+        query: &[],
         example: "{\"Items\":[{\"AuditRule\":true,\"AuditRuleFilters\":[{\"RuleFilters\":[{\"Compare\":\"INC\",\"Type\":\"sql\",\"Value\":[\"select\"]},{\"Compare\":\"EQS\",\"Type\":\"dbName\",\"Value\":[\"db1\"]}]}],\"InstanceId\":\"cynosdbmysql-ins-6990cckk\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2364,6 +11476,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"BackupFreq\":[\"full\",\"full\",\"full\",\"full\",\"full\",\"full\",\"full\"],\"BackupTimeBeg\":7200,\"BackupTimeEnd\":21600,\"BackupType\":\"snapshot\",\"LogicBackupConfig\":{\"LogicBackupEnable\":\"OFF\",\"LogicBackupTimeBeg\":0,\"LogicBackupTimeEnd\":0,\"LogicCrossRegions\":null,\"LogicCrossRegionsEnable\":\"\",\"LogicReserveDuration\":0},\"LogicCrossRegionsConfigUpdateTime\":\"\",\"ReserveDuration\":604800,\"SnapshotSecondaryBackupConfig\":{\"BackupCustomAutoTime\":false,\"BackupIntervalTime\":0,\"BackupTimeBeg\":0,\"BackupTimeEnd\":0,\"BackupTriggerStrategy\":\"\",\"BackupWeekDays\":null,\"CrossRegions\":null,\"CrossRegionsEnable\":\"\",\"ReserveDuration\":0}}",
     },
     Operation {
@@ -2375,6 +11488,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::List(&Kind::String),
             required: true,
         }],
+        query: &[],
         example: "{\"BackupLimitClusterRestrictions\":[{\"BackupLimitRestriction\":{\"IpComparisonSymbol\":\"In\",\"LimitIps\":[],\"LimitType\":\"Customize\",\"LimitVpcs\":[{\"Region\":\"ap-guangzhou\",\"VpcList\":[]}],\"VpcComparisonSymbol\":\"In\"},\"ClusterId\":\"cynosdbmysql-2p3wjmzt\"}]}",
     },
     Operation {
@@ -2398,6 +11512,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DownloadUrl\":\"https://ncdb-bj-pitr-1258***699.cos.ap-beijing.myqcloud.com/cynosdb/data/mysqldump/****9fd2-691a-11ef-b99a-b02628437590/2024-10-28/1879681/data_backup_1879681_20241028022147.xb?q-sign-algorithm=sha1&q-ak=************&q-sign-time=1730079993%3B1730123193&q-key-time=1730079993%3B1730123193&q-header-list=host&q-url-param-list=&q-signature=*****************\"}",
     },
     Operation {
@@ -2421,6 +11536,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BackupLimitClusterRestrictions\":[{\"BackupLimitRestriction\":{\"IpComparisonSymbol\":\"In\",\"LimitIps\":[],\"LimitType\":\"Customize\",\"LimitVpcs\":[{\"Region\":\"ap-guangzhou\",\"VpcList\":[]}],\"VpcComparisonSymbol\":\"In\"},\"ClusterId\":\"cynosdbmysql-2p3wjmzt\"}]}",
     },
     Operation {
@@ -2509,6 +11625,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BackupList\":[{\"BackupId\":1880312,\"BackupMethod\":\"auto\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"snapshot\",\"FileName\":\"jia_20241028040005\",\"FileSize\":10426,\"FinishTime\":\"2024-10-28 04:02:34\",\"SnapShotType\":\"increment\",\"SnapshotId\":1880312,\"SnapshotTime\":\"2024-10-28 04:00:04\",\"StartTime\":\"2024-10-28 04:02:14\"},{\"BackupId\":1879681,\"BackupMethod\":\"auto\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"logic\",\"FileName\":\"jia_20241028022147\",\"FileSize\":1684666,\"FinishTime\":\"2024-10-28 02:22:24\",\"SnapShotType\":\"full\",\"SnapshotId\":1879681,\"SnapshotTime\":\"2024-10-28 02:21:47\",\"StartTime\":\"2024-10-28 02:21:47\"}],\"TotalCount\":40}",
     },
     Operation {
@@ -2567,6 +11684,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BackupList\":[{\"BackupFileInfo\":{\"BackupId\":631,\"BackupMethod\":\"manual\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"snapshot\",\"CopyStatus\":\"done\",\"ExistRegions\":[{\"BackupId\":631,\"BackupRegion\":\"ap-guangzhou\"}],\"FileName\":\"backupT_202602021412_20260202150536\",\"FileSize\":4183356,\"FinishTime\":\"2026-02-02 15:05:41\",\"SnapShotType\":\"full\",\"SnapshotId\":631,\"SnapshotTime\":\"2026-02-02 14:47:38\",\"StartTime\":\"2026-02-02 15:05:36\"},\"ClusterId\":\"cynosdbmysql-h30xf5d7\",\"ClusterName\":\"backupT_202602021412\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2578,6 +11696,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"BackupLogicVolume\":0.009,\"BackupSnapshotVolume\":0.212,\"BackupTotalVolume\":0.222,\"BackupVolumeInfos\":[{\"BackupMethod\":\"auto\",\"BackupType\":\"snapshot\",\"BackupVolume\":0.002},{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"BackupVolume\":0.21},{\"BackupMethod\":\"auto\",\"BackupType\":\"logic\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"logic\",\"BackupVolume\":0.009}],\"CrossRegionBackupVolume\":0,\"CrossRegionBackupVolumeInfos\":[{\"BackupMethod\":\"auto\",\"BackupType\":\"snapshot\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"BackupVolume\":0},{\"BackupMethod\":\"auto\",\"BackupType\":\"logic\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"logic\",\"BackupVolume\":0}],\"CrossRegionLogVolume\":0,\"CrossRegions\":[],\"CrossTotalVolume\":0,\"LogBinlogVolume\":5.834,\"LogRedoLogVolume\":7.466,\"LogTotalVolume\":13.3}",
     },
     Operation {
@@ -2589,6 +11708,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"BinlogConfig\":{\"BinlogCrossRegions\":[\"ap-guangzhou\"],\"BinlogCrossRegionsEnable\":\"ON\",\"BinlogSaveDays\":7},\"BinlogCrossRegionsConfigUpdateTime\":\"2024-12-23 19:27:09\"}",
     },
     Operation {
@@ -2612,6 +11732,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DownloadUrl\":\"https://ncdb-cdc-bj-1258***699.cos.ap-beijing.myqcloud.com/cynosdb/cdc/BinlogCapture/71***d45-8cfd-11ef-b99a-b02628437590/29.18.12.168_20650_1/mysql-bin.001002/file?q-sign-algorithm=sha1&q-ak=**************&q-sign-time=17300***57%3B1730123657&q-key-time=17300***57%3B1730123657&q-header-list=host&q-url-param-list=&q-signature=**************\"}",
     },
     Operation {
@@ -2670,6 +11791,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BinlogList\":[{\"BinlogFileInfo\":{\"BinlogId\":6547,\"CrossRegions\":[],\"FileName\":\"mysql-bin.001012\",\"FileSize\":374,\"FinishTime\":\"2026-02-02 15:19:15\",\"StartTime\":\"2026-02-02 12:20:09\"},\"ClusterId\":\"cynosdbmysql-0n3rg5on\",\"ClusterName\":\"backupT_202602011518\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -2681,6 +11803,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"BinlogSaveDays\":7}",
     },
     Operation {
@@ -2714,6 +11837,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Binlogs\":[{\"BinlogId\":3364561,\"FileName\":\"1_mysql-bin.00**02\",\"FileSize\":815,\"FinishTime\":\"2024-10-25 17:24:50\",\"StartTime\":\"2024-10-18 11:03:02\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2737,6 +11861,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"NewValue\":\"demoString\",\"OldValue\":\"demoString\",\"ParamName\":\"demoString\",\"ValueFunction\":\"demoString\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2770,6 +11895,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Limit\":20,\"Offset\":0,\"Tables\":[\"testtable\"],\"TotalCount\":1}",
     },
     Operation {
@@ -2793,6 +11919,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Databases\":[\"database_1\",\"database_2\"],\"Limit\":20,\"Offset\":0,\"TotalCount\":3}",
     },
     Operation {
@@ -2804,6 +11931,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"Detail\":{\"Ability\":{\"IsSupportManualSnapshot\":\"yes\",\"IsSupportRo\":\"yes\",\"IsSupportSlaveZone\":\"yes\",\"NonsupportRoReason\":\"aaabbbccc\",\"NonsupportSlaveZoneReason\":\"aaabbbccc\"},\"BusinessType\":\"\",\"Charset\":\"utf8mb4\",\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"ClusterName\":\"cynodbmysql-自定义用户名\",\"CreateTime\":\"2020-02-20 20:20:20\",\"CynosVersion\":\"3.1.10\",\"DbMode\":\"normal\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"HasSlaveZone\":\"yes\",\"InstanceSet\":[{\"InstanceCpu\":1,\"InstanceId\":\"cynosdbmysql-ins-xvs9osn2\",\"InstanceMemory\":2,\"InstanceName\":\"cynosdbmysql-用户自定义名称\",\"InstanceRole\":\"master\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":0,\"InstanceType\":\"rw\",\"MaintainDuration\":0,\"MaintainStartTime\":0,\"MaintainWeekDays\":[\"Mon\"],\"ServerlessStatus\":\"pause\"}],\"IsFreeze\":\"no\",\"IsOpenPasswordComplexity\":\"yes\",\"IsSkipTrade\":\"no\",\"LogBin\":\"ON\",\"MasterZone\":\"ap-guangzhou-5\",\"MaxStorageSize\":1000,\"MinStorageSize\":10,\"NetworkStatus\":\"whole_rdma\",\"NetworkType\":\"whole_rdma\",\"PayMode\":0,\"PeriodEndTime\":\"2030-01-01 10:01:01\",\"PhysicalZone\":\"ap-guangzhou-5\",\"PitrType\":\"redo_pitr\",\"ProjectID\":0,\"ProxyStatus\":\"running\",\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourcePackages\":[{\"DeductionPriority\":1,\"PackageId\":\"package-xbhsw7wk\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tagKey-1\",\"TagValue\":\"tagValue-1\"}],\"RoAddr\":[{\"IP\":\"1.2.3.5\",\"Port\":3306}],\"ServerlessStatus\":\"运行中\",\"SlaveZoneAttr\":[{\"BinlogSyncWay\":\"async\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-3\"}],\"SlaveZones\":[\"ap-guangzhou-3\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"StorageId\":\"cynosdbmysql-sgvwu2is\",\"StorageLimit\":20,\"StoragePayMode\":0,\"SubnetId\":\"subnet-stbcji8s\",\"SubnetName\":\"subnet-stbcji8s\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":10,\"TaskStatus\":\"processing\",\"TaskType\":\"taskAutoBackup\"}],\"UsedStorage\":14,\"Vip\":\"1.2.3.4\",\"VpcId\":\"vpc-osjw7wbx\",\"VpcName\":\"vpc-osjw7wbx\",\"Vport\":3306,\"Zone\":\"ap-guangzhou-5\"}}",
     },
     Operation {
@@ -2832,6 +11960,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DbInfos\":[{\"AppId\":0,\"CharacterSet\":\"\",\"ClusterId\":\"\",\"CollateRule\":\"\",\"CreateTime\":\"0001-01-01T00:00:00Z\",\"DbId\":0,\"DbName\":\"mysql\",\"Description\":\"\",\"Status\":\"running\",\"Uin\":\"\",\"UpdateTime\":\"0001-01-01T00:00:00Z\",\"UserHostPrivileges\":[]}],\"TotalCount\":1}",
     },
     Operation {
@@ -2843,6 +11972,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"InstanceGroupInfoList\":[{\"AppId\":0,\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"CreatedTime\":\"2023-03-14 11:25:36\",\"DeletedTime\":\"2024-04-19 14:33:28\",\"InstanceGroupId\":\"cynosdbmysql-grp-xb3e8nxd\",\"InstanceSet\":[{\"AppId\":2378462378,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"ClusterName\":\"MyClusterName\",\"Cpu\":1,\"CreateTime\":\"2020-09-22 00:00:00\",\"CynosVersion\":\"3.1.10\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<4 天\",\"DestroyTime\":\"2020-06-12 00:00:00\",\"InstanceId\":\"cynosdbmysql-ins-cbgs2msn\",\"InstanceIndexMode\":\"mixedRowColumn\",\"InstanceName\":\"MyInstanceName\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-sb2u8exh\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-t62sji8s\",\"Vip\":\"172.3.41.33\",\"VpcId\":\"vpc-2ysb7hsg\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"3.1.5.6\",\"WanPort\":3306,\"WanStatus\":\"isolated\"}],\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"IsFreeze\":\"yes\",\"IsolateTime\":\"2020-09-22 00:00:00\",\"MasterZone\":\"ap-guangzhou-5\",\"MaxCpu\":4,\"Memory\":2,\"MinCpu\":1,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2020-09-22 00:00:00\",\"PhysicalZone\":\"ap-guangzhou-5\",\"ProcessingTask\":\"taskClosePasswordComplexity\",\"ProjectId\":298,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"ResourcePackages\":[{\"DeductionPriority\":2,\"PackageId\":\"package-xb8sh2js\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tag_key_1\",\"TagValue\":\"tag_value_1\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-guangzhou-7\"],\"Status\":\"deleted\",\"StatusDesc\":\"已删除\",\"Storage\":30,\"StorageId\":\"cynosdbmysql-sgvwu2is\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-a4sjf8us\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":34234,\"TaskStatus\":\"success\",\"TaskType\":\"taskCreateCluster\"}],\"Uin\":\"372386743\",\"UpdateTime\":\"2020-09-22 00:00:00\",\"Vip\":\"172.1.23.4\",\"VpcId\":\"vpc-bxgsh3nx\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"34.1.25.122\",\"WanPort\":3306,\"WanStatus\":\"isolated\",\"Zone\":\"ap-guangzhou-5\"}],\"NetServiceId\":112496,\"OldAddrInfo\":{\"ReturnTime\":\"2024-01-23 11:23:00\",\"Vip\":\"12.4.23.44\",\"Vport\":3306},\"ProcessingTasks\":[\"taskCloseAudit\"],\"Status\":\"deleted\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":234234,\"TaskStatus\":\"processing\",\"TaskType\":\"taskCloseAudit\"}],\"Type\":\"ha\",\"UniqSubnetId\":\"subnet-t62sji8s\",\"UniqVpcId\":\"vpc-2ysb7hsg\",\"UpdatedTime\":\"2024-04-19 14:33:27\",\"Vip\":\"1.23.4.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"3.19.7.1\",\"WanPort\":3306,\"WanStatus\":\"closed\"}],\"TotalCount\":0}",
     },
     Operation {
@@ -2854,6 +11984,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"InstanceGroupInfoList\":[{\"AppId\":1312008346,\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"CreatedTime\":\"2024-12-03 14:03:58\",\"DeletedTime\":\"0001-01-01 00:00:00\",\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceSet\":[{\"AppId\":1312008346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"\",\"DestroyTime\":\"\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"master\",\"InstanceStorageType\":\"\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"0001-01-01 00:00:00\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2025-01-03 14:04:40\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100021117054\",\"UpdateTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.12\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"NetServiceId\":53990,\"OldAddrInfo\":{\"ReturnTime\":\"\",\"Vip\":\"\",\"Vport\":0},\"ProcessingTasks\":[],\"Status\":\"running\",\"Tasks\":[],\"Type\":\"ha\",\"UniqSubnetId\":\"subnet-oiz56c8\",\"UniqVpcId\":\"vpc-gy34uq2\",\"UpdatedTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.12\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"},{\"AppId\":1310008346,\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"CreatedTime\":\"2024-12-03 14:03:58\",\"DeletedTime\":\"0001-01-01 00:00:00\",\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vjh\",\"InstanceSet\":[{\"AppId\":1310008346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"\",\"DestroyTime\":\"\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vj0\",\"InstanceGroupType\":\"singleRo\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"ro\",\"InstanceStorageType\":\"\",\"InstanceType\":\"ro\",\"IsFreeze\":\"no\",\"IsolateTime\":\"0001-01-01 00:00:00\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2025-01-03 14:04:40\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100021117054\",\"UpdateTime\":\"2024-12-09 15:18:23\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"NetServiceId\":53991,\"OldAddrInfo\":{\"ReturnTime\":\"\",\"Vip\":\"\",\"Vport\":0},\"ProcessingTasks\":[],\"Status\":\"running\",\"Tasks\":[],\"Type\":\"singleRo\",\"UniqSubnetId\":\"subnet-oiz56c8\",\"UniqVpcId\":\"vpc-gy34uq2\",\"UpdatedTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.7\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -2865,6 +11996,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: false,
         }],
+        query: &[],
         example: "{\"LevelList\":[\"L1\"],\"Zones\":[\"ap-guangzhou-3\"]}",
     },
     Operation {
@@ -2903,6 +12035,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ClusterParamLogs\":[{\"ClusterId\":\"cynosdbmysql-mwg712eh\",\"CreateTime\":\"2020-09-22T00:00:00+00:00\",\"CurrentValue\":\"1024\",\"InstanceId\":\"cynosdbmysql-ins-m6f0hkdb\",\"ParamName\":\"back_log\",\"Status\":\"success\",\"UpdateTime\":\"2020-09-22T00:00:00+00:00\",\"UpdateValue\":\"1025\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -2926,6 +12059,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"CurrentValue\":\"1000\",\"Default\":\"60000\",\"Description\":\"Determines the starting point for the AUTO_INCREMENT column value.\",\"EnumValue\":[\"OFF\",\"ON\"],\"Func\":\"{MIN(DBInitMemory/%d*%d,%d)},4000,32768,2097152\",\"IsFunc\":true,\"IsGlobal\":1,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"65535\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"auto_increment_increment\",\"ParamType\":\"integer\"}],\"TotalCount\":226}",
     },
     Operation {
@@ -2937,6 +12071,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"ValidatePasswordDictionary\":{\"CurrentValue\":\"\",\"Default\":\"\",\"Description\":\"The dictionary words that validate_password uses for checking passwords.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"0\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_txsql_dictionary\",\"ParamType\":\"string\"},\"ValidatePasswordLength\":{\"CurrentValue\":\"0\",\"Default\":\"8\",\"Description\":\"The minimum number of characters that validate_password requires passwords to have.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"256\",\"Min\":\"8\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_length\",\"ParamType\":\"integer\"},\"ValidatePasswordMixedCaseCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of lowercase and uppercase characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_mixed_case_count\",\"ParamType\":\"integer\"},\"ValidatePasswordNumberCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of numeric (digit) characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger. \",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_number_count\",\"ParamType\":\"integer\"},\"ValidatePasswordPolicy\":{\"CurrentValue\":\"LOW\",\"Default\":\"MEDIUM\",\"Description\":\"The password policy enforced by validate_password.\",\"EnumValue\":[\"MEDIUM\",\"STRONG\"],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"2\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_policy\",\"ParamType\":\"enum\"},\"ValidatePasswordSpecialCharCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of nonalphanumeric characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger. \",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_special_char_count\",\"ParamType\":\"integer\"}}",
     },
     Operation {
@@ -2948,6 +12083,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"PolicyList\":[{\"CreateTime\":\"2025-11-01 00:12:00\",\"MaxCpu\":4,\"MinCpu\":1,\"PeriodConfig\":[],\"PeriodType\":\"day\",\"PolicyEndTime\":\"2025-12-30 00:20:00\",\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\",\"PolicyStartTime\":\"2025-12-01 00:12:00\",\"ScaleEndTime\":\"12:00\",\"ScaleStartTime\":\"10:00\",\"Status\":\"normal\",\"UpdateTime\":\"2025-11-21 00:12:00\"}]}",
     },
     Operation {
@@ -2959,6 +12095,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::List(&Kind::String),
             required: true,
         }],
+        query: &[],
         example: "{\"ClusterReadOnlyValues\":[{\"ClusterId\":\"cynosdbmysql-jl17y89v\",\"ReadOnlyValue\":\"ON\"},{\"ClusterId\":\"cynosdbmysql-2d9pq38h\",\"ReadOnlyValue\":\"ON\"}]}",
     },
     Operation {
@@ -3007,6 +12144,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ServerlessScalePlans\":[{\"ClusterId\":\"cynosdbmysql-xbhshsbh\",\"ExpectedEndTime\":\"2025-12-01 00:20:00\",\"ExpectedStartTime\":\"2025-12-01 00:12:00\",\"FailReason\":\"\",\"ObjectInstance\":\"cynosdbmysql-ins-xbhshsbh\",\"PlanId\":1231,\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\",\"PolicyType\":\"PolicyTypePeriodScale\",\"ResetTaskId\":0,\"ScaleTaskId\":131,\"SourceMaxCpu\":\"8.0\",\"SourceMinCpu\":\"1.0\",\"Status\":\"success\",\"TargetMaxCpu\":\"4.0\",\"TargetMinCpu\":\"2.0\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -3018,6 +12156,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"ExpandStep\":0,\"MaxStorageLimit\":0,\"StorageAutoExpand\":\"\",\"StorageUsageThreshold\":0}",
     },
     Operation {
@@ -3029,6 +12168,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"KeyId\":\"9d112608-76f7-11ee-****-525400368ae8\",\"KeyRegion\":\"ap-guangzhou\"}",
     },
     Operation {
@@ -3067,6 +12207,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ClusterSet\":[{\"Ability\":{\"IsSupportManualSnapshot\":\"no\",\"IsSupportRo\":\"yes\",\"IsSupportSlaveZone\":\"yes\",\"IsSupportTransparentDataEncryption\":\"no\",\"NoSupportTransparentDataEncryptionReason\":\"current cluster not support transparent data encryption\",\"NonsupportRoReason\":\"yes\",\"NonsupportSlaveZoneReason\":\"current cluster not support ro\"},\"AppId\":2372636427,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-cbsg6tsg\",\"ClusterName\":\"MyClusterName\",\"CreateTime\":\"2024-05-30 19:26:42\",\"CynosVersion\":\"2.1.12\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"HasSlaveZone\":\"yes\",\"InstanceNum\":2,\"IsFreeze\":\"no\",\"MasterZone\":\"ap-singapore-3\",\"MaxStorageSize\":30000,\"MinStorageSize\":10,\"NetAddrs\":[{\"Description\":\"descirption\",\"InstanceGroupId\":\"cynosdbpg-grp-sbh6ywhs\",\"NetType\":\"singleRo\",\"UniqSubnetId\":\"subnet-cnhsb8iu\",\"UniqVpcId\":\"vpc-iskx6ygc\",\"Vip\":\"1.1.1.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzbsxrmt.wan.domain.com\",\"WanIP\":\"3.45.1.9\",\"WanPort\":3306,\"WanStatus\":\"init\"},{\"Description\":\"descirption\",\"InstanceGroupId\":\"cynosdbpg-grp-bc2b3us4\",\"NetType\":\"ha\",\"UniqSubnetId\":\"subnet-7shw8ijc\",\"UniqVpcId\":\"vpc-y7us28sn\",\"Vip\":\"1.1.1.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan.domain.com\",\"WanIP\":\"3.23.1.5\",\"WanPort\":3306,\"WanStatus\":\"init\"}],\"OrderSource\":\"lhdb\",\"PayMode\":1,\"PeriodEndTime\":\"2024-06-30 19:32:51\",\"PhysicalZone\":\"ap-singapore-3\",\"ProcessingTask\":\"taskUpgradeStorage\",\"ProjectID\":23,\"Region\":\"ap-singapore\",\"RenewFlag\":1,\"ResourcePackages\":[{\"DeductionPriority\":0,\"PackageId\":\"package-nxuyx1op\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"运营产品\",\"TagValue\":\"腾讯云计费产品其它_1649\"},{\"TagKey\":\"运营部门\",\"TagValue\":\"计费产品中心_1013\"},{\"TagKey\":\"一级业务\",\"TagValue\":\"[N][腾讯云计费产品其它]_979685\"},{\"TagKey\":\"二级业务\",\"TagValue\":\"[license管理][license数据引擎]123\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-singapore-4\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":0,\"StorageId\":\"cynosdbpg-bcsu6tsg\",\"StorageLimit\":30000,\"StoragePayMode\":0,\"SubnetId\":\"subnet-ybs8jcnw\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-k5sm8sh3\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":1207003,\"TaskStatus\":\"processing\",\"TaskType\":\"taskDtsLockResource\"}],\"Uin\":\"237462834\",\"UpdateTime\":\"2024-05-30 19:43:06\",\"Vip\":\"1.1.1.1\",\"VpcId\":\"vpc-ybs8ue2y\",\"Vport\":3306,\"Zone\":\"ap-singapore-3\"}],\"TotalCount\":31}",
     },
     Operation {
@@ -3085,6 +12226,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Groups\":[{\"CreateTime\":\"2017-04-13 15:00:06\",\"Inbound\":[],\"Outbound\":[],\"ProjectId\":0,\"SecurityGroupId\":\"sg-ajr1jzgj\",\"SecurityGroupName\":\"CynosDB\",\"SecurityGroupRemark\":\"\"}]}",
     },
     Operation {
@@ -3096,6 +12238,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::Integer,
             required: true,
         }],
+        query: &[],
         example: "{\"Status\":0}",
     },
     Operation {
@@ -3114,6 +12257,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstanceCLSDeliveryInfos\":[{\"GroupId\":\"a5532aba-506f-4ec4-a293-e0ac34b69a4e\",\"GroupName\":\"cloud_cynos_-test-003_logset\",\"InstanceId\":\"cynosdbmysql-ins-o971o62r\",\"InstanceName\":\"cynosdbmysql-ins-o971o62r\",\"Region\":\"ap-qingyuan\",\"Status\":\"running\",\"TopicId\":\"2a289122-0b01-490b-be75-763da79621fe\",\"TopicName\":\"cloud_cynos_-test-003_topic\"},{\"GroupId\":\"2f484392-d3f1-491c-82a0-00ceaad9281a\",\"GroupName\":\"cloud_cynos_-test-002_logset\",\"InstanceId\":\"cynosdbmysql-ins-o971o62r\",\"InstanceName\":\"cynosdbmysql-ins-o971o62r\",\"Region\":\"ap-qingyuan\",\"Status\":\"running\",\"TopicId\":\"83dc6703-f43a-4b95-92ec-267bdf9e48c3\",\"TopicName\":\"cloud_cynos_-test-002_topic\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -3125,6 +12269,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"Detail\":{\"AppId\":1251006243,\"Charset\":\"utf8\",\"ClusterId\":\"cynosdbmysql-cluster-5ne6bjyx\",\"ClusterName\":\"cynosdbmysql-cluster-5ne6bjyx\",\"Cpu\":2,\"CreateTime\":\"2018-06-20 19:12:54\",\"CynosVersion\":\"2.0.12\",\"DbType\":\"MYSQL\",\"DbVersion\":\"10.0\",\"InstanceId\":\"cynosdbmysql-ins-bzkxxrmt\",\"InstanceName\":\"ahhahhhhh\",\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"MaxCpu\":2.0,\"Memory\":4,\"MinCpu\":1.0,\"NetType\":1,\"PayMode\":0,\"PeriodEndTime\":\"2018-07-20 19:17:16\",\"ProjectId\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ServerlessStatus\":\"resume\",\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":100,\"SubnetId\":\"subnet-1tmw9t4o\",\"Uin\":\"3374998458\",\"UpdateTime\":\"2018-06-20 19:12:54\",\"Vip\":\"10.0.1.2\",\"VpcId\":\"vpc-1ptuei0b\",\"Vport\":5432,\"WanDomain\":\"\",\"Zone\":\"ap-guangzhou-3\"}}",
     },
     Operation {
@@ -3178,6 +12323,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ErrorLogs\":[{\"Content\":\"Aborted connection 562579 to db: 'unconnected' user: 'unauthenticated' host: '169.214.18.1' (Got an error reading communication packets)\",\"Level\":\"note\",\"Timestamp\":1730182001}],\"TotalCount\":3}",
     },
     Operation {
@@ -3206,6 +12352,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"InstanceId\":\"cynosdbmysql-ins-1111111\",\"ParamsItems\":[{\"CurrentValue\":\"1\",\"Default\":\"1\",\"Description\":\"Controls the interval between successive column values.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"{MAX(DBInitCpu/%d,%d)},2,4\",\"IsFunc\":false,\"IsGlobal\":1,\"Max\":\"65535\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"auto_increment_increment\",\"ParamType\":\"integer\"}]}]}",
     },
     Operation {
@@ -3269,6 +12416,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"SlowQueries\":[{\"Database\":\"information_schema\",\"LockTime\":0,\"QueryTime\":11.00011,\"RowsExamined\":0,\"RowsSent\":0,\"SqlMd5\":\"267171214708E27C\",\"SqlTemplate\":\"select sleep(?) limit ? offset ?;\",\"SqlText\":\"SELECT sleep(11) LIMIT 11 offset 0\",\"Timestamp\":1655891555,\"UserHost\":\"11.186.190.10\",\"UserName\":\"root\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -3302,6 +12450,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstanceSpecSet\":[{\"Cpu\":1,\"HasStock\":true,\"MachineType\":\"exclusive\",\"MaxIoBandWidth\":0,\"MaxIops\":0,\"MaxStorageSize\":1,\"Memory\":1,\"MinStorageSize\":1,\"StockCount\":0,\"ZoneStockInfos\":[{\"HasStock\":true,\"StockCount\":0,\"Zone\":\"ap-beijing-3\"}]}]}",
     },
     Operation {
@@ -3330,6 +12479,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstanceSpecSet\":[{\"Cpu\":1,\"HasStock\":true,\"MachineType\":\"abc\",\"MaxIoBandWidth\":0,\"MaxIops\":0,\"MaxStorageSize\":1,\"Memory\":1,\"MinStorageSize\":1,\"StockCount\":0,\"ZoneStockInfos\":[{\"HasStock\":true,\"StockCount\":0,\"Zone\":\"abc\"}]}]}",
     },
     Operation {
@@ -3383,6 +12533,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstanceSet\":[{\"AppId\":23762834,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-asd45qwe\",\"ClusterName\":\"MyClusterName\",\"Cpu\":1,\"CreateTime\":\"2020-09-22 00:00:00\",\"CynosVersion\":\"2.0.10\",\"CynosVersionTag\":\"stable\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<5 天\",\"DestroyTime\":\"2024-01-04 00:09:10\",\"InstanceId\":\"cynosdbmysql-ins-asd45qwe\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"MyInstanceName\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-asd45qwe\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-cbhs7ush\",\"Vip\":\"192.0.0.0\",\"VpcId\":\"vpc-12as45\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan,domain,com\",\"WanIP\":\"23.15.5.1\",\"WanPort\":3306,\"WanStatus\":\"running\"}],\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2020-09-22 00:00:00\",\"MasterZone\":\"ap-guangzhou-3\",\"MaxCpu\":8,\"Memory\":1,\"MinCpu\":1,\"NetType\":1,\"PayMode\":0,\"PeriodEndTime\":\"2020-09-22 00:00:00\",\"PhysicalZone\":\"ap-guangzhou-3\",\"ProcessingTask\":\"taskUpgradeStorage\",\"ProjectId\":2342,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourcePackages\":[{\"DeductionPriority\":0,\"PackageId\":\"package-bhsy2snc\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tag_key_1\",\"TagValue\":\"tag_value_1\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-guangzhou-4\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbpg-bzkxxrmt\",\"StoragePayMode\":0,\"SubnetId\":\"subnet-12kasd\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-asd45qwe\",\"ObjectType\":\"cluster\",\"TaskId\":111110,\"TaskStatus\":\"running\",\"TaskType\":\"taskCreateClusters\"}],\"Uin\":\"238762734\",\"UpdateTime\":\"2020-09-22 00:00:00\",\"Vip\":\"192.0.2.1\",\"VpcId\":\"vpc-12as56\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan.domain.com\",\"WanIP\":\"3.1.5.2\",\"WanPort\":3306,\"WanStatus\":\"running\",\"Zone\":\"ap-guangzhou-3\"}],\"TotalCount\":0}",
     },
     Operation {
@@ -3401,6 +12552,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"InstanceIds\":[\"cynosdbmysql-ins-pgbpxt11\"],\"TotalCount\":1}",
     },
     Operation {
@@ -3419,6 +12571,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"CurrentProgress\":\"5/5\",\"CurrentStep\":\"FinishTask\",\"TaskStatus\":\"success\"}",
     },
     Operation {
@@ -3457,6 +12610,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstanceSet\":[{\"AppId\":1311111346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<7 天\",\"DestroyTime\":\"2024-12-30 19:51:33\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"master\",\"InstanceStorageType\":\"\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2024-12-23 19:51:33\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2024-12-23 19:51:24\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"isolated\",\"StatusDesc\":\"已隔离\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100011147054\",\"UpdateTime\":\"2024-12-23 19:51:33\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"},{\"AppId\":1311111346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<7 天\",\"DestroyTime\":\"2024-12-30 19:51:33\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vj0\",\"InstanceGroupType\":\"singleRo\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"ro\",\"InstanceStorageType\":\"\",\"InstanceType\":\"ro\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2024-12-23 19:51:33\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2024-12-23 19:51:24\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"isolated\",\"StatusDesc\":\"已隔离\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100011147054\",\"UpdateTime\":\"2024-12-23 19:51:33\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -3475,6 +12629,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"DatabasePrivileges\":null,\"GlobalPrivileges\":[\"SELECT\"],\"PrivilegeStatements\":null,\"TablePrivileges\":null}",
     },
     Operation {
@@ -3513,6 +12668,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Privileges\":[\"SELECT\"]}",
     },
     Operation {
@@ -3551,6 +12707,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"AccountSet\":[{\"AccountName\":\"root\",\"CreateTime\":\"2025-12-25 16:20:05\",\"Description\":\"\",\"Host\":\"%\",\"MaxUserConnections\":0,\"UpdateTime\":\"2025-12-25 16:22:41\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -3569,6 +12726,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"AutoMapRules\":[]}",
     },
     Operation {
@@ -3587,6 +12745,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Detail\":{\"ClusterId\":\"libradb-i8okw971\",\"ClusterName\":\"libradb-i8okw971\",\"CreateTime\":\"2025-05-15 15:42:58\",\"CynosVersion\":\"\",\"CynosVersionTag\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceId\":\"libradb-ins-6231eq34\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-6231eq34\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"InstanceType\":\"libradbRo\",\"MaintainDuration\":3600,\"MaintainStartTime\":10800,\"MaintainWeekDays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\",\"Sat\",\"Sun\"],\"NodeList\":[\"libradbn-0\"]}],\"IsFreeze\":\"no\",\"MasterZone\":\"ap-guangzhou-7\",\"NoSupportAddRo\":\"\",\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"PhysicalZone\":\"\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"RoAddr\":[{\"IP\":\"172.16.0.67\",\"Port\":3306}],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"SubnetId\":\"subnet-558rhwt2\",\"SubnetName\":\"Default-Subnet\",\"Tasks\":[],\"UsedStorage\":0,\"Vip\":\"172.16.0.67\",\"VpcId\":\"vpc-nnakli31\",\"VpcName\":\"Default-VPC\",\"Vport\":3306,\"Zone\":\"\"}}",
     },
     Operation {
@@ -3655,6 +12814,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TableMappings\":[],\"TotalCnt\":0}",
     },
     Operation {
@@ -3688,6 +12848,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ClusterSet\":[{\"AppId\":1251966477,\"ClusterId\":\"libradb-e9p7dqqm\",\"ClusterName\":\"按量计费\",\"CreateTime\":\"2025-06-20 17:01:53\",\"CynosVersion\":\"\",\"CynosVersionTag\":\"\",\"DbVersion\":\"3.2503.1.0\",\"InstanceNum\":1,\"IsFreeze\":\"no\",\"MasterZone\":\"ap-qingyuan-1\",\"NetAddrs\":[{\"Description\":\"\",\"InstanceGroupId\":\"\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-mfsl0rqo\",\"UniqVpcId\":\"vpc-95mugkpt\",\"Vip\":\"192.168.254.39\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"PhysicalZone\":\"\",\"ProjectID\":0,\"Region\":\"ap-qingyuan\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":100,\"SubnetId\":\"subnet-mfsl0rqo\",\"Tasks\":[],\"Uin\":\"3374998458\",\"UpdateTime\":\"2025-06-23 17:42:21\",\"Vip\":\"192.168.254.39\",\"VpcId\":\"vpc-95mugkpt\",\"Vport\":3306,\"Zone\":\"\"}],\"TotalCount\":1}",
     },
     Operation {
@@ -3706,6 +12867,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"DataSourceList\":[{\"ClusterId\":\"cynosdbmysql-djhes6w5\",\"DBType\":\"cynos\",\"IP\":\"\",\"InstanceId\":\"cynosdbmysql-ins-348bdpck\",\"Port\":0},{\"ClusterId\":\"cynosdbmysql-jogwvkth\",\"DBType\":\"cynos\",\"IP\":\"\",\"InstanceId\":\"cynosdbmysql-ins-ht2tdr9s\",\"Port\":0}]}",
     },
     Operation {
@@ -3717,6 +12879,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"ForwardList\":[{\"InstanceId\":\"cynosdbmysql-ins-62lfwjfx\",\"Region\":\"ap-qingyuan\"}],\"ForwardMode\":\"AUTO\"}",
     },
     Operation {
@@ -3735,6 +12898,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"AppId\":251232065,\"ClusterId\":\"cynosdbmysql-pehkn7u7\",\"ClusterName\":\"cynos_libra回归v5.7_包年包月_202604161238\",\"Cpu\":4,\"CreateTime\":\"2026-04-16 12:42:23\",\"InstanceId\":\"libradb-ins-6hmc6et4\",\"InstanceName\":\"LIBRADB_AUTO_TEST_包年包月\",\"InstanceNetInfo\":{\"InstanceGroupId\":\"cynosdbmysql-grp-foszl979\",\"InstanceGroupType\":\"libradbRo\",\"NetType\":1,\"SubnetId\":\"subnet-c8tytrdg\",\"Vip\":\"10.0.5.177\",\"VpcId\":\"vpc-d3pif7pp\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"},\"InstanceRole\":\"libradbRo\",\"InstanceType\":\"common\",\"LibraDBVersion\":\"5.2512.1.0\",\"Memory\":16,\"NetType\":0,\"NodeCount\":1,\"NodeInfo\":[{\"Cpu\":4,\"DataStatus\":\"Running\",\"Memory\":16,\"Message\":\"\",\"NodeId\":\"libradbn-0\",\"Status\":\"normal\",\"Storage\":50}],\"PayMode\":1,\"PeriodEndTime\":\"2026-05-16 12:42:22\",\"PeriodStartTime\":\"2026-04-16 12:42:22\",\"ProjectId\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourceTags\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":50,\"StorageType\":\"CLOUD_HSSD\",\"SubnetId\":\"\",\"Uin\":\"700000432793\",\"UpdateTime\":\"2026-04-16 12:45:47\",\"Vip\":\"\",\"VpcId\":\"\",\"Vport\":0,\"Zone\":\"ap-guangzhou-4\"}",
     },
     Operation {
@@ -3742,6 +12906,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
         method: "POST",
         path: "/",
         members: &[],
+        query: &[],
         example: "{\"InstanceSpecSet\":[{\"Cpu\":128,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":512,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":4,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":7000,\"Memory\":16,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":8,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":7000,\"Memory\":32,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":16,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":64,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":32,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":128,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":64,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":256,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":96,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":384,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]}]}",
     },
     Operation {
@@ -3790,6 +12955,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -3797,6 +12963,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
         method: "POST",
         path: "/",
         members: &[],
+        query: &[],
         example: "{\"VersionList\":[{\"HasPermission\":true,\"Tag\":\"stable\",\"Version\":\"1.2404.21.0\"},{\"HasPermission\":true,\"Tag\":\"beta\",\"Version\":\"test.119382630\"},{\"HasPermission\":true,\"Tag\":\"beta\",\"Version\":\"1.2404.11.0\"}]}",
     },
     Operation {
@@ -3808,6 +12975,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"MaintainDuration\":\"3600\",\"MaintainStartTime\":\"3600\",\"MaintainWeekDays\":[\"Mon\",\"Tue\"]}",
     },
     Operation {
@@ -3819,6 +12987,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::Integer,
             required: true,
         }],
+        query: &[],
         example: "{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Items\":[{\"CurrentValue\":\"1000\",\"Default\":\"0\",\"Description\":\"The maximum permitted number of simultaneous client connections per user.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"{MAX(DBInitCpu/%d,%d)},2,4\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"10240\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"max_user_connections\",\"ParamType\":\"integer\",\"SupportFunc\":false}],\"TemplateDescription\":\"测试模板\",\"TemplateId\":4837003,\"TemplateName\":\"测试模板\",\"TotalCount\":1}",
     },
     Operation {
@@ -3882,6 +13051,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Items\":[{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Id\":27,\"ParamInfoSet\":[{\"CurrentValue\":\"12\",\"Default\":\"10\",\"Description\":\"API测试\",\"EnumValue\":[\"ON\",\"OFF\"],\"Max\":\"10000\",\"Min\":\"10\",\"NeedReboot\":0,\"ParamName\":\"param1\",\"ParamType\":\"integer\"}],\"TemplateDescription\":\"API测试\",\"TemplateName\":\"API测试\"},{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Id\":28,\"ParamInfoSet\":[{\"CurrentValue\":\"12\",\"Default\":\"10\",\"Description\":\"API测试\",\"EnumValue\":[\"21\",\"22\"],\"Max\":\"10000\",\"Min\":\"10\",\"NeedReboot\":0,\"ParamName\":\"param2\",\"ParamType\":\"integer\"}],\"TemplateDescription\":\"API测试\",\"TemplateName\":\"API测试\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -3910,6 +13080,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Groups\":[{\"CreateTime\":\"2017-04-13 15:00:06\",\"Inbound\":[],\"Outbound\":[],\"ProjectId\":0,\"SecurityGroupId\":\"sg-ajr1jzgj\",\"SecurityGroupName\":\"CynosDB\",\"SecurityGroupRemark\":\"\"}],\"Total\":1}",
     },
     Operation {
@@ -3948,6 +13119,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ProxyGroupInfos\":[{\"ConnectionPool\":{\"ConnectionPoolTimeOut\":30,\"ConnectionPoolType\":\"SessionConnectionPool\",\"OpenConnectionPool\":\"yes\"},\"NetAddrInfos\":[{\"Description\":\"external-ro new\",\"InstanceGroupId\":\"cynosdbmysql-grp-nsiuj4aj\",\"NetType\":\"\",\"UniqSubnetId\":\"subnet-pmqqss72\",\"UniqVpcId\":\"vpc-gvelzo5j\",\"Vip\":\"11.2.1.43\",\"Vport\":3306,\"WanDomain\":\"test.wan.domain\",\"WanIP\":\"11.2.3.43\",\"WanPort\":3306,\"WanStatus\":\"open\"}],\"ProxyGroup\":{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"CurrentProxyVersion\":\"1.3.11\",\"OpenRw\":\"yes\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg55su\",\"ProxyNodeCount\":4,\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"},\"ProxyGroupRwInfo\":{\"AccessMode\":\"balance\",\"AutoAddRo\":\"no\",\"ConsistencyTimeOut\":0,\"ConsistencyType\":\"eventual\",\"FailOver\":\"no\",\"InstanceWeights\":[{\"InstanceId\":\"cynosdbmysql-ins-ka2i3m48\",\"Weight\":1}],\"OpenRw\":\"yes\",\"RwType\":\"READONLY\",\"TransSplit\":false,\"WeightMode\":\"system\"},\"ProxyNodes\":[{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"Cpu\":2,\"Mem\":4000,\"OssProxyNodeName\":\"cynosdbmysql-proxyNode-q52v1wp4\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg57su\",\"ProxyNodeConnections\":157,\"ProxyNodeId\":\"cynosdbmysql-proxyNode-pv4hg4na\",\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"}],\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-proxy-mdhg57su\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":123124,\"TaskStatus\":\"processing\",\"TaskType\":\"taskModifyProxyRwSplit\"}]}],\"ProxyNodeInfos\":[{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"Cpu\":2,\"Mem\":4000,\"OssProxyNodeName\":\"cynosdbmysql-proxyNode-q52v1wp4\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg57su\",\"ProxyNodeConnections\":157,\"ProxyNodeId\":\"cynosdbmysql-proxyNode-pv4hg4na\",\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -3981,6 +13153,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ProxyNodeInfos\":[],\"TotalCount\":0}",
     },
     Operation {
@@ -3992,6 +13165,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: false,
         }],
+        query: &[],
         example: "{\"ProxySpecs\":[{\"Cpu\":2,\"Mem\":4000},{\"Cpu\":4,\"Mem\":8000},{\"Cpu\":8,\"Mem\":16000}]}",
     },
     Operation {
@@ -4003,6 +13177,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"ProxyZoneStockInfos\":[{\"CpuStock\":124,\"MemStock\":3192000,\"Region\":\"ap-guangzhou\",\"Zone\":\"ap-guangzhou-3\"}]}",
     },
     Operation {
@@ -4061,6 +13236,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"RedoLogList\":[{\"ClusterId\":\"cynosdbmysql-03e2xlyd\",\"ClusterName\":\"backupT_202602021239\",\"RedoFileInfo\":{\"BackupTime\":\"1970-01-01 08:00:01\",\"CopyStatus\":\"done\",\"FileName\":\"backupT_202602021239_20260202153128\",\"FileSize\":600941264,\"FinishTime\":\"1970-01-01 08:00:01\",\"RedoCrossRegions\":[],\"RedoLogId\":1282,\"StartTime\":\"1970-01-01 08:00:01\",\"Status\":\"creating\"}}],\"TotalCount\":2}",
     },
     Operation {
@@ -4099,6 +13275,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"RedoLogs\":[{\"BackupTime\":\"2025-09-22 14:35:44\",\"FileName\":\"backupT_lowcase_202509221241_20250922143544\",\"FileSize\":738914945,\"FinishTime\":\"2025-09-22 14:36:44\",\"RedoCrossRegions\":[{\"BackupId\":22822,\"BackupRegion\":\"ap-guangzhou\"}],\"RedoLogId\":22822,\"StartTime\":\"2025-09-22 14:35:44\",\"Status\":\"success\"},{\"BackupTime\":\"2025-09-22 14:18:22\",\"FileName\":\"backupT_lowcase_202509221241_20250922141822\",\"FileSize\":739166672,\"FinishTime\":\"2025-09-22 14:19:23\",\"RedoCrossRegions\":[{\"BackupId\":22818,\"BackupRegion\":\"ap-guangzhou\"}],\"RedoLogId\":22818,\"StartTime\":\"2025-09-22 14:18:22\",\"Status\":\"success\"}],\"TotalCount\":12}",
     },
     Operation {
@@ -4142,6 +13319,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Detail\":[{\"AppId\":251232125,\"EndTime\":\"2020-01-02 00:00:01\",\"ExtendInfo\":\"{\\\"ClusterId\\\":\\\"cynosdbmysql-i58mvikj\\\",\\\"RequestId\\\":\\\"1724306460000666497_c7bedc2d-3454-4fe9-9768-335a9901f10f\\\"}\",\"InstanceId\":\"cynosdbmysql-ins-anji1234\",\"PackageId\":\"package-abcr4312\",\"PackageTotalUsedSpec\":200,\"StartTime\":\"2020-01-01 00:00:01\",\"SuccessDeductSpec\":100}],\"Total\":20}",
     },
     Operation {
@@ -4195,6 +13373,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Detail\":[{\"AppId\":12387234,\"BindInstanceInfos\":[{\"InstanceId\":\"cynosdbpg-ins-bzkxxrmt\",\"InstanceRegion\":\"ap-guangzhou\",\"InstanceType\":\"cynosdb-serverless\"}],\"ExpireTime\":\"2025-11-10 00:00:00\",\"HasQuota\":true,\"PackageId\":\"package-cbhsyegx\",\"PackageName\":\"MyPackageName\",\"PackageRegion\":\"chineseMainland\",\"PackageTotalSpec\":10000000,\"PackageType\":\"CCU\",\"PackageUsedSpec\":2394.3,\"PackageVersion\":\"common\",\"StartTime\":\"2023-12-10 00:00:00\",\"Status\":\"using\"}],\"Total\":20}",
     },
     Operation {
@@ -4228,6 +13407,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Detail\":[{\"ExpireDay\":180,\"MaxPackageSpec\":100,\"MinPackageSpec\":50,\"PackageRegion\":\"china\",\"PackageType\":\"CCU\",\"PackageVersion\":\"common\"}],\"Total\":0}",
     },
     Operation {
@@ -4246,6 +13426,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BillingResourceInfos\":[{\"ClusterId\":\"cynosdbmysql-r8ewihg4\",\"DealName\":\"201302542054\",\"InstanceIds\":[\"cynosdbmysql-ins-pecl0drs\"]},{\"ClusterId\":\"cynosdbmysql-hjosrxhu\",\"DealName\":\"201302542054\",\"InstanceIds\":[\"cynosdbmysql-ins-7f59pahg\"]}]}",
     },
     Operation {
@@ -4269,6 +13450,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"RollbackTimeRanges\":[{\"TimeRangeEnd\":\"2019-01-20 02:10:12\",\"TimeRangeStart\":\"2019-01-13 02:12:05\"}],\"TimeRangeEnd\":\"\",\"TimeRangeStart\":\"\"}",
     },
     Operation {
@@ -4297,6 +13479,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"PlanDetail\":{\"Db\":\"tpch1g\",\"QueryTimeAfter\":7.9771255,\"QueryTimeBefore\":42.2461075,\"SQLSample\":\"select\\n    s_name,\\n    count(*) as numwait\\nfrom\\n    supplier,\\n    lineitem l1,\\n    orders,\\n    nation\\nwhere\\n    s_suppkey = l1.l_suppkey\\n    and o_orderkey = l1.l_orderkey\\n    and o_orderstatus = 'F'\\n    and l1.l_receiptdate > l1.l_commitdate\\n    and exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l2\\n        where\\n            l2.l_orderkey = l1.l_orderkey\\n            and l2.l_suppkey <> l1.l_suppkey\\n    )\\n    and not exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l3\\n        where\\n            l3.l_orderkey = l1.l_orderkey\\n            and l3.l_suppkey <> l1.l_suppkey\\n            and l3.l_receiptdate > l3.l_commitdate\\n    )\\n    and s_nationkey = n_nationkey\\n    and n_name = 'VIETNAM'\\ngroup by\\n    s_name\\norder by\\n    numwait desc,\\n    s_name\",\"SQLSampleRewritten\":\"select /*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select$1`) BNL(`l1`@`select$1`) HASH_JOIN(`l1`@`select$1`) NO_INDEX(`l1`@`select$1`) BNL(`orders`@`select$1`) REF_SCAN(`orders`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select$1`) NO_INDEX(`nation`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8336409648)  END_OUTLINE_DATA */\\n    s_name,\\n    count(*) as numwait\\nfrom\\n    supplier,\\n    lineitem l1,\\n    orders,\\n    nation\\nwhere\\n    s_suppkey = l1.l_suppkey\\n    and o_orderkey = l1.l_orderkey\\n    and o_orderstatus = 'F'\\n    and l1.l_receiptdate > l1.l_commitdate\\n    and exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l2\\n        where\\n            l2.l_orderkey = l1.l_orderkey\\n            and l2.l_suppkey <> l1.l_suppkey\\n    )\\n    and not exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l3\\n        where\\n            l3.l_orderkey = l1.l_orderkey\\n            and l3.l_suppkey <> l1.l_suppkey\\n            and l3.l_receiptdate > l3.l_commitdate\\n    )\\n    and s_nationkey = n_nationkey\\n    and n_name = 'VIETNAM'\\ngroup by\\n    s_name\\norder by\\n    numwait desc,\\n    s_name\",\"SQLScanRowsAfter\":6370410,\"SQLScanRowsBefore\":6448214,\"TablePlanAfter\":[{\"Extra\":\"Using where; Using temporary; Using filesort\",\"Filtered\":10,\"Id\":1,\"Key\":\"\",\"KeyLen\":\"\",\"Partitions\":\"\",\"PossibleKeys\":\"\",\"Ref\":\"\",\"Rows\":25,\"SelectType\":\"SIMPLE\",\"Table\":\"nation\",\"Type\":\"ALL\"}],\"TablePlanBefore\":[{\"Extra\":\"Using where; Using temporary; Using filesort\",\"Filtered\":10,\"Id\":1,\"Key\":\"\",\"KeyLen\":\"\",\"Partitions\":\"\",\"PossibleKeys\":\"PRIMARY\",\"Ref\":\"\",\"Rows\":1503916,\"SelectType\":\"SIMPLE\",\"Table\":\"orders\",\"Type\":\"ALL\"}],\"TemplateID\":\"tpch1g:a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48\",\"TreePlanAfter\":\"{\\n  \\\"query\\\": \\\"/* select#1 */ select /*+ SET_VAR(optimizer_switch=8336409648) LEADING(@`select#1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select#1`) REF_SCAN(`supplier`@`select#1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select#1`) BNL(`l1`@`select#1`) HASH_JOIN(`l1`@`select#1`) NO_INDEX(`l1`@`select#1`) BNL(`orders`@`select#1`) REF_SCAN(`orders`@`select#1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select#1`) NO_INDEX(`nation`@`select#1`) SEMIJOIN(@`select#2` FIRSTMATCH) BNL(`l2`@`select#2`) REF_SCAN(`l2`@`select#2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select#2`) SEMIJOIN(@`select#3` FIRSTMATCH) BNL(`l3`@`select#3`) REF_SCAN(`l3`@`select#3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select#3`) */ `tpch1g`.`supplier`.`s_name` AS `s_name`,count(0) AS `numwait` from `tpch1g`.`supplier` join `tpch1g`.`lineitem` `l1` join `tpch1g`.`orders` join `tpch1g`.`nation` semi join (`tpch1g`.`lineitem` `l2`) anti join (`tpch1g`.`lineitem` `l3`) on(((`l3`.`l_orderkey` = `l1`.`l_orderkey`) and (`l3`.`l_suppkey` <> `tpch1g`.`supplier`.`s_suppkey`) and (`l3`.`l_receiptdate` > `l3`.`l_commitdate`))) where ((`tpch1g`.`supplier`.`s_nationkey` = `tpch1g`.`nation`.`n_nationkey`) and (`tpch1g`.`orders`.`o_orderkey` = `l1`.`l_orderkey`) and (`l2`.`l_orderkey` = `l1`.`l_orderkey`) and (`l1`.`l_suppkey` = `tpch1g`.`supplier`.`s_suppkey`) and (`tpch1g`.`orders`.`o_orderstatus` = 'F') and (`l1`.`l_receiptdate` > `l1`.`l_commitdate`) and (`tpch1g`.`nation`.`n_name` = 'VIETNAM') and (`l2`.`l_suppkey` <> `tpch1g`.`supplier`.`s_suppkey`)) group by `tpch1g`.`supplier`.`s_name` order by `numwait` desc,`tpch1g`.`supplier`.`s_name`\\\",\\n  \\\"inputs\\\": [\\n    {\\n      \\\"inputs\\\": [\\n        {\\n          \\\"inputs\\\": [\\n            {\\n              \\\"inputs\\\": [\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"operation\\\": \\\"Table scan on l1\\\",\\n                                  \\\"table_name\\\": \\\"l1\\\",\\n                                  \\\"access_type\\\": \\\"table\\\",\\n                                  \\\"actual_rows\\\": 6001215.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 5725745.0,\\n                                  \\\"actual_last_row_ms\\\": 5496.675893,\\n                                  \\\"actual_first_row_ms\\\": 2.091768,\\n                                  \\\"estimated_total_cost\\\": 980.0111026275647\\n                                }\\n                              ],\\n                              \\\"condition\\\": \\\"(l1.l_receiptdate > l1.l_commitdate)\\\",\\n                              \\\"operation\\\": \\\"Filter: (l1.l_receiptdate > l1.l_commitdate)\\\",\\n                              \\\"access_type\\\": \\\"filter\\\",\\n                              \\\"actual_rows\\\": 3793296.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 197.69924468766476,\\n                              \\\"actual_last_row_ms\\\": 5854.604804,\\n                              \\\"actual_first_row_ms\\\": 2.093088,\\n                              \\\"estimated_total_cost\\\": 980.0111026275647\\n                            },\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"operation\\\": \\\"Table scan on nation\\\",\\n                                      \\\"table_name\\\": \\\"nation\\\",\\n                                      \\\"access_type\\\": \\\"table\\\",\\n                                      \\\"actual_rows\\\": 25.0,\\n                                      \\\"actual_loops\\\": 1,\\n                                      \\\"estimated_rows\\\": 25.0,\\n                                      \\\"actual_last_row_ms\\\": 1.162188,\\n                                      \\\"actual_first_row_ms\\\": 1.158898,\\n                                      \\\"estimated_total_cost\\\": 3.5\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(nation.n_name = 'VIETNAM')\\\",\\n                                  \\\"operation\\\": \\\"Filter: (nation.n_name = 'VIETNAM')\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 1.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 2.500000037252903,\\n                                  \\\"actual_last_row_ms\\\": 1.165758,\\n                                  \\\"actual_first_row_ms\\\": 1.1635280000000001,\\n                                  \\\"estimated_total_cost\\\": 3.5\\n                                },\\n                                {\\n                                  \\\"covering\\\": false,\\n                                  \\\"operation\\\": \\\"Index lookup on supplier using i_s_nationkey (s_nationkey=nation.n_nationkey)\\\",\\n                                  \\\"index_name\\\": \\\"i_s_nationkey\\\",\\n                                  \\\"table_name\\\": \\\"supplier\\\",\\n                                  \\\"access_type\\\": \\\"index\\\",\\n                                  \\\"actual_rows\\\": 399.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 396.3599853515625,\\n                                  \\\"lookup_condition\\\": \\\"s_nationkey=nation.n_nationkey\\\",\\n                                  \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                                  \\\"actual_last_row_ms\\\": 2.954752,\\n                                  \\\"actual_first_row_ms\\\": 2.1702179999999998,\\n                                  \\\"estimated_total_cost\\\": 127.64824120004909\\n                                }\\n                              ],\\n                              \\\"heading\\\": \\\"Hash\\\",\\n                              \\\"join_type\\\": \\\"inner join\\\",\\n                              \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                              \\\"access_type\\\": \\\"join\\\",\\n                              \\\"actual_rows\\\": 399.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 990.8999781444663,\\n                              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                              \\\"actual_last_row_ms\\\": 4.141059,\\n                              \\\"actual_first_row_ms\\\": 3.3348459999999998,\\n                              \\\"estimated_total_cost\\\": 382.07460703468064\\n                            }\\n                          ],\\n                          \\\"join_type\\\": \\\"inner join\\\",\\n                          \\\"operation\\\": \\\"Inner hash join (l1.l_suppkey = supplier.s_suppkey)\\\",\\n                          \\\"access_type\\\": \\\"join\\\",\\n                          \\\"actual_rows\\\": 151237.0,\\n                          \\\"actual_loops\\\": 1,\\n                          \\\"estimated_rows\\\": 6.764065999195586,\\n                          \\\"hash_condition\\\": [\\n                            \\\"(l1.l_suppkey = supplier.s_suppkey)\\\"\\n                          ],\\n                          \\\"join_algorithm\\\": \\\"hash\\\",\\n                          \\\"actual_last_row_ms\\\": 6074.518301,\\n                          \\\"actual_first_row_ms\\\": 6.335513,\\n                          \\\"estimated_total_cost\\\": 991045.334534254\\n                        },\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"covering\\\": false,\\n                              \\\"operation\\\": \\\"Single-row index lookup on orders using PRIMARY (o_orderkey=l1.l_orderkey)\\\",\\n                              \\\"index_name\\\": \\\"PRIMARY\\\",\\n                              \\\"table_name\\\": \\\"orders\\\",\\n                              \\\"access_type\\\": \\\"index\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 151237,\\n                              \\\"estimated_rows\\\": 1.0,\\n                              \\\"lookup_condition\\\": \\\"o_orderkey=l1.l_orderkey\\\",\\n                              \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                              \\\"actual_last_row_ms\\\": 0.009225258422211495,\\n                              \\\"actual_first_row_ms\\\": 0.009201951050338211,\\n                              \\\"estimated_total_cost\\\": 0.00048093393503419093\\n                            }\\n                          ],\\n                          \\\"condition\\\": \\\"(orders.o_orderstatus = 'F')\\\",\\n                          \\\"operation\\\": \\\"Filter: (orders.o_orderstatus = 'F')\\\",\\n                          \\\"access_type\\\": \\\"filter\\\",\\n                          \\\"actual_rows\\\": 0.4834200625508308,\\n                          \\\"actual_loops\\\": 151237,\\n                          \\\"estimated_rows\\\": 0.10000000149011612,\\n                          \\\"actual_last_row_ms\\\": 0.009417779690155188,\\n                          \\\"actual_first_row_ms\\\": 0.009382624820645743,\\n                          \\\"estimated_total_cost\\\": 0.00048093393503419093\\n                        }\\n                      ],\\n                      \\\"join_type\\\": \\\"inner join\\\",\\n                      \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                      \\\"access_type\\\": \\\"join\\\",\\n                      \\\"actual_rows\\\": 73111.0,\\n                      \\\"actual_loops\\\": 1,\\n                      \\\"estimated_rows\\\": 0.6764066099988024,\\n                      \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                      \\\"actual_last_row_ms\\\": 7516.577456,\\n                      \\\"actual_first_row_ms\\\": 7.517811,\\n                      \\\"estimated_total_cost\\\": 991140.2159870679\\n                    },\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"covering\\\": false,\\n                          \\\"operation\\\": \\\"Index lookup on l2 using PRIMARY (l_orderkey=l1.l_orderkey)\\\",\\n                          \\\"index_name\\\": \\\"PRIMARY\\\",\\n                          \\\"table_name\\\": \\\"l2\\\",\\n                          \\\"access_type\\\": \\\"index\\\",\\n                          \\\"actual_rows\\\": 1.2135519962796295,\\n                          \\\"actual_loops\\\": 73111,\\n                          \\\"estimated_rows\\\": 3.8266098499298096,\\n                          \\\"lookup_condition\\\": \\\"l_orderkey=l1.l_orderkey\\\",\\n                          \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                          \\\"actual_last_row_ms\\\": 0.002929321196536773,\\n                          \\\"actual_first_row_ms\\\": 0.0028866301787692688,\\n                          \\\"estimated_total_cost\\\": 2.7405877787157538\\n                        }\\n                      ],\\n                      \\\"condition\\\": \\\"(l2.l_suppkey <> supplier.s_suppkey)\\\",\\n                      \\\"operation\\\": \\\"Filter: (l2.l_suppkey <> supplier.s_suppkey)\\\",\\n                      \\\"access_type\\\": \\\"filter\\\",\\n                      \\\"actual_rows\\\": 0.9638221334682879,\\n                      \\\"actual_loops\\\": 73111,\\n                      \\\"estimated_rows\\\": 3.4439487737033403,\\n                      \\\"actual_last_row_ms\\\": 0.003099465470312265,\\n                      \\\"actual_first_row_ms\\\": 0.003099465470312265,\\n                      \\\"estimated_total_cost\\\": 2.7405877787157538\\n                    }\\n                  ],\\n                  \\\"join_type\\\": \\\"semijoin\\\",\\n                  \\\"operation\\\": \\\"Nested loop semijoin\\\",\\n                  \\\"access_type\\\": \\\"join\\\",\\n                  \\\"actual_rows\\\": 70466.0,\\n                  \\\"actual_loops\\\": 1,\\n                  \\\"estimated_rows\\\": 2.3295097150302095,\\n                  \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                  \\\"actual_last_row_ms\\\": 7752.051947,\\n                  \\\"actual_first_row_ms\\\": 7.523631,\\n                  \\\"estimated_total_cost\\\": 1006729.260594798\\n                },\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"covering\\\": false,\\n                      \\\"operation\\\": \\\"Index lookup on l3 using PRIMARY (l_orderkey=l1.l_orderkey)\\\",\\n                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                      \\\"table_name\\\": \\\"l3\\\",\\n                      \\\"access_type\\\": \\\"index\\\",\\n                      \\\"actual_rows\\\": 1.8223114693611102,\\n                      \\\"actual_loops\\\": 70466,\\n                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                      \\\"lookup_condition\\\": \\\"l_orderkey=l1.l_orderkey\\\",\\n                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                      \\\"actual_last_row_ms\\\": 0.002739451792353759,\\n                      \\\"actual_first_row_ms\\\": 0.0026278000596032134,\\n                      \\\"estimated_total_cost\\\": 3.0451050872714744\\n                    }\\n                  ],\\n                  \\\"condition\\\": \\\"((l3.l_suppkey <> supplier.s_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"operation\\\": \\\"Filter: ((l3.l_suppkey <> supplier.s_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"access_type\\\": \\\"filter\\\",\\n                  \\\"actual_rows\\\": 0.9446399682116198,\\n                  \\\"actual_loops\\\": 70466,\\n                  \\\"estimated_rows\\\": 3.8266098499298096,\\n                  \\\"actual_last_row_ms\\\": 0.0030080967274997874,\\n                  \\\"actual_first_row_ms\\\": 0.0030080967274997874,\\n                  \\\"estimated_total_cost\\\": 3.0451050872714744\\n                }\\n              ],\\n              \\\"join_type\\\": \\\"antijoin\\\",\\n              \\\"operation\\\": \\\"Nested loop antijoin\\\",\\n              \\\"access_type\\\": \\\"join\\\",\\n              \\\"actual_rows\\\": 3901.0,\\n              \\\"actual_loops\\\": 1,\\n              \\\"estimated_rows\\\": 8.914124821041783,\\n              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n              \\\"actual_last_row_ms\\\": 7971.408892,\\n              \\\"actual_first_row_ms\\\": 10.174192999999999,\\n              \\\"estimated_total_cost\\\": 1022318.9377805906\\n            }\\n          ],\\n          \\\"operation\\\": \\\"Aggregate using temporary table\\\",\\n          \\\"access_type\\\": \\\"temp_table_aggregate\\\",\\n          \\\"actual_rows\\\": 399.0,\\n          \\\"actual_loops\\\": 1,\\n          \\\"actual_last_row_ms\\\": 7975.965818,\\n          \\\"actual_first_row_ms\\\": 7975.965818\\n        }\\n      ],\\n      \\\"operation\\\": \\\"Table scan on <temporary>\\\",\\n      \\\"table_name\\\": \\\"<temporary>\\\",\\n      \\\"access_type\\\": \\\"table\\\",\\n      \\\"actual_rows\\\": 399.0,\\n      \\\"actual_loops\\\": 1,\\n      \\\"actual_last_row_ms\\\": 7975.999928,\\n      \\\"actual_first_row_ms\\\": 7975.967638\\n    }\\n  ],\\n  \\\"operation\\\": \\\"Sort: numwait DESC, supplier.s_name\\\",\\n  \\\"access_type\\\": \\\"sort\\\",\\n  \\\"actual_rows\\\": 399.0,\\n  \\\"sort_fields\\\": [\\n    \\\"numwait DESC\\\",\\n    \\\"supplier.s_name\\\"\\n  ],\\n  \\\"actual_loops\\\": 1,\\n  \\\"outline_data\\\": \\\"/*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select$1`) BNL(`l1`@`select$1`) HASH_JOIN(`l1`@`select$1`) NO_INDEX(`l1`@`select$1`) BNL(`orders`@`select$1`) REF_SCAN(`orders`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select$1`) NO_INDEX(`nation`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8336409648)  END_OUTLINE_DATA */\\\",\\n  \\\"query_digest\\\": \\\"fa1b09d3f61e2a023e0fc5267ff1bcdb642f54f3d1c0746e4bca763d7394ac74\\\",\\n  \\\"query_plan_id\\\": \\\"0x008498a4dc40c72239\\\",\\n  \\\"rows_examined\\\": 6370410,\\n  \\\"actual_last_row_ms\\\": 7976.171226,\\n  \\\"actual_first_row_ms\\\": 7976.158716\\n}\",\"TreePlanBefore\":\"{\\n  \\\"query\\\": \\\"/* select#1 */ select `tpch1g`.`supplier`.`s_name` AS `s_name`,count(0) AS `numwait` from `tpch1g`.`supplier` join `tpch1g`.`lineitem` `l1` join `tpch1g`.`orders` join `tpch1g`.`nation` semi join (`tpch1g`.`lineitem` `l2`) anti join (`tpch1g`.`lineitem` `l3`) on(((`l3`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`l3`.`l_suppkey` <> `l1`.`l_suppkey`) and (`l3`.`l_receiptdate` > `l3`.`l_commitdate`))) where ((`tpch1g`.`supplier`.`s_nationkey` = `tpch1g`.`nation`.`n_nationkey`) and (`l1`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`l2`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`tpch1g`.`supplier`.`s_suppkey` = `l1`.`l_suppkey`) and (`tpch1g`.`orders`.`o_orderstatus` = 'F') and (`l1`.`l_receiptdate` > `l1`.`l_commitdate`) and (`tpch1g`.`nation`.`n_name` = 'VIETNAM') and (`l2`.`l_suppkey` <> `l1`.`l_suppkey`)) group by `tpch1g`.`supplier`.`s_name` order by `numwait` desc,`tpch1g`.`supplier`.`s_name`\\\",\\n  \\\"inputs\\\": [\\n    {\\n      \\\"inputs\\\": [\\n        {\\n          \\\"inputs\\\": [\\n            {\\n              \\\"inputs\\\": [\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"operation\\\": \\\"Table scan on nation\\\",\\n                                  \\\"table_name\\\": \\\"nation\\\",\\n                                  \\\"access_type\\\": \\\"table\\\",\\n                                  \\\"actual_rows\\\": 25.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 25.0,\\n                                  \\\"actual_last_row_ms\\\": 1.00976,\\n                                  \\\"actual_first_row_ms\\\": 1.00391,\\n                                  \\\"estimated_total_cost\\\": 0.0005514502712131666\\n                                }\\n                              ],\\n                              \\\"condition\\\": \\\"(nation.n_name = 'VIETNAM')\\\",\\n                              \\\"operation\\\": \\\"Filter: (nation.n_name = 'VIETNAM')\\\",\\n                              \\\"access_type\\\": \\\"filter\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 2.500000037252903,\\n                              \\\"actual_last_row_ms\\\": 1.01434,\\n                              \\\"actual_first_row_ms\\\": 1.00784,\\n                              \\\"estimated_total_cost\\\": 0.0005514502712131666\\n                            },\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"operation\\\": \\\"Table scan on orders\\\",\\n                                      \\\"table_name\\\": \\\"orders\\\",\\n                                      \\\"access_type\\\": \\\"table\\\",\\n                                      \\\"actual_rows\\\": 1500000.0,\\n                                      \\\"actual_loops\\\": 1,\\n                                      \\\"estimated_rows\\\": 1503916.0,\\n                                      \\\"actual_last_row_ms\\\": 300.096449,\\n                                      \\\"actual_first_row_ms\\\": 2.2044170000000003,\\n                                      \\\"estimated_total_cost\\\": 157490.99360041623\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(orders.o_orderstatus = 'F')\\\",\\n                                  \\\"operation\\\": \\\"Filter: (orders.o_orderstatus = 'F')\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 729413.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 150391.60224100947,\\n                                  \\\"actual_last_row_ms\\\": 408.53486,\\n                                  \\\"actual_first_row_ms\\\": 2.207327,\\n                                  \\\"estimated_total_cost\\\": 157490.99360041623\\n                                },\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"covering\\\": false,\\n                                      \\\"operation\\\": \\\"Index lookup on l1 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                                      \\\"table_name\\\": \\\"l1\\\",\\n                                      \\\"access_type\\\": \\\"index\\\",\\n                                      \\\"actual_rows\\\": 3.9781906820964257,\\n                                      \\\"actual_loops\\\": 729413,\\n                                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                                      \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                                      \\\"actual_last_row_ms\\\": 0.010278997290972331,\\n                                      \\\"actual_first_row_ms\\\": 0.008581368660827269,\\n                                      \\\"estimated_total_cost\\\": 0.8182804634942625\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(l1.l_receiptdate > l1.l_commitdate)\\\",\\n                                  \\\"operation\\\": \\\"Filter: (l1.l_receiptdate > l1.l_commitdate)\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 2.5073737375122187,\\n                                  \\\"actual_loops\\\": 729413,\\n                                  \\\"estimated_rows\\\": 1.2754090418154362,\\n                                  \\\"actual_last_row_ms\\\": 0.010639340963212885,\\n                                  \\\"actual_first_row_ms\\\": 0.008829539742231081,\\n                                  \\\"estimated_total_cost\\\": 0.8182804634942625\\n                                }\\n                              ],\\n                              \\\"heading\\\": \\\"Hash\\\",\\n                              \\\"join_type\\\": \\\"inner join\\\",\\n                              \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                              \\\"access_type\\\": \\\"join\\\",\\n                              \\\"actual_rows\\\": 1828911.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 191810.8093112941,\\n                              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                              \\\"actual_last_row_ms\\\": 8317.914674000001,\\n                              \\\"actual_first_row_ms\\\": 3.341915,\\n                              \\\"estimated_total_cost\\\": 338102.3746951474\\n                            }\\n                          ],\\n                          \\\"join_type\\\": \\\"inner join\\\",\\n                          \\\"operation\\\": \\\"Inner hash join (no condition)\\\",\\n                          \\\"access_type\\\": \\\"join\\\",\\n                          \\\"actual_rows\\\": 1828911.0,\\n                          \\\"actual_loops\\\": 1,\\n                          \\\"estimated_rows\\\": 47952.70375692543,\\n                          \\\"hash_condition\\\": [],\\n                          \\\"join_algorithm\\\": \\\"hash\\\",\\n                          \\\"actual_last_row_ms\\\": 8814.606188999998,\\n                          \\\"actual_first_row_ms\\\": 8493.958550000001,\\n                          \\\"estimated_total_cost\\\": 386160.60186033446\\n                        },\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"covering\\\": false,\\n                              \\\"operation\\\": \\\"Single-row index lookup on supplier using PRIMARY (s_suppkey=l1.l_suppkey)\\\",\\n                              \\\"index_name\\\": \\\"PRIMARY\\\",\\n                              \\\"table_name\\\": \\\"supplier\\\",\\n                              \\\"access_type\\\": \\\"index\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 1828911,\\n                              \\\"estimated_rows\\\": 1.0,\\n                              \\\"lookup_condition\\\": \\\"s_suppkey=l1.l_suppkey\\\",\\n                              \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                              \\\"actual_last_row_ms\\\": 0.001363853301773569,\\n                              \\\"actual_first_row_ms\\\": 0.0013405737015087119,\\n                              \\\"estimated_total_cost\\\": 0.10000000893682495\\n                            }\\n                          ],\\n                          \\\"condition\\\": \\\"(supplier.s_nationkey = nation.n_nationkey)\\\",\\n                          \\\"operation\\\": \\\"Filter: (supplier.s_nationkey = nation.n_nationkey)\\\",\\n                          \\\"access_type\\\": \\\"filter\\\",\\n                          \\\"actual_rows\\\": 0.039975154613865846,\\n                          \\\"actual_loops\\\": 1828911,\\n                          \\\"estimated_rows\\\": 0.05000000074505806,\\n                          \\\"actual_last_row_ms\\\": 0.0015036497008329,\\n                          \\\"actual_first_row_ms\\\": 0.0015005575798931715,\\n                          \\\"estimated_total_cost\\\": 0.10000000893682495\\n                        }\\n                      ],\\n                      \\\"join_type\\\": \\\"inner join\\\",\\n                      \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                      \\\"access_type\\\": \\\"join\\\",\\n                      \\\"actual_rows\\\": 73111.0,\\n                      \\\"actual_loops\\\": 1,\\n                      \\\"estimated_rows\\\": 2397.63522357382,\\n                      \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                      \\\"actual_last_row_ms\\\": 11709.404138,\\n                      \\\"actual_first_row_ms\\\": 8493.97589,\\n                      \\\"estimated_total_cost\\\": 438908.57456385053\\n                    },\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"covering\\\": false,\\n                          \\\"operation\\\": \\\"Index lookup on l2 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                          \\\"index_name\\\": \\\"PRIMARY\\\",\\n                          \\\"table_name\\\": \\\"l2\\\",\\n                          \\\"access_type\\\": \\\"index\\\",\\n                          \\\"actual_rows\\\": 1.2135519962796295,\\n                          \\\"actual_loops\\\": 73111,\\n                          \\\"estimated_rows\\\": 3.8266098499298096,\\n                          \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                          \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                          \\\"actual_last_row_ms\\\": 0.41380506700770064,\\n                          \\\"actual_first_row_ms\\\": 0.4137379223235902,\\n                          \\\"estimated_total_cost\\\": 2.8181625467990035\\n                        }\\n                      ],\\n                      \\\"condition\\\": \\\"(l2.l_suppkey <> l1.l_suppkey)\\\",\\n                      \\\"operation\\\": \\\"Filter: (l2.l_suppkey <> l1.l_suppkey)\\\",\\n                      \\\"access_type\\\": \\\"filter\\\",\\n                      \\\"actual_rows\\\": 0.9638221334682879,\\n                      \\\"actual_loops\\\": 73111,\\n                      \\\"estimated_rows\\\": 3.4439487737033403,\\n                      \\\"actual_last_row_ms\\\": 0.41401645489734784,\\n                      \\\"actual_first_row_ms\\\": 0.41401645489734784,\\n                      \\\"estimated_total_cost\\\": 2.8181625467990035\\n                    }\\n                  ],\\n                  \\\"join_type\\\": \\\"semijoin\\\",\\n                  \\\"operation\\\": \\\"Nested loop semijoin\\\",\\n                  \\\"access_type\\\": \\\"join\\\",\\n                  \\\"actual_rows\\\": 70466.0,\\n                  \\\"actual_loops\\\": 1,\\n                  \\\"estimated_rows\\\": 8257.332888014991,\\n                  \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                  \\\"actual_last_row_ms\\\": 41988.167672999996,\\n                  \\\"actual_first_row_ms\\\": 8494.003059,\\n                  \\\"estimated_total_cost\\\": 459445.41601481376\\n                },\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"covering\\\": false,\\n                      \\\"operation\\\": \\\"Index lookup on l3 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                      \\\"table_name\\\": \\\"l3\\\",\\n                      \\\"access_type\\\": \\\"index\\\",\\n                      \\\"actual_rows\\\": 1.8223114693611102,\\n                      \\\"actual_loops\\\": 70466,\\n                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                      \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                      \\\"actual_last_row_ms\\\": 0.003049482800215707,\\n                      \\\"actual_first_row_ms\\\": 0.0028714652456503843,\\n                      \\\"estimated_total_cost\\\": 3.131297908861849\\n                    }\\n                  ],\\n                  \\\"condition\\\": \\\"((l3.l_suppkey <> l1.l_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"operation\\\": \\\"Filter: ((l3.l_suppkey <> l1.l_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"access_type\\\": \\\"filter\\\",\\n                  \\\"actual_rows\\\": 0.9446399682116198,\\n                  \\\"actual_loops\\\": 70466,\\n                  \\\"estimated_rows\\\": 3.8266098499298096,\\n                  \\\"actual_last_row_ms\\\": 0.003349360443334374,\\n                  \\\"actual_first_row_ms\\\": 0.003349360443334374,\\n                  \\\"estimated_total_cost\\\": 3.131297908861849\\n                }\\n              ],\\n              \\\"join_type\\\": \\\"antijoin\\\",\\n              \\\"operation\\\": \\\"Nested loop antijoin\\\",\\n              \\\"access_type\\\": \\\"join\\\",\\n              \\\"actual_rows\\\": 3901.0,\\n              \\\"actual_loops\\\": 1,\\n              \\\"estimated_rows\\\": 31597.591363427528,\\n              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n              \\\"actual_last_row_ms\\\": 42232.703443,\\n              \\\"actual_first_row_ms\\\": 8499.760899,\\n              \\\"estimated_total_cost\\\": 482224.5351458131\\n            }\\n          ],\\n          \\\"operation\\\": \\\"Aggregate using temporary table\\\",\\n          \\\"access_type\\\": \\\"temp_table_aggregate\\\",\\n          \\\"actual_rows\\\": 399.0,\\n          \\\"actual_loops\\\": 1,\\n          \\\"actual_last_row_ms\\\": 42239.891110000004,\\n          \\\"actual_first_row_ms\\\": 42239.891110000004\\n        }\\n      ],\\n      \\\"operation\\\": \\\"Table scan on <temporary>\\\",\\n      \\\"table_name\\\": \\\"<temporary>\\\",\\n      \\\"access_type\\\": \\\"table\\\",\\n      \\\"actual_rows\\\": 399.0,\\n      \\\"actual_loops\\\": 1,\\n      \\\"actual_last_row_ms\\\": 42239.925729,\\n      \\\"actual_first_row_ms\\\": 42239.893879999996\\n    }\\n  ],\\n  \\\"operation\\\": \\\"Sort: numwait DESC, supplier.s_name\\\",\\n  \\\"access_type\\\": \\\"sort\\\",\\n  \\\"actual_rows\\\": 399.0,\\n  \\\"sort_fields\\\": [\\n    \\\"numwait DESC\\\",\\n    \\\"supplier.s_name\\\"\\n  ],\\n  \\\"actual_loops\\\": 1,\\n  \\\"outline_data\\\": \\\"/*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`orders` 2, `l1` 1), `nation` 3), `supplier` 0), `l2` 4), `l3` 5)) BNL(`l1`@`select$1`) REF_SCAN(`l1`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`l1`@`select$1`) BNL(`nation`@`select$1`) HASH_JOIN(`nation`@`select$1`) NO_INDEX(`nation`@`select$1`) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`supplier`@`select$1`) NO_INDEX(`orders`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8333557247)  END_OUTLINE_DATA */\\\",\\n  \\\"query_digest\\\": \\\"a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48\\\",\\n  \\\"query_plan_id\\\": \\\"0x00e5244895dc3aad21\\\",\\n  \\\"rows_examined\\\": 6448214,\\n  \\\"actual_last_row_ms\\\": 42240.066968,\\n  \\\"actual_first_row_ms\\\": 42240.054388\\n}\"}}",
     },
     Operation {
@@ -4315,6 +13498,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DownloadUrl\":\"download_url\",\"IsOpenSSL\":\"yes\"}",
     },
     Operation {
@@ -4338,6 +13522,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"SaveBackupClusterInfos\":[{\"BackupId\":0,\"BackupTime\":\"0001-01-01 00:00:00\",\"ClusterId\":\"cynosdbmysql-2e9qy0ob\",\"ClusterName\":\"cynosdbmysql-2e9qy0ob\",\"DbMode\":\"NORMAL\",\"DbVersion\":\"5.7\",\"Region\":\"ap-guangzhou\",\"Zone\":\"ap-guangzhou-3\"}],\"TotalCount\":2}",
     },
     Operation {
@@ -4356,6 +13541,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Specs\":[{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0.5,\"MaxStorageSize\":1000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":1000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":1000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":1,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0,\"StockCount\":0}]}",
     },
     Operation {
@@ -4367,6 +13553,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"AutoPause\":\"yes\",\"AutoPauseDelay\":300,\"AutoScaleDownDelay\":60,\"AutoScaleUpDelay\":30}",
     },
     Operation {
@@ -4390,6 +13577,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"SlaveZones\":[\"ap-guangzhou-5\"]}",
     },
     Operation {
@@ -4408,6 +13596,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"CurrentProxyVersion\":\"3.1.1\",\"SupportProxyVersionDetail\":[{\"ProxyVersion\":\"3.1.5\",\"ProxyVersionType\":\"BATE\"}],\"SupportProxyVersions\":[\"3.1.4\"]}",
     },
     Operation {
@@ -4441,6 +13630,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskList\":[{\"AppId\":23623651237,\"ClusterId\":\"cynoadbmysql-ydtwlxig\",\"ClusterName\":\"MyClusterName\",\"ClusterSlaveData\":{\"NewMasterZone\":\"ap-guangzhou-7\",\"NewSlaveZone\":[\"ap-guangzhou-4\"],\"NewSlaveZoneAttr\":[{\"BinlogSyncWay\":\"sync\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-4\"}],\"OldMasterZone\":\"ap-guangzhou-4\",\"OldSlaveZone\":[\"ap-guangzhou-7\"],\"OldSlaveZoneAttr\":[{\"BinlogSyncWay\":\"async\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-7\"}]},\"CreateClustersData\":{\"Cpu\":1,\"Memory\":2,\"StorageLimit\":200},\"CreateTime\":\"2024-10-01 23:22:54\",\"DelayTime\":\"2024-10-12 17:52:19\",\"EndTime\":\"2024-06-27 16:18:12\",\"ErrMsg\":\"\",\"FlowId\":6521,\"ID\":1,\"Input\":\"{\\\"AppId\\\":251232125,\\\"uin\\\":\\\"700000433509\\\",\\\"operateUin\\\":\\\"700000433509\\\",\\\"region\\\":1,\\\"zoneId\\\":100007,\\\"dealName\\\":\\\"20240627509001289127581\\\",\\\"bigDealId\\\":\\\"20240627509001289141381\\\",\\\"tranId\\\":\\\"20240627509001289127591\\\",\\\"productCode\\\":\\\"p_cynosdb\\\",\\\"subProductCode\\\":\\\"sp_cynosdb_mysql\\\",\\\"payMode\\\":0,\\\"projectId\\\":0,\\\"goodsDetail\\\":{\\\"requestId\\\":\\\"3d56fe0b-f839-42c6-b84e-1d5fbc874cba\\\",\\\"Action\\\":\\\"CreateMultiSpecClusters\\\",\\\"pid\\\":1001166,\\\"extparam\\\":{\\\"token\\\":\\\"\\\"},\\\"timeSpan\\\":3600,\\\"timeUnit\\\":\\\"s\\\",\\\"productCode\\\":\\\"p_cynosdb\\\",\\\"subProductCode\\\":\\\"sp_cynosdb_mysql\\\",\\\"goodsNum\\\":1,\\\"sv_cynosdb_cpu_mysql\\\":1,\\\"sv_cynosdb_memory_mysql\\\":1,\\\"sv_cynosdb_cpu_smallcommoncpu\\\":0,\\\"sv_cynosdb_memory_smallcommonmem\\\":0,\\\"sv_cynosdb_cpu_largecommoncpu\\\":0,\\\"sv_cynosdb_memory_largecommonmem\\\":0,\\\"sv_cynosdb_storage_mysql\\\":0,\\\"sv_cynosdb_ccu_mysql\\\":0,\\\"resourceTags\\\":[{\\\"tagKey\\\":\\\"mockTagKey\\\",\\\"tagValue\\\":\\\"mockTagValue\\\"}],\\\"productInfo\\\":[{\\\"name\\\":\\\"配置\\\",\\\"value\\\":\\\"1核,1GB内存\\\"},{\\\"name\\\":\\\"地域\\\",\\\"value\\\":\\\"ap-guangzhou\\\"},{\\\"name\\\":\\\"可用区\\\",\\\"value\\\":\\\"ap-guangzhou-7\\\"}],\\\"zone\\\":\\\"ap-guangzhou-7\\\",\\\"source\\\":\\\"API\\\",\\\"slaveZone\\\":\\\"\\\",\\\"businessType\\\":\\\"\\\",\\\"vpcId\\\":\\\"vpc-rhfuibtt\\\",\\\"subnetId\\\":\\\"subnet-87qviva4\\\",\\\"dbType\\\":\\\"MYSQL\\\",\\\"dbVersion\\\":\\\"5.7\\\",\\\"cynosVersion\\\":\\\"\\\",\\\"clusterName\\\":\\\"后付费集群\\\",\\\"adminPassword\\\":\\\"Abcde@123\\\",\\\"port\\\":3306,\\\"count\\\":1,\\\"haCount\\\":0,\\\"instanceCount\\\":1,\\\"storageTraceId\\\":\\\"\\\",\\\"storagePayMode\\\":0,\\\"rollbackStrategy\\\":\\\"noneRollback\\\",\\\"OrderSource\\\":\\\"go_test\\\",\\\"isLhdb\\\":\\\"no\\\",\\\"lhdbAppId\\\":0,\\\"isDisableConsole\\\":\\\"no\\\",\\\"sourcePlatform\\\":\\\"\\\",\\\"clusterParams\\\":[{\\\"ParamName\\\":\\\"character_set_server\\\",\\\"CurrentValue\\\":\\\"utf8\\\",\\\"OldValue\\\":\\\"\\\"},{\\\"ParamName\\\":\\\"collation_server\\\",\\\"CurrentValue\\\":\\\"utf8_general_ci\\\",\\\"OldValue\\\":\\\"\\\"}],\\\"ParamTemplateId\\\":0,\\\"instanceType\\\":\\\"rw\\\",\\\"clusterTraceId\\\":\\\"9642a74e-fa27-4f8f-b854-653b3083c4cb\\\",\\\"outside_invisible_is_skip_trade\\\":\\\"\\\",\\\"ClusterInstanceCount\\\":1}}\",\"InstanceGroupId\":\"cynosdbmysql-grp-ywnxpisy\",\"InstanceGrpId\":\"cynosdbmysql-grp-ywnxpisy\",\"InstanceId\":\"cynosdbmysql-qjuxpows\",\"InstanceName\":\"MyInstanceName\",\"ManualBackupData\":{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"SnapshotTime\":\"2023-11-03 15:27:22\"},\"ModifyDbVersionData\":{\"NewVersion\":\"3.1.13\",\"OldVersion\":\"3.1.11\",\"UpgradeType\":\"upgradeInMaintain\"},\"ModifyInstanceData\":{\"Cpu\":2,\"Memory\":4,\"OldCpu\":1,\"OldMemory\":2,\"OldStorageLimit\":200,\"StorageLimit\":400,\"UpgradeType\":\"upgradeInMaintain\"},\"ModifyInstanceParamsData\":{\"ClusterId\":\"cynosdbmysql-tiwgxyts\",\"ClusterParamList\":[{\"CurrentValue\":\"1100\",\"OldValue\":\"1000\",\"ParamName\":\"innodb_backquery_history_limit\"}],\"ModifyInstanceParams\":[{\"InstanceId\":\"cynosdbmysql-ins-twpmnatl\",\"ModifyInstanceParamList\":[{\"CurrentValue\":\"ON\",\"OldValue\":\"OFF\",\"ParamName\":\"innodb_secondary_evict_only_lru\"}]}]},\"ModifyParamsData\":[{\"CurValue\":\"ON\",\"Name\":\"sql_auto_is_null\",\"OldValue\":\"OFF\"}],\"ObjectId\":\"cynosdbmysql-grwlskip\",\"ObjectType\":\"taskCreateCluster\",\"Operator\":\"700000433509\",\"Output\":\"{\\\"Storage\\\":3000}\",\"Process\":100,\"RollbackData\":{\"BackupFileName\":\"cynosdbmysql-oaj6te97_20240610111357\",\"Cpu\":1,\"MaxCpu\":8,\"Memory\":2,\"MinCpu\":2,\"OriginalClusterId\":\"cynosdbmysql-tiwgxyts\",\"OriginalClusterName\":\"MyOriginalClusterName\",\"RollbackDatabases\":[{\"NewDatabase\":\"new_test_database\",\"OldDatabase\":\"test_database\"}],\"RollbackStrategy\":\"timeRollback\",\"RollbackTables\":[{\"Database\":\"test-database\",\"Tables\":[{\"NewTable\":\"new-test-table-1\",\"OldTable\":\"test-table-1\"}]}],\"SnapShotId\":5562,\"SnapshotTime\":\"2024-05-12 11:28:55\",\"StorageLimit\":200},\"StartTime\":\"2024-06-27 16:18:07\",\"Status\":\"success\",\"SwitchClusterLogBin\":{\"Status\":\"OFF\"},\"TaskMaintainInfo\":{\"MaintainDuration\":3600,\"MaintainStartTime\":10800,\"MaintainWeekDays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\"]},\"TaskType\":\"taskCreateCluster\",\"TriggerTaskId\":0,\"UpdateTime\":\"2024-06-27 16:18:12\"}],\"TotalCount\":0}",
     },
     Operation {
@@ -4452,6 +13642,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"ClusterInfos\":[{\"ClusterId\":\"cynosdbmysql-h30xf5d7\",\"ClusterName\":\"backupT_202602021412\",\"ClusterRegion\":\"ap-guangzhou\",\"ClusterStatus\":\"deleted\",\"ClusterZone\":\"ap-guangzhou-3\"}]}",
     },
     Operation {
@@ -4495,6 +13686,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TotalCount\":229,\"Vaults\":[{\"AutoCopyConfigs\":[{\"ClusterId\":\"cynosdbmysql-03e2xlyd\",\"CopyType\":\"binlog\",\"VaultId\":\"vault-a6ed23f2-f03e-4410-b946-624d1e7d9b5a\",\"VaultRegion\":\"ap-guangzhou\"}],\"BackupFileCount\":1,\"BackupFileSize\":4183356,\"BackupSaveSeconds\":604800,\"BinlogFileCount\":9,\"BinlogFileSize\":1320651467,\"RedoLogFileCount\":3,\"RedoLogFileSize\":1123284320,\"Status\":\"running\",\"Tasks\":[],\"VaultId\":\"vault-a6ed23f2-f03e-4410-b946-624d1e7d9b5a\",\"VaultName\":\"testtttt\",\"VaultRegion\":\"ap-guangzhou\"}]}",
     },
     Operation {
@@ -4513,6 +13705,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"RegionSet\":[{\"DbType\":\"MYSQL\",\"Modules\":[{\"IsDisable\":\"yes\",\"ModuleName\":\"is.disable.wan\"}],\"Region\":\"ap-guangzhou\",\"RegionId\":100001,\"RegionZh\":\"广州\",\"ZoneSet\":[{\"HasPermission\":true,\"IsSupportCreateCluster\":1,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"tcp\",\"PhysicalZone\":\"ap-guangzhou-3\",\"Zone\":\"ap-guangzhou-3\",\"ZoneId\":100003,\"ZoneZh\":\"广州三区\"},{\"HasPermission\":true,\"IsSupportCreateCluster\":0,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"whole_rdma\",\"PhysicalZone\":\"ao-guangzhou-5\",\"Zone\":\"ap-guangzhou-5\",\"ZoneId\":100004,\"ZoneZh\":\"广州五区\"}]},{\"DbType\":\"MYSQL\",\"Modules\":[{\"IsDisable\":\"no\",\"ModuleName\":\"is.disable.wan\"}],\"Region\":\"ap-beijing\",\"RegionId\":8,\"RegionZh\":\"北京\",\"ZoneSet\":[{\"HasPermission\":true,\"IsSupportCreateCluster\":1,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"whole_rdma\",\"PhysicalZone\":\"ap-beijing-5\",\"Zone\":\"ap-beijing-5\",\"ZoneId\":800001,\"ZoneZh\":\"北京五区\"}]}]}",
     },
     Operation {
@@ -4536,6 +13729,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -4569,6 +13763,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ClusterSet\":[{\"AppId\":1300274166,\"ClusterId\":\"libradb-80jv0tgn\",\"ClusterName\":\"内核_1.2404.21.0_0\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-80f54u73\",\"InstanceId\":\"libradb-ins-7d5sa2qi\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-7d5sa2qi\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":14,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.69\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":14,\"UsedStorage\":0,\"Vip\":\"172.16.0.69\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-8gtc896t\",\"ClusterName\":\"内核_1.2404.21.0_1\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-ed1anndp\",\"InstanceId\":\"libradb-ins-ag7bj07o\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-ag7bj07o\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":14,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.68\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":14,\"UsedStorage\":0,\"Vip\":\"172.16.0.68\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-i8okw971\",\"ClusterName\":\"duckduckgogogo\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-3y4xkenx\",\"InstanceId\":\"libradb-ins-6231eq34\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-6231eq34\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.67\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.67\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-lr1andl9\",\"ClusterName\":\"_202504221150\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-k38ncwfx\",\"InstanceId\":\"libradb-ins-bivqnt26\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-bivqnt26\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.64\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.64\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-bqywwgqp\",\"ClusterName\":\"libradb-bqywwgqp\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-20dug0z7\",\"InstanceId\":\"libradb-ins-698y8oya\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-698y8oya\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.63\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.63\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-7dm4j9tx\",\"ClusterName\":\"edison_libra_cluster_0\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-3g3loqbh\",\"InstanceId\":\"libradb-ins-g0qln86o\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-g0qln86o\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":13,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.61\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":13,\"UsedStorage\":0,\"Vip\":\"172.16.0.61\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-hgl460lr\",\"ClusterName\":\"edison_libra_cluster_1\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-6kvf8jav\",\"InstanceId\":\"libradb-ins-f0wqweae\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-f0wqweae\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":13,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.62\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":13,\"UsedStorage\":0,\"Vip\":\"172.16.0.62\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-7drs3ypz\",\"ClusterName\":\"_202504221150\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-gxjduamv\",\"InstanceId\":\"libradb-ins-432ihin0\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-432ihin0\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.60\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.60\",\"Vport\":3306}],\"TotalCount\":22}",
     },
     Operation {
@@ -4627,6 +13822,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ErrorLogItems\":[{\"Content\":\"Got an error reading communication packets\",\"Level\":\"error\",\"Timestamp\":\"2019-07-04 16:45:32\"}]}",
     },
     Operation {
@@ -4690,6 +13886,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FileContent\":\"执行时间,SQL语句,客户端地址,用户名,数据库名,执行时长(秒),加锁时长(秒),解析行数,返回行数,远程读取次数,远程读取的字节数,远程读取所花费的时间（微秒）,远程写入次数,远程写入的字节数,远程写入所花费的时间（微秒）,事务提交延迟（微秒）\\n2024-10-11 16:36:18,\\\"INSERT IGNORE INTO sbtest14(id, k, c, pad) VALUES(NULL, 779102\\\",1.1.1.1,root,db,1.227114,0.000003,0,0,0,0,0,0,0,0,0\"}",
     },
     Operation {
@@ -4743,6 +13940,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FileContent\":\"2022-01-01 01:01:01,package-abcd1234,200.00,1298.98,cynosdbmysql-cdba4312\\n2022-01-01 01:02:01,package-abcd1234,200.00,1498.98,cynosdbmysql-cdba4354\"}",
     },
     Operation {
@@ -4771,6 +13969,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -4844,6 +14043,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstancePrice\":{\"ChargeUnit\":\"\",\"Discount\":100,\"TotalPrice\":200,\"TotalPriceDiscount\":200,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"GB*h\",\"Discount\":100,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":350,\"UnitPriceDiscount\":350}}",
     },
     Operation {
@@ -4887,6 +14087,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"InstancePrice\":{\"ChargeUnit\":\"\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"GB*h\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0}}",
     },
     Operation {
@@ -4915,6 +14116,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"GoodsPrice\":[{\"GoodsSpec\":{\"Ccu\":0,\"Cpu\":1,\"DeviceType\":\"\",\"GoodsNum\":1,\"Memory\":1,\"StorageLimit\":0,\"TimeSpan\":1,\"TimeUnit\":\"m\"},\"InstancePrice\":{\"ChargeUnit\":\"m\",\"Discount\":100,\"TotalPrice\":6000,\"TotalPriceDiscount\":6000,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0}}]}",
     },
     Operation {
@@ -4938,6 +14140,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"ClusterId\":\"cynosdbmysql-prao75jd\",\"InstanceIds\":[\"cynosdbmysql-ins-1rh1dodd\"],\"InstanceRealTotalPrice\":15686,\"Prices\":[{\"ChargeUnit\":\"m\",\"Discount\":48.058876,\"TotalPrice\":32640,\"TotalPriceDiscount\":15686,\"UnitPrice\":0,\"UnitPriceDiscount\":0}],\"StorageRealTotalPrice\":0}",
     },
     Operation {
@@ -4971,6 +14174,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DealNames\":[\"20241226054077125855171\"],\"FlowId\":147284}",
     },
     Operation {
@@ -5009,6 +14213,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DealNames\":[\"23456\"],\"FlowId\":123}",
     },
     Operation {
@@ -5032,6 +14237,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DealNames\":[],\"FlowId\":2105104}",
     },
     Operation {
@@ -5065,6 +14271,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"DealNames\":[\"sads\"],\"FlowId\":123}",
     },
     Operation {
@@ -5093,6 +14300,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5116,6 +14324,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5139,6 +14348,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5172,6 +14382,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5210,6 +14421,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5248,6 +14460,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5306,6 +14519,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5344,6 +14558,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5377,6 +14592,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5400,6 +14616,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5418,6 +14635,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5441,6 +14659,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5459,6 +14678,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":4295131272}",
     },
     Operation {
@@ -5492,6 +14712,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5510,6 +14731,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":177736}",
     },
     Operation {
@@ -5528,6 +14750,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":41854}",
     },
     Operation {
@@ -5546,6 +14769,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5569,6 +14793,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"AsyncRequestId\":\"56317d06-8078-4e5c-b675-9e048995c820\"}",
     },
     Operation {
@@ -5612,6 +14837,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":\"147283\"}",
     },
     Operation {
@@ -5670,6 +14896,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5693,6 +14920,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"ClusterTaskIds\":[{\"ClusterId\":\"cynosdbmysql-jl17y89v\",\"TaskId\":\"176551\"},{\"ClusterId\":\"cynosdbmysql-2d9pq38h\",\"TaskId\":\"176552\"}]}",
     },
     Operation {
@@ -5726,6 +14954,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123}",
     },
     Operation {
@@ -5754,6 +14983,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[\"142759\"],\"DealNames\":[\"20190522112283\"],\"TranId\":\"20190522160000003106844584180998\"}",
     },
     Operation {
@@ -5792,6 +15022,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5810,6 +15041,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5843,6 +15075,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":1103611}",
     },
     Operation {
@@ -5866,6 +15099,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5894,6 +15128,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5917,6 +15152,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5950,6 +15186,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -5973,6 +15210,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":2105088}",
     },
     Operation {
@@ -5991,6 +15229,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6009,6 +15248,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"AffectedClusterIdSet\":[\"libradb-i8okw971\"]}",
     },
     Operation {
@@ -6047,6 +15287,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":2105089}",
     },
     Operation {
@@ -6070,6 +15311,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6098,6 +15340,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6126,6 +15369,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6149,6 +15393,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6252,6 +15497,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":134762,\"TaskId\":146783}",
     },
     Operation {
@@ -6275,6 +15521,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6293,6 +15540,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6316,6 +15564,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6394,6 +15643,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":171221}",
     },
     Operation {
@@ -6422,6 +15672,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":49297}",
     },
     Operation {
@@ -6480,6 +15731,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":4295126097}",
     },
     Operation {
@@ -6523,6 +15775,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":134983}",
     },
     Operation {
@@ -6534,6 +15787,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":\"147286\"}",
     },
     Operation {
@@ -6552,6 +15806,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":\"147286\"}",
     },
     Operation {
@@ -6563,6 +15818,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":2105107}",
     },
     Operation {
@@ -6581,6 +15837,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123}",
     },
     Operation {
@@ -6599,6 +15856,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":1048940}",
     },
     Operation {
@@ -6637,6 +15895,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -6680,6 +15939,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":\"147285\"}",
     },
     Operation {
@@ -6703,6 +15963,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":\"147287\"}",
     },
     Operation {
@@ -6736,6 +15997,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":283}",
     },
     Operation {
@@ -6774,6 +16036,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":12345}",
     },
     Operation {
@@ -6792,6 +16055,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":1,\"TaskId\":1}",
     },
     Operation {
@@ -6815,6 +16079,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":734}",
     },
     Operation {
@@ -6833,6 +16098,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":1008306}",
     },
     Operation {
@@ -6844,6 +16110,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"DealNames\":[\"3164723785123674\"]}",
     },
     Operation {
@@ -6862,6 +16129,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123,\"TaskId\":123}",
     },
     Operation {
@@ -6880,6 +16148,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123}",
     },
     Operation {
@@ -6908,6 +16177,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[\"20241223054076837313781\",\"20241223054076837313781\"],\"ClusterIds\":[\"cynosdbmysql-b6sy2i0oi\"],\"DealNames\":[\"20241223054076837520111\",\"20241223054076837520121\"],\"ResourceIds\":[\"cynosdbmysql-ins-bx72i9ws\",\"cynosdbmysql-ins-i8g3n8xq\"],\"TranId\":\"\"}",
     },
     Operation {
@@ -6936,6 +16206,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[\"20250624625002997262491\"],\"ClusterIds\":[],\"DealNames\":[\"20250624625002997244161\"],\"ResourceIds\":[],\"TranId\":\"\"}",
     },
     Operation {
@@ -6984,6 +16255,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":678}",
     },
     Operation {
@@ -7012,6 +16284,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -7045,6 +16318,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -7056,6 +16330,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":\"147262\"}",
     },
     Operation {
@@ -7067,6 +16342,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":\"123\"}",
     },
     Operation {
@@ -7078,6 +16354,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"FlowId\":1008307}",
     },
     Operation {
@@ -7106,6 +16383,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -7159,6 +16437,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":147283}",
     },
     Operation {
@@ -7327,6 +16606,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[],\"ClusterIds\":[],\"DealNames\":[\"20250928456021591536011\"],\"ResourceIds\":[],\"TranId\":\"20250928456021591536021\"}",
     },
     Operation {
@@ -7350,6 +16630,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Databases\":[\"Db1\"]}",
     },
     Operation {
@@ -7378,6 +16659,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Tables\":[]}",
     },
     Operation {
@@ -7396,6 +16678,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"Count\":1}",
     },
     Operation {
@@ -7414,6 +16697,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"Count\":1}",
     },
     Operation {
@@ -7442,6 +16726,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":123456}",
     },
     Operation {
@@ -7470,6 +16755,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":123456}",
     },
     Operation {
@@ -7498,6 +16784,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123}",
     },
     Operation {
@@ -7526,6 +16813,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":88529647,\"TaskId\":183430}",
     },
     Operation {
@@ -7559,6 +16847,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123}",
     },
     Operation {
@@ -7570,6 +16859,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"BigDealIds\":[\"20260716054021858214051\"],\"ClusterIds\":[\"cynosdbmysql-3xazs3u5\"],\"DealNames\":[\"20260716054021858214051\"],\"ResourceIds\":[\"cynosdbmysql-3xazs3u5\"],\"TranId\":\"20260716054021858214051\"}",
     },
     Operation {
@@ -7608,6 +16898,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"TaskId\":1234}",
     },
     Operation {
@@ -7619,6 +16910,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        query: &[],
         example: "{\"BigDealIds\":[\"20260723015023228229271\"],\"ClusterIds\":[\"cynosdbmysql-4x9ms6uf\"],\"DealNames\":[\"20260723015023228146371\"],\"ResourceIds\":[]}",
     },
     Operation {
@@ -7637,6 +16929,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{}",
     },
     Operation {
@@ -7660,6 +16953,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":1472831}",
     },
     Operation {
@@ -7723,6 +17017,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"BigDealIds\":[],\"DealNames\":[\"20241025054071351304161\"],\"TranId\":\"20241025054071351304171\"}",
     },
     Operation {
@@ -7781,6 +17076,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":127635,\"TaskId\":174673}",
     },
     Operation {
@@ -7814,6 +17110,7 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        query: &[],
         example: "{\"FlowId\":123,\"TaskId\":123}",
     },
 ];

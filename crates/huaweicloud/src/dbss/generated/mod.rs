@@ -2,17 +2,855 @@
 //! The operations of Huawei Cloud DBSS (Database Security Service) v1, one module each, and
 //! their registry.
 
+pub mod add_audit_agent;
+pub mod add_audit_agent_new;
+pub mod add_audit_database;
+pub mod add_audit_database_new;
+pub mod add_database_ssl_key;
+pub mod add_rds_database;
+pub mod add_rds_database_new;
+pub mod add_rds_no_agent_database;
+pub mod batch_add_audit_whitelist;
+pub mod batch_add_resource_tag;
+pub mod batch_delete_audit_scope;
+pub mod batch_delete_resource_tag;
+pub mod batch_set_audit_alarm_log_status;
+pub mod bind_db_encrypt_eip;
+pub mod bind_db_om_eip;
+pub mod change_db_encrypt_security_group;
+pub mod change_db_om_security_group;
+pub mod confirm_upgrade_audit;
+pub mod count_db_account_session;
+pub mod count_db_client_session;
+pub mod count_injection_statistics;
+pub mod count_operation_statistics;
+pub mod count_resource_instance_by_tag;
+pub mod count_risk_trend_statistics;
+pub mod count_session_statistics;
+pub mod count_sql_statistics;
+pub mod count_sql_trend_statistics;
+pub mod create_audit_db_agent;
+pub mod create_audit_risk_rule;
+pub mod create_audit_scope_rule;
+pub mod create_audit_sql_rule;
+pub mod create_db_encrypt_instance_period;
+pub mod create_db_om_instance_period;
+pub mod create_instances_period_order;
+pub mod create_instances_period_order_new;
+pub mod create_report;
+pub mod create_sensitive_mask_rule;
+pub mod delete_audit_agent;
+pub mod delete_audit_agent_new;
+pub mod delete_audit_alarm_log;
+pub mod delete_audit_backup_task;
+pub mod delete_audit_database;
+pub mod delete_audit_database_new;
+pub mod delete_audit_report;
+pub mod delete_audit_rule_risk;
+pub mod delete_audit_rule_sql;
+pub mod delete_audit_scope;
+pub mod delete_audit_whitelist;
+pub mod delete_db_encrypt_instance;
+pub mod delete_db_om_instance;
+pub mod delete_instances;
+pub mod delete_instances_new;
+pub mod delete_sensitive_rules;
+pub mod download_audit_agent;
+pub mod list_alarm_topic_config_info;
+pub mod list_alarm_topic_config_info_new;
+pub mod list_audit_agent;
+pub mod list_audit_agent_new;
+pub mod list_audit_alarm_log;
+pub mod list_audit_alarm_log_new;
+pub mod list_audit_backup_info;
+pub mod list_audit_backup_risk_templates;
+pub mod list_audit_databases;
+pub mod list_audit_databases_new;
+pub mod list_audit_instance_jobs;
+pub mod list_audit_instance_jobs_new;
+pub mod list_audit_instances;
+pub mod list_audit_instances_last;
+pub mod list_audit_instances_new;
+pub mod list_audit_obs_buckets;
+pub mod list_audit_operate_logs;
+pub mod list_audit_operate_logs_new;
+pub mod list_audit_report_templates;
+pub mod list_audit_reports;
+pub mod list_audit_rule_risks;
+pub mod list_audit_rule_risks_new;
+pub mod list_audit_rule_scopes;
+pub mod list_audit_rule_scopes_new;
+pub mod list_audit_sensitive_masks;
+pub mod list_audit_sensitive_masks_new;
+pub mod list_audit_sqls;
+pub mod list_audit_sqls_new;
+pub mod list_audit_summary_infos;
+pub mod list_audit_tags;
+pub mod list_audit_trend_history;
+pub mod list_availability_zone_infos;
+pub mod list_availability_zone_infos_new;
+pub mod list_db_encrypt_instances;
+pub mod list_domain_all_resource;
+pub mod list_ecs_specification;
+pub mod list_ecs_specification_new;
+pub mod list_instances;
+pub mod list_project_resource_tags;
+pub mod list_rds_databases;
+pub mod list_resource_instance_by_tag;
+pub mod list_sql_injection_rules;
+pub mod list_sql_injection_rules_new;
+pub mod list_whitelists;
+pub mod reboot_audit_instance;
+pub mod reboot_audit_instance_new;
+pub mod reboot_db_encrypt_instance;
+pub mod reboot_db_om_instance;
+pub mod reset_db_encrypt_password;
+pub mod reset_db_om_password;
+pub mod restore_audit_backup;
+pub mod retry_audit_backup_task;
+pub mod set_alarm_topic_config_info;
+pub mod set_alarm_topic_config_info_new;
+pub mod set_audit_alarm_log_status;
+pub mod set_audit_auto_backup_template;
+pub mod set_audit_backup_risk_switch;
+pub mod set_audit_backup_switch;
+pub mod set_audit_instance_time_zone;
+pub mod set_audit_scope_rule_switch;
+pub mod set_audit_sql_rule_switch;
+pub mod set_risk_operation_policy;
+pub mod set_risk_rule_rank;
+pub mod set_sensitive_mask_rule_switch;
+pub mod set_sensitive_result_switch;
+pub mod set_sensitive_switch;
+pub mod set_sql_rule_rank;
+pub mod show_audit_back_risk_template;
+pub mod show_audit_backup_status;
+pub mod show_audit_quota;
+pub mod show_audit_quota_new;
+pub mod show_audit_rule_risk;
+pub mod show_audit_rule_risk_new;
+pub mod show_audit_statistics;
+pub mod show_audit_task_status;
+pub mod show_audit_topic_report_scheduler_config;
+pub mod show_audit_upgrade_status;
+pub mod show_backup_risk_bucket_path;
+pub mod show_domain_all_resource_count;
+pub mod show_instance_monitor_info;
+pub mod show_instance_quota;
+pub mod show_log_retention_common_settings;
+pub mod show_sensitive_mask_switch;
+pub mod show_sensitive_result_switch;
+pub mod show_server_version;
+pub mod show_sql_detail;
+pub mod start_audit_instance;
+pub mod start_audit_instance_new;
+pub mod start_db_encrypt_instance;
 pub mod start_db_om_instance;
+pub mod stop_audit_instance;
+pub mod stop_audit_instance_new;
+pub mod stop_db_encrypt_instance;
 pub mod stop_db_om_instance;
+pub mod switch_agent;
+pub mod switch_agent_new;
+pub mod switch_audit_database;
+pub mod switch_audit_database_new;
+pub mod switch_risk_rule;
+pub mod switch_risk_rule_new;
+pub mod types;
+pub mod unbind_db_encrypt_eip;
+pub mod unbind_db_om_eip;
+pub mod update_audit_instance;
+pub mod update_audit_instance_new;
+pub mod update_audit_risk_bucket_path;
+pub mod update_audit_scope_rule;
+pub mod update_audit_security_group;
+pub mod update_audit_security_group_new;
+pub mod update_audit_sql_rule;
+pub mod update_audit_task_status;
+pub mod update_audit_topic_report_scheduler_config;
+pub mod update_audit_whitelist;
+pub mod update_db_encrypt_instance_name;
+pub mod update_db_om_instance_name;
+pub mod update_log_retention_common_settings;
+pub mod update_sensitive_mask_rule;
+pub mod upload_audit_db_config;
 
+pub use add_audit_agent::{AddAuditAgent, AddAuditAgentOutput, SPEC as ADD_AUDIT_AGENT};
+pub use add_audit_agent_new::{
+    AddAuditAgentNew, AddAuditAgentNewOutput, SPEC as ADD_AUDIT_AGENT_NEW,
+};
+pub use add_audit_database::{
+    AddAuditDatabase, AddAuditDatabaseOutput, SPEC as ADD_AUDIT_DATABASE,
+};
+pub use add_audit_database_new::{
+    AddAuditDatabaseNew, AddAuditDatabaseNewOutput, SPEC as ADD_AUDIT_DATABASE_NEW,
+};
+pub use add_database_ssl_key::{
+    AddDatabaseSslKey, AddDatabaseSslKeyOutput, SPEC as ADD_DATABASE_SSL_KEY,
+};
+pub use add_rds_database::{AddRdsDatabase, AddRdsDatabaseOutput, SPEC as ADD_RDS_DATABASE};
+pub use add_rds_database_new::{
+    AddRdsDatabaseNew, AddRdsDatabaseNewOutput, SPEC as ADD_RDS_DATABASE_NEW,
+};
+pub use add_rds_no_agent_database::{
+    AddRdsNoAgentDatabase, AddRdsNoAgentDatabaseOutput, SPEC as ADD_RDS_NO_AGENT_DATABASE,
+};
+pub use batch_add_audit_whitelist::{
+    BatchAddAuditWhitelist, BatchAddAuditWhitelistOutput, SPEC as BATCH_ADD_AUDIT_WHITELIST,
+};
+pub use batch_add_resource_tag::{
+    BatchAddResourceTag, BatchAddResourceTagOutput, SPEC as BATCH_ADD_RESOURCE_TAG,
+};
+pub use batch_delete_audit_scope::{
+    BatchDeleteAuditScope, BatchDeleteAuditScopeOutput, SPEC as BATCH_DELETE_AUDIT_SCOPE,
+};
+pub use batch_delete_resource_tag::{
+    BatchDeleteResourceTag, BatchDeleteResourceTagOutput, SPEC as BATCH_DELETE_RESOURCE_TAG,
+};
+pub use batch_set_audit_alarm_log_status::{
+    BatchSetAuditAlarmLogStatus, BatchSetAuditAlarmLogStatusOutput,
+    SPEC as BATCH_SET_AUDIT_ALARM_LOG_STATUS,
+};
+pub use bind_db_encrypt_eip::{
+    BindDbEncryptEip, BindDbEncryptEipOutput, SPEC as BIND_DB_ENCRYPT_EIP,
+};
+pub use bind_db_om_eip::{BindDbOmEip, BindDbOmEipOutput, SPEC as BIND_DB_OM_EIP};
+pub use change_db_encrypt_security_group::{
+    ChangeDbEncryptSecurityGroup, ChangeDbEncryptSecurityGroupOutput,
+    SPEC as CHANGE_DB_ENCRYPT_SECURITY_GROUP,
+};
+pub use change_db_om_security_group::{
+    ChangeDbOmSecurityGroup, ChangeDbOmSecurityGroupOutput, SPEC as CHANGE_DB_OM_SECURITY_GROUP,
+};
+pub use confirm_upgrade_audit::{
+    ConfirmUpgradeAudit, ConfirmUpgradeAuditOutput, SPEC as CONFIRM_UPGRADE_AUDIT,
+};
+pub use count_db_account_session::{
+    CountDbAccountSession, CountDbAccountSessionOutput, SPEC as COUNT_DB_ACCOUNT_SESSION,
+};
+pub use count_db_client_session::{
+    CountDbClientSession, CountDbClientSessionOutput, SPEC as COUNT_DB_CLIENT_SESSION,
+};
+pub use count_injection_statistics::{
+    CountInjectionStatistics, CountInjectionStatisticsOutput, SPEC as COUNT_INJECTION_STATISTICS,
+};
+pub use count_operation_statistics::{
+    CountOperationStatistics, CountOperationStatisticsOutput, SPEC as COUNT_OPERATION_STATISTICS,
+};
+pub use count_resource_instance_by_tag::{
+    CountResourceInstanceByTag, CountResourceInstanceByTagOutput,
+    SPEC as COUNT_RESOURCE_INSTANCE_BY_TAG,
+};
+pub use count_risk_trend_statistics::{
+    CountRiskTrendStatistics, CountRiskTrendStatisticsOutput, SPEC as COUNT_RISK_TREND_STATISTICS,
+};
+pub use count_session_statistics::{
+    CountSessionStatistics, CountSessionStatisticsOutput, SPEC as COUNT_SESSION_STATISTICS,
+};
+pub use count_sql_statistics::{
+    CountSqlStatistics, CountSqlStatisticsOutput, SPEC as COUNT_SQL_STATISTICS,
+};
+pub use count_sql_trend_statistics::{
+    CountSqlTrendStatistics, CountSqlTrendStatisticsOutput, SPEC as COUNT_SQL_TREND_STATISTICS,
+};
+pub use create_audit_db_agent::{
+    CreateAuditDbAgent, CreateAuditDbAgentOutput, SPEC as CREATE_AUDIT_DB_AGENT,
+};
+pub use create_audit_risk_rule::{
+    CreateAuditRiskRule, CreateAuditRiskRuleOutput, SPEC as CREATE_AUDIT_RISK_RULE,
+};
+pub use create_audit_scope_rule::{
+    CreateAuditScopeRule, CreateAuditScopeRuleOutput, SPEC as CREATE_AUDIT_SCOPE_RULE,
+};
+pub use create_audit_sql_rule::{
+    CreateAuditSqlRule, CreateAuditSqlRuleOutput, SPEC as CREATE_AUDIT_SQL_RULE,
+};
+pub use create_db_encrypt_instance_period::{
+    CreateDbEncryptInstancePeriod, CreateDbEncryptInstancePeriodOutput,
+    SPEC as CREATE_DB_ENCRYPT_INSTANCE_PERIOD,
+};
+pub use create_db_om_instance_period::{
+    CreateDbOmInstancePeriod, CreateDbOmInstancePeriodOutput, SPEC as CREATE_DB_OM_INSTANCE_PERIOD,
+};
+pub use create_instances_period_order::{
+    CreateInstancesPeriodOrder, CreateInstancesPeriodOrderOutput,
+    SPEC as CREATE_INSTANCES_PERIOD_ORDER,
+};
+pub use create_instances_period_order_new::{
+    CreateInstancesPeriodOrderNew, CreateInstancesPeriodOrderNewOutput,
+    SPEC as CREATE_INSTANCES_PERIOD_ORDER_NEW,
+};
+pub use create_report::{CreateReport, CreateReportOutput, SPEC as CREATE_REPORT};
+pub use create_sensitive_mask_rule::{
+    CreateSensitiveMaskRule, CreateSensitiveMaskRuleOutput, SPEC as CREATE_SENSITIVE_MASK_RULE,
+};
+pub use delete_audit_agent::{
+    DeleteAuditAgent, DeleteAuditAgentOutput, SPEC as DELETE_AUDIT_AGENT,
+};
+pub use delete_audit_agent_new::{
+    DeleteAuditAgentNew, DeleteAuditAgentNewOutput, SPEC as DELETE_AUDIT_AGENT_NEW,
+};
+pub use delete_audit_alarm_log::{
+    DeleteAuditAlarmLog, DeleteAuditAlarmLogOutput, SPEC as DELETE_AUDIT_ALARM_LOG,
+};
+pub use delete_audit_backup_task::{
+    DeleteAuditBackupTask, DeleteAuditBackupTaskOutput, SPEC as DELETE_AUDIT_BACKUP_TASK,
+};
+pub use delete_audit_database::{
+    DeleteAuditDatabase, DeleteAuditDatabaseOutput, SPEC as DELETE_AUDIT_DATABASE,
+};
+pub use delete_audit_database_new::{
+    DeleteAuditDatabaseNew, DeleteAuditDatabaseNewOutput, SPEC as DELETE_AUDIT_DATABASE_NEW,
+};
+pub use delete_audit_report::{
+    DeleteAuditReport, DeleteAuditReportOutput, SPEC as DELETE_AUDIT_REPORT,
+};
+pub use delete_audit_rule_risk::{
+    DeleteAuditRuleRisk, DeleteAuditRuleRiskOutput, SPEC as DELETE_AUDIT_RULE_RISK,
+};
+pub use delete_audit_rule_sql::{
+    DeleteAuditRuleSql, DeleteAuditRuleSqlOutput, SPEC as DELETE_AUDIT_RULE_SQL,
+};
+pub use delete_audit_scope::{
+    DeleteAuditScope, DeleteAuditScopeOutput, SPEC as DELETE_AUDIT_SCOPE,
+};
+pub use delete_audit_whitelist::{
+    DeleteAuditWhitelist, DeleteAuditWhitelistOutput, SPEC as DELETE_AUDIT_WHITELIST,
+};
+pub use delete_db_encrypt_instance::{
+    DeleteDbEncryptInstance, DeleteDbEncryptInstanceOutput, SPEC as DELETE_DB_ENCRYPT_INSTANCE,
+};
+pub use delete_db_om_instance::{
+    DeleteDbOmInstance, DeleteDbOmInstanceOutput, SPEC as DELETE_DB_OM_INSTANCE,
+};
+pub use delete_instances::{DeleteInstances, DeleteInstancesOutput, SPEC as DELETE_INSTANCES};
+pub use delete_instances_new::{
+    DeleteInstancesNew, DeleteInstancesNewOutput, SPEC as DELETE_INSTANCES_NEW,
+};
+pub use delete_sensitive_rules::{
+    DeleteSensitiveRules, DeleteSensitiveRulesOutput, SPEC as DELETE_SENSITIVE_RULES,
+};
+pub use download_audit_agent::{
+    DownloadAuditAgent, DownloadAuditAgentOutput, SPEC as DOWNLOAD_AUDIT_AGENT,
+};
+pub use list_alarm_topic_config_info::{
+    ListAlarmTopicConfigInfo, ListAlarmTopicConfigInfoOutput, SPEC as LIST_ALARM_TOPIC_CONFIG_INFO,
+};
+pub use list_alarm_topic_config_info_new::{
+    ListAlarmTopicConfigInfoNew, ListAlarmTopicConfigInfoNewOutput,
+    SPEC as LIST_ALARM_TOPIC_CONFIG_INFO_NEW,
+};
+pub use list_audit_agent::{ListAuditAgent, ListAuditAgentOutput, SPEC as LIST_AUDIT_AGENT};
+pub use list_audit_agent_new::{
+    ListAuditAgentNew, ListAuditAgentNewOutput, SPEC as LIST_AUDIT_AGENT_NEW,
+};
+pub use list_audit_alarm_log::{
+    ListAuditAlarmLog, ListAuditAlarmLogOutput, SPEC as LIST_AUDIT_ALARM_LOG,
+};
+pub use list_audit_alarm_log_new::{
+    ListAuditAlarmLogNew, ListAuditAlarmLogNewOutput, SPEC as LIST_AUDIT_ALARM_LOG_NEW,
+};
+pub use list_audit_backup_info::{
+    ListAuditBackupInfo, ListAuditBackupInfoOutput, SPEC as LIST_AUDIT_BACKUP_INFO,
+};
+pub use list_audit_backup_risk_templates::{
+    ListAuditBackupRiskTemplates, ListAuditBackupRiskTemplatesOutput,
+    SPEC as LIST_AUDIT_BACKUP_RISK_TEMPLATES,
+};
+pub use list_audit_databases::{
+    ListAuditDatabases, ListAuditDatabasesOutput, SPEC as LIST_AUDIT_DATABASES,
+};
+pub use list_audit_databases_new::{
+    ListAuditDatabasesNew, ListAuditDatabasesNewOutput, SPEC as LIST_AUDIT_DATABASES_NEW,
+};
+pub use list_audit_instance_jobs::{
+    ListAuditInstanceJobs, ListAuditInstanceJobsOutput, SPEC as LIST_AUDIT_INSTANCE_JOBS,
+};
+pub use list_audit_instance_jobs_new::{
+    ListAuditInstanceJobsNew, ListAuditInstanceJobsNewOutput, SPEC as LIST_AUDIT_INSTANCE_JOBS_NEW,
+};
+pub use list_audit_instances::{
+    ListAuditInstances, ListAuditInstancesOutput, SPEC as LIST_AUDIT_INSTANCES,
+};
+pub use list_audit_instances_last::{
+    ListAuditInstancesLast, ListAuditInstancesLastOutput, SPEC as LIST_AUDIT_INSTANCES_LAST,
+};
+pub use list_audit_instances_new::{
+    ListAuditInstancesNew, ListAuditInstancesNewOutput, SPEC as LIST_AUDIT_INSTANCES_NEW,
+};
+pub use list_audit_obs_buckets::{
+    ListAuditObsBuckets, ListAuditObsBucketsOutput, SPEC as LIST_AUDIT_OBS_BUCKETS,
+};
+pub use list_audit_operate_logs::{
+    ListAuditOperateLogs, ListAuditOperateLogsOutput, SPEC as LIST_AUDIT_OPERATE_LOGS,
+};
+pub use list_audit_operate_logs_new::{
+    ListAuditOperateLogsNew, ListAuditOperateLogsNewOutput, SPEC as LIST_AUDIT_OPERATE_LOGS_NEW,
+};
+pub use list_audit_report_templates::{
+    ListAuditReportTemplates, ListAuditReportTemplatesOutput, SPEC as LIST_AUDIT_REPORT_TEMPLATES,
+};
+pub use list_audit_reports::{
+    ListAuditReports, ListAuditReportsOutput, SPEC as LIST_AUDIT_REPORTS,
+};
+pub use list_audit_rule_risks::{
+    ListAuditRuleRisks, ListAuditRuleRisksOutput, SPEC as LIST_AUDIT_RULE_RISKS,
+};
+pub use list_audit_rule_risks_new::{
+    ListAuditRuleRisksNew, ListAuditRuleRisksNewOutput, SPEC as LIST_AUDIT_RULE_RISKS_NEW,
+};
+pub use list_audit_rule_scopes::{
+    ListAuditRuleScopes, ListAuditRuleScopesOutput, SPEC as LIST_AUDIT_RULE_SCOPES,
+};
+pub use list_audit_rule_scopes_new::{
+    ListAuditRuleScopesNew, ListAuditRuleScopesNewOutput, SPEC as LIST_AUDIT_RULE_SCOPES_NEW,
+};
+pub use list_audit_sensitive_masks::{
+    ListAuditSensitiveMasks, ListAuditSensitiveMasksOutput, SPEC as LIST_AUDIT_SENSITIVE_MASKS,
+};
+pub use list_audit_sensitive_masks_new::{
+    ListAuditSensitiveMasksNew, ListAuditSensitiveMasksNewOutput,
+    SPEC as LIST_AUDIT_SENSITIVE_MASKS_NEW,
+};
+pub use list_audit_sqls::{ListAuditSqls, ListAuditSqlsOutput, SPEC as LIST_AUDIT_SQLS};
+pub use list_audit_sqls_new::{
+    ListAuditSqlsNew, ListAuditSqlsNewOutput, SPEC as LIST_AUDIT_SQLS_NEW,
+};
+pub use list_audit_summary_infos::{
+    ListAuditSummaryInfos, ListAuditSummaryInfosOutput, SPEC as LIST_AUDIT_SUMMARY_INFOS,
+};
+pub use list_audit_tags::{ListAuditTags, ListAuditTagsOutput, SPEC as LIST_AUDIT_TAGS};
+pub use list_audit_trend_history::{
+    ListAuditTrendHistory, ListAuditTrendHistoryOutput, SPEC as LIST_AUDIT_TREND_HISTORY,
+};
+pub use list_availability_zone_infos::{
+    ListAvailabilityZoneInfos, ListAvailabilityZoneInfosOutput,
+    SPEC as LIST_AVAILABILITY_ZONE_INFOS,
+};
+pub use list_availability_zone_infos_new::{
+    ListAvailabilityZoneInfosNew, ListAvailabilityZoneInfosNewOutput,
+    SPEC as LIST_AVAILABILITY_ZONE_INFOS_NEW,
+};
+pub use list_db_encrypt_instances::{
+    ListDbEncryptInstances, ListDbEncryptInstancesOutput, SPEC as LIST_DB_ENCRYPT_INSTANCES,
+};
+pub use list_domain_all_resource::{
+    ListDomainAllResource, ListDomainAllResourceOutput, SPEC as LIST_DOMAIN_ALL_RESOURCE,
+};
+pub use list_ecs_specification::{
+    ListEcsSpecification, ListEcsSpecificationOutput, SPEC as LIST_ECS_SPECIFICATION,
+};
+pub use list_ecs_specification_new::{
+    ListEcsSpecificationNew, ListEcsSpecificationNewOutput, SPEC as LIST_ECS_SPECIFICATION_NEW,
+};
+pub use list_instances::{ListInstances, ListInstancesOutput, SPEC as LIST_INSTANCES};
+pub use list_project_resource_tags::{
+    ListProjectResourceTags, ListProjectResourceTagsOutput, SPEC as LIST_PROJECT_RESOURCE_TAGS,
+};
+pub use list_rds_databases::{
+    ListRdsDatabases, ListRdsDatabasesOutput, SPEC as LIST_RDS_DATABASES,
+};
+pub use list_resource_instance_by_tag::{
+    ListResourceInstanceByTag, ListResourceInstanceByTagOutput,
+    SPEC as LIST_RESOURCE_INSTANCE_BY_TAG,
+};
+pub use list_sql_injection_rules::{
+    ListSqlInjectionRules, ListSqlInjectionRulesOutput, SPEC as LIST_SQL_INJECTION_RULES,
+};
+pub use list_sql_injection_rules_new::{
+    ListSqlInjectionRulesNew, ListSqlInjectionRulesNewOutput, SPEC as LIST_SQL_INJECTION_RULES_NEW,
+};
+pub use list_whitelists::{ListWhitelists, ListWhitelistsOutput, SPEC as LIST_WHITELISTS};
+pub use reboot_audit_instance::{
+    RebootAuditInstance, RebootAuditInstanceOutput, SPEC as REBOOT_AUDIT_INSTANCE,
+};
+pub use reboot_audit_instance_new::{
+    RebootAuditInstanceNew, RebootAuditInstanceNewOutput, SPEC as REBOOT_AUDIT_INSTANCE_NEW,
+};
+pub use reboot_db_encrypt_instance::{
+    RebootDbEncryptInstance, RebootDbEncryptInstanceOutput, SPEC as REBOOT_DB_ENCRYPT_INSTANCE,
+};
+pub use reboot_db_om_instance::{
+    RebootDbOmInstance, RebootDbOmInstanceOutput, SPEC as REBOOT_DB_OM_INSTANCE,
+};
+pub use reset_db_encrypt_password::{
+    ResetDbEncryptPassword, ResetDbEncryptPasswordOutput, SPEC as RESET_DB_ENCRYPT_PASSWORD,
+};
+pub use reset_db_om_password::{
+    ResetDbOmPassword, ResetDbOmPasswordOutput, SPEC as RESET_DB_OM_PASSWORD,
+};
+pub use restore_audit_backup::{
+    RestoreAuditBackup, RestoreAuditBackupOutput, SPEC as RESTORE_AUDIT_BACKUP,
+};
+pub use retry_audit_backup_task::{
+    RetryAuditBackupTask, RetryAuditBackupTaskOutput, SPEC as RETRY_AUDIT_BACKUP_TASK,
+};
+pub use set_alarm_topic_config_info::{
+    SPEC as SET_ALARM_TOPIC_CONFIG_INFO, SetAlarmTopicConfigInfo, SetAlarmTopicConfigInfoOutput,
+};
+pub use set_alarm_topic_config_info_new::{
+    SPEC as SET_ALARM_TOPIC_CONFIG_INFO_NEW, SetAlarmTopicConfigInfoNew,
+    SetAlarmTopicConfigInfoNewOutput,
+};
+pub use set_audit_alarm_log_status::{
+    SPEC as SET_AUDIT_ALARM_LOG_STATUS, SetAuditAlarmLogStatus, SetAuditAlarmLogStatusOutput,
+};
+pub use set_audit_auto_backup_template::{
+    SPEC as SET_AUDIT_AUTO_BACKUP_TEMPLATE, SetAuditAutoBackupTemplate,
+    SetAuditAutoBackupTemplateOutput,
+};
+pub use set_audit_backup_risk_switch::{
+    SPEC as SET_AUDIT_BACKUP_RISK_SWITCH, SetAuditBackupRiskSwitch, SetAuditBackupRiskSwitchOutput,
+};
+pub use set_audit_backup_switch::{
+    SPEC as SET_AUDIT_BACKUP_SWITCH, SetAuditBackupSwitch, SetAuditBackupSwitchOutput,
+};
+pub use set_audit_instance_time_zone::{
+    SPEC as SET_AUDIT_INSTANCE_TIME_ZONE, SetAuditInstanceTimeZone, SetAuditInstanceTimeZoneOutput,
+};
+pub use set_audit_scope_rule_switch::{
+    SPEC as SET_AUDIT_SCOPE_RULE_SWITCH, SetAuditScopeRuleSwitch, SetAuditScopeRuleSwitchOutput,
+};
+pub use set_audit_sql_rule_switch::{
+    SPEC as SET_AUDIT_SQL_RULE_SWITCH, SetAuditSqlRuleSwitch, SetAuditSqlRuleSwitchOutput,
+};
+pub use set_risk_operation_policy::{
+    SPEC as SET_RISK_OPERATION_POLICY, SetRiskOperationPolicy, SetRiskOperationPolicyOutput,
+};
+pub use set_risk_rule_rank::{SPEC as SET_RISK_RULE_RANK, SetRiskRuleRank, SetRiskRuleRankOutput};
+pub use set_sensitive_mask_rule_switch::{
+    SPEC as SET_SENSITIVE_MASK_RULE_SWITCH, SetSensitiveMaskRuleSwitch,
+    SetSensitiveMaskRuleSwitchOutput,
+};
+pub use set_sensitive_result_switch::{
+    SPEC as SET_SENSITIVE_RESULT_SWITCH, SetSensitiveResultSwitch, SetSensitiveResultSwitchOutput,
+};
+pub use set_sensitive_switch::{
+    SPEC as SET_SENSITIVE_SWITCH, SetSensitiveSwitch, SetSensitiveSwitchOutput,
+};
+pub use set_sql_rule_rank::{SPEC as SET_SQL_RULE_RANK, SetSqlRuleRank, SetSqlRuleRankOutput};
+pub use show_audit_back_risk_template::{
+    SPEC as SHOW_AUDIT_BACK_RISK_TEMPLATE, ShowAuditBackRiskTemplate,
+    ShowAuditBackRiskTemplateOutput,
+};
+pub use show_audit_backup_status::{
+    SPEC as SHOW_AUDIT_BACKUP_STATUS, ShowAuditBackupStatus, ShowAuditBackupStatusOutput,
+};
+pub use show_audit_quota::{SPEC as SHOW_AUDIT_QUOTA, ShowAuditQuota, ShowAuditQuotaOutput};
+pub use show_audit_quota_new::{
+    SPEC as SHOW_AUDIT_QUOTA_NEW, ShowAuditQuotaNew, ShowAuditQuotaNewOutput,
+};
+pub use show_audit_rule_risk::{
+    SPEC as SHOW_AUDIT_RULE_RISK, ShowAuditRuleRisk, ShowAuditRuleRiskOutput,
+};
+pub use show_audit_rule_risk_new::{
+    SPEC as SHOW_AUDIT_RULE_RISK_NEW, ShowAuditRuleRiskNew, ShowAuditRuleRiskNewOutput,
+};
+pub use show_audit_statistics::{
+    SPEC as SHOW_AUDIT_STATISTICS, ShowAuditStatistics, ShowAuditStatisticsOutput,
+};
+pub use show_audit_task_status::{
+    SPEC as SHOW_AUDIT_TASK_STATUS, ShowAuditTaskStatus, ShowAuditTaskStatusOutput,
+};
+pub use show_audit_topic_report_scheduler_config::{
+    SPEC as SHOW_AUDIT_TOPIC_REPORT_SCHEDULER_CONFIG, ShowAuditTopicReportSchedulerConfig,
+    ShowAuditTopicReportSchedulerConfigOutput,
+};
+pub use show_audit_upgrade_status::{
+    SPEC as SHOW_AUDIT_UPGRADE_STATUS, ShowAuditUpgradeStatus, ShowAuditUpgradeStatusOutput,
+};
+pub use show_backup_risk_bucket_path::{
+    SPEC as SHOW_BACKUP_RISK_BUCKET_PATH, ShowBackupRiskBucketPath, ShowBackupRiskBucketPathOutput,
+};
+pub use show_domain_all_resource_count::{
+    SPEC as SHOW_DOMAIN_ALL_RESOURCE_COUNT, ShowDomainAllResourceCount,
+    ShowDomainAllResourceCountOutput,
+};
+pub use show_instance_monitor_info::{
+    SPEC as SHOW_INSTANCE_MONITOR_INFO, ShowInstanceMonitorInfo, ShowInstanceMonitorInfoOutput,
+};
+pub use show_instance_quota::{
+    SPEC as SHOW_INSTANCE_QUOTA, ShowInstanceQuota, ShowInstanceQuotaOutput,
+};
+pub use show_log_retention_common_settings::{
+    SPEC as SHOW_LOG_RETENTION_COMMON_SETTINGS, ShowLogRetentionCommonSettings,
+    ShowLogRetentionCommonSettingsOutput,
+};
+pub use show_sensitive_mask_switch::{
+    SPEC as SHOW_SENSITIVE_MASK_SWITCH, ShowSensitiveMaskSwitch, ShowSensitiveMaskSwitchOutput,
+};
+pub use show_sensitive_result_switch::{
+    SPEC as SHOW_SENSITIVE_RESULT_SWITCH, ShowSensitiveResultSwitch,
+    ShowSensitiveResultSwitchOutput,
+};
+pub use show_server_version::{
+    SPEC as SHOW_SERVER_VERSION, ShowServerVersion, ShowServerVersionOutput,
+};
+pub use show_sql_detail::{SPEC as SHOW_SQL_DETAIL, ShowSqlDetail, ShowSqlDetailOutput};
+pub use start_audit_instance::{
+    SPEC as START_AUDIT_INSTANCE, StartAuditInstance, StartAuditInstanceOutput,
+};
+pub use start_audit_instance_new::{
+    SPEC as START_AUDIT_INSTANCE_NEW, StartAuditInstanceNew, StartAuditInstanceNewOutput,
+};
+pub use start_db_encrypt_instance::{
+    SPEC as START_DB_ENCRYPT_INSTANCE, StartDbEncryptInstance, StartDbEncryptInstanceOutput,
+};
 pub use start_db_om_instance::{
     SPEC as START_DB_OM_INSTANCE, StartDbOmInstance, StartDbOmInstanceOutput,
+};
+pub use stop_audit_instance::{
+    SPEC as STOP_AUDIT_INSTANCE, StopAuditInstance, StopAuditInstanceOutput,
+};
+pub use stop_audit_instance_new::{
+    SPEC as STOP_AUDIT_INSTANCE_NEW, StopAuditInstanceNew, StopAuditInstanceNewOutput,
+};
+pub use stop_db_encrypt_instance::{
+    SPEC as STOP_DB_ENCRYPT_INSTANCE, StopDbEncryptInstance, StopDbEncryptInstanceOutput,
 };
 pub use stop_db_om_instance::{
     SPEC as STOP_DB_OM_INSTANCE, StopDbOmInstance, StopDbOmInstanceOutput,
 };
+pub use switch_agent::{SPEC as SWITCH_AGENT, SwitchAgent, SwitchAgentOutput};
+pub use switch_agent_new::{SPEC as SWITCH_AGENT_NEW, SwitchAgentNew, SwitchAgentNewOutput};
+pub use switch_audit_database::{
+    SPEC as SWITCH_AUDIT_DATABASE, SwitchAuditDatabase, SwitchAuditDatabaseOutput,
+};
+pub use switch_audit_database_new::{
+    SPEC as SWITCH_AUDIT_DATABASE_NEW, SwitchAuditDatabaseNew, SwitchAuditDatabaseNewOutput,
+};
+pub use switch_risk_rule::{SPEC as SWITCH_RISK_RULE, SwitchRiskRule, SwitchRiskRuleOutput};
+pub use switch_risk_rule_new::{
+    SPEC as SWITCH_RISK_RULE_NEW, SwitchRiskRuleNew, SwitchRiskRuleNewOutput,
+};
+pub use types::*;
+pub use unbind_db_encrypt_eip::{
+    SPEC as UNBIND_DB_ENCRYPT_EIP, UnbindDbEncryptEip, UnbindDbEncryptEipOutput,
+};
+pub use unbind_db_om_eip::{SPEC as UNBIND_DB_OM_EIP, UnbindDbOmEip, UnbindDbOmEipOutput};
+pub use update_audit_instance::{
+    SPEC as UPDATE_AUDIT_INSTANCE, UpdateAuditInstance, UpdateAuditInstanceOutput,
+};
+pub use update_audit_instance_new::{
+    SPEC as UPDATE_AUDIT_INSTANCE_NEW, UpdateAuditInstanceNew, UpdateAuditInstanceNewOutput,
+};
+pub use update_audit_risk_bucket_path::{
+    SPEC as UPDATE_AUDIT_RISK_BUCKET_PATH, UpdateAuditRiskBucketPath,
+    UpdateAuditRiskBucketPathOutput,
+};
+pub use update_audit_scope_rule::{
+    SPEC as UPDATE_AUDIT_SCOPE_RULE, UpdateAuditScopeRule, UpdateAuditScopeRuleOutput,
+};
+pub use update_audit_security_group::{
+    SPEC as UPDATE_AUDIT_SECURITY_GROUP, UpdateAuditSecurityGroup, UpdateAuditSecurityGroupOutput,
+};
+pub use update_audit_security_group_new::{
+    SPEC as UPDATE_AUDIT_SECURITY_GROUP_NEW, UpdateAuditSecurityGroupNew,
+    UpdateAuditSecurityGroupNewOutput,
+};
+pub use update_audit_sql_rule::{
+    SPEC as UPDATE_AUDIT_SQL_RULE, UpdateAuditSqlRule, UpdateAuditSqlRuleOutput,
+};
+pub use update_audit_task_status::{
+    SPEC as UPDATE_AUDIT_TASK_STATUS, UpdateAuditTaskStatus, UpdateAuditTaskStatusOutput,
+};
+pub use update_audit_topic_report_scheduler_config::{
+    SPEC as UPDATE_AUDIT_TOPIC_REPORT_SCHEDULER_CONFIG, UpdateAuditTopicReportSchedulerConfig,
+    UpdateAuditTopicReportSchedulerConfigOutput,
+};
+pub use update_audit_whitelist::{
+    SPEC as UPDATE_AUDIT_WHITELIST, UpdateAuditWhitelist, UpdateAuditWhitelistOutput,
+};
+pub use update_db_encrypt_instance_name::{
+    SPEC as UPDATE_DB_ENCRYPT_INSTANCE_NAME, UpdateDbEncryptInstanceName,
+    UpdateDbEncryptInstanceNameOutput,
+};
+pub use update_db_om_instance_name::{
+    SPEC as UPDATE_DB_OM_INSTANCE_NAME, UpdateDbOmInstanceName, UpdateDbOmInstanceNameOutput,
+};
+pub use update_log_retention_common_settings::{
+    SPEC as UPDATE_LOG_RETENTION_COMMON_SETTINGS, UpdateLogRetentionCommonSettings,
+    UpdateLogRetentionCommonSettingsOutput,
+};
+pub use update_sensitive_mask_rule::{
+    SPEC as UPDATE_SENSITIVE_MASK_RULE, UpdateSensitiveMaskRule, UpdateSensitiveMaskRuleOutput,
+};
+pub use upload_audit_db_config::{
+    SPEC as UPLOAD_AUDIT_DB_CONFIG, UploadAuditDbConfig, UploadAuditDbConfigOutput,
+};
 
 /// Every modelled operation of this module built with the crate's features, in the model's
 /// order: the registry the fixtures, the fault suite and the coverage checks read.
-pub const OPERATIONS: &[cloudops_core::OperationSpec] =
-    &[stop_db_om_instance::SPEC, start_db_om_instance::SPEC];
+pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
+    add_audit_agent::SPEC,
+    add_audit_agent_new::SPEC,
+    add_audit_database::SPEC,
+    add_audit_database_new::SPEC,
+    add_database_ssl_key::SPEC,
+    add_rds_database::SPEC,
+    add_rds_database_new::SPEC,
+    add_rds_no_agent_database::SPEC,
+    batch_add_audit_whitelist::SPEC,
+    batch_add_resource_tag::SPEC,
+    batch_delete_audit_scope::SPEC,
+    batch_delete_resource_tag::SPEC,
+    batch_set_audit_alarm_log_status::SPEC,
+    bind_db_encrypt_eip::SPEC,
+    bind_db_om_eip::SPEC,
+    change_db_encrypt_security_group::SPEC,
+    change_db_om_security_group::SPEC,
+    confirm_upgrade_audit::SPEC,
+    count_db_account_session::SPEC,
+    count_db_client_session::SPEC,
+    count_injection_statistics::SPEC,
+    count_operation_statistics::SPEC,
+    count_resource_instance_by_tag::SPEC,
+    count_risk_trend_statistics::SPEC,
+    count_session_statistics::SPEC,
+    count_sql_statistics::SPEC,
+    count_sql_trend_statistics::SPEC,
+    create_audit_db_agent::SPEC,
+    create_audit_risk_rule::SPEC,
+    create_audit_scope_rule::SPEC,
+    create_audit_sql_rule::SPEC,
+    create_db_encrypt_instance_period::SPEC,
+    create_db_om_instance_period::SPEC,
+    create_instances_period_order::SPEC,
+    create_instances_period_order_new::SPEC,
+    create_report::SPEC,
+    create_sensitive_mask_rule::SPEC,
+    delete_audit_agent::SPEC,
+    delete_audit_agent_new::SPEC,
+    delete_audit_alarm_log::SPEC,
+    delete_audit_backup_task::SPEC,
+    delete_audit_database::SPEC,
+    delete_audit_database_new::SPEC,
+    delete_audit_report::SPEC,
+    delete_audit_rule_risk::SPEC,
+    delete_audit_rule_sql::SPEC,
+    delete_audit_scope::SPEC,
+    delete_audit_whitelist::SPEC,
+    delete_db_encrypt_instance::SPEC,
+    delete_db_om_instance::SPEC,
+    delete_instances::SPEC,
+    delete_instances_new::SPEC,
+    delete_sensitive_rules::SPEC,
+    download_audit_agent::SPEC,
+    list_alarm_topic_config_info::SPEC,
+    list_alarm_topic_config_info_new::SPEC,
+    list_audit_agent::SPEC,
+    list_audit_agent_new::SPEC,
+    list_audit_alarm_log::SPEC,
+    list_audit_alarm_log_new::SPEC,
+    list_audit_backup_info::SPEC,
+    list_audit_backup_risk_templates::SPEC,
+    list_audit_databases::SPEC,
+    list_audit_databases_new::SPEC,
+    list_audit_instance_jobs::SPEC,
+    list_audit_instance_jobs_new::SPEC,
+    list_audit_instances::SPEC,
+    list_audit_instances_last::SPEC,
+    list_audit_instances_new::SPEC,
+    list_audit_obs_buckets::SPEC,
+    list_audit_operate_logs::SPEC,
+    list_audit_operate_logs_new::SPEC,
+    list_audit_report_templates::SPEC,
+    list_audit_reports::SPEC,
+    list_audit_rule_risks::SPEC,
+    list_audit_rule_risks_new::SPEC,
+    list_audit_rule_scopes::SPEC,
+    list_audit_rule_scopes_new::SPEC,
+    list_audit_sensitive_masks::SPEC,
+    list_audit_sensitive_masks_new::SPEC,
+    list_audit_sqls::SPEC,
+    list_audit_sqls_new::SPEC,
+    list_audit_summary_infos::SPEC,
+    list_audit_tags::SPEC,
+    list_audit_trend_history::SPEC,
+    list_availability_zone_infos::SPEC,
+    list_availability_zone_infos_new::SPEC,
+    list_db_encrypt_instances::SPEC,
+    list_domain_all_resource::SPEC,
+    list_ecs_specification::SPEC,
+    list_ecs_specification_new::SPEC,
+    list_instances::SPEC,
+    list_project_resource_tags::SPEC,
+    list_rds_databases::SPEC,
+    list_resource_instance_by_tag::SPEC,
+    list_sql_injection_rules::SPEC,
+    list_sql_injection_rules_new::SPEC,
+    list_whitelists::SPEC,
+    reboot_audit_instance::SPEC,
+    reboot_audit_instance_new::SPEC,
+    reboot_db_encrypt_instance::SPEC,
+    reboot_db_om_instance::SPEC,
+    reset_db_encrypt_password::SPEC,
+    reset_db_om_password::SPEC,
+    restore_audit_backup::SPEC,
+    retry_audit_backup_task::SPEC,
+    set_alarm_topic_config_info::SPEC,
+    set_alarm_topic_config_info_new::SPEC,
+    set_audit_alarm_log_status::SPEC,
+    set_audit_auto_backup_template::SPEC,
+    set_audit_backup_risk_switch::SPEC,
+    set_audit_backup_switch::SPEC,
+    set_audit_instance_time_zone::SPEC,
+    set_audit_scope_rule_switch::SPEC,
+    set_audit_sql_rule_switch::SPEC,
+    set_risk_operation_policy::SPEC,
+    set_risk_rule_rank::SPEC,
+    set_sensitive_mask_rule_switch::SPEC,
+    set_sensitive_result_switch::SPEC,
+    set_sensitive_switch::SPEC,
+    set_sql_rule_rank::SPEC,
+    show_audit_back_risk_template::SPEC,
+    show_audit_backup_status::SPEC,
+    show_audit_quota::SPEC,
+    show_audit_quota_new::SPEC,
+    show_audit_rule_risk::SPEC,
+    show_audit_rule_risk_new::SPEC,
+    show_audit_statistics::SPEC,
+    show_audit_task_status::SPEC,
+    show_audit_topic_report_scheduler_config::SPEC,
+    show_audit_upgrade_status::SPEC,
+    show_backup_risk_bucket_path::SPEC,
+    show_domain_all_resource_count::SPEC,
+    show_instance_monitor_info::SPEC,
+    show_instance_quota::SPEC,
+    show_log_retention_common_settings::SPEC,
+    show_sensitive_mask_switch::SPEC,
+    show_sensitive_result_switch::SPEC,
+    show_server_version::SPEC,
+    show_sql_detail::SPEC,
+    start_audit_instance::SPEC,
+    start_audit_instance_new::SPEC,
+    start_db_encrypt_instance::SPEC,
+    start_db_om_instance::SPEC,
+    stop_audit_instance::SPEC,
+    stop_audit_instance_new::SPEC,
+    stop_db_encrypt_instance::SPEC,
+    stop_db_om_instance::SPEC,
+    switch_agent::SPEC,
+    switch_agent_new::SPEC,
+    switch_audit_database::SPEC,
+    switch_audit_database_new::SPEC,
+    switch_risk_rule::SPEC,
+    switch_risk_rule_new::SPEC,
+    unbind_db_encrypt_eip::SPEC,
+    unbind_db_om_eip::SPEC,
+    update_audit_instance::SPEC,
+    update_audit_instance_new::SPEC,
+    update_audit_risk_bucket_path::SPEC,
+    update_audit_scope_rule::SPEC,
+    update_audit_security_group::SPEC,
+    update_audit_security_group_new::SPEC,
+    update_audit_sql_rule::SPEC,
+    update_audit_task_status::SPEC,
+    update_audit_topic_report_scheduler_config::SPEC,
+    update_audit_whitelist::SPEC,
+    update_db_encrypt_instance_name::SPEC,
+    update_db_om_instance_name::SPEC,
+    update_log_retention_common_settings::SPEC,
+    update_sensitive_mask_rule::SPEC,
+    upload_audit_db_config::SPEC,
+];

@@ -2,15 +2,1547 @@
 //! The operations of Huawei Cloud TaurusDB (GaussDB for MySQL) v3, one module each, and their
 //! registry.
 
+pub mod add_database_permission;
+pub mod batch_change_instance_specification;
+pub mod batch_delete_backup;
+pub mod batch_tag_action;
+pub mod batch_update_backup_policy;
+pub mod batch_upgrade_databases;
+pub mod cancel_gauss_my_sql_instance_eip;
+pub mod cancel_schedule_task;
+pub mod change_gauss_my_sql_instance_specification;
+pub mod change_gauss_my_sql_proxy_specification;
+pub mod check_click_house_data_base_config;
+pub mod check_click_house_table_config;
+pub mod check_data_base_config;
+pub mod check_kernel_upgrade;
+pub mod check_resource;
+pub mod check_schedule_task_exist;
+pub mod check_star_rocks_resource;
+pub mod check_starrocks_params;
+pub mod check_table_config;
+pub mod clear_online_ddl_task_temp_table;
+pub mod collect_realtime_session;
+pub mod copy_configurations;
+pub mod copy_instance_configurations;
+pub mod create_access_control;
 pub mod create_backup_resource_package;
+pub mod create_click_house_data_base_replication;
+pub mod create_click_house_database_user;
+pub mod create_click_house_instance;
+pub mod create_gauss_my_sql_backup;
+pub mod create_gauss_my_sql_configuration;
+pub mod create_gauss_my_sql_database;
+pub mod create_gauss_my_sql_database_user;
+pub mod create_gauss_my_sql_instance;
+pub mod create_gauss_my_sql_proxy;
+pub mod create_gauss_my_sql_readonly_node;
+pub mod create_gauss_mysql_dns;
+pub mod create_lts_configs;
+pub mod create_proxy_dns_name;
+pub mod create_restore_tables;
+pub mod create_star_rocks_data_replication;
+pub mod create_star_rocks_database_user;
+pub mod create_starrocks_instance;
+pub mod delete_auto_sql_limiting;
+pub mod delete_click_house_data_base_config;
+pub mod delete_click_house_data_base_replication;
+pub mod delete_click_house_database_user;
+pub mod delete_click_house_instance;
+pub mod delete_click_house_lts_config;
+pub mod delete_database_permission;
+pub mod delete_dynamic_serverless_policy;
+pub mod delete_gauss_my_sql_backup;
+pub mod delete_gauss_my_sql_configuration;
+pub mod delete_gauss_my_sql_database;
+pub mod delete_gauss_my_sql_database_user;
+pub mod delete_gauss_my_sql_instance;
+pub mod delete_gauss_my_sql_proxy;
+pub mod delete_gauss_my_sql_readonly_node;
+pub mod delete_htap_process_list;
+pub mod delete_lts_configs;
+pub mod delete_online_ddl_task_record;
+pub mod delete_proxy_private_dns_name;
+pub mod delete_schedule_tas_k;
+pub mod delete_sql_filter_rule;
+pub mod delete_star_rock_lts_config;
+pub mod delete_star_rocks_data_replication;
+pub mod delete_star_rocks_database_user;
+pub mod delete_starrocks_instance;
+pub mod delete_task_record;
+pub mod delete_taurus_db_node_processes;
+pub mod describe_backup_encrypt_status;
+pub mod download_ddl_logs;
+pub mod download_online_ddl_task_log;
+pub mod download_slow_log_file;
+pub mod execute_intelligent_kill_session;
+pub mod expand_gauss_my_sql_instance_volume;
+pub mod expand_gauss_my_sql_proxy;
+pub mod invoke_gauss_my_sql_instance_switch_over;
+pub mod list_audit_log_download_link;
+pub mod list_audit_logs;
+pub mod list_click_house_data_base;
+pub mod list_click_house_data_base_parameter;
+pub mod list_click_house_data_base_replication;
+pub mod list_click_house_data_base_replication_config;
+pub mod list_click_house_instance;
+pub mod list_click_house_instance_node;
+pub mod list_cold_table_metas;
+pub mod list_configurations_differences;
+pub mod list_configurations_instances;
+pub mod list_ddl_logs;
+pub mod list_enterprise_projects;
+pub mod list_gauss_my_sql_configurations;
+pub mod list_gauss_my_sql_database;
+pub mod list_gauss_my_sql_database_charsets;
+pub mod list_gauss_my_sql_database_user;
+pub mod list_gauss_my_sql_dedicated_resources;
+pub mod list_gauss_my_sql_instance_detail_info;
+pub mod list_gauss_my_sql_instance_detail_info_unify_status;
+pub mod list_gauss_my_sql_instances;
+pub mod list_gauss_my_sql_instances_unify_status;
+pub mod list_htap_data_store;
+pub mod list_htap_flavor;
+pub mod list_htap_instance_info;
+pub mod list_htap_storage_type;
+pub mod list_immediate_jobs;
+pub mod list_instance_configurations;
+pub mod list_instance_node;
+pub mod list_instance_tags;
+pub mod list_intelligent_kill_session_history;
+pub mod list_lts_error_log_details;
+pub mod list_lts_slowlog_details;
+pub mod list_modify_history;
+pub mod list_online_ddl_task_records;
+pub mod list_params_template_apply_history;
+pub mod list_project_tags;
+pub mod list_recycle_instances;
+pub mod list_schedule_jobs;
+pub mod list_star_rocks_data_bases;
+pub mod list_star_rocks_data_replication_config;
+pub mod list_star_rocks_data_replication_config_by_data_base;
+pub mod list_star_rocks_data_replications;
+pub mod list_star_rocks_db_parameters;
+pub mod list_starrocks_instance_info;
+pub mod list_taurus_db_node_processes;
+pub mod modify_auto_expand_policy;
+pub mod modify_backup_encrypt_status;
+pub mod modify_backup_vault_lock;
+pub mod modify_data_sync;
+pub mod modify_gauss_my_sql_proxy_route_mode;
+pub mod modify_gauss_mysql_dns;
+pub mod modify_node_priority;
+pub mod modify_star_rocks_security_group;
+pub mod pause_star_rocks_data_replication;
+pub mod reboot_click_house_instance;
+pub mod rename_instance_node;
+pub mod reset_gauss_my_sql_database_password;
+pub mod reset_gauss_my_sql_password;
+pub mod resize_click_house_flavor;
+pub mod resize_click_house_instance;
+pub mod resize_star_rocks_flavor;
+pub mod restart_gauss_my_sql_instance;
+pub mod restart_gauss_my_sql_node;
+pub mod restart_proxy_instance;
+pub mod restart_starrocks_instance;
+pub mod restart_starrocks_node;
+pub mod restore_old_instance;
+pub mod resume_star_rocks_data_replication;
+pub mod set_audit_log_policy;
+pub mod set_auto_sql_limiting;
+pub mod set_ddl_log_policy;
+pub mod set_gauss_my_sql_proxy_weight;
+pub mod set_gauss_my_sql_quotas;
+pub mod set_htap_query_queues_rule;
+pub mod set_instance_readonly_status;
+pub mod set_instance_schedule_events;
+pub mod set_recycle_policy;
+pub mod set_sql_filter_rule;
+pub mod show_audit_log;
+pub mod show_audit_log_download_link;
+pub mod show_audit_log_policy;
+pub mod show_auto_expand_policy;
+pub mod show_auto_scaling_history;
+pub mod show_auto_scaling_policy;
+pub mod show_auto_sql_limiting_log;
+pub mod show_backup_resource_package_flavors;
+pub mod show_backup_restore_time;
+pub mod show_backup_vault_lock;
+pub mod show_click_house_database_user;
+pub mod show_click_house_lts_config;
+pub mod show_click_house_slow_log_detail;
+pub mod show_click_house_slow_log_sensitive_status;
+pub mod show_dedicated_resource_info;
+pub mod show_dynamic_serverless_policy;
+pub mod show_error_log_download_link;
+pub mod show_gauss_my_sql_backup_list;
+pub mod show_gauss_my_sql_backup_policy;
+pub mod show_gauss_my_sql_configuration;
+pub mod show_gauss_my_sql_engine_version;
+pub mod show_gauss_my_sql_flavors;
+pub mod show_gauss_my_sql_incremental_backup_list;
+pub mod show_gauss_my_sql_instance_info;
+pub mod show_gauss_my_sql_instance_info_unify_status;
+pub mod show_gauss_my_sql_job_info;
+pub mod show_gauss_my_sql_project_quotas;
+pub mod show_gauss_my_sql_proxy_flavors;
+pub mod show_gauss_my_sql_proxy_list;
+pub mod show_gauss_my_sql_quotas;
+pub mod show_historical_sql_filter_rule;
+pub mod show_htap_error_log_detail;
+pub mod show_htap_lts_config;
+pub mod show_htap_process_list;
+pub mod show_htap_query_queues_rule;
+pub mod show_instance_backups;
+pub mod show_instance_database_version;
+pub mod show_instance_databases_for_htap;
+pub mod show_instance_eip;
+pub mod show_instance_monitor_extend;
+pub mod show_instance_schedule_events;
+pub mod show_instance_tables_for_htap;
+pub mod show_intelligent_diagnosis_abnormal_count_of_instances;
+pub mod show_intelligent_diagnosis_instance_infos_per_metric;
+pub mod show_intelligent_kill_session_statistic;
+pub mod show_kernel_upgrade_check_result;
+pub mod show_lock_wait_session;
+pub mod show_lts_configs;
+pub mod show_multi_tenant;
+pub mod show_proxy_configurations;
+pub mod show_proxy_flavors_by_az_code;
+pub mod show_proxy_ipgroup;
+pub mod show_proxy_version;
+pub mod show_realtime_session_task_status;
+pub mod show_recycle_policy;
+pub mod show_restore_available_tables;
+pub mod show_restore_tables;
+pub mod show_serverless_compute_ability_policy;
+pub mod show_serverless_scaling_policy;
+pub mod show_slow_log_detail;
+pub mod show_slow_log_statistics;
+pub mod show_slowlog_sensitive_status;
+pub mod show_sql_auto_sql_limiting;
+pub mod show_sql_filter_control;
+pub mod show_sql_filter_rule;
+pub mod show_star_rocks_database_user;
+pub mod show_star_rocks_slowlog_sensitive_status;
+pub mod show_starrocks_params;
+pub mod show_table_meta_info;
+pub mod show_task_details;
+pub mod show_taurus_db_advanced_backup_policy;
+pub mod show_taurus_db_txn_progress;
+pub mod shrink_gauss_my_sql_proxy;
+pub mod start_online_ddl_task;
+pub mod stop_online_ddl_task;
+pub mod switch_access_control;
+pub mod switch_gauss_my_sql_configuration;
+pub mod switch_gauss_my_sql_instance_ssl;
+pub mod switch_gauss_my_sql_proxy_alt;
+pub mod switch_gauss_my_sql_proxy_eip;
+pub mod switch_gauss_my_sql_proxy_ssl;
+pub mod sync_star_rocks_users;
 pub mod types;
+pub mod update_audit_log;
+pub mod update_auto_scaling_policy;
+pub mod update_backup_offsite_policy;
+pub mod update_click_house_data_base_config;
+pub mod update_click_house_database_user_password;
+pub mod update_click_house_database_user_permission;
+pub mod update_click_house_lts_config;
+pub mod update_click_house_slow_log_sensitive_status;
+pub mod update_dynamic_serverless_policy;
+pub mod update_gauss_my_sql_backup_policy;
+pub mod update_gauss_my_sql_configuration;
+pub mod update_gauss_my_sql_database_comment;
+pub mod update_gauss_my_sql_database_user_comment;
+pub mod update_gauss_my_sql_instance_alias;
+pub mod update_gauss_my_sql_instance_eip;
+pub mod update_gauss_my_sql_instance_internal_ip;
+pub mod update_gauss_my_sql_instance_name;
+pub mod update_gauss_my_sql_instance_ops_window;
+pub mod update_gauss_my_sql_instance_port;
+pub mod update_gauss_my_sql_instance_security_group;
+pub mod update_gauss_my_sql_quotas;
+pub mod update_htap_query_queues_control;
+pub mod update_instance_configurations;
+pub mod update_instance_monitor;
+pub mod update_multi_tenant;
+pub mod update_new_node_auto_add_switch;
+pub mod update_proxy_connection_pool_type;
+pub mod update_proxy_name;
+pub mod update_proxy_new_configurations;
+pub mod update_proxy_port;
+pub mod update_proxy_private_dns_name;
+pub mod update_proxy_session_consistence;
+pub mod update_serverless_compute_ability_policy;
+pub mod update_serverless_policy;
+pub mod update_serverless_scaling_policy;
+pub mod update_slowlog_sensitive_status;
+pub mod update_slowlog_sensitive_switch;
+pub mod update_sql_filter_control;
+pub mod update_star_rock_lts_config;
+pub mod update_star_rocks_database_user_password;
+pub mod update_star_rocks_database_user_permission;
+pub mod update_starrocks_params;
+pub mod update_taurus_db_advanced_backup_policy;
+pub mod update_taurus_node_data_ip;
+pub mod update_transaction_split_status;
+pub mod upgrade_configuration;
+pub mod upgrade_gauss_my_sql_instance_database;
+pub mod upgrade_proxy_version;
+pub mod upgrade_sr_kernel_version;
 
+pub use add_database_permission::{
+    AddDatabasePermission, AddDatabasePermissionOutput, SPEC as ADD_DATABASE_PERMISSION,
+};
+pub use batch_change_instance_specification::{
+    BatchChangeInstanceSpecification, BatchChangeInstanceSpecificationOutput,
+    SPEC as BATCH_CHANGE_INSTANCE_SPECIFICATION,
+};
+pub use batch_delete_backup::{
+    BatchDeleteBackup, BatchDeleteBackupOutput, SPEC as BATCH_DELETE_BACKUP,
+};
+pub use batch_tag_action::{BatchTagAction, BatchTagActionOutput, SPEC as BATCH_TAG_ACTION};
+pub use batch_update_backup_policy::{
+    BatchUpdateBackupPolicy, BatchUpdateBackupPolicyOutput, SPEC as BATCH_UPDATE_BACKUP_POLICY,
+};
+pub use batch_upgrade_databases::{
+    BatchUpgradeDatabases, BatchUpgradeDatabasesOutput, SPEC as BATCH_UPGRADE_DATABASES,
+};
+pub use cancel_gauss_my_sql_instance_eip::{
+    CancelGaussMySqlInstanceEip, CancelGaussMySqlInstanceEipOutput,
+    SPEC as CANCEL_GAUSS_MY_SQL_INSTANCE_EIP,
+};
+pub use cancel_schedule_task::{
+    CancelScheduleTask, CancelScheduleTaskOutput, SPEC as CANCEL_SCHEDULE_TASK,
+};
+pub use change_gauss_my_sql_instance_specification::{
+    ChangeGaussMySqlInstanceSpecification, ChangeGaussMySqlInstanceSpecificationOutput,
+    SPEC as CHANGE_GAUSS_MY_SQL_INSTANCE_SPECIFICATION,
+};
+pub use change_gauss_my_sql_proxy_specification::{
+    ChangeGaussMySqlProxySpecification, ChangeGaussMySqlProxySpecificationOutput,
+    SPEC as CHANGE_GAUSS_MY_SQL_PROXY_SPECIFICATION,
+};
+pub use check_click_house_data_base_config::{
+    CheckClickHouseDataBaseConfig, CheckClickHouseDataBaseConfigOutput,
+    SPEC as CHECK_CLICK_HOUSE_DATA_BASE_CONFIG,
+};
+pub use check_click_house_table_config::{
+    CheckClickHouseTableConfig, CheckClickHouseTableConfigOutput,
+    SPEC as CHECK_CLICK_HOUSE_TABLE_CONFIG,
+};
+pub use check_data_base_config::{
+    CheckDataBaseConfig, CheckDataBaseConfigOutput, SPEC as CHECK_DATA_BASE_CONFIG,
+};
+pub use check_kernel_upgrade::{
+    CheckKernelUpgrade, CheckKernelUpgradeOutput, SPEC as CHECK_KERNEL_UPGRADE,
+};
+pub use check_resource::{CheckResource, CheckResourceOutput, SPEC as CHECK_RESOURCE};
+pub use check_schedule_task_exist::{
+    CheckScheduleTaskExist, CheckScheduleTaskExistOutput, SPEC as CHECK_SCHEDULE_TASK_EXIST,
+};
+pub use check_star_rocks_resource::{
+    CheckStarRocksResource, CheckStarRocksResourceOutput, SPEC as CHECK_STAR_ROCKS_RESOURCE,
+};
+pub use check_starrocks_params::{
+    CheckStarrocksParams, CheckStarrocksParamsOutput, SPEC as CHECK_STARROCKS_PARAMS,
+};
+pub use check_table_config::{
+    CheckTableConfig, CheckTableConfigOutput, SPEC as CHECK_TABLE_CONFIG,
+};
+pub use clear_online_ddl_task_temp_table::{
+    ClearOnlineDdlTaskTempTable, ClearOnlineDdlTaskTempTableOutput,
+    SPEC as CLEAR_ONLINE_DDL_TASK_TEMP_TABLE,
+};
+pub use collect_realtime_session::{
+    CollectRealtimeSession, CollectRealtimeSessionOutput, SPEC as COLLECT_REALTIME_SESSION,
+};
+pub use copy_configurations::{
+    CopyConfigurations, CopyConfigurationsOutput, SPEC as COPY_CONFIGURATIONS,
+};
+pub use copy_instance_configurations::{
+    CopyInstanceConfigurations, CopyInstanceConfigurationsOutput,
+    SPEC as COPY_INSTANCE_CONFIGURATIONS,
+};
+pub use create_access_control::{
+    CreateAccessControl, CreateAccessControlOutput, SPEC as CREATE_ACCESS_CONTROL,
+};
 pub use create_backup_resource_package::{
     CreateBackupResourcePackage, CreateBackupResourcePackageOutput,
     SPEC as CREATE_BACKUP_RESOURCE_PACKAGE,
 };
+pub use create_click_house_data_base_replication::{
+    CreateClickHouseDataBaseReplication, CreateClickHouseDataBaseReplicationOutput,
+    SPEC as CREATE_CLICK_HOUSE_DATA_BASE_REPLICATION,
+};
+pub use create_click_house_database_user::{
+    CreateClickHouseDatabaseUser, CreateClickHouseDatabaseUserOutput,
+    SPEC as CREATE_CLICK_HOUSE_DATABASE_USER,
+};
+pub use create_click_house_instance::{
+    CreateClickHouseInstance, CreateClickHouseInstanceOutput, SPEC as CREATE_CLICK_HOUSE_INSTANCE,
+};
+pub use create_gauss_my_sql_backup::{
+    CreateGaussMySqlBackup, CreateGaussMySqlBackupOutput, SPEC as CREATE_GAUSS_MY_SQL_BACKUP,
+};
+pub use create_gauss_my_sql_configuration::{
+    CreateGaussMySqlConfiguration, CreateGaussMySqlConfigurationOutput,
+    SPEC as CREATE_GAUSS_MY_SQL_CONFIGURATION,
+};
+pub use create_gauss_my_sql_database::{
+    CreateGaussMySqlDatabase, CreateGaussMySqlDatabaseOutput, SPEC as CREATE_GAUSS_MY_SQL_DATABASE,
+};
+pub use create_gauss_my_sql_database_user::{
+    CreateGaussMySqlDatabaseUser, CreateGaussMySqlDatabaseUserOutput,
+    SPEC as CREATE_GAUSS_MY_SQL_DATABASE_USER,
+};
+pub use create_gauss_my_sql_instance::{
+    CreateGaussMySqlInstance, CreateGaussMySqlInstanceOutput, SPEC as CREATE_GAUSS_MY_SQL_INSTANCE,
+};
+pub use create_gauss_my_sql_proxy::{
+    CreateGaussMySqlProxy, CreateGaussMySqlProxyOutput, SPEC as CREATE_GAUSS_MY_SQL_PROXY,
+};
+pub use create_gauss_my_sql_readonly_node::{
+    CreateGaussMySqlReadonlyNode, CreateGaussMySqlReadonlyNodeOutput,
+    SPEC as CREATE_GAUSS_MY_SQL_READONLY_NODE,
+};
+pub use create_gauss_mysql_dns::{
+    CreateGaussMysqlDns, CreateGaussMysqlDnsOutput, SPEC as CREATE_GAUSS_MYSQL_DNS,
+};
+pub use create_lts_configs::{
+    CreateLtsConfigs, CreateLtsConfigsOutput, SPEC as CREATE_LTS_CONFIGS,
+};
+pub use create_proxy_dns_name::{
+    CreateProxyDnsName, CreateProxyDnsNameOutput, SPEC as CREATE_PROXY_DNS_NAME,
+};
+pub use create_restore_tables::{
+    CreateRestoreTables, CreateRestoreTablesOutput, SPEC as CREATE_RESTORE_TABLES,
+};
+pub use create_star_rocks_data_replication::{
+    CreateStarRocksDataReplication, CreateStarRocksDataReplicationOutput,
+    SPEC as CREATE_STAR_ROCKS_DATA_REPLICATION,
+};
+pub use create_star_rocks_database_user::{
+    CreateStarRocksDatabaseUser, CreateStarRocksDatabaseUserOutput,
+    SPEC as CREATE_STAR_ROCKS_DATABASE_USER,
+};
+pub use create_starrocks_instance::{
+    CreateStarrocksInstance, CreateStarrocksInstanceOutput, SPEC as CREATE_STARROCKS_INSTANCE,
+};
+pub use delete_auto_sql_limiting::{
+    DeleteAutoSqlLimiting, DeleteAutoSqlLimitingOutput, SPEC as DELETE_AUTO_SQL_LIMITING,
+};
+pub use delete_click_house_data_base_config::{
+    DeleteClickHouseDataBaseConfig, DeleteClickHouseDataBaseConfigOutput,
+    SPEC as DELETE_CLICK_HOUSE_DATA_BASE_CONFIG,
+};
+pub use delete_click_house_data_base_replication::{
+    DeleteClickHouseDataBaseReplication, DeleteClickHouseDataBaseReplicationOutput,
+    SPEC as DELETE_CLICK_HOUSE_DATA_BASE_REPLICATION,
+};
+pub use delete_click_house_database_user::{
+    DeleteClickHouseDatabaseUser, DeleteClickHouseDatabaseUserOutput,
+    SPEC as DELETE_CLICK_HOUSE_DATABASE_USER,
+};
+pub use delete_click_house_instance::{
+    DeleteClickHouseInstance, DeleteClickHouseInstanceOutput, SPEC as DELETE_CLICK_HOUSE_INSTANCE,
+};
+pub use delete_click_house_lts_config::{
+    DeleteClickHouseLtsConfig, DeleteClickHouseLtsConfigOutput,
+    SPEC as DELETE_CLICK_HOUSE_LTS_CONFIG,
+};
+pub use delete_database_permission::{
+    DeleteDatabasePermission, DeleteDatabasePermissionOutput, SPEC as DELETE_DATABASE_PERMISSION,
+};
+pub use delete_dynamic_serverless_policy::{
+    DeleteDynamicServerlessPolicy, DeleteDynamicServerlessPolicyOutput,
+    SPEC as DELETE_DYNAMIC_SERVERLESS_POLICY,
+};
+pub use delete_gauss_my_sql_backup::{
+    DeleteGaussMySqlBackup, DeleteGaussMySqlBackupOutput, SPEC as DELETE_GAUSS_MY_SQL_BACKUP,
+};
+pub use delete_gauss_my_sql_configuration::{
+    DeleteGaussMySqlConfiguration, DeleteGaussMySqlConfigurationOutput,
+    SPEC as DELETE_GAUSS_MY_SQL_CONFIGURATION,
+};
+pub use delete_gauss_my_sql_database::{
+    DeleteGaussMySqlDatabase, DeleteGaussMySqlDatabaseOutput, SPEC as DELETE_GAUSS_MY_SQL_DATABASE,
+};
+pub use delete_gauss_my_sql_database_user::{
+    DeleteGaussMySqlDatabaseUser, DeleteGaussMySqlDatabaseUserOutput,
+    SPEC as DELETE_GAUSS_MY_SQL_DATABASE_USER,
+};
+pub use delete_gauss_my_sql_instance::{
+    DeleteGaussMySqlInstance, DeleteGaussMySqlInstanceOutput, SPEC as DELETE_GAUSS_MY_SQL_INSTANCE,
+};
+pub use delete_gauss_my_sql_proxy::{
+    DeleteGaussMySqlProxy, DeleteGaussMySqlProxyOutput, SPEC as DELETE_GAUSS_MY_SQL_PROXY,
+};
+pub use delete_gauss_my_sql_readonly_node::{
+    DeleteGaussMySqlReadonlyNode, DeleteGaussMySqlReadonlyNodeOutput,
+    SPEC as DELETE_GAUSS_MY_SQL_READONLY_NODE,
+};
+pub use delete_htap_process_list::{
+    DeleteHtapProcessList, DeleteHtapProcessListOutput, SPEC as DELETE_HTAP_PROCESS_LIST,
+};
+pub use delete_lts_configs::{
+    DeleteLtsConfigs, DeleteLtsConfigsOutput, SPEC as DELETE_LTS_CONFIGS,
+};
+pub use delete_online_ddl_task_record::{
+    DeleteOnlineDdlTaskRecord, DeleteOnlineDdlTaskRecordOutput,
+    SPEC as DELETE_ONLINE_DDL_TASK_RECORD,
+};
+pub use delete_proxy_private_dns_name::{
+    DeleteProxyPrivateDnsName, DeleteProxyPrivateDnsNameOutput,
+    SPEC as DELETE_PROXY_PRIVATE_DNS_NAME,
+};
+pub use delete_schedule_tas_k::{
+    DeleteScheduleTasK, DeleteScheduleTasKOutput, SPEC as DELETE_SCHEDULE_TAS_K,
+};
+pub use delete_sql_filter_rule::{
+    DeleteSqlFilterRule, DeleteSqlFilterRuleOutput, SPEC as DELETE_SQL_FILTER_RULE,
+};
+pub use delete_star_rock_lts_config::{
+    DeleteStarRockLtsConfig, DeleteStarRockLtsConfigOutput, SPEC as DELETE_STAR_ROCK_LTS_CONFIG,
+};
+pub use delete_star_rocks_data_replication::{
+    DeleteStarRocksDataReplication, DeleteStarRocksDataReplicationOutput,
+    SPEC as DELETE_STAR_ROCKS_DATA_REPLICATION,
+};
+pub use delete_star_rocks_database_user::{
+    DeleteStarRocksDatabaseUser, DeleteStarRocksDatabaseUserOutput,
+    SPEC as DELETE_STAR_ROCKS_DATABASE_USER,
+};
+pub use delete_starrocks_instance::{
+    DeleteStarrocksInstance, DeleteStarrocksInstanceOutput, SPEC as DELETE_STARROCKS_INSTANCE,
+};
+pub use delete_task_record::{
+    DeleteTaskRecord, DeleteTaskRecordOutput, SPEC as DELETE_TASK_RECORD,
+};
+pub use delete_taurus_db_node_processes::{
+    DeleteTaurusDbNodeProcesses, DeleteTaurusDbNodeProcessesOutput,
+    SPEC as DELETE_TAURUS_DB_NODE_PROCESSES,
+};
+pub use describe_backup_encrypt_status::{
+    DescribeBackupEncryptStatus, DescribeBackupEncryptStatusOutput,
+    SPEC as DESCRIBE_BACKUP_ENCRYPT_STATUS,
+};
+pub use download_ddl_logs::{DownloadDdlLogs, DownloadDdlLogsOutput, SPEC as DOWNLOAD_DDL_LOGS};
+pub use download_online_ddl_task_log::{
+    DownloadOnlineDdlTaskLog, DownloadOnlineDdlTaskLogOutput, SPEC as DOWNLOAD_ONLINE_DDL_TASK_LOG,
+};
+pub use download_slow_log_file::{
+    DownloadSlowLogFile, DownloadSlowLogFileOutput, SPEC as DOWNLOAD_SLOW_LOG_FILE,
+};
+pub use execute_intelligent_kill_session::{
+    ExecuteIntelligentKillSession, ExecuteIntelligentKillSessionOutput,
+    SPEC as EXECUTE_INTELLIGENT_KILL_SESSION,
+};
+pub use expand_gauss_my_sql_instance_volume::{
+    ExpandGaussMySqlInstanceVolume, ExpandGaussMySqlInstanceVolumeOutput,
+    SPEC as EXPAND_GAUSS_MY_SQL_INSTANCE_VOLUME,
+};
+pub use expand_gauss_my_sql_proxy::{
+    ExpandGaussMySqlProxy, ExpandGaussMySqlProxyOutput, SPEC as EXPAND_GAUSS_MY_SQL_PROXY,
+};
+pub use invoke_gauss_my_sql_instance_switch_over::{
+    InvokeGaussMySqlInstanceSwitchOver, InvokeGaussMySqlInstanceSwitchOverOutput,
+    SPEC as INVOKE_GAUSS_MY_SQL_INSTANCE_SWITCH_OVER,
+};
+pub use list_audit_log_download_link::{
+    ListAuditLogDownloadLink, ListAuditLogDownloadLinkOutput, SPEC as LIST_AUDIT_LOG_DOWNLOAD_LINK,
+};
+pub use list_audit_logs::{ListAuditLogs, ListAuditLogsOutput, SPEC as LIST_AUDIT_LOGS};
+pub use list_click_house_data_base::{
+    ListClickHouseDataBase, ListClickHouseDataBaseOutput, SPEC as LIST_CLICK_HOUSE_DATA_BASE,
+};
+pub use list_click_house_data_base_parameter::{
+    ListClickHouseDataBaseParameter, ListClickHouseDataBaseParameterOutput,
+    SPEC as LIST_CLICK_HOUSE_DATA_BASE_PARAMETER,
+};
+pub use list_click_house_data_base_replication::{
+    ListClickHouseDataBaseReplication, ListClickHouseDataBaseReplicationOutput,
+    SPEC as LIST_CLICK_HOUSE_DATA_BASE_REPLICATION,
+};
+pub use list_click_house_data_base_replication_config::{
+    ListClickHouseDataBaseReplicationConfig, ListClickHouseDataBaseReplicationConfigOutput,
+    SPEC as LIST_CLICK_HOUSE_DATA_BASE_REPLICATION_CONFIG,
+};
+pub use list_click_house_instance::{
+    ListClickHouseInstance, ListClickHouseInstanceOutput, SPEC as LIST_CLICK_HOUSE_INSTANCE,
+};
+pub use list_click_house_instance_node::{
+    ListClickHouseInstanceNode, ListClickHouseInstanceNodeOutput,
+    SPEC as LIST_CLICK_HOUSE_INSTANCE_NODE,
+};
+pub use list_cold_table_metas::{
+    ListColdTableMetas, ListColdTableMetasOutput, SPEC as LIST_COLD_TABLE_METAS,
+};
+pub use list_configurations_differences::{
+    ListConfigurationsDifferences, ListConfigurationsDifferencesOutput,
+    SPEC as LIST_CONFIGURATIONS_DIFFERENCES,
+};
+pub use list_configurations_instances::{
+    ListConfigurationsInstances, ListConfigurationsInstancesOutput,
+    SPEC as LIST_CONFIGURATIONS_INSTANCES,
+};
+pub use list_ddl_logs::{ListDdlLogs, ListDdlLogsOutput, SPEC as LIST_DDL_LOGS};
+pub use list_enterprise_projects::{
+    ListEnterpriseProjects, ListEnterpriseProjectsOutput, SPEC as LIST_ENTERPRISE_PROJECTS,
+};
+pub use list_gauss_my_sql_configurations::{
+    ListGaussMySqlConfigurations, ListGaussMySqlConfigurationsOutput,
+    SPEC as LIST_GAUSS_MY_SQL_CONFIGURATIONS,
+};
+pub use list_gauss_my_sql_database::{
+    ListGaussMySqlDatabase, ListGaussMySqlDatabaseOutput, SPEC as LIST_GAUSS_MY_SQL_DATABASE,
+};
+pub use list_gauss_my_sql_database_charsets::{
+    ListGaussMySqlDatabaseCharsets, ListGaussMySqlDatabaseCharsetsOutput,
+    SPEC as LIST_GAUSS_MY_SQL_DATABASE_CHARSETS,
+};
+pub use list_gauss_my_sql_database_user::{
+    ListGaussMySqlDatabaseUser, ListGaussMySqlDatabaseUserOutput,
+    SPEC as LIST_GAUSS_MY_SQL_DATABASE_USER,
+};
+pub use list_gauss_my_sql_dedicated_resources::{
+    ListGaussMySqlDedicatedResources, ListGaussMySqlDedicatedResourcesOutput,
+    SPEC as LIST_GAUSS_MY_SQL_DEDICATED_RESOURCES,
+};
+pub use list_gauss_my_sql_instance_detail_info::{
+    ListGaussMySqlInstanceDetailInfo, ListGaussMySqlInstanceDetailInfoOutput,
+    SPEC as LIST_GAUSS_MY_SQL_INSTANCE_DETAIL_INFO,
+};
+pub use list_gauss_my_sql_instance_detail_info_unify_status::{
+    ListGaussMySqlInstanceDetailInfoUnifyStatus, ListGaussMySqlInstanceDetailInfoUnifyStatusOutput,
+    SPEC as LIST_GAUSS_MY_SQL_INSTANCE_DETAIL_INFO_UNIFY_STATUS,
+};
+pub use list_gauss_my_sql_instances::{
+    ListGaussMySqlInstances, ListGaussMySqlInstancesOutput, SPEC as LIST_GAUSS_MY_SQL_INSTANCES,
+};
+pub use list_gauss_my_sql_instances_unify_status::{
+    ListGaussMySqlInstancesUnifyStatus, ListGaussMySqlInstancesUnifyStatusOutput,
+    SPEC as LIST_GAUSS_MY_SQL_INSTANCES_UNIFY_STATUS,
+};
+pub use list_htap_data_store::{
+    ListHtapDataStore, ListHtapDataStoreOutput, SPEC as LIST_HTAP_DATA_STORE,
+};
+pub use list_htap_flavor::{ListHtapFlavor, ListHtapFlavorOutput, SPEC as LIST_HTAP_FLAVOR};
+pub use list_htap_instance_info::{
+    ListHtapInstanceInfo, ListHtapInstanceInfoOutput, SPEC as LIST_HTAP_INSTANCE_INFO,
+};
+pub use list_htap_storage_type::{
+    ListHtapStorageType, ListHtapStorageTypeOutput, SPEC as LIST_HTAP_STORAGE_TYPE,
+};
+pub use list_immediate_jobs::{
+    ListImmediateJobs, ListImmediateJobsOutput, SPEC as LIST_IMMEDIATE_JOBS,
+};
+pub use list_instance_configurations::{
+    ListInstanceConfigurations, ListInstanceConfigurationsOutput,
+    SPEC as LIST_INSTANCE_CONFIGURATIONS,
+};
+pub use list_instance_node::{
+    ListInstanceNode, ListInstanceNodeOutput, SPEC as LIST_INSTANCE_NODE,
+};
+pub use list_instance_tags::{
+    ListInstanceTags, ListInstanceTagsOutput, SPEC as LIST_INSTANCE_TAGS,
+};
+pub use list_intelligent_kill_session_history::{
+    ListIntelligentKillSessionHistory, ListIntelligentKillSessionHistoryOutput,
+    SPEC as LIST_INTELLIGENT_KILL_SESSION_HISTORY,
+};
+pub use list_lts_error_log_details::{
+    ListLtsErrorLogDetails, ListLtsErrorLogDetailsOutput, SPEC as LIST_LTS_ERROR_LOG_DETAILS,
+};
+pub use list_lts_slowlog_details::{
+    ListLtsSlowlogDetails, ListLtsSlowlogDetailsOutput, SPEC as LIST_LTS_SLOWLOG_DETAILS,
+};
+pub use list_modify_history::{
+    ListModifyHistory, ListModifyHistoryOutput, SPEC as LIST_MODIFY_HISTORY,
+};
+pub use list_online_ddl_task_records::{
+    ListOnlineDdlTaskRecords, ListOnlineDdlTaskRecordsOutput, SPEC as LIST_ONLINE_DDL_TASK_RECORDS,
+};
+pub use list_params_template_apply_history::{
+    ListParamsTemplateApplyHistory, ListParamsTemplateApplyHistoryOutput,
+    SPEC as LIST_PARAMS_TEMPLATE_APPLY_HISTORY,
+};
+pub use list_project_tags::{ListProjectTags, ListProjectTagsOutput, SPEC as LIST_PROJECT_TAGS};
+pub use list_recycle_instances::{
+    ListRecycleInstances, ListRecycleInstancesOutput, SPEC as LIST_RECYCLE_INSTANCES,
+};
+pub use list_schedule_jobs::{
+    ListScheduleJobs, ListScheduleJobsOutput, SPEC as LIST_SCHEDULE_JOBS,
+};
+pub use list_star_rocks_data_bases::{
+    ListStarRocksDataBases, ListStarRocksDataBasesOutput, SPEC as LIST_STAR_ROCKS_DATA_BASES,
+};
+pub use list_star_rocks_data_replication_config::{
+    ListStarRocksDataReplicationConfig, ListStarRocksDataReplicationConfigOutput,
+    SPEC as LIST_STAR_ROCKS_DATA_REPLICATION_CONFIG,
+};
+pub use list_star_rocks_data_replication_config_by_data_base::{
+    ListStarRocksDataReplicationConfigByDataBase,
+    ListStarRocksDataReplicationConfigByDataBaseOutput,
+    SPEC as LIST_STAR_ROCKS_DATA_REPLICATION_CONFIG_BY_DATA_BASE,
+};
+pub use list_star_rocks_data_replications::{
+    ListStarRocksDataReplications, ListStarRocksDataReplicationsOutput,
+    SPEC as LIST_STAR_ROCKS_DATA_REPLICATIONS,
+};
+pub use list_star_rocks_db_parameters::{
+    ListStarRocksDbParameters, ListStarRocksDbParametersOutput,
+    SPEC as LIST_STAR_ROCKS_DB_PARAMETERS,
+};
+pub use list_starrocks_instance_info::{
+    ListStarrocksInstanceInfo, ListStarrocksInstanceInfoOutput,
+    SPEC as LIST_STARROCKS_INSTANCE_INFO,
+};
+pub use list_taurus_db_node_processes::{
+    ListTaurusDbNodeProcesses, ListTaurusDbNodeProcessesOutput,
+    SPEC as LIST_TAURUS_DB_NODE_PROCESSES,
+};
+pub use modify_auto_expand_policy::{
+    ModifyAutoExpandPolicy, ModifyAutoExpandPolicyOutput, SPEC as MODIFY_AUTO_EXPAND_POLICY,
+};
+pub use modify_backup_encrypt_status::{
+    ModifyBackupEncryptStatus, ModifyBackupEncryptStatusOutput,
+    SPEC as MODIFY_BACKUP_ENCRYPT_STATUS,
+};
+pub use modify_backup_vault_lock::{
+    ModifyBackupVaultLock, ModifyBackupVaultLockOutput, SPEC as MODIFY_BACKUP_VAULT_LOCK,
+};
+pub use modify_data_sync::{ModifyDataSync, ModifyDataSyncOutput, SPEC as MODIFY_DATA_SYNC};
+pub use modify_gauss_my_sql_proxy_route_mode::{
+    ModifyGaussMySqlProxyRouteMode, ModifyGaussMySqlProxyRouteModeOutput,
+    SPEC as MODIFY_GAUSS_MY_SQL_PROXY_ROUTE_MODE,
+};
+pub use modify_gauss_mysql_dns::{
+    ModifyGaussMysqlDns, ModifyGaussMysqlDnsOutput, SPEC as MODIFY_GAUSS_MYSQL_DNS,
+};
+pub use modify_node_priority::{
+    ModifyNodePriority, ModifyNodePriorityOutput, SPEC as MODIFY_NODE_PRIORITY,
+};
+pub use modify_star_rocks_security_group::{
+    ModifyStarRocksSecurityGroup, ModifyStarRocksSecurityGroupOutput,
+    SPEC as MODIFY_STAR_ROCKS_SECURITY_GROUP,
+};
+pub use pause_star_rocks_data_replication::{
+    PauseStarRocksDataReplication, PauseStarRocksDataReplicationOutput,
+    SPEC as PAUSE_STAR_ROCKS_DATA_REPLICATION,
+};
+pub use reboot_click_house_instance::{
+    RebootClickHouseInstance, RebootClickHouseInstanceOutput, SPEC as REBOOT_CLICK_HOUSE_INSTANCE,
+};
+pub use rename_instance_node::{
+    RenameInstanceNode, RenameInstanceNodeOutput, SPEC as RENAME_INSTANCE_NODE,
+};
+pub use reset_gauss_my_sql_database_password::{
+    ResetGaussMySqlDatabasePassword, ResetGaussMySqlDatabasePasswordOutput,
+    SPEC as RESET_GAUSS_MY_SQL_DATABASE_PASSWORD,
+};
+pub use reset_gauss_my_sql_password::{
+    ResetGaussMySqlPassword, ResetGaussMySqlPasswordOutput, SPEC as RESET_GAUSS_MY_SQL_PASSWORD,
+};
+pub use resize_click_house_flavor::{
+    ResizeClickHouseFlavor, ResizeClickHouseFlavorOutput, SPEC as RESIZE_CLICK_HOUSE_FLAVOR,
+};
+pub use resize_click_house_instance::{
+    ResizeClickHouseInstance, ResizeClickHouseInstanceOutput, SPEC as RESIZE_CLICK_HOUSE_INSTANCE,
+};
+pub use resize_star_rocks_flavor::{
+    ResizeStarRocksFlavor, ResizeStarRocksFlavorOutput, SPEC as RESIZE_STAR_ROCKS_FLAVOR,
+};
+pub use restart_gauss_my_sql_instance::{
+    RestartGaussMySqlInstance, RestartGaussMySqlInstanceOutput,
+    SPEC as RESTART_GAUSS_MY_SQL_INSTANCE,
+};
+pub use restart_gauss_my_sql_node::{
+    RestartGaussMySqlNode, RestartGaussMySqlNodeOutput, SPEC as RESTART_GAUSS_MY_SQL_NODE,
+};
+pub use restart_proxy_instance::{
+    RestartProxyInstance, RestartProxyInstanceOutput, SPEC as RESTART_PROXY_INSTANCE,
+};
+pub use restart_starrocks_instance::{
+    RestartStarrocksInstance, RestartStarrocksInstanceOutput, SPEC as RESTART_STARROCKS_INSTANCE,
+};
+pub use restart_starrocks_node::{
+    RestartStarrocksNode, RestartStarrocksNodeOutput, SPEC as RESTART_STARROCKS_NODE,
+};
+pub use restore_old_instance::{
+    RestoreOldInstance, RestoreOldInstanceOutput, SPEC as RESTORE_OLD_INSTANCE,
+};
+pub use resume_star_rocks_data_replication::{
+    ResumeStarRocksDataReplication, ResumeStarRocksDataReplicationOutput,
+    SPEC as RESUME_STAR_ROCKS_DATA_REPLICATION,
+};
+pub use set_audit_log_policy::{
+    SPEC as SET_AUDIT_LOG_POLICY, SetAuditLogPolicy, SetAuditLogPolicyOutput,
+};
+pub use set_auto_sql_limiting::{
+    SPEC as SET_AUTO_SQL_LIMITING, SetAutoSqlLimiting, SetAutoSqlLimitingOutput,
+};
+pub use set_ddl_log_policy::{SPEC as SET_DDL_LOG_POLICY, SetDdlLogPolicy, SetDdlLogPolicyOutput};
+pub use set_gauss_my_sql_proxy_weight::{
+    SPEC as SET_GAUSS_MY_SQL_PROXY_WEIGHT, SetGaussMySqlProxyWeight, SetGaussMySqlProxyWeightOutput,
+};
+pub use set_gauss_my_sql_quotas::{
+    SPEC as SET_GAUSS_MY_SQL_QUOTAS, SetGaussMySqlQuotas, SetGaussMySqlQuotasOutput,
+};
+pub use set_htap_query_queues_rule::{
+    SPEC as SET_HTAP_QUERY_QUEUES_RULE, SetHtapQueryQueuesRule, SetHtapQueryQueuesRuleOutput,
+};
+pub use set_instance_readonly_status::{
+    SPEC as SET_INSTANCE_READONLY_STATUS, SetInstanceReadonlyStatus,
+    SetInstanceReadonlyStatusOutput,
+};
+pub use set_instance_schedule_events::{
+    SPEC as SET_INSTANCE_SCHEDULE_EVENTS, SetInstanceScheduleEvents,
+    SetInstanceScheduleEventsOutput,
+};
+pub use set_recycle_policy::{
+    SPEC as SET_RECYCLE_POLICY, SetRecyclePolicy, SetRecyclePolicyOutput,
+};
+pub use set_sql_filter_rule::{
+    SPEC as SET_SQL_FILTER_RULE, SetSqlFilterRule, SetSqlFilterRuleOutput,
+};
+pub use show_audit_log::{SPEC as SHOW_AUDIT_LOG, ShowAuditLog, ShowAuditLogOutput};
+pub use show_audit_log_download_link::{
+    SPEC as SHOW_AUDIT_LOG_DOWNLOAD_LINK, ShowAuditLogDownloadLink, ShowAuditLogDownloadLinkOutput,
+};
+pub use show_audit_log_policy::{
+    SPEC as SHOW_AUDIT_LOG_POLICY, ShowAuditLogPolicy, ShowAuditLogPolicyOutput,
+};
+pub use show_auto_expand_policy::{
+    SPEC as SHOW_AUTO_EXPAND_POLICY, ShowAutoExpandPolicy, ShowAutoExpandPolicyOutput,
+};
+pub use show_auto_scaling_history::{
+    SPEC as SHOW_AUTO_SCALING_HISTORY, ShowAutoScalingHistory, ShowAutoScalingHistoryOutput,
+};
+pub use show_auto_scaling_policy::{
+    SPEC as SHOW_AUTO_SCALING_POLICY, ShowAutoScalingPolicy, ShowAutoScalingPolicyOutput,
+};
+pub use show_auto_sql_limiting_log::{
+    SPEC as SHOW_AUTO_SQL_LIMITING_LOG, ShowAutoSqlLimitingLog, ShowAutoSqlLimitingLogOutput,
+};
+pub use show_backup_resource_package_flavors::{
+    SPEC as SHOW_BACKUP_RESOURCE_PACKAGE_FLAVORS, ShowBackupResourcePackageFlavors,
+    ShowBackupResourcePackageFlavorsOutput,
+};
+pub use show_backup_restore_time::{
+    SPEC as SHOW_BACKUP_RESTORE_TIME, ShowBackupRestoreTime, ShowBackupRestoreTimeOutput,
+};
+pub use show_backup_vault_lock::{
+    SPEC as SHOW_BACKUP_VAULT_LOCK, ShowBackupVaultLock, ShowBackupVaultLockOutput,
+};
+pub use show_click_house_database_user::{
+    SPEC as SHOW_CLICK_HOUSE_DATABASE_USER, ShowClickHouseDatabaseUser,
+    ShowClickHouseDatabaseUserOutput,
+};
+pub use show_click_house_lts_config::{
+    SPEC as SHOW_CLICK_HOUSE_LTS_CONFIG, ShowClickHouseLtsConfig, ShowClickHouseLtsConfigOutput,
+};
+pub use show_click_house_slow_log_detail::{
+    SPEC as SHOW_CLICK_HOUSE_SLOW_LOG_DETAIL, ShowClickHouseSlowLogDetail,
+    ShowClickHouseSlowLogDetailOutput,
+};
+pub use show_click_house_slow_log_sensitive_status::{
+    SPEC as SHOW_CLICK_HOUSE_SLOW_LOG_SENSITIVE_STATUS, ShowClickHouseSlowLogSensitiveStatus,
+    ShowClickHouseSlowLogSensitiveStatusOutput,
+};
+pub use show_dedicated_resource_info::{
+    SPEC as SHOW_DEDICATED_RESOURCE_INFO, ShowDedicatedResourceInfo,
+    ShowDedicatedResourceInfoOutput,
+};
+pub use show_dynamic_serverless_policy::{
+    SPEC as SHOW_DYNAMIC_SERVERLESS_POLICY, ShowDynamicServerlessPolicy,
+    ShowDynamicServerlessPolicyOutput,
+};
+pub use show_error_log_download_link::{
+    SPEC as SHOW_ERROR_LOG_DOWNLOAD_LINK, ShowErrorLogDownloadLink, ShowErrorLogDownloadLinkOutput,
+};
+pub use show_gauss_my_sql_backup_list::{
+    SPEC as SHOW_GAUSS_MY_SQL_BACKUP_LIST, ShowGaussMySqlBackupList, ShowGaussMySqlBackupListOutput,
+};
+pub use show_gauss_my_sql_backup_policy::{
+    SPEC as SHOW_GAUSS_MY_SQL_BACKUP_POLICY, ShowGaussMySqlBackupPolicy,
+    ShowGaussMySqlBackupPolicyOutput,
+};
+pub use show_gauss_my_sql_configuration::{
+    SPEC as SHOW_GAUSS_MY_SQL_CONFIGURATION, ShowGaussMySqlConfiguration,
+    ShowGaussMySqlConfigurationOutput,
+};
+pub use show_gauss_my_sql_engine_version::{
+    SPEC as SHOW_GAUSS_MY_SQL_ENGINE_VERSION, ShowGaussMySqlEngineVersion,
+    ShowGaussMySqlEngineVersionOutput,
+};
+pub use show_gauss_my_sql_flavors::{
+    SPEC as SHOW_GAUSS_MY_SQL_FLAVORS, ShowGaussMySqlFlavors, ShowGaussMySqlFlavorsOutput,
+};
+pub use show_gauss_my_sql_incremental_backup_list::{
+    SPEC as SHOW_GAUSS_MY_SQL_INCREMENTAL_BACKUP_LIST, ShowGaussMySqlIncrementalBackupList,
+    ShowGaussMySqlIncrementalBackupListOutput,
+};
+pub use show_gauss_my_sql_instance_info::{
+    SPEC as SHOW_GAUSS_MY_SQL_INSTANCE_INFO, ShowGaussMySqlInstanceInfo,
+    ShowGaussMySqlInstanceInfoOutput,
+};
+pub use show_gauss_my_sql_instance_info_unify_status::{
+    SPEC as SHOW_GAUSS_MY_SQL_INSTANCE_INFO_UNIFY_STATUS, ShowGaussMySqlInstanceInfoUnifyStatus,
+    ShowGaussMySqlInstanceInfoUnifyStatusOutput,
+};
+pub use show_gauss_my_sql_job_info::{
+    SPEC as SHOW_GAUSS_MY_SQL_JOB_INFO, ShowGaussMySqlJobInfo, ShowGaussMySqlJobInfoOutput,
+};
+pub use show_gauss_my_sql_project_quotas::{
+    SPEC as SHOW_GAUSS_MY_SQL_PROJECT_QUOTAS, ShowGaussMySqlProjectQuotas,
+    ShowGaussMySqlProjectQuotasOutput,
+};
+pub use show_gauss_my_sql_proxy_flavors::{
+    SPEC as SHOW_GAUSS_MY_SQL_PROXY_FLAVORS, ShowGaussMySqlProxyFlavors,
+    ShowGaussMySqlProxyFlavorsOutput,
+};
+pub use show_gauss_my_sql_proxy_list::{
+    SPEC as SHOW_GAUSS_MY_SQL_PROXY_LIST, ShowGaussMySqlProxyList, ShowGaussMySqlProxyListOutput,
+};
+pub use show_gauss_my_sql_quotas::{
+    SPEC as SHOW_GAUSS_MY_SQL_QUOTAS, ShowGaussMySqlQuotas, ShowGaussMySqlQuotasOutput,
+};
+pub use show_historical_sql_filter_rule::{
+    SPEC as SHOW_HISTORICAL_SQL_FILTER_RULE, ShowHistoricalSqlFilterRule,
+    ShowHistoricalSqlFilterRuleOutput,
+};
+pub use show_htap_error_log_detail::{
+    SPEC as SHOW_HTAP_ERROR_LOG_DETAIL, ShowHtapErrorLogDetail, ShowHtapErrorLogDetailOutput,
+};
+pub use show_htap_lts_config::{
+    SPEC as SHOW_HTAP_LTS_CONFIG, ShowHtapLtsConfig, ShowHtapLtsConfigOutput,
+};
+pub use show_htap_process_list::{
+    SPEC as SHOW_HTAP_PROCESS_LIST, ShowHtapProcessList, ShowHtapProcessListOutput,
+};
+pub use show_htap_query_queues_rule::{
+    SPEC as SHOW_HTAP_QUERY_QUEUES_RULE, ShowHtapQueryQueuesRule, ShowHtapQueryQueuesRuleOutput,
+};
+pub use show_instance_backups::{
+    SPEC as SHOW_INSTANCE_BACKUPS, ShowInstanceBackups, ShowInstanceBackupsOutput,
+};
+pub use show_instance_database_version::{
+    SPEC as SHOW_INSTANCE_DATABASE_VERSION, ShowInstanceDatabaseVersion,
+    ShowInstanceDatabaseVersionOutput,
+};
+pub use show_instance_databases_for_htap::{
+    SPEC as SHOW_INSTANCE_DATABASES_FOR_HTAP, ShowInstanceDatabasesForHtap,
+    ShowInstanceDatabasesForHtapOutput,
+};
+pub use show_instance_eip::{SPEC as SHOW_INSTANCE_EIP, ShowInstanceEip, ShowInstanceEipOutput};
+pub use show_instance_monitor_extend::{
+    SPEC as SHOW_INSTANCE_MONITOR_EXTEND, ShowInstanceMonitorExtend,
+    ShowInstanceMonitorExtendOutput,
+};
+pub use show_instance_schedule_events::{
+    SPEC as SHOW_INSTANCE_SCHEDULE_EVENTS, ShowInstanceScheduleEvents,
+    ShowInstanceScheduleEventsOutput,
+};
+pub use show_instance_tables_for_htap::{
+    SPEC as SHOW_INSTANCE_TABLES_FOR_HTAP, ShowInstanceTablesForHtap,
+    ShowInstanceTablesForHtapOutput,
+};
+pub use show_intelligent_diagnosis_abnormal_count_of_instances::{
+    SPEC as SHOW_INTELLIGENT_DIAGNOSIS_ABNORMAL_COUNT_OF_INSTANCES,
+    ShowIntelligentDiagnosisAbnormalCountOfInstances,
+    ShowIntelligentDiagnosisAbnormalCountOfInstancesOutput,
+};
+pub use show_intelligent_diagnosis_instance_infos_per_metric::{
+    SPEC as SHOW_INTELLIGENT_DIAGNOSIS_INSTANCE_INFOS_PER_METRIC,
+    ShowIntelligentDiagnosisInstanceInfosPerMetric,
+    ShowIntelligentDiagnosisInstanceInfosPerMetricOutput,
+};
+pub use show_intelligent_kill_session_statistic::{
+    SPEC as SHOW_INTELLIGENT_KILL_SESSION_STATISTIC, ShowIntelligentKillSessionStatistic,
+    ShowIntelligentKillSessionStatisticOutput,
+};
+pub use show_kernel_upgrade_check_result::{
+    SPEC as SHOW_KERNEL_UPGRADE_CHECK_RESULT, ShowKernelUpgradeCheckResult,
+    ShowKernelUpgradeCheckResultOutput,
+};
+pub use show_lock_wait_session::{
+    SPEC as SHOW_LOCK_WAIT_SESSION, ShowLockWaitSession, ShowLockWaitSessionOutput,
+};
+pub use show_lts_configs::{SPEC as SHOW_LTS_CONFIGS, ShowLtsConfigs, ShowLtsConfigsOutput};
+pub use show_multi_tenant::{SPEC as SHOW_MULTI_TENANT, ShowMultiTenant, ShowMultiTenantOutput};
+pub use show_proxy_configurations::{
+    SPEC as SHOW_PROXY_CONFIGURATIONS, ShowProxyConfigurations, ShowProxyConfigurationsOutput,
+};
+pub use show_proxy_flavors_by_az_code::{
+    SPEC as SHOW_PROXY_FLAVORS_BY_AZ_CODE, ShowProxyFlavorsByAzCode, ShowProxyFlavorsByAzCodeOutput,
+};
+pub use show_proxy_ipgroup::{
+    SPEC as SHOW_PROXY_IPGROUP, ShowProxyIpgroup, ShowProxyIpgroupOutput,
+};
+pub use show_proxy_version::{
+    SPEC as SHOW_PROXY_VERSION, ShowProxyVersion, ShowProxyVersionOutput,
+};
+pub use show_realtime_session_task_status::{
+    SPEC as SHOW_REALTIME_SESSION_TASK_STATUS, ShowRealtimeSessionTaskStatus,
+    ShowRealtimeSessionTaskStatusOutput,
+};
+pub use show_recycle_policy::{
+    SPEC as SHOW_RECYCLE_POLICY, ShowRecyclePolicy, ShowRecyclePolicyOutput,
+};
+pub use show_restore_available_tables::{
+    SPEC as SHOW_RESTORE_AVAILABLE_TABLES, ShowRestoreAvailableTables,
+    ShowRestoreAvailableTablesOutput,
+};
+pub use show_restore_tables::{
+    SPEC as SHOW_RESTORE_TABLES, ShowRestoreTables, ShowRestoreTablesOutput,
+};
+pub use show_serverless_compute_ability_policy::{
+    SPEC as SHOW_SERVERLESS_COMPUTE_ABILITY_POLICY, ShowServerlessComputeAbilityPolicy,
+    ShowServerlessComputeAbilityPolicyOutput,
+};
+pub use show_serverless_scaling_policy::{
+    SPEC as SHOW_SERVERLESS_SCALING_POLICY, ShowServerlessScalingPolicy,
+    ShowServerlessScalingPolicyOutput,
+};
+pub use show_slow_log_detail::{
+    SPEC as SHOW_SLOW_LOG_DETAIL, ShowSlowLogDetail, ShowSlowLogDetailOutput,
+};
+pub use show_slow_log_statistics::{
+    SPEC as SHOW_SLOW_LOG_STATISTICS, ShowSlowLogStatistics, ShowSlowLogStatisticsOutput,
+};
+pub use show_slowlog_sensitive_status::{
+    SPEC as SHOW_SLOWLOG_SENSITIVE_STATUS, ShowSlowlogSensitiveStatus,
+    ShowSlowlogSensitiveStatusOutput,
+};
+pub use show_sql_auto_sql_limiting::{
+    SPEC as SHOW_SQL_AUTO_SQL_LIMITING, ShowSqlAutoSqlLimiting, ShowSqlAutoSqlLimitingOutput,
+};
+pub use show_sql_filter_control::{
+    SPEC as SHOW_SQL_FILTER_CONTROL, ShowSqlFilterControl, ShowSqlFilterControlOutput,
+};
+pub use show_sql_filter_rule::{
+    SPEC as SHOW_SQL_FILTER_RULE, ShowSqlFilterRule, ShowSqlFilterRuleOutput,
+};
+pub use show_star_rocks_database_user::{
+    SPEC as SHOW_STAR_ROCKS_DATABASE_USER, ShowStarRocksDatabaseUser,
+    ShowStarRocksDatabaseUserOutput,
+};
+pub use show_star_rocks_slowlog_sensitive_status::{
+    SPEC as SHOW_STAR_ROCKS_SLOWLOG_SENSITIVE_STATUS, ShowStarRocksSlowlogSensitiveStatus,
+    ShowStarRocksSlowlogSensitiveStatusOutput,
+};
+pub use show_starrocks_params::{
+    SPEC as SHOW_STARROCKS_PARAMS, ShowStarrocksParams, ShowStarrocksParamsOutput,
+};
+pub use show_table_meta_info::{
+    SPEC as SHOW_TABLE_META_INFO, ShowTableMetaInfo, ShowTableMetaInfoOutput,
+};
+pub use show_task_details::{SPEC as SHOW_TASK_DETAILS, ShowTaskDetails, ShowTaskDetailsOutput};
+pub use show_taurus_db_advanced_backup_policy::{
+    SPEC as SHOW_TAURUS_DB_ADVANCED_BACKUP_POLICY, ShowTaurusDbAdvancedBackupPolicy,
+    ShowTaurusDbAdvancedBackupPolicyOutput,
+};
+pub use show_taurus_db_txn_progress::{
+    SPEC as SHOW_TAURUS_DB_TXN_PROGRESS, ShowTaurusDbTxnProgress, ShowTaurusDbTxnProgressOutput,
+};
+pub use shrink_gauss_my_sql_proxy::{
+    SPEC as SHRINK_GAUSS_MY_SQL_PROXY, ShrinkGaussMySqlProxy, ShrinkGaussMySqlProxyOutput,
+};
+pub use start_online_ddl_task::{
+    SPEC as START_ONLINE_DDL_TASK, StartOnlineDdlTask, StartOnlineDdlTaskOutput,
+};
+pub use stop_online_ddl_task::{
+    SPEC as STOP_ONLINE_DDL_TASK, StopOnlineDdlTask, StopOnlineDdlTaskOutput,
+};
+pub use switch_access_control::{
+    SPEC as SWITCH_ACCESS_CONTROL, SwitchAccessControl, SwitchAccessControlOutput,
+};
+pub use switch_gauss_my_sql_configuration::{
+    SPEC as SWITCH_GAUSS_MY_SQL_CONFIGURATION, SwitchGaussMySqlConfiguration,
+    SwitchGaussMySqlConfigurationOutput,
+};
+pub use switch_gauss_my_sql_instance_ssl::{
+    SPEC as SWITCH_GAUSS_MY_SQL_INSTANCE_SSL, SwitchGaussMySqlInstanceSsl,
+    SwitchGaussMySqlInstanceSslOutput,
+};
+pub use switch_gauss_my_sql_proxy_alt::{
+    SPEC as SWITCH_GAUSS_MY_SQL_PROXY_ALT, SwitchGaussMySqlProxyAlt, SwitchGaussMySqlProxyAltOutput,
+};
+pub use switch_gauss_my_sql_proxy_eip::{
+    SPEC as SWITCH_GAUSS_MY_SQL_PROXY_EIP, SwitchGaussMySqlProxyEip, SwitchGaussMySqlProxyEipOutput,
+};
+pub use switch_gauss_my_sql_proxy_ssl::{
+    SPEC as SWITCH_GAUSS_MY_SQL_PROXY_SSL, SwitchGaussMySqlProxySsl, SwitchGaussMySqlProxySslOutput,
+};
+pub use sync_star_rocks_users::{
+    SPEC as SYNC_STAR_ROCKS_USERS, SyncStarRocksUsers, SyncStarRocksUsersOutput,
+};
 pub use types::*;
+pub use update_audit_log::{SPEC as UPDATE_AUDIT_LOG, UpdateAuditLog, UpdateAuditLogOutput};
+pub use update_auto_scaling_policy::{
+    SPEC as UPDATE_AUTO_SCALING_POLICY, UpdateAutoScalingPolicy, UpdateAutoScalingPolicyOutput,
+};
+pub use update_backup_offsite_policy::{
+    SPEC as UPDATE_BACKUP_OFFSITE_POLICY, UpdateBackupOffsitePolicy,
+    UpdateBackupOffsitePolicyOutput,
+};
+pub use update_click_house_data_base_config::{
+    SPEC as UPDATE_CLICK_HOUSE_DATA_BASE_CONFIG, UpdateClickHouseDataBaseConfig,
+    UpdateClickHouseDataBaseConfigOutput,
+};
+pub use update_click_house_database_user_password::{
+    SPEC as UPDATE_CLICK_HOUSE_DATABASE_USER_PASSWORD, UpdateClickHouseDatabaseUserPassword,
+    UpdateClickHouseDatabaseUserPasswordOutput,
+};
+pub use update_click_house_database_user_permission::{
+    SPEC as UPDATE_CLICK_HOUSE_DATABASE_USER_PERMISSION, UpdateClickHouseDatabaseUserPermission,
+    UpdateClickHouseDatabaseUserPermissionOutput,
+};
+pub use update_click_house_lts_config::{
+    SPEC as UPDATE_CLICK_HOUSE_LTS_CONFIG, UpdateClickHouseLtsConfig,
+    UpdateClickHouseLtsConfigOutput,
+};
+pub use update_click_house_slow_log_sensitive_status::{
+    SPEC as UPDATE_CLICK_HOUSE_SLOW_LOG_SENSITIVE_STATUS, UpdateClickHouseSlowLogSensitiveStatus,
+    UpdateClickHouseSlowLogSensitiveStatusOutput,
+};
+pub use update_dynamic_serverless_policy::{
+    SPEC as UPDATE_DYNAMIC_SERVERLESS_POLICY, UpdateDynamicServerlessPolicy,
+    UpdateDynamicServerlessPolicyOutput,
+};
+pub use update_gauss_my_sql_backup_policy::{
+    SPEC as UPDATE_GAUSS_MY_SQL_BACKUP_POLICY, UpdateGaussMySqlBackupPolicy,
+    UpdateGaussMySqlBackupPolicyOutput,
+};
+pub use update_gauss_my_sql_configuration::{
+    SPEC as UPDATE_GAUSS_MY_SQL_CONFIGURATION, UpdateGaussMySqlConfiguration,
+    UpdateGaussMySqlConfigurationOutput,
+};
+pub use update_gauss_my_sql_database_comment::{
+    SPEC as UPDATE_GAUSS_MY_SQL_DATABASE_COMMENT, UpdateGaussMySqlDatabaseComment,
+    UpdateGaussMySqlDatabaseCommentOutput,
+};
+pub use update_gauss_my_sql_database_user_comment::{
+    SPEC as UPDATE_GAUSS_MY_SQL_DATABASE_USER_COMMENT, UpdateGaussMySqlDatabaseUserComment,
+    UpdateGaussMySqlDatabaseUserCommentOutput,
+};
+pub use update_gauss_my_sql_instance_alias::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_ALIAS, UpdateGaussMySqlInstanceAlias,
+    UpdateGaussMySqlInstanceAliasOutput,
+};
+pub use update_gauss_my_sql_instance_eip::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_EIP, UpdateGaussMySqlInstanceEip,
+    UpdateGaussMySqlInstanceEipOutput,
+};
+pub use update_gauss_my_sql_instance_internal_ip::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_INTERNAL_IP, UpdateGaussMySqlInstanceInternalIp,
+    UpdateGaussMySqlInstanceInternalIpOutput,
+};
+pub use update_gauss_my_sql_instance_name::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_NAME, UpdateGaussMySqlInstanceName,
+    UpdateGaussMySqlInstanceNameOutput,
+};
+pub use update_gauss_my_sql_instance_ops_window::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_OPS_WINDOW, UpdateGaussMySqlInstanceOpsWindow,
+    UpdateGaussMySqlInstanceOpsWindowOutput,
+};
+pub use update_gauss_my_sql_instance_port::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_PORT, UpdateGaussMySqlInstancePort,
+    UpdateGaussMySqlInstancePortOutput,
+};
+pub use update_gauss_my_sql_instance_security_group::{
+    SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_SECURITY_GROUP, UpdateGaussMySqlInstanceSecurityGroup,
+    UpdateGaussMySqlInstanceSecurityGroupOutput,
+};
+pub use update_gauss_my_sql_quotas::{
+    SPEC as UPDATE_GAUSS_MY_SQL_QUOTAS, UpdateGaussMySqlQuotas, UpdateGaussMySqlQuotasOutput,
+};
+pub use update_htap_query_queues_control::{
+    SPEC as UPDATE_HTAP_QUERY_QUEUES_CONTROL, UpdateHtapQueryQueuesControl,
+    UpdateHtapQueryQueuesControlOutput,
+};
+pub use update_instance_configurations::{
+    SPEC as UPDATE_INSTANCE_CONFIGURATIONS, UpdateInstanceConfigurations,
+    UpdateInstanceConfigurationsOutput,
+};
+pub use update_instance_monitor::{
+    SPEC as UPDATE_INSTANCE_MONITOR, UpdateInstanceMonitor, UpdateInstanceMonitorOutput,
+};
+pub use update_multi_tenant::{
+    SPEC as UPDATE_MULTI_TENANT, UpdateMultiTenant, UpdateMultiTenantOutput,
+};
+pub use update_new_node_auto_add_switch::{
+    SPEC as UPDATE_NEW_NODE_AUTO_ADD_SWITCH, UpdateNewNodeAutoAddSwitch,
+    UpdateNewNodeAutoAddSwitchOutput,
+};
+pub use update_proxy_connection_pool_type::{
+    SPEC as UPDATE_PROXY_CONNECTION_POOL_TYPE, UpdateProxyConnectionPoolType,
+    UpdateProxyConnectionPoolTypeOutput,
+};
+pub use update_proxy_name::{SPEC as UPDATE_PROXY_NAME, UpdateProxyName, UpdateProxyNameOutput};
+pub use update_proxy_new_configurations::{
+    SPEC as UPDATE_PROXY_NEW_CONFIGURATIONS, UpdateProxyNewConfigurations,
+    UpdateProxyNewConfigurationsOutput,
+};
+pub use update_proxy_port::{SPEC as UPDATE_PROXY_PORT, UpdateProxyPort, UpdateProxyPortOutput};
+pub use update_proxy_private_dns_name::{
+    SPEC as UPDATE_PROXY_PRIVATE_DNS_NAME, UpdateProxyPrivateDnsName,
+    UpdateProxyPrivateDnsNameOutput,
+};
+pub use update_proxy_session_consistence::{
+    SPEC as UPDATE_PROXY_SESSION_CONSISTENCE, UpdateProxySessionConsistence,
+    UpdateProxySessionConsistenceOutput,
+};
+pub use update_serverless_compute_ability_policy::{
+    SPEC as UPDATE_SERVERLESS_COMPUTE_ABILITY_POLICY, UpdateServerlessComputeAbilityPolicy,
+    UpdateServerlessComputeAbilityPolicyOutput,
+};
+pub use update_serverless_policy::{
+    SPEC as UPDATE_SERVERLESS_POLICY, UpdateServerlessPolicy, UpdateServerlessPolicyOutput,
+};
+pub use update_serverless_scaling_policy::{
+    SPEC as UPDATE_SERVERLESS_SCALING_POLICY, UpdateServerlessScalingPolicy,
+    UpdateServerlessScalingPolicyOutput,
+};
+pub use update_slowlog_sensitive_status::{
+    SPEC as UPDATE_SLOWLOG_SENSITIVE_STATUS, UpdateSlowlogSensitiveStatus,
+    UpdateSlowlogSensitiveStatusOutput,
+};
+pub use update_slowlog_sensitive_switch::{
+    SPEC as UPDATE_SLOWLOG_SENSITIVE_SWITCH, UpdateSlowlogSensitiveSwitch,
+    UpdateSlowlogSensitiveSwitchOutput,
+};
+pub use update_sql_filter_control::{
+    SPEC as UPDATE_SQL_FILTER_CONTROL, UpdateSqlFilterControl, UpdateSqlFilterControlOutput,
+};
+pub use update_star_rock_lts_config::{
+    SPEC as UPDATE_STAR_ROCK_LTS_CONFIG, UpdateStarRockLtsConfig, UpdateStarRockLtsConfigOutput,
+};
+pub use update_star_rocks_database_user_password::{
+    SPEC as UPDATE_STAR_ROCKS_DATABASE_USER_PASSWORD, UpdateStarRocksDatabaseUserPassword,
+    UpdateStarRocksDatabaseUserPasswordOutput,
+};
+pub use update_star_rocks_database_user_permission::{
+    SPEC as UPDATE_STAR_ROCKS_DATABASE_USER_PERMISSION, UpdateStarRocksDatabaseUserPermission,
+    UpdateStarRocksDatabaseUserPermissionOutput,
+};
+pub use update_starrocks_params::{
+    SPEC as UPDATE_STARROCKS_PARAMS, UpdateStarrocksParams, UpdateStarrocksParamsOutput,
+};
+pub use update_taurus_db_advanced_backup_policy::{
+    SPEC as UPDATE_TAURUS_DB_ADVANCED_BACKUP_POLICY, UpdateTaurusDbAdvancedBackupPolicy,
+    UpdateTaurusDbAdvancedBackupPolicyOutput,
+};
+pub use update_taurus_node_data_ip::{
+    SPEC as UPDATE_TAURUS_NODE_DATA_IP, UpdateTaurusNodeDataIp, UpdateTaurusNodeDataIpOutput,
+};
+pub use update_transaction_split_status::{
+    SPEC as UPDATE_TRANSACTION_SPLIT_STATUS, UpdateTransactionSplitStatus,
+    UpdateTransactionSplitStatusOutput,
+};
+pub use upgrade_configuration::{
+    SPEC as UPGRADE_CONFIGURATION, UpgradeConfiguration, UpgradeConfigurationOutput,
+};
+pub use upgrade_gauss_my_sql_instance_database::{
+    SPEC as UPGRADE_GAUSS_MY_SQL_INSTANCE_DATABASE, UpgradeGaussMySqlInstanceDatabase,
+    UpgradeGaussMySqlInstanceDatabaseOutput,
+};
+pub use upgrade_proxy_version::{
+    SPEC as UPGRADE_PROXY_VERSION, UpgradeProxyVersion, UpgradeProxyVersionOutput,
+};
+pub use upgrade_sr_kernel_version::{
+    SPEC as UPGRADE_SR_KERNEL_VERSION, UpgradeSrKernelVersion, UpgradeSrKernelVersionOutput,
+};
 
 /// Every modelled operation of this module built with the crate's features, in the model's
 /// order: the registry the fixtures, the fault suite and the coverage checks read.
-pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[create_backup_resource_package::SPEC];
+pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
+    add_database_permission::SPEC,
+    batch_change_instance_specification::SPEC,
+    batch_delete_backup::SPEC,
+    batch_tag_action::SPEC,
+    batch_update_backup_policy::SPEC,
+    batch_upgrade_databases::SPEC,
+    cancel_gauss_my_sql_instance_eip::SPEC,
+    cancel_schedule_task::SPEC,
+    change_gauss_my_sql_instance_specification::SPEC,
+    change_gauss_my_sql_proxy_specification::SPEC,
+    check_click_house_data_base_config::SPEC,
+    check_click_house_table_config::SPEC,
+    check_data_base_config::SPEC,
+    check_kernel_upgrade::SPEC,
+    check_resource::SPEC,
+    check_schedule_task_exist::SPEC,
+    check_star_rocks_resource::SPEC,
+    check_starrocks_params::SPEC,
+    check_table_config::SPEC,
+    clear_online_ddl_task_temp_table::SPEC,
+    collect_realtime_session::SPEC,
+    copy_configurations::SPEC,
+    copy_instance_configurations::SPEC,
+    create_access_control::SPEC,
+    create_backup_resource_package::SPEC,
+    create_click_house_data_base_replication::SPEC,
+    create_click_house_database_user::SPEC,
+    create_click_house_instance::SPEC,
+    create_gauss_my_sql_backup::SPEC,
+    create_gauss_my_sql_configuration::SPEC,
+    create_gauss_my_sql_database::SPEC,
+    create_gauss_my_sql_database_user::SPEC,
+    create_gauss_my_sql_instance::SPEC,
+    create_gauss_my_sql_proxy::SPEC,
+    create_gauss_my_sql_readonly_node::SPEC,
+    create_gauss_mysql_dns::SPEC,
+    create_lts_configs::SPEC,
+    create_proxy_dns_name::SPEC,
+    create_restore_tables::SPEC,
+    create_star_rocks_data_replication::SPEC,
+    create_star_rocks_database_user::SPEC,
+    create_starrocks_instance::SPEC,
+    delete_auto_sql_limiting::SPEC,
+    delete_click_house_data_base_config::SPEC,
+    delete_click_house_data_base_replication::SPEC,
+    delete_click_house_database_user::SPEC,
+    delete_click_house_instance::SPEC,
+    delete_click_house_lts_config::SPEC,
+    delete_database_permission::SPEC,
+    delete_dynamic_serverless_policy::SPEC,
+    delete_gauss_my_sql_backup::SPEC,
+    delete_gauss_my_sql_configuration::SPEC,
+    delete_gauss_my_sql_database::SPEC,
+    delete_gauss_my_sql_database_user::SPEC,
+    delete_gauss_my_sql_instance::SPEC,
+    delete_gauss_my_sql_proxy::SPEC,
+    delete_gauss_my_sql_readonly_node::SPEC,
+    delete_htap_process_list::SPEC,
+    delete_lts_configs::SPEC,
+    delete_online_ddl_task_record::SPEC,
+    delete_proxy_private_dns_name::SPEC,
+    delete_schedule_tas_k::SPEC,
+    delete_sql_filter_rule::SPEC,
+    delete_star_rock_lts_config::SPEC,
+    delete_star_rocks_data_replication::SPEC,
+    delete_star_rocks_database_user::SPEC,
+    delete_starrocks_instance::SPEC,
+    delete_task_record::SPEC,
+    delete_taurus_db_node_processes::SPEC,
+    describe_backup_encrypt_status::SPEC,
+    download_ddl_logs::SPEC,
+    download_online_ddl_task_log::SPEC,
+    download_slow_log_file::SPEC,
+    execute_intelligent_kill_session::SPEC,
+    expand_gauss_my_sql_instance_volume::SPEC,
+    expand_gauss_my_sql_proxy::SPEC,
+    invoke_gauss_my_sql_instance_switch_over::SPEC,
+    list_audit_log_download_link::SPEC,
+    list_audit_logs::SPEC,
+    list_click_house_data_base::SPEC,
+    list_click_house_data_base_parameter::SPEC,
+    list_click_house_data_base_replication::SPEC,
+    list_click_house_data_base_replication_config::SPEC,
+    list_click_house_instance::SPEC,
+    list_click_house_instance_node::SPEC,
+    list_cold_table_metas::SPEC,
+    list_configurations_differences::SPEC,
+    list_configurations_instances::SPEC,
+    list_ddl_logs::SPEC,
+    list_enterprise_projects::SPEC,
+    list_gauss_my_sql_configurations::SPEC,
+    list_gauss_my_sql_database::SPEC,
+    list_gauss_my_sql_database_charsets::SPEC,
+    list_gauss_my_sql_database_user::SPEC,
+    list_gauss_my_sql_dedicated_resources::SPEC,
+    list_gauss_my_sql_instance_detail_info::SPEC,
+    list_gauss_my_sql_instance_detail_info_unify_status::SPEC,
+    list_gauss_my_sql_instances::SPEC,
+    list_gauss_my_sql_instances_unify_status::SPEC,
+    list_htap_data_store::SPEC,
+    list_htap_flavor::SPEC,
+    list_htap_instance_info::SPEC,
+    list_htap_storage_type::SPEC,
+    list_immediate_jobs::SPEC,
+    list_instance_configurations::SPEC,
+    list_instance_node::SPEC,
+    list_instance_tags::SPEC,
+    list_intelligent_kill_session_history::SPEC,
+    list_lts_error_log_details::SPEC,
+    list_lts_slowlog_details::SPEC,
+    list_modify_history::SPEC,
+    list_online_ddl_task_records::SPEC,
+    list_params_template_apply_history::SPEC,
+    list_project_tags::SPEC,
+    list_recycle_instances::SPEC,
+    list_schedule_jobs::SPEC,
+    list_star_rocks_data_bases::SPEC,
+    list_star_rocks_data_replication_config::SPEC,
+    list_star_rocks_data_replication_config_by_data_base::SPEC,
+    list_star_rocks_data_replications::SPEC,
+    list_star_rocks_db_parameters::SPEC,
+    list_starrocks_instance_info::SPEC,
+    list_taurus_db_node_processes::SPEC,
+    modify_auto_expand_policy::SPEC,
+    modify_backup_encrypt_status::SPEC,
+    modify_backup_vault_lock::SPEC,
+    modify_data_sync::SPEC,
+    modify_gauss_my_sql_proxy_route_mode::SPEC,
+    modify_gauss_mysql_dns::SPEC,
+    modify_node_priority::SPEC,
+    modify_star_rocks_security_group::SPEC,
+    pause_star_rocks_data_replication::SPEC,
+    reboot_click_house_instance::SPEC,
+    rename_instance_node::SPEC,
+    reset_gauss_my_sql_database_password::SPEC,
+    reset_gauss_my_sql_password::SPEC,
+    resize_click_house_flavor::SPEC,
+    resize_click_house_instance::SPEC,
+    resize_star_rocks_flavor::SPEC,
+    restart_gauss_my_sql_instance::SPEC,
+    restart_gauss_my_sql_node::SPEC,
+    restart_proxy_instance::SPEC,
+    restart_starrocks_instance::SPEC,
+    restart_starrocks_node::SPEC,
+    restore_old_instance::SPEC,
+    resume_star_rocks_data_replication::SPEC,
+    set_audit_log_policy::SPEC,
+    set_auto_sql_limiting::SPEC,
+    set_ddl_log_policy::SPEC,
+    set_gauss_my_sql_proxy_weight::SPEC,
+    set_gauss_my_sql_quotas::SPEC,
+    set_htap_query_queues_rule::SPEC,
+    set_instance_readonly_status::SPEC,
+    set_instance_schedule_events::SPEC,
+    set_recycle_policy::SPEC,
+    set_sql_filter_rule::SPEC,
+    show_audit_log::SPEC,
+    show_audit_log_download_link::SPEC,
+    show_audit_log_policy::SPEC,
+    show_auto_expand_policy::SPEC,
+    show_auto_scaling_history::SPEC,
+    show_auto_scaling_policy::SPEC,
+    show_auto_sql_limiting_log::SPEC,
+    show_backup_resource_package_flavors::SPEC,
+    show_backup_restore_time::SPEC,
+    show_backup_vault_lock::SPEC,
+    show_click_house_database_user::SPEC,
+    show_click_house_lts_config::SPEC,
+    show_click_house_slow_log_detail::SPEC,
+    show_click_house_slow_log_sensitive_status::SPEC,
+    show_dedicated_resource_info::SPEC,
+    show_dynamic_serverless_policy::SPEC,
+    show_error_log_download_link::SPEC,
+    show_gauss_my_sql_backup_list::SPEC,
+    show_gauss_my_sql_backup_policy::SPEC,
+    show_gauss_my_sql_configuration::SPEC,
+    show_gauss_my_sql_engine_version::SPEC,
+    show_gauss_my_sql_flavors::SPEC,
+    show_gauss_my_sql_incremental_backup_list::SPEC,
+    show_gauss_my_sql_instance_info::SPEC,
+    show_gauss_my_sql_instance_info_unify_status::SPEC,
+    show_gauss_my_sql_job_info::SPEC,
+    show_gauss_my_sql_project_quotas::SPEC,
+    show_gauss_my_sql_proxy_flavors::SPEC,
+    show_gauss_my_sql_proxy_list::SPEC,
+    show_gauss_my_sql_quotas::SPEC,
+    show_historical_sql_filter_rule::SPEC,
+    show_htap_error_log_detail::SPEC,
+    show_htap_lts_config::SPEC,
+    show_htap_process_list::SPEC,
+    show_htap_query_queues_rule::SPEC,
+    show_instance_backups::SPEC,
+    show_instance_database_version::SPEC,
+    show_instance_databases_for_htap::SPEC,
+    show_instance_eip::SPEC,
+    show_instance_monitor_extend::SPEC,
+    show_instance_schedule_events::SPEC,
+    show_instance_tables_for_htap::SPEC,
+    show_intelligent_diagnosis_abnormal_count_of_instances::SPEC,
+    show_intelligent_diagnosis_instance_infos_per_metric::SPEC,
+    show_intelligent_kill_session_statistic::SPEC,
+    show_kernel_upgrade_check_result::SPEC,
+    show_lock_wait_session::SPEC,
+    show_lts_configs::SPEC,
+    show_multi_tenant::SPEC,
+    show_proxy_configurations::SPEC,
+    show_proxy_flavors_by_az_code::SPEC,
+    show_proxy_ipgroup::SPEC,
+    show_proxy_version::SPEC,
+    show_realtime_session_task_status::SPEC,
+    show_recycle_policy::SPEC,
+    show_restore_available_tables::SPEC,
+    show_restore_tables::SPEC,
+    show_serverless_compute_ability_policy::SPEC,
+    show_serverless_scaling_policy::SPEC,
+    show_slow_log_detail::SPEC,
+    show_slow_log_statistics::SPEC,
+    show_slowlog_sensitive_status::SPEC,
+    show_sql_auto_sql_limiting::SPEC,
+    show_sql_filter_control::SPEC,
+    show_sql_filter_rule::SPEC,
+    show_star_rocks_database_user::SPEC,
+    show_star_rocks_slowlog_sensitive_status::SPEC,
+    show_starrocks_params::SPEC,
+    show_table_meta_info::SPEC,
+    show_task_details::SPEC,
+    show_taurus_db_advanced_backup_policy::SPEC,
+    show_taurus_db_txn_progress::SPEC,
+    shrink_gauss_my_sql_proxy::SPEC,
+    start_online_ddl_task::SPEC,
+    stop_online_ddl_task::SPEC,
+    switch_access_control::SPEC,
+    switch_gauss_my_sql_configuration::SPEC,
+    switch_gauss_my_sql_instance_ssl::SPEC,
+    switch_gauss_my_sql_proxy_alt::SPEC,
+    switch_gauss_my_sql_proxy_eip::SPEC,
+    switch_gauss_my_sql_proxy_ssl::SPEC,
+    sync_star_rocks_users::SPEC,
+    update_audit_log::SPEC,
+    update_auto_scaling_policy::SPEC,
+    update_backup_offsite_policy::SPEC,
+    update_click_house_data_base_config::SPEC,
+    update_click_house_database_user_password::SPEC,
+    update_click_house_database_user_permission::SPEC,
+    update_click_house_lts_config::SPEC,
+    update_click_house_slow_log_sensitive_status::SPEC,
+    update_dynamic_serverless_policy::SPEC,
+    update_gauss_my_sql_backup_policy::SPEC,
+    update_gauss_my_sql_configuration::SPEC,
+    update_gauss_my_sql_database_comment::SPEC,
+    update_gauss_my_sql_database_user_comment::SPEC,
+    update_gauss_my_sql_instance_alias::SPEC,
+    update_gauss_my_sql_instance_eip::SPEC,
+    update_gauss_my_sql_instance_internal_ip::SPEC,
+    update_gauss_my_sql_instance_name::SPEC,
+    update_gauss_my_sql_instance_ops_window::SPEC,
+    update_gauss_my_sql_instance_port::SPEC,
+    update_gauss_my_sql_instance_security_group::SPEC,
+    update_gauss_my_sql_quotas::SPEC,
+    update_htap_query_queues_control::SPEC,
+    update_instance_configurations::SPEC,
+    update_instance_monitor::SPEC,
+    update_multi_tenant::SPEC,
+    update_new_node_auto_add_switch::SPEC,
+    update_proxy_connection_pool_type::SPEC,
+    update_proxy_name::SPEC,
+    update_proxy_new_configurations::SPEC,
+    update_proxy_port::SPEC,
+    update_proxy_private_dns_name::SPEC,
+    update_proxy_session_consistence::SPEC,
+    update_serverless_compute_ability_policy::SPEC,
+    update_serverless_policy::SPEC,
+    update_serverless_scaling_policy::SPEC,
+    update_slowlog_sensitive_status::SPEC,
+    update_slowlog_sensitive_switch::SPEC,
+    update_sql_filter_control::SPEC,
+    update_star_rock_lts_config::SPEC,
+    update_star_rocks_database_user_password::SPEC,
+    update_star_rocks_database_user_permission::SPEC,
+    update_starrocks_params::SPEC,
+    update_taurus_db_advanced_backup_policy::SPEC,
+    update_taurus_node_data_ip::SPEC,
+    update_transaction_split_status::SPEC,
+    upgrade_configuration::SPEC,
+    upgrade_gauss_my_sql_instance_database::SPEC,
+    upgrade_proxy_version::SPEC,
+    upgrade_sr_kernel_version::SPEC,
+];

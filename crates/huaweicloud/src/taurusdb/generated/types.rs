@@ -3,6 +3,796 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The API's `AbnormalRootCause` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AbnormalRootCause {
+    /// `abnormal_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abnormal_type: Option<String>,
+    /// `lock_root_cause`; [`LockRootCause`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_root_cause: Option<LockRootCause>,
+}
+
+/// The API's `AccessControlRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessControlRule {
+    /// `description`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `ip`; string; required
+    pub ip: String,
+}
+
+/// The API's `ApplicableInstances` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ApplicableInstances {
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+}
+
+/// The API's `AuditLogDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AuditLogDetail {
+    /// `begin_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+}
+
+/// The API's `AutoScalingRecordInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AutoScalingRecordInfo {
+    /// `create_at`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `original_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_value: Option<String>,
+    /// `result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// `scaling_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling_type: Option<String>,
+    /// `target_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<String>,
+}
+
+/// The API's `AutoScalingSwitchStatus` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AutoScalingSwitchStatus {
+    /// `flavor_switch`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_switch: Option<String>,
+    /// `read_only_switch`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_switch: Option<String>,
+    /// `scaling_switch`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling_switch: Option<String>,
+}
+
+/// The API's `AutoSqlLimitingLog` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AutoSqlLimitingLog {
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `expire_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<i64>,
+    /// `max_concurrency`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `pattern`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// `sql_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_type: Option<String>,
+}
+
+/// The API's `AutoSqlLimitingRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AutoSqlLimitingRule {
+    /// `active_sessions`; 64-bit integer; required
+    pub active_sessions: i64,
+    /// `clear_time`; 64-bit integer; required
+    pub clear_time: i64,
+    /// `condition`; string; required
+    pub condition: String,
+    /// `cpu_usage`; 64-bit integer; required
+    pub cpu_usage: i64,
+    /// `duration`; 64-bit integer; required
+    pub duration: i64,
+    /// `end_time`; string; required
+    pub end_time: String,
+    /// `max_concurrency`; 64-bit integer; required
+    pub max_concurrency: i64,
+    /// `node_id`; string; required
+    pub node_id: String,
+    /// `retain_sql_rule`; boolean; required
+    pub retain_sql_rule: bool,
+    /// `start_time`; string; required
+    pub start_time: String,
+}
+
+/// The API's `Backup` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Backup {
+    /// `begin_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The API's `BackupPolicy` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BackupPolicy {
+    /// `keep_days`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_days: Option<i64>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `retention_num_backup_level1`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_num_backup_level1: Option<i64>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `BackupPolicyInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BackupPolicyInfo {
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `policy_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// `retention_days`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<i64>,
+}
+
+/// The API's `BackupResourcePackageFlavor` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BackupResourcePackageFlavor {
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// `volume`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+}
+
+/// The API's `BackupV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BackupV3 {
+    /// `backup_level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_level: Option<String>,
+    /// `backup_method`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_method: Option<String>,
+    /// `backup_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_mode: Option<String>,
+    /// `backup_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_type: Option<String>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `size_unit`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_unit: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `use_detail`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_detail: Option<String>,
+}
+
+/// The API's `BackupVaultLockInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BackupVaultLockInfo {
+    /// `lock_end_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_end_time: Option<i64>,
+    /// `lock_policy`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_policy: Option<bool>,
+    /// `lock_retention_days`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_retention_days: Option<i64>,
+    /// `lock_start_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_start_time: Option<i64>,
+}
+
+/// The API's `BackupVaultLockInfoRequest` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupVaultLockInfoRequest {
+    /// `lock_policy`; boolean; required
+    pub lock_policy: bool,
+    /// `lock_retention_days`; 64-bit integer; required
+    pub lock_retention_days: i64,
+}
+
+/// The API's `Backups` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Backups {
+    /// `backup_level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_level: Option<String>,
+    /// `backup_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_mode: Option<String>,
+    /// `begin_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// `datastore`; [`MysqlDatastoreInBackup`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<MysqlDatastoreInBackup>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `size`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `take_up_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub take_up_time: Option<i64>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The API's `ChDatabaseConfigCheckResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChDatabaseConfigCheckResult {
+    /// `check_result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_result: Option<String>,
+    /// `param_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `ChDatabaseConfigResponse` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChDatabaseConfigResponse {
+    /// `database_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
+    /// `db_config_check_results`; list of [`ChDatabaseConfigCheckResult`]
+    #[serde(default)]
+    pub db_config_check_results: Vec<ChDatabaseConfigCheckResult>,
+}
+
+/// The API's `ChDatabaseConfigsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChDatabaseConfigsInfo {
+    /// `param_name`; string; required
+    pub param_name: String,
+    /// `value`; string; required
+    pub value: String,
+}
+
+/// The API's `ChDatabaseParameterInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChDatabaseParameterInfo {
+    /// `data_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// `default_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `param_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    /// `value_range`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_range: Option<String>,
+}
+
+/// The API's `ChDatabaseReplicationInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChDatabaseReplicationInfo {
+    /// `catchup_stage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catchup_stage: Option<String>,
+    /// `percentage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<String>,
+    /// `source_database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_database: Option<String>,
+    /// `stage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `target_database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_database: Option<String>,
+}
+
+/// The API's `ChDatabaseTableConfigCheckResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChDatabaseTableConfigCheckResult {
+    /// `check_result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_result: Option<String>,
+    /// `table_config`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_config: Option<String>,
+    /// `table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+}
+
+/// The API's `ChDatabaseTableReplConfigInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChDatabaseTableReplConfigInfo {
+    /// `repl_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repl_type: Option<String>,
+    /// `tables`; list of string
+    #[serde(default)]
+    pub tables: Vec<String>,
+}
+
+/// The API's `ChDatabaseTablesConfigsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChDatabaseTablesConfigsInfo {
+    /// `table_config`; string; required
+    pub table_config: String,
+    /// `table_name`; string; required
+    pub table_name: String,
+}
+
+/// The API's `ChInstanceLtsConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstanceLtsConfigs {
+    /// `instance`; [`ChInstanceLtsConfigsInstance`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ChInstanceLtsConfigsInstance>,
+    /// `lts_configs`; list of [`ChLtsConfigs`]
+    #[serde(default)]
+    pub lts_configs: Vec<ChLtsConfigs>,
+}
+
+/// The API's `ChInstanceLtsConfigsInstance` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstanceLtsConfigsInstance {
+    /// `engine_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_name: Option<String>,
+    /// `engine_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `enterprise_project_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_name: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `ChInstancesInfoRsponseInstance` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstancesInfoRsponseInstance {
+    /// `actions`; list of [`ChQueryActionInfo`]
+    #[serde(default)]
+    pub actions: Vec<ChQueryActionInfo>,
+    /// `az_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_mode: Option<String>,
+    /// `backup_used_space`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_used_space: Option<String>,
+    /// `bak_expected_start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bak_expected_start_time: Option<String>,
+    /// `bak_keep_day`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bak_keep_day: Option<i64>,
+    /// `bak_period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bak_period: Option<String>,
+    /// `can_enable_public_access`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_enable_public_access: Option<bool>,
+    /// `cluster_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_mode: Option<String>,
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `create_fail_error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_fail_error_code: Option<String>,
+    /// `current_backup_node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_backup_node_id: Option<String>,
+    /// `datastore_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_type: Option<String>,
+    /// `datastore_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_version: Option<String>,
+    /// `datastore_version_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_version_id: Option<String>,
+    /// `db_port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_port: Option<String>,
+    /// `db_user`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `delete_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_at: Option<i64>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `frozen_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_time: Option<String>,
+    /// `groups`; list of [`ChInstancesInfoRsponseInstanceGroups`]
+    #[serde(default)]
+    pub groups: Vec<ChInstancesInfoRsponseInstanceGroups>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `is_frozen`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_frozen: Option<i64>,
+    /// `master_az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_az_code: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `new_version_available`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_version_available: Option<bool>,
+    /// `ops_window`; [`ChInstancesInfoRsponseInstanceOpsWindow`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ops_window: Option<ChInstancesInfoRsponseInstanceOpsWindow>,
+    /// `param_group`; [`ChInstancesInfoRsponseInstanceParamGroup`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_group: Option<ChInstancesInfoRsponseInstanceParamGroup>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `port_info`; [`ChInstancesInfoRsponseInstancePortInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_info: Option<ChInstancesInfoRsponseInstancePortInfo>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `public_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// `ssl_option`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_option: Option<bool>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `support_data_replication`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_data_replication: Option<bool>,
+    /// `tags_info`; [`CreateChInstanceInfoTagsInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_info: Option<CreateChInstanceInfoTagsInfo>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `update_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_at: Option<i64>,
+    /// `volume_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_code: Option<String>,
+}
+
+/// The API's `ChInstancesInfoRsponseInstanceGroups` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstancesInfoRsponseInstanceGroups {
+    /// `group_type_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_type_name: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `nodes`; list of [`ClickHouseNodeInfo`]
+    #[serde(default)]
+    pub nodes: Vec<ClickHouseNodeInfo>,
+}
+
+/// The API's `ChInstancesInfoRsponseInstanceOpsWindow` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstancesInfoRsponseInstanceOpsWindow {
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `ChInstancesInfoRsponseInstanceParamGroup` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstancesInfoRsponseInstanceParamGroup {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `ChInstancesInfoRsponseInstancePortInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChInstancesInfoRsponseInstancePortInfo {
+    /// `http_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_port: Option<i64>,
+    /// `https_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https_port: Option<i64>,
+    /// `mysql_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql_port: Option<i64>,
+    /// `tep_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tep_port: Option<i64>,
+    /// `tep_secure_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tep_secure_port: Option<i64>,
+}
+
+/// The API's `ChLtsConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChLtsConfigs {
+    /// `enabled`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `log_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_type: Option<String>,
+    /// `lts_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lts_group_id: Option<String>,
+    /// `lts_stream_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lts_stream_id: Option<String>,
+}
+
+/// The API's `ChQueryActionInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChQueryActionInfo {
+    /// `action`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `created_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `object_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+}
+
+/// The API's `ChSlowLogDetailResponseSlowLogList` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ChSlowLogDetailResponseSlowLogList {
+    /// `client_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// `count`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<String>,
+    /// `database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `line_num`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_num: Option<String>,
+    /// `lock_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_time: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `query_sample`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_sample: Option<String>,
+    /// `rows_examined`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_examined: Option<i64>,
+    /// `rows_sent`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_sent: Option<i64>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// `time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `users`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<String>,
+}
+
 /// Billing information (`charge_info`). [`ChargeInfo::monthly`] and [`ChargeInfo::yearly`]
 /// build one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +815,3067 @@ pub struct ChargeInfo {
     /// `is_auto_renew`; boolean; optional; example: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<bool>,
+}
+
+/// The API's `CheckResourceInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResourceInfo {
+    /// `availability_zone`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// `availability_zone_mode`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_zone_mode: Option<String>,
+    /// `enterprise_project_id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `flavor_ref`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `instance_id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_num`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_num: Option<i64>,
+    /// `mode`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `node_num`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_num: Option<i64>,
+    /// `subnet_id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+}
+
+/// The API's `ClickHouseEngineInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClickHouseEngineInfo {
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `ClickHouseNodeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ClickHouseNodeInfo {
+    /// `az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// `az_description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_description: Option<String>,
+    /// `az_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_type: Option<String>,
+    /// `cpu`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `datastore`; [`ClickHouseNodeInfoDatastore`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<ClickHouseNodeInfoDatastore>,
+    /// `db_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_port: Option<i64>,
+    /// `flavor_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_id: Option<String>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `frozen_flag`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_flag: Option<i64>,
+    /// `iass_flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iass_flavor_ref: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `max_connections`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<String>,
+    /// `mem`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `need_restart`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_restart: Option<bool>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `priority`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// `region`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `sg_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sg_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `traffic_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_ip: Option<String>,
+    /// `traffic_ipv6`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_ipv6: Option<String>,
+    /// `traffic_vip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_vip: Option<String>,
+    /// `traffic_vipv6`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_vipv6: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `update_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_at: Option<i64>,
+    /// `volume`; [`ClickHouseNodeInfoVolume`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<ClickHouseNodeInfoVolume>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `ClickHouseNodeInfoDatastore` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ClickHouseNodeInfoDatastore {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `ClickHouseNodeInfoResponseBodyNodeList` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ClickHouseNodeInfoResponseBodyNodeList {
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `node_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    /// `role`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// The API's `ClickHouseNodeInfoVolume` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ClickHouseNodeInfoVolume {
+    /// `iops`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i64>,
+    /// `size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `used`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<String>,
+}
+
+/// The API's `ColdTableMetaInfo` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ColdTableMetaInfo {
+    /// `data_size`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_size: Option<f64>,
+    /// `database_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
+    /// `dd_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dd_id: Option<String>,
+    /// `expiration_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_time: Option<i64>,
+    /// `partition_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_name: Option<String>,
+    /// `retained_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retained_time: Option<i64>,
+    /// `space_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space_id: Option<String>,
+    /// `table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+}
+
+/// The API's `ConfigurationSummary` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ConfigurationSummary {
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_name: Option<String>,
+    /// `datastore_version_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_version_name: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `user_defined`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_defined: Option<bool>,
+}
+
+/// The API's `ConfigurationSummary2` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ConfigurationSummary2 {
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore`; [`DatastoreResult`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<DatastoreResult>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// The API's `CreateChInstanceInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CreateChInstanceInfo {
+    /// `az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// `az_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_mode: Option<String>,
+    /// `db_user`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user: Option<String>,
+    /// `engine`; [`ClickHouseEngineInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<ClickHouseEngineInfo>,
+    /// `ha_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha_mode: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `pay_info`; [`CreateChInstanceInfoPayInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_info: Option<CreateChInstanceInfoPayInfo>,
+    /// `port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// `region`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `ssl_option`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_option: Option<bool>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `tags_info`; [`CreateChInstanceInfoTagsInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_info: Option<CreateChInstanceInfoTagsInfo>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `CreateChInstanceInfoPayInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CreateChInstanceInfoPayInfo {
+    /// `is_auto_renew`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_auto_renew: Option<String>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `period_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<String>,
+}
+
+/// The API's `CreateChInstanceInfoTagsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CreateChInstanceInfoTagsInfo {
+    /// `sys_tags`; list of [`CreateChInstanceInfoTagsInfoTags`]
+    #[serde(default)]
+    pub sys_tags: Vec<CreateChInstanceInfoTagsInfoTags>,
+    /// `tags`; list of [`CreateChInstanceInfoTagsInfoTags`]
+    #[serde(default)]
+    pub tags: Vec<CreateChInstanceInfoTagsInfoTags>,
+}
+
+/// The API's `CreateChInstanceInfoTagsInfoTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CreateChInstanceInfoTagsInfoTags {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `CreateChInstanceRequestBodyHa` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateChInstanceRequestBodyHa {
+    /// `mode`; string; required
+    pub mode: String,
+}
+
+/// The API's `CreateChInstanceRequestBodyPayInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateChInstanceRequestBodyPayInfo {
+    /// `is_auto_renew`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_auto_renew: Option<i64>,
+    /// `order_id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `pay_model`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `period`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// `period_type`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<i64>,
+}
+
+/// The API's `CreateChInstanceRequestBodyTagsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateChInstanceRequestBodyTagsInfo {
+    /// `sys_tags`; list of [`CreateChInstanceRequestBodyTagsInfoSysTags`]; required
+    pub sys_tags: Vec<CreateChInstanceRequestBodyTagsInfoSysTags>,
+}
+
+/// The API's `CreateChInstanceRequestBodyTagsInfoSysTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateChInstanceRequestBodyTagsInfoSysTags {
+    /// `key`; string; required
+    pub key: String,
+    /// `value`; string; required
+    pub value: String,
+}
+
+/// The API's `CreateChInstanceRequestBodyVolume` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateChInstanceRequestBodyVolume {
+    /// `capacity_in_gb`; 64-bit integer; required
+    pub capacity_in_gb: i64,
+    /// `io_type`; string; required
+    pub io_type: String,
+}
+
+/// The API's `CreateChLtsConfigRequestBodyLogConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateChLtsConfigRequestBodyLogConfigs {
+    /// `instance_id`; string; required
+    pub instance_id: String,
+    /// `log_type`; string; required
+    pub log_type: String,
+    /// `lts_group_id`; string; required
+    pub lts_group_id: String,
+    /// `lts_stream_id`; string; required
+    pub lts_stream_id: String,
+}
+
+/// The API's `CreateDatabaseList` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateDatabaseList {
+    /// `name`; string; required
+    pub name: String,
+    /// `readonly`; boolean; required
+    pub readonly: bool,
+}
+
+/// The API's `CreateDatabaseUserList` object.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct CreateDatabaseUserList {
+    /// `comment`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `databases`; list of [`CreateDatabaseList`]; optional
+    pub databases: Vec<CreateDatabaseList>,
+    /// `hosts`; list of string; optional
+    pub hosts: Vec<String>,
+    /// `name`; string; required
+    pub name: String,
+    /// `password`; string; required; sensitive
+    pub password: String,
+}
+
+impl std::fmt::Debug for CreateDatabaseUserList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateDatabaseUserList")
+            .field("comment", &self.comment)
+            .field("databases", &self.databases)
+            .field("hosts", &self.hosts)
+            .field("name", &self.name)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// The API's `CreateGaussMySqlDatabaseObject` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateGaussMySqlDatabaseObject {
+    /// `character_set`; string; required
+    pub character_set: String,
+    /// `comment`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `name`; string; required
+    pub name: String,
+    /// `users`; list of [`GaussMySqlDatabaseUser`]; optional
+    pub users: Vec<GaussMySqlDatabaseUser>,
+}
+
+/// The API's `CreateRestoreDatabaseTableInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateRestoreDatabaseTableInfo {
+    /// `database`; string; required
+    pub database: String,
+    /// `tables`; list of [`CreateRestoreTableInfo`]; required
+    pub tables: Vec<CreateRestoreTableInfo>,
+}
+
+/// The API's `CreateRestoreTableInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateRestoreTableInfo {
+    /// `new_name`; string; required
+    pub new_name: String,
+    /// `old_name`; string; required
+    pub old_name: String,
+}
+
+/// The API's `CustomScalingConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomScalingConfig {
+    /// `enlarge_scene`; [`ScalingScene`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enlarge_scene: Option<ScalingScene>,
+}
+
+/// The API's `DDLInfoItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DDLInfoItem {
+    /// `table`; string; required
+    pub table: String,
+}
+
+/// The API's `DataBaseInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DataBaseInfo {
+    /// `database_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
+    /// `db_config_check_results`; list of [`DbConfigCheckResult`]
+    #[serde(default)]
+    pub db_config_check_results: Vec<DbConfigCheckResult>,
+}
+
+/// The API's `DatabasePermission` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabasePermission {
+    /// `name`; string; required
+    pub name: String,
+    /// `readonly`; boolean; required
+    pub readonly: bool,
+}
+
+/// The API's `DatabaseTablesInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseTablesInfo {
+    /// `database`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `tables`; list of string; optional
+    pub tables: Vec<String>,
+}
+
+/// The API's `DatastoreResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatastoreResult {
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `DbConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DbConfig {
+    /// `param_name`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    /// `value`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `DbConfigCheckResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DbConfigCheckResult {
+    /// `check_result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_result: Option<String>,
+    /// `param_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `DbParameter` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DbParameter {
+    /// `data_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// `default_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `is_modifiable`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_modifiable: Option<String>,
+    /// `param_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    /// `value_range`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_range: Option<String>,
+}
+
+/// The API's `DdlLogInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DdlLogInfo {
+    /// `create_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `file_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `file_size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `DedicatedComputeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DedicatedComputeInfo {
+    /// `host_num`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_num: Option<i64>,
+    /// `ram_total`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_total: Option<i64>,
+    /// `ram_used`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_used: Option<i64>,
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// `vcpus_total`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus_total: Option<i64>,
+    /// `vcpus_used`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus_used: Option<i64>,
+}
+
+/// The API's `DedicatedResource` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DedicatedResource {
+    /// `architecture`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// `availability_zone`; list of string
+    #[serde(default)]
+    pub availability_zone: Vec<String>,
+    /// `capacity`; [`DedicatedResourceCapacity`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<DedicatedResourceCapacity>,
+    /// `engine_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_name: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `resource_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `DedicatedResourceCapacity` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DedicatedResourceCapacity {
+    /// `ram`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<i64>,
+    /// `vcpus`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<i64>,
+    /// `volume`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<i64>,
+}
+
+/// The API's `DedicatedStorageInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DedicatedStorageInfo {
+    /// `host_num`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_num: Option<i64>,
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+}
+
+/// The API's `DeleteBackupResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteBackupResult {
+    /// `backup_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    /// `error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `error_msg`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+}
+
+/// The API's `DeleteChLtsConfigRequestBodyLogConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeleteChLtsConfigRequestBodyLogConfigs {
+    /// `instance_id`; string; required
+    pub instance_id: String,
+    /// `log_type`; string; required
+    pub log_type: String,
+}
+
+/// The API's `DeleteDatabasePermissionObject` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeleteDatabasePermissionObject {
+    /// `databases`; list of string; required
+    pub databases: Vec<String>,
+    /// `host`; string; required
+    pub host: String,
+    /// `name`; string; required
+    pub name: String,
+}
+
+/// The API's `DeleteNodeSqlFilterRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeleteNodeSqlFilterRule {
+    /// `patterns`; list of string; required
+    pub patterns: Vec<String>,
+    /// `sql_type`; string; required
+    pub sql_type: String,
+}
+
+/// The API's `DeleteNodeSqlFilterRuleInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeleteNodeSqlFilterRuleInfo {
+    /// `node_id`; string; required
+    pub node_id: String,
+    /// `rules`; list of [`DeleteNodeSqlFilterRule`]; required
+    pub rules: Vec<DeleteNodeSqlFilterRule>,
+}
+
+/// The API's `DiagnosisInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DiagnosisInfo {
+    /// `count`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// `metric_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+}
+
+/// The API's `DownLoadFileInfoItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DownLoadFileInfoItem {
+    /// `download_url`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// `expire_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<i64>,
+    /// `file_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `file_size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// The API's `DownloadSlowLogFileItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct DownloadSlowLogFileItem {
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `file_link`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_link: Option<String>,
+    /// `file_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `file_size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `updated_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+}
+
+/// The API's `EnterpriseProjectItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct EnterpriseProjectItem {
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// The API's `EventEntity` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct EventEntity {
+    /// `event_entity_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_entity_id: Option<String>,
+    /// `event_entity_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_entity_status: Option<String>,
+}
+
+/// The API's `EventInstances` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventInstances {
+    /// `event_id`; string; required
+    pub event_id: String,
+}
+
+/// The API's `EventJobResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct EventJobResult {
+    /// `error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `error_msg`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+    /// `event_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `success`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
+
+/// The API's `EventScheduleWindow` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventScheduleWindow {
+    /// `end_time`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `planned_day`; string; required
+    pub planned_day: String,
+    /// `start_time`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `ExecuteWindow` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ExecuteWindow {
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `planned_execution_day`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_execution_day: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `FileInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct FileInfo {
+    /// `download_link`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_link: Option<String>,
+    /// `link_expired_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_expired_time: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `updated_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<String>,
+}
+
+/// The API's `GaussMySqlDatabaseInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GaussMySqlDatabaseInfo {
+    /// `host`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `readonly`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+}
+
+/// The API's `GaussMySqlDatabaseUser` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GaussMySqlDatabaseUser {
+    /// `host`; string; required
+    pub host: String,
+    /// `name`; string; required
+    pub name: String,
+    /// `readonly`; boolean; required
+    pub readonly: bool,
+}
+
+/// The API's `GetJobEntitiesInfoDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetJobEntitiesInfoDetail {}
+
+/// The API's `GetJobInfoDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetJobInfoDetail {
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `ended`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+    /// `entities`; [`GetJobEntitiesInfoDetail`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<GetJobEntitiesInfoDetail>,
+    /// `fail_reason`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_reason: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance`; [`GetJobInstanceInfoDetail`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<GetJobInstanceInfoDetail>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `process`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `GetJobInstanceInfoDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GetJobInstanceInfoDetail {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `GrantDatabasePermission` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantDatabasePermission {
+    /// `databases`; list of [`DatabasePermission`]; required
+    pub databases: Vec<DatabasePermission>,
+    /// `host`; string; required
+    pub host: String,
+    /// `name`; string; required
+    pub name: String,
+}
+
+/// The API's `GroupParameterDiffInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct GroupParameterDiffInfo {
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `source_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_value: Option<String>,
+    /// `target_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<String>,
+}
+
+/// The API's `HistoricalSqlFilterRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HistoricalSqlFilterRule {
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `delete_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_at: Option<i64>,
+    /// `expire_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<i64>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `max_concurrency`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `pattern`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// `sql_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_type: Option<String>,
+}
+
+/// The API's `HtapCreateLTSConfigRequestBodyLogConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HtapCreateLTSConfigRequestBodyLogConfigs {
+    /// `instance_id`; string; required
+    pub instance_id: String,
+    /// `log_type`; string; required
+    pub log_type: String,
+    /// `lts_group_id`; string; required
+    pub lts_group_id: String,
+    /// `lts_stream_id`; string; required
+    pub lts_stream_id: String,
+}
+
+/// The API's `HtapDeleteLTSConfigRequestBodyLogConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HtapDeleteLTSConfigRequestBodyLogConfigs {
+    /// `instance_id`; string; required
+    pub instance_id: String,
+    /// `log_type`; string; required
+    pub log_type: String,
+}
+
+/// The API's `HtapErrorLogDetailResponseErrorLogList` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapErrorLogDetailResponseErrorLogList {
+    /// `content`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// `level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// `line_num`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_num: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
+
+/// The API's `HtapFlavorInfoFlavors` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapFlavorInfoFlavors {
+    /// `az_status`; map of string to string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_status: Option<std::collections::BTreeMap<String, String>>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_mode: Option<String>,
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+    /// `version_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+}
+
+/// The API's `HtapInstanceListAvailableZones` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapInstanceListAvailableZones {
+    /// `az_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_type: Option<String>,
+    /// `code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The API's `HtapInstanceListInstanceState` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapInstanceListInstanceState {
+    /// `create_fail_error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_fail_error_code: Option<String>,
+    /// `fail_message`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_message: Option<String>,
+    /// `instance_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_status: Option<String>,
+    /// `wait_restart_for_params`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_restart_for_params: Option<bool>,
+}
+
+/// The API's `HtapInstanceListInstances` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapInstanceListInstances {
+    /// `alter_order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alter_order_id: Option<String>,
+    /// `available_zones`; list of [`HtapInstanceListAvailableZones`]
+    #[serde(default)]
+    pub available_zones: Vec<HtapInstanceListAvailableZones>,
+    /// `ch_master_node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ch_master_node_id: Option<String>,
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `current_actions`; list of [`QueryAction`]
+    #[serde(default)]
+    pub current_actions: Vec<QueryAction>,
+    /// `data_vip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_vip: Option<String>,
+    /// `data_vip_v6`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_vip_v6: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `engine_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_name: Option<String>,
+    /// `engine_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `ha_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha_mode: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_state`; [`HtapInstanceListInstanceState`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_state: Option<HtapInstanceListInstanceState>,
+    /// `is_frozen`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_frozen: Option<bool>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `network`; [`HtapInstanceListNetwork`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<HtapInstanceListNetwork>,
+    /// `node_num`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_num: Option<i64>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `proxy_ips`; list of string
+    #[serde(default)]
+    pub proxy_ips: Vec<String>,
+    /// `readable_node_infos`; list of [`ReadableNodeInfos`]
+    #[serde(default)]
+    pub readable_node_infos: Vec<ReadableNodeInfos>,
+    /// `server_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_type: Option<String>,
+    /// `volume_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+}
+
+/// The API's `HtapInstanceListNetwork` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapInstanceListNetwork {
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `sub_net_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_net_id: Option<String>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `HtapLTSConfigResponseInstance` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapLTSConfigResponseInstance {
+    /// `engine_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_name: Option<String>,
+    /// `engine_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `enterprise_project_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_name: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `HtapLTSConfigResponseInstanceLtsConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapLTSConfigResponseInstanceLtsConfigs {
+    /// `instance`; [`HtapLTSConfigResponseInstance`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<HtapLTSConfigResponseInstance>,
+    /// `lts_configs`; list of [`HtapLTSConfigResponseLtsConfigs`]
+    #[serde(default)]
+    pub lts_configs: Vec<HtapLTSConfigResponseLtsConfigs>,
+}
+
+/// The API's `HtapLTSConfigResponseLtsConfigs` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapLTSConfigResponseLtsConfigs {
+    /// `enabled`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `log_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_type: Option<String>,
+    /// `lts_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lts_group_id: Option<String>,
+    /// `lts_stream_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lts_stream_id: Option<String>,
+}
+
+/// The API's `HtapNodeInfoResponseBodyNodeList` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapNodeInfoResponseBodyNodeList {
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `node_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    /// `role`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// The API's `HtapProcessInfo` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapProcessInfo {
+    /// `command`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// `database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `duration`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// `host`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `sql_statement`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_statement: Option<String>,
+    /// `state`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `user`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+/// The API's `HtapQueryQueueRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtapQueryQueueRule {
+    /// `enable_query_queue_select`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_query_queue_select: Option<String>,
+    /// `query_queue_concurrency_limit`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_queue_concurrency_limit: Option<i64>,
+    /// `query_queue_cpu_used_pct_limit`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_queue_cpu_used_pct_limit: Option<i64>,
+    /// `query_queue_max_queued_queries`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_queue_max_queued_queries: Option<i64>,
+    /// `query_queue_mem_used_pct_limit`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_queue_mem_used_pct_limit: Option<i64>,
+    /// `query_queue_pending_timeout_second`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_queue_pending_timeout_second: Option<i64>,
+}
+
+/// The API's `HtapStorageTypeStorageType` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct HtapStorageTypeStorageType {
+    /// `az_status`; map of string to string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_status: Option<std::collections::BTreeMap<String, String>>,
+    /// `min_volume_size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_volume_size: Option<i64>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `IncrementalBackups` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct IncrementalBackups {
+    /// `backup_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_type: Option<String>,
+    /// `begin_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `size`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
+}
+
+/// The API's `InstanceDatabaseVersionInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceDatabaseVersionInfo {
+    /// `current_kernel_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_kernel_version: Option<String>,
+    /// `current_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<String>,
+    /// `latest_kernel_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_kernel_version: Option<String>,
+    /// `latest_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<String>,
+}
+
+/// The API's `InstanceDeleteLtsConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceDeleteLtsConfig {
+    /// `instance_id`; string; required
+    pub instance_id: String,
+    /// `log_type`; string; required
+    pub log_type: String,
+}
+
+/// The API's `InstanceInfoForDiagnosis` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceInfoForDiagnosis {
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `master_node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_node_id: Option<String>,
+}
+
+/// The API's `InstanceLtsBasicInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceLtsBasicInfo {
+    /// `engine_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_name: Option<String>,
+    /// `engine_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `enterprise_project_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_name: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `InstanceSaveLtsConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceSaveLtsConfig {
+    /// `instance_id`; string; required
+    pub instance_id: String,
+    /// `log_type`; string; required
+    pub log_type: String,
+    /// `lts_group_id`; string; required
+    pub lts_group_id: String,
+    /// `lts_stream_id`; string; required
+    pub lts_stream_id: String,
+}
+
+/// The API's `InstanceTagItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceTagItem {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `IntelligentKillSessionHistory` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct IntelligentKillSessionHistory {
+    /// `download_link`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_link: Option<String>,
+    /// `end_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// `start_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// `task_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+}
+
+/// The API's `IntelligentKillSessionStatistic` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct IntelligentKillSessionStatistic {
+    /// `avg_time`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_time: Option<f64>,
+    /// `count`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// `example_sql_text`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_sql_text: Option<String>,
+    /// `ids`; list of 64-bit integer
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// `keyword`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// `max_time`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_time: Option<f64>,
+    /// `strategy`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// `total_time`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_time: Option<f64>,
+}
+
+/// The API's `IpGroupItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct IpGroupItem {
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+}
+
+/// The API's `ListDeleteDatabaseUserRequest` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListDeleteDatabaseUserRequest {
+    /// `host`; string; required
+    pub host: String,
+    /// `name`; string; required
+    pub name: String,
+}
+
+/// The API's `ListGaussMySqlDatabaseObject` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ListGaussMySqlDatabaseObject {
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `readonly`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+}
+
+/// The API's `ListGaussMySqlDatabaseUserObject` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ListGaussMySqlDatabaseUserObject {
+    /// `comment`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `databases`; list of [`ListGaussMySqlDatabaseObject`]
+    #[serde(default)]
+    pub databases: Vec<ListGaussMySqlDatabaseObject>,
+    /// `host`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `ListGaussMysqlDatabaseInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ListGaussMysqlDatabaseInfo {
+    /// `charset`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// `comment`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `users`; list of [`GaussMySqlDatabaseInfo`]
+    #[serde(default)]
+    pub users: Vec<GaussMySqlDatabaseInfo>,
+}
+
+/// The API's `LockRootCause` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LockRootCause {
+    /// `blocker_age`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_age: Option<i64>,
+    /// `blocker_command`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_command: Option<String>,
+    /// `blocker_current_sql`; list of string
+    #[serde(default)]
+    pub blocker_current_sql: Vec<String>,
+    /// `blocker_host`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_host: Option<String>,
+    /// `blocker_pid`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_pid: Option<i64>,
+    /// `blocker_rows_locked`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_rows_locked: Option<i64>,
+    /// `blocker_rows_modified`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_rows_modified: Option<i64>,
+    /// `blocker_state`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_state: Option<String>,
+    /// `blocker_thread_id`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker_thread_id: Option<i64>,
+    /// `lock_data`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_data: Option<String>,
+    /// `lock_db`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_db: Option<String>,
+    /// `lock_index`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_index: Option<String>,
+    /// `lock_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_mode: Option<String>,
+    /// `lock_table`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_table: Option<String>,
+    /// `locked_pid`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_pid: Option<i64>,
+    /// `locked_sql`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_sql: Option<String>,
+    /// `wait_seconds`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<i64>,
+}
+
+/// The API's `LtsConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LtsConfig {
+    /// `enabled`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `log_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_type: Option<String>,
+    /// `lts_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lts_group_id: Option<String>,
+    /// `lts_stream_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lts_stream_id: Option<String>,
+}
+
+/// The API's `LtsConfigsV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LtsConfigsV3 {
+    /// `instance`; [`InstanceLtsBasicInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<InstanceLtsBasicInfo>,
+    /// `lts_configs`; list of [`LtsConfig`]
+    #[serde(default)]
+    pub lts_configs: Vec<LtsConfig>,
+}
+
+/// The API's `LtsLogErrorDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LtsLogErrorDetail {
+    /// `content`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// `level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// `line_num`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_num: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
+
+/// The API's `LtsLogSlowDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LtsLogSlowDetail {
+    /// `client_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// `count`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<String>,
+    /// `database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `line_num`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_num: Option<String>,
+    /// `lock_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_time: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `query_sample`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_sample: Option<String>,
+    /// `rows_examined`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_examined: Option<String>,
+    /// `rows_sent`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_sent: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// `time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `users`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<String>,
+}
+
+/// The API's `MetricCondition` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricCondition {
+    /// `compare_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare_mode: Option<String>,
+    /// `metric_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    /// `metric_value`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_value: Option<i64>,
+}
+
+/// The API's `ModifyProxyRouteWeightReadonlyNode` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModifyProxyRouteWeightReadonlyNode {
+    /// `id`; string; required
+    pub id: String,
+    /// `weight`; 64-bit integer; required
+    pub weight: i64,
+}
+
+/// The API's `ModifyProxyWeightReadonlyNode` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModifyProxyWeightReadonlyNode {
+    /// `id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `weight`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+}
+
+/// The API's `MysqlBackupPolicy` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlBackupPolicy {
+    /// `keep_days`; 64-bit integer; required
+    pub keep_days: i64,
+    /// `period`; string; required
+    pub period: String,
+    /// `retention_num_backup_level1`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_num_backup_level1: Option<i64>,
+    /// `start_time`; string; required
+    pub start_time: String,
+}
+
+/// The API's `MysqlBackupPolicyInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlBackupPolicyInfo {
+    /// `begin_time`; string; required
+    pub begin_time: String,
+    /// `end_time`; string; required
+    pub end_time: String,
+    /// `policies`; list of [`PolicyInfo`]; required
+    pub policies: Vec<PolicyInfo>,
+    /// `retention_num_backup_level1`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_num_backup_level1: Option<i64>,
+}
+
+/// The API's `MysqlBackupStrategy` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MysqlBackupStrategy {
+    /// `keep_days`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_days: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `MysqlChargeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MysqlChargeInfo {
+    /// `charge_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_mode: Option<String>,
+    /// `is_auto_pay`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_auto_pay: Option<String>,
+    /// `is_auto_renew`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_auto_renew: Option<String>,
+    /// `period_num`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_num: Option<i64>,
+    /// `period_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<String>,
+}
+
+/// The API's `MysqlDatastoreInBackup` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlDatastoreInBackup {
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `MysqlDatastoreInReq` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlDatastoreInReq {
+    /// `kernel_version`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel_version: Option<String>,
+    /// `type`; string; required
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `version`; string; required
+    pub version: String,
+}
+
+/// The API's `MysqlDatastoreInRes` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlDatastoreInRes {
+    /// `kernel_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_version: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `MysqlDatastoreWithKernelVersion` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlDatastoreWithKernelVersion {
+    /// `kernel_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_version: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `MysqlEngineVersionInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlEngineVersionInfo {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `kernel_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_version: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `MysqlFlavorInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlFlavorInfo {
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+}
+
+/// The API's `MysqlFlavorsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlFlavorsInfo {
+    /// `az_status`; map of string to string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_status: Option<std::collections::BTreeMap<String, String>>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_mode: Option<String>,
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+    /// `version_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+}
+
+/// The API's `MysqlInstanceChargeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceChargeInfo {
+    /// `charge_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_mode: Option<String>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+}
+
+/// The API's `MysqlInstanceInfoDetail` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceInfoDetail {
+    /// `alias`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// `az_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_mode: Option<String>,
+    /// `backup_strategy`; [`MysqlBackupStrategy`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_strategy: Option<MysqlBackupStrategy>,
+    /// `backup_used_space`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_used_space: Option<f64>,
+    /// `charge_info`; [`MysqlInstanceChargeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_info: Option<MysqlInstanceChargeInfo>,
+    /// `configuration_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_id: Option<String>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore`; [`MysqlDatastoreWithKernelVersion`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<MysqlDatastoreWithKernelVersion>,
+    /// `db_user_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user_name: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `maintenance_window`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_window: Option<String>,
+    /// `master_az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_az_code: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `node_count`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<i64>,
+    /// `nodes`; list of [`MysqlInstanceNodeInfo`]
+    #[serde(default)]
+    pub nodes: Vec<MysqlInstanceNodeInfo>,
+    /// `port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// `private_dns_names`; list of string
+    #[serde(default)]
+    pub private_dns_names: Vec<String>,
+    /// `private_write_ips`; list of string
+    #[serde(default)]
+    pub private_write_ips: Vec<String>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `proxies`; list of [`MysqlProxyInfo`]
+    #[serde(default)]
+    pub proxies: Vec<MysqlProxyInfo>,
+    /// `public_ips`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ips: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `tags`; list of [`MysqlTags`]
+    #[serde(default)]
+    pub tags: Vec<MysqlTags>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `MysqlInstanceInfoDetailUnifyStatus` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceInfoDetailUnifyStatus {
+    /// `alias`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// `az_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_mode: Option<String>,
+    /// `backup_strategy`; [`MysqlBackupStrategy`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_strategy: Option<MysqlBackupStrategy>,
+    /// `backup_used_space`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_used_space: Option<f64>,
+    /// `charge_info`; [`MysqlInstanceChargeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_info: Option<MysqlInstanceChargeInfo>,
+    /// `configuration_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_id: Option<String>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore`; [`MysqlDatastoreWithKernelVersion`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<MysqlDatastoreWithKernelVersion>,
+    /// `db_user_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user_name: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `eos_tag`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eos_tag: Option<bool>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `maintenance_window`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_window: Option<String>,
+    /// `master_az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_az_code: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `node_count`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<i64>,
+    /// `nodes`; list of [`MysqlInstanceNodeInfo`]
+    #[serde(default)]
+    pub nodes: Vec<MysqlInstanceNodeInfo>,
+    /// `port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// `private_dns_names`; list of string
+    #[serde(default)]
+    pub private_dns_names: Vec<String>,
+    /// `private_write_ips`; list of string
+    #[serde(default)]
+    pub private_write_ips: Vec<String>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `proxies`; list of [`MysqlProxyInfo`]
+    #[serde(default)]
+    pub proxies: Vec<MysqlProxyInfo>,
+    /// `public_ips`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ips: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `tags`; list of [`MysqlTags`]
+    #[serde(default)]
+    pub tags: Vec<MysqlTags>,
+    /// `tde_info`; [`MysqlTdeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tde_info: Option<MysqlTdeInfo>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `MysqlInstanceListInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceListInfo {
+    /// `backup_strategy`; [`MysqlBackupStrategy`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_strategy: Option<MysqlBackupStrategy>,
+    /// `charge_info`; [`MysqlChargeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_info: Option<MysqlChargeInfo>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore`; [`MysqlDatastoreWithKernelVersion`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<MysqlDatastoreWithKernelVersion>,
+    /// `db_user_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user_name: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `flavor_info`; [`MysqlFlavorInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_info: Option<MysqlFlavorInfo>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// `private_ips`; list of string
+    #[serde(default)]
+    pub private_ips: Vec<String>,
+    /// `proxy_ips`; list of string
+    #[serde(default)]
+    pub proxy_ips: Vec<String>,
+    /// `public_ips`; list of string
+    #[serde(default)]
+    pub public_ips: Vec<String>,
+    /// `readonly_private_ips`; list of string
+    #[serde(default)]
+    pub readonly_private_ips: Vec<String>,
+    /// `region`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `tags`; list of [`InstanceTagItem`]
+    #[serde(default)]
+    pub tags: Vec<InstanceTagItem>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `volume`; [`MysqlVolumeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<MysqlVolumeInfo>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `MysqlInstanceListInfoUnifyStatus` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceListInfoUnifyStatus {
+    /// `backup_strategy`; [`MysqlBackupStrategy`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_strategy: Option<MysqlBackupStrategy>,
+    /// `charge_info`; [`MysqlChargeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_info: Option<MysqlChargeInfo>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore`; [`MysqlDatastoreWithKernelVersion`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<MysqlDatastoreWithKernelVersion>,
+    /// `db_user_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user_name: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `eos_tag`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eos_tag: Option<bool>,
+    /// `flavor_info`; [`MysqlFlavorInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_info: Option<MysqlFlavorInfo>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// `private_ips`; list of string
+    #[serde(default)]
+    pub private_ips: Vec<String>,
+    /// `proxy_ips`; list of string
+    #[serde(default)]
+    pub proxy_ips: Vec<String>,
+    /// `public_ips`; list of string
+    #[serde(default)]
+    pub public_ips: Vec<String>,
+    /// `readonly_private_ips`; list of string
+    #[serde(default)]
+    pub readonly_private_ips: Vec<String>,
+    /// `region`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `tags`; list of [`InstanceTagItem`]
+    #[serde(default)]
+    pub tags: Vec<InstanceTagItem>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `volume`; [`MysqlVolumeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<MysqlVolumeInfo>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `MysqlInstanceNodeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceNodeInfo {
+    /// `az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `flavor_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_id: Option<String>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `max_connections`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `need_restart`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_restart: Option<bool>,
+    /// `port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// `priority`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// `private_read_ips`; list of string
+    #[serde(default)]
+    pub private_read_ips: Vec<String>,
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `region_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_code: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+    /// `volume`; [`MysqlInstanceNodeVolumeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<MysqlInstanceNodeVolumeInfo>,
+}
+
+/// The API's `MysqlInstanceNodeVolumeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceNodeVolumeInfo {
+    /// `size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `used`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<String>,
+}
+
+/// The API's `MysqlInstanceResponse` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlInstanceResponse {
+    /// `availability_zone_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_mode: Option<String>,
+    /// `backup_strategy`; [`MysqlBackupStrategy`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_strategy: Option<MysqlBackupStrategy>,
+    /// `charge_info`; [`MysqlChargeInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_info: Option<MysqlChargeInfo>,
+    /// `configuration_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_id: Option<String>,
+    /// `datastore`; [`MysqlDatastoreInRes`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<MysqlDatastoreInRes>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `master_availability_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_availability_zone: Option<String>,
+    /// `mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// `region`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `volume`; [`MysqlVolumeResp`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<MysqlVolumeResp>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `MysqlProxyAvailable` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyAvailable {
+    /// `code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The API's `MysqlProxyComputeFlavor` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyComputeFlavor {
+    /// `az_status`; any JSON value; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_status: Option<serde_json::Value>,
+    /// `db_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_type: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+}
+
+/// The API's `MysqlProxyFlavorGroups` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyFlavorGroups {
+    /// `group_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_type: Option<String>,
+    /// `proxy_flavors`; list of [`MysqlProxyComputeFlavor`]
+    #[serde(default)]
+    pub proxy_flavors: Vec<MysqlProxyComputeFlavor>,
+}
+
+/// The API's `MysqlProxyInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyInfo {
+    /// `address`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `pool_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_id: Option<String>,
+}
+
+/// The API's `MysqlProxyNodeV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyNodeV3 {
+    /// `availability_zone`; list of [`MysqlProxyAvailable`]
+    #[serde(default)]
+    pub availability_zone: Vec<MysqlProxyAvailable>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `weight`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+}
+
+/// The API's `MysqlProxyNodes` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyNodes {
+    /// `az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// `frozen_flag`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_flag: Option<i64>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `role`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `MysqlProxyV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlProxyV3 {
+    /// `address`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// `balance_route_mode_enabled`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_route_mode_enabled: Option<bool>,
+    /// `connection_pool_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_pool_type: Option<String>,
+    /// `consistence_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consistence_mode: Option<String>,
+    /// `created_at`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// `delay_threshold_in_seconds`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_threshold_in_seconds: Option<i64>,
+    /// `eip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eip: Option<String>,
+    /// `elb_vip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elb_vip: Option<String>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `new_node_auto_add_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_node_auto_add_status: Option<String>,
+    /// `new_node_weight`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_node_weight: Option<i64>,
+    /// `node_num`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_num: Option<i64>,
+    /// `nodes`; list of [`MysqlProxyNodes`]
+    #[serde(default)]
+    pub nodes: Vec<MysqlProxyNodes>,
+    /// `pool_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_id: Option<String>,
+    /// `pool_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_status: Option<String>,
+    /// `port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `route_mode`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_mode: Option<i64>,
+    /// `ssl_option`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_option: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `support_ap_node`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_ap_node: Option<bool>,
+    /// `switch_connection_pool_type_enabled`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch_connection_pool_type_enabled: Option<bool>,
+    /// `transaction_split`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_split: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated_at`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+}
+
+/// The API's `MysqlResizeFlavor` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlResizeFlavor {
+    /// `spec_code`; string; required
+    pub spec_code: String,
+}
+
+/// The API's `MysqlRestorePoint` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlRestorePoint {
+    /// `backup_id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    /// `restore_time`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_time: Option<i64>,
+    /// `source_instance_id`; string; required
+    pub source_instance_id: String,
+    /// `type`; string; optional
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The API's `MysqlShowProxyResponseV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlShowProxyResponseV3 {
+    /// `htap_nodes`; list of [`MysqlProxyNodeV3`]
+    #[serde(default)]
+    pub htap_nodes: Vec<MysqlProxyNodeV3>,
+    /// `master_node`; [`MysqlProxyNodeV3`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_node: Option<MysqlProxyNodeV3>,
+    /// `proxy`; [`MysqlProxyV3`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<MysqlProxyV3>,
+    /// `readonly_nodes`; list of [`MysqlProxyNodeV3`]
+    #[serde(default)]
+    pub readonly_nodes: Vec<MysqlProxyNodeV3>,
+}
+
+/// The API's `MysqlTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MysqlTags {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `MysqlTdeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MysqlTdeInfo {
+    /// `enable_tde`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_tde: Option<bool>,
+    /// `encryption_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_type: Option<String>,
+}
+
+/// The API's `MysqlVolume` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlVolume {
+    /// `size`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `type`; string; optional
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The API's `MysqlVolumeAutoExpandPolicy` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MysqlVolumeAutoExpandPolicy {
+    /// `limit_size`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_size: Option<i64>,
+    /// `step_percent`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_percent: Option<i64>,
+    /// `trigger_available_percent`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_available_percent: Option<i64>,
+}
+
+/// The API's `MysqlVolumeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlVolumeInfo {
+    /// `size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The API's `MysqlVolumeResp` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct MysqlVolumeResp {
+    /// `size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+}
+
+/// The API's `NodeSqlAutoSqlLimiting` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct NodeSqlAutoSqlLimiting {
+    /// `active_sessions`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_sessions: Option<i64>,
+    /// `clear_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_time: Option<i64>,
+    /// `condition`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// `cpu_usage`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_usage: Option<i64>,
+    /// `duration`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `max_concurrency`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `NodeSqlFilterRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeSqlFilterRule {
+    /// `patterns`; list of [`NodeSqlFilterRulePattern`]; required
+    pub patterns: Vec<NodeSqlFilterRulePattern>,
+    /// `sql_type`; string; required
+    pub sql_type: String,
+}
+
+/// The API's `NodeSqlFilterRuleInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeSqlFilterRuleInfo {
+    /// `node_id`; string; required
+    pub node_id: String,
+    /// `rules`; list of [`NodeSqlFilterRule`]; required
+    pub rules: Vec<NodeSqlFilterRule>,
+}
+
+/// The API's `NodeSqlFilterRulePattern` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeSqlFilterRulePattern {
+    /// `expire_at`; 64-bit integer; required
+    pub expire_at: i64,
+    /// `max_concurrency`; 64-bit integer; required
+    pub max_concurrency: i64,
+    /// `pattern`; string; required
+    pub pattern: String,
+}
+
+/// The API's `NodesWeight` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodesWeight {
+    /// `id`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `weight`; 64-bit integer; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+}
+
+/// The API's `OnlineDDLInfoItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct OnlineDDLInfoItem {
+    /// `sql`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql: Option<String>,
+    /// `table`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+}
+
+/// The API's `OnlineDDLTaskContentItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct OnlineDDLTaskContentItem {
+    /// `ddl_info`; list of [`OnlineDDLInfoItem`]
+    #[serde(default)]
+    pub ddl_info: Vec<OnlineDDLInfoItem>,
+    /// `schema`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+}
+
+/// The API's `ParamGroup` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ParamGroup {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `ParamGroupHistoryResponse` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ParamGroupHistoryResponse {
+    /// `applied`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<String>,
+    /// `is_applied`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_applied: Option<bool>,
+    /// `new_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_value: Option<String>,
+    /// `old_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_value: Option<String>,
+    /// `parameter_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_name: Option<String>,
+    /// `update_result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_result: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// The API's `ParamGroupParameterDifferences` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ParamGroupParameterDifferences {
+    /// `parameter_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_name: Option<String>,
+    /// `source_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_value: Option<String>,
+    /// `target_value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<String>,
+}
+
+/// The API's `ParameterConfigurationInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ParameterConfigurationInfo {
+    /// `configuration_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_id: Option<String>,
+    /// `created`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `datastore_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_name: Option<String>,
+    /// `datastore_version_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_version_name: Option<String>,
+    /// `updated`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// The API's `ParameterValuesInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ParameterValuesInfo {
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `readonly`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+    /// `restart_required`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_required: Option<bool>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `value_range`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_range: Option<String>,
 }
 
 /// The subscription period unit.
@@ -68,4 +3919,1794 @@ impl Serialize for PeriodType {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
+}
+
+/// The API's `Policy` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// `period`; string; required
+    pub period: String,
+    /// `policy_type`; string; required
+    pub policy_type: String,
+    /// `retention_days`; 64-bit integer; required
+    pub retention_days: i64,
+}
+
+/// The API's `PolicyInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyInfo {
+    /// `period`; string; required
+    pub period: String,
+    /// `policy_type`; string; required
+    pub policy_type: String,
+    /// `retention_days`; 64-bit integer; required
+    pub retention_days: i64,
+}
+
+/// The API's `PreCheckForUpgradeDatabasesSingleInstance` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreCheckForUpgradeDatabasesSingleInstance {
+    /// `current_version`; string; required
+    pub current_version: String,
+    /// `instance_id`; string; required
+    pub instance_id: String,
+}
+
+/// The API's `ProjectQuotas` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProjectQuotas {
+    /// `resources`; list of [`Resource`]
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+/// The API's `ProjectTagItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProjectTagItem {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `values`; list of string
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// The API's `ProxyConfiguration` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProxyConfiguration {
+    /// `data_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// `description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `elem_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elem_type: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `value_range`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_range: Option<String>,
+}
+
+/// The API's `ProxyEngineRisk` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProxyEngineRisk {
+    /// `guidance`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
+    /// `influence`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub influence: Option<String>,
+    /// `level`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<i64>,
+    /// `service_impact_duration`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_impact_duration: Option<String>,
+    /// `suggest`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggest: Option<String>,
+    /// `upgrade_duration`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_duration: Option<String>,
+}
+
+/// The API's `ProxyFlavor` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProxyFlavor {
+    /// `az_status`; any JSON value; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_status: Option<serde_json::Value>,
+    /// `db_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_type: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `ram`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram: Option<String>,
+    /// `spec_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// `supported_ipv6`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_ipv6: Option<bool>,
+    /// `vcpus`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<String>,
+}
+
+/// The API's `ProxyFlavorGroup` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProxyFlavorGroup {
+    /// `group_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_type: Option<String>,
+    /// `proxy_flavors`; list of [`ProxyFlavor`]
+    #[serde(default)]
+    pub proxy_flavors: Vec<ProxyFlavor>,
+}
+
+/// The API's `ProxyIpGroupDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProxyIpGroupDetail {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `ip_list`; list of [`IpGroupItem`]
+    #[serde(default)]
+    pub ip_list: Vec<IpGroupItem>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `ProxyUpgradeVersionDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProxyUpgradeVersionDetail {
+    /// `error_message`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `state`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `workflow_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_id: Option<String>,
+}
+
+/// The API's `QueryAction` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct QueryAction {
+    /// `action`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `created_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `object_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+}
+
+/// The API's `Quota` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Quota {
+    /// `availability_instance_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_instance_quota: Option<i64>,
+    /// `availability_ram_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_ram_quota: Option<i64>,
+    /// `availability_vcpus_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_vcpus_quota: Option<i64>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `enterprise_project_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_name: Option<String>,
+    /// `instance_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_quota: Option<i64>,
+    /// `ram_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_quota: Option<i64>,
+    /// `vcpus_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus_quota: Option<i64>,
+}
+
+/// The API's `RDSErrorLogDownload` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RDSErrorLogDownload {
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `file_link`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_link: Option<String>,
+    /// `file_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `file_size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `updated_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+}
+
+/// The API's `ReadableNodeInfos` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ReadableNodeInfos {
+    /// `data_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_ip: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `node_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+}
+
+/// The API's `RecordItem` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct RecordItem {
+    /// `alter_stage`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alter_stage: Option<i64>,
+    /// `created_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// `ended_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// `error_reason`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_reason: Option<String>,
+    /// `percentage`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// `task_content`; list of [`OnlineDDLTaskContentItem`]
+    #[serde(default)]
+    pub task_content: Vec<OnlineDDLTaskContentItem>,
+    /// `task_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// `task_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_status: Option<String>,
+    /// `temp_table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temp_table_name: Option<String>,
+}
+
+/// The API's `RecycleBackupV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RecycleBackupV3 {
+    /// `backup_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    /// `backup_level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_level: Option<String>,
+    /// `backup_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_name: Option<String>,
+    /// `begin_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<i64>,
+    /// `end_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// `size`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `RecycleInstanceV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RecycleInstanceV3 {
+    /// `backup_level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_level: Option<String>,
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `data_vip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_vip: Option<String>,
+    /// `data_vip_ipv6`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_vip_ipv6: Option<String>,
+    /// `deleted_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<i64>,
+    /// `engine_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_name: Option<String>,
+    /// `engine_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `enterprise_project_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_name: Option<String>,
+    /// `ha_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha_mode: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `recycle_backup_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recycle_backup_id: Option<String>,
+    /// `recycle_backups`; list of [`RecycleBackupV3`]
+    #[serde(default)]
+    pub recycle_backups: Vec<RecycleBackupV3>,
+    /// `recycle_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recycle_status: Option<String>,
+    /// `volume_size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_size: Option<String>,
+    /// `volume_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+}
+
+/// The API's `RecyclePolicy` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecyclePolicy {
+    /// `retention_period_in_days`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_period_in_days: Option<String>,
+}
+
+/// The API's `ResetDatabasePassword` object.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct ResetDatabasePassword {
+    /// `host`; string; required
+    pub host: String,
+    /// `name`; string; required
+    pub name: String,
+    /// `password`; string; required; sensitive
+    pub password: String,
+}
+
+impl std::fmt::Debug for ResetDatabasePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetDatabasePassword")
+            .field("host", &self.host)
+            .field("name", &self.name)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// The API's `Resource` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Resource {
+    /// `quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<i64>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `used`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<i64>,
+}
+
+/// The API's `ResourceCheckResource` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceCheckResource {
+    /// `availability_zone`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// `availability_zone_mode`; string; required
+    pub availability_zone_mode: String,
+    /// `be_flavor_ref`; string; required
+    pub be_flavor_ref: String,
+    /// `be_node_num`; 64-bit integer; required
+    pub be_node_num: i64,
+    /// `enterprise_project_id`; string; required
+    pub enterprise_project_id: String,
+    /// `fe_flavor_ref`; string; required
+    pub fe_flavor_ref: String,
+    /// `fe_node_num`; 64-bit integer; required
+    pub fe_node_num: i64,
+    /// `instance_num`; 64-bit integer; required
+    pub instance_num: i64,
+    /// `mode`; string; required
+    pub mode: String,
+    /// `subnet_id`; string; required
+    pub subnet_id: String,
+}
+
+/// The API's `ResourceTagItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ResourceTagItem {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `RestoreDatabaseInfos` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RestoreDatabaseInfos {
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `tables`; list of [`RestoreDatabaseTableInfo`]
+    #[serde(default)]
+    pub tables: Vec<RestoreDatabaseTableInfo>,
+    /// `total_tables`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_tables: Option<i64>,
+}
+
+/// The API's `RestoreDatabaseTableInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RestoreDatabaseTableInfo {
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `RestoreTimeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RestoreTimeInfo {
+    /// `end_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// `start_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+}
+
+/// The API's `ScalingCondition` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScalingCondition {
+    /// `condition_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition_id: Option<String>,
+    /// `duration`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// `interval`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<i64>,
+    /// `metric_conditions`; list of [`MetricCondition`]
+    #[serde(default)]
+    pub metric_conditions: Vec<MetricCondition>,
+}
+
+/// The API's `ScalingScene` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScalingScene {
+    /// `conditions`; list of [`ScalingCondition`]
+    #[serde(default)]
+    pub conditions: Vec<ScalingCondition>,
+}
+
+/// The API's `ScalingStrategyInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ScalingStrategyInfo {
+    /// `flavor_switch`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_switch: Option<String>,
+    /// `read_only_switch`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_switch: Option<String>,
+}
+
+/// The API's `ScalingStrategyReqInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScalingStrategyReqInfo {
+    /// `flavor_switch`; string; required
+    pub flavor_switch: String,
+    /// `read_only_switch`; string; required
+    pub read_only_switch: String,
+}
+
+/// The API's `ScheduleEventInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ScheduleEventInfo {
+    /// `category`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// `created_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// `db_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_type: Option<String>,
+    /// `event_entities`; list of [`EventEntity`]
+    #[serde(default)]
+    pub event_entities: Vec<EventEntity>,
+    /// `execute_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execute_time: Option<String>,
+    /// `execution_time_window`; [`ExecuteWindow`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_time_window: Option<ExecuteWindow>,
+    /// `extend_info`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_info: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `impact`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `level`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// `reason`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `updated_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<String>,
+}
+
+/// The API's `ScheduleTask` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ScheduleTask {
+    /// `create_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// `datastore_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_type: Option<String>,
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `instance_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_status: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `job_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_name: Option<String>,
+    /// `job_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `proxy_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_id: Option<String>,
+    /// `proxy_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_name: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// `target_config`; any JSON value; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_config: Option<serde_json::Value>,
+}
+
+/// The API's `ScheduledTaskV3` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ScheduledTaskV3 {
+    /// `create_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    /// `datastore_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_type: Option<String>,
+    /// `end_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `instance_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_status: Option<String>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `proxy_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_id: Option<String>,
+    /// `proxy_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_name: Option<String>,
+    /// `start_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// `target_config`; map of string to string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_config: Option<std::collections::BTreeMap<String, String>>,
+    /// `task_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// `task_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// `task_order`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_order: Option<i64>,
+    /// `task_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_status: Option<String>,
+}
+
+/// The API's `SetQuota` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetQuota {
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `instance_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_quota: Option<i64>,
+    /// `ram_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_quota: Option<i64>,
+    /// `vcpus_quota`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus_quota: Option<i64>,
+}
+
+/// The API's `ShowClickHouseDatabaseUsersUserDetails` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ShowClickHouseDatabaseUsersUserDetails {
+    /// `databases`; list of string
+    #[serde(default)]
+    pub databases: Vec<String>,
+    /// `ddl`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ddl: Option<i64>,
+    /// `dml`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dml: Option<i64>,
+    /// `user_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// The API's `ShowSlowLogStatisticsItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ShowSlowLogStatisticsItem {
+    /// `client_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// `count`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<String>,
+    /// `database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `lock_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_time: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `query_sample`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_sample: Option<String>,
+    /// `rows_examined`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_examined: Option<i64>,
+    /// `rows_sent`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_sent: Option<i64>,
+    /// `time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `users`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<String>,
+}
+
+/// The API's `ShowStarRocksDatabaseUsersUserDetails` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ShowStarRocksDatabaseUsersUserDetails {
+    /// `data_bases`; list of string
+    #[serde(default)]
+    pub data_bases: Vec<String>,
+    /// `ddl`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ddl: Option<i64>,
+    /// `dml`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dml: Option<i64>,
+    /// `user_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// The API's `ShowStarRocksSlowLogDetail` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ShowStarRocksSlowLogDetail {
+    /// `client_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// `count`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<String>,
+    /// `database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `line_num`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_num: Option<String>,
+    /// `lock_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_time: Option<String>,
+    /// `node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// `query_sample`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_sample: Option<String>,
+    /// `rows_examined`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_examined: Option<String>,
+    /// `rows_sent`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_sent: Option<String>,
+    /// `slow_log_date`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_log_date: Option<i64>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// `time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `users`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<String>,
+}
+
+/// The API's `SingleNodeInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SingleNodeInfo {
+    /// `name`; string; required
+    pub name: String,
+    /// `node_id`; string; required
+    pub node_id: String,
+}
+
+/// The API's `SqlFilterRule` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SqlFilterRule {
+    /// `patterns`; list of [`SqlFilterRulePattern`]
+    #[serde(default)]
+    pub patterns: Vec<SqlFilterRulePattern>,
+    /// `sql_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_type: Option<String>,
+}
+
+/// The API's `SqlFilterRulePattern` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SqlFilterRulePattern {
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `cur_concurrency`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cur_concurrency: Option<i64>,
+    /// `cur_reject`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cur_reject: Option<i64>,
+    /// `expire_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<i64>,
+    /// `max_concurrency`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
+    /// `pattern`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+/// The API's `SrCreateInstanceRspInstance` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SrCreateInstanceRspInstance {
+    /// `az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// `az_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_mode: Option<String>,
+    /// `db_user`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user: Option<String>,
+    /// `enable_ssl`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_ssl: Option<bool>,
+    /// `engine`; [`SrCreateInstanceRspInstanceEngine`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<SrCreateInstanceRspInstanceEngine>,
+    /// `ha_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha_mode: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `pay_info`; [`SrCreateInstanceRspInstancePayInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_info: Option<SrCreateInstanceRspInstancePayInfo>,
+    /// `port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// `region`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `security_group_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `sub_net_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_net_id: Option<String>,
+    /// `tags_info`; [`SrCreateInstanceRspInstanceTagsInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_info: Option<SrCreateInstanceRspInstanceTagsInfo>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `SrCreateInstanceRspInstanceEngine` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SrCreateInstanceRspInstanceEngine {
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `SrCreateInstanceRspInstancePayInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SrCreateInstanceRspInstancePayInfo {
+    /// `is_auto_renew`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_auto_renew: Option<String>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `period_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<String>,
+}
+
+/// The API's `SrCreateInstanceRspInstanceTagsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SrCreateInstanceRspInstanceTagsInfo {
+    /// `sys_tags`; list of [`SrCreateInstanceRspInstanceTagsInfoSysTags`]
+    #[serde(default)]
+    pub sys_tags: Vec<SrCreateInstanceRspInstanceTagsInfoSysTags>,
+    /// `tags`; list of [`CreateChInstanceInfoTagsInfoTags`]
+    #[serde(default)]
+    pub tags: Vec<CreateChInstanceInfoTagsInfoTags>,
+}
+
+/// The API's `SrCreateInstanceRspInstanceTagsInfoSysTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SrCreateInstanceRspInstanceTagsInfoSysTags {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `SrDataStoresDatastores` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SrDataStoresDatastores {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `kernel_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_version: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The API's `StarRocksCreateRequestBeVolume` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestBeVolume {
+    /// `capacity_in_gb`; 64-bit integer; required
+    pub capacity_in_gb: i64,
+    /// `io_type`; string; required
+    pub io_type: String,
+}
+
+/// The API's `StarRocksCreateRequestEngine` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestEngine {
+    /// `type`; string; required
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `version`; string; required
+    pub version: String,
+}
+
+/// The API's `StarRocksCreateRequestFeVolume` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestFeVolume {
+    /// `capacity_in_gb`; 64-bit integer; required
+    pub capacity_in_gb: i64,
+    /// `io_type`; string; required
+    pub io_type: String,
+}
+
+/// The API's `StarRocksCreateRequestHa` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestHa {
+    /// `mode`; string; required
+    pub mode: String,
+}
+
+/// The API's `StarRocksCreateRequestPayInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestPayInfo {
+    /// `is_auto_renew`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_auto_renew: Option<String>,
+    /// `pay_model`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `period`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `period_type`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<String>,
+}
+
+/// The API's `StarRocksCreateRequestTagsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestTagsInfo {
+    /// `sys_tags`; list of [`StarRocksCreateRequestTagsInfoSysTags`]; required
+    pub sys_tags: Vec<StarRocksCreateRequestTagsInfoSysTags>,
+}
+
+/// The API's `StarRocksCreateRequestTagsInfoSysTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StarRocksCreateRequestTagsInfoSysTags {
+    /// `key`; string; required
+    pub key: String,
+    /// `value`; string; required
+    pub value: String,
+}
+
+/// The API's `StarRocksInstanceInfoDatastore` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoDatastore {
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The API's `StarRocksInstanceInfoGroups` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoGroups {
+    /// `group_node_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_node_type: Option<String>,
+    /// `group_type_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_type_name: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `nodes`; list of [`StarRocksInstanceInfoNodes`]
+    #[serde(default)]
+    pub nodes: Vec<StarRocksInstanceInfoNodes>,
+}
+
+/// The API's `StarRocksInstanceInfoInstances` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoInstances {
+    /// `actions`; list of [`QueryAction`]
+    #[serde(default)]
+    pub actions: Vec<QueryAction>,
+    /// `az_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_mode: Option<String>,
+    /// `backup_used_space`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_used_space: Option<String>,
+    /// `bak_expected_start_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bak_expected_start_time: Option<i64>,
+    /// `bak_keep_day`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bak_keep_day: Option<i64>,
+    /// `bak_period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bak_period: Option<String>,
+    /// `be_node_volume_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub be_node_volume_code: Option<String>,
+    /// `be_node_volume_size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub be_node_volume_size: Option<String>,
+    /// `can_enable_public_access`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_enable_public_access: Option<bool>,
+    /// `cluster_mode`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_mode: Option<String>,
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `create_fail_error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_fail_error_code: Option<String>,
+    /// `current_backup_node_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_backup_node_id: Option<String>,
+    /// `data_store_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_store_type: Option<String>,
+    /// `data_store_version`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_store_version: Option<String>,
+    /// `data_store_version_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_store_version_id: Option<String>,
+    /// `data_vip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_vip: Option<String>,
+    /// `db_port`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_port: Option<String>,
+    /// `db_user`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_user: Option<String>,
+    /// `dedicated_resource_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated_resource_id: Option<String>,
+    /// `delete_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_at: Option<i64>,
+    /// `enterprise_project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `fe_node_volume_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fe_node_volume_code: Option<String>,
+    /// `fe_node_volume_size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fe_node_volume_size: Option<String>,
+    /// `frozen_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_time: Option<i64>,
+    /// `groups`; list of [`StarRocksInstanceInfoGroups`]
+    #[serde(default)]
+    pub groups: Vec<StarRocksInstanceInfoGroups>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `is_frozen`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_frozen: Option<i64>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `new_version_available`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_version_available: Option<bool>,
+    /// `ops_window`; [`StarRocksInstanceInfoOpsWindow`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ops_window: Option<StarRocksInstanceInfoOpsWindow>,
+    /// `param_group`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_group: Option<String>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `port_info`; [`StarRocksInstanceInfoPortInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_info: Option<StarRocksInstanceInfoPortInfo>,
+    /// `project_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// `public_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// `ssl_option`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_option: Option<bool>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `support_data_replication`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_data_replication: Option<bool>,
+    /// `tags_info`; [`StarRocksInstanceInfoTagsInfo`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_info: Option<StarRocksInstanceInfoTagsInfo>,
+    /// `time_zone`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `update_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_at: Option<i64>,
+    /// `users_sync_switch_on`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_sync_switch_on: Option<bool>,
+}
+
+/// The API's `StarRocksInstanceInfoNodes` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoNodes {
+    /// `actions`; list of [`QueryAction`]
+    #[serde(default)]
+    pub actions: Vec<QueryAction>,
+    /// `az_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// `az_description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_description: Option<String>,
+    /// `az_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_type: Option<String>,
+    /// `cpu`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// `create_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
+    /// `datastore`; [`StarRocksInstanceInfoDatastore`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<StarRocksInstanceInfoDatastore>,
+    /// `db_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_port: Option<i64>,
+    /// `flavor_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_id: Option<String>,
+    /// `flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
+    /// `frozen_flag`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_flag: Option<i64>,
+    /// `iass_flavor_ref`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iass_flavor_ref: Option<String>,
+    /// `id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `max_connections`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<String>,
+    /// `mem`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem: Option<String>,
+    /// `name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `need_restart`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need_restart: Option<bool>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `param_group`; map of string to [`ParamGroup`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_group: Option<std::collections::BTreeMap<String, ParamGroup>>,
+    /// `pay_model`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_model: Option<String>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `priority`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// `region_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_code: Option<String>,
+    /// `sg_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sg_id: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subnet_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// `traffic_ip`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_ip: Option<String>,
+    /// `traffic_ipv6`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_ipv6: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `update_at`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_at: Option<i64>,
+    /// `volume`; [`StarRocksInstanceInfoVolume`]; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<StarRocksInstanceInfoVolume>,
+    /// `vpc_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+/// The API's `StarRocksInstanceInfoOpsWindow` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoOpsWindow {
+    /// `end_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `period`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `start_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The API's `StarRocksInstanceInfoPortInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoPortInfo {
+    /// `mysql_port`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql_port: Option<i64>,
+}
+
+/// The API's `StarRocksInstanceInfoTagsInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoTagsInfo {
+    /// `sys_tags`; list of [`StarRocksInstanceInfoTagsInfoSysTags`]
+    #[serde(default)]
+    pub sys_tags: Vec<StarRocksInstanceInfoTagsInfoSysTags>,
+    /// `tags`; list of [`StarRocksInstanceInfoTagsInfoTags`]
+    #[serde(default)]
+    pub tags: Vec<StarRocksInstanceInfoTagsInfoTags>,
+}
+
+/// The API's `StarRocksInstanceInfoTagsInfoSysTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoTagsInfoSysTags {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `StarRocksInstanceInfoTagsInfoTags` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoTagsInfoTags {
+    /// `key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `StarRocksInstanceInfoVolume` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksInstanceInfoVolume {
+    /// `size`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `type`; string; may be absent
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The API's `StarRocksReplicationInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StarRocksReplicationInfo {
+    /// `catchup_percentage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catchup_percentage: Option<String>,
+    /// `catchup_stage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catchup_stage: Option<String>,
+    /// `percentage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<String>,
+    /// `source_database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_database: Option<String>,
+    /// `stage`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `target_database`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_database: Option<String>,
+    /// `task_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+}
+
+/// The API's `StartOnlineDDLInfoItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StartOnlineDDLInfoItem {
+    /// `sql`; string; required
+    pub sql: String,
+}
+
+/// The API's `StartOnlineTaskContentItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StartOnlineTaskContentItem {
+    /// `ddl_info`; list of [`StartOnlineDDLInfoItem`]; required
+    pub ddl_info: Vec<StartOnlineDDLInfoItem>,
+    /// `schema`; string; required
+    pub schema: String,
+}
+
+/// The API's `SubTaskInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SubTaskInfo {
+    /// `percent`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<String>,
+    /// `remaining_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_time: Option<String>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `sub_task_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_task_name: Option<String>,
+}
+
+/// The API's `TableConfigCheckResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TableConfigCheckResult {
+    /// `check_result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_result: Option<String>,
+    /// `table_config`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_config: Option<String>,
+    /// `table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+}
+
+/// The API's `TableMetaInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TableMetaInfo {
+    /// `column_default`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_default: Option<String>,
+    /// `column_key`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_key: Option<String>,
+    /// `column_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_name: Option<String>,
+    /// `column_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_type: Option<String>,
+    /// `extra`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
+    /// `is_nullable`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_nullable: Option<String>,
+}
+
+/// The API's `TableReplConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableReplConfig {
+    /// `repl_scope`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repl_scope: Option<String>,
+    /// `repl_type`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repl_type: Option<String>,
+    /// `tables`; list of string
+    #[serde(default)]
+    pub tables: Vec<String>,
+}
+
+/// The API's `TablesConfig` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TablesConfig {
+    /// `table_config`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_config: Option<String>,
+    /// `table_name`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+}
+
+/// The API's `TagItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagItem {
+    /// `key`; string; required
+    pub key: String,
+    /// `value`; string; optional
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The API's `TaskContentItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskContentItem {
+    /// `ddl_info`; list of [`DDLInfoItem`]; required
+    pub ddl_info: Vec<DDLInfoItem>,
+    /// `schema`; string; required
+    pub schema: String,
+}
+
+/// The API's `TaskDetailInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TaskDetailInfo {
+    /// `created_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// `ended_time`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_time: Option<String>,
+    /// `extend_fields`; map of string to any JSON value; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// `fail_reason`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_reason: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `instance_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `instance_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_status: Option<String>,
+    /// `job_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `job_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_name: Option<String>,
+    /// `order_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `process`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
+    /// `show_detail`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_detail: Option<bool>,
+    /// `status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The API's `TaurusDbProcessInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TaurusDbProcessInfo {
+    /// `command`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// `db`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db: Option<String>,
+    /// `host`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `id`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `info`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<String>,
+    /// `state`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<i64>,
+    /// `user`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+/// The API's `TemplateApplyHistory` object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct TemplateApplyHistory {
+    /// `applied_at`; number; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<f64>,
+    /// `apply_result`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_result: Option<String>,
+    /// `error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `target_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<String>,
+    /// `target_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
+}
+
+/// The API's `TxnItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TxnItem {
+    /// `estimated_remaining_time`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_remaining_time: Option<i64>,
+    /// `trx_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trx_id: Option<String>,
+    /// `trx_mysql_thread_id`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trx_mysql_thread_id: Option<i64>,
+    /// `trx_query`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trx_query: Option<String>,
+    /// `trx_rows_modified`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trx_rows_modified: Option<i64>,
+    /// `trx_started`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trx_started: Option<String>,
+}
+
+/// The API's `UpdateBackupOffsitePolicyInfo` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateBackupOffsitePolicyInfo {
+    /// `destination_project_id`; string; required
+    pub destination_project_id: String,
+    /// `destination_region`; string; required
+    pub destination_region: String,
+    /// `keep_days`; 64-bit integer; required
+    pub keep_days: i64,
+    /// `open_auto_backup`; boolean; required
+    pub open_auto_backup: bool,
+    /// `open_incremental_backup`; boolean; required
+    pub open_incremental_backup: bool,
+}
+
+/// The API's `UpdateBackupPolicyResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateBackupPolicyResult {
+    /// `error_code`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `error_msg`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+    /// `instance_id`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+/// The API's `UpdateDatabaseComment` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateDatabaseComment {
+    /// `comment`; string; required
+    pub comment: String,
+    /// `name`; string; required
+    pub name: String,
+}
+
+/// The API's `UpdateDatabaseUserComment` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateDatabaseUserComment {
+    /// `comment`; string; required
+    pub comment: String,
+    /// `host`; string; required
+    pub host: String,
+    /// `name`; string; required
+    pub name: String,
+}
+
+/// The API's `UpdateProxyConfigurationItem` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateProxyConfigurationItem {
+    /// `elem_type`; string; required
+    pub elem_type: String,
+    /// `name`; string; required
+    pub name: String,
+    /// `value`; string; required
+    pub value: String,
+}
+
+/// The API's `UpgradeDatabasePrecheckResult` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct UpgradeDatabasePrecheckResult {
+    /// `check_description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_description: Option<String>,
+    /// `check_item`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_item: Option<String>,
+    /// `check_object`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_object: Option<String>,
+    /// `check_status`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_status: Option<String>,
+}
+
+/// The API's `UpgradeDatabasesSingleInstance` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpgradeDatabasesSingleInstance {
+    /// `current_version`; string; required
+    pub current_version: String,
+    /// `instance_id`; string; required
+    pub instance_id: String,
 }
