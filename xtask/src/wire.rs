@@ -1,9 +1,8 @@
 //! `cargo xtask wire`: what goes on the wire, judged by the vendors' own clients.
 //!
 //! `xtask/wire/compare.py` starts a loopback capture server, sends each operation that has an
-//! official Python client (every CynosDB action with a fixture, DBSS `StopDbOmInstance` and
-//! `StartDbOmInstance`, GaussDB `CreateBackupResourcePackage`) through that client and through
-//! this project's client
+//! official Python client (every CynosDB action with a fixture, every DBSS and TaurusDB
+//! operation) through that client and through this project's client
 //! (`cargo xtask wire-client URL`, below) with the same inputs, and compares method, path,
 //! query, body as JSON, the headers each sends and signs, and recomputes the signature of the
 //! project's request as the server received it with the official signer.
@@ -65,6 +64,23 @@ pub fn client(args: &[String]) -> ExitCode {
     }
 }
 
+/// `fixtures/<vendor>/<op>/meta.json`.
+fn read_meta(
+    root: &Path,
+    vendor: &str,
+    op: &str,
+) -> Result<serde_json::Value, cloudops_core::Error> {
+    std::fs::read_to_string(
+        root.join("fixtures")
+            .join(vendor)
+            .join(op)
+            .join("meta.json"),
+    )
+    .ok()
+    .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    .ok_or_else(|| cloudops_core::Error::invalid_input("fixtures", format!("{op}: no meta.json")))
+}
+
 async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
     use cloudops_huaweicloud::{ProjectScoped, Service};
     let tc = cloudops_tencentcloud_cynosdb::Client::builder()
@@ -85,17 +101,7 @@ async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
         if vendor != "tencentcloud" || TC_TYPED.contains(&op.as_str()) {
             continue;
         }
-        let meta = std::fs::read_to_string(
-            root.join("fixtures")
-                .join(&vendor)
-                .join(&op)
-                .join("meta.json"),
-        )
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .ok_or_else(|| {
-            cloudops_core::Error::invalid_input("fixtures", format!("{op}: no meta.json"))
-        })?;
+        let meta = read_meta(&root, &vendor, &op)?;
         cloudops_fixtures::calls::tencentcloud(&tc, &op, &meta["inputs"])
             .await
             .ok_or_else(|| {
@@ -110,18 +116,21 @@ async fn calls(url: &str) -> Result<(), cloudops_core::Error> {
         .credentials(AccessKey::new(HW_AK, HW_SK).with_project_id(HW_PROJECT))
         .retry_policy(RetryPolicy::disabled())
         .build()?;
-    hw.stop_db_om_instance("2f1a3b5c7d9e4f60a1b2c3d4e5f60718")
-        .send()
-        .await?;
-    hw.start_db_om_instance("2f1a3b5c7d9e4f60a1b2c3d4e5f60718")
-        .send()
-        .await?;
-    hw.create_backup_resource_package(
-        "gaussdb.mysql.backup.pkg.1tb",
-        1,
-        cloudops_huaweicloud::taurusdb::ChargeInfo::yearly(1),
-    )
-    .send()
-    .await?;
+    // Every DBSS and TaurusDB operation, in name order (as the official side sends them), from
+    // its fixture's inputs.
+    let mut names: Vec<&str> = cloudops_huaweicloud::dbss::OPERATIONS
+        .iter()
+        .chain(cloudops_huaweicloud::taurusdb::OPERATIONS)
+        .map(|s| s.name)
+        .collect();
+    names.sort_unstable();
+    for op in names {
+        let meta = read_meta(&root, "huaweicloud", op)?;
+        cloudops_fixtures::calls::huaweicloud(&hw, op, &meta["inputs"])
+            .await
+            .ok_or_else(|| {
+                cloudops_core::Error::invalid_input("fixtures", format!("{op} is not modelled"))
+            })??;
+    }
     Ok(())
 }

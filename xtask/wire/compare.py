@@ -6,9 +6,8 @@ Usage: python compare.py XTASK_BINARY
 A capture server on 127.0.0.1 records every request and answers each with its documented
 answer. The official clients (CynosDB PauseServerless and DescribeServerlessStrategy through the
 typed client, every other CynosDB action with a fixture through CommonClient with its
-documented request body, DBSS StopDbOmInstance and StartDbOmInstance, GaussDB
-CreateBackupResourcePackage) and then the
-project's (`XTASK_BINARY wire-client URL`) send to it. For each operation the two requests are
+documented request body, every DBSS and TaurusDB operation through the typed DbssClient and
+GaussDBClient with its fixture's inputs and body) and then the project's (`XTASK_BINARY wire-client URL`) send to it. For each operation the two requests are
 compared: method, path, query, body as JSON, the headers each sends and the headers each signs;
 a bodyless POST must carry `Content-Length: 0`; and the signature of the project's request is
 recomputed, as the server received it, with the official signer. Differences kept on purpose
@@ -17,6 +16,7 @@ are listed in EXPECTED with the reason. Exits 1 on any other difference.
 
 import datetime
 import hashlib
+import importlib
 import json
 import os
 import subprocess
@@ -31,8 +31,6 @@ HW_AK = "QTWAOYTTINDUT2QVKYUC"
 HW_SK = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
 HW_PROJECT = "619d3e78f61b4be68bc5aa0b59edcf7b"
 CLUSTER = "cynosdbmysql-8vcxoq75"
-DBSS_INSTANCE = "2f1a3b5c7d9e4f60a1b2c3d4e5f60718"
-SPEC_CODE = "gaussdb.mysql.backup.pkg.1tb"
 
 # Header differences kept on purpose: (operation or "*", header, what differs) -> reason.
 EXPECTED = {
@@ -44,10 +42,11 @@ EXPECTED = {
     ("*", "x-tc-timestamp", "value"): "the signing time",
     ("*", "authorization", "value"): "signed at another time (the project's signature is recomputed with the official signer below)",
     ("*", "user-agent", "signed"): "the official Huawei client signs its User-Agent; the project's transport sets its own and does not sign it (the gateway checks the headers the request names)",
+    ("DELETE", "content-length", "sent"): "a bodyless DELETE: python-requests writes Content-Length: 0, the project sends neither a body nor a length (HTTP allows both, and neither is signed)",
     ("tc", "x-tc-requestclient", "sent"): "the official client names itself in the optional X-TC-RequestClient; the project names itself in its User-Agent only",
     ("tc", "x-tc-language", "sent"): "the official client sends its default zh-CN; the project sends X-TC-Language only when a language is chosen, and the API's default is the same",
     ("tc", "x-tc-traceid", "sent"): "a per-request trace id the official client adds for its own logs; the API does not need it",
-    ("CreateBackupResourcePackage", "content-type", "value"): "the official client declares charset=utf-8; the project sends application/json, as the API page documents, and both sign what they send",
+    ("huaweicloud/CreateBackupResourcePackage", "content-type", "value"): "the official client declares charset=utf-8; the project sends application/json, as the API page documents, and both sign what they send",
 }
 
 RESPONSES = {
@@ -55,11 +54,6 @@ RESPONSES = {
     "DescribeServerlessStrategy": (200, {"Response": {
         "AutoPauseDelay": 300, "AutoScaleUpDelay": 30, "AutoScaleDownDelay": 60,
         "AutoPause": "yes", "RequestId": "wire-request"}}),
-    "StopDbOmInstance": (200, {"result": "success"}),
-    "StartDbOmInstance": (200, {"result": "success"}),
-    "CreateBackupResourcePackage": (200, {
-        "order_id": "CS26032015513W796", "spec_code": SPEC_CODE, "num": 1,
-        "period_type": "year", "period_num": 1}),
 }
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -89,19 +83,48 @@ for _name, (_body, _answer, _meta) in TC_ACTIONS.items():
     if _name not in RESPONSES:
         RESPONSES[_name] = (200, json.loads(_answer.decode("utf-8")))
 
+
+def huawei_operations():
+    """Every DBSS and TaurusDB operation of the models, in name order: name -> (SDK module,
+    client class, client method, model entry, fixture meta, fixture body, fixture answer)."""
+    out = {}
+    for model_file, module, client in (("dbss.json", "huaweicloudsdkdbss.v1", "DbssClient"),
+                                       ("taurusdb.json", "huaweicloudsdkgaussdb.v3", "GaussDBClient")):
+        with open(os.path.join(ROOT, "models", "huaweicloud", model_file), encoding="utf-8") as f:
+            model = json.load(f)
+        for op in model["operations"]:
+            d = os.path.join(ROOT, "fixtures", "huaweicloud", op["name"])
+            with open(os.path.join(d, "meta.json"), encoding="utf-8") as f:
+                meta = json.load(f)
+            body = None
+            if meta.get("request"):
+                with open(os.path.join(d, meta["request"]), encoding="utf-8") as f:
+                    body = json.load(f)
+            with open(os.path.join(d, meta["response"]["file"]), encoding="utf-8") as f:
+                answer = json.load(f)
+            # Keyed by vendor too: a CynosDB action may share a name.
+            out["huaweicloud/" + op["name"]] = (module, client, op["method"], op, meta, body, answer)
+    return dict(sorted(out.items()))
+
+
+HW_OPERATIONS = huawei_operations()
+HW_ORDER = list(HW_OPERATIONS)
+for _name, _entry in HW_OPERATIONS.items():
+    RESPONSES[_name] = (200, _entry[6])
+
 captured = []
+
+
+# Each side sends the Huawei operations one at a time in HW_ORDER; the one in flight.
+huawei_next = [0]
 
 
 def operation_of(path, headers):
     if headers.get("x-tc-action"):
         return headers["x-tc-action"]
-    if "/db-om/" in path and path.endswith("/stop"):
-        return "StopDbOmInstance"
-    if "/db-om/" in path and path.endswith("/start"):
-        return "StartDbOmInstance"
-    if path.endswith("/backups/resource-package"):
-        return "CreateBackupResourcePackage"
-    return "unknown"
+    i = huawei_next[0]
+    huawei_next[0] += 1
+    return HW_ORDER[i] if i < len(HW_ORDER) else "unknown"
 
 
 class Capture(BaseHTTPRequestHandler):
@@ -132,6 +155,11 @@ class Capture(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    do_GET = do_POST
+    do_PUT = do_POST
+    do_DELETE = do_POST
+    do_PATCH = do_POST
+
     def log_message(self, *args):
         pass
 
@@ -160,25 +188,29 @@ def official_calls(url, host_port):
             common.call_json(name, body)
 
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
-    from huaweicloudsdkdbss.v1 import DbssClient, StartDbOmInstanceRequest, StopDbOmInstanceRequest
 
     creds = BasicCredentials(HW_AK, HW_SK, HW_PROJECT)
-    dbss = DbssClient.new_builder().with_credentials(creds).with_endpoint(url).build()
-    dbss.stop_db_om_instance(StopDbOmInstanceRequest(instance_id=DBSS_INSTANCE))
-    dbss.start_db_om_instance(StartDbOmInstanceRequest(instance_id=DBSS_INSTANCE))
-
-    from huaweicloudsdkgaussdb.v3 import (
-        CreateBackupResourcePackageRequest,
-        CreateBackupResourcePackageRequestBody,
-        GaussDBClient,
-        TaurusDbChargeInfo,
-    )
-
-    gauss = GaussDBClient.new_builder().with_credentials(creds).with_endpoint(url).build()
-    body = CreateBackupResourcePackageRequestBody(
-        spec_code=SPEC_CODE, num=1,
-        charge_info=TaurusDbChargeInfo(period_type="year", period_num=1))
-    gauss.create_backup_resource_package(CreateBackupResourcePackageRequest(body=body))
+    clients = {}
+    huawei_next[0] = 0
+    for key, (module_name, client_name, method, op, meta, body, _answer) in HW_OPERATIONS.items():
+        name = op["name"]
+        module = importlib.import_module(module_name)
+        if client_name not in clients:
+            cls = getattr(module, client_name)
+            clients[client_name] = cls.new_builder().with_credentials(creds).with_endpoint(url).build()
+        request = getattr(module, name + "Request")()
+        by_wire = {wire: attr for attr, wire in request.attribute_map.items()}
+        for m in op["input"]:
+            where = m.get("in", "body")
+            if where in ("path", "query", "header") and m["name"] in meta["inputs"]:
+                setattr(request, by_wire[m["wire"]], meta["inputs"][m["name"]])
+        if body is not None:
+            # The fixture's body as it is: the client serialises a dict member by member.
+            request.body = body
+        try:
+            getattr(clients[client_name], method)(request)
+        except Exception as e:  # the answer is not what the official client decodes: the request is what counts
+            print("%s: the official client could not decode the answer: %s" % (name, e), file=sys.stderr)
 
 
 def signed_names(headers):
@@ -241,6 +273,7 @@ def compare(op, official, ours):
     def diff(header, what, detail):
         reason = (EXPECTED.get((op, header, what))
                   or (op in TC_ACTIONS and EXPECTED.get(("tc", header, what)))
+                  or (not ours["body"] and EXPECTED.get((ours["method"], header, what)))
                   or EXPECTED.get(("*", header, what)))
         if reason:
             kept.append("%s %s (%s): %s" % (header, what, detail, reason))
@@ -289,6 +322,7 @@ def main(argv):
     url = "http://127.0.0.1:%d" % port
     official_calls(url, "127.0.0.1:%d" % port)
     n_official = len(captured)
+    huawei_next[0] = 0
     run = subprocess.run([argv[0], "wire-client", url])
     if run.returncode != 0:
         print("the project's client failed")
@@ -306,11 +340,13 @@ def main(argv):
         problems, kept = compare(op, official[op], ours[op])
         agreed += not problems
         signed = ";".join(sorted(signed_names(ours[op]["headers"])))
-        if not problems and op in TC_ACTIONS and op not in TC_TYPED:
-            # The kept differences of every CommonClient call are the same three headers.
+        synthesised = op in HW_OPERATIONS and HW_OPERATIONS[op][4].get("synthesised")
+        if not problems and ((op in TC_ACTIONS and op not in TC_TYPED) or synthesised):
+            # The kept differences of every CommonClient call and every converted Huawei
+            # operation are the same few headers, listed with their reasons in EXPECTED.
             extra = [k for k in kept if not k.startswith("x-tc-") and not any(
                 k.startswith(h) for h in ("user-agent", "accept-encoding", "connection",
-                                          "content-length", "authorization"))]
+                                          "content-length", "authorization", "x-sdk-date"))]
             print("%s: agrees%s" % (op, "".join("\n  kept on purpose: %s" % k for k in extra)))
             continue
         print("%s: %s" % (op, "DIFFERS" if problems else "agrees"))
