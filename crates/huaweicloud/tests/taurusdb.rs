@@ -1,11 +1,13 @@
-//! TaurusDB CreateBackupResourcePackage over real loopback HTTP against the emulator.
+//! TaurusDB over real loopback HTTP: CreateBackupResourcePackage against the emulator, and a
+//! listing read page by page.
 #![cfg(feature = "taurusdb")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use cloudops_core::{Error, ServiceErrorKind};
+use cloudops_core::{AccessKey, Error, ServiceErrorKind};
 use cloudops_huaweicloud::taurusdb::{ChargeInfo, Language, PeriodType};
+use cloudops_huaweicloud::{Client, Service};
 use cloudops_testkit::Fault;
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
 use serde_json::json;
@@ -176,4 +178,65 @@ async fn the_server_validates_too() {
     assert_eq!(e.http_status(), Some(400));
     assert_eq!(e.code(), Some("DBS.280001"));
     assert_eq!(e.service_kind(), Some(ServiceErrorKind::InvalidRequest));
+}
+
+/// A TaurusDB listing of 5 instances that answers each page from its `offset` and `limit`.
+async fn five_instances() -> cloudops_testkit::server::TestServer {
+    cloudops_testkit::server::TestServer::start(|req| {
+        let q = req.query_pairs();
+        let get = |k: &str| {
+            q.iter()
+                .find(|(n, _)| n == k)
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+        };
+        let (offset, limit) = (get("offset").unwrap_or(0), get("limit").unwrap_or(100));
+        let instances: Vec<serde_json::Value> = (offset..5.min(offset + limit))
+            .map(|i| serde_json::json!({"id": format!("i-{i}")}))
+            .collect();
+        cloudops_testkit::server::Reply::json_value(
+            200,
+            &serde_json::json!({"instances": instances, "total_count": 5}),
+        )
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_listing_is_read_page_by_page_until_the_total() {
+    let server = five_instances().await;
+    let client = Client::builder()
+        .region("cn-north-4")
+        .project_id(huawei::PROJECT_ID)
+        .endpoint(Service::TaurusDb, server.url())
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+    let items = client
+        .list_gauss_my_sql_instances()
+        .limit(2)
+        .into_items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = items.iter().filter_map(|i| i.id.as_deref()).collect();
+    assert_eq!(ids, ["i-0", "i-1", "i-2", "i-3", "i-4"]);
+    let offsets: Vec<String> = server
+        .requests()
+        .iter()
+        .flat_map(|r| r.query_pairs())
+        .filter(|(k, _)| k == "offset")
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(offsets, ["0", "2", "4"]);
+
+    // Bounded: a listing stops with an error after `max_pages` pages.
+    let mut pages = client
+        .list_gauss_my_sql_instances()
+        .limit(1)
+        .into_pages()
+        .max_pages(2);
+    assert!(pages.next().await.unwrap().is_ok());
+    assert!(pages.next().await.unwrap().is_ok());
+    let e = pages.next().await.unwrap().unwrap_err();
+    assert_eq!(e.invalid_field(), Some("max_pages"));
 }
