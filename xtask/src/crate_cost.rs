@@ -2,13 +2,14 @@
 //! side by side with the AWS SDK for Rust's RDS crate built the same way.
 //!
 //! One scratch project under `target/crate-cost/` depends on `cloudops-tencentcloud-cynosdb`
-//! with `all-operations` and on `aws-sdk-rds` (pinned at [`AWS_RDS`], from crates.io), and
-//! builds everything once in release. Then each round removes one crate's compiled artifacts
-//! (`cargo clean --release -p`) and rebuilds it, then the other, in an order that alternates
-//! from round to round: every rebuild compiles that crate alone, its dependencies already
-//! built. The CPU time (user + system of every process) of each rebuild is divided by the
-//! crate's operations: CynosDB's registry with every feature on, and the operation modules of
-//! `aws-sdk-rds`. Not part of CI: a round takes minutes.
+//! with `all-operations`, on `cloudops-huaweicloud` with `dbss` and `taurusdb`, and on
+//! `aws-sdk-rds` (pinned at [`AWS_RDS`], from crates.io), and builds everything once in
+//! release. Then each round removes one crate's compiled artifacts (`cargo clean --release
+//! -p`) and rebuilds it, then the next, in an order that rotates from round to round: every
+//! rebuild compiles that crate alone, its dependencies already built. The CPU time (user +
+//! system of every process) of each rebuild is divided by the crate's operations: the models'
+//! operations (CynosDB's; DBSS's and TaurusDB's), and the operation modules of `aws-sdk-rds`.
+//! Not part of CI: a round takes minutes.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -47,28 +48,45 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
     let dir = root.join("target/crate-cost");
     let target = dir.join("target");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    let crate_dir = root.join("crates/tencentcloud-cynosdb");
     let manifest = format!(
         "[package]\nname = \"crate-cost\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\ncloudops-tencentcloud-cynosdb = {{ path = {:?}, default-features = false, features = [\"all-operations\"] }}\n\
+         cloudops-huaweicloud = {{ path = {:?}, default-features = false, features = [\"dbss\", \"taurusdb\"] }}\n\
          aws-sdk-rds = {{ version = \"={AWS_RDS}\", default-features = false }}\n\n[workspace]\n",
-        crate_dir.display().to_string()
+        root.join("crates/tencentcloud-cynosdb")
+            .display()
+            .to_string(),
+        root.join("crates/huaweicloud").display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").map_err(|e| e.to_string())?;
-    eprintln!("==> building both crates and their dependencies once");
+    eprintln!("==> building the crates and their dependencies once");
     timed_shell(&dir, "cargo build --release --quiet", &target)?;
-    let ours = cynosdb_operations(root)?;
-    let aws = aws_operations(&dir)?;
     let crates = [
-        ("cloudops-tencentcloud-cynosdb", ours),
-        ("aws-sdk-rds", aws),
+        (
+            "cloudops-tencentcloud-cynosdb",
+            "`cloudops-tencentcloud-cynosdb`, `all-operations`".to_string(),
+            model_operations(root, &["tencentcloud/cynosdb.json"])?,
+        ),
+        (
+            "cloudops-huaweicloud",
+            "`cloudops-huaweicloud`, `dbss` and `taurusdb`".to_string(),
+            model_operations(
+                root,
+                &["huaweicloud/dbss.json", "huaweicloud/taurusdb.json"],
+            )?,
+        ),
+        (
+            "aws-sdk-rds",
+            format!("`aws-sdk-rds` {AWS_RDS}"),
+            aws_operations(&dir)?,
+        ),
     ];
-    let mut per_op: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut per_op: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
     for round in 0..rounds {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for i in order {
-            let (name, ops) = crates[i];
+        for k in 0..crates.len() {
+            let i = (round + k) % crates.len();
+            let (name, _, ops) = &crates[i];
             timed_shell(
                 &dir,
                 &format!("cargo clean --release --quiet -p {name}"),
@@ -82,46 +100,52 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
             eprintln!(
                 "round {}: {name}: {cpu:.1} s CPU, {:.3} s per operation",
                 round + 1,
-                cpu / ops as f64
+                cpu / *ops as f64
             );
-            per_op[i].push(cpu / ops as f64);
+            per_op[i].push(cpu / *ops as f64);
         }
     }
     for v in &mut per_op {
         v.sort_by(f64::total_cmp);
     }
-    let (a, b) = (middle(&per_op[0]), middle(&per_op[1]));
     println!("| crate | operations | CPU s per operation (median of {rounds}) |");
     println!("|---|---|---|");
-    println!(
-        "| `cloudops-tencentcloud-cynosdb`, `all-operations` | {ours} | {a:.3} ({:.3}-{:.3}) |",
-        per_op[0][0],
-        per_op[0][per_op[0].len() - 1]
-    );
-    println!(
-        "| `aws-sdk-rds` {AWS_RDS} | {aws} | {b:.3} ({:.3}-{:.3}) |",
-        per_op[1][0],
-        per_op[1][per_op[1].len() - 1]
-    );
-    println!(
-        "cost per operation: {:.2}x AWS's (goal: at most 0.5x)",
-        a / b
-    );
-    if a / b > 0.5 {
+    for ((_, label, ops), v) in crates.iter().zip(&per_op) {
+        println!(
+            "| {label} | {ops} | {:.3} ({:.3}-{:.3}) |",
+            middle(v),
+            v[0],
+            v[v.len() - 1]
+        );
+    }
+    let aws = middle(&per_op[2]);
+    let mut over = false;
+    for ((_, label, _), v) in crates.iter().zip(&per_op).take(2) {
+        let ratio = middle(v) / aws;
+        println!("{label}: cost per operation {ratio:.2}x AWS's (goal: at most 0.5x)");
+        over |= ratio > 0.5;
+    }
+    if over {
         return Err("over the goal".into());
     }
     Ok(())
 }
 
-/// The CynosDB actions the model declares (all of them with `all-operations`).
-fn cynosdb_operations(root: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(root.join("models/tencentcloud/cynosdb.json"))
-        .map_err(|e| e.to_string())?;
-    let model: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    model["operations"]
-        .as_array()
-        .map(Vec::len)
-        .ok_or_else(|| "the model has no operations".into())
+/// The operations the models under `models/` declare (every one is built with the features
+/// the scratch project turns on).
+fn model_operations(root: &Path, models: &[&str]) -> Result<usize, String> {
+    let mut n = 0;
+    for m in models {
+        let text = std::fs::read_to_string(root.join("models").join(m))
+            .map_err(|e| format!("{m}: {e}"))?;
+        let model: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{m}: {e}"))?;
+        n += model["operations"]
+            .as_array()
+            .map(Vec::len)
+            .ok_or_else(|| format!("{m} has no operations"))?;
+    }
+    Ok(n)
 }
 
 /// The operation modules of `aws-sdk-rds` (`src/operation/<name>/`).
