@@ -1,5 +1,8 @@
 //! `cargo xtask models [--check]`: converts the vendors' published API models into this
-//! project's model format (`models/README.md`).
+//! project's model format (`models/README.md`). DBSS and TaurusDB come from Huawei's official
+//! SDKs (`models_huawei.rs`); the rest of this module is CynosDB's conversion, and the loop
+//! that writes (or checks) every converted file and removes the fixture folders it no longer
+//! writes.
 //!
 //! CynosDB: `tccli`'s `api.json` (every action, object and member with its type, flags and an
 //! example value), pinned at [`TCCLI`] and fetched from PyPI into `target/vendor-models/`.
@@ -75,6 +78,18 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         }
         stale.push(path.clone());
     }
+    // A fixture folder the conversion wrote before but no longer writes (an operation the
+    // vendor removed, or one now left out): removed, or named by `--check`.
+    for dir in orphans(root, &files) {
+        if check {
+            stale.push(dir);
+        } else if let Err(e) = std::fs::remove_dir_all(root.join(&dir)) {
+            eprintln!("models: cannot remove {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        } else {
+            eprintln!("models: removed {}", dir.display());
+        }
+    }
     if check {
         if stale.is_empty() {
             eprintln!(
@@ -85,7 +100,10 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         for p in &stale {
-            eprintln!("models: stale or edited by hand: {}", p.display());
+            eprintln!(
+                "models: stale, edited by hand or no longer converted: {}",
+                p.display()
+            );
         }
         eprintln!("models: run `cargo xtask models` and review the diff");
         return ExitCode::FAILURE;
@@ -96,6 +114,32 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         files.len()
     );
     ExitCode::SUCCESS
+}
+
+/// The fixture folders whose `meta.json` says `cargo xtask models` wrote it, that `files`
+/// no longer holds.
+fn orphans(root: &Path, files: &[(PathBuf, String)]) -> Vec<PathBuf> {
+    let written: BTreeSet<&Path> = files.iter().filter_map(|(p, _)| p.parent()).collect();
+    let mut out = Vec::new();
+    for vendor in ["tencentcloud", "huaweicloud"] {
+        let base = PathBuf::from("fixtures").join(vendor);
+        let Ok(entries) = std::fs::read_dir(root.join(&base)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let dir = base.join(entry.file_name());
+            let generated = std::fs::read_to_string(root.join(&dir).join("meta.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .and_then(|m| m["generated"].as_str().map(str::to_string))
+                .is_some_and(|g| g.starts_with("by `cargo xtask models`"));
+            if generated && !written.contains(dir.as_path()) {
+                out.push(dir);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The directory holding the pinned `api.json` and `examples.json`, downloading and

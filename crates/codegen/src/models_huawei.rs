@@ -753,3 +753,127 @@ pub(crate) mod synthesise {
         Ok(text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_types_become_model_types() {
+        let ops = BTreeSet::from(["ListInstances".to_string()]);
+        let namer = Namer { ops: &ops };
+        let mut used = BTreeSet::new();
+        assert_eq!(namer.ty("str", &mut used).unwrap(), "string");
+        assert_eq!(namer.ty("datetime", &mut used).unwrap(), "string");
+        assert_eq!(namer.ty("int", &mut used).unwrap(), "int64");
+        assert_eq!(namer.ty("object", &mut used).unwrap(), "json");
+        assert_eq!(
+            namer.ty("list[dict(str, Tag)]", &mut used).unwrap(),
+            "list<map<Tag>>"
+        );
+        // A class named like an operation (its builder) is renamed.
+        assert_eq!(
+            namer.ty("ListInstances", &mut used).unwrap(),
+            "ListInstancesObject"
+        );
+        assert_eq!(
+            used,
+            BTreeSet::from(["ListInstances".to_string(), "Tag".to_string()])
+        );
+        assert!(namer.ty("file", &mut used).is_err());
+    }
+
+    #[test]
+    fn members_are_named_for_rust_and_passwords_hidden() {
+        assert_eq!(field_name("type"), "kind");
+        assert_eq!(field_name("match"), "match_value");
+        assert_eq!(field_name("instance_id"), "instance_id");
+        let ops = BTreeSet::new();
+        let namer = Namer { ops: &ops };
+        let m = namer
+            .member("user_password", "password", "str", &mut BTreeSet::new())
+            .unwrap();
+        assert_eq!(m["sensitive"], true);
+        let m = namer
+            .member("created", "created", "datetime", &mut BTreeSet::new())
+            .unwrap();
+        assert_eq!(m["format"], "datetime_iso");
+        assert!(m.get("sensitive").is_none());
+    }
+
+    #[test]
+    fn listings_page_by_integer_offset_over_one_list() {
+        let input = json!([
+            {"name": "offset", "wire": "offset", "type": "int64", "in": "query"},
+            {"name": "limit", "wire": "limit", "type": "int64", "in": "query"},
+        ]);
+        let output = json!([
+            {"name": "instances", "wire": "instances", "type": "list<Instance>"},
+            {"name": "total_count", "wire": "total_count", "type": "int64"},
+        ]);
+        assert_eq!(
+            paginate(&input, &output),
+            Some(json!({"offset": "offset", "items": "instances", "total": "total_count"}))
+        );
+        // A string offset, or two lists, do not page.
+        let text = json!([
+            {"name": "offset", "wire": "offset", "type": "string", "in": "query"},
+            {"name": "limit", "wire": "limit", "type": "string", "in": "query"},
+        ]);
+        assert_eq!(paginate(&text, &output), None);
+        let two = json!([
+            {"name": "a", "wire": "a", "type": "list<string>"},
+            {"name": "b", "wire": "b", "type": "list<string>"},
+        ]);
+        assert_eq!(paginate(&input, &two), None);
+    }
+
+    #[test]
+    fn a_hand_written_operation_must_match_the_sdk() {
+        let classes: Map<String, Value> = serde_json::from_value(json!({
+            "StopRequest": {"types": {"instance_id": "str"}, "wire": {"instance_id": "instance_id"},
+                            "required": ["instance_id"], "sensitive": []},
+        }))
+        .unwrap();
+        let op = json!({
+            "path": "/v1/{project_id}/db-om/{instance_id}/stop", "http_method": "POST",
+            "request": "StopRequest",
+            "members": [{"attr": "instance_id", "in": "path", "wire": "instance_id"}],
+        });
+        let hand = json!({
+            "http": {"method": "POST", "path": "/v1/{project_id}/db-om/{instance_id}/stop"},
+            "input": [{"name": "instance_id", "wire": "instance_id", "in": "path", "required": true}],
+        });
+        assert!(agree("Stop", &hand, &op, &classes).is_ok());
+        let mut wrong = hand.clone();
+        wrong["http"]["method"] = json!("PUT");
+        assert!(agree("Stop", &wrong, &op, &classes).is_err());
+        let mut extra = hand.clone();
+        if let Some(list) = extra["input"].as_array_mut() {
+            list.push(json!({"name": "x", "wire": "x"}));
+        }
+        assert!(agree("Stop", &extra, &op, &classes).is_err());
+        let lacking = json!({"http": hand["http"], "input": []});
+        assert!(agree("Stop", &lacking, &op, &classes).is_err());
+    }
+
+    #[test]
+    fn synthesised_values_follow_the_type() {
+        let shapes: Map<String, Value> = serde_json::from_value(json!({
+            "Tag": {"kind": "object", "members": [{"name": "key", "wire": "key", "type": "string"}]},
+        }))
+        .unwrap();
+        assert_eq!(
+            synthesise::value("string", "instance_id", &shapes, 0),
+            json!("instance-id-1")
+        );
+        assert_eq!(
+            synthesise::value("list<Tag>", "tags", &shapes, 0),
+            json!([{"key": "key-1"}])
+        );
+        assert_eq!(
+            synthesise::value("map<int64>", "m", &shapes, 0),
+            json!({"key": 1})
+        );
+    }
+}
