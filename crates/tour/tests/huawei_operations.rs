@@ -6,9 +6,10 @@
 
 use std::time::Duration;
 
-use cloudops_core::{AccessKey, RetryPolicy};
+use cloudops_core::{AccessKey, Error, Method, RetryPolicy};
 use cloudops_huaweicloud::{Client, IamPassword, Service};
 use cloudops_testkit::huawei::{self, HuaweiEmulator};
+use serde_json::Value;
 
 fn builder(emu: &HuaweiEmulator) -> cloudops_huaweicloud::ClientBuilder {
     Client::builder()
@@ -104,4 +105,75 @@ async fn every_operation_with_an_iam_token() {
     let failures = call_all(&emu, &client, "x-auth-token").await;
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     assert_eq!(emu.tokens_issued(), 1, "one token serves every call");
+}
+
+/// A request the model refuses, sent raw (the typed client would refuse it before sending):
+/// the emulator's error envelope, naming the member.
+async fn refused(
+    client: &Client,
+    method: Method,
+    path: String,
+    query: &[(&str, &str)],
+    body: Option<Value>,
+) -> Error {
+    let mut raw = client.raw(Service::TaurusDb, method, path);
+    for (k, v) in query {
+        raw = raw.query(*k, *v);
+    }
+    if let Some(b) = body {
+        raw = raw.json(&b);
+    }
+    raw.send::<Value>().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn the_emulator_checks_query_and_body_against_the_model() {
+    let emu = HuaweiEmulator::start().await;
+    let client = builder(&emu)
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+    let instances = format!("/v3/{}/instances", huawei::PROJECT_ID);
+    let e = refused(
+        &client,
+        Method::Get,
+        instances.clone(),
+        &[("limit", "ten")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (e.http_status(), e.code()),
+        (Some(400), Some("EMULATOR.0400"))
+    );
+    assert_eq!(e.message(), Some("limit must be an integer"));
+    let e = refused(&client, Method::Get, instances, &[("bogus", "1")], None).await;
+    assert_eq!(e.message(), Some("the parameter bogus is not recognized"));
+
+    // A TaurusDB POST on the project alone with a required body member, sent without it.
+    let op = cloudops_testkit::tables::HUAWEICLOUD_TAURUSDB
+        .iter()
+        .find(|o| {
+            o.method == "POST"
+                && o.path.matches('{').count() == 1
+                && o.members.iter().any(|m| m.required)
+        })
+        .expect("such an operation");
+    let required = op.members.iter().find(|m| m.required).unwrap().wire;
+    let path = op.path.replace("{project_id}", huawei::PROJECT_ID);
+    let e = refused(
+        &client,
+        Method::Post,
+        path,
+        &[],
+        Some(serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(e.http_status(), Some(400), "{}", op.name);
+    assert_eq!(
+        e.message().map(str::to_string),
+        Some(format!("the required parameter {required} is missing")),
+        "{}",
+        op.name
+    );
 }
