@@ -17,7 +17,8 @@
 //!   server, except the writes the overrides' `retried_writes` argues for;
 //! - a listing with integer `offset` and `limit` query members and one list in its answer gets
 //!   a `paginate` entry;
-//! - members named like passwords are `sensitive`;
+//! - members the SDK's `sensitive_list` names, and members named like passwords, are
+//!   `sensitive`;
 //! - the hand-written operations (`operations` in the overrides) are taken whole, after a check
 //!   that they name published members with the published required flags.
 //!
@@ -222,6 +223,7 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
                 loc => {
                     let mut member =
                         namer.member(attr, m["wire"].as_str().unwrap_or(attr), py_ty, &mut used)?;
+                    declared_sensitive(&mut member, req_class, attr);
                     member["in"] = json!(loc);
                     if required || loc == "path" {
                         member["required"] = json!(true);
@@ -242,6 +244,7 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
                 let wire = body["wire"][attr].as_str().unwrap_or(attr);
                 let mut member =
                     namer.member(attr, wire, py_ty.as_str().unwrap_or_default(), &mut used)?;
+                declared_sensitive(&mut member, body, attr);
                 if taken.contains(member["name"].as_str().unwrap_or_default()) {
                     member["name"] = json!(format!("body_{}", field_name(attr)));
                 }
@@ -268,6 +271,7 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
             }
             let mut member =
                 namer.member(attr, wire, py_ty.as_str().unwrap_or_default(), &mut used)?;
+            declared_sensitive(&mut member, resp_class, attr);
             received(&mut member);
             if member["name"] == "request_id" {
                 // The output's `request_id` is the answer's `X-Request-Id`.
@@ -340,6 +344,7 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
             let wire = facts["wire"][attr].as_str().unwrap_or(attr);
             let mut m =
                 namer.member(attr, wire, py_ty.as_str().unwrap_or_default(), &mut nested)?;
+            declared_sensitive(&mut m, facts, attr);
             if has(facts, "required", attr) {
                 m["required"] = json!(true);
             }
@@ -379,6 +384,13 @@ fn has(class: &Value, key: &str, attr: &str) -> bool {
     class[key]
         .as_array()
         .is_some_and(|l| l.iter().any(|a| a == attr))
+}
+
+/// Marks a member `sensitive` when its class's `sensitive_list` names it.
+fn declared_sensitive(member: &mut Value, class: &Value, attr: &str) {
+    if has(class, "sensitive", attr) {
+        member["sensitive"] = json!(true);
+    }
 }
 
 /// A member as received: may be absent; a list absent reads as empty.
