@@ -242,7 +242,9 @@ fn service(s: &mut String, root: &Path, model: &Model) -> Result<(), String> {
             }
         }
         // An operation without documented examples: its synthesised fixture's inputs.
-        if let Some(inputs) = synthesised_inputs(root, model, &op.name) {
+        if let Some(meta) = crate::synthesised_meta(root, model, &op.name)
+            && let Some(inputs) = meta["inputs"].as_object()
+        {
             for m in &op.input {
                 if let Some(v) = inputs.get(&m.name) {
                     map.entry(m.name.clone()).or_insert_with(|| v.clone());
@@ -258,25 +260,6 @@ fn service(s: &mut String, root: &Path, model: &Model) -> Result<(), String> {
         round_trip(s, model, &fn_name);
     }
     Ok(())
-}
-
-/// The `inputs` of `fixtures/<vendor>/<op>/meta.json` when that fixture is `synthesised`.
-fn synthesised_inputs(
-    root: &Path,
-    model: &Model,
-    op: &str,
-) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let path = root
-        .join("fixtures")
-        .join(&model.service.vendor)
-        .join(op)
-        .join("meta.json");
-    let meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    if meta["synthesised"] != true {
-        return None;
-    }
-    meta["inputs"].as_object().cloned()
 }
 
 /// `<service>_round_trip`: an answer decoded into the operation's output and written back.

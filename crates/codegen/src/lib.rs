@@ -92,6 +92,19 @@ fn header(source: &str) -> String {
     format!("{MARKER} from {source}. Do not edit: change the model and run the command again.\n")
 }
 
+/// `fixtures/<vendor>/<op>/meta.json` of a model's operation, when that fixture is
+/// `synthesised` (its request and answer made from the model by `cargo xtask models`).
+fn synthesised_meta(root: &Path, model: &model::Model, op: &str) -> Option<serde_json::Value> {
+    let path = root
+        .join("fixtures")
+        .join(&model.service.vendor)
+        .join(op)
+        .join("meta.json");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    (meta["synthesised"] == true).then_some(meta)
+}
+
 /// Every file the models generate, unformatted, and the `generated` directories they fill.
 pub fn generate(root: &Path) -> Result<(Vec<File>, BTreeSet<PathBuf>), String> {
     let models = load_models(root)?;

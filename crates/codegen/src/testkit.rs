@@ -98,11 +98,7 @@ fn documented_answer(root: &Path, model: &Model, name: &str) -> Option<String> {
     let dir = root.join("fixtures").join(&model.service.vendor).join(name);
     if model.service.protocol == crate::model::Protocol::HuaweiRest {
         // A synthesised fixture's answer, as it is.
-        let meta: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).ok()?).ok()?;
-        if meta["synthesised"] != true {
-            return None;
-        }
+        crate::synthesised_meta(root, model, name)?;
         let answer: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("response.json")).ok()?).ok()?;
         return serde_json::to_string(&answer).ok();
