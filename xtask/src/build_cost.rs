@@ -95,9 +95,9 @@ const VARIANTS: &[Variant] = &[
     Variant {
         name: "dbss",
         program: "dbss",
-        project: r#"cloudops-huaweicloud = { path = "{root}/crates/huaweicloud" }"#,
+        project: r#"cloudops-huaweicloud = { path = "{root}/crates/huaweicloud", features = ["dbss"] }"#,
         floor: DBSS_FLOOR,
-        what: "cloudops-huaweicloud, default features",
+        what: "cloudops-huaweicloud, default features and dbss",
         judged: true,
     },
     Variant {
@@ -111,9 +111,9 @@ const VARIANTS: &[Variant] = &[
     Variant {
         name: "dbss-no-tls",
         program: "dbss",
-        project: r#"cloudops-huaweicloud = { path = "{root}/crates/huaweicloud", default-features = false, features = ["dbss", "taurusdb", "koophone", "credential-sources", "project-discovery", "tracing"] }"#,
+        project: r#"cloudops-huaweicloud = { path = "{root}/crates/huaweicloud", default-features = false, features = ["dbss", "credential-sources", "project-discovery", "tracing"] }"#,
         floor: DBSS_FLOOR_NO_TLS,
-        what: "cloudops-huaweicloud, default features but no TLS",
+        what: "cloudops-huaweicloud, default features but no TLS, and dbss",
         judged: true,
     },
     Variant {
