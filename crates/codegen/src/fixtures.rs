@@ -132,6 +132,11 @@ fn read(model: &Model, ty: &Ty, v: &str, key: &str, optional: bool) -> Result<St
             }
         }
         Ty::Language => return Err("a language is not read from fixture inputs".into()),
+        // `{"file_name": ..., "content": ...}`.
+        Ty::File if optional => format!("crate::args::opt_file({v}, {k})"),
+        Ty::File => format!(
+            "crate::args::opt_file({v}, {k}).unwrap_or_else(|| cloudops_core::multipart::FormFile::new(\"\", Vec::new()))"
+        ),
         other => {
             if optional {
                 format!("opt::<{}>({v}, {k})", other.rust())

@@ -210,12 +210,15 @@ pub struct Member {
     pub name: String,
     /// The wire name.
     pub wire: String,
-    /// Where an input member goes: `body` (the default), `path`, `query` or `header`.
+    /// Where an input member goes: `body` (the default), `path`, `query`, `header` or `form`
+    /// (a field of a `multipart/form-data` body, Huawei). An output member is in the `body`
+    /// (the default), or alone it is the whole `answer`.
     #[serde(default, rename = "in")]
     pub location: Option<String>,
     /// The type: `string`, `bool`, `int8` to `int64`, `uint8` to `uint64`, `float64`,
-    /// `language` (the message language, defaulting to the client's), `list<T>`, `map<T>` or
-    /// a shape's name.
+    /// `language` (the message language, defaulting to the client's), `json` (any JSON value),
+    /// `file` (an uploaded file, in a `form`), `download` (the answer's body as it came, an
+    /// output `answer`), `list<T>`, `map<T>` or a shape's name.
     #[serde(rename = "type")]
     pub ty: String,
     /// How a type is written when it is not the obvious way: `int01` (a bool as 0 or 1),

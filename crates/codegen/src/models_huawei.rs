@@ -171,29 +171,17 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
     let mut operations = Vec::new();
     let mut used = BTreeSet::new();
     let mut seen = BTreeSet::new();
-    let mut left_out = Vec::new();
     for op in sdk["operations"].as_array().into_iter().flatten() {
         let request = op["request"]
             .as_str()
             .ok_or("an operation without request")?;
         let name = request.trim_end_matches("Request").to_string();
         seen.insert(name.clone());
-        let uploads_file = op["members"].as_array().into_iter().flatten().any(|m| {
-            m["in"] == "body"
-                && classes
-                    .get(req_class_type(classes, request, m))
-                    .is_some_and(|b| {
-                        b["types"]
-                            .as_object()
-                            .into_iter()
-                            .flatten()
-                            .any(|(_, t)| t == "file")
-                    })
-        });
-        if uploads_file || op["stream_request"] == true || op["stream_response"] == true {
-            // A file upload or download: the crates send and read JSON only.
-            left_out.push(name);
-            continue;
+        if op["stream_request"] == true {
+            // A request whose whole body is a stream: none of the converted services has one.
+            return Err(format!(
+                "{name}: a request streamed as the whole body is not converted"
+            ));
         }
         let req_class = &classes[request];
         let response = op["response"].as_str().ok_or("no response")?;
@@ -240,11 +228,20 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
                 .iter()
                 .filter_map(|m| m["name"].as_str().map(str::to_string))
                 .collect();
+            let form = op["content_type"]
+                .as_str()
+                .is_some_and(|ct| ct.starts_with("multipart/form-data"));
             for (attr, py_ty) in body["types"].as_object().into_iter().flatten() {
                 let wire = body["wire"][attr].as_str().unwrap_or(attr);
                 let mut member =
                     namer.member(attr, wire, py_ty.as_str().unwrap_or_default(), &mut used)?;
                 declared_sensitive(&mut member, body, attr);
+                if form {
+                    // A field of the multipart/form-data body.
+                    member["in"] = json!("form");
+                } else if member["type"] == "file" {
+                    return Err(format!("{name}: the file {attr} is not in a form"));
+                }
                 if taken.contains(member["name"].as_str().unwrap_or_default()) {
                     member["name"] = json!(format!("body_{}", field_name(attr)));
                 }
@@ -264,6 +261,11 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
             .filter_map(Value::as_str)
             .collect();
         let mut output = Vec::new();
+        if op["stream_response"] == true {
+            // A download: the answer's body is the file, as it comes.
+            output
+                .push(json!({"name": "file", "wire": "body", "in": "answer", "type": "download"}));
+        }
         for (attr, py_ty) in resp_class["types"].as_object().into_iter().flatten() {
             let wire = resp_class["wire"][attr].as_str().unwrap_or(attr);
             if headers.contains(wire) {
@@ -355,15 +357,7 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
         shapes.insert(rust, json!({"kind": "object", "members": members}));
     }
 
-    let generated = if left_out.is_empty() {
-        source(svc)
-    } else {
-        format!(
-            "{}; file uploads and downloads left out (the crates send and read JSON): {}",
-            source(svc),
-            left_out.join(", ")
-        )
-    };
+    let generated = source(svc);
     Ok(json!({
         "format": 1,
         "generated": generated,
@@ -371,12 +365,6 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
         "shapes": shapes,
         "operations": operations,
     }))
-}
-
-/// The type of the request member `m` (the body class, for the body).
-fn req_class_type<'a>(classes: &'a Map<String, Value>, request: &str, m: &Value) -> &'a str {
-    let attr = m["attr"].as_str().unwrap_or_default();
-    classes[request]["types"][attr].as_str().unwrap_or_default()
 }
 
 /// Whether the class lists `attr` under `key` (`required`, `sensitive`).
@@ -439,6 +427,7 @@ impl Namer<'_> {
             "bool" => "bool".into(),
             "float" => "float64".into(),
             "object" => "json".into(),
+            "file" => "file".into(),
             class if class.starts_with(|c: char| c.is_ascii_uppercase()) => {
                 used.insert(class.to_string());
                 self.shape(class)
@@ -591,6 +580,11 @@ pub(crate) mod synthesise {
             "float64" => json!(1.5),
             "bool" => json!(true),
             "json" => json!({ "key": "value" }),
+            // A file to upload, as the fixtures' caller reads it.
+            "file" => json!({
+                "file_name": format!("{}.txt", segment(wire)),
+                "content": format!("{} content\n", segment(wire)),
+            }),
             shape => match shapes.get(shape) {
                 Some(s) if depth < super::synthesise::DEPTH => {
                     let mut map = Map::new();
@@ -716,6 +710,7 @@ pub(crate) mod synthesise {
             .as_array()
             .and_then(|l| l.iter().find(|m| m["in"] == "answer"))
         {
+            Some(m) if m["type"] == "download" => Value::Null,
             Some(m) => value(m["type"].as_str().unwrap_or("string"), "body", shapes, 0),
             None => {
                 let mut map = Map::new();
@@ -728,7 +723,22 @@ pub(crate) mod synthesise {
                 Value::Object(map)
             }
         };
-        files.push((dir.join("response.json"), pretty(&answer)?));
+        let download = answer.is_null();
+        let mut answer_headers = json!({"X-Request-Id": "5b8e2d7c1a9f4e3b8d6c4a2e0f1b3d5c"});
+        let answer_file = if download {
+            // The file the answer holds: text, so the snapshots show it.
+            answer_headers["Content-Type"] = json!("application/octet-stream");
+            answer_headers["Content-Disposition"] =
+                json!(format!("attachment; filename=\"{name}.txt\""));
+            files.push((
+                dir.join("response.txt"),
+                format!("{name}: the file the answer holds (synthesised)\n"),
+            ));
+            "response.txt"
+        } else {
+            files.push((dir.join("response.json"), pretty(&answer)?));
+            "response.json"
+        };
         // The query is in the request snapshot; the sample path is the path alone.
         let sample_path = path;
         let mut sample_headers = Map::new();
@@ -748,9 +758,9 @@ pub(crate) mod synthesise {
             "clock_unix": CLOCK_UNIX,
             "inputs": inputs,
             "request": if has_body { json!("request.json") } else { Value::Null },
-            "response": {"file": "response.json", "status": 200, "constructed": true,
-                          "source": "the model's members (synthesised)",
-                          "headers": {"X-Request-Id": "5b8e2d7c1a9f4e3b8d6c4a2e0f1b3d5c"}},
+            "response": {"file": answer_file, "status": 200, "constructed": true,
+                          "source": if download { "the model's download (synthesised)" } else { "the model's members (synthesised)" },
+                          "headers": answer_headers},
             "errors": [],
             "contradictions": [],
             "notes": [],
@@ -792,7 +802,8 @@ mod tests {
             used,
             BTreeSet::from(["ListInstances".to_string(), "Tag".to_string()])
         );
-        assert!(namer.ty("file", &mut used).is_err());
+        assert_eq!(namer.ty("file", &mut used).unwrap(), "file");
+        assert!(namer.ty("stream", &mut used).is_err());
     }
 
     #[test]

@@ -278,7 +278,7 @@ impl<'m> Op<'m> {
                         m.name
                     ));
                 }
-                (Protocol::HuaweiRest, "body" | "header" | "query") => {}
+                (Protocol::HuaweiRest, "body" | "header" | "query" | "form") => {}
                 (Protocol::HuaweiRest | Protocol::OcpRest, "path") => {
                     if !op.http.path.contains(&format!("{{{}}}", m.wire)) {
                         return Err(format!(
@@ -293,12 +293,36 @@ impl<'m> Op<'m> {
                 (_, other) => return Err(format!("member {}: unknown location {other:?}", m.name)),
             }
         }
-        for (m, _) in &output {
+        for (m, t) in &input {
+            if (*t == Ty::File && m.location() != "form")
+                || *t == Ty::Download
+                || (m.location() == "form"
+                    && !matches!(t, Ty::Str | Ty::Bool | Ty::Int(_) | Ty::Float | Ty::File))
+            {
+                return Err(format!(
+                    "member {}: a file goes in a form, and a form holds text, numbers and files",
+                    m.name
+                ));
+            }
+        }
+        if input.iter().any(|(m, _)| m.location() == "form")
+            && input.iter().any(|(m, _)| m.location() == "body")
+        {
+            return Err("an operation sends a JSON body or a form, not both".into());
+        }
+        for (m, t) in &output {
             match m.location() {
+                "body" if *t == Ty::File || *t == Ty::Download => {
+                    return Err(format!("member {}: a download is the whole answer", m.name));
+                }
                 "body" => {}
                 "answer" if model.service.protocol == Protocol::HuaweiRest && output.len() == 1 => {
-                    if !m.optional {
-                        return Err(format!("member {}: the answer is optional", m.name));
+                    // A download is always there (maybe empty); a JSON value may be null.
+                    if m.optional == (*t == Ty::Download) {
+                        return Err(format!(
+                            "member {}: a JSON answer is optional, a download is not",
+                            m.name
+                        ));
                     }
                 }
                 other => {
@@ -320,6 +344,19 @@ impl<'m> Op<'m> {
 
     fn huawei(&self) -> bool {
         self.model.service.protocol == Protocol::HuaweiRest
+    }
+
+    /// The answer is a downloaded file, not JSON.
+    fn downloads(&self) -> bool {
+        self.output.iter().any(|(_, t)| *t == Ty::Download)
+    }
+
+    /// The members of the `multipart/form-data` body.
+    fn form_members(&self) -> Vec<&(&'m Member, Ty)> {
+        self.input
+            .iter()
+            .filter(|(m, _)| m.location() == "form")
+            .collect()
     }
 
     fn module(&self, loaded: &Loaded) -> Result<String, String> {
@@ -374,6 +411,7 @@ impl<'m> Op<'m> {
         }
         match (self.model.service.protocol, body.is_empty()) {
             (Protocol::OcpRest, _) => {}
+            (Protocol::HuaweiRest, true) if self.downloads() => {}
             (Protocol::HuaweiRest, true) => s.push_str("use serde::Deserialize;\n\n"),
             _ => s.push_str("use serde::{Deserialize, Serialize};\n\n"),
         }
@@ -493,6 +531,25 @@ impl<'m> Op<'m> {
         let mut s = String::new();
         let eq = self.output.iter().all(|(_, t)| t.is_eq(&self.model.shapes));
         let _ = writeln!(s, "/// What {name} returns.");
+        if self.downloads() {
+            // The answer's body as it came: nothing to decode.
+            s.push_str("#[derive(Debug, Clone, PartialEq, Eq)]\n#[non_exhaustive]\n");
+            let _ = writeln!(s, "pub struct {name}Output {{");
+            for (m, t) in &self.output {
+                s.push_str(&doc(
+                    "The file the answer holds, with its media type and the name it gives.",
+                ));
+                s.push_str("///\n");
+                s.push_str(&doc(&facts(m, t, false)));
+                let _ = writeln!(s, "    pub {}: {},", m.name, t.rust());
+            }
+            s.push_str("    /// The request id (`X-Request-Id`).\n    pub request_id: Option<String>,\n}\n\n");
+            let _ = writeln!(
+                s,
+                "impl RequestId for {name}Output {{\n    fn request_id(&self) -> Option<&str> {{\n        self.request_id.as_deref()\n    }}\n}}\n"
+            );
+            return s;
+        }
         let _ = writeln!(
             s,
             "#[derive(Debug, Clone, PartialEq{}, Deserialize)]",
@@ -760,6 +817,31 @@ impl<'m> Op<'m> {
         s
     }
 
+    /// The `multipart/form-data` body, its fields in the model's order: required ones always,
+    /// optional ones when set.
+    fn form_value(&self, form: &[&(&Member, Ty)]) -> String {
+        let mut s = String::from("        let mut form = cloudops_core::multipart::Form::new();\n");
+        for (m, t) in form {
+            let add = |v: &str| match t {
+                Ty::File => format!("form.file({}, {v})", lit(&m.wire)),
+                Ty::Str => format!("form.text({}, String::as_str({v}))", lit(&m.wire)),
+                _ => format!("form.text({}, ToString::to_string({v}))", lit(&m.wire)),
+            };
+            if m.required {
+                let _ = writeln!(s, "        form = {};", add(&format!("&self.{}", m.name)));
+            } else {
+                let _ = writeln!(
+                    s,
+                    "        if let Some(v) = &self.{} {{\n            form = {};\n        }}",
+                    m.name,
+                    add("v")
+                );
+            }
+        }
+        s.push_str("        let (content_type, body) = form.encode();\n");
+        s
+    }
+
     fn tc3_send(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "        let input = {};", self.input_value());
@@ -839,6 +921,10 @@ impl<'m> Op<'m> {
                 self.input_value()
             );
         }
+        let form = self.form_members();
+        if !form.is_empty() {
+            s.push_str(&self.form_value(&form));
+        }
         // The path, from its template.
         let mut pieces = Vec::new();
         let mut rest = op.http.path.as_str();
@@ -883,6 +969,8 @@ impl<'m> Op<'m> {
         let content_type = op.content_type.as_deref().unwrap_or("application/json");
         if !body.is_empty() {
             let _ = write!(build, "\n.with_body({}, body)", lit(content_type));
+        } else if !form.is_empty() {
+            build.push_str("\n.with_body(&content_type, body)");
         } else if op.content_type.is_some() {
             let _ = write!(
                 build,
@@ -955,6 +1043,7 @@ impl<'m> Op<'m> {
             "client.engine()"
         };
         s.push_str("        let client = &self.client;\n");
+        let call = if self.downloads() { "_download" } else { "" };
         let finish = if language.is_empty() {
             format!("let request = {build};")
         } else {
@@ -985,14 +1074,23 @@ impl<'m> Op<'m> {
             );
             let _ = writeln!(
                 s,
-                "        let decoded = {engine}\n            .call_prepared(&SPEC, &self.options, request)\n            .await?;"
+                "        let decoded = {engine}\n            .call_prepared{call}(&SPEC, &self.options, request)\n            .await?;"
             );
         } else {
             let _ = writeln!(s, "        {finish}");
             let _ = writeln!(
                 s,
-                "        let decoded = {engine}\n            .call(&SPEC, request, &self.options)\n            .await?;"
+                "        let decoded = {engine}\n            .call{call}(&SPEC, request, &self.options)\n            .await?;"
             );
+        }
+        if self.downloads() {
+            let (m, _) = &self.output[0];
+            let _ = writeln!(
+                s,
+                "        Ok({}Output {{\n            {}: decoded.output,\n            request_id: decoded.request_id,\n        }})",
+                op.name, m.name
+            );
+            return Ok(s);
         }
         let _ = writeln!(
             s,

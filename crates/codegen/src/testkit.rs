@@ -1,5 +1,5 @@
 //! The emulators' request tables: every operation's members with their wire names, kinds
-//! and required flags (body and query), and an answer: a Tencent action's documented example
+//! and required flags (body, query and form), and an answer: a Tencent action's documented example
 //! response or a Huawei operation's synthesised one when its fixture has one, else one built
 //! from the model's example values.
 
@@ -42,7 +42,7 @@ pub(crate) fn tables(root: &Path, models: &[Loaded]) -> Result<File, String> {
                 lit(&op.http.method),
                 lit(&op.http.path)
             );
-            for (field, location) in [("members", "body"), ("query", "query")] {
+            for (field, location) in [("members", "body"), ("query", "query"), ("form", "form")] {
                 let _ = writeln!(s, "        {field}: &[");
                 for m in op.input.iter().filter(|m| m.location() == location) {
                     let _ = writeln!(
@@ -63,7 +63,12 @@ pub(crate) fn tables(root: &Path, models: &[Loaded]) -> Result<File, String> {
                 Some(answer) => answer,
                 None => example_answer(model, &op.output)?,
             };
-            let _ = writeln!(s, "        example: {},\n    }},", lit(&example));
+            let download = op.output.iter().any(|m| m.ty == "download");
+            let _ = writeln!(
+                s,
+                "        example: {},\n        download: {download},\n    }},",
+                lit(&example)
+            );
         }
         s.push_str("];\n\n");
     }
@@ -80,7 +85,8 @@ fn kind(ty: &Ty, model: &Model) -> String {
         Ty::Bool => "Kind::Boolean".into(),
         Ty::Int(_) => "Kind::Integer".into(),
         Ty::Float => "Kind::Number".into(),
-        Ty::Json => "Kind::Any".into(),
+        Ty::Json | Ty::Download => "Kind::Any".into(),
+        Ty::File => "Kind::File".into(),
         Ty::List(t) => format!("Kind::List(&{})", kind(t, model)),
         Ty::Map(t) => format!("Kind::Map(&{})", kind(t, model)),
         Ty::Shape(n) => match model.shapes.get(n) {
@@ -97,11 +103,13 @@ fn kind(ty: &Ty, model: &Model) -> String {
 fn documented_answer(root: &Path, model: &Model, name: &str) -> Option<String> {
     let dir = root.join("fixtures").join(&model.service.vendor).join(name);
     if model.service.protocol == crate::model::Protocol::HuaweiRest {
-        // A synthesised fixture's answer, as it is.
-        crate::synthesised_meta(root, model, name)?;
-        let answer: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("response.json")).ok()?).ok()?;
-        return serde_json::to_string(&answer).ok();
+        // A synthesised fixture's answer, as it is: JSON, or a downloaded file's text.
+        let meta = crate::synthesised_meta(root, model, name)?;
+        let text = std::fs::read_to_string(dir.join(meta["response"]["file"].as_str()?)).ok()?;
+        return match serde_json::from_str::<Value>(&text) {
+            Ok(answer) => serde_json::to_string(&answer).ok(),
+            Err(_) => Some(text),
+        };
     }
     if model.service.protocol != crate::model::Protocol::Tc3Json {
         return None;

@@ -23,6 +23,12 @@ pub enum Ty {
     Language,
     /// `json`: any JSON value (`serde_json::Value`), for a member the vendor leaves untyped.
     Json,
+    /// `file`: a file uploaded in a `multipart/form-data` body
+    /// (`cloudops_core::multipart::FormFile`); input `form` members only.
+    File,
+    /// `download`: the answer's body as it came (`cloudops_core::Download`); an output
+    /// `answer` only.
+    Download,
     /// A named shape.
     Shape(String),
 }
@@ -54,6 +60,8 @@ impl Ty {
             "float64" => return Ok(Ty::Float),
             "language" => return Ok(Ty::Language),
             "json" => return Ok(Ty::Json),
+            "file" => return Ok(Ty::File),
+            "download" => return Ok(Ty::Download),
             _ => {}
         }
         if let Some((_, rust)) = INTS.iter().find(|(m, _)| *m == s) {
@@ -94,6 +102,8 @@ impl Ty {
             Ty::List(t) => format!("Vec<{}>", t.rust()),
             Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", t.rust()),
             Ty::Json => "serde_json::Value".into(),
+            Ty::File => "cloudops_core::multipart::FormFile".into(),
+            Ty::Download => "cloudops_core::Download".into(),
             Ty::Shape(n) => n.clone(),
         }
     }
@@ -136,6 +146,8 @@ impl Ty {
             Ty::List(t) => format!("list of {}", t.describe()),
             Ty::Map(t) => format!("map of string to {}", t.describe()),
             Ty::Json => "any JSON value".into(),
+            Ty::File => "file ([`FormFile`](cloudops_core::multipart::FormFile))".into(),
+            Ty::Download => "the answer's body ([`Download`](cloudops_core::Download))".into(),
             Ty::Shape(n) => format!("[`{n}`]"),
         }
     }

@@ -23,6 +23,7 @@ mod envelope;
 pub mod error;
 pub mod files;
 pub mod id;
+pub mod multipart;
 pub mod operation;
 mod order;
 pub mod paginate;
@@ -48,7 +49,9 @@ pub use error::{
     CertificateProblem, Error, ErrorDetail, ServiceError, ServiceErrorKind, TimeoutPhase,
     UndecodableResponse, WaitEnd, WaitFailure,
 };
-pub use operation::{CallOptions, Decoded, Language, Protocol, RawRequest, RequestId, Service};
+pub use operation::{
+    CallOptions, Decoded, Download, Language, Protocol, RawRequest, RequestId, Service,
+};
 pub use pipeline::{Authorizer, Classifier, ClientOptions, Idempotency, OperationSpec, Pipeline};
 pub use rate_limit::RateLimiter;
 pub use request::{Endpoint, Headers, Method, Request, Response};
@@ -57,7 +60,7 @@ pub use time::{Clock, FixedClock, SystemClock};
 pub use transport::{HttpTransport, Transport};
 
 /// What every vendor crate re-exports (`pub use cloudops_core::common::*;`), so that a program
-/// depending on one vendor crate alone can pass credentials, choose a transport, a clock and a
+/// depending on one vendor crate alone can pass credentials, upload a [`FormFile`](crate::multipart::FormFile) and read a [`Download`], choose a transport, a clock and a
 /// retry policy, set per-call options, match on errors, and implement every public trait
 /// ([`ProvideCredentials`], [`ProvideToken`](credentials::ProvideToken), [`Transport`],
 /// [`Clock`]) with the [`async_trait`](macro@async_trait) attribute, without naming
@@ -68,13 +71,14 @@ pub mod common {
         CachingProvider, CredentialsChain, EnvSource, EnvironmentProvider, Lookup, OnceProvider,
         ProfileFileProvider, ProvideCredentials, ProvideToken, StaticProvider, StaticToken, Token,
     };
+    pub use crate::multipart::FormFile;
     pub use crate::time::Timestamp;
     pub use crate::transport::{HttpTransportBuilder, Proxy};
     pub use crate::waiter::{Poll, PollOutcome, PollSchedule, poll_until};
     pub use crate::{
         AccessKey, BasicAuth, CallOptions, CertificateProblem, ClientOptions, Clock, Credentials,
-        Endpoint, Error, ErrorDetail, FixedClock, Headers, HttpTransport, Language, Method,
-        Request, RequestId, Response, Result, RetryPolicy, SecretString, ServiceError,
+        Download, Endpoint, Error, ErrorDetail, FixedClock, Headers, HttpTransport, Language,
+        Method, Request, RequestId, Response, Result, RetryPolicy, SecretString, ServiceError,
         ServiceErrorKind, SystemClock, TimeoutPhase, Transport, UndecodableResponse, WaitEnd,
         WaitFailure,
     };

@@ -43,6 +43,61 @@ impl<T> Decoded<T> {
     }
 }
 
+/// A successful answer's body as it came: the file an operation downloads.
+///
+/// The body is read whole, within the transport's limit on an answer
+/// ([`HttpTransportBuilder::max_body`](crate::transport::HttpTransportBuilder::max_body), 10 MiB by
+/// default). `Debug` shows its size and headers, never its bytes.
+#[derive(Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Download {
+    /// The file's bytes.
+    pub body: Vec<u8>,
+    /// The answer's `Content-Type`, when it has one.
+    pub content_type: Option<String>,
+    /// The answer's `Content-Disposition`, when it has one (it may name the file).
+    pub content_disposition: Option<String>,
+}
+
+impl Download {
+    /// The body and the headers that describe it, taken from `response`.
+    pub fn take(response: &mut Response) -> Self {
+        Download {
+            content_type: response.headers.get("content-type").map(str::to_string),
+            content_disposition: response
+                .headers
+                .get("content-disposition")
+                .map(str::to_string),
+            body: std::mem::take(&mut response.body),
+        }
+    }
+
+    /// The file name `Content-Disposition` gives (`attachment; filename="report.pdf"`), when
+    /// it gives a plain one; the path components of a name are dropped, so it can never
+    /// point outside a directory it is joined to.
+    pub fn file_name(&self) -> Option<&str> {
+        let header = self.content_disposition.as_deref()?;
+        let value = header.split(';').map(str::trim).find_map(|p| {
+            let (key, value) = p.split_once('=')?;
+            key.trim()
+                .eq_ignore_ascii_case("filename")
+                .then(|| value.trim().trim_matches('"'))
+        })?;
+        let name = value.rsplit(['/', '\\']).next().unwrap_or(value);
+        (!name.is_empty() && name != "." && name != "..").then_some(name)
+    }
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("bytes", &self.body.len())
+            .field("content_type", &self.content_type)
+            .field("content_disposition", &self.content_disposition)
+            .finish()
+    }
+}
+
 /// The server's request id of an output: every output of every vendor answers it the same
 /// way.
 pub trait RequestId {
@@ -118,6 +173,36 @@ pub trait Protocol: Send + Sync + fmt::Debug + 'static {
         spec: &OperationSpec,
         response: &Response,
     ) -> Result<Decoded<T>, Error>;
+
+    /// The request id of an answer, from its headers (for answers whose body is not read as
+    /// JSON); none unless the protocol says where it is.
+    fn request_id(&self, response: &Response) -> Option<String> {
+        let _ = response;
+        None
+    }
+
+    /// Turns a response into the file it downloads, or into the vendor's error as
+    /// [`Protocol::decode`] reads it: a 2xx answer's body is taken as it came.
+    fn decode_download(
+        &self,
+        spec: &OperationSpec,
+        response: &mut Response,
+    ) -> Result<Decoded<Download>, Error> {
+        if response.is_success() {
+            let request_id = self.request_id(response);
+            return Ok(Decoded::new(Download::take(response), request_id));
+        }
+        match self.decode::<serde::de::IgnoredAny>(spec, response) {
+            Err(e) => Err(e),
+            Ok(_) => Err(Error::undecodable(
+                spec.vendor,
+                spec.name,
+                response.status,
+                &response.body,
+                format!("HTTP {} read as a success", response.status),
+            )),
+        }
+    }
 }
 
 /// The language a vendor writes its messages in, for the vendors that take one (each in its
@@ -238,6 +323,41 @@ impl<P: Protocol> Service<P> {
     }
 }
 
+impl<P: Protocol> Service<P> {
+    /// [`Service::call_prepared`] for an operation that downloads a file: a 2xx answer's body
+    /// is the output, as it came ([`Protocol::decode_download`]).
+    pub async fn call_prepared_download<F>(
+        &self,
+        spec: &OperationSpec,
+        options: &CallOptions,
+        prepare: F,
+    ) -> Result<Decoded<Download>, Error>
+    where
+        F: std::future::Future<Output = Result<Request, Error>> + Send,
+    {
+        self.pipeline
+            .call_prepared(
+                spec,
+                prepare,
+                &*self.authorizer,
+                options,
+                |spec, response| self.protocol.decode_download(spec, response),
+            )
+            .await
+    }
+
+    /// [`Service::call`] for an operation that downloads a file.
+    pub async fn call_download(
+        &self,
+        spec: &OperationSpec,
+        request: Request,
+        options: &CallOptions,
+    ) -> Result<Decoded<Download>, Error> {
+        self.call_prepared_download(spec, options, std::future::ready(Ok(request)))
+            .await
+    }
+}
+
 impl<P> Service<P> {
     /// The same pipeline and authorizer with another protocol (a service whose answers are
     /// read differently, an error code in a 200 answer's body for one).
@@ -353,3 +473,49 @@ impl<P: Protocol> RawRequest<P> {
 
 /// The operation name raw requests carry in errors and traces.
 pub const RAW_REQUEST: &str = "RawRequest";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn download(disposition: &str) -> Download {
+        Download {
+            content_disposition: Some(disposition.to_string()),
+            ..Download::default()
+        }
+    }
+
+    #[test]
+    fn a_download_names_its_file_without_a_path() {
+        assert_eq!(
+            download("attachment; filename=\"report.pdf\"").file_name(),
+            Some("report.pdf")
+        );
+        assert_eq!(
+            download("attachment;FileName=agent.zip").file_name(),
+            Some("agent.zip")
+        );
+        assert_eq!(
+            download("attachment; filename=\"../../etc/passwd\"").file_name(),
+            Some("passwd")
+        );
+        assert_eq!(
+            download("attachment; filename=\"a\\\\..\"").file_name(),
+            None
+        );
+        assert_eq!(download("inline").file_name(), None);
+        assert_eq!(Download::default().file_name(), None);
+    }
+
+    #[test]
+    fn a_download_takes_the_body_and_shows_only_its_size() {
+        let mut r = Response::new(200, b"secret bytes".to_vec());
+        r.headers.set("content-type", "application/zip");
+        let d = Download::take(&mut r);
+        assert!(r.body.is_empty());
+        assert_eq!(d.body, b"secret bytes");
+        assert_eq!(d.content_type.as_deref(), Some("application/zip"));
+        let shown = format!("{d:?}");
+        assert!(shown.contains("bytes: 12") && !shown.contains("secret"));
+    }
+}

@@ -346,6 +346,10 @@ pub(crate) fn request_id(r: &Response) -> Option<String> {
 }
 
 impl Protocol for HuaweiProtocol {
+    fn request_id(&self, r: &Response) -> Option<String> {
+        request_id(r)
+    }
+
     fn decode<T: DeserializeOwned>(
         &self,
         op: &OperationSpec,

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use cloudops_core::time::{UtcDateTime, unix_seconds};
 use serde_json::{Value, json};
 
-use crate::rules::Operation;
+use crate::rules::{self, Operation};
 use crate::server::{Fault, RecordedRequest, Reply, TestServer, lock};
 use crate::tables;
 use crate::verify;
@@ -207,8 +207,25 @@ fn handle(state: &Mutex<State>, req: &RecordedRequest) -> Reply {
     let mut st = lock(state);
     st.next_request += 1;
     let request_id = format!("{:032x}", 0x5eed_0000_0000_u64 + st.next_request);
-    let (status, body, extra) = route(&mut st, req);
-    let mut reply = Reply::json_value(status, &body).with_header("x-request-id", request_id);
+    let (status, answer, extra) = route(&mut st, req);
+    let mut reply = match answer {
+        Answer::Json(body) => Reply::json_value(status, &body),
+        Answer::File { name, text } => Reply {
+            status,
+            headers: vec![
+                (
+                    "content-type".to_string(),
+                    "application/octet-stream".to_string(),
+                ),
+                (
+                    "content-disposition".to_string(),
+                    format!("attachment; filename=\"{name}.txt\""),
+                ),
+            ],
+            body: text.as_bytes().to_vec(),
+        },
+    }
+    .with_header("x-request-id", request_id);
     if let Some((n, v)) = extra {
         reply = reply.with_header(&n, v);
     }
@@ -217,20 +234,32 @@ fn handle(state: &Mutex<State>, req: &RecordedRequest) -> Reply {
 
 type Routed = (u16, Value, Option<(String, String)>);
 
-fn route(st: &mut State, req: &RecordedRequest) -> Routed {
+/// What an answer's body is.
+enum Answer {
+    /// A JSON value.
+    Json(Value),
+    /// A downloaded file: the operation's name and the file's text.
+    File {
+        name: &'static str,
+        text: &'static str,
+    },
+}
+
+fn route(st: &mut State, req: &RecordedRequest) -> (u16, Answer, Option<(String, String)>) {
     let seg = req.segments();
     let seg: Vec<&str> = seg.iter().map(String::as_str).collect();
+    let json = |(s, b, extra): Routed| (s, Answer::Json(b), extra);
     if req.method == "POST" && seg == ["v3", "auth", "tokens"] {
-        return issue_token(st, req);
+        return json(issue_token(st, req));
     }
     if req.method == "POST" && seg == ["v3.0", "OS-AUTH", "id-token", "tokens"] {
-        return exchange_id_token(st, req);
+        return json(exchange_id_token(st, req));
     }
     if req.method == "POST" && seg == ["v3.0", "OS-CREDENTIAL", "securitytokens"] {
-        return issue_security_token(st, req);
+        return json(issue_security_token(st, req));
     }
     if let Err((s, b)) = authenticate(st, req) {
-        return (s, b, None);
+        return (s, Answer::Json(b), None);
     }
     let (s, b) = match (req.method.as_str(), seg.as_slice()) {
         ("POST", ["v1", project, "db-om", instance, "stop"]) => dbss_stop(st, project, instance),
@@ -238,9 +267,9 @@ fn route(st: &mut State, req: &RecordedRequest) -> Routed {
         ("POST", ["v1", "instances", "backup"]) => koophone_backup(st, req),
         ("POST", ["v1", project, "db-om", instance, "start"]) => dbss_start(st, project, instance),
         ("GET", ["v3", "projects"]) => list_projects(st, req),
-        (method, segments) => modelled(method, segments, req),
+        (method, segments) => return modelled(method, segments, req),
     };
-    (s, b, None)
+    (s, Answer::Json(b), None)
 }
 
 /// IAM's `GET /v3/projects?name=<region>`: the emulated account has one project, in
@@ -484,36 +513,64 @@ fn dbss_start(st: &mut State, project: &str, instance: &str) -> (u16, Value) {
     (status, body)
 }
 
-/// Any other modelled operation: its query and body checked against the model's rules (a broken rule
-/// answers HTTP 400 with the emulator's own code `EMULATOR.0400`), then its example answer.
-fn modelled(method: &str, segments: &[&str], req: &RecordedRequest) -> (u16, Value) {
+/// Any other modelled operation: its query and body (JSON or `multipart/form-data`) checked
+/// against the model's rules (a broken rule answers HTTP 400 with the emulator's own code
+/// `EMULATOR.0400`), then its example answer: JSON, or a file for an operation that downloads
+/// one.
+fn modelled(
+    method: &str,
+    segments: &[&str],
+    req: &RecordedRequest,
+) -> (u16, Answer, Option<(String, String)>) {
     let tables = [
         tables::HUAWEICLOUD_DBSS,
         tables::HUAWEICLOUD_TAURUSDB,
         tables::HUAWEICLOUD_KOOPHONE,
     ];
+    let refuse = |(s, b): (u16, Value)| (s, Answer::Json(b), None);
     let Some(op) = tables
         .into_iter()
         .find_map(|t| Operation::route(t, method, segments))
     else {
-        return err(
+        return refuse(err(
             404,
             "APIGW.0101",
             "The API does not exist or has not been published in the environment",
-        );
+        ));
     };
-    let body = if req.body.is_empty() {
-        json!({})
+    let content_type = req.headers.get("content-type").unwrap_or("");
+    let checked = if op.form.is_empty() {
+        let body = if req.body.is_empty() {
+            json!({})
+        } else {
+            req.json()
+        };
+        op.check_query(&req.query_pairs())
+            .and_then(|()| op.check(&body))
+            .map_err(|broken| broken.message())
     } else {
-        req.json()
+        match rules::parse_form(content_type, &req.body) {
+            Ok(parts) => op
+                .check_query(&req.query_pairs())
+                .and_then(|()| op.check_form(&parts))
+                .map_err(|broken| broken.message()),
+            Err(e) => Err(format!("the body is not multipart/form-data: {e}")),
+        }
     };
-    if let Err(broken) = op
-        .check_query(&req.query_pairs())
-        .and_then(|()| op.check(&body))
-    {
-        return err(400, "EMULATOR.0400", &broken.message());
+    if let Err(message) = checked {
+        return refuse(err(400, "EMULATOR.0400", &message));
     }
-    (200, op.example())
+    if op.download {
+        return (
+            200,
+            Answer::File {
+                name: op.name,
+                text: op.example,
+            },
+            None,
+        );
+    }
+    (200, Answer::Json(op.example()), None)
 }
 
 fn taurusdb_buy(st: &mut State, project: &str, req: &RecordedRequest) -> (u16, Value) {

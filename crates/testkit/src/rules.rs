@@ -25,6 +25,8 @@ pub enum Kind {
     Object,
     /// Any JSON value.
     Any,
+    /// A file in a `multipart/form-data` body: a part with a file name.
+    File,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
                 .is_some_and(|o| o.values().all(|i| k.admits(i))),
             Kind::Object => v.is_object(),
             Kind::Any => true,
+            Kind::File => false,
         }
     }
 
@@ -53,6 +56,7 @@ impl Kind {
             Kind::List(_) => "an array",
             Kind::Map(_) | Kind::Object => "an object",
             Kind::Any => "any value",
+            Kind::File => "a file",
         }
     }
 }
@@ -83,8 +87,93 @@ pub struct Operation {
     pub members: &'static [Member],
     /// The members of its query string.
     pub query: &'static [Member],
-    /// The JSON object of its output members' example values.
+    /// The fields of its `multipart/form-data` body, if it sends one.
+    pub form: &'static [Member],
+    /// The JSON object of its output members' example values, or the text of the file it
+    /// downloads.
     pub example: &'static str,
+    /// The answer is a file (`example` is its text), not JSON.
+    pub download: bool,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FormPart {
+    /// The field's name.
+    pub name: String,
+    /// The file name, for a file.
+    pub file_name: Option<String>,
+    /// The part's `Content-Type`, if it has one.
+    pub content_type: Option<String>,
+    /// The part's bytes.
+    pub content: Vec<u8>,
+}
+
+/// The parts of a `multipart/form-data` body of `content_type` (which names the boundary),
+/// or why it is not one.
+pub fn parse_form(content_type: &str, body: &[u8]) -> Result<Vec<FormPart>, String> {
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or("the content type names no boundary")?;
+    let delimiter = format!("--{boundary}");
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut at = find(body, delimiter.as_bytes(), 0).ok_or("no boundary in the body")?;
+    let mut parts = Vec::new();
+    loop {
+        at += delimiter.len();
+        if body.get(at..at + 2) == Some(b"--") {
+            return Ok(parts);
+        }
+        if body.get(at..at + 2) != Some(b"\r\n") {
+            return Err("a boundary is not followed by a line break".into());
+        }
+        at += 2;
+        let head_end = find(body, b"\r\n\r\n", at).ok_or("a part has no end of headers")?;
+        let head = String::from_utf8_lossy(&body[at..head_end]).into_owned();
+        let content_start = head_end + 4;
+        let next = find(body, format!("\r\n{delimiter}").as_bytes(), content_start)
+            .ok_or("a part is not closed by the boundary")?;
+        let mut part = FormPart {
+            name: String::new(),
+            file_name: None,
+            content_type: None,
+            content: body[content_start..next].to_vec(),
+        };
+        for line in head.split("\r\n") {
+            let Some((name, value)) = line.split_once(':') else {
+                return Err(format!("a part header without a colon: {line:?}"));
+            };
+            if name.eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(value.trim().to_string());
+            } else if name.eq_ignore_ascii_case("content-disposition") {
+                for param in value.split(';').map(str::trim).skip(1) {
+                    if let Some((k, v)) = param.split_once('=') {
+                        let v = v.trim_matches('"').to_string();
+                        match k {
+                            "name" => part.name = v,
+                            "filename" => part.file_name = Some(v),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        if part.name.is_empty() {
+            return Err("a part has no name".into());
+        }
+        parts.push(part);
+        at = next + 2;
+    }
 }
 
 /// Why a body broke the rules.
@@ -212,6 +301,40 @@ impl Operation {
         Ok(())
     }
 
+    /// Checks the parts of a `multipart/form-data` body against the form's rules: unknown
+    /// fields first, then missing ones, then a file sent as text or text sent as a file.
+    pub fn check_form(&self, parts: &[FormPart]) -> Result<(), Broken> {
+        if let Some(unknown) = parts
+            .iter()
+            .find(|p| !self.form.iter().any(|m| m.wire == p.name))
+        {
+            return Err(Broken::Unknown(unknown.name.clone()));
+        }
+        for m in self.form {
+            let Some(part) = parts.iter().find(|p| p.name == m.wire) else {
+                if m.required {
+                    return Err(Broken::Missing(m.wire));
+                }
+                continue;
+            };
+            let text = std::str::from_utf8(&part.content).ok();
+            let ok = match m.kind {
+                Kind::File => part.file_name.is_some(),
+                Kind::Integer => text.is_some_and(|t| t.parse::<i64>().is_ok()),
+                Kind::Number => text.is_some_and(|t| t.parse::<f64>().is_ok()),
+                Kind::Boolean => text.is_some_and(|t| t == "true" || t == "false"),
+                _ => part.file_name.is_none() && text.is_some(),
+            };
+            if !ok {
+                return Err(Broken::Invalid {
+                    member: m.wire,
+                    expected: m.kind.name(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The example answer as a JSON value.
     pub fn example(&self) -> Value {
         serde_json::from_str(self.example).unwrap_or(Value::Null)
@@ -251,8 +374,68 @@ mod tests {
                 required: true,
             },
         ],
+        form: &[
+            Member {
+                wire: "kind",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "file",
+                kind: Kind::File,
+                required: true,
+            },
+        ],
         example: "{\"A\":1}",
+        download: false,
     };
+
+    fn form(parts: &[(&str, Option<&str>, &str)]) -> Vec<u8> {
+        let mut body = String::new();
+        for (name, file, content) in parts {
+            body.push_str("--b\r\nContent-Disposition: form-data; name=\"");
+            body.push_str(name);
+            body.push('"');
+            if let Some(f) = file {
+                body.push_str(&format!("; filename=\"{f}\""));
+            }
+            body.push_str("\r\n\r\n");
+            body.push_str(content);
+            body.push_str("\r\n");
+        }
+        body.push_str("--b--\r\n");
+        body.into_bytes()
+    }
+
+    #[test]
+    fn form_rules() {
+        let ct = "multipart/form-data; boundary=b";
+        let good = parse_form(
+            ct,
+            &form(&[("kind", None, "x"), ("file", Some("a.xlsx"), "1\r\n2")]),
+        )
+        .unwrap();
+        assert_eq!(good[1].file_name.as_deref(), Some("a.xlsx"));
+        assert_eq!(good[1].content, b"1\r\n2");
+        assert_eq!(OP.check_form(&good), Ok(()));
+        let missing = parse_form(ct, &form(&[("kind", None, "x")])).unwrap();
+        assert_eq!(OP.check_form(&missing), Err(Broken::Missing("file")));
+        let text_file = parse_form(ct, &form(&[("kind", None, "x"), ("file", None, "1")])).unwrap();
+        assert_eq!(
+            OP.check_form(&text_file),
+            Err(Broken::Invalid {
+                member: "file",
+                expected: "a file"
+            })
+        );
+        let unknown = parse_form(ct, &form(&[("other", None, "x")])).unwrap();
+        assert_eq!(
+            OP.check_form(&unknown),
+            Err(Broken::Unknown("other".into()))
+        );
+        assert!(parse_form("multipart/form-data", b"").is_err());
+        assert!(parse_form(ct, b"--b\r\nno end").is_err());
+    }
 
     #[test]
     fn rules() {

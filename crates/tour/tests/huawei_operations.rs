@@ -177,3 +177,68 @@ async fn the_emulator_checks_query_and_body_against_the_model() {
         op.name
     );
 }
+
+#[tokio::test]
+async fn an_upload_sends_a_form_and_a_download_answers_the_file() {
+    use cloudops_huaweicloud::{FormFile, RequestId};
+    let emu = HuaweiEmulator::start().await;
+    let client = builder(&emu)
+        .credentials(AccessKey::new(huawei::AK, huawei::SK))
+        .build()
+        .unwrap();
+
+    let file = FormFile::new("tables.xlsx", b"col\r\nvalue\r\n".to_vec())
+        .with_content_type("application/vnd.ms-excel");
+    let uploaded = client
+        .upload_import_excel_template("instance-1", file, "db1", "sync")
+        .is_instance_level("true")
+        .send()
+        .await
+        .unwrap();
+    assert!(uploaded.request_id().is_some());
+    let sent = emu.server().requests();
+    let form = sent.last().unwrap();
+    assert_eq!(
+        form.headers.get("x-sdk-content-sha256"),
+        Some("UNSIGNED-PAYLOAD")
+    );
+    let content_type = form.headers.get("content-type").unwrap();
+    let parts = cloudops_testkit::rules::parse_form(content_type, &form.body).unwrap();
+    let file = parts.iter().find(|p| p.name == "file").unwrap();
+    assert_eq!(file.file_name.as_deref(), Some("tables.xlsx"));
+    assert_eq!(
+        file.content_type.as_deref(),
+        Some("application/vnd.ms-excel")
+    );
+    assert_eq!(file.content, b"col\r\nvalue\r\n");
+    let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["file", "selected_dbs", "template_type", "is_instance_level"]
+    );
+
+    let report = client
+        .download_audit_report("instance-1", "report-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        report.file.body,
+        b"DownloadAuditReport: the file the answer holds (synthesised)\n"
+    );
+    assert_eq!(report.file.file_name(), Some("DownloadAuditReport.txt"));
+    assert_eq!(
+        report.file.content_type.as_deref(),
+        Some("application/octet-stream")
+    );
+
+    // An error answer to a download is the service's error, as for any other operation.
+    emu.throttle_next(1);
+    let e = client
+        .download_audit_report("instance-1", "report-1")
+        .retry_policy(RetryPolicy::disabled())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!((e.http_status(), e.code()), (Some(429), Some("APIGW.0308")));
+}

@@ -12,7 +12,11 @@
 //!   encoded `%2F` inside a segment is signed as a separator;
 //! - canonical query: pairs sorted by decoded key, then decoded value, and only then encoded
 //!   (the Java SDK sorts encoded keys and keeps values unsorted; Python and Go are followed);
-//! - header names lowercased, values trimmed, names containing `_` not signed.
+//! - header names lowercased, values trimmed, names containing `_` not signed;
+//! - a body that is not JSON (a `multipart/form-data` upload, say) is not hashed: the request
+//!   carries `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`, signed like any header, and that value
+//!   stands for the body's hash. A request that carries the header already is signed with its
+//!   value.
 
 use std::time::SystemTime;
 
@@ -29,6 +33,22 @@ use crate::time::UtcDateTime;
 
 /// The algorithm name.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+
+/// The header whose value stands for the body's hash in the canonical request.
+pub const CONTENT_SHA256: &str = "x-sdk-content-sha256";
+
+/// The value of [`CONTENT_SHA256`] for a body that is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// Whether a body of `content_type` is signed: JSON and BSON are, anything else is sent
+/// with [`UNSIGNED_PAYLOAD`], as the official SDKs do.
+pub fn signs_body(content_type: Option<&str>) -> bool {
+    content_type.is_none_or(|ct| {
+        let ct = ct.trim_start().as_bytes();
+        let starts = |p: &[u8]| ct.len() >= p.len() && ct[..p.len()].eq_ignore_ascii_case(p);
+        starts(b"application/json") || starts(b"application/bson")
+    })
+}
 
 /// The canonical URI of an encoded path: the whole path decoded, split on `/`, each segment
 /// encoded, a trailing `/` added when missing (an encoded `%2F` becomes a separator).
@@ -169,7 +189,14 @@ fn canonical_request_and_names(input: &HuaweiInput<'_>) -> (String, std::ops::Ra
     canonical.push('\n');
     let names = push_signed_headers(&mut canonical, input.headers);
     canonical.push('\n');
-    push_sha256_hex(&mut canonical, input.body);
+    match input
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(CONTENT_SHA256))
+    {
+        Some((_, declared)) => canonical.push_str(declared.trim()),
+        None => push_sha256_hex(&mut canonical, input.body),
+    }
     (canonical, names)
 }
 
@@ -216,20 +243,28 @@ fn sign_into(
 }
 
 /// Signs `request` at `time`: adds `Host` (unless the request carries one), `X-Sdk-Date`,
-/// `X-Security-Token` (temporary credentials) and `Authorization`, signing every header the
-/// request carries (including `X-Project-Id` and `Content-Type` when set).
+/// `X-Security-Token` (temporary credentials), `X-Sdk-Content-Sha256` (a body that is not
+/// JSON, see [`signs_body`]) and `Authorization`, signing every header the request carries
+/// (including `X-Project-Id` and `Content-Type` when set).
 pub fn sign(request: &Request, credentials: &AccessKey, time: SystemTime) -> Signature {
     let sdk_date = UtcDateTime::from_system_time(time).compact_iso8601();
     let host = host_of(request);
     let token = credentials.session_token.as_ref().map(|t| t.expose());
+    let unsigned = (!signs_body(request.headers.get_lowercase("content-type"))
+        && request.headers.get_lowercase(CONTENT_SHA256).is_none())
+    .then_some(UNSIGNED_PAYLOAD);
     let added = [
         ("host", Some(host)),
         ("x-sdk-date", Some(sdk_date.as_str())),
         ("x-security-token", token),
+        (CONTENT_SHA256, unsigned),
     ];
-    let mut out = added_host(request, 4);
+    let mut out = added_host(request, 5);
     if let Some(token) = token {
         out.push(("x-security-token", token.to_string()));
+    }
+    if let Some(unsigned) = unsigned {
+        out.push((CONTENT_SHA256, unsigned.to_string()));
     }
     let mut sig = {
         // On the stack for a request's usual dozen headers.

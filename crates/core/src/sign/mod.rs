@@ -33,8 +33,8 @@ pub const SECRET_HEADERS: &[&str] = &[
     "x-tc-token",
 ];
 
-/// The headers the schemes set whose values are not secret: dates, the host, the content type
-/// and a project id. With [`SECRET_HEADERS`] these are every header an [`Authorizer`] may set
+/// The headers the schemes set whose values are not secret: dates, the host, the content type,
+/// a body that is not signed and a project id. With [`SECRET_HEADERS`] these are every header an [`Authorizer`] may set
 /// (`sets_headers`) or append; a header in neither list is refused before
 /// anything is sent, in debug builds, so that a new scheme's token header cannot print in clear
 /// for want of being listed.
@@ -46,6 +46,7 @@ pub const PUBLIC_HEADERS: &[&str] = &[
     "content-type",
     "x-tc-timestamp",
     "x-sdk-date",
+    "x-sdk-content-sha256",
     "x-project-id",
 ];
 
@@ -62,6 +63,7 @@ pub(crate) fn scheme_header_name(lower: &str) -> Option<&'static str> {
         "x-tc-token" => "x-tc-token",
         "x-project-id" => "x-project-id",
         "x-sdk-date" => "x-sdk-date",
+        "x-sdk-content-sha256" => "x-sdk-content-sha256",
         "x-security-token" => "x-security-token",
         "x-auth-token" => "x-auth-token",
         "x-subject-token" => "x-subject-token",

@@ -58,7 +58,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "AddAuditAgentNew",
@@ -112,7 +114,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "AddAuditDatabase",
@@ -124,7 +128,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"id\":\"id-1\"}",
+        download: false,
     },
     Operation {
         name: "AddAuditDatabaseNew",
@@ -136,7 +142,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"id\":\"id-1\"}",
+        download: false,
     },
     Operation {
         name: "AddDatabaseSslKey",
@@ -148,7 +156,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "AddRdsDatabase",
@@ -160,7 +170,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ret_list\":[{\"id\":\"id-1\",\"ret_message\":\"ret-message-1\",\"ret_status\":\"ret-status-1\"}]}",
+        download: false,
     },
     Operation {
         name: "AddRdsDatabaseNew",
@@ -172,7 +184,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ret_list\":[{\"id\":\"id-1\",\"ret_message\":\"ret-message-1\",\"ret_status\":\"ret-status-1\"}]}",
+        download: false,
     },
     Operation {
         name: "AddRdsNoAgentDatabase",
@@ -191,7 +205,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"illegal_db_id\":[\"illegal-db-id-1\"],\"legal_db_id\":[\"legal-db-id-1\"]}",
+        download: false,
     },
     Operation {
         name: "BatchAddAuditWhitelist",
@@ -203,7 +219,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "BatchAddResourceTag",
@@ -222,7 +240,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "BatchDeleteAuditScope",
@@ -234,7 +254,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "BatchDeleteResourceTag",
@@ -253,7 +275,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "\"body-1\"",
+        download: false,
     },
     Operation {
         name: "BatchSetAuditAlarmLogStatus",
@@ -265,7 +289,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "BindDbEncryptEip",
@@ -284,7 +310,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "BindDbOmEip",
@@ -303,7 +331,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "ChangeDbEncryptSecurityGroup",
@@ -315,7 +345,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"code\":1,\"description\":\"description-1\",\"order_id\":\"order-id-1\",\"task_id\":\"task-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ChangeDbOmSecurityGroup",
@@ -327,7 +359,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"code\":1,\"description\":\"description-1\",\"order_id\":\"order-id-1\",\"task_id\":\"task-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ConfirmUpgradeAudit",
@@ -335,7 +369,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{resource_id}/upgrade",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"code\":1,\"description\":\"description-1\",\"order_id\":\"order-id-1\",\"task_id\":\"task-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CountDbAccountSession",
@@ -354,7 +390,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_user\":\"db-user-1\",\"session_num\":1}]",
+        download: false,
     },
     Operation {
         name: "CountDbClientSession",
@@ -373,7 +411,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"session_num\":1}]",
+        download: false,
     },
     Operation {
         name: "CountInjectionStatistics",
@@ -397,7 +437,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"generate_time\":\"generate-time-1\",\"injection_statistics\":[{\"injection_num\":1,\"period\":\"period-1\"}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CountOperationStatistics",
@@ -421,7 +463,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"generate_time\":\"generate-time-1\",\"operation_statistics\":[{\"period\":\"period-1\",\"risk_operation_num\":1}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CountResourceInstanceByTag",
@@ -465,7 +509,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"resources\":[{\"resource_detail\":{\"key\":\"value\"},\"resource_id\":\"resource-id-1\",\"resource_name\":\"resource-name-1\",\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "CountRiskTrendStatistics",
@@ -489,7 +535,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"generate_time\":\"generate-time-1\",\"risk_statistics\":[{\"high_risk_num\":1,\"low_risk_num\":1,\"middle_risk_num\":1,\"no_risk_num\":1,\"period\":\"period-1\"}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CountSessionStatistics",
@@ -513,7 +561,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"generate_time\":\"generate-time-1\",\"session_statistics\":[{\"active_session_num\":1,\"fail_session_num\":1,\"new_session_num\":1,\"period\":\"period-1\"}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CountSqlStatistics",
@@ -537,7 +587,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"generate_time\":\"generate-time-1\",\"sql_statistics\":[{\"delete_num\":1,\"insert_num\":1,\"other_num\":1,\"period\":\"period-1\",\"select_num\":1,\"update_num\":1}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CountSqlTrendStatistics",
@@ -561,7 +613,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"count_statistics\":[{\"period\":\"period-1\",\"sql_num\":1}],\"generate_time\":\"generate-time-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateAuditDbAgent",
@@ -580,7 +634,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateAuditRiskRule",
@@ -654,7 +710,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateAuditScopeRule",
@@ -703,7 +761,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateAuditSqlRule",
@@ -732,7 +792,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateDbEncryptInstancePeriod",
@@ -876,7 +938,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateDbOmInstancePeriod",
@@ -1020,7 +1084,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateInstancesPeriodOrder",
@@ -1119,7 +1185,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateInstancesPeriodOrderNew",
@@ -1218,7 +1286,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"code\":\"code-1\",\"description\":\"description-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateReport",
@@ -1257,7 +1327,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateSensitiveMaskRule",
@@ -1281,7 +1353,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditAgent",
@@ -1293,7 +1367,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditAgentNew",
@@ -1305,7 +1381,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditAlarmLog",
@@ -1313,7 +1391,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/alarm-log/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditBackupTask",
@@ -1321,7 +1401,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backups/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditDatabase",
@@ -1329,7 +1411,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/{instance_id}/audit/databases/{db_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditDatabaseNew",
@@ -1337,7 +1421,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v3/{project_id}/audit/{instance_id}/databases/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditReport",
@@ -1345,7 +1431,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/reports/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditRuleRisk",
@@ -1353,7 +1441,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/rule/risk/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditRuleSql",
@@ -1361,7 +1451,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/rule/sql/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditScope",
@@ -1369,7 +1461,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/rule/scopes/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditWhitelist",
@@ -1381,7 +1475,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteDbEncryptInstance",
@@ -1389,7 +1485,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-encrypt/{instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteDbOmInstance",
@@ -1397,7 +1495,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-om/{instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteInstances",
@@ -1421,7 +1521,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteInstancesNew",
@@ -1445,7 +1547,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteSensitiveRules",
@@ -1453,7 +1557,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DownloadAuditAgent",
@@ -1461,7 +1567,33 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/{instance_id}/audit/agents/{agent_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
+    },
+    Operation {
+        name: "DownloadAuditAgentNew",
+        method: "GET",
+        path: "/v2/{project_id}/audit/{instance_id}/agents/{agent_id}/download",
+        members: &[],
+        query: &[],
+        form: &[],
+        example: "DownloadAuditAgentNew: the file the answer holds (synthesised)\n",
+        download: true,
+    },
+    Operation {
+        name: "DownloadAuditReport",
+        method: "GET",
+        path: "/v1/{project_id}/audit/{instance_id}/reports/{id}/download",
+        members: &[],
+        query: &[Member {
+            wire: "local",
+            kind: Kind::String,
+            required: false,
+        }],
+        form: &[],
+        example: "DownloadAuditReport: the file the answer holds (synthesised)\n",
+        download: true,
     },
     Operation {
         name: "ListAlarmTopicConfigInfo",
@@ -1469,7 +1601,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/{instance_id}/audit/alarm/topic",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"alarm_cpu\":\"alarm-cpu-1\",\"alarm_disk\":\"alarm-disk-1\",\"alarm_memory\":\"alarm-memory-1\",\"alarm_num\":\"alarm-num-1\",\"alarm_risk\":[\"alarm-risk-1\"],\"alarm_switch\":\"alarm-switch-1\",\"alarm_topic_urn\":\"alarm-topic-urn-1\",\"smn_effective\":true}",
+        download: false,
     },
     Operation {
         name: "ListAlarmTopicConfigInfoNew",
@@ -1477,7 +1611,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/{instance_id}/alarm/topic",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"alarm_cpu\":\"alarm-cpu-1\",\"alarm_disk\":\"alarm-disk-1\",\"alarm_memory\":\"alarm-memory-1\",\"alarm_num\":\"alarm-num-1\",\"alarm_risk\":[\"alarm-risk-1\"],\"alarm_switch\":\"alarm-switch-1\",\"alarm_topic_urn\":\"alarm-topic-urn-1\",\"smn_effective\":true}",
+        download: false,
     },
     Operation {
         name: "ListAuditAgent",
@@ -1501,7 +1637,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"agents\":[{\"agent_id\":\"agent-id-1\",\"agent_ip\":\"agent-ip-1\",\"agent_nic\":\"agent-nic-1\",\"agent_os\":\"agent-os-1\",\"agent_type\":\"agent-type-1\",\"agent_url\":\"agent-url-1\",\"cpu_threshold\":1,\"datacap_status\":1,\"db_name\":\"db-name-1\",\"mem_threshold\":1,\"sha256\":\"sha256-1\",\"status\":1,\"universal\":true}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditAgentNew",
@@ -1513,7 +1651,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"agents\":[{\"agent_id\":\"agent-id-1\",\"agent_ip\":\"agent-ip-1\",\"agent_nic\":\"agent-nic-1\",\"agent_os\":\"agent-os-1\",\"agent_type\":\"agent-type-1\",\"agent_url\":\"agent-url-1\",\"cpu_threshold\":1,\"datacap_status\":1,\"db_name\":\"db-name-1\",\"mem_threshold\":1,\"sha256\":\"sha256-1\",\"status\":1,\"universal\":true}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditAlarmLog",
@@ -1552,7 +1692,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"alarm_log\":[{\"alarmLife\":\"alarmlife-1\",\"alarm_description\":\"alarm-description-1\",\"alarm_fix_time\":\"alarm-fix-time-1\",\"alarm_risk\":\"alarm-risk-1\",\"alarm_status\":\"alarm-status-1\",\"alarm_time\":\"alarm-time-1\",\"alarm_type\":\"alarm-type-1\",\"id\":\"id-1\",\"sendEmail\":true}],\"total_num\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditAlarmLogNew",
@@ -1591,7 +1733,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"alarm_log\":[{\"alarm_description\":\"alarm-description-1\",\"alarm_fix_time\":\"alarm-fix-time-1\",\"alarm_life\":\"alarm-life-1\",\"alarm_risk\":\"alarm-risk-1\",\"alarm_status\":\"alarm-status-1\",\"alarm_time\":\"alarm-time-1\",\"alarm_type\":\"alarm-type-1\",\"id\":\"id-1\",\"send_email\":true}],\"total_num\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditBackupInfo",
@@ -1620,7 +1764,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"data_list\":[{\"backup_task_fail_reason\":\"backup-task-fail-reason-1\",\"backup_time\":\"backup-time-1\",\"deleted\":true,\"end_time\":\"end-time-1\",\"file_size\":1,\"file_size_unit\":\"file-size-unit-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"percentage\":1,\"progress\":\"progress-1\",\"restore_task_fail_reason\":\"restore-task-fail-reason-1\",\"sha256\":\"sha256-1\",\"start_time\":\"start-time-1\"}],\"total_num\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditBackupRiskTemplates",
@@ -1628,7 +1774,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/risk/templates",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"templates\":[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_port\":1,\"id\":\"id-1\",\"status\":1}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditDatabases",
@@ -1652,7 +1800,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[{\"database\":{\"agent_url\":[\"agent-url-1\"],\"audit_status\":\"audit-status-1\",\"charset\":\"charset-1\",\"clouddb_obj_info\":\"clouddb-obj-info-1\",\"db_classification\":\"db-classification-1\",\"dws_obj_info\":\"dws-obj-info-1\",\"id\":\"id-1\",\"instance_name\":\"instance-name-1\",\"ip\":\"ip-1\",\"name\":\"name-1\",\"os\":\"os-1\",\"port\":\"port-1\",\"rds_audit_switch_mismatch\":true,\"rds_id\":\"rds-id-1\",\"rds_obj_info\":\"rds-obj-info-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"version\":\"version-1\"}}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditDatabasesNew",
@@ -1676,7 +1826,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[{\"database\":{\"agent_url\":[\"agent-url-1\"],\"audit_status\":\"audit-status-1\",\"charset\":\"charset-1\",\"clouddb_obj_info\":\"clouddb-obj-info-1\",\"db_classification\":\"db-classification-1\",\"dws_obj_info\":\"dws-obj-info-1\",\"id\":\"id-1\",\"instance_name\":\"instance-name-1\",\"ip\":\"ip-1\",\"name\":\"name-1\",\"os\":\"os-1\",\"port\":\"port-1\",\"rds_audit_switch_mismatch\":true,\"rds_id\":\"rds-id-1\",\"rds_obj_info\":\"rds-obj-info-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"version\":\"version-1\"}}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditInstanceJobs",
@@ -1684,7 +1836,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/dbss/audit/jobs/{resource_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"jobs\":[{\"begin_time\":1,\"charge_mode\":\"charge-mode-1\",\"end_time\":1,\"error_code\":\"error-code-1\",\"fail_reason\":\"fail-reason-1\",\"ha_id\":\"ha-id-1\",\"ha_name\":\"ha-name-1\",\"job_id\":\"job-id-1\",\"job_type\":\"job-type-1\",\"resource_id\":\"resource-id-1\",\"server_id\":\"server-id-1\",\"server_name\":\"server-name-1\",\"status\":\"status-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditInstanceJobsNew",
@@ -1692,7 +1846,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{resource_id}/jobs",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"jobs\":[{\"begin_time\":1,\"charge_mode\":\"charge-mode-1\",\"end_time\":1,\"error_code\":\"error-code-1\",\"fail_reason\":\"fail-reason-1\",\"ha_id\":\"ha-id-1\",\"ha_name\":\"ha-name-1\",\"job_id\":\"job-id-1\",\"job_type\":\"job-type-1\",\"resource_id\":\"resource-id-1\",\"server_id\":\"server-id-1\",\"server_name\":\"server-name-1\",\"status\":\"status-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditInstances",
@@ -1711,7 +1867,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"servers\":[{\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"config_num\":1,\"connect_ip\":\"connect-ip-1\",\"connect_ipv6\":\"connect-ipv6-1\",\"cpu\":1,\"created\":\"created-1\",\"database_limit\":1,\"effect\":1,\"expired\":\"expired-1\",\"id\":\"id-1\",\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"port_id\":\"port-id-1\",\"ram\":1,\"region\":\"region-1\",\"remain_days\":\"remain-days-1\",\"resource_id\":\"resource-id-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"task\":\"task-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditInstancesLast",
@@ -1730,7 +1888,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instances\":[{\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"config_num\":1,\"connect_ip\":\"connect-ip-1\",\"connect_ipv6\":\"connect-ipv6-1\",\"cpu\":1,\"created\":\"created-1\",\"database_limit\":1,\"effect\":1,\"expired\":\"expired-1\",\"id\":\"id-1\",\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"port_id\":\"port-id-1\",\"ram\":1,\"region\":\"region-1\",\"remain_days\":\"remain-days-1\",\"resource_id\":\"resource-id-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"supported_feature\":[\"supported-feature-1\"],\"task\":\"task-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditInstancesNew",
@@ -1749,7 +1909,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instances\":[{\"binding_db_type\":\"binding-db-type-1\",\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"config_num\":1,\"connectIpv6\":\"connectipv6-1\",\"connect_ip\":\"connect-ip-1\",\"cpu\":1,\"created\":\"created-1\",\"database_limit\":1,\"effect\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"expired\":\"expired-1\",\"failed_reason\":\"failed-reason-1\",\"instance_id\":\"instance-id-1\",\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"port_id\":\"port-id-1\",\"ram\":1,\"region\":\"region-1\",\"remain_days\":\"remain-days-1\",\"resource_id\":\"resource-id-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"supported_feature\":[\"supported-feature-1\"],\"task\":\"task-1\",\"timezone\":\"timezone-1\",\"upgrade_log\":\"upgrade-log-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditObsBuckets",
@@ -1757,7 +1919,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/backup/obs-buckets",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"obs_list\":[{\"bucket_name\":\"bucket-name-1\",\"location\":\"location-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditOperateLogs",
@@ -1796,7 +1960,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"operate_log\":[{\"action\":\"action-1\",\"description\":\"description-1\",\"function\":\"function-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"result\":\"result-1\",\"time\":\"time-1\",\"user\":\"user-1\"}],\"total_num\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditOperateLogsNew",
@@ -1835,7 +2001,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"operate_log\":[{\"action\":\"action-1\",\"description\":\"description-1\",\"function\":\"function-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"result\":\"result-1\",\"time\":\"time-1\",\"user\":\"user-1\"}],\"total_num\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditReportTemplates",
@@ -1843,7 +2011,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/{instance_id}/reports/templates",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"os_type\":\"os-type-1\",\"templates\":[{\"template\":{\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"desc\":\"desc-1\",\"frequency\":\"frequency-1\",\"group\":\"group-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"type\":\"type-1\"}}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditReports",
@@ -1867,7 +2037,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"reports\":[{\"report\":{\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"end_time\":\"end-time-1\",\"finish_time\":\"finish-time-1\",\"format\":\"format-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"percentum\":1,\"start_time\":\"start-time-1\",\"template_type\":\"template-type-1\",\"type\":\"type-1\",\"url\":\"url-1\"}}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditRuleRisks",
@@ -1886,7 +2058,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"customize_total\":1,\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_type\":\"rule-type-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditRuleRisksNew",
@@ -1920,7 +2094,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"customize_total\":1,\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_type\":\"rule-type-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditRuleScopes",
@@ -1939,7 +2115,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"scopes\":[{\"action\":\"action-1\",\"all_audit\":true,\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"db_users\":\"db-users-1\",\"exception_ips\":\"exception-ips-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"source_ips\":\"source-ips-1\",\"source_ports\":\"source-ports-1\",\"status\":\"status-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditRuleScopesNew",
@@ -1958,7 +2136,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"scopes\":[{\"action\":\"action-1\",\"all_audit\":true,\"db_ids\":\"db-ids-1\",\"db_names\":\"db-names-1\",\"db_users\":\"db-users-1\",\"exception_ips\":\"exception-ips-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"source_ips\":\"source-ips-1\",\"source_ports\":\"source-ports-1\",\"status\":\"status-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditSensitiveMasks",
@@ -1977,7 +2157,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"rules\":[{\"id\":\"id-1\",\"mask_value\":\"mask-value-1\",\"name\":\"name-1\",\"operate_time\":\"operate-time-1\",\"regex\":\"regex-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditSensitiveMasksNew",
@@ -1996,7 +2178,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"rules\":[{\"id\":\"id-1\",\"mask_value\":\"mask-value-1\",\"name\":\"name-1\",\"operate_time\":\"operate-time-1\",\"regex\":\"regex-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditSqls",
@@ -2070,7 +2254,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"count\":1,\"sqls\":[{\"sql\":{\"client_ip\":\"client-ip-1\",\"client_name\":\"client-name-1\",\"db_instance\":\"db-instance-1\",\"db_ip\":\"db-ip-1\",\"db_user\":\"db-user-1\",\"id\":\"id-1\",\"operated_obj_info\":[{\"column_name\":\"column-name-1\",\"object_type\":\"object-type-1\",\"schema_name\":\"schema-name-1\",\"sql_type\":\"sql-type-1\",\"sys_name\":\"sys-name-1\",\"table_name\":\"table-name-1\"}],\"query_type\":\"query-type-1\",\"risk_level\":\"risk-level-1\",\"rule_name\":\"rule-name-1\",\"sql_response\":\"sql-response-1\",\"sql_statement\":\"sql-statement-1\",\"start_time\":\"start-time-1\"}}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditSqlsNew",
@@ -2144,7 +2330,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"count\":1,\"sqls\":[{\"sql\":{\"client_ip\":\"client-ip-1\",\"client_name\":\"client-name-1\",\"db_instance\":\"db-instance-1\",\"db_ip\":\"db-ip-1\",\"db_user\":\"db-user-1\",\"id\":\"id-1\",\"operated_obj_info\":[{\"column_name\":\"column-name-1\",\"object_type\":\"object-type-1\",\"schema_name\":\"schema-name-1\",\"sql_type\":\"sql-type-1\",\"sys_name\":\"sys-name-1\",\"table_name\":\"table-name-1\"}],\"query_type\":\"query-type-1\",\"risk_level\":\"risk-level-1\",\"rule_name\":\"rule-name-1\",\"sql_response\":\"sql-response-1\",\"sql_statement\":\"sql-statement-1\",\"start_time\":\"start-time-1\"}}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditSummaryInfos",
@@ -2163,7 +2351,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"audit_duration\":1,\"data_list\":[{\"audit_duration\":1,\"id\":1,\"instance_id\":1,\"instance_name\":\"instance-name-1\",\"project_id\":\"project-id-1\",\"reserve1\":\"reserve1-1\",\"reserve2\":\"reserve2-1\",\"status\":\"status-1\",\"today_risk\":1,\"today_session\":1,\"today_sql\":1,\"total_risk\":1,\"total_sql\":1,\"update_time\":1}],\"project_id\":\"project-id-1\",\"today_risk\":1,\"today_session\":1,\"today_sql\":1,\"total\":1,\"total_risk\":1,\"total_sql\":1,\"update_time\":1}",
+        download: false,
     },
     Operation {
         name: "ListAuditTags",
@@ -2171,7 +2361,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/{resource_type}/{resource_id}/tags",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditTrendHistory",
@@ -2179,7 +2371,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/{instance_id}/statistics/trend/history",
         members: &[],
         query: &[],
+        form: &[],
         example: "[{\"db_id\":\"db-id-1\",\"db_name\":\"db-name-1\",\"generate_time\":\"generate-time-1\",\"statistics_type\":\"statistics-type-1\"}]",
+        download: false,
     },
     Operation {
         name: "ListAvailabilityZoneInfos",
@@ -2187,7 +2381,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/dbss/audit/availability-zone",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"azs\":[{\"alias\":\"alias-1\",\"alias_us\":\"alias-us-1\",\"az_type\":\"az-type-1\",\"zone_name\":\"zone-name-1\",\"zone_number\":1}]}",
+        download: false,
     },
     Operation {
         name: "ListAvailabilityZoneInfosNew",
@@ -2195,7 +2391,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/availability-zone",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"azs\":[{\"alias\":\"alias-1\",\"alias_us\":\"alias-us-1\",\"az_type\":\"az-type-1\",\"zone_name\":\"zone-name-1\",\"zone_number\":1}]}",
+        download: false,
     },
     Operation {
         name: "ListDbEncryptInstances",
@@ -2203,7 +2401,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/db-encrypt/instances",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"clusters\":[{\"activate_info\":{\"dsc_proxy_domain_name\":\"dsc-proxy-domain-name-1\",\"dsc_proxy_ip\":\"dsc-proxy-ip-1\",\"dsc_proxy_port\":1,\"master_node_id\":\"master-node-id-1\",\"slave_node_id\":\"slave-node-id-1\"},\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"created\":1,\"deploy_mode\":\"deploy-mode-1\",\"detail\":{\"server\":[{\"connect_ip\":\"connect-ip-1\",\"cpu\":\"cpu-1\",\"created\":\"created-1\",\"description\":\"description-1\",\"effect\":1,\"instance_id\":\"instance-id-1\",\"is_active\":1,\"name\":\"name-1\",\"ram\":\"ram-1\",\"region\":\"region-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"server_id\":\"server-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"task_status\":\"task-status-1\",\"update_status\":\"update-status-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1},\"enterprise_project_id\":\"enterprise-project-id-1\",\"expired\":1,\"float_ip\":\"float-ip-1\",\"instance_id\":\"instance-id-1\",\"is_active_standby\":true,\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"public_ip\":\"public-ip-1\",\"remain_days\":\"remain-days-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListDomainAllResource",
@@ -2222,7 +2422,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"page_info\":{\"current_count\":1,\"next_marker\":\"next-marker-1\"},\"resources\":[{\"affected_resources\":[{\"affected_attached_domain_id\":\"affected-attached-domain-id-1\",\"affected_attached_project_id\":\"affected-attached-project-id-1\",\"affected_head\":{\"alias\":\"alias-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_port\":\"db-port-1\",\"db_user_list\":[{\"user_name\":\"user-name-1\",\"user_permission\":\"user-permission-1\"}],\"provider\":\"provider-1\",\"rds_id\":\"rds-id-1\",\"status\":\"status-1\",\"type\":\"type-1\"},\"affected_properties\":{\"key\":\"value\"},\"affected_protected_id\":\"affected-protected-id-1\",\"affected_subtype\":\"affected-subtype-1\",\"affected_type\":\"affected-type-1\",\"affected_urn\":\"affected-urn-1\",\"affected_urnext\":\"affected-urnext-1\",\"affected_value\":\"affected-value-1\"}],\"create_time\":\"create-time-1\",\"description\":\"description-1\",\"environment\":{\"domain_id\":\"domain-id-1\",\"ep_id\":\"ep-id-1\",\"ep_name\":\"ep-name-1\",\"project_id\":\"project-id-1\",\"region_id\":\"region-id-1\"},\"name\":\"name-1\",\"provider\":\"provider-1\",\"resource_id\":\"resource-id-1\",\"security_group_id\":\"security-group-id-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"type\":\"type-1\",\"update_time\":\"update-time-1\",\"urn\":\"urn-1\",\"urnext\":\"urnext-1\",\"vpc_id\":\"vpc-id-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListEcsSpecification",
@@ -2230,7 +2432,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/dbss/audit/specification",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"specification\":[{\"az_type\":\"az-type-1\",\"azs\":[\"azs-1\"],\"id\":\"id-1\",\"level\":\"level-1\",\"name\":\"name-1\",\"proxy\":1,\"ram\":1,\"vcpus\":1}]}",
+        download: false,
     },
     Operation {
         name: "ListEcsSpecificationNew",
@@ -2242,7 +2446,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             kind: Kind::Integer,
             required: false,
         }],
+        form: &[],
         example: "{\"specifications\":[{\"az_type\":\"az-type-1\",\"azs\":[\"azs-1\"],\"id\":\"id-1\",\"level\":\"level-1\",\"name\":\"name-1\",\"proxy\":1,\"ram\":1,\"vcpus\":1}]}",
+        download: false,
     },
     Operation {
         name: "ListInstances",
@@ -2250,7 +2456,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/db-om/instances",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"clusters\":[{\"activate_info\":{\"dsc_proxy_domain_name\":\"dsc-proxy-domain-name-1\",\"dsc_proxy_ip\":\"dsc-proxy-ip-1\",\"dsc_proxy_port\":1,\"master_node_id\":\"master-node-id-1\",\"slave_node_id\":\"slave-node-id-1\"},\"charge_model\":\"charge-model-1\",\"comment\":\"comment-1\",\"created\":1,\"deploy_mode\":\"deploy-mode-1\",\"detail\":{\"server\":[{\"connect_ip\":\"connect-ip-1\",\"cpu\":\"cpu-1\",\"created\":\"created-1\",\"description\":\"description-1\",\"effect\":1,\"instance_id\":\"instance-id-1\",\"is_active\":1,\"name\":\"name-1\",\"ram\":\"ram-1\",\"region\":\"region-1\",\"resource_spec_code\":\"resource-spec-code-1\",\"scene\":\"scene-1\",\"security_group_id\":\"security-group-id-1\",\"server_id\":\"server-id-1\",\"specification\":\"specification-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"task_status\":\"task-status-1\",\"update_status\":\"update-status-1\",\"version\":\"version-1\",\"vpc_id\":\"vpc-id-1\",\"zone\":\"zone-1\"}],\"total\":1},\"enterprise_project_id\":\"enterprise-project-id-1\",\"expired\":1,\"float_ip\":\"float-ip-1\",\"instance_id\":\"instance-id-1\",\"is_active_standby\":true,\"keep_days\":\"keep-days-1\",\"name\":\"name-1\",\"new_version\":\"new-version-1\",\"public_ip\":\"public-ip-1\",\"remain_days\":\"remain-days-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListProjectResourceTags",
@@ -2258,7 +2466,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/{resource_type}/tags",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"tags\":[{\"key\":\"key-1\",\"values\":[\"values-1\"]}]}",
+        download: false,
     },
     Operation {
         name: "ListRdsDatabases",
@@ -2282,7 +2492,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[{\"db_name\":\"db-name-1\",\"enterprise_id\":\"enterprise-id-1\",\"id\":\"id-1\",\"instance_name\":\"instance-name-1\",\"ip\":\"ip-1\",\"is_supported\":true,\"port\":\"port-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"version\":\"version-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListResourceInstanceByTag",
@@ -2337,7 +2549,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"resources\":[{\"resource_detail\":{\"key\":\"value\"},\"resource_id\":\"resource-id-1\",\"resource_name\":\"resource-name-1\",\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListSqlInjectionRules",
@@ -2361,7 +2575,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"regex\":\"regex-1\",\"risk_level\":\"risk-level-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListSqlInjectionRulesNew",
@@ -2385,7 +2601,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"rules\":[{\"feature\":\"feature-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"rank\":1,\"regex\":\"regex-1\",\"risk_level\":\"risk-level-1\",\"status\":\"status-1\",\"type\":\"type-1\"}],\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListWhitelists",
@@ -2404,7 +2622,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"total\":1,\"whitelists\":[{\"create_timestamp_ms\":1,\"db_ids\":[\"db-ids-1\"],\"desc\":\"desc-1\",\"enabled\":true,\"id\":\"id-1\",\"sql\":\"sql-1\",\"update_timestamp_ms\":1}]}",
+        download: false,
     },
     Operation {
         name: "RebootAuditInstance",
@@ -2416,7 +2636,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "RebootAuditInstanceNew",
@@ -2428,7 +2650,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "RebootDbEncryptInstance",
@@ -2436,7 +2660,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-encrypt/{instance_id}/reboot",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "RebootDbOmInstance",
@@ -2444,7 +2670,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-om/{instance_id}/reboot",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "ResetDbEncryptPassword",
@@ -2463,7 +2691,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "ResetDbOmPassword",
@@ -2482,7 +2712,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "RestoreAuditBackup",
@@ -2490,7 +2722,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/{id}/restore",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "RetryAuditBackupTask",
@@ -2498,7 +2732,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/{id}/retry",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAlarmTopicConfigInfo",
@@ -2542,7 +2778,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAlarmTopicConfigInfoNew",
@@ -2586,7 +2824,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditAlarmLogStatus",
@@ -2594,7 +2834,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/alarm-log/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditAutoBackupTemplate",
@@ -2602,7 +2844,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/template",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"bucket_name\":\"bucket-name-1\",\"bucket_root_path\":\"bucket-root-path-1\",\"cycle\":\"cycle-1\",\"latest_backup_time\":\"latest-backup-time-1\",\"status\":1,\"trigger_time\":\"trigger-time-1\",\"triggered\":true}",
+        download: false,
     },
     Operation {
         name: "SetAuditBackupRiskSwitch",
@@ -2626,7 +2870,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditBackupSwitch",
@@ -2665,7 +2911,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditInstanceTimeZone",
@@ -2677,7 +2925,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditScopeRuleSwitch",
@@ -2696,7 +2946,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditSqlRuleSwitch",
@@ -2715,7 +2967,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetRiskOperationPolicy",
@@ -2789,7 +3043,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetRiskRuleRank",
@@ -2808,7 +3064,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SetSensitiveMaskRuleSwitch",
@@ -2827,7 +3085,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetSensitiveResultSwitch",
@@ -2839,7 +3099,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetSensitiveSwitch",
@@ -2851,7 +3113,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetSqlRuleRank",
@@ -2863,7 +3127,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowAuditBackRiskTemplate",
@@ -2871,7 +3137,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/risk/template/{db_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"db_port\":1,\"id\":\"id-1\",\"status\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAuditBackupStatus",
@@ -2879,7 +3147,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/status",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAuditQuota",
@@ -2887,7 +3157,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/dbss/audit/quota",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"audit_quota\":1,\"cpu\":1,\"project_id\":\"project-id-1\",\"ram\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAuditQuotaNew",
@@ -2895,7 +3167,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/quota",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"audit_quota\":1,\"cpu\":1,\"project_id\":\"project-id-1\",\"ram\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAuditRuleRisk",
@@ -2903,7 +3177,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/{instance_id}/dbss/audit/rule/risk/{risk_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"action\":\"action-1\",\"affect_rows\":1,\"affect_symbol\":\"affect-symbol-1\",\"client_ips\":\"client-ips-1\",\"db_ids\":\"db-ids-1\",\"execution_symbol\":\"execution-symbol-1\",\"execution_time\":1,\"ignore_case\":true,\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_id\":\"rule-id-1\",\"rule_name\":\"rule-name-1\",\"schemas\":[{\"column\":\"column-1\",\"schema\":\"schema-1\",\"table\":\"table-1\"}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowAuditRuleRiskNew",
@@ -2911,7 +3187,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/{instance_id}/rule/risk/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"action\":\"action-1\",\"affect_rows\":1,\"affect_symbol\":\"affect-symbol-1\",\"client_ips\":\"client-ips-1\",\"db_ids\":\"db-ids-1\",\"execution_symbol\":\"execution-symbol-1\",\"execution_time\":1,\"ignore_case\":true,\"rank\":1,\"risk_level\":\"risk-level-1\",\"rule_id\":\"rule-id-1\",\"rule_name\":\"rule-name-1\",\"schemas\":[{\"column\":\"column-1\",\"schema\":\"schema-1\",\"table\":\"table-1\"}],\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowAuditStatistics",
@@ -2919,7 +3197,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/summary/risk/statistics",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"db_risk_statistics\":[{\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"high_risk\":1,\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"low_risk\":1,\"medium_risk\":1,\"risk_rule\":[{\"count\":1,\"rule_name\":\"rule-name-1\",\"rule_name_english\":\"rule-name-english-1\"}],\"total_risk\":1}],\"high_risk_total\":1,\"low_risk_total\":1,\"medium_risk_total\":1,\"project_id\":\"project-id-1\",\"rule_risk_statistics\":[{\"count\":1,\"instance_risk_count\":[{\"count\":1,\"db_id\":\"db-id-1\",\"db_ip\":\"db-ip-1\",\"db_name\":\"db-name-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\"}],\"rule_name\":\"rule-name-1\"}],\"unsupported_audit_infos\":{\"audit_infos\":[{\"audit_version\":\"audit-version-1\",\"server_name\":\"server-name-1\"}],\"support_version\":\"support-version-1\"},\"update_time\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAuditTaskStatus",
@@ -2927,7 +3207,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v3/{project_id}/audit/summary/{busi_type}/task-status",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"begin_time\":1,\"busi_type\":\"busi-type-1\",\"completed_num\":1,\"end_time\":1,\"id\":1,\"project_id\":\"project-id-1\",\"query_begin_time\":1,\"query_end_time\":1,\"task_status\":\"task-status-1\",\"task_switch\":\"task-switch-1\",\"total_num\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAuditTopicReportSchedulerConfig",
@@ -2935,7 +3217,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/{instance_id}/reports/tasks/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"scheduler\":{\"db_ids\":\"db-ids-1\",\"format\":\"format-1\",\"frequency\":\"frequency-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"notice\":\"notice-1\",\"start_time\":\"start-time-1\",\"status\":\"status-1\",\"topic_urn\":\"topic-urn-1\"},\"smn_effective\":true}",
+        download: false,
     },
     Operation {
         name: "ShowAuditUpgradeStatus",
@@ -2943,7 +3227,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/upgrade/status",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"audit_upgrade_infos\":[{\"current_version\":\"current-version-1\",\"instance_id\":\"instance-id-1\",\"status\":1,\"steps\":[{\"msg\":\"msg-1\",\"result_code\":\"result-code-1\",\"step_name\":\"step-name-1\",\"time\":\"time-1\"}],\"total\":1,\"upgrade_version\":\"upgrade-version-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowBackupRiskBucketPath",
@@ -2951,7 +3237,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/backup/risk/bucket-path",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"backup_domain_id\":\"backup-domain-id-1\",\"bucket_name\":\"bucket-name-1\",\"bucket_root_path\":\"bucket-root-path-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowDomainAllResourceCount",
@@ -2959,7 +3247,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}/count",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceMonitorInfo",
@@ -2971,7 +3261,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"disk_infos\":{\"data_available\":1.5,\"data_total\":1.5,\"data_use_percent\":1,\"id\":\"id-1\",\"swap_available\":1.5,\"swap_total\":1.5,\"swap_use_percent\":1,\"system_available\":1.5,\"system_total\":1.5,\"system_use_percent\":1,\"time\":\"time-1\"},\"system_infos\":[{\"cpu_use\":1.5,\"id\":\"id-1\",\"mem_use\":1.5,\"time\":\"time-1\"}],\"traffic_infos\":[{\"id\":\"id-1\",\"rxmegabytes\":1.5,\"time\":\"time-1\",\"txmegabytes\":1.5}]}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceQuota",
@@ -2979,7 +3271,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/instance/quota",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"cpu\":1,\"project_id\":\"project-id-1\",\"quota\":1,\"ram\":1}",
+        download: false,
     },
     Operation {
         name: "ShowLogRetentionCommonSettings",
@@ -2987,7 +3281,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/settings/common-settings",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"data_usage_limit\":1,\"log_retention\":{\"range_days_max\":1,\"range_days_min\":1,\"retention_days\":1}}",
+        download: false,
     },
     Operation {
         name: "ShowSensitiveMaskSwitch",
@@ -2995,7 +3291,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/sensitive/mask/switch",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowSensitiveResultSwitch",
@@ -3003,7 +3301,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/{instance_id}/sensitive/result/switch",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowServerVersion",
@@ -3011,7 +3311,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/version",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"version\":\"version-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowSqlDetail",
@@ -3019,7 +3321,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v2/{project_id}/audit/{instance_id}/sqls/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"sql\":{\"audit_result\":\"audit-result-1\",\"client_ip\":\"client-ip-1\",\"client_mac\":\"client-mac-1\",\"client_name\":\"client-name-1\",\"client_os_name\":\"client-os-name-1\",\"client_os_user\":\"client-os-user-1\",\"client_port\":1,\"client_port_str\":\"client-port-str-1\",\"client_tool\":\"client-tool-1\",\"db_instance\":\"db-instance-1\",\"db_ip\":\"db-ip-1\",\"db_mac\":\"db-mac-1\",\"db_port\":1,\"db_port_str\":\"db-port-str-1\",\"db_service_name\":\"db-service-name-1\",\"db_session_id\":\"db-session-id-1\",\"db_type\":\"db-type-1\",\"db_user\":\"db-user-1\",\"end_time\":\"end-time-1\",\"execute_time\":1,\"field\":\"field-1\",\"id\":\"id-1\",\"level\":\"level-1\",\"lines\":\"lines-1\",\"log_result\":\"log-result-1\",\"object\":\"object-1\",\"object_type\":\"object-type-1\",\"query_id\":\"query-id-1\",\"query_type\":\"query-type-1\",\"response_length\":1,\"response_status\":\"response-status-1\",\"rule_id\":\"rule-id-1\",\"rule_name\":\"rule-name-1\",\"rule_type\":\"rule-type-1\",\"schema\":\"schema-1\",\"scope_id\":\"scope-id-1\",\"scope_name\":\"scope-name-1\",\"sql_response\":\"sql-response-1\",\"sql_result\":\"sql-result-1\",\"sql_statement\":\"sql-statement-1\",\"start_time\":\"start-time-1\",\"tcp_session_id\":\"tcp-session-id-1\"}}",
+        download: false,
     },
     Operation {
         name: "StartAuditInstance",
@@ -3031,7 +3335,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "StartAuditInstanceNew",
@@ -3043,7 +3349,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "StartDbEncryptInstance",
@@ -3051,7 +3359,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-encrypt/{instance_id}/start",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "StartDbOmInstance",
@@ -3059,7 +3369,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-om/{instance_id}/start",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"success\"}",
+        download: false,
     },
     Operation {
         name: "StopAuditInstance",
@@ -3071,7 +3383,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "StopAuditInstanceNew",
@@ -3083,7 +3397,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "StopDbEncryptInstance",
@@ -3091,7 +3407,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-encrypt/{instance_id}/stop",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "StopDbOmInstance",
@@ -3099,7 +3417,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-om/{instance_id}/stop",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"success\"}",
+        download: false,
     },
     Operation {
         name: "SwitchAgent",
@@ -3118,7 +3438,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchAgentNew",
@@ -3137,7 +3459,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchAuditDatabase",
@@ -3161,7 +3485,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchAuditDatabaseNew",
@@ -3185,7 +3511,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchRiskRule",
@@ -3204,7 +3532,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchRiskRuleNew",
@@ -3223,7 +3553,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UnbindDbEncryptEip",
@@ -3231,7 +3563,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-encrypt/{instance_id}/eip/unbind",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UnbindDbOmEip",
@@ -3239,7 +3573,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/db-om/{instance_id}/eip/unbind",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditInstance",
@@ -3258,7 +3594,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditInstanceNew",
@@ -3277,7 +3615,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditRiskBucketPath",
@@ -3301,7 +3641,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditScopeRule",
@@ -3350,7 +3692,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditSecurityGroup",
@@ -3369,7 +3713,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditSecurityGroupNew",
@@ -3388,7 +3734,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditSqlRule",
@@ -3417,7 +3765,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditTaskStatus",
@@ -3446,7 +3796,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditTopicReportSchedulerConfig",
@@ -3458,7 +3810,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditWhitelist",
@@ -3482,7 +3836,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateDbEncryptInstanceName",
@@ -3494,7 +3850,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateDbOmInstanceName",
@@ -3506,7 +3864,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateLogRetentionCommonSettings",
@@ -3518,7 +3878,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateSensitiveMaskRule",
@@ -3542,7 +3904,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UploadAuditDbConfig",
@@ -3550,7 +3914,9 @@ pub const HUAWEICLOUD_DBSS: &[Operation] = &[
         path: "/v1/{project_id}/audit/databases/configs/obs-upload",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
 ];
 
@@ -3565,7 +3931,9 @@ pub const HUAWEICLOUD_KOOPHONE: &[Operation] = &[Operation {
         required: true,
     }],
     query: &[],
+    form: &[],
     example: "{\"error_code\":\"0\",\"error_msg\":\"OK\"}",
+    download: false,
 }];
 
 /// Huawei Cloud TaurusDB (GaussDB for MySQL) v3: every operation of `models/huaweicloud/taurusdb.json`.
@@ -3580,7 +3948,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "BatchChangeInstanceSpecification",
@@ -3604,7 +3974,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_ids\":[\"job-ids-1\"],\"order_ids\":[\"order-ids-1\"]}",
+        download: false,
     },
     Operation {
         name: "BatchDeleteBackup",
@@ -3616,7 +3988,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"failed_count\":1,\"failed_results\":[{\"backup_id\":\"backup-id-1\",\"error_code\":\"error-code-1\",\"error_msg\":\"error-msg-1\"}],\"success_count\":1}",
+        download: false,
     },
     Operation {
         name: "BatchTagAction",
@@ -3635,7 +4009,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "BatchUpdateBackupPolicy",
@@ -3654,7 +4030,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"failed_count\":1,\"failed_results\":[{\"error_code\":\"error-code-1\",\"error_msg\":\"error-msg-1\",\"instance_id\":\"instance-id-1\"}],\"success_count\":1}",
+        download: false,
     },
     Operation {
         name: "BatchUpgradeDatabases",
@@ -3673,7 +4051,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"resp\":\"resp-1\"}",
+        download: false,
     },
     Operation {
         name: "CancelGaussMySqlInstanceEip",
@@ -3681,7 +4061,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/public-ips/unbind",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CancelScheduleTask",
@@ -3693,7 +4075,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_ids\":[\"job-ids-1\"]}",
+        download: false,
     },
     Operation {
         name: "ChangeGaussMySqlInstanceSpecification",
@@ -3712,7 +4096,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ChangeGaussMySqlProxySpecification",
@@ -3724,7 +4110,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CheckClickHouseDataBaseConfig",
@@ -3758,7 +4146,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]}",
+        download: false,
     },
     Operation {
         name: "CheckClickHouseTableConfig",
@@ -3797,7 +4187,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"source_database_name\":\"source-database-name-1\",\"table_config_check_results\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "CheckDataBaseConfig",
@@ -3841,7 +4233,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"source_database_name\":\"source-database-name-1\",\"source_db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}],\"target_database_name\":\"target-database-name-1\",\"target_db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}],\"task_name\":\"task-name-1\"}",
+        download: false,
     },
     Operation {
         name: "CheckKernelUpgrade",
@@ -3853,7 +4247,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_ids\":[\"job-ids-1\"]}",
+        download: false,
     },
     Operation {
         name: "CheckResource",
@@ -3872,7 +4268,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":true}",
+        download: false,
     },
     Operation {
         name: "CheckScheduleTaskExist",
@@ -3891,7 +4289,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"exist\":true,\"scheduled_tasks\":[{\"create_time\":1,\"datastore_type\":\"datastore-type-1\",\"end_time\":1,\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"instance_status\":\"instance-status-1\",\"project_id\":\"project-id-1\",\"proxy_id\":\"proxy-id-1\",\"proxy_name\":\"proxy-name-1\",\"start_time\":1,\"target_config\":{\"key\":\"target-config-1\"},\"task_id\":\"task-id-1\",\"task_name\":\"task-name-1\",\"task_order\":1,\"task_status\":\"task-status-1\"}]}",
+        download: false,
     },
     Operation {
         name: "CheckStarRocksResource",
@@ -3910,7 +4310,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":true}",
+        download: false,
     },
     Operation {
         name: "CheckStarrocksParams",
@@ -3922,7 +4324,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"differences\":[{\"parameter_name\":\"parameter-name-1\",\"source_value\":\"source-value-1\",\"target_value\":\"target-value-1\"}]}",
+        download: false,
     },
     Operation {
         name: "CheckTableConfig",
@@ -3976,7 +4380,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"source_database_name\":\"source-database-name-1\",\"target_database_name\":\"target-database-name-1\",\"task_name\":\"task-name-1\",\"tbl_config_check_results\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ClearOnlineDdlTaskTempTable",
@@ -3995,7 +4401,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CollectRealtimeSession",
@@ -4049,7 +4457,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"request_id\":\"request-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CopyConfigurations",
@@ -4068,7 +4478,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"configuration_id\":\"configuration-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CopyInstanceConfigurations",
@@ -4087,7 +4499,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"configuration_id\":\"configuration-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateAccessControl",
@@ -4106,7 +4520,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"open_access_control\":true}",
+        download: false,
     },
     Operation {
         name: "CreateBackupResourcePackage",
@@ -4130,7 +4546,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+        download: false,
     },
     Operation {
         name: "CreateClickHouseDataBaseReplication",
@@ -4154,7 +4572,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateClickHouseDatabaseUser",
@@ -4183,7 +4603,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateClickHouseInstance",
@@ -4247,7 +4669,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"instance\":{\"az_code\":\"az-code-1\",\"az_mode\":\"az-mode-1\",\"db_user\":\"db-user-1\",\"engine\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"pay_info\":{\"is_auto_renew\":\"is-auto-renew-1\",\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"period_type\":\"period-type-1\"},\"port\":1,\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"ssl_option\":true,\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"vpc_id\":\"vpc-id-1\"},\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlBackup",
@@ -4271,7 +4695,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"backup\":{\"begin_time\":\"begin-time-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"type\":\"type-1\"},\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlConfiguration",
@@ -4300,7 +4726,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"configurations\":{\"created\":\"created-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"updated\":\"updated-1\"}}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlDatabase",
@@ -4312,7 +4740,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlDatabaseUser",
@@ -4324,7 +4754,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlInstance",
@@ -4458,7 +4890,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"instance\":{\"availability_zone_mode\":\"availability-zone-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"is_auto_pay\":\"is-auto-pay-1\",\"is_auto_renew\":\"is-auto-renew-1\",\"period_num\":1,\"period_type\":\"period-type-1\"},\"configuration_id\":\"configuration-id-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"enterprise_project_id\":\"enterprise-project-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"master_availability_zone\":\"master-availability-zone-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"port\":\"port-1\",\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"volume\":{\"size\":1},\"vpc_id\":\"vpc-id-1\"},\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlProxy",
@@ -4522,7 +4956,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMySqlReadonlyNode",
@@ -4551,7 +4987,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"instance_id\":\"instance-id-1\",\"job_id\":\"job-id-1\",\"node_names\":[\"node-names-1\"],\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateGaussMysqlDns",
@@ -4563,7 +5001,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateLtsConfigs",
@@ -4575,7 +5015,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CreateProxyDnsName",
@@ -4583,7 +5025,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateRestoreTables",
@@ -4607,7 +5051,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateStarRocksDataReplication",
@@ -4641,7 +5087,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateStarRocksDatabaseUser",
@@ -4675,7 +5123,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "CreateStarrocksInstance",
@@ -4769,7 +5219,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"instance\":{\"az_code\":\"az-code-1\",\"az_mode\":\"az-mode-1\",\"db_user\":\"db-user-1\",\"enable_ssl\":true,\"engine\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"pay_info\":{\"is_auto_renew\":\"is-auto-renew-1\",\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"period_type\":\"period-type-1\"},\"port\":1,\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"sub_net_id\":\"sub-net-id-1\",\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"vpc_id\":\"vpc-id-1\"},\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteAutoSqlLimiting",
@@ -4777,7 +5229,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting",
         members: &[],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteClickHouseDataBaseConfig",
@@ -4789,7 +5243,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteClickHouseDataBaseReplication",
@@ -4797,7 +5253,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/{database_name}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteClickHouseDatabaseUser",
@@ -4805,7 +5263,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/users/{user_name}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteClickHouseInstance",
@@ -4813,7 +5273,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/{clickhouse_instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteClickHouseLtsConfig",
@@ -4825,7 +5287,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteDatabasePermission",
@@ -4837,7 +5301,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteDynamicServerlessPolicy",
@@ -4845,7 +5311,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlBackup",
@@ -4853,7 +5321,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/backups/{backup_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"backup_id\":\"backup-id-1\",\"backup_name\":\"backup-name-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlConfiguration",
@@ -4861,7 +5331,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/configurations/{configuration_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"configuration_id\":\"configuration-id-1\",\"configuration_name\":\"configuration-name-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlDatabase",
@@ -4873,7 +5345,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlDatabaseUser",
@@ -4885,7 +5359,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlInstance",
@@ -4893,7 +5369,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlProxy",
@@ -4905,7 +5383,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteGaussMySqlReadonlyNode",
@@ -4913,7 +5393,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"order_id\":\"order-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteHtapProcessList",
@@ -4925,7 +5407,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"msg\":\"msg-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteLtsConfigs",
@@ -4937,7 +5421,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteOnlineDdlTaskRecord",
@@ -4949,7 +5435,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteProxyPrivateDnsName",
@@ -4957,7 +5445,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteScheduleTasK",
@@ -4969,7 +5459,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":true}",
+        download: false,
     },
     Operation {
         name: "DeleteSqlFilterRule",
@@ -4981,7 +5473,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteStarRockLtsConfig",
@@ -4993,7 +5487,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"key\":\"value\"}",
+        download: false,
     },
     Operation {
         name: "DeleteStarRocksDataReplication",
@@ -5005,7 +5501,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteStarRocksDatabaseUser",
@@ -5017,7 +5515,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteStarrocksInstance",
@@ -5025,7 +5525,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/starrocks/{starrocks_instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"workflow_id\":\"workflow-id-1\"}",
+        download: false,
     },
     Operation {
         name: "DeleteTaskRecord",
@@ -5033,7 +5535,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/jobs/{job_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "\"body-1\"",
+        download: false,
     },
     Operation {
         name: "DeleteTaurusDbNodeProcesses",
@@ -5045,7 +5549,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"processes_killed\":[1],\"processes_not_found\":[1]}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupEncryptStatus",
@@ -5053,7 +5559,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/backups/encryption",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"encryption_status\":\"encryption-status-1\"}",
+        download: false,
     },
     Operation {
         name: "DownloadDdlLogs",
@@ -5065,7 +5573,23 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"download_files\":[{\"download_url\":\"download-url-1\",\"expire_time\":1,\"file_name\":\"file-name-1\",\"file_size\":1,\"id\":\"id-1\"}]}",
+        download: false,
+    },
+    Operation {
+        name: "DownloadImportExcelTemplate",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/template",
+        members: &[],
+        query: &[Member {
+            wire: "template_type",
+            kind: Kind::String,
+            required: true,
+        }],
+        form: &[],
+        example: "DownloadImportExcelTemplate: the file the answer holds (synthesised)\n",
+        download: true,
     },
     Operation {
         name: "DownloadOnlineDdlTaskLog",
@@ -5077,7 +5601,23 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"download_link\":\"download-link-1\"}",
+        download: false,
+    },
+    Operation {
+        name: "DownloadRealtimeSession",
+        method: "GET",
+        path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session-result",
+        members: &[],
+        query: &[Member {
+            wire: "request_id",
+            kind: Kind::String,
+            required: true,
+        }],
+        form: &[],
+        example: "DownloadRealtimeSession: the file the answer holds (synthesised)\n",
+        download: true,
     },
     Operation {
         name: "DownloadSlowLogFile",
@@ -5085,7 +5625,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/{node_id}/slowlog-download",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"count\":1,\"list\":[{\"create_at\":1,\"file_link\":\"file-link-1\",\"file_name\":\"file-name-1\",\"file_size\":\"file-size-1\",\"job_id\":\"job-id-1\",\"status\":\"status-1\",\"updated_at\":1}]}",
+        download: false,
     },
     Operation {
         name: "ExecuteIntelligentKillSession",
@@ -5097,7 +5639,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"task_id\":\"task-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ExpandGaussMySqlInstanceVolume",
@@ -5116,7 +5660,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"order_id\":\"order-id-1\",\"size\":1}",
+        download: false,
     },
     Operation {
         name: "ExpandGaussMySqlProxy",
@@ -5140,7 +5686,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "InvokeGaussMySqlInstanceSwitchOver",
@@ -5152,7 +5700,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ListAuditLogDownloadLink",
@@ -5186,7 +5736,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"files\":[{\"download_link\":\"download-link-1\",\"link_expired_time\":\"link-expired-time-1\",\"name\":\"name-1\",\"size\":1,\"updated_time\":\"updated-time-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListAuditLogs",
@@ -5215,7 +5767,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        form: &[],
         example: "{\"audit_logs\":[{\"begin_time\":\"begin-time-1\",\"end_time\":\"end-time-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"size\":1}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListClickHouseDataBase",
@@ -5239,7 +5793,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[\"databases-1\"],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListClickHouseDataBaseParameter",
@@ -5247,7 +5803,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/replication/database-parameter",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"db_parameters\":[{\"data_type\":\"data-type-1\",\"default_value\":\"default-value-1\",\"description\":\"description-1\",\"param_name\":\"param-name-1\",\"value_range\":\"value-range-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListClickHouseDataBaseReplication",
@@ -5266,7 +5824,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"ext_text\":\"ext-text-1\",\"replications\":[{\"catchup_stage\":\"catchup-stage-1\",\"percentage\":\"percentage-1\",\"source_database\":\"source-database-1\",\"stage\":\"stage-1\",\"status\":\"status-1\",\"target_database\":\"target-database-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListClickHouseDataBaseReplicationConfig",
@@ -5278,7 +5838,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"database_info\":{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]},\"is_tables_change\":true,\"last_error_of_alter_table\":\"last-error-of-alter-table-1\",\"new_table_repl_config\":{\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"source_instance_id\":\"source-instance-id-1\",\"source_node_id\":\"source-node-id-1\",\"table_infos\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}],\"table_repl_config\":{\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]}}",
+        download: false,
     },
     Operation {
         name: "ListClickHouseInstance",
@@ -5286,7 +5848,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/{clickhouse_instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"instance\":{\"actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"az_mode\":\"az-mode-1\",\"backup_used_space\":\"backup-used-space-1\",\"bak_expected_start_time\":\"bak-expected-start-time-1\",\"bak_keep_day\":1,\"bak_period\":\"bak-period-1\",\"can_enable_public_access\":true,\"cluster_mode\":\"cluster-mode-1\",\"create_at\":1,\"create_fail_error_code\":\"create-fail-error-code-1\",\"current_backup_node_id\":\"current-backup-node-id-1\",\"datastore_type\":\"datastore-type-1\",\"datastore_version\":\"datastore-version-1\",\"datastore_version_id\":\"datastore-version-id-1\",\"db_port\":\"db-port-1\",\"db_user\":\"db-user-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"delete_at\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"frozen_time\":\"frozen-time-1\",\"groups\":[{\"group_type_name\":\"group-type-name-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"nodes\":[{\"az_code\":\"az-code-1\",\"az_description\":\"az-description-1\",\"az_type\":\"az-type-1\",\"cpu\":\"cpu-1\",\"create_at\":1,\"datastore\":{\"id\":\"id-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_port\":1,\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"frozen_flag\":1,\"iass_flavor_ref\":\"iass-flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"mem\":\"mem-1\",\"name\":\"name-1\",\"need_restart\":true,\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"priority\":1,\"region\":\"region-1\",\"sg_id\":\"sg-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"traffic_ip\":\"traffic-ip-1\",\"traffic_ipv6\":\"traffic-ipv6-1\",\"traffic_vip\":\"traffic-vip-1\",\"traffic_vipv6\":\"traffic-vipv6-1\",\"type\":\"type-1\",\"update_at\":1,\"volume\":{\"iops\":1,\"size\":\"size-1\",\"type\":\"type-1\",\"used\":\"used-1\"},\"vpc_id\":\"vpc-id-1\"}]}],\"id\":\"id-1\",\"is_frozen\":1,\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"new_version_available\":true,\"ops_window\":{\"end_time\":\"end-time-1\",\"period\":\"period-1\",\"start_time\":\"start-time-1\"},\"param_group\":{\"id\":\"id-1\",\"name\":\"name-1\"},\"pay_model\":\"pay-model-1\",\"port_info\":{\"http_port\":1,\"https_port\":1,\"mysql_port\":1,\"tep_port\":1,\"tep_secure_port\":1},\"project_id\":\"project-id-1\",\"public_ip\":\"public-ip-1\",\"ssl_option\":true,\"status\":\"status-1\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"time_zone\":\"time-zone-1\",\"update_at\":1,\"volume_code\":\"volume-code-1\"}}",
+        download: false,
     },
     Operation {
         name: "ListClickHouseInstanceNode",
@@ -5294,7 +5858,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/nodes",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"node_list\":[{\"node_id\":\"node-id-1\",\"node_name\":\"node-name-1\",\"role\":\"role-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListColdTableMetas",
@@ -5313,7 +5879,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"meta_info\":[{\"data_size\":1.5,\"database_name\":\"database-name-1\",\"dd_id\":\"dd-id-1\",\"expiration_time\":1,\"partition_name\":\"partition-name-1\",\"retained_time\":1,\"space_id\":\"space-id-1\",\"table_name\":\"table-name-1\"}],\"total\":1,\"total_data_size\":1.5}",
+        download: false,
     },
     Operation {
         name: "ListConfigurationsDifferences",
@@ -5332,7 +5900,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"differences\":[{\"parameter_name\":\"parameter-name-1\",\"source_value\":\"source-value-1\",\"target_value\":\"target-value-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListConfigurationsInstances",
@@ -5351,7 +5921,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instances\":[{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListDdlLogs",
@@ -5385,7 +5957,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"ddl_logs\":[{\"create_time\":\"create-time-1\",\"end_time\":\"end-time-1\",\"file_name\":\"file-name-1\",\"file_size\":1,\"id\":\"id-1\",\"status\":\"status-1\"}],\"keep_days\":1,\"switch_status\":\"switch-status-1\",\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListEnterpriseProjects",
@@ -5404,7 +5978,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"enterprise_projects\":[{\"created\":\"created-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"updated\":\"updated-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlConfigurations",
@@ -5423,7 +5999,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"configurations\":[{\"created\":\"created-1\",\"datastore_name\":\"datastore-name-1\",\"datastore_version_name\":\"datastore-version-name-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"updated\":\"updated-1\",\"user_defined\":true}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlDatabase",
@@ -5452,7 +6030,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[{\"charset\":\"charset-1\",\"comment\":\"comment-1\",\"name\":\"name-1\",\"users\":[{\"host\":\"host-1\",\"name\":\"name-1\",\"readonly\":true}]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlDatabaseCharsets",
@@ -5460,7 +6040,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/databases/charsets",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"charsets\":[\"charsets-1\"]}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlDatabaseUser",
@@ -5479,7 +6061,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"total_count\":1,\"users\":[{\"comment\":\"comment-1\",\"databases\":[{\"name\":\"name-1\",\"readonly\":true}],\"host\":\"host-1\",\"name\":\"name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlDedicatedResources",
@@ -5498,7 +6082,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"resources\":[{\"architecture\":\"architecture-1\",\"availability_zone\":[\"availability-zone-1\"],\"capacity\":{\"ram\":1,\"vcpus\":1,\"volume\":1},\"engine_name\":\"engine-name-1\",\"id\":\"id-1\",\"resource_name\":\"resource-name-1\",\"status\":\"status-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlInstanceDetailInfo",
@@ -5510,7 +6096,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"instances\":[{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlInstanceDetailInfoUnifyStatus",
@@ -5522,7 +6110,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"instances\":[{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"eos_tag\":true,\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tde_info\":{\"enable_tde\":true,\"encryption_type\":\"encryption-type-1\"},\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlInstances",
@@ -5591,7 +6181,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instances\":[{\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"is_auto_pay\":\"is-auto-pay-1\",\"is_auto_renew\":\"is-auto-renew-1\",\"period_num\":1,\"period_type\":\"period-type-1\"},\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"flavor_info\":{\"ram\":\"ram-1\",\"vcpus\":\"vcpus-1\"},\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"port\":\"port-1\",\"private_ips\":[\"private-ips-1\"],\"proxy_ips\":[\"proxy-ips-1\"],\"public_ips\":[\"public-ips-1\"],\"readonly_private_ips\":[\"readonly-private-ips-1\"],\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"volume\":{\"size\":\"size-1\",\"type\":\"type-1\"},\"vpc_id\":\"vpc-id-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListGaussMySqlInstancesUnifyStatus",
@@ -5660,7 +6252,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instances\":[{\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"is_auto_pay\":\"is-auto-pay-1\",\"is_auto_renew\":\"is-auto-renew-1\",\"period_num\":1,\"period_type\":\"period-type-1\"},\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"eos_tag\":true,\"flavor_info\":{\"ram\":\"ram-1\",\"vcpus\":\"vcpus-1\"},\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"port\":\"port-1\",\"private_ips\":[\"private-ips-1\"],\"proxy_ips\":[\"proxy-ips-1\"],\"public_ips\":[\"public-ips-1\"],\"readonly_private_ips\":[\"readonly-private-ips-1\"],\"region\":\"region-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"volume\":{\"size\":\"size-1\",\"type\":\"type-1\"},\"vpc_id\":\"vpc-id-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListHtapDataStore",
@@ -5668,7 +6262,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/htap/datastores/{engine_name}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"datastores\":[{\"id\":\"id-1\",\"kernel_version\":\"kernel-version-1\",\"name\":\"name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListHtapFlavor",
@@ -5692,7 +6288,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"flavors\":[{\"az_status\":{\"key\":\"az-status-1\"},\"id\":\"id-1\",\"instance_mode\":\"instance-mode-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"type\":\"type-1\",\"vcpus\":\"vcpus-1\",\"version_name\":\"version-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListHtapInstanceInfo",
@@ -5700,7 +6298,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/htap",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"instances\":[{\"alter_order_id\":\"alter-order-id-1\",\"available_zones\":[{\"az_type\":\"az-type-1\",\"code\":\"code-1\",\"description\":\"description-1\"}],\"ch_master_node_id\":\"ch-master-node-id-1\",\"create_at\":1,\"current_actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"data_vip\":\"data-vip-1\",\"data_vip_v6\":\"data-vip-v6-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"instance_state\":{\"create_fail_error_code\":\"create-fail-error-code-1\",\"fail_message\":\"fail-message-1\",\"instance_status\":\"instance-status-1\",\"wait_restart_for_params\":true},\"is_frozen\":true,\"name\":\"name-1\",\"network\":{\"security_group_id\":\"security-group-id-1\",\"sub_net_id\":\"sub-net-id-1\",\"vpc_id\":\"vpc-id-1\"},\"node_num\":1,\"order_id\":\"order-id-1\",\"pay_model\":\"pay-model-1\",\"port\":1,\"project_id\":\"project-id-1\",\"proxy_ips\":[\"proxy-ips-1\"],\"readable_node_infos\":[{\"data_ip\":\"data-ip-1\",\"node_id\":\"node-id-1\",\"node_name\":\"node-name-1\"}],\"server_type\":\"server-type-1\",\"volume_type\":\"volume-type-1\"}],\"max_htap_instance_num_of_taurus\":1,\"total\":1}",
+        download: false,
     },
     Operation {
         name: "ListHtapStorageType",
@@ -5712,7 +6312,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"storage_type\":[{\"az_status\":{\"key\":\"az-status-1\"},\"min_volume_size\":1,\"name\":\"name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListImmediateJobs",
@@ -5756,7 +6358,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"action_names\":[\"action-names-1\"],\"jobs\":[{\"created_time\":\"created-time-1\",\"ended_time\":\"ended-time-1\",\"extend_fields\":{\"key\":{\"key\":\"value\"}},\"fail_reason\":\"fail-reason-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"instance_status\":\"instance-status-1\",\"job_id\":\"job-id-1\",\"job_name\":\"job-name-1\",\"order_id\":\"order-id-1\",\"process\":\"process-1\",\"show_detail\":true,\"status\":\"status-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListInstanceConfigurations",
@@ -5775,7 +6379,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"configurations\":{\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore_name\":\"datastore-name-1\",\"datastore_version_name\":\"datastore-version-name-1\",\"updated\":\"updated-1\"},\"parameter_values\":[{\"description\":\"description-1\",\"name\":\"name-1\",\"readonly\":true,\"restart_required\":true,\"type\":\"type-1\",\"value\":\"value-1\",\"value_range\":\"value-range-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListInstanceNode",
@@ -5783,7 +6389,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/starrocks/nodes",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"node_list\":[{\"node_id\":\"node-id-1\",\"node_name\":\"node-name-1\",\"role\":\"role-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListInstanceTags",
@@ -5802,7 +6410,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListIntelligentKillSessionHistory",
@@ -5836,7 +6446,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"intelligent_kill_session_histories\":[{\"download_link\":\"download-link-1\",\"end_time\":1,\"start_time\":1,\"task_id\":\"task-id-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListLtsErrorLogDetails",
@@ -5875,7 +6487,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"error_log_list\":[{\"content\":\"content-1\",\"level\":\"level-1\",\"line_num\":\"line-num-1\",\"node_id\":\"node-id-1\",\"time\":\"time-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListLtsSlowlogDetails",
@@ -5919,7 +6533,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"line_num\":\"line-num-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":\"rows-examined-1\",\"rows_sent\":\"rows-sent-1\",\"start_time\":\"start-time-1\",\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListModifyHistory",
@@ -5938,7 +6554,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"histories\":[{\"applied\":\"applied-1\",\"is_applied\":true,\"new_value\":\"new-value-1\",\"old_value\":\"old-value-1\",\"parameter_name\":\"parameter-name-1\",\"update_result\":\"update-result-1\",\"updated\":\"updated-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListOnlineDdlTaskRecords",
@@ -5967,7 +6585,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"records\":[{\"alter_stage\":1,\"created_at\":1,\"ended_at\":1,\"error_reason\":\"error-reason-1\",\"percentage\":1.5,\"task_content\":[{\"ddl_info\":[{\"sql\":\"sql-1\",\"table\":\"table-1\"}],\"schema\":\"schema-1\"}],\"task_id\":\"task-id-1\",\"task_status\":\"task-status-1\",\"temp_table_name\":\"temp-table-name-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListParamsTemplateApplyHistory",
@@ -5986,7 +6606,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"histories\":[{\"applied_at\":1.5,\"apply_result\":\"apply-result-1\",\"error_code\":\"error-code-1\",\"target_id\":\"target-id-1\",\"target_name\":\"target-name-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListProjectTags",
@@ -6005,7 +6627,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"tags\":[{\"key\":\"key-1\",\"values\":[\"values-1\"]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListRecycleInstances",
@@ -6024,7 +6648,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instances\":[{\"backup_level\":\"backup-level-1\",\"create_at\":1,\"data_vip\":\"data-vip-1\",\"data_vip_ipv6\":\"data-vip-ipv6-1\",\"deleted_at\":1,\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"ha_mode\":\"ha-mode-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"pay_model\":\"pay-model-1\",\"recycle_backup_id\":\"recycle-backup-id-1\",\"recycle_backups\":[{\"backup_id\":\"backup-id-1\",\"backup_level\":\"backup-level-1\",\"backup_name\":\"backup-name-1\",\"begin_time\":1,\"end_time\":1,\"size\":1,\"status\":\"status-1\"}],\"recycle_status\":\"recycle-status-1\",\"volume_size\":\"volume-size-1\",\"volume_type\":\"volume-type-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListScheduleJobs",
@@ -6073,7 +6699,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"schedules\":[{\"create_time\":\"create-time-1\",\"datastore_type\":\"datastore-type-1\",\"end_time\":\"end-time-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"instance_status\":\"instance-status-1\",\"job_id\":\"job-id-1\",\"job_name\":\"job-name-1\",\"job_status\":\"job-status-1\",\"project_id\":\"project-id-1\",\"proxy_id\":\"proxy-id-1\",\"proxy_name\":\"proxy-name-1\",\"start_time\":\"start-time-1\",\"target_config\":{\"key\":\"value\"}}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListStarRocksDataBases",
@@ -6097,7 +6725,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[\"databases-1\"],\"timestamp\":1,\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ListStarRocksDataReplicationConfig",
@@ -6109,7 +6739,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"database_info\":{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]},\"is_tables_change\":true,\"last_error_of_alter_table\":\"last-error-of-alter-table-1\",\"new_table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"source_instance_id\":\"source-instance-id-1\",\"source_node_id\":\"source-node-id-1\",\"table_infos\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}],\"table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"target_database_name\":\"target-database-name-1\"}",
+        download: false,
     },
     Operation {
         name: "ListStarRocksDataReplicationConfigByDataBase",
@@ -6117,7 +6749,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration/{database}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"database_info\":{\"database_name\":\"database-name-1\",\"db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}]},\"is_tables_change\":true,\"last_error_of_alter_table\":\"last-error-of-alter-table-1\",\"new_table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"source_instance_id\":\"source-instance-id-1\",\"source_node_id\":\"source-node-id-1\",\"table_infos\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}],\"table_repl_config\":{\"repl_scope\":\"repl-scope-1\",\"repl_type\":\"repl-type-1\",\"tables\":[\"tables-1\"]},\"target_database_name\":\"target-database-name-1\"}",
+        download: false,
     },
     Operation {
         name: "ListStarRocksDataReplications",
@@ -6136,7 +6770,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"ext_text\":\"ext-text-1\",\"replications\":[{\"catchup_percentage\":\"catchup-percentage-1\",\"catchup_stage\":\"catchup-stage-1\",\"percentage\":\"percentage-1\",\"source_database\":\"source-database-1\",\"stage\":\"stage-1\",\"status\":\"status-1\",\"target_database\":\"target-database-1\",\"task_name\":\"task-name-1\"}],\"total_count\":\"total-count-1\"}",
+        download: false,
     },
     Operation {
         name: "ListStarRocksDbParameters",
@@ -6155,7 +6791,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"db_parameters\":[{\"data_type\":\"data-type-1\",\"default_value\":\"default-value-1\",\"description\":\"description-1\",\"is_modifiable\":\"is-modifiable-1\",\"param_name\":\"param-name-1\",\"value_range\":\"value-range-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ListStarrocksInstanceInfo",
@@ -6163,7 +6801,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/starrocks/{starrocks_instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"instances\":[{\"actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"az_mode\":\"az-mode-1\",\"backup_used_space\":\"backup-used-space-1\",\"bak_expected_start_time\":1,\"bak_keep_day\":1,\"bak_period\":\"bak-period-1\",\"be_node_volume_code\":\"be-node-volume-code-1\",\"be_node_volume_size\":\"be-node-volume-size-1\",\"can_enable_public_access\":true,\"cluster_mode\":\"cluster-mode-1\",\"create_at\":1,\"create_fail_error_code\":\"create-fail-error-code-1\",\"current_backup_node_id\":\"current-backup-node-id-1\",\"data_store_type\":\"data-store-type-1\",\"data_store_version\":\"data-store-version-1\",\"data_store_version_id\":\"data-store-version-id-1\",\"data_vip\":\"data-vip-1\",\"db_port\":\"db-port-1\",\"db_user\":\"db-user-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"delete_at\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"fe_node_volume_code\":\"fe-node-volume-code-1\",\"fe_node_volume_size\":\"fe-node-volume-size-1\",\"frozen_time\":1,\"groups\":[{\"group_node_type\":\"group-node-type-1\",\"group_type_name\":\"group-type-name-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"nodes\":[{\"actions\":[{\"action\":\"action-1\",\"created_at\":1,\"id\":\"id-1\",\"job_id\":\"job-id-1\",\"object_id\":\"object-id-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_at\":1}],\"az_code\":\"az-code-1\",\"az_description\":\"az-description-1\",\"az_type\":\"az-type-1\",\"cpu\":\"cpu-1\",\"create_at\":1,\"datastore\":{\"id\":\"id-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_port\":1,\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"frozen_flag\":1,\"iass_flavor_ref\":\"iass-flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"mem\":\"mem-1\",\"name\":\"name-1\",\"need_restart\":true,\"order_id\":\"order-id-1\",\"param_group\":{\"key\":{\"id\":\"id-1\",\"name\":\"name-1\"}},\"pay_model\":\"pay-model-1\",\"period\":\"period-1\",\"priority\":1,\"region_code\":\"region-code-1\",\"sg_id\":\"sg-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"traffic_ip\":\"traffic-ip-1\",\"traffic_ipv6\":\"traffic-ipv6-1\",\"type\":\"type-1\",\"update_at\":1,\"volume\":{\"size\":\"size-1\",\"type\":\"type-1\"},\"vpc_id\":\"vpc-id-1\"}]}],\"id\":\"id-1\",\"is_frozen\":1,\"name\":\"name-1\",\"new_version_available\":true,\"ops_window\":{\"end_time\":\"end-time-1\",\"period\":\"period-1\",\"start_time\":\"start-time-1\"},\"param_group\":\"param-group-1\",\"pay_model\":\"pay-model-1\",\"port_info\":{\"mysql_port\":1},\"project_id\":\"project-id-1\",\"public_ip\":\"public-ip-1\",\"ssl_option\":true,\"status\":\"status-1\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}]},\"time_zone\":\"time-zone-1\",\"update_at\":1,\"users_sync_switch_on\":true}]}",
+        download: false,
     },
     Operation {
         name: "ListTaurusDbNodeProcesses",
@@ -6182,7 +6822,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"processes\":[{\"command\":\"command-1\",\"db\":\"db-1\",\"host\":\"host-1\",\"id\":1,\"info\":\"info-1\",\"state\":\"state-1\",\"time\":1,\"user\":\"user-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ModifyAutoExpandPolicy",
@@ -6211,7 +6853,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBackupEncryptStatus",
@@ -6235,7 +6879,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"encryption_status\":\"encryption-status-1\"}",
+        download: false,
     },
     Operation {
         name: "ModifyBackupVaultLock",
@@ -6254,7 +6900,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "ModifyDataSync",
@@ -6318,7 +6966,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"source_database_name\":\"source-database-name-1\",\"source_db_config_check_results\":[{\"check_result\":\"check-result-1\",\"param_name\":\"param-name-1\",\"value\":\"value-1\"}],\"target_database_name\":\"target-database-name-1\",\"task_name\":\"task-name-1\",\"tbl_config_check_results\":[{\"check_result\":\"check-result-1\",\"table_config\":\"table-config-1\",\"table_name\":\"table-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ModifyGaussMySqlProxyRouteMode",
@@ -6352,7 +7002,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ModifyGaussMysqlDns",
@@ -6364,7 +7016,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ModifyNodePriority",
@@ -6376,7 +7030,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ModifyStarRocksSecurityGroup",
@@ -6388,7 +7044,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "PauseStarRocksDataReplication",
@@ -6400,7 +7058,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RebootClickHouseInstance",
@@ -6408,7 +7068,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/restart",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RenameInstanceNode",
@@ -6420,7 +7082,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ResetGaussMySqlDatabasePassword",
@@ -6432,7 +7096,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ResetGaussMySqlPassword",
@@ -6444,7 +7110,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ResizeClickHouseFlavor",
@@ -6468,7 +7136,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "ResizeClickHouseInstance",
@@ -6480,7 +7150,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ResizeStarRocksFlavor",
@@ -6499,7 +7171,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RestartGaussMySqlInstance",
@@ -6511,7 +7185,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RestartGaussMySqlNode",
@@ -6523,7 +7199,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RestartProxyInstance",
@@ -6531,7 +7209,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/restart",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RestartStarrocksInstance",
@@ -6539,7 +7219,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{starrocks_instance_id}/starrocks/restart",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"workflow_id\":\"workflow-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RestartStarrocksNode",
@@ -6547,7 +7229,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{starrocks_instance_id}/starrocks/{starrocks_node_id}/restart",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"workflow_id\":\"workflow-id-1\"}",
+        download: false,
     },
     Operation {
         name: "RestoreOldInstance",
@@ -6581,7 +7265,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ResumeStarRocksDataReplication",
@@ -6593,7 +7279,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAuditLogPolicy",
@@ -6617,7 +7305,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "SetAutoSqlLimiting",
@@ -6629,7 +7319,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SetDdlLogPolicy",
@@ -6648,7 +7340,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"workflow_id\":\"workflow-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SetGaussMySqlProxyWeight",
@@ -6667,7 +7361,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SetGaussMySqlQuotas",
@@ -6679,7 +7375,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"quota_list\":[{\"enterprise_project_id\":\"enterprise-project-id-1\",\"instance_quota\":1,\"ram_quota\":1,\"vcpus_quota\":1}]}",
+        download: false,
     },
     Operation {
         name: "SetHtapQueryQueuesRule",
@@ -6691,7 +7389,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"msg\":\"msg-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "SetInstanceReadonlyStatus",
@@ -6703,7 +7403,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SetInstanceScheduleEvents",
@@ -6727,7 +7429,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"results\":[{\"error_code\":\"error-code-1\",\"error_msg\":\"error-msg-1\",\"event_id\":\"event-id-1\",\"instance_id\":\"instance-id-1\",\"job_id\":\"job-id-1\",\"success\":true}]}",
+        download: false,
     },
     Operation {
         name: "SetRecyclePolicy",
@@ -6739,7 +7443,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "SetSqlFilterRule",
@@ -6751,7 +7457,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowAuditLog",
@@ -6759,7 +7467,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instance/{instance_id}/audit-log/switch-status",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"switch_status\":\"switch-status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowAuditLogDownloadLink",
@@ -6771,7 +7481,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"links\":[\"links-1\"]}",
+        download: false,
     },
     Operation {
         name: "ShowAuditLogPolicy",
@@ -6779,7 +7491,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/audit-log-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"all_audit_log_action\":\"all-audit-log-action-1\",\"audit_types\":[\"audit-types-1\"],\"keep_days\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAutoExpandPolicy",
@@ -6787,7 +7501,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"limit_size\":1,\"step_percent\":1,\"switch_option\":true,\"trigger_available_percent\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAutoScalingHistory",
@@ -6806,7 +7522,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"records\":[{\"create_at\":\"create-at-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"original_value\":\"original-value-1\",\"result\":\"result-1\",\"scaling_type\":\"scaling-type-1\",\"target_value\":\"target-value-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowAutoScalingPolicy",
@@ -6814,7 +7532,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/auto-scaling/policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"enlarge_threshold\":1,\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"max_flavor\":\"max-flavor-1\",\"max_read_only_count\":1,\"min_flavor\":\"min-flavor-1\",\"min_read_only_count\":1,\"monitor_cycle\":1,\"read_only_weight\":1,\"reduce_enabled\":true,\"reduce_threshold\":1,\"scaling_strategy\":{\"flavor_switch\":\"flavor-switch-1\",\"read_only_switch\":\"read-only-switch-1\"},\"silence_cycle\":1,\"silence_start_at\":\"silence-start-at-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowAutoSqlLimitingLog",
@@ -6822,7 +7542,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting/log",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"logs\":[{\"create_at\":1,\"expire_at\":1,\"max_concurrency\":1,\"node_id\":\"node-id-1\",\"pattern\":\"pattern-1\",\"sql_type\":\"sql-type-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowBackupResourcePackageFlavors",
@@ -6841,7 +7563,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"flavors\":[{\"spec_code\":\"spec-code-1\",\"volume\":\"volume-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowBackupRestoreTime",
@@ -6865,7 +7589,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"restore_times\":[{\"end_time\":1,\"start_time\":1}]}",
+        download: false,
     },
     Operation {
         name: "ShowBackupVaultLock",
@@ -6873,7 +7599,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/backups/vault-lock",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"backup_vaultlock_info\":{\"lock_end_time\":1,\"lock_policy\":true,\"lock_retention_days\":1,\"lock_start_time\":1}}",
+        download: false,
     },
     Operation {
         name: "ShowClickHouseDatabaseUser",
@@ -6897,7 +7625,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"total_count\":1,\"user_details\":[{\"databases\":[\"databases-1\"],\"ddl\":1,\"dml\":1,\"user_name\":\"user-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowClickHouseLtsConfig",
@@ -6931,7 +7661,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"status\":\"status-1\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"log-type-1\",\"lts_group_id\":\"lts-group-id-1\",\"lts_stream_id\":\"lts-stream-id-1\"}]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowClickHouseSlowLogDetail",
@@ -6975,7 +7707,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"line_num\":\"line-num-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":1,\"rows_sent\":1,\"start_time\":\"start-time-1\",\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowClickHouseSlowLogSensitiveStatus",
@@ -6983,7 +7717,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/clickhouse/slowlog-sensitive",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"open_slow_log_switch\":\"open-slow-log-switch-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowDedicatedResourceInfo",
@@ -6991,7 +7727,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/dedicated-resource/{dedicated_resource_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"architecture\":\"architecture-1\",\"availability_zone_ids\":[\"availability-zone-ids-1\"],\"dedicated_compute_info\":{\"host_num\":1,\"ram_total\":1,\"ram_used\":1,\"spec_code\":\"spec-code-1\",\"vcpus_total\":1,\"vcpus_used\":1},\"dedicated_storage_info\":{\"host_num\":1,\"spec_code\":\"spec-code-1\"},\"engine_name\":\"engine-name-1\",\"id\":\"id-1\",\"resource_name\":\"resource-name-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowDynamicServerlessPolicy",
@@ -6999,7 +7737,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"available_vcpus\":[\"available-vcpus-1\"],\"current_vcpus\":\"current-vcpus-1\",\"max_vcpus\":\"max-vcpus-1\",\"min_vcpus\":\"min-vcpus-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowErrorLogDownloadLink",
@@ -7007,7 +7747,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/{node_id}/errorlog-download",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"count\":1,\"list\":[{\"create_at\":1,\"file_link\":\"file-link-1\",\"file_name\":\"file-name-1\",\"file_size\":\"file-size-1\",\"job_id\":\"job-id-1\",\"status\":\"status-1\",\"updated_at\":1}]}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlBackupList",
@@ -7061,7 +7803,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"backups\":[{\"backup_level\":\"backup-level-1\",\"backup_mode\":\"backup-mode-1\",\"begin_time\":\"begin-time-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"description\":\"description-1\",\"end_time\":\"end-time-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"name\":\"name-1\",\"size\":1.5,\"status\":\"status-1\",\"take_up_time\":1,\"type\":\"type-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlBackupPolicy",
@@ -7069,7 +7813,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/backups/policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"backup_policy\":{\"keep_days\":1,\"period\":\"period-1\",\"retention_num_backup_level1\":1,\"start_time\":\"start-time-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlConfiguration",
@@ -7077,7 +7823,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/configurations/{configuration_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"configurations\":{\"created\":\"created-1\",\"datastore\":{\"type\":\"type-1\",\"version\":\"version-1\"},\"description\":\"description-1\",\"id\":\"id-1\",\"name\":\"name-1\",\"updated\":\"updated-1\"},\"parameter_values\":{\"key\":\"parameter-values-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlEngineVersion",
@@ -7085,7 +7833,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/datastores/{database_name}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"datastores\":[{\"id\":\"id-1\",\"kernel_version\":\"kernel-version-1\",\"name\":\"name-1\",\"version\":\"version-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlFlavors",
@@ -7109,7 +7859,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"flavors\":[{\"az_status\":{\"key\":\"az-status-1\"},\"id\":\"id-1\",\"instance_mode\":\"instance-mode-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"type\":\"type-1\",\"vcpus\":\"vcpus-1\",\"version_name\":\"version-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlIncrementalBackupList",
@@ -7143,7 +7895,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"backups\":[{\"backup_type\":\"backup-type-1\",\"begin_time\":\"begin-time-1\",\"end_time\":\"end-time-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"size\":1.5}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlInstanceInfo",
@@ -7151,7 +7905,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"instance\":{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlInstanceInfoUnifyStatus",
@@ -7159,7 +7915,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3.1/{project_id}/instances/{instance_id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"instance\":{\"alias\":\"alias-1\",\"az_mode\":\"az-mode-1\",\"backup_strategy\":{\"keep_days\":\"keep-days-1\",\"start_time\":\"start-time-1\"},\"backup_used_space\":1.5,\"charge_info\":{\"charge_mode\":\"charge-mode-1\",\"order_id\":\"order-id-1\"},\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore\":{\"kernel_version\":\"kernel-version-1\",\"type\":\"type-1\",\"version\":\"version-1\"},\"db_user_name\":\"db-user-name-1\",\"dedicated_resource_id\":\"dedicated-resource-id-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"eos_tag\":true,\"id\":\"id-1\",\"maintenance_window\":\"maintenance-window-1\",\"master_az_code\":\"master-az-code-1\",\"name\":\"name-1\",\"node_count\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"created\":\"created-1\",\"flavor_id\":\"flavor-id-1\",\"flavor_ref\":\"flavor-ref-1\",\"id\":\"id-1\",\"max_connections\":\"max-connections-1\",\"name\":\"name-1\",\"need_restart\":true,\"port\":1,\"priority\":1,\"private_read_ips\":[\"private-read-ips-1\"],\"ram\":\"ram-1\",\"region_code\":\"region-code-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vcpus\":\"vcpus-1\",\"volume\":{\"size\":1,\"type\":\"type-1\",\"used\":\"used-1\"}}],\"port\":\"port-1\",\"private_dns_names\":[\"private-dns-names-1\"],\"private_write_ips\":[\"private-write-ips-1\"],\"project_id\":\"project-id-1\",\"proxies\":[{\"address\":\"address-1\",\"name\":\"name-1\",\"pool_id\":\"pool-id-1\"}],\"public_ips\":\"public-ips-1\",\"security_group_id\":\"security-group-id-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"tags\":[{\"key\":\"key-1\",\"value\":\"value-1\"}],\"tde_info\":{\"enable_tde\":true,\"encryption_type\":\"encryption-type-1\"},\"time_zone\":\"time-zone-1\",\"type\":\"type-1\",\"updated\":\"updated-1\",\"vpc_id\":\"vpc-id-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlJobInfo",
@@ -7171,7 +7929,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"job\":{\"created\":\"created-1\",\"ended\":\"ended-1\",\"entities\":{},\"fail_reason\":\"fail-reason-1\",\"id\":\"id-1\",\"instance\":{\"id\":\"id-1\",\"name\":\"name-1\"},\"name\":\"name-1\",\"process\":\"process-1\",\"status\":\"status-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlProjectQuotas",
@@ -7183,7 +7943,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: false,
         }],
+        form: &[],
         example: "{\"quotas\":{\"resources\":[{\"quota\":1,\"type\":\"type-1\",\"used\":1}]}}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlProxyFlavors",
@@ -7202,7 +7964,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"proxy_flavor_groups\":[{\"group_type\":\"group-type-1\",\"proxy_flavors\":[{\"az_status\":{\"key\":\"value\"},\"db_type\":\"db-type-1\",\"id\":\"id-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"vcpus\":\"vcpus-1\"}]}]}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlProxyList",
@@ -7221,7 +7985,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"proxy_list\":[{\"htap_nodes\":[{\"availability_zone\":[{\"code\":\"code-1\",\"description\":\"description-1\"}],\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"weight\":1}],\"master_node\":{\"availability_zone\":[{\"code\":\"code-1\",\"description\":\"description-1\"}],\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"weight\":1},\"proxy\":{\"address\":\"address-1\",\"balance_route_mode_enabled\":true,\"connection_pool_type\":\"connection-pool-type-1\",\"consistence_mode\":\"consistence-mode-1\",\"created_at\":\"created-at-1\",\"delay_threshold_in_seconds\":1,\"eip\":\"eip-1\",\"elb_vip\":\"elb-vip-1\",\"flavor_ref\":\"flavor-ref-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"new_node_auto_add_status\":\"new-node-auto-add-status-1\",\"new_node_weight\":1,\"node_num\":1,\"nodes\":[{\"az_code\":\"az-code-1\",\"frozen_flag\":1,\"id\":\"id-1\",\"name\":\"name-1\",\"role\":\"role-1\",\"status\":\"status-1\"}],\"pool_id\":\"pool-id-1\",\"pool_status\":\"pool-status-1\",\"port\":1,\"ram\":\"ram-1\",\"route_mode\":1,\"ssl_option\":\"ssl-option-1\",\"status\":\"status-1\",\"subnet_id\":\"subnet-id-1\",\"support_ap_node\":true,\"switch_connection_pool_type_enabled\":true,\"transaction_split\":\"transaction-split-1\",\"type\":\"type-1\",\"updated_at\":\"updated-at-1\",\"vcpus\":\"vcpus-1\"},\"readonly_nodes\":[{\"availability_zone\":[{\"code\":\"code-1\",\"description\":\"description-1\"}],\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"name\":\"name-1\",\"status\":\"status-1\",\"weight\":1}]}]}",
+        download: false,
     },
     Operation {
         name: "ShowGaussMySqlQuotas",
@@ -7245,7 +8011,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":1,\"availability_vcpus_quota\":1,\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"instance_quota\":1,\"ram_quota\":1,\"vcpus_quota\":1}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowHistoricalSqlFilterRule",
@@ -7264,7 +8032,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"sql_filter_rules\":[{\"create_at\":1,\"delete_at\":1,\"expire_at\":1,\"instance_id\":\"instance-id-1\",\"max_concurrency\":1,\"node_id\":\"node-id-1\",\"pattern\":\"pattern-1\",\"sql_type\":\"sql-type-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowHtapErrorLogDetail",
@@ -7303,7 +8073,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"error_log_list\":[{\"content\":\"content-1\",\"level\":\"level-1\",\"line_num\":\"line-num-1\",\"node_id\":\"node-id-1\",\"time\":\"time-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowHtapLtsConfig",
@@ -7337,7 +8109,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"status\":\"status-1\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"log-type-1\",\"lts_group_id\":\"lts-group-id-1\",\"lts_stream_id\":\"lts-stream-id-1\"}]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowHtapProcessList",
@@ -7356,7 +8130,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"process_list\":[{\"command\":\"command-1\",\"database\":\"database-1\",\"duration\":1.5,\"host\":\"host-1\",\"id\":\"id-1\",\"sql_statement\":\"sql-statement-1\",\"state\":\"state-1\",\"user\":\"user-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowHtapQueryQueuesRule",
@@ -7364,7 +8140,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/query-queue/rules",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"query_queue_rule\":{\"enable_query_queue_select\":\"enable-query-queue-select-1\",\"query_queue_concurrency_limit\":1,\"query_queue_cpu_used_pct_limit\":1,\"query_queue_max_queued_queries\":1,\"query_queue_mem_used_pct_limit\":1,\"query_queue_pending_timeout_second\":1}}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceBackups",
@@ -7403,7 +8181,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"backups\":[{\"backup_level\":\"backup-level-1\",\"backup_method\":\"backup-method-1\",\"backup_mode\":\"backup-mode-1\",\"backup_type\":\"backup-type-1\",\"created\":\"created-1\",\"description\":\"description-1\",\"id\":\"id-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"name\":\"name-1\",\"size\":\"size-1\",\"size_unit\":\"size-unit-1\",\"status\":\"status-1\",\"time_zone\":\"time-zone-1\",\"updated\":\"updated-1\",\"use_detail\":\"use-detail-1\"}],\"total_count\":\"total-count-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceDatabaseVersion",
@@ -7411,7 +8191,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/database-version",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"datastore\":{\"current_kernel_version\":\"current-kernel-version-1\",\"current_version\":\"current-version-1\",\"latest_kernel_version\":\"latest-kernel-version-1\",\"latest_version\":\"latest-version-1\"},\"upgrade_flag\":true}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceDatabasesForHtap",
@@ -7441,7 +8223,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[\"databases-1\"],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceEip",
@@ -7449,7 +8233,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/eip",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"bandwidth_id\":\"bandwidth-id-1\",\"bandwidth_name\":\"bandwidth-name-1\",\"bandwidth_share_type\":\"bandwidth-share-type-1\",\"bandwidth_size\":1,\"can_enable_public_access\":true,\"create_time\":\"create-time-1\",\"id\":\"id-1\",\"port_id\":\"port-id-1\",\"private_ip_address\":\"private-ip-address-1\",\"profile\":{\"key\":\"value\"},\"public_ip_address\":\"public-ip-address-1\",\"status\":\"status-1\",\"tenant_id\":\"tenant-id-1\",\"type\":\"type-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceMonitorExtend",
@@ -7457,7 +8243,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/monitor-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"allow\":true,\"monitor_switch\":true,\"period\":1}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceScheduleEvents",
@@ -7511,7 +8299,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"events\":[{\"category\":\"category-1\",\"created_time\":\"created-time-1\",\"db_type\":\"db-type-1\",\"event_entities\":[{\"event_entity_id\":\"event-entity-id-1\",\"event_entity_status\":\"event-entity-status-1\"}],\"execute_time\":\"execute-time-1\",\"execution_time_window\":{\"end_time\":\"end-time-1\",\"planned_execution_day\":\"planned-execution-day-1\",\"start_time\":\"start-time-1\"},\"extend_info\":\"extend-info-1\",\"id\":\"id-1\",\"impact\":\"impact-1\",\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"level\":\"level-1\",\"reason\":\"reason-1\",\"status\":\"status-1\",\"type\":\"type-1\",\"updated_time\":\"updated-time-1\"}],\"executing_count\":1,\"failed_count\":1,\"inquiring_count\":1,\"schedule_count\":1,\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowInstanceTablesForHtap",
@@ -7551,7 +8341,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"tables\":[\"tables-1\"],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowIntelligentDiagnosisAbnormalCountOfInstances",
@@ -7559,7 +8351,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/diagnosis-instance-count",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"diagnosis_info\":[{\"count\":1,\"metric_name\":\"metric-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowIntelligentDiagnosisInstanceInfosPerMetric",
@@ -7583,7 +8377,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        form: &[],
         example: "{\"instance_infos\":[{\"instance_id\":\"instance-id-1\",\"master_node_id\":\"master-node-id-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowIntelligentKillSessionStatistic",
@@ -7595,7 +8391,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"statistics\":[{\"avg_time\":1.5,\"count\":1,\"example_sql_text\":\"example-sql-text-1\",\"ids\":[1],\"keyword\":\"keyword-1\",\"max_time\":1.5,\"strategy\":\"strategy-1\",\"total_time\":1.5}]}",
+        download: false,
     },
     Operation {
         name: "ShowKernelUpgradeCheckResult",
@@ -7607,7 +8405,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"updated_at\":1,\"upgrade_precheck_detail\":[{\"check_description\":\"check-description-1\",\"check_item\":\"check-item-1\",\"check_object\":\"check-object-1\",\"check_status\":\"check-status-1\"}],\"upgrade_precheck_result\":\"upgrade-precheck-result-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowLockWaitSession",
@@ -7619,7 +8419,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::Integer,
             required: true,
         }],
+        form: &[],
         example: "{\"abnormal_root_cause\":{\"abnormal_type\":\"abnormal-type-1\",\"lock_root_cause\":{\"blocker_age\":1,\"blocker_command\":\"blocker-command-1\",\"blocker_current_sql\":[\"blocker-current-sql-1\"],\"blocker_host\":\"blocker-host-1\",\"blocker_pid\":1,\"blocker_rows_locked\":1,\"blocker_rows_modified\":1,\"blocker_state\":\"blocker-state-1\",\"blocker_thread_id\":1,\"lock_data\":\"lock-data-1\",\"lock_db\":\"lock-db-1\",\"lock_index\":\"lock-index-1\",\"lock_mode\":\"lock-mode-1\",\"lock_table\":\"lock-table-1\",\"locked_pid\":1,\"locked_sql\":\"locked-sql-1\",\"wait_seconds\":1}}}",
+        download: false,
     },
     Operation {
         name: "ShowLtsConfigs",
@@ -7653,7 +8455,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"engine-name-1\",\"engine_version\":\"engine-version-1\",\"enterprise_project_id\":\"enterprise-project-id-1\",\"enterprise_project_name\":\"enterprise-project-name-1\",\"id\":\"id-1\",\"mode\":\"mode-1\",\"name\":\"name-1\",\"status\":\"status-1\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"log-type-1\",\"lts_group_id\":\"lts-group-id-1\",\"lts_stream_id\":\"lts-stream-id-1\"}]}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowMultiTenant",
@@ -7661,7 +8465,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/multi-tenant",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"multi_tenant_switch\":true}",
+        download: false,
     },
     Operation {
         name: "ShowProxyConfigurations",
@@ -7685,7 +8491,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"configurations\":[{\"data_type\":\"data-type-1\",\"description\":\"description-1\",\"elem_type\":\"elem-type-1\",\"name\":\"name-1\",\"value\":\"value-1\",\"value_range\":\"value-range-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowProxyFlavorsByAzCode",
@@ -7704,7 +8512,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        form: &[],
         example: "{\"proxy_flavor_groups\":[{\"group_type\":\"group-type-1\",\"proxy_flavors\":[{\"az_status\":{\"key\":\"value\"},\"db_type\":\"db-type-1\",\"id\":\"id-1\",\"ram\":\"ram-1\",\"spec_code\":\"spec-code-1\",\"supported_ipv6\":true,\"vcpus\":\"vcpus-1\"}]}]}",
+        download: false,
     },
     Operation {
         name: "ShowProxyIpgroup",
@@ -7712,7 +8522,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ipgroup",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"enable_ip_group\":true,\"ip_group\":{\"id\":\"id-1\",\"ip_list\":[{\"description\":\"description-1\",\"ip\":\"ip-1\"}],\"name\":\"name-1\"},\"type\":\"type-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowProxyVersion",
@@ -7720,7 +8532,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/{engine_name}/proxy-version",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"can_upgrade\":true,\"current_version\":\"current-version-1\",\"latest_version\":\"latest-version-1\",\"risk\":{\"guidance\":\"guidance-1\",\"influence\":\"influence-1\",\"level\":1,\"service_impact_duration\":\"service-impact-duration-1\",\"suggest\":\"suggest-1\",\"upgrade_duration\":\"upgrade-duration-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowRealtimeSessionTaskStatus",
@@ -7732,7 +8546,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             kind: Kind::String,
             required: true,
         }],
+        form: &[],
         example: "{\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowRecyclePolicy",
@@ -7740,7 +8556,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/recycle-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"recycle_policy\":{\"retention_period_in_days\":\"retention-period-in-days-1\"}}",
+        download: false,
     },
     Operation {
         name: "ShowRestoreAvailableTables",
@@ -7769,7 +8587,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[{\"name\":\"name-1\",\"tables\":[{\"name\":\"name-1\"}],\"total_tables\":1}],\"total_tables\":1}",
+        download: false,
     },
     Operation {
         name: "ShowRestoreTables",
@@ -7798,7 +8618,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"databases\":[{\"name\":\"name-1\",\"tables\":[{\"name\":\"name-1\"}],\"total_tables\":1}],\"total_databases\":1}",
+        download: false,
     },
     Operation {
         name: "ShowServerlessComputeAbilityPolicy",
@@ -7806,7 +8628,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/serverless/policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"current_vcpus\":\"current-vcpus-1\",\"max_readonly_node_count\":1,\"max_vcpus\":\"max-vcpus-1\",\"min_readonly_node_count\":1,\"min_vcpus\":\"min-vcpus-1\",\"scale_out_switch\":true}",
+        download: false,
     },
     Operation {
         name: "ShowServerlessScalingPolicy",
@@ -7814,7 +8638,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/serverless/scaling-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"condition-id-1\",\"duration\":1,\"interval\":1,\"metric_conditions\":[{\"compare_mode\":\"compare-mode-1\",\"metric_name\":\"metric-name-1\",\"metric_value\":1}]}]}},\"enlarge_step_size\":\"enlarge-step-size-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowSlowLogDetail",
@@ -7858,7 +8684,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"line_num\":\"line-num-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":\"rows-examined-1\",\"rows_sent\":\"rows-sent-1\",\"slow_log_date\":1,\"start_time\":\"start-time-1\",\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowSlowLogStatistics",
@@ -7912,7 +8740,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"slow_log_list\":[{\"client_ip\":\"client-ip-1\",\"count\":\"count-1\",\"database\":\"database-1\",\"lock_time\":\"lock-time-1\",\"node_id\":\"node-id-1\",\"query_sample\":\"query-sample-1\",\"rows_examined\":1,\"rows_sent\":1,\"time\":\"time-1\",\"type\":\"type-1\",\"users\":\"users-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowSlowlogSensitiveStatus",
@@ -7920,7 +8750,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/slowlog/query",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"open_slow_log_switch\":true}",
+        download: false,
     },
     Operation {
         name: "ShowSqlAutoSqlLimiting",
@@ -7932,7 +8764,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"auto_sql_limiting_rules\":[{\"active_sessions\":1,\"clear_time\":1,\"condition\":\"condition-1\",\"cpu_usage\":1,\"duration\":1,\"end_time\":\"end-time-1\",\"max_concurrency\":1,\"node_id\":\"node-id-1\",\"start_time\":\"start-time-1\"}],\"instance_id\":\"instance-id-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowSqlFilterControl",
@@ -7940,7 +8774,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/sql-filter/switch",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"switch_status\":\"switch-status-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowSqlFilterRule",
@@ -7959,7 +8795,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"node_id\":\"node-id-1\",\"sql_filter_rules\":[{\"patterns\":[{\"create_at\":1,\"cur_concurrency\":1,\"cur_reject\":1,\"expire_at\":1,\"max_concurrency\":1,\"pattern\":\"pattern-1\"}],\"sql_type\":\"sql-type-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowStarRocksDatabaseUser",
@@ -7983,7 +8821,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"total_count\":1,\"user_details\":[{\"data_bases\":[\"data-bases-1\"],\"ddl\":1,\"dml\":1,\"user_name\":\"user-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowStarRocksSlowlogSensitiveStatus",
@@ -7991,7 +8831,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"open_slow_log_switch\":\"open-slow-log-switch-1\"}",
+        download: false,
     },
     Operation {
         name: "ShowStarrocksParams",
@@ -8015,7 +8857,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"configurations\":{\"configuration_id\":\"configuration-id-1\",\"created\":\"created-1\",\"datastore_name\":\"datastore-name-1\",\"datastore_version_name\":\"datastore-version-name-1\",\"updated\":\"updated-1\"},\"parameter_values\":[{\"description\":\"description-1\",\"name\":\"name-1\",\"readonly\":true,\"restart_required\":true,\"type\":\"type-1\",\"value\":\"value-1\",\"value_range\":\"value-range-1\"}],\"total_count\":1}",
+        download: false,
     },
     Operation {
         name: "ShowTableMetaInfo",
@@ -8034,7 +8878,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: false,
             },
         ],
+        form: &[],
         example: "{\"database_names\":[\"database-names-1\"],\"table_meta_infos\":[{\"column_default\":\"column-default-1\",\"column_key\":\"column-key-1\",\"column_name\":\"column-name-1\",\"column_type\":\"column-type-1\",\"extra\":\"extra-1\",\"is_nullable\":\"is-nullable-1\"}],\"table_names\":[\"table-names-1\"]}",
+        download: false,
     },
     Operation {
         name: "ShowTaskDetails",
@@ -8053,7 +8899,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
                 required: true,
             },
         ],
+        form: &[],
         example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"job_id\":\"job-id-1\",\"job_name\":\"job-name-1\",\"status\":\"status-1\",\"sub_task_list\":[{\"percent\":\"percent-1\",\"remaining_time\":\"remaining-time-1\",\"status\":\"status-1\",\"sub_task_name\":\"sub-task-name-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShowTaurusDbAdvancedBackupPolicy",
@@ -8061,7 +8909,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
         path: "/v3/{project_id}/instances/{instance_id}/backups/advanced-policy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"begin_time\":\"begin-time-1\",\"end_time\":\"end-time-1\",\"policies\":[{\"period\":\"period-1\",\"policy_type\":\"policy-type-1\",\"retention_days\":1}],\"retention_num_backup_level1\":1}",
+        download: false,
     },
     Operation {
         name: "ShowTaurusDbTxnProgress",
@@ -8090,7 +8940,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"total_count\":1,\"transactions\":[{\"estimated_remaining_time\":1,\"trx_id\":\"trx-id-1\",\"trx_mysql_thread_id\":1,\"trx_query\":\"trx-query-1\",\"trx_rows_modified\":1,\"trx_started\":\"trx-started-1\"}]}",
+        download: false,
     },
     Operation {
         name: "ShrinkGaussMySqlProxy",
@@ -8109,7 +8961,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "StartOnlineDdlTask",
@@ -8128,7 +8982,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "StopOnlineDdlTask",
@@ -8140,7 +8996,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchAccessControl",
@@ -8152,7 +9010,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"open_access_control\":true}",
+        download: false,
     },
     Operation {
         name: "SwitchGaussMySqlConfiguration",
@@ -8171,7 +9031,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"param_group_name\":\"param-group-name-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchGaussMySqlInstanceSsl",
@@ -8183,7 +9045,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchGaussMySqlProxyAlt",
@@ -8202,7 +9066,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchGaussMySqlProxyEip",
@@ -8226,7 +9092,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SwitchGaussMySqlProxySsl",
@@ -8238,7 +9106,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "SyncStarRocksUsers",
@@ -8250,7 +9120,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"success\":true}",
+        download: false,
     },
     Operation {
         name: "UpdateAuditLog",
@@ -8262,7 +9134,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateAutoScalingPolicy",
@@ -8321,7 +9195,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"switch_status\":{\"flavor_switch\":\"flavor-switch-1\",\"read_only_switch\":\"read-only-switch-1\",\"scaling_switch\":\"scaling-switch-1\"}}",
+        download: false,
     },
     Operation {
         name: "UpdateBackupOffsitePolicy",
@@ -8333,7 +9209,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateClickHouseDataBaseConfig",
@@ -8362,7 +9240,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateClickHouseDatabaseUserPassword",
@@ -8381,7 +9261,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateClickHouseDatabaseUserPermission",
@@ -8405,7 +9287,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateClickHouseLtsConfig",
@@ -8417,7 +9301,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateClickHouseSlowLogSensitiveStatus",
@@ -8429,7 +9315,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"open_slow_log_switch\":\"open-slow-log-switch-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateDynamicServerlessPolicy",
@@ -8453,7 +9341,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlBackupPolicy",
@@ -8465,7 +9355,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlConfiguration",
@@ -8489,7 +9381,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlDatabaseComment",
@@ -8501,7 +9395,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlDatabaseUserComment",
@@ -8513,7 +9409,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstanceAlias",
@@ -8525,7 +9423,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "\"body-1\"",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstanceEip",
@@ -8544,7 +9444,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstanceInternalIp",
@@ -8556,7 +9458,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstanceName",
@@ -8575,7 +9479,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstanceOpsWindow",
@@ -8594,7 +9500,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "\"body-1\"",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstancePort",
@@ -8606,7 +9514,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlInstanceSecurityGroup",
@@ -8618,7 +9528,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateGaussMySqlQuotas",
@@ -8630,7 +9542,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"quota_list\":[{\"enterprise_project_id\":\"enterprise-project-id-1\",\"instance_quota\":1,\"ram_quota\":1,\"vcpus_quota\":1}]}",
+        download: false,
     },
     Operation {
         name: "UpdateHtapQueryQueuesControl",
@@ -8642,7 +9556,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"msg\":\"msg-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateInstanceConfigurations",
@@ -8654,7 +9570,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"restart_required\":true}",
+        download: false,
     },
     Operation {
         name: "UpdateInstanceMonitor",
@@ -8673,7 +9591,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateMultiTenant",
@@ -8685,7 +9605,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateNewNodeAutoAddSwitch",
@@ -8704,7 +9626,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateProxyConnectionPoolType",
@@ -8716,7 +9640,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateProxyName",
@@ -8728,7 +9654,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateProxyNewConfigurations",
@@ -8740,7 +9668,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateProxyPort",
@@ -8752,7 +9682,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateProxyPrivateDnsName",
@@ -8771,7 +9703,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateProxySessionConsistence",
@@ -8790,7 +9724,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateServerlessComputeAbilityPolicy",
@@ -8829,7 +9765,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateServerlessPolicy",
@@ -8848,7 +9786,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateServerlessScalingPolicy",
@@ -8867,7 +9807,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateSlowlogSensitiveStatus",
@@ -8879,7 +9821,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateSlowlogSensitiveSwitch",
@@ -8891,7 +9835,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpdateSqlFilterControl",
@@ -8903,7 +9849,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateStarRockLtsConfig",
@@ -8915,7 +9863,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"key\":\"value\"}",
+        download: false,
     },
     Operation {
         name: "UpdateStarRocksDatabaseUserPassword",
@@ -8934,7 +9884,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateStarRocksDatabaseUserPermission",
@@ -8963,7 +9915,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"result\":\"result-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateStarrocksParams",
@@ -8982,7 +9936,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\",\"restart_required\":true}",
+        download: false,
     },
     Operation {
         name: "UpdateTaurusDbAdvancedBackupPolicy",
@@ -9011,7 +9967,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"instance_id\":\"instance-id-1\",\"instance_name\":\"instance-name-1\",\"status\":\"status-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateTaurusNodeDataIp",
@@ -9023,7 +9981,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpdateTransactionSplitStatus",
@@ -9042,7 +10002,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpgradeConfiguration",
@@ -9054,7 +10016,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"diff_parameters\":[{\"name\":\"name-1\",\"source_value\":\"source-value-1\",\"target_value\":\"target-value-1\"}],\"name\":\"name-1\",\"skipped_parameter_names\":[\"skipped-parameter-names-1\"]}",
+        download: false,
     },
     Operation {
         name: "UpgradeGaussMySqlInstanceDatabase",
@@ -9066,7 +10030,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
     },
     Operation {
         name: "UpgradeProxyVersion",
@@ -9085,7 +10051,9 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"update_result\":[{\"error_message\":\"error-message-1\",\"instance_id\":\"instance-id-1\",\"state\":\"state-1\",\"workflow_id\":\"workflow-id-1\"}]}",
+        download: false,
     },
     Operation {
         name: "UpgradeSrKernelVersion",
@@ -9104,7 +10072,50 @@ pub const HUAWEICLOUD_TAURUSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"job_id\":\"job-id-1\"}",
+        download: false,
+    },
+    Operation {
+        name: "UploadImportExcelTemplate",
+        method: "POST",
+        path: "/v3/{project_id}/instances/{instance_id}/htap/template",
+        members: &[],
+        query: &[],
+        form: &[
+            Member {
+                wire: "file",
+                kind: Kind::File,
+                required: true,
+            },
+            Member {
+                wire: "selected_dbs",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "template_type",
+                kind: Kind::String,
+                required: true,
+            },
+            Member {
+                wire: "database_scope",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "is_instance_level",
+                kind: Kind::String,
+                required: false,
+            },
+            Member {
+                wire: "is_support_regexp",
+                kind: Kind::String,
+                required: false,
+            },
+        ],
+        example: "{\"error_count\":1,\"error_tables\":[{\"database_name\":\"database-name-1\",\"full_description\":\"full-description-1\",\"message\":\"message-1\",\"row_number\":1,\"table_name\":\"table-name-1\"}],\"processed_rows\":1,\"success\":true,\"success_count\":1,\"success_tables\":[{\"config_name\":\"config-name-1\",\"db_name\":\"db-name-1\",\"full_table_name\":\"full-table-name-1\",\"row_number\":1,\"table_name\":\"table-name-1\",\"valid\":true}]}",
+        download: false,
     },
 ];
 
@@ -9116,7 +10127,9 @@ pub const OCP_BACKUP: &[Operation] = &[
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/stopSchedule",
         members: &[],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "StartTenantBackupSchedule",
@@ -9124,7 +10137,9 @@ pub const OCP_BACKUP: &[Operation] = &[
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy/startSchedule",
         members: &[],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "GetTenantBackupStrategy",
@@ -9132,7 +10147,9 @@ pub const OCP_BACKUP: &[Operation] = &[
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/config/backupStrategy",
         members: &[],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "GetTask",
@@ -9140,7 +10157,9 @@ pub const OCP_BACKUP: &[Operation] = &[
         path: "/api/v2/tasks/{id}",
         members: &[],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "BackupTenantNow",
@@ -9148,7 +10167,9 @@ pub const OCP_BACKUP: &[Operation] = &[
         path: "/api/v2/ob/clusters/{id}/tenants/{tenantId}/backup/backupNow",
         members: &[],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
 ];
 
@@ -9171,7 +10192,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":147842}",
+        download: false,
     },
     Operation {
         name: "ActivateLibraDBCluster",
@@ -9183,7 +10206,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":2105105}",
+        download: false,
     },
     Operation {
         name: "ActivateLibraDBInstance",
@@ -9202,7 +10227,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":147183}",
+        download: false,
     },
     Operation {
         name: "AddClusterSlaveZone",
@@ -9231,7 +10258,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":147184}",
+        download: false,
     },
     Operation {
         name: "AddInstances",
@@ -9330,7 +10359,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"137895\"],\"DealNames\":[\"182711111\"],\"ResourceIds\":[\"cynosdbmysql-mwg712mm\"],\"TranId\":\"myTranId\"}",
+        download: false,
     },
     Operation {
         name: "AddLibraDBInstances",
@@ -9454,7 +10485,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":null,\"DealNames\":[\"20250417625002746837731\"],\"ResourceIds\":[\"libradb-ins-7ohnx2nu\"],\"TranId\":\"20250417625002746837741\"}",
+        download: false,
     },
     Operation {
         name: "AddServerlessRoInstances",
@@ -9528,7 +10561,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":null,\"DealNames\":[\"20260509445022752472821\"],\"ResourceIds\":[\"cynosdbmysql-ins-p1hpv1kk\"],\"TranId\":\"20260509445022752472831\"}",
+        download: false,
     },
     Operation {
         name: "AssociateSecurityGroups",
@@ -9552,7 +10587,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "BindClusterResourcePackages",
@@ -9571,7 +10608,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CalculateBackupSaveSecExpires",
@@ -9610,7 +10649,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"WillDeleteBackupFileCount\":0,\"WillDeleteBackupFiles\":[],\"WillDeleteBinlogFileCount\":0,\"WillDeleteBinlogFiles\":[],\"WillDeleteRedoLogFileCount\":0,\"WillDeleteRedoLogFiles\":[]}",
+        download: false,
     },
     Operation {
         name: "CancelClusterServerlessScalePlan",
@@ -9629,7 +10670,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":1234}",
+        download: false,
     },
     Operation {
         name: "CancelTask",
@@ -9641,7 +10684,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CheckCreateLibraDBInstance",
@@ -9660,7 +10705,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"CheckItem\":[{}],\"Status\":\"\"}",
+        download: false,
     },
     Operation {
         name: "CheckTransferClusterZone",
@@ -9684,7 +10731,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"CheckStatus\":true}",
+        download: false,
     },
     Operation {
         name: "CloseAuditService",
@@ -9696,7 +10745,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CloseClusterPasswordComplexity",
@@ -9708,7 +10759,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"1008300\"}",
+        download: false,
     },
     Operation {
         name: "CloseProxy",
@@ -9732,7 +10785,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":358874,\"TaskId\":1063084}",
+        download: false,
     },
     Operation {
         name: "CloseProxyEndPoint",
@@ -9751,7 +10806,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":147186,\"TaskId\":148273}",
+        download: false,
     },
     Operation {
         name: "CloseSSL",
@@ -9770,7 +10827,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":1,\"TaskId\":1}",
+        download: false,
     },
     Operation {
         name: "CloseWan",
@@ -9794,7 +10853,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":734}",
+        download: false,
     },
     Operation {
         name: "CopyBackupToVault",
@@ -9813,7 +10874,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":4295131269}",
+        download: false,
     },
     Operation {
         name: "CopyClusterPasswordComplexity",
@@ -9832,7 +10895,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "CreateAccounts",
@@ -9851,7 +10916,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CreateAuditLogFile",
@@ -9900,7 +10967,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FileName\":\"test.csv\"}",
+        download: false,
     },
     Operation {
         name: "CreateAuditRuleTemplate",
@@ -9934,7 +11003,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"RuleTemplateId\":\"cynosdb-rt-ws23fwu8\"}",
+        download: false,
     },
     Operation {
         name: "CreateBackup",
@@ -9973,7 +11044,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":147189}",
+        download: false,
     },
     Operation {
         name: "CreateCLSDelivery",
@@ -10002,7 +11075,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":148728}",
+        download: false,
     },
     Operation {
         name: "CreateClusterDatabase",
@@ -10041,7 +11116,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CreateClusterPeriodScalePolicy",
@@ -10100,7 +11177,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\"}",
+        download: false,
     },
     Operation {
         name: "CreateClusters",
@@ -10354,7 +11433,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[],\"ClusterIds\":[\"cynosdbmysql-********\"],\"DealNames\":[\"2026*****************11\"],\"ResourceIds\":[\"cynosdbmysql-ins-********\"],\"TranId\":\"2026061198**5**9*8*****\"}",
+        download: false,
     },
     Operation {
         name: "CreateIntegrateCluster",
@@ -10518,7 +11599,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[],\"ClusterIds\":[],\"DealNames\":[\"20250909448021542853581\"],\"ResourceIds\":[],\"TranId\":\"20250909448021542853591\"}",
+        download: false,
     },
     Operation {
         name: "CreateLibraDBClusterAccounts",
@@ -10542,7 +11625,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "CreateLibraDBClusters",
@@ -10651,7 +11736,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"20250515625002861909831\"],\"ClusterIds\":[],\"DealNames\":[\"20250515625002861909861\"],\"ResourceIds\":[],\"TranId\":\"\"}",
+        download: false,
     },
     Operation {
         name: "CreateParamTemplate",
@@ -10690,7 +11777,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TemplateId\":95}",
+        download: false,
     },
     Operation {
         name: "CreateProxy",
@@ -10759,7 +11848,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":358874,\"TaskId\":1063084}",
+        download: false,
     },
     Operation {
         name: "CreateProxyEndPoint",
@@ -10868,7 +11959,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":146737,\"ProxyGroupId\":\"cynosdbmysql-proxy-4378e0kd\",\"TaskId\":187463}",
+        download: false,
     },
     Operation {
         name: "CreateResourcePackage",
@@ -10917,7 +12010,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"20230921633039500xxxxxx\"],\"DealNames\":[\"20230921633039500xxxxxx\"]}",
+        download: false,
     },
     Operation {
         name: "CreateVault",
@@ -10961,7 +12056,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":4295117983}",
+        download: false,
     },
     Operation {
         name: "DeleteAccounts",
@@ -10980,7 +12077,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditLogFile",
@@ -10999,7 +12098,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteAuditRuleTemplates",
@@ -11011,7 +12112,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteBackup",
@@ -11035,7 +12138,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteBackupVault",
@@ -11054,7 +12159,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":4295131366}",
+        download: false,
     },
     Operation {
         name: "DeleteCLSDelivery",
@@ -11083,7 +12190,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":176382}",
+        download: false,
     },
     Operation {
         name: "DeleteClusterDatabase",
@@ -11102,7 +12211,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteClusterPeriodScalePolicy",
@@ -11121,7 +12232,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteClusterSaveBackup",
@@ -11140,7 +12253,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":19297}",
+        download: false,
     },
     Operation {
         name: "DeleteLibraDBCluster",
@@ -11152,7 +12267,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":2105108}",
+        download: false,
     },
     Operation {
         name: "DeleteLibraDBClusterAccounts",
@@ -11171,7 +12288,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteParamTemplate",
@@ -11183,7 +12302,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DeleteVaults",
@@ -11195,7 +12316,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"VaultTask\":[{\"TaskId\":4295131368,\"VaultId\":\"vault-b63cedd8-1574-4390-89b5-6e703ef33e25\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeAccountAllGrantPrivileges",
@@ -11214,7 +12337,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DatabasePrivileges\":[{\"Db\":\"db1\",\"Privileges\":[\"DROP\",\"EXECUTE\"]}],\"GlobalPrivileges\":[\"CREATE\",\"ALTER\"],\"PrivilegeStatements\":[\"GRANT CREATE, ALTER ON *.* TO 'test'@'%'\",\"GRANT DROP, EXECUTE ON `db1`.* TO 'andy'@'%'\",\"GRANT UPDATE, SHOW VIEW ON `db1`.`user1` TO 'andy'@'%'\"],\"TablePrivileges\":[{\"Db\":\"andy1\",\"Privileges\":[\"UPDATE\",\"SHOW VIEW\"],\"TableName\":\"user1\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeAccountPrivileges",
@@ -11253,7 +12378,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Privileges\":[\"select\",\"update\",\"delete\",\"create\",\"drop\",\"references\",\"index\",\"alter\",\"show_db\",\"create_tmp_table\",\"lock_tables\",\"execute\",\"create_view\",\"show_view\",\"create_routine\",\"alter_routine\",\"event\",\"trigger\"]}",
+        download: false,
     },
     Operation {
         name: "DescribeAccounts",
@@ -11297,7 +12424,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"AccountSet\":[{\"AccountName\":\"tom\",\"CreateTime\":\"2020-09-22 00:00:00\",\"Description\":\"AccountDescription\",\"Host\":\"%\",\"MaxUserConnections\":0,\"UpdateTime\":\"2020-09-22 00:00:00\"}],\"TotalCount\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeAuditInstanceList",
@@ -11331,7 +12460,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"AuditAll\":true,\"AuditStatus\":\"1\",\"BillingAmount\":0,\"CreateAt\":\"2022-03-02 10:09:08\",\"HighLogExpireDay\":30,\"HighRealStorage\":0,\"InstanceId\":\"cynosdbmysql-ins-6990cckk\",\"InstanceInfo\":{\"ProjectId\":0,\"TagList\":[{\"TagKey\":\"name\",\"TagValue\":\"zhang\"}]},\"LogExpireDay\":1,\"LowLogExpireDay\":7,\"LowRealStorage\":0,\"RealStorage\":0}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeAuditLogFiles",
@@ -11360,7 +12491,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"CreateTime\":\"2019-03-20 17:09:13\",\"DownloadUrl\":\"https://gz-audit-32723462.cos.ap-guangzhou.myqcloud.com/183367353_cdb-sdjw3sjc_1694001004_7113542.csv?sign=q-sign-algorithm%3Dsha1%26q-ak%*********************************%26q-sign-time%3D1694001006%3B1694087406%26q-key-time%3D1694001006%3B1694087406%26q-header-list%3D%26q-url-param-list%3D%26q-signature%*******************************************************\",\"ErrMsg\":\"\",\"FileName\":\"audit_log_file\",\"FileSize\":123,\"Status\":\"creating\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeAuditLogs",
@@ -11414,7 +12547,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":null,\"TotalCount\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeAuditRuleTemplates",
@@ -11453,7 +12588,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"CreateAt\":\"2022-12-06 00:54:01\",\"Description\":\"all_template_des\",\"RuleFilters\":[{\"Compare\":\"INC\",\"Type\":\"sqlType\",\"Value\":[\"ALTER\"]},{\"Compare\":\"EQS\",\"Type\":\"host\",\"Value\":[\"10.0.0.2\"]},{\"Compare\":\"NEQ\",\"Type\":\"user\",\"Value\":[\"andy\"]},{\"Compare\":\"INC\",\"Type\":\"dbName\",\"Value\":[\"db1\"]}],\"RuleTemplateId\":\"cynosdb-art-lcpm4as3\",\"RuleTemplateName\":\"template_test\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeAuditRuleWithInstanceIds",
@@ -11465,7 +12602,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"AuditRule\":true,\"AuditRuleFilters\":[{\"RuleFilters\":[{\"Compare\":\"INC\",\"Type\":\"sql\",\"Value\":[\"select\"]},{\"Compare\":\"EQS\",\"Type\":\"dbName\",\"Value\":[\"db1\"]}]}],\"InstanceId\":\"cynosdbmysql-ins-6990cckk\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupConfig",
@@ -11477,7 +12616,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BackupFreq\":[\"full\",\"full\",\"full\",\"full\",\"full\",\"full\",\"full\"],\"BackupTimeBeg\":7200,\"BackupTimeEnd\":21600,\"BackupType\":\"snapshot\",\"LogicBackupConfig\":{\"LogicBackupEnable\":\"OFF\",\"LogicBackupTimeBeg\":0,\"LogicBackupTimeEnd\":0,\"LogicCrossRegions\":null,\"LogicCrossRegionsEnable\":\"\",\"LogicReserveDuration\":0},\"LogicCrossRegionsConfigUpdateTime\":\"\",\"ReserveDuration\":604800,\"SnapshotSecondaryBackupConfig\":{\"BackupCustomAutoTime\":false,\"BackupIntervalTime\":0,\"BackupTimeBeg\":0,\"BackupTimeEnd\":0,\"BackupTriggerStrategy\":\"\",\"BackupWeekDays\":null,\"CrossRegions\":null,\"CrossRegionsEnable\":\"\",\"ReserveDuration\":0}}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupDownloadRestriction",
@@ -11489,7 +12630,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BackupLimitClusterRestrictions\":[{\"BackupLimitRestriction\":{\"IpComparisonSymbol\":\"In\",\"LimitIps\":[],\"LimitType\":\"Customize\",\"LimitVpcs\":[{\"Region\":\"ap-guangzhou\",\"VpcList\":[]}],\"VpcComparisonSymbol\":\"In\"},\"ClusterId\":\"cynosdbmysql-2p3wjmzt\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupDownloadUrl",
@@ -11513,7 +12656,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DownloadUrl\":\"https://ncdb-bj-pitr-1258***699.cos.ap-beijing.myqcloud.com/cynosdb/data/mysqldump/****9fd2-691a-11ef-b99a-b02628437590/2024-10-28/1879681/data_backup_1879681_20241028022147.xb?q-sign-algorithm=sha1&q-ak=************&q-sign-time=1730079993%3B1730123193&q-key-time=1730079993%3B1730123193&q-header-list=host&q-url-param-list=&q-signature=*****************\"}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupDownloadUserRestriction",
@@ -11537,7 +12682,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BackupLimitClusterRestrictions\":[{\"BackupLimitRestriction\":{\"IpComparisonSymbol\":\"In\",\"LimitIps\":[],\"LimitType\":\"Customize\",\"LimitVpcs\":[{\"Region\":\"ap-guangzhou\",\"VpcList\":[]}],\"VpcComparisonSymbol\":\"In\"},\"ClusterId\":\"cynosdbmysql-2p3wjmzt\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupList",
@@ -11626,7 +12773,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BackupList\":[{\"BackupId\":1880312,\"BackupMethod\":\"auto\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"snapshot\",\"FileName\":\"jia_20241028040005\",\"FileSize\":10426,\"FinishTime\":\"2024-10-28 04:02:34\",\"SnapShotType\":\"increment\",\"SnapshotId\":1880312,\"SnapshotTime\":\"2024-10-28 04:00:04\",\"StartTime\":\"2024-10-28 04:02:14\"},{\"BackupId\":1879681,\"BackupMethod\":\"auto\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"logic\",\"FileName\":\"jia_20241028022147\",\"FileSize\":1684666,\"FinishTime\":\"2024-10-28 02:22:24\",\"SnapShotType\":\"full\",\"SnapshotId\":1879681,\"SnapshotTime\":\"2024-10-28 02:21:47\",\"StartTime\":\"2024-10-28 02:21:47\"}],\"TotalCount\":40}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupListByVault",
@@ -11685,7 +12834,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BackupList\":[{\"BackupFileInfo\":{\"BackupId\":631,\"BackupMethod\":\"manual\",\"BackupName\":\"\",\"BackupStatus\":\"success\",\"BackupType\":\"snapshot\",\"CopyStatus\":\"done\",\"ExistRegions\":[{\"BackupId\":631,\"BackupRegion\":\"ap-guangzhou\"}],\"FileName\":\"backupT_202602021412_20260202150536\",\"FileSize\":4183356,\"FinishTime\":\"2026-02-02 15:05:41\",\"SnapShotType\":\"full\",\"SnapshotId\":631,\"SnapshotTime\":\"2026-02-02 14:47:38\",\"StartTime\":\"2026-02-02 15:05:36\"},\"ClusterId\":\"cynosdbmysql-h30xf5d7\",\"ClusterName\":\"backupT_202602021412\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeBackupOverview",
@@ -11697,7 +12848,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BackupLogicVolume\":0.009,\"BackupSnapshotVolume\":0.212,\"BackupTotalVolume\":0.222,\"BackupVolumeInfos\":[{\"BackupMethod\":\"auto\",\"BackupType\":\"snapshot\",\"BackupVolume\":0.002},{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"BackupVolume\":0.21},{\"BackupMethod\":\"auto\",\"BackupType\":\"logic\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"logic\",\"BackupVolume\":0.009}],\"CrossRegionBackupVolume\":0,\"CrossRegionBackupVolumeInfos\":[{\"BackupMethod\":\"auto\",\"BackupType\":\"snapshot\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"BackupVolume\":0},{\"BackupMethod\":\"auto\",\"BackupType\":\"logic\",\"BackupVolume\":0},{\"BackupMethod\":\"manual\",\"BackupType\":\"logic\",\"BackupVolume\":0}],\"CrossRegionLogVolume\":0,\"CrossRegions\":[],\"CrossTotalVolume\":0,\"LogBinlogVolume\":5.834,\"LogRedoLogVolume\":7.466,\"LogTotalVolume\":13.3}",
+        download: false,
     },
     Operation {
         name: "DescribeBinlogConfig",
@@ -11709,7 +12862,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BinlogConfig\":{\"BinlogCrossRegions\":[\"ap-guangzhou\"],\"BinlogCrossRegionsEnable\":\"ON\",\"BinlogSaveDays\":7},\"BinlogCrossRegionsConfigUpdateTime\":\"2024-12-23 19:27:09\"}",
+        download: false,
     },
     Operation {
         name: "DescribeBinlogDownloadUrl",
@@ -11733,7 +12888,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DownloadUrl\":\"https://ncdb-cdc-bj-1258***699.cos.ap-beijing.myqcloud.com/cynosdb/cdc/BinlogCapture/71***d45-8cfd-11ef-b99a-b02628437590/29.18.12.168_20650_1/mysql-bin.001002/file?q-sign-algorithm=sha1&q-ak=**************&q-sign-time=17300***57%3B1730123657&q-key-time=17300***57%3B1730123657&q-header-list=host&q-url-param-list=&q-signature=**************\"}",
+        download: false,
     },
     Operation {
         name: "DescribeBinlogListByVault",
@@ -11792,7 +12949,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BinlogList\":[{\"BinlogFileInfo\":{\"BinlogId\":6547,\"CrossRegions\":[],\"FileName\":\"mysql-bin.001012\",\"FileSize\":374,\"FinishTime\":\"2026-02-02 15:19:15\",\"StartTime\":\"2026-02-02 12:20:09\"},\"ClusterId\":\"cynosdbmysql-0n3rg5on\",\"ClusterName\":\"backupT_202602011518\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeBinlogSaveDays",
@@ -11804,7 +12963,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BinlogSaveDays\":7}",
+        download: false,
     },
     Operation {
         name: "DescribeBinlogs",
@@ -11838,7 +12999,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Binlogs\":[{\"BinlogId\":3364561,\"FileName\":\"1_mysql-bin.00**02\",\"FileSize\":815,\"FinishTime\":\"2024-10-25 17:24:50\",\"StartTime\":\"2024-10-18 11:03:02\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeChangedParamsAfterUpgrade",
@@ -11862,7 +13025,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"NewValue\":\"demoString\",\"OldValue\":\"demoString\",\"ParamName\":\"demoString\",\"ValueFunction\":\"demoString\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterDatabaseTables",
@@ -11896,7 +13061,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Limit\":20,\"Offset\":0,\"Tables\":[\"testtable\"],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterDatabases",
@@ -11920,7 +13087,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Databases\":[\"database_1\",\"database_2\"],\"Limit\":20,\"Offset\":0,\"TotalCount\":3}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterDetail",
@@ -11932,7 +13101,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"Detail\":{\"Ability\":{\"IsSupportManualSnapshot\":\"yes\",\"IsSupportRo\":\"yes\",\"IsSupportSlaveZone\":\"yes\",\"NonsupportRoReason\":\"aaabbbccc\",\"NonsupportSlaveZoneReason\":\"aaabbbccc\"},\"BusinessType\":\"\",\"Charset\":\"utf8mb4\",\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"ClusterName\":\"cynodbmysql-自定义用户名\",\"CreateTime\":\"2020-02-20 20:20:20\",\"CynosVersion\":\"3.1.10\",\"DbMode\":\"normal\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"HasSlaveZone\":\"yes\",\"InstanceSet\":[{\"InstanceCpu\":1,\"InstanceId\":\"cynosdbmysql-ins-xvs9osn2\",\"InstanceMemory\":2,\"InstanceName\":\"cynosdbmysql-用户自定义名称\",\"InstanceRole\":\"master\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":0,\"InstanceType\":\"rw\",\"MaintainDuration\":0,\"MaintainStartTime\":0,\"MaintainWeekDays\":[\"Mon\"],\"ServerlessStatus\":\"pause\"}],\"IsFreeze\":\"no\",\"IsOpenPasswordComplexity\":\"yes\",\"IsSkipTrade\":\"no\",\"LogBin\":\"ON\",\"MasterZone\":\"ap-guangzhou-5\",\"MaxStorageSize\":1000,\"MinStorageSize\":10,\"NetworkStatus\":\"whole_rdma\",\"NetworkType\":\"whole_rdma\",\"PayMode\":0,\"PeriodEndTime\":\"2030-01-01 10:01:01\",\"PhysicalZone\":\"ap-guangzhou-5\",\"PitrType\":\"redo_pitr\",\"ProjectID\":0,\"ProxyStatus\":\"running\",\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourcePackages\":[{\"DeductionPriority\":1,\"PackageId\":\"package-xbhsw7wk\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tagKey-1\",\"TagValue\":\"tagValue-1\"}],\"RoAddr\":[{\"IP\":\"1.2.3.5\",\"Port\":3306}],\"ServerlessStatus\":\"运行中\",\"SlaveZoneAttr\":[{\"BinlogSyncWay\":\"async\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-3\"}],\"SlaveZones\":[\"ap-guangzhou-3\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"StorageId\":\"cynosdbmysql-sgvwu2is\",\"StorageLimit\":20,\"StoragePayMode\":0,\"SubnetId\":\"subnet-stbcji8s\",\"SubnetName\":\"subnet-stbcji8s\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":10,\"TaskStatus\":\"processing\",\"TaskType\":\"taskAutoBackup\"}],\"UsedStorage\":14,\"Vip\":\"1.2.3.4\",\"VpcId\":\"vpc-osjw7wbx\",\"VpcName\":\"vpc-osjw7wbx\",\"Vport\":3306,\"Zone\":\"ap-guangzhou-5\"}}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterDetailDatabases",
@@ -11961,7 +13132,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DbInfos\":[{\"AppId\":0,\"CharacterSet\":\"\",\"ClusterId\":\"\",\"CollateRule\":\"\",\"CreateTime\":\"0001-01-01T00:00:00Z\",\"DbId\":0,\"DbName\":\"mysql\",\"Description\":\"\",\"Status\":\"running\",\"Uin\":\"\",\"UpdateTime\":\"0001-01-01T00:00:00Z\",\"UserHostPrivileges\":[]}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterInstanceGroups",
@@ -11973,7 +13146,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"InstanceGroupInfoList\":[{\"AppId\":0,\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"CreatedTime\":\"2023-03-14 11:25:36\",\"DeletedTime\":\"2024-04-19 14:33:28\",\"InstanceGroupId\":\"cynosdbmysql-grp-xb3e8nxd\",\"InstanceSet\":[{\"AppId\":2378462378,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-sgvwu2is\",\"ClusterName\":\"MyClusterName\",\"Cpu\":1,\"CreateTime\":\"2020-09-22 00:00:00\",\"CynosVersion\":\"3.1.10\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<4 天\",\"DestroyTime\":\"2020-06-12 00:00:00\",\"InstanceId\":\"cynosdbmysql-ins-cbgs2msn\",\"InstanceIndexMode\":\"mixedRowColumn\",\"InstanceName\":\"MyInstanceName\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-sb2u8exh\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-t62sji8s\",\"Vip\":\"172.3.41.33\",\"VpcId\":\"vpc-2ysb7hsg\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"3.1.5.6\",\"WanPort\":3306,\"WanStatus\":\"isolated\"}],\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"IsFreeze\":\"yes\",\"IsolateTime\":\"2020-09-22 00:00:00\",\"MasterZone\":\"ap-guangzhou-5\",\"MaxCpu\":4,\"Memory\":2,\"MinCpu\":1,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2020-09-22 00:00:00\",\"PhysicalZone\":\"ap-guangzhou-5\",\"ProcessingTask\":\"taskClosePasswordComplexity\",\"ProjectId\":298,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"ResourcePackages\":[{\"DeductionPriority\":2,\"PackageId\":\"package-xb8sh2js\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tag_key_1\",\"TagValue\":\"tag_value_1\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-guangzhou-7\"],\"Status\":\"deleted\",\"StatusDesc\":\"已删除\",\"Storage\":30,\"StorageId\":\"cynosdbmysql-sgvwu2is\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-a4sjf8us\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":34234,\"TaskStatus\":\"success\",\"TaskType\":\"taskCreateCluster\"}],\"Uin\":\"372386743\",\"UpdateTime\":\"2020-09-22 00:00:00\",\"Vip\":\"172.1.23.4\",\"VpcId\":\"vpc-bxgsh3nx\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"34.1.25.122\",\"WanPort\":3306,\"WanStatus\":\"isolated\",\"Zone\":\"ap-guangzhou-5\"}],\"NetServiceId\":112496,\"OldAddrInfo\":{\"ReturnTime\":\"2024-01-23 11:23:00\",\"Vip\":\"12.4.23.44\",\"Vport\":3306},\"ProcessingTasks\":[\"taskCloseAudit\"],\"Status\":\"deleted\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-sgvwu2is\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":234234,\"TaskStatus\":\"processing\",\"TaskType\":\"taskCloseAudit\"}],\"Type\":\"ha\",\"UniqSubnetId\":\"subnet-t62sji8s\",\"UniqVpcId\":\"vpc-2ysb7hsg\",\"UpdatedTime\":\"2024-04-19 14:33:27\",\"Vip\":\"1.23.4.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbmysql-sgvwu2is.wan.domain.com\",\"WanIP\":\"3.19.7.1\",\"WanPort\":3306,\"WanStatus\":\"closed\"}],\"TotalCount\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterInstanceGrps",
@@ -11985,7 +13160,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"InstanceGroupInfoList\":[{\"AppId\":1312008346,\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"CreatedTime\":\"2024-12-03 14:03:58\",\"DeletedTime\":\"0001-01-01 00:00:00\",\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceSet\":[{\"AppId\":1312008346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"\",\"DestroyTime\":\"\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"master\",\"InstanceStorageType\":\"\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"0001-01-01 00:00:00\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2025-01-03 14:04:40\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100021117054\",\"UpdateTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.12\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"NetServiceId\":53990,\"OldAddrInfo\":{\"ReturnTime\":\"\",\"Vip\":\"\",\"Vport\":0},\"ProcessingTasks\":[],\"Status\":\"running\",\"Tasks\":[],\"Type\":\"ha\",\"UniqSubnetId\":\"subnet-oiz56c8\",\"UniqVpcId\":\"vpc-gy34uq2\",\"UpdatedTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.12\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"},{\"AppId\":1310008346,\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"CreatedTime\":\"2024-12-03 14:03:58\",\"DeletedTime\":\"0001-01-01 00:00:00\",\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vjh\",\"InstanceSet\":[{\"AppId\":1310008346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"\",\"DestroyTime\":\"\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vj0\",\"InstanceGroupType\":\"singleRo\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"ro\",\"InstanceStorageType\":\"\",\"InstanceType\":\"ro\",\"IsFreeze\":\"no\",\"IsolateTime\":\"0001-01-01 00:00:00\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2025-01-03 14:04:40\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100021117054\",\"UpdateTime\":\"2024-12-09 15:18:23\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"NetServiceId\":53991,\"OldAddrInfo\":{\"ReturnTime\":\"\",\"Vip\":\"\",\"Vport\":0},\"ProcessingTasks\":[],\"Status\":\"running\",\"Tasks\":[],\"Type\":\"singleRo\",\"UniqSubnetId\":\"subnet-oiz56c8\",\"UniqVpcId\":\"vpc-gy34uq2\",\"UpdatedTime\":\"2024-12-03 14:04:40\",\"Vip\":\"172.0.0.7\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterLevels",
@@ -11997,7 +13174,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"LevelList\":[\"L1\"],\"Zones\":[\"ap-guangzhou-3\"]}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterParamLogs",
@@ -12036,7 +13215,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ClusterParamLogs\":[{\"ClusterId\":\"cynosdbmysql-mwg712eh\",\"CreateTime\":\"2020-09-22T00:00:00+00:00\",\"CurrentValue\":\"1024\",\"InstanceId\":\"cynosdbmysql-ins-m6f0hkdb\",\"ParamName\":\"back_log\",\"Status\":\"success\",\"UpdateTime\":\"2020-09-22T00:00:00+00:00\",\"UpdateValue\":\"1025\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterParams",
@@ -12060,7 +13241,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"CurrentValue\":\"1000\",\"Default\":\"60000\",\"Description\":\"Determines the starting point for the AUTO_INCREMENT column value.\",\"EnumValue\":[\"OFF\",\"ON\"],\"Func\":\"{MIN(DBInitMemory/%d*%d,%d)},4000,32768,2097152\",\"IsFunc\":true,\"IsGlobal\":1,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"65535\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"auto_increment_increment\",\"ParamType\":\"integer\"}],\"TotalCount\":226}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterPasswordComplexity",
@@ -12072,7 +13255,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ValidatePasswordDictionary\":{\"CurrentValue\":\"\",\"Default\":\"\",\"Description\":\"The dictionary words that validate_password uses for checking passwords.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"0\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_txsql_dictionary\",\"ParamType\":\"string\"},\"ValidatePasswordLength\":{\"CurrentValue\":\"0\",\"Default\":\"8\",\"Description\":\"The minimum number of characters that validate_password requires passwords to have.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"256\",\"Min\":\"8\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_length\",\"ParamType\":\"integer\"},\"ValidatePasswordMixedCaseCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of lowercase and uppercase characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_mixed_case_count\",\"ParamType\":\"integer\"},\"ValidatePasswordNumberCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of numeric (digit) characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger. \",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_number_count\",\"ParamType\":\"integer\"},\"ValidatePasswordPolicy\":{\"CurrentValue\":\"LOW\",\"Default\":\"MEDIUM\",\"Description\":\"The password policy enforced by validate_password.\",\"EnumValue\":[\"MEDIUM\",\"STRONG\"],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"2\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_policy\",\"ParamType\":\"enum\"},\"ValidatePasswordSpecialCharCount\":{\"CurrentValue\":\"0\",\"Default\":\"1\",\"Description\":\"The minimum number of nonalphanumeric characters that validate_password requires passwords to have if the password policy is MEDIUM or stronger. \",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"50\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":0},\"NeedReboot\":0,\"ParamName\":\"validate_password_special_char_count\",\"ParamType\":\"integer\"}}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterPeriodScalePolicy",
@@ -12084,7 +13269,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"PolicyList\":[{\"CreateTime\":\"2025-11-01 00:12:00\",\"MaxCpu\":4,\"MinCpu\":1,\"PeriodConfig\":[],\"PeriodType\":\"day\",\"PolicyEndTime\":\"2025-12-30 00:20:00\",\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\",\"PolicyStartTime\":\"2025-12-01 00:12:00\",\"ScaleEndTime\":\"12:00\",\"ScaleStartTime\":\"10:00\",\"Status\":\"normal\",\"UpdateTime\":\"2025-11-21 00:12:00\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterReadOnly",
@@ -12096,7 +13283,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ClusterReadOnlyValues\":[{\"ClusterId\":\"cynosdbmysql-jl17y89v\",\"ReadOnlyValue\":\"ON\"},{\"ClusterId\":\"cynosdbmysql-2d9pq38h\",\"ReadOnlyValue\":\"ON\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterServerlessScalePlans",
@@ -12145,7 +13334,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ServerlessScalePlans\":[{\"ClusterId\":\"cynosdbmysql-xbhshsbh\",\"ExpectedEndTime\":\"2025-12-01 00:20:00\",\"ExpectedStartTime\":\"2025-12-01 00:12:00\",\"FailReason\":\"\",\"ObjectInstance\":\"cynosdbmysql-ins-xbhshsbh\",\"PlanId\":1231,\"PolicyId\":\"cynosdbmysql-spd-rye0gd5b\",\"PolicyType\":\"PolicyTypePeriodScale\",\"ResetTaskId\":0,\"ScaleTaskId\":131,\"SourceMaxCpu\":\"8.0\",\"SourceMinCpu\":\"1.0\",\"Status\":\"success\",\"TargetMaxCpu\":\"4.0\",\"TargetMinCpu\":\"2.0\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterStorageAutoExpand",
@@ -12157,7 +13348,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ExpandStep\":0,\"MaxStorageLimit\":0,\"StorageAutoExpand\":\"\",\"StorageUsageThreshold\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeClusterTransparentEncryptInfo",
@@ -12169,7 +13362,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"KeyId\":\"9d112608-76f7-11ee-****-525400368ae8\",\"KeyRegion\":\"ap-guangzhou\"}",
+        download: false,
     },
     Operation {
         name: "DescribeClusters",
@@ -12208,7 +13403,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ClusterSet\":[{\"Ability\":{\"IsSupportManualSnapshot\":\"no\",\"IsSupportRo\":\"yes\",\"IsSupportSlaveZone\":\"yes\",\"IsSupportTransparentDataEncryption\":\"no\",\"NoSupportTransparentDataEncryptionReason\":\"current cluster not support transparent data encryption\",\"NonsupportRoReason\":\"yes\",\"NonsupportSlaveZoneReason\":\"current cluster not support ro\"},\"AppId\":2372636427,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-cbsg6tsg\",\"ClusterName\":\"MyClusterName\",\"CreateTime\":\"2024-05-30 19:26:42\",\"CynosVersion\":\"2.1.12\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"HasSlaveZone\":\"yes\",\"InstanceNum\":2,\"IsFreeze\":\"no\",\"MasterZone\":\"ap-singapore-3\",\"MaxStorageSize\":30000,\"MinStorageSize\":10,\"NetAddrs\":[{\"Description\":\"descirption\",\"InstanceGroupId\":\"cynosdbpg-grp-sbh6ywhs\",\"NetType\":\"singleRo\",\"UniqSubnetId\":\"subnet-cnhsb8iu\",\"UniqVpcId\":\"vpc-iskx6ygc\",\"Vip\":\"1.1.1.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzbsxrmt.wan.domain.com\",\"WanIP\":\"3.45.1.9\",\"WanPort\":3306,\"WanStatus\":\"init\"},{\"Description\":\"descirption\",\"InstanceGroupId\":\"cynosdbpg-grp-bc2b3us4\",\"NetType\":\"ha\",\"UniqSubnetId\":\"subnet-7shw8ijc\",\"UniqVpcId\":\"vpc-y7us28sn\",\"Vip\":\"1.1.1.1\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan.domain.com\",\"WanIP\":\"3.23.1.5\",\"WanPort\":3306,\"WanStatus\":\"init\"}],\"OrderSource\":\"lhdb\",\"PayMode\":1,\"PeriodEndTime\":\"2024-06-30 19:32:51\",\"PhysicalZone\":\"ap-singapore-3\",\"ProcessingTask\":\"taskUpgradeStorage\",\"ProjectID\":23,\"Region\":\"ap-singapore\",\"RenewFlag\":1,\"ResourcePackages\":[{\"DeductionPriority\":0,\"PackageId\":\"package-nxuyx1op\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"运营产品\",\"TagValue\":\"腾讯云计费产品其它_1649\"},{\"TagKey\":\"运营部门\",\"TagValue\":\"计费产品中心_1013\"},{\"TagKey\":\"一级业务\",\"TagValue\":\"[N][腾讯云计费产品其它]_979685\"},{\"TagKey\":\"二级业务\",\"TagValue\":\"[license管理][license数据引擎]123\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-singapore-4\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":0,\"StorageId\":\"cynosdbpg-bcsu6tsg\",\"StorageLimit\":30000,\"StoragePayMode\":0,\"SubnetId\":\"subnet-ybs8jcnw\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-k5sm8sh3\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":1207003,\"TaskStatus\":\"processing\",\"TaskType\":\"taskDtsLockResource\"}],\"Uin\":\"237462834\",\"UpdateTime\":\"2024-05-30 19:43:06\",\"Vip\":\"1.1.1.1\",\"VpcId\":\"vpc-ybs8ue2y\",\"Vport\":3306,\"Zone\":\"ap-singapore-3\"}],\"TotalCount\":31}",
+        download: false,
     },
     Operation {
         name: "DescribeDBSecurityGroups",
@@ -12227,7 +13424,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Groups\":[{\"CreateTime\":\"2017-04-13 15:00:06\",\"Inbound\":[],\"Outbound\":[],\"ProjectId\":0,\"SecurityGroupId\":\"sg-ajr1jzgj\",\"SecurityGroupName\":\"CynosDB\",\"SecurityGroupRemark\":\"\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeFlow",
@@ -12239,7 +13438,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"Status\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceCLSLogDelivery",
@@ -12258,7 +13459,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstanceCLSDeliveryInfos\":[{\"GroupId\":\"a5532aba-506f-4ec4-a293-e0ac34b69a4e\",\"GroupName\":\"cloud_cynos_-test-003_logset\",\"InstanceId\":\"cynosdbmysql-ins-o971o62r\",\"InstanceName\":\"cynosdbmysql-ins-o971o62r\",\"Region\":\"ap-qingyuan\",\"Status\":\"running\",\"TopicId\":\"2a289122-0b01-490b-be75-763da79621fe\",\"TopicName\":\"cloud_cynos_-test-003_topic\"},{\"GroupId\":\"2f484392-d3f1-491c-82a0-00ceaad9281a\",\"GroupName\":\"cloud_cynos_-test-002_logset\",\"InstanceId\":\"cynosdbmysql-ins-o971o62r\",\"InstanceName\":\"cynosdbmysql-ins-o971o62r\",\"Region\":\"ap-qingyuan\",\"Status\":\"running\",\"TopicId\":\"83dc6703-f43a-4b95-92ec-267bdf9e48c3\",\"TopicName\":\"cloud_cynos_-test-002_topic\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceDetail",
@@ -12270,7 +13473,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"Detail\":{\"AppId\":1251006243,\"Charset\":\"utf8\",\"ClusterId\":\"cynosdbmysql-cluster-5ne6bjyx\",\"ClusterName\":\"cynosdbmysql-cluster-5ne6bjyx\",\"Cpu\":2,\"CreateTime\":\"2018-06-20 19:12:54\",\"CynosVersion\":\"2.0.12\",\"DbType\":\"MYSQL\",\"DbVersion\":\"10.0\",\"InstanceId\":\"cynosdbmysql-ins-bzkxxrmt\",\"InstanceName\":\"ahhahhhhh\",\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"MaxCpu\":2.0,\"Memory\":4,\"MinCpu\":1.0,\"NetType\":1,\"PayMode\":0,\"PeriodEndTime\":\"2018-07-20 19:17:16\",\"ProjectId\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ServerlessStatus\":\"resume\",\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":100,\"SubnetId\":\"subnet-1tmw9t4o\",\"Uin\":\"3374998458\",\"UpdateTime\":\"2018-06-20 19:12:54\",\"Vip\":\"10.0.1.2\",\"VpcId\":\"vpc-1ptuei0b\",\"Vport\":5432,\"WanDomain\":\"\",\"Zone\":\"ap-guangzhou-3\"}}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceErrorLogs",
@@ -12324,7 +13529,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ErrorLogs\":[{\"Content\":\"Aborted connection 562579 to db: 'unconnected' user: 'unauthenticated' host: '169.214.18.1' (Got an error reading communication packets)\",\"Level\":\"note\",\"Timestamp\":1730182001}],\"TotalCount\":3}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceParams",
@@ -12353,7 +13560,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"InstanceId\":\"cynosdbmysql-ins-1111111\",\"ParamsItems\":[{\"CurrentValue\":\"1\",\"Default\":\"1\",\"Description\":\"Controls the interval between successive column values.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"{MAX(DBInitCpu/%d,%d)},2,4\",\"IsFunc\":false,\"IsGlobal\":1,\"Max\":\"65535\",\"Min\":\"1\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"auto_increment_increment\",\"ParamType\":\"integer\"}]}]}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceSlowQueries",
@@ -12417,7 +13626,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"SlowQueries\":[{\"Database\":\"information_schema\",\"LockTime\":0,\"QueryTime\":11.00011,\"RowsExamined\":0,\"RowsSent\":0,\"SqlMd5\":\"267171214708E27C\",\"SqlTemplate\":\"select sleep(?) limit ? offset ?;\",\"SqlText\":\"SELECT sleep(11) LIMIT 11 offset 0\",\"Timestamp\":1655891555,\"UserHost\":\"11.186.190.10\",\"UserName\":\"root\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceSpecs",
@@ -12451,7 +13662,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstanceSpecSet\":[{\"Cpu\":1,\"HasStock\":true,\"MachineType\":\"exclusive\",\"MaxIoBandWidth\":0,\"MaxIops\":0,\"MaxStorageSize\":1,\"Memory\":1,\"MinStorageSize\":1,\"StockCount\":0,\"ZoneStockInfos\":[{\"HasStock\":true,\"StockCount\":0,\"Zone\":\"ap-beijing-3\"}]}]}",
+        download: false,
     },
     Operation {
         name: "DescribeInstanceSpecsByOperationType",
@@ -12480,7 +13693,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstanceSpecSet\":[{\"Cpu\":1,\"HasStock\":true,\"MachineType\":\"abc\",\"MaxIoBandWidth\":0,\"MaxIops\":0,\"MaxStorageSize\":1,\"Memory\":1,\"MinStorageSize\":1,\"StockCount\":0,\"ZoneStockInfos\":[{\"HasStock\":true,\"StockCount\":0,\"Zone\":\"abc\"}]}]}",
+        download: false,
     },
     Operation {
         name: "DescribeInstances",
@@ -12534,7 +13749,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstanceSet\":[{\"AppId\":23762834,\"BusinessType\":\"bus_a\",\"ClusterId\":\"cynosdbmysql-asd45qwe\",\"ClusterName\":\"MyClusterName\",\"Cpu\":1,\"CreateTime\":\"2020-09-22 00:00:00\",\"CynosVersion\":\"2.0.10\",\"CynosVersionTag\":\"stable\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<5 天\",\"DestroyTime\":\"2024-01-04 00:09:10\",\"InstanceId\":\"cynosdbmysql-ins-asd45qwe\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"MyInstanceName\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-asd45qwe\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-cbhs7ush\",\"Vip\":\"192.0.0.0\",\"VpcId\":\"vpc-12as45\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan,domain,com\",\"WanIP\":\"23.15.5.1\",\"WanPort\":3306,\"WanStatus\":\"running\"}],\"InstanceRole\":\"master\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2020-09-22 00:00:00\",\"MasterZone\":\"ap-guangzhou-3\",\"MaxCpu\":8,\"Memory\":1,\"MinCpu\":1,\"NetType\":1,\"PayMode\":0,\"PeriodEndTime\":\"2020-09-22 00:00:00\",\"PhysicalZone\":\"ap-guangzhou-3\",\"ProcessingTask\":\"taskUpgradeStorage\",\"ProjectId\":2342,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourcePackages\":[{\"DeductionPriority\":0,\"PackageId\":\"package-bhsy2snc\",\"PackageType\":\"CCU\"}],\"ResourceTags\":[{\"TagKey\":\"tag_key_1\",\"TagValue\":\"tag_value_1\"}],\"ServerlessStatus\":\"paused\",\"SlaveZones\":[\"ap-guangzhou-4\"],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":10,\"StorageId\":\"cynosdbpg-bzkxxrmt\",\"StoragePayMode\":0,\"SubnetId\":\"subnet-12kasd\",\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-asd45qwe\",\"ObjectType\":\"cluster\",\"TaskId\":111110,\"TaskStatus\":\"running\",\"TaskType\":\"taskCreateClusters\"}],\"Uin\":\"238762734\",\"UpdateTime\":\"2020-09-22 00:00:00\",\"Vip\":\"192.0.2.1\",\"VpcId\":\"vpc-12as56\",\"Vport\":3306,\"WanDomain\":\"cynosdbpg-bzkxxrmt.wan.domain.com\",\"WanIP\":\"3.1.5.2\",\"WanPort\":3306,\"WanStatus\":\"running\",\"Zone\":\"ap-guangzhou-3\"}],\"TotalCount\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeInstancesWithinSameCluster",
@@ -12553,7 +13770,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstanceIds\":[\"cynosdbmysql-ins-pgbpxt11\"],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeIntegrateTask",
@@ -12572,7 +13791,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"CurrentProgress\":\"5/5\",\"CurrentStep\":\"FinishTask\",\"TaskStatus\":\"success\"}",
+        download: false,
     },
     Operation {
         name: "DescribeIsolatedInstances",
@@ -12611,7 +13832,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstanceSet\":[{\"AppId\":1311111346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<7 天\",\"DestroyTime\":\"2024-12-30 19:51:33\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-crl6j3l\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-r7hmdx4\",\"InstanceGroupType\":\"ha\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"master\",\"InstanceStorageType\":\"\",\"InstanceType\":\"rw\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2024-12-23 19:51:33\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2024-12-23 19:51:24\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"isolated\",\"StatusDesc\":\"已隔离\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100011147054\",\"UpdateTime\":\"2024-12-23 19:51:33\",\"Vip\":\"172.0.0.2\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"},{\"AppId\":1311111346,\"BusinessType\":\"\",\"ClusterId\":\"cynosdbmysql-grhvkwd\",\"ClusterName\":\"cynosdbmysql-grhvkwd\",\"Cpu\":2,\"CreateTime\":\"2024-12-03 14:03:58\",\"CynosVersion\":\"2.1.13.001\",\"DbMode\":\"NORMAL\",\"DbType\":\"MYSQL\",\"DbVersion\":\"5.7\",\"DestroyDeadlineText\":\"<7 天\",\"DestroyTime\":\"2024-12-30 19:51:33\",\"DeviceType\":\"exclusive\",\"InstanceAbility\":{\"IsSupportForceRestart\":\"no\",\"NonsupportForceRestartReason\":\"NoForcedRestartAllowed\"},\"InstanceId\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceIndexMode\":\"onlyRowIndex\",\"InstanceName\":\"cynosdbmysql-ins-6t9ynb7\",\"InstanceNetInfo\":[{\"InstanceGroupId\":\"cynosdbmysql-grp-08o6vj0\",\"InstanceGroupType\":\"singleRo\",\"NetType\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"InstanceRole\":\"ro\",\"InstanceStorageType\":\"\",\"InstanceType\":\"ro\",\"IsFreeze\":\"no\",\"IsolateTime\":\"2024-12-23 19:51:33\",\"MasterZone\":\"ap-chongqing-1\",\"MaxCpu\":0,\"Memory\":4,\"MinCpu\":0,\"NetType\":1,\"PayMode\":1,\"PeriodEndTime\":\"2024-12-23 19:51:24\",\"PhysicalZone\":\"ap-chongqing-1\",\"ProcessingTask\":\"\",\"ProjectId\":0,\"Region\":\"ap-chongqing\",\"RenewFlag\":1,\"ResourcePackages\":null,\"ResourceTags\":null,\"ServerlessStatus\":\"\",\"SlaveZones\":[],\"Status\":\"isolated\",\"StatusDesc\":\"已隔离\",\"Storage\":10,\"StorageId\":\"cynosdbmysql-grhvkwd\",\"StoragePayMode\":1,\"SubnetId\":\"subnet-oiz56c8\",\"Tasks\":[],\"Uin\":\"100011147054\",\"UpdateTime\":\"2024-12-23 19:51:33\",\"Vip\":\"172.0.0.7\",\"VpcId\":\"vpc-gy34uq2\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\",\"Zone\":\"ap-chongqing-1\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusterAccountAllPrivileges",
@@ -12630,7 +13853,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DatabasePrivileges\":null,\"GlobalPrivileges\":[\"SELECT\"],\"PrivilegeStatements\":null,\"TablePrivileges\":null}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusterAccountPrivileges",
@@ -12669,7 +13894,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Privileges\":[\"SELECT\"]}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusterAccounts",
@@ -12708,7 +13935,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"AccountSet\":[{\"AccountName\":\"root\",\"CreateTime\":\"2025-12-25 16:20:05\",\"Description\":\"\",\"Host\":\"%\",\"MaxUserConnections\":0,\"UpdateTime\":\"2025-12-25 16:22:41\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusterAutoMapRule",
@@ -12727,7 +13956,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"AutoMapRules\":[]}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusterDetail",
@@ -12746,7 +13977,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Detail\":{\"ClusterId\":\"libradb-i8okw971\",\"ClusterName\":\"libradb-i8okw971\",\"CreateTime\":\"2025-05-15 15:42:58\",\"CynosVersion\":\"\",\"CynosVersionTag\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceId\":\"libradb-ins-6231eq34\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-6231eq34\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"InstanceType\":\"libradbRo\",\"MaintainDuration\":3600,\"MaintainStartTime\":10800,\"MaintainWeekDays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\",\"Sat\",\"Sun\"],\"NodeList\":[\"libradbn-0\"]}],\"IsFreeze\":\"no\",\"MasterZone\":\"ap-guangzhou-7\",\"NoSupportAddRo\":\"\",\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"PhysicalZone\":\"\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"RoAddr\":[{\"IP\":\"172.16.0.67\",\"Port\":3306}],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"SubnetId\":\"subnet-558rhwt2\",\"SubnetName\":\"Default-Subnet\",\"Tasks\":[],\"UsedStorage\":0,\"Vip\":\"172.16.0.67\",\"VpcId\":\"vpc-nnakli31\",\"VpcName\":\"Default-VPC\",\"Vport\":3306,\"Zone\":\"\"}}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusterTableMapping",
@@ -12815,7 +14048,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TableMappings\":[],\"TotalCnt\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBClusters",
@@ -12849,7 +14084,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ClusterSet\":[{\"AppId\":1251966477,\"ClusterId\":\"libradb-e9p7dqqm\",\"ClusterName\":\"按量计费\",\"CreateTime\":\"2025-06-20 17:01:53\",\"CynosVersion\":\"\",\"CynosVersionTag\":\"\",\"DbVersion\":\"3.2503.1.0\",\"InstanceNum\":1,\"IsFreeze\":\"no\",\"MasterZone\":\"ap-qingyuan-1\",\"NetAddrs\":[{\"Description\":\"\",\"InstanceGroupId\":\"\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-mfsl0rqo\",\"UniqVpcId\":\"vpc-95mugkpt\",\"Vip\":\"192.168.254.39\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"PhysicalZone\":\"\",\"ProjectID\":0,\"Region\":\"ap-qingyuan\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":100,\"SubnetId\":\"subnet-mfsl0rqo\",\"Tasks\":[],\"Uin\":\"3374998458\",\"UpdateTime\":\"2025-06-23 17:42:21\",\"Vip\":\"192.168.254.39\",\"VpcId\":\"vpc-95mugkpt\",\"Vport\":3306,\"Zone\":\"\"}],\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBDataSource",
@@ -12868,7 +14105,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DataSourceList\":[{\"ClusterId\":\"cynosdbmysql-djhes6w5\",\"DBType\":\"cynos\",\"IP\":\"\",\"InstanceId\":\"cynosdbmysql-ins-348bdpck\",\"Port\":0},{\"ClusterId\":\"cynosdbmysql-jogwvkth\",\"DBType\":\"cynos\",\"IP\":\"\",\"InstanceId\":\"cynosdbmysql-ins-ht2tdr9s\",\"Port\":0}]}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBForwardConfig",
@@ -12880,7 +14119,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ForwardList\":[{\"InstanceId\":\"cynosdbmysql-ins-62lfwjfx\",\"Region\":\"ap-qingyuan\"}],\"ForwardMode\":\"AUTO\"}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBInstanceDetail",
@@ -12899,7 +14140,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"AppId\":251232065,\"ClusterId\":\"cynosdbmysql-pehkn7u7\",\"ClusterName\":\"cynos_libra回归v5.7_包年包月_202604161238\",\"Cpu\":4,\"CreateTime\":\"2026-04-16 12:42:23\",\"InstanceId\":\"libradb-ins-6hmc6et4\",\"InstanceName\":\"LIBRADB_AUTO_TEST_包年包月\",\"InstanceNetInfo\":{\"InstanceGroupId\":\"cynosdbmysql-grp-foszl979\",\"InstanceGroupType\":\"libradbRo\",\"NetType\":1,\"SubnetId\":\"subnet-c8tytrdg\",\"Vip\":\"10.0.5.177\",\"VpcId\":\"vpc-d3pif7pp\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"},\"InstanceRole\":\"libradbRo\",\"InstanceType\":\"common\",\"LibraDBVersion\":\"5.2512.1.0\",\"Memory\":16,\"NetType\":0,\"NodeCount\":1,\"NodeInfo\":[{\"Cpu\":4,\"DataStatus\":\"Running\",\"Memory\":16,\"Message\":\"\",\"NodeId\":\"libradbn-0\",\"Status\":\"normal\",\"Storage\":50}],\"PayMode\":1,\"PeriodEndTime\":\"2026-05-16 12:42:22\",\"PeriodStartTime\":\"2026-04-16 12:42:22\",\"ProjectId\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"ResourceTags\":[],\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":50,\"StorageType\":\"CLOUD_HSSD\",\"SubnetId\":\"\",\"Uin\":\"700000432793\",\"UpdateTime\":\"2026-04-16 12:45:47\",\"Vip\":\"\",\"VpcId\":\"\",\"Vport\":0,\"Zone\":\"ap-guangzhou-4\"}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBInstanceSpecs",
@@ -12907,7 +14150,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
         path: "/",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"InstanceSpecSet\":[{\"Cpu\":128,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":512,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":4,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":7000,\"Memory\":16,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":8,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":7000,\"Memory\":32,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":16,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":64,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":32,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":128,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":64,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":256,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]},{\"Cpu\":96,\"HasStock\":true,\"InstanceType\":\"common\",\"MaxReplicaNum\":1,\"MaxStorageSize\":15000,\"Memory\":384,\"MinReplicaNum\":1,\"MinStorageSize\":100,\"StorageType\":\"CLOUD_TCS\",\"ZoneStockInfos\":[]}]}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBSlowLogs",
@@ -12956,7 +14201,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DescribeLibraDBVersion",
@@ -12964,7 +14211,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
         path: "/",
         members: &[],
         query: &[],
+        form: &[],
         example: "{\"VersionList\":[{\"HasPermission\":true,\"Tag\":\"stable\",\"Version\":\"1.2404.21.0\"},{\"HasPermission\":true,\"Tag\":\"beta\",\"Version\":\"test.119382630\"},{\"HasPermission\":true,\"Tag\":\"beta\",\"Version\":\"1.2404.11.0\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeMaintainPeriod",
@@ -12976,7 +14225,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"MaintainDuration\":\"3600\",\"MaintainStartTime\":\"3600\",\"MaintainWeekDays\":[\"Mon\",\"Tue\"]}",
+        download: false,
     },
     Operation {
         name: "DescribeParamTemplateDetail",
@@ -12988,7 +14239,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Items\":[{\"CurrentValue\":\"1000\",\"Default\":\"0\",\"Description\":\"The maximum permitted number of simultaneous client connections per user.\",\"EnumValue\":[],\"Func\":\"\",\"FuncPattern\":\"{MAX(DBInitCpu/%d,%d)},2,4\",\"IsFunc\":false,\"IsGlobal\":0,\"MatchType\":\"\",\"MatchValue\":\"\",\"Max\":\"10240\",\"Min\":\"0\",\"ModifiableInfo\":{\"IsModifiable\":1},\"NeedReboot\":0,\"ParamName\":\"max_user_connections\",\"ParamType\":\"integer\",\"SupportFunc\":false}],\"TemplateDescription\":\"测试模板\",\"TemplateId\":4837003,\"TemplateName\":\"测试模板\",\"TotalCount\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeParamTemplates",
@@ -13052,7 +14305,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Items\":[{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Id\":27,\"ParamInfoSet\":[{\"CurrentValue\":\"12\",\"Default\":\"10\",\"Description\":\"API测试\",\"EnumValue\":[\"ON\",\"OFF\"],\"Max\":\"10000\",\"Min\":\"10\",\"NeedReboot\":0,\"ParamName\":\"param1\",\"ParamType\":\"integer\"}],\"TemplateDescription\":\"API测试\",\"TemplateName\":\"API测试\"},{\"DbMode\":\"NORMAL\",\"EngineVersion\":\"5.7\",\"Id\":28,\"ParamInfoSet\":[{\"CurrentValue\":\"12\",\"Default\":\"10\",\"Description\":\"API测试\",\"EnumValue\":[\"21\",\"22\"],\"Max\":\"10000\",\"Min\":\"10\",\"NeedReboot\":0,\"ParamName\":\"param2\",\"ParamType\":\"integer\"}],\"TemplateDescription\":\"API测试\",\"TemplateName\":\"API测试\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeProjectSecurityGroups",
@@ -13081,7 +14336,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Groups\":[{\"CreateTime\":\"2017-04-13 15:00:06\",\"Inbound\":[],\"Outbound\":[],\"ProjectId\":0,\"SecurityGroupId\":\"sg-ajr1jzgj\",\"SecurityGroupName\":\"CynosDB\",\"SecurityGroupRemark\":\"\"}],\"Total\":1}",
+        download: false,
     },
     Operation {
         name: "DescribeProxies",
@@ -13120,7 +14377,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ProxyGroupInfos\":[{\"ConnectionPool\":{\"ConnectionPoolTimeOut\":30,\"ConnectionPoolType\":\"SessionConnectionPool\",\"OpenConnectionPool\":\"yes\"},\"NetAddrInfos\":[{\"Description\":\"external-ro new\",\"InstanceGroupId\":\"cynosdbmysql-grp-nsiuj4aj\",\"NetType\":\"\",\"UniqSubnetId\":\"subnet-pmqqss72\",\"UniqVpcId\":\"vpc-gvelzo5j\",\"Vip\":\"11.2.1.43\",\"Vport\":3306,\"WanDomain\":\"test.wan.domain\",\"WanIP\":\"11.2.3.43\",\"WanPort\":3306,\"WanStatus\":\"open\"}],\"ProxyGroup\":{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"CurrentProxyVersion\":\"1.3.11\",\"OpenRw\":\"yes\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg55su\",\"ProxyNodeCount\":4,\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"},\"ProxyGroupRwInfo\":{\"AccessMode\":\"balance\",\"AutoAddRo\":\"no\",\"ConsistencyTimeOut\":0,\"ConsistencyType\":\"eventual\",\"FailOver\":\"no\",\"InstanceWeights\":[{\"InstanceId\":\"cynosdbmysql-ins-ka2i3m48\",\"Weight\":1}],\"OpenRw\":\"yes\",\"RwType\":\"READONLY\",\"TransSplit\":false,\"WeightMode\":\"system\"},\"ProxyNodes\":[{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"Cpu\":2,\"Mem\":4000,\"OssProxyNodeName\":\"cynosdbmysql-proxyNode-q52v1wp4\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg57su\",\"ProxyNodeConnections\":157,\"ProxyNodeId\":\"cynosdbmysql-proxyNode-pv4hg4na\",\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"}],\"Tasks\":[{\"ObjectId\":\"cynosdbmysql-proxy-mdhg57su\",\"ObjectType\":\"taskObjTypeCluster\",\"TaskId\":123124,\"TaskStatus\":\"processing\",\"TaskType\":\"taskModifyProxyRwSplit\"}]}],\"ProxyNodeInfos\":[{\"AppId\":1772344699,\"ClusterId\":\"cynosdbmysql-i2weamox\",\"Cpu\":2,\"Mem\":4000,\"OssProxyNodeName\":\"cynosdbmysql-proxyNode-q52v1wp4\",\"ProxyGroupId\":\"cynosdbmysql-proxy-mdhg57su\",\"ProxyNodeConnections\":157,\"ProxyNodeId\":\"cynosdbmysql-proxyNode-pv4hg4na\",\"Region\":\"ap-guangzhou\",\"Status\":\"running\",\"Zone\":\"ap-guangzhou-6\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeProxyNodes",
@@ -13154,7 +14413,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ProxyNodeInfos\":[],\"TotalCount\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeProxySpecs",
@@ -13166,7 +14427,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: false,
         }],
         query: &[],
+        form: &[],
         example: "{\"ProxySpecs\":[{\"Cpu\":2,\"Mem\":4000},{\"Cpu\":4,\"Mem\":8000},{\"Cpu\":8,\"Mem\":16000}]}",
+        download: false,
     },
     Operation {
         name: "DescribeProxyZoneStocks",
@@ -13178,7 +14441,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ProxyZoneStockInfos\":[{\"CpuStock\":124,\"MemStock\":3192000,\"Region\":\"ap-guangzhou\",\"Zone\":\"ap-guangzhou-3\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeRedoLogListByVault",
@@ -13237,7 +14502,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"RedoLogList\":[{\"ClusterId\":\"cynosdbmysql-03e2xlyd\",\"ClusterName\":\"backupT_202602021239\",\"RedoFileInfo\":{\"BackupTime\":\"1970-01-01 08:00:01\",\"CopyStatus\":\"done\",\"FileName\":\"backupT_202602021239_20260202153128\",\"FileSize\":600941264,\"FinishTime\":\"1970-01-01 08:00:01\",\"RedoCrossRegions\":[],\"RedoLogId\":1282,\"StartTime\":\"1970-01-01 08:00:01\",\"Status\":\"creating\"}}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeRedoLogs",
@@ -13276,7 +14543,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"RedoLogs\":[{\"BackupTime\":\"2025-09-22 14:35:44\",\"FileName\":\"backupT_lowcase_202509221241_20250922143544\",\"FileSize\":738914945,\"FinishTime\":\"2025-09-22 14:36:44\",\"RedoCrossRegions\":[{\"BackupId\":22822,\"BackupRegion\":\"ap-guangzhou\"}],\"RedoLogId\":22822,\"StartTime\":\"2025-09-22 14:35:44\",\"Status\":\"success\"},{\"BackupTime\":\"2025-09-22 14:18:22\",\"FileName\":\"backupT_lowcase_202509221241_20250922141822\",\"FileSize\":739166672,\"FinishTime\":\"2025-09-22 14:19:23\",\"RedoCrossRegions\":[{\"BackupId\":22818,\"BackupRegion\":\"ap-guangzhou\"}],\"RedoLogId\":22818,\"StartTime\":\"2025-09-22 14:18:22\",\"Status\":\"success\"}],\"TotalCount\":12}",
+        download: false,
     },
     Operation {
         name: "DescribeResourcePackageDetail",
@@ -13320,7 +14589,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Detail\":[{\"AppId\":251232125,\"EndTime\":\"2020-01-02 00:00:01\",\"ExtendInfo\":\"{\\\"ClusterId\\\":\\\"cynosdbmysql-i58mvikj\\\",\\\"RequestId\\\":\\\"1724306460000666497_c7bedc2d-3454-4fe9-9768-335a9901f10f\\\"}\",\"InstanceId\":\"cynosdbmysql-ins-anji1234\",\"PackageId\":\"package-abcr4312\",\"PackageTotalUsedSpec\":200,\"StartTime\":\"2020-01-01 00:00:01\",\"SuccessDeductSpec\":100}],\"Total\":20}",
+        download: false,
     },
     Operation {
         name: "DescribeResourcePackageList",
@@ -13374,7 +14645,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Detail\":[{\"AppId\":12387234,\"BindInstanceInfos\":[{\"InstanceId\":\"cynosdbpg-ins-bzkxxrmt\",\"InstanceRegion\":\"ap-guangzhou\",\"InstanceType\":\"cynosdb-serverless\"}],\"ExpireTime\":\"2025-11-10 00:00:00\",\"HasQuota\":true,\"PackageId\":\"package-cbhsyegx\",\"PackageName\":\"MyPackageName\",\"PackageRegion\":\"chineseMainland\",\"PackageTotalSpec\":10000000,\"PackageType\":\"CCU\",\"PackageUsedSpec\":2394.3,\"PackageVersion\":\"common\",\"StartTime\":\"2023-12-10 00:00:00\",\"Status\":\"using\"}],\"Total\":20}",
+        download: false,
     },
     Operation {
         name: "DescribeResourcePackageSaleSpec",
@@ -13408,7 +14681,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Detail\":[{\"ExpireDay\":180,\"MaxPackageSpec\":100,\"MinPackageSpec\":50,\"PackageRegion\":\"china\",\"PackageType\":\"CCU\",\"PackageVersion\":\"common\"}],\"Total\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeResourcesByDealName",
@@ -13427,7 +14702,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BillingResourceInfos\":[{\"ClusterId\":\"cynosdbmysql-r8ewihg4\",\"DealName\":\"201302542054\",\"InstanceIds\":[\"cynosdbmysql-ins-pecl0drs\"]},{\"ClusterId\":\"cynosdbmysql-hjosrxhu\",\"DealName\":\"201302542054\",\"InstanceIds\":[\"cynosdbmysql-ins-7f59pahg\"]}]}",
+        download: false,
     },
     Operation {
         name: "DescribeRollbackTimeRange",
@@ -13451,7 +14728,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"RollbackTimeRanges\":[{\"TimeRangeEnd\":\"2019-01-20 02:10:12\",\"TimeRangeStart\":\"2019-01-13 02:12:05\"}],\"TimeRangeEnd\":\"\",\"TimeRangeStart\":\"\"}",
+        download: false,
     },
     Operation {
         name: "DescribeSQLExecutionPlan",
@@ -13480,7 +14759,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"PlanDetail\":{\"Db\":\"tpch1g\",\"QueryTimeAfter\":7.9771255,\"QueryTimeBefore\":42.2461075,\"SQLSample\":\"select\\n    s_name,\\n    count(*) as numwait\\nfrom\\n    supplier,\\n    lineitem l1,\\n    orders,\\n    nation\\nwhere\\n    s_suppkey = l1.l_suppkey\\n    and o_orderkey = l1.l_orderkey\\n    and o_orderstatus = 'F'\\n    and l1.l_receiptdate > l1.l_commitdate\\n    and exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l2\\n        where\\n            l2.l_orderkey = l1.l_orderkey\\n            and l2.l_suppkey <> l1.l_suppkey\\n    )\\n    and not exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l3\\n        where\\n            l3.l_orderkey = l1.l_orderkey\\n            and l3.l_suppkey <> l1.l_suppkey\\n            and l3.l_receiptdate > l3.l_commitdate\\n    )\\n    and s_nationkey = n_nationkey\\n    and n_name = 'VIETNAM'\\ngroup by\\n    s_name\\norder by\\n    numwait desc,\\n    s_name\",\"SQLSampleRewritten\":\"select /*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select$1`) BNL(`l1`@`select$1`) HASH_JOIN(`l1`@`select$1`) NO_INDEX(`l1`@`select$1`) BNL(`orders`@`select$1`) REF_SCAN(`orders`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select$1`) NO_INDEX(`nation`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8336409648)  END_OUTLINE_DATA */\\n    s_name,\\n    count(*) as numwait\\nfrom\\n    supplier,\\n    lineitem l1,\\n    orders,\\n    nation\\nwhere\\n    s_suppkey = l1.l_suppkey\\n    and o_orderkey = l1.l_orderkey\\n    and o_orderstatus = 'F'\\n    and l1.l_receiptdate > l1.l_commitdate\\n    and exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l2\\n        where\\n            l2.l_orderkey = l1.l_orderkey\\n            and l2.l_suppkey <> l1.l_suppkey\\n    )\\n    and not exists \\n    (\\n        select\\n            *\\n        from\\n            lineitem l3\\n        where\\n            l3.l_orderkey = l1.l_orderkey\\n            and l3.l_suppkey <> l1.l_suppkey\\n            and l3.l_receiptdate > l3.l_commitdate\\n    )\\n    and s_nationkey = n_nationkey\\n    and n_name = 'VIETNAM'\\ngroup by\\n    s_name\\norder by\\n    numwait desc,\\n    s_name\",\"SQLScanRowsAfter\":6370410,\"SQLScanRowsBefore\":6448214,\"TablePlanAfter\":[{\"Extra\":\"Using where; Using temporary; Using filesort\",\"Filtered\":10,\"Id\":1,\"Key\":\"\",\"KeyLen\":\"\",\"Partitions\":\"\",\"PossibleKeys\":\"\",\"Ref\":\"\",\"Rows\":25,\"SelectType\":\"SIMPLE\",\"Table\":\"nation\",\"Type\":\"ALL\"}],\"TablePlanBefore\":[{\"Extra\":\"Using where; Using temporary; Using filesort\",\"Filtered\":10,\"Id\":1,\"Key\":\"\",\"KeyLen\":\"\",\"Partitions\":\"\",\"PossibleKeys\":\"PRIMARY\",\"Ref\":\"\",\"Rows\":1503916,\"SelectType\":\"SIMPLE\",\"Table\":\"orders\",\"Type\":\"ALL\"}],\"TemplateID\":\"tpch1g:a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48\",\"TreePlanAfter\":\"{\\n  \\\"query\\\": \\\"/* select#1 */ select /*+ SET_VAR(optimizer_switch=8336409648) LEADING(@`select#1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select#1`) REF_SCAN(`supplier`@`select#1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select#1`) BNL(`l1`@`select#1`) HASH_JOIN(`l1`@`select#1`) NO_INDEX(`l1`@`select#1`) BNL(`orders`@`select#1`) REF_SCAN(`orders`@`select#1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select#1`) NO_INDEX(`nation`@`select#1`) SEMIJOIN(@`select#2` FIRSTMATCH) BNL(`l2`@`select#2`) REF_SCAN(`l2`@`select#2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select#2`) SEMIJOIN(@`select#3` FIRSTMATCH) BNL(`l3`@`select#3`) REF_SCAN(`l3`@`select#3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select#3`) */ `tpch1g`.`supplier`.`s_name` AS `s_name`,count(0) AS `numwait` from `tpch1g`.`supplier` join `tpch1g`.`lineitem` `l1` join `tpch1g`.`orders` join `tpch1g`.`nation` semi join (`tpch1g`.`lineitem` `l2`) anti join (`tpch1g`.`lineitem` `l3`) on(((`l3`.`l_orderkey` = `l1`.`l_orderkey`) and (`l3`.`l_suppkey` <> `tpch1g`.`supplier`.`s_suppkey`) and (`l3`.`l_receiptdate` > `l3`.`l_commitdate`))) where ((`tpch1g`.`supplier`.`s_nationkey` = `tpch1g`.`nation`.`n_nationkey`) and (`tpch1g`.`orders`.`o_orderkey` = `l1`.`l_orderkey`) and (`l2`.`l_orderkey` = `l1`.`l_orderkey`) and (`l1`.`l_suppkey` = `tpch1g`.`supplier`.`s_suppkey`) and (`tpch1g`.`orders`.`o_orderstatus` = 'F') and (`l1`.`l_receiptdate` > `l1`.`l_commitdate`) and (`tpch1g`.`nation`.`n_name` = 'VIETNAM') and (`l2`.`l_suppkey` <> `tpch1g`.`supplier`.`s_suppkey`)) group by `tpch1g`.`supplier`.`s_name` order by `numwait` desc,`tpch1g`.`supplier`.`s_name`\\\",\\n  \\\"inputs\\\": [\\n    {\\n      \\\"inputs\\\": [\\n        {\\n          \\\"inputs\\\": [\\n            {\\n              \\\"inputs\\\": [\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"operation\\\": \\\"Table scan on l1\\\",\\n                                  \\\"table_name\\\": \\\"l1\\\",\\n                                  \\\"access_type\\\": \\\"table\\\",\\n                                  \\\"actual_rows\\\": 6001215.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 5725745.0,\\n                                  \\\"actual_last_row_ms\\\": 5496.675893,\\n                                  \\\"actual_first_row_ms\\\": 2.091768,\\n                                  \\\"estimated_total_cost\\\": 980.0111026275647\\n                                }\\n                              ],\\n                              \\\"condition\\\": \\\"(l1.l_receiptdate > l1.l_commitdate)\\\",\\n                              \\\"operation\\\": \\\"Filter: (l1.l_receiptdate > l1.l_commitdate)\\\",\\n                              \\\"access_type\\\": \\\"filter\\\",\\n                              \\\"actual_rows\\\": 3793296.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 197.69924468766476,\\n                              \\\"actual_last_row_ms\\\": 5854.604804,\\n                              \\\"actual_first_row_ms\\\": 2.093088,\\n                              \\\"estimated_total_cost\\\": 980.0111026275647\\n                            },\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"operation\\\": \\\"Table scan on nation\\\",\\n                                      \\\"table_name\\\": \\\"nation\\\",\\n                                      \\\"access_type\\\": \\\"table\\\",\\n                                      \\\"actual_rows\\\": 25.0,\\n                                      \\\"actual_loops\\\": 1,\\n                                      \\\"estimated_rows\\\": 25.0,\\n                                      \\\"actual_last_row_ms\\\": 1.162188,\\n                                      \\\"actual_first_row_ms\\\": 1.158898,\\n                                      \\\"estimated_total_cost\\\": 3.5\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(nation.n_name = 'VIETNAM')\\\",\\n                                  \\\"operation\\\": \\\"Filter: (nation.n_name = 'VIETNAM')\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 1.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 2.500000037252903,\\n                                  \\\"actual_last_row_ms\\\": 1.165758,\\n                                  \\\"actual_first_row_ms\\\": 1.1635280000000001,\\n                                  \\\"estimated_total_cost\\\": 3.5\\n                                },\\n                                {\\n                                  \\\"covering\\\": false,\\n                                  \\\"operation\\\": \\\"Index lookup on supplier using i_s_nationkey (s_nationkey=nation.n_nationkey)\\\",\\n                                  \\\"index_name\\\": \\\"i_s_nationkey\\\",\\n                                  \\\"table_name\\\": \\\"supplier\\\",\\n                                  \\\"access_type\\\": \\\"index\\\",\\n                                  \\\"actual_rows\\\": 399.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 396.3599853515625,\\n                                  \\\"lookup_condition\\\": \\\"s_nationkey=nation.n_nationkey\\\",\\n                                  \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                                  \\\"actual_last_row_ms\\\": 2.954752,\\n                                  \\\"actual_first_row_ms\\\": 2.1702179999999998,\\n                                  \\\"estimated_total_cost\\\": 127.64824120004909\\n                                }\\n                              ],\\n                              \\\"heading\\\": \\\"Hash\\\",\\n                              \\\"join_type\\\": \\\"inner join\\\",\\n                              \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                              \\\"access_type\\\": \\\"join\\\",\\n                              \\\"actual_rows\\\": 399.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 990.8999781444663,\\n                              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                              \\\"actual_last_row_ms\\\": 4.141059,\\n                              \\\"actual_first_row_ms\\\": 3.3348459999999998,\\n                              \\\"estimated_total_cost\\\": 382.07460703468064\\n                            }\\n                          ],\\n                          \\\"join_type\\\": \\\"inner join\\\",\\n                          \\\"operation\\\": \\\"Inner hash join (l1.l_suppkey = supplier.s_suppkey)\\\",\\n                          \\\"access_type\\\": \\\"join\\\",\\n                          \\\"actual_rows\\\": 151237.0,\\n                          \\\"actual_loops\\\": 1,\\n                          \\\"estimated_rows\\\": 6.764065999195586,\\n                          \\\"hash_condition\\\": [\\n                            \\\"(l1.l_suppkey = supplier.s_suppkey)\\\"\\n                          ],\\n                          \\\"join_algorithm\\\": \\\"hash\\\",\\n                          \\\"actual_last_row_ms\\\": 6074.518301,\\n                          \\\"actual_first_row_ms\\\": 6.335513,\\n                          \\\"estimated_total_cost\\\": 991045.334534254\\n                        },\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"covering\\\": false,\\n                              \\\"operation\\\": \\\"Single-row index lookup on orders using PRIMARY (o_orderkey=l1.l_orderkey)\\\",\\n                              \\\"index_name\\\": \\\"PRIMARY\\\",\\n                              \\\"table_name\\\": \\\"orders\\\",\\n                              \\\"access_type\\\": \\\"index\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 151237,\\n                              \\\"estimated_rows\\\": 1.0,\\n                              \\\"lookup_condition\\\": \\\"o_orderkey=l1.l_orderkey\\\",\\n                              \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                              \\\"actual_last_row_ms\\\": 0.009225258422211495,\\n                              \\\"actual_first_row_ms\\\": 0.009201951050338211,\\n                              \\\"estimated_total_cost\\\": 0.00048093393503419093\\n                            }\\n                          ],\\n                          \\\"condition\\\": \\\"(orders.o_orderstatus = 'F')\\\",\\n                          \\\"operation\\\": \\\"Filter: (orders.o_orderstatus = 'F')\\\",\\n                          \\\"access_type\\\": \\\"filter\\\",\\n                          \\\"actual_rows\\\": 0.4834200625508308,\\n                          \\\"actual_loops\\\": 151237,\\n                          \\\"estimated_rows\\\": 0.10000000149011612,\\n                          \\\"actual_last_row_ms\\\": 0.009417779690155188,\\n                          \\\"actual_first_row_ms\\\": 0.009382624820645743,\\n                          \\\"estimated_total_cost\\\": 0.00048093393503419093\\n                        }\\n                      ],\\n                      \\\"join_type\\\": \\\"inner join\\\",\\n                      \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                      \\\"access_type\\\": \\\"join\\\",\\n                      \\\"actual_rows\\\": 73111.0,\\n                      \\\"actual_loops\\\": 1,\\n                      \\\"estimated_rows\\\": 0.6764066099988024,\\n                      \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                      \\\"actual_last_row_ms\\\": 7516.577456,\\n                      \\\"actual_first_row_ms\\\": 7.517811,\\n                      \\\"estimated_total_cost\\\": 991140.2159870679\\n                    },\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"covering\\\": false,\\n                          \\\"operation\\\": \\\"Index lookup on l2 using PRIMARY (l_orderkey=l1.l_orderkey)\\\",\\n                          \\\"index_name\\\": \\\"PRIMARY\\\",\\n                          \\\"table_name\\\": \\\"l2\\\",\\n                          \\\"access_type\\\": \\\"index\\\",\\n                          \\\"actual_rows\\\": 1.2135519962796295,\\n                          \\\"actual_loops\\\": 73111,\\n                          \\\"estimated_rows\\\": 3.8266098499298096,\\n                          \\\"lookup_condition\\\": \\\"l_orderkey=l1.l_orderkey\\\",\\n                          \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                          \\\"actual_last_row_ms\\\": 0.002929321196536773,\\n                          \\\"actual_first_row_ms\\\": 0.0028866301787692688,\\n                          \\\"estimated_total_cost\\\": 2.7405877787157538\\n                        }\\n                      ],\\n                      \\\"condition\\\": \\\"(l2.l_suppkey <> supplier.s_suppkey)\\\",\\n                      \\\"operation\\\": \\\"Filter: (l2.l_suppkey <> supplier.s_suppkey)\\\",\\n                      \\\"access_type\\\": \\\"filter\\\",\\n                      \\\"actual_rows\\\": 0.9638221334682879,\\n                      \\\"actual_loops\\\": 73111,\\n                      \\\"estimated_rows\\\": 3.4439487737033403,\\n                      \\\"actual_last_row_ms\\\": 0.003099465470312265,\\n                      \\\"actual_first_row_ms\\\": 0.003099465470312265,\\n                      \\\"estimated_total_cost\\\": 2.7405877787157538\\n                    }\\n                  ],\\n                  \\\"join_type\\\": \\\"semijoin\\\",\\n                  \\\"operation\\\": \\\"Nested loop semijoin\\\",\\n                  \\\"access_type\\\": \\\"join\\\",\\n                  \\\"actual_rows\\\": 70466.0,\\n                  \\\"actual_loops\\\": 1,\\n                  \\\"estimated_rows\\\": 2.3295097150302095,\\n                  \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                  \\\"actual_last_row_ms\\\": 7752.051947,\\n                  \\\"actual_first_row_ms\\\": 7.523631,\\n                  \\\"estimated_total_cost\\\": 1006729.260594798\\n                },\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"covering\\\": false,\\n                      \\\"operation\\\": \\\"Index lookup on l3 using PRIMARY (l_orderkey=l1.l_orderkey)\\\",\\n                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                      \\\"table_name\\\": \\\"l3\\\",\\n                      \\\"access_type\\\": \\\"index\\\",\\n                      \\\"actual_rows\\\": 1.8223114693611102,\\n                      \\\"actual_loops\\\": 70466,\\n                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                      \\\"lookup_condition\\\": \\\"l_orderkey=l1.l_orderkey\\\",\\n                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                      \\\"actual_last_row_ms\\\": 0.002739451792353759,\\n                      \\\"actual_first_row_ms\\\": 0.0026278000596032134,\\n                      \\\"estimated_total_cost\\\": 3.0451050872714744\\n                    }\\n                  ],\\n                  \\\"condition\\\": \\\"((l3.l_suppkey <> supplier.s_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"operation\\\": \\\"Filter: ((l3.l_suppkey <> supplier.s_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"access_type\\\": \\\"filter\\\",\\n                  \\\"actual_rows\\\": 0.9446399682116198,\\n                  \\\"actual_loops\\\": 70466,\\n                  \\\"estimated_rows\\\": 3.8266098499298096,\\n                  \\\"actual_last_row_ms\\\": 0.0030080967274997874,\\n                  \\\"actual_first_row_ms\\\": 0.0030080967274997874,\\n                  \\\"estimated_total_cost\\\": 3.0451050872714744\\n                }\\n              ],\\n              \\\"join_type\\\": \\\"antijoin\\\",\\n              \\\"operation\\\": \\\"Nested loop antijoin\\\",\\n              \\\"access_type\\\": \\\"join\\\",\\n              \\\"actual_rows\\\": 3901.0,\\n              \\\"actual_loops\\\": 1,\\n              \\\"estimated_rows\\\": 8.914124821041783,\\n              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n              \\\"actual_last_row_ms\\\": 7971.408892,\\n              \\\"actual_first_row_ms\\\": 10.174192999999999,\\n              \\\"estimated_total_cost\\\": 1022318.9377805906\\n            }\\n          ],\\n          \\\"operation\\\": \\\"Aggregate using temporary table\\\",\\n          \\\"access_type\\\": \\\"temp_table_aggregate\\\",\\n          \\\"actual_rows\\\": 399.0,\\n          \\\"actual_loops\\\": 1,\\n          \\\"actual_last_row_ms\\\": 7975.965818,\\n          \\\"actual_first_row_ms\\\": 7975.965818\\n        }\\n      ],\\n      \\\"operation\\\": \\\"Table scan on <temporary>\\\",\\n      \\\"table_name\\\": \\\"<temporary>\\\",\\n      \\\"access_type\\\": \\\"table\\\",\\n      \\\"actual_rows\\\": 399.0,\\n      \\\"actual_loops\\\": 1,\\n      \\\"actual_last_row_ms\\\": 7975.999928,\\n      \\\"actual_first_row_ms\\\": 7975.967638\\n    }\\n  ],\\n  \\\"operation\\\": \\\"Sort: numwait DESC, supplier.s_name\\\",\\n  \\\"access_type\\\": \\\"sort\\\",\\n  \\\"actual_rows\\\": 399.0,\\n  \\\"sort_fields\\\": [\\n    \\\"numwait DESC\\\",\\n    \\\"supplier.s_name\\\"\\n  ],\\n  \\\"actual_loops\\\": 1,\\n  \\\"outline_data\\\": \\\"/*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`nation` 3, `supplier` 0), `l1` 1), `orders` 2), `l2` 4), `l3` 5)) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `i_s_nationkey`) NESTED_LOOP_JOIN(`supplier`@`select$1`) BNL(`l1`@`select$1`) HASH_JOIN(`l1`@`select$1`) NO_INDEX(`l1`@`select$1`) BNL(`orders`@`select$1`) REF_SCAN(`orders`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`orders`@`select$1`) NO_INDEX(`nation`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8336409648)  END_OUTLINE_DATA */\\\",\\n  \\\"query_digest\\\": \\\"fa1b09d3f61e2a023e0fc5267ff1bcdb642f54f3d1c0746e4bca763d7394ac74\\\",\\n  \\\"query_plan_id\\\": \\\"0x008498a4dc40c72239\\\",\\n  \\\"rows_examined\\\": 6370410,\\n  \\\"actual_last_row_ms\\\": 7976.171226,\\n  \\\"actual_first_row_ms\\\": 7976.158716\\n}\",\"TreePlanBefore\":\"{\\n  \\\"query\\\": \\\"/* select#1 */ select `tpch1g`.`supplier`.`s_name` AS `s_name`,count(0) AS `numwait` from `tpch1g`.`supplier` join `tpch1g`.`lineitem` `l1` join `tpch1g`.`orders` join `tpch1g`.`nation` semi join (`tpch1g`.`lineitem` `l2`) anti join (`tpch1g`.`lineitem` `l3`) on(((`l3`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`l3`.`l_suppkey` <> `l1`.`l_suppkey`) and (`l3`.`l_receiptdate` > `l3`.`l_commitdate`))) where ((`tpch1g`.`supplier`.`s_nationkey` = `tpch1g`.`nation`.`n_nationkey`) and (`l1`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`l2`.`l_orderkey` = `tpch1g`.`orders`.`o_orderkey`) and (`tpch1g`.`supplier`.`s_suppkey` = `l1`.`l_suppkey`) and (`tpch1g`.`orders`.`o_orderstatus` = 'F') and (`l1`.`l_receiptdate` > `l1`.`l_commitdate`) and (`tpch1g`.`nation`.`n_name` = 'VIETNAM') and (`l2`.`l_suppkey` <> `l1`.`l_suppkey`)) group by `tpch1g`.`supplier`.`s_name` order by `numwait` desc,`tpch1g`.`supplier`.`s_name`\\\",\\n  \\\"inputs\\\": [\\n    {\\n      \\\"inputs\\\": [\\n        {\\n          \\\"inputs\\\": [\\n            {\\n              \\\"inputs\\\": [\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"operation\\\": \\\"Table scan on nation\\\",\\n                                  \\\"table_name\\\": \\\"nation\\\",\\n                                  \\\"access_type\\\": \\\"table\\\",\\n                                  \\\"actual_rows\\\": 25.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 25.0,\\n                                  \\\"actual_last_row_ms\\\": 1.00976,\\n                                  \\\"actual_first_row_ms\\\": 1.00391,\\n                                  \\\"estimated_total_cost\\\": 0.0005514502712131666\\n                                }\\n                              ],\\n                              \\\"condition\\\": \\\"(nation.n_name = 'VIETNAM')\\\",\\n                              \\\"operation\\\": \\\"Filter: (nation.n_name = 'VIETNAM')\\\",\\n                              \\\"access_type\\\": \\\"filter\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 2.500000037252903,\\n                              \\\"actual_last_row_ms\\\": 1.01434,\\n                              \\\"actual_first_row_ms\\\": 1.00784,\\n                              \\\"estimated_total_cost\\\": 0.0005514502712131666\\n                            },\\n                            {\\n                              \\\"inputs\\\": [\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"operation\\\": \\\"Table scan on orders\\\",\\n                                      \\\"table_name\\\": \\\"orders\\\",\\n                                      \\\"access_type\\\": \\\"table\\\",\\n                                      \\\"actual_rows\\\": 1500000.0,\\n                                      \\\"actual_loops\\\": 1,\\n                                      \\\"estimated_rows\\\": 1503916.0,\\n                                      \\\"actual_last_row_ms\\\": 300.096449,\\n                                      \\\"actual_first_row_ms\\\": 2.2044170000000003,\\n                                      \\\"estimated_total_cost\\\": 157490.99360041623\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(orders.o_orderstatus = 'F')\\\",\\n                                  \\\"operation\\\": \\\"Filter: (orders.o_orderstatus = 'F')\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 729413.0,\\n                                  \\\"actual_loops\\\": 1,\\n                                  \\\"estimated_rows\\\": 150391.60224100947,\\n                                  \\\"actual_last_row_ms\\\": 408.53486,\\n                                  \\\"actual_first_row_ms\\\": 2.207327,\\n                                  \\\"estimated_total_cost\\\": 157490.99360041623\\n                                },\\n                                {\\n                                  \\\"inputs\\\": [\\n                                    {\\n                                      \\\"covering\\\": false,\\n                                      \\\"operation\\\": \\\"Index lookup on l1 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                                      \\\"table_name\\\": \\\"l1\\\",\\n                                      \\\"access_type\\\": \\\"index\\\",\\n                                      \\\"actual_rows\\\": 3.9781906820964257,\\n                                      \\\"actual_loops\\\": 729413,\\n                                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                                      \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                                      \\\"actual_last_row_ms\\\": 0.010278997290972331,\\n                                      \\\"actual_first_row_ms\\\": 0.008581368660827269,\\n                                      \\\"estimated_total_cost\\\": 0.8182804634942625\\n                                    }\\n                                  ],\\n                                  \\\"condition\\\": \\\"(l1.l_receiptdate > l1.l_commitdate)\\\",\\n                                  \\\"operation\\\": \\\"Filter: (l1.l_receiptdate > l1.l_commitdate)\\\",\\n                                  \\\"access_type\\\": \\\"filter\\\",\\n                                  \\\"actual_rows\\\": 2.5073737375122187,\\n                                  \\\"actual_loops\\\": 729413,\\n                                  \\\"estimated_rows\\\": 1.2754090418154362,\\n                                  \\\"actual_last_row_ms\\\": 0.010639340963212885,\\n                                  \\\"actual_first_row_ms\\\": 0.008829539742231081,\\n                                  \\\"estimated_total_cost\\\": 0.8182804634942625\\n                                }\\n                              ],\\n                              \\\"heading\\\": \\\"Hash\\\",\\n                              \\\"join_type\\\": \\\"inner join\\\",\\n                              \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                              \\\"access_type\\\": \\\"join\\\",\\n                              \\\"actual_rows\\\": 1828911.0,\\n                              \\\"actual_loops\\\": 1,\\n                              \\\"estimated_rows\\\": 191810.8093112941,\\n                              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                              \\\"actual_last_row_ms\\\": 8317.914674000001,\\n                              \\\"actual_first_row_ms\\\": 3.341915,\\n                              \\\"estimated_total_cost\\\": 338102.3746951474\\n                            }\\n                          ],\\n                          \\\"join_type\\\": \\\"inner join\\\",\\n                          \\\"operation\\\": \\\"Inner hash join (no condition)\\\",\\n                          \\\"access_type\\\": \\\"join\\\",\\n                          \\\"actual_rows\\\": 1828911.0,\\n                          \\\"actual_loops\\\": 1,\\n                          \\\"estimated_rows\\\": 47952.70375692543,\\n                          \\\"hash_condition\\\": [],\\n                          \\\"join_algorithm\\\": \\\"hash\\\",\\n                          \\\"actual_last_row_ms\\\": 8814.606188999998,\\n                          \\\"actual_first_row_ms\\\": 8493.958550000001,\\n                          \\\"estimated_total_cost\\\": 386160.60186033446\\n                        },\\n                        {\\n                          \\\"inputs\\\": [\\n                            {\\n                              \\\"covering\\\": false,\\n                              \\\"operation\\\": \\\"Single-row index lookup on supplier using PRIMARY (s_suppkey=l1.l_suppkey)\\\",\\n                              \\\"index_name\\\": \\\"PRIMARY\\\",\\n                              \\\"table_name\\\": \\\"supplier\\\",\\n                              \\\"access_type\\\": \\\"index\\\",\\n                              \\\"actual_rows\\\": 1.0,\\n                              \\\"actual_loops\\\": 1828911,\\n                              \\\"estimated_rows\\\": 1.0,\\n                              \\\"lookup_condition\\\": \\\"s_suppkey=l1.l_suppkey\\\",\\n                              \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                              \\\"actual_last_row_ms\\\": 0.001363853301773569,\\n                              \\\"actual_first_row_ms\\\": 0.0013405737015087119,\\n                              \\\"estimated_total_cost\\\": 0.10000000893682495\\n                            }\\n                          ],\\n                          \\\"condition\\\": \\\"(supplier.s_nationkey = nation.n_nationkey)\\\",\\n                          \\\"operation\\\": \\\"Filter: (supplier.s_nationkey = nation.n_nationkey)\\\",\\n                          \\\"access_type\\\": \\\"filter\\\",\\n                          \\\"actual_rows\\\": 0.039975154613865846,\\n                          \\\"actual_loops\\\": 1828911,\\n                          \\\"estimated_rows\\\": 0.05000000074505806,\\n                          \\\"actual_last_row_ms\\\": 0.0015036497008329,\\n                          \\\"actual_first_row_ms\\\": 0.0015005575798931715,\\n                          \\\"estimated_total_cost\\\": 0.10000000893682495\\n                        }\\n                      ],\\n                      \\\"join_type\\\": \\\"inner join\\\",\\n                      \\\"operation\\\": \\\"Nested loop inner join\\\",\\n                      \\\"access_type\\\": \\\"join\\\",\\n                      \\\"actual_rows\\\": 73111.0,\\n                      \\\"actual_loops\\\": 1,\\n                      \\\"estimated_rows\\\": 2397.63522357382,\\n                      \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                      \\\"actual_last_row_ms\\\": 11709.404138,\\n                      \\\"actual_first_row_ms\\\": 8493.97589,\\n                      \\\"estimated_total_cost\\\": 438908.57456385053\\n                    },\\n                    {\\n                      \\\"inputs\\\": [\\n                        {\\n                          \\\"covering\\\": false,\\n                          \\\"operation\\\": \\\"Index lookup on l2 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                          \\\"index_name\\\": \\\"PRIMARY\\\",\\n                          \\\"table_name\\\": \\\"l2\\\",\\n                          \\\"access_type\\\": \\\"index\\\",\\n                          \\\"actual_rows\\\": 1.2135519962796295,\\n                          \\\"actual_loops\\\": 73111,\\n                          \\\"estimated_rows\\\": 3.8266098499298096,\\n                          \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                          \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                          \\\"actual_last_row_ms\\\": 0.41380506700770064,\\n                          \\\"actual_first_row_ms\\\": 0.4137379223235902,\\n                          \\\"estimated_total_cost\\\": 2.8181625467990035\\n                        }\\n                      ],\\n                      \\\"condition\\\": \\\"(l2.l_suppkey <> l1.l_suppkey)\\\",\\n                      \\\"operation\\\": \\\"Filter: (l2.l_suppkey <> l1.l_suppkey)\\\",\\n                      \\\"access_type\\\": \\\"filter\\\",\\n                      \\\"actual_rows\\\": 0.9638221334682879,\\n                      \\\"actual_loops\\\": 73111,\\n                      \\\"estimated_rows\\\": 3.4439487737033403,\\n                      \\\"actual_last_row_ms\\\": 0.41401645489734784,\\n                      \\\"actual_first_row_ms\\\": 0.41401645489734784,\\n                      \\\"estimated_total_cost\\\": 2.8181625467990035\\n                    }\\n                  ],\\n                  \\\"join_type\\\": \\\"semijoin\\\",\\n                  \\\"operation\\\": \\\"Nested loop semijoin\\\",\\n                  \\\"access_type\\\": \\\"join\\\",\\n                  \\\"actual_rows\\\": 70466.0,\\n                  \\\"actual_loops\\\": 1,\\n                  \\\"estimated_rows\\\": 8257.332888014991,\\n                  \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n                  \\\"actual_last_row_ms\\\": 41988.167672999996,\\n                  \\\"actual_first_row_ms\\\": 8494.003059,\\n                  \\\"estimated_total_cost\\\": 459445.41601481376\\n                },\\n                {\\n                  \\\"inputs\\\": [\\n                    {\\n                      \\\"covering\\\": false,\\n                      \\\"operation\\\": \\\"Index lookup on l3 using PRIMARY (l_orderkey=orders.o_orderkey)\\\",\\n                      \\\"index_name\\\": \\\"PRIMARY\\\",\\n                      \\\"table_name\\\": \\\"l3\\\",\\n                      \\\"access_type\\\": \\\"index\\\",\\n                      \\\"actual_rows\\\": 1.8223114693611102,\\n                      \\\"actual_loops\\\": 70466,\\n                      \\\"estimated_rows\\\": 3.8266098499298096,\\n                      \\\"lookup_condition\\\": \\\"l_orderkey=orders.o_orderkey\\\",\\n                      \\\"index_access_type\\\": \\\"index_lookup\\\",\\n                      \\\"actual_last_row_ms\\\": 0.003049482800215707,\\n                      \\\"actual_first_row_ms\\\": 0.0028714652456503843,\\n                      \\\"estimated_total_cost\\\": 3.131297908861849\\n                    }\\n                  ],\\n                  \\\"condition\\\": \\\"((l3.l_suppkey <> l1.l_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"operation\\\": \\\"Filter: ((l3.l_suppkey <> l1.l_suppkey) and (l3.l_receiptdate > l3.l_commitdate))\\\",\\n                  \\\"access_type\\\": \\\"filter\\\",\\n                  \\\"actual_rows\\\": 0.9446399682116198,\\n                  \\\"actual_loops\\\": 70466,\\n                  \\\"estimated_rows\\\": 3.8266098499298096,\\n                  \\\"actual_last_row_ms\\\": 0.003349360443334374,\\n                  \\\"actual_first_row_ms\\\": 0.003349360443334374,\\n                  \\\"estimated_total_cost\\\": 3.131297908861849\\n                }\\n              ],\\n              \\\"join_type\\\": \\\"antijoin\\\",\\n              \\\"operation\\\": \\\"Nested loop antijoin\\\",\\n              \\\"access_type\\\": \\\"join\\\",\\n              \\\"actual_rows\\\": 3901.0,\\n              \\\"actual_loops\\\": 1,\\n              \\\"estimated_rows\\\": 31597.591363427528,\\n              \\\"join_algorithm\\\": \\\"nested_loop\\\",\\n              \\\"actual_last_row_ms\\\": 42232.703443,\\n              \\\"actual_first_row_ms\\\": 8499.760899,\\n              \\\"estimated_total_cost\\\": 482224.5351458131\\n            }\\n          ],\\n          \\\"operation\\\": \\\"Aggregate using temporary table\\\",\\n          \\\"access_type\\\": \\\"temp_table_aggregate\\\",\\n          \\\"actual_rows\\\": 399.0,\\n          \\\"actual_loops\\\": 1,\\n          \\\"actual_last_row_ms\\\": 42239.891110000004,\\n          \\\"actual_first_row_ms\\\": 42239.891110000004\\n        }\\n      ],\\n      \\\"operation\\\": \\\"Table scan on <temporary>\\\",\\n      \\\"table_name\\\": \\\"<temporary>\\\",\\n      \\\"access_type\\\": \\\"table\\\",\\n      \\\"actual_rows\\\": 399.0,\\n      \\\"actual_loops\\\": 1,\\n      \\\"actual_last_row_ms\\\": 42239.925729,\\n      \\\"actual_first_row_ms\\\": 42239.893879999996\\n    }\\n  ],\\n  \\\"operation\\\": \\\"Sort: numwait DESC, supplier.s_name\\\",\\n  \\\"access_type\\\": \\\"sort\\\",\\n  \\\"actual_rows\\\": 399.0,\\n  \\\"sort_fields\\\": [\\n    \\\"numwait DESC\\\",\\n    \\\"supplier.s_name\\\"\\n  ],\\n  \\\"actual_loops\\\": 1,\\n  \\\"outline_data\\\": \\\"/*+ BEGIN_OUTLINE_DATA LEADING(@`select$1` (((((`orders` 2, `l1` 1), `nation` 3), `supplier` 0), `l2` 4), `l3` 5)) BNL(`l1`@`select$1`) REF_SCAN(`l1`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`l1`@`select$1`) BNL(`nation`@`select$1`) HASH_JOIN(`nation`@`select$1`) NO_INDEX(`nation`@`select$1`) BNL(`supplier`@`select$1`) REF_SCAN(`supplier`@`select$1` `PRIMARY`) NESTED_LOOP_JOIN(`supplier`@`select$1`) NO_INDEX(`orders`@`select$1`) SEMIJOIN(@`select$2` FIRSTMATCH) BNL(`l2`@`select$2`) REF_SCAN(`l2`@`select$2` `PRIMARY`) NESTED_LOOP_JOIN(`l2`@`select$2`) SEMIJOIN(@`select$3` FIRSTMATCH) BNL(`l3`@`select$3`) REF_SCAN(`l3`@`select$3` `PRIMARY`) NESTED_LOOP_JOIN(`l3`@`select$3`) SET_VAR(optimizer_switch=8333557247)  END_OUTLINE_DATA */\\\",\\n  \\\"query_digest\\\": \\\"a9b833b766a7a28a56c04115e79abf04bb7d5cb0f0486bb0fc4b6a8eae250d48\\\",\\n  \\\"query_plan_id\\\": \\\"0x00e5244895dc3aad21\\\",\\n  \\\"rows_examined\\\": 6448214,\\n  \\\"actual_last_row_ms\\\": 42240.066968,\\n  \\\"actual_first_row_ms\\\": 42240.054388\\n}\"}}",
+        download: false,
     },
     Operation {
         name: "DescribeSSLStatus",
@@ -13499,7 +14780,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DownloadUrl\":\"download_url\",\"IsOpenSSL\":\"yes\"}",
+        download: false,
     },
     Operation {
         name: "DescribeSaveBackupClusters",
@@ -13523,7 +14806,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"SaveBackupClusterInfos\":[{\"BackupId\":0,\"BackupTime\":\"0001-01-01 00:00:00\",\"ClusterId\":\"cynosdbmysql-2e9qy0ob\",\"ClusterName\":\"cynosdbmysql-2e9qy0ob\",\"DbMode\":\"NORMAL\",\"DbVersion\":\"5.7\",\"Region\":\"ap-guangzhou\",\"Zone\":\"ap-guangzhou-3\"}],\"TotalCount\":2}",
+        download: false,
     },
     Operation {
         name: "DescribeServerlessInstanceSpecs",
@@ -13542,7 +14827,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Specs\":[{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0.5,\"MaxStorageSize\":1000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":1000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0.25,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":1000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":1,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0.5,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":5000,\"MinCpu\":0,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0,\"StockCount\":0},{\"HasStock\":true,\"IsDefault\":0,\"MaxCpu\":0,\"MaxStorageSize\":10000,\"MinCpu\":0,\"StockCount\":0}]}",
+        download: false,
     },
     Operation {
         name: "DescribeServerlessStrategy",
@@ -13554,7 +14841,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"AutoPause\":\"yes\",\"AutoPauseDelay\":300,\"AutoScaleDownDelay\":60,\"AutoScaleUpDelay\":30}",
+        download: false,
     },
     Operation {
         name: "DescribeSlaveZones",
@@ -13578,7 +14867,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"SlaveZones\":[\"ap-guangzhou-5\"]}",
+        download: false,
     },
     Operation {
         name: "DescribeSupportProxyVersion",
@@ -13597,7 +14888,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"CurrentProxyVersion\":\"3.1.1\",\"SupportProxyVersionDetail\":[{\"ProxyVersion\":\"3.1.5\",\"ProxyVersionType\":\"BATE\"}],\"SupportProxyVersions\":[\"3.1.4\"]}",
+        download: false,
     },
     Operation {
         name: "DescribeTasks",
@@ -13631,7 +14924,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskList\":[{\"AppId\":23623651237,\"ClusterId\":\"cynoadbmysql-ydtwlxig\",\"ClusterName\":\"MyClusterName\",\"ClusterSlaveData\":{\"NewMasterZone\":\"ap-guangzhou-7\",\"NewSlaveZone\":[\"ap-guangzhou-4\"],\"NewSlaveZoneAttr\":[{\"BinlogSyncWay\":\"sync\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-4\"}],\"OldMasterZone\":\"ap-guangzhou-4\",\"OldSlaveZone\":[\"ap-guangzhou-7\"],\"OldSlaveZoneAttr\":[{\"BinlogSyncWay\":\"async\",\"SemiSyncTimeout\":10000,\"Zone\":\"ap-guangzhou-7\"}]},\"CreateClustersData\":{\"Cpu\":1,\"Memory\":2,\"StorageLimit\":200},\"CreateTime\":\"2024-10-01 23:22:54\",\"DelayTime\":\"2024-10-12 17:52:19\",\"EndTime\":\"2024-06-27 16:18:12\",\"ErrMsg\":\"\",\"FlowId\":6521,\"ID\":1,\"Input\":\"{\\\"AppId\\\":251232125,\\\"uin\\\":\\\"700000433509\\\",\\\"operateUin\\\":\\\"700000433509\\\",\\\"region\\\":1,\\\"zoneId\\\":100007,\\\"dealName\\\":\\\"20240627509001289127581\\\",\\\"bigDealId\\\":\\\"20240627509001289141381\\\",\\\"tranId\\\":\\\"20240627509001289127591\\\",\\\"productCode\\\":\\\"p_cynosdb\\\",\\\"subProductCode\\\":\\\"sp_cynosdb_mysql\\\",\\\"payMode\\\":0,\\\"projectId\\\":0,\\\"goodsDetail\\\":{\\\"requestId\\\":\\\"3d56fe0b-f839-42c6-b84e-1d5fbc874cba\\\",\\\"Action\\\":\\\"CreateMultiSpecClusters\\\",\\\"pid\\\":1001166,\\\"extparam\\\":{\\\"token\\\":\\\"\\\"},\\\"timeSpan\\\":3600,\\\"timeUnit\\\":\\\"s\\\",\\\"productCode\\\":\\\"p_cynosdb\\\",\\\"subProductCode\\\":\\\"sp_cynosdb_mysql\\\",\\\"goodsNum\\\":1,\\\"sv_cynosdb_cpu_mysql\\\":1,\\\"sv_cynosdb_memory_mysql\\\":1,\\\"sv_cynosdb_cpu_smallcommoncpu\\\":0,\\\"sv_cynosdb_memory_smallcommonmem\\\":0,\\\"sv_cynosdb_cpu_largecommoncpu\\\":0,\\\"sv_cynosdb_memory_largecommonmem\\\":0,\\\"sv_cynosdb_storage_mysql\\\":0,\\\"sv_cynosdb_ccu_mysql\\\":0,\\\"resourceTags\\\":[{\\\"tagKey\\\":\\\"mockTagKey\\\",\\\"tagValue\\\":\\\"mockTagValue\\\"}],\\\"productInfo\\\":[{\\\"name\\\":\\\"配置\\\",\\\"value\\\":\\\"1核,1GB内存\\\"},{\\\"name\\\":\\\"地域\\\",\\\"value\\\":\\\"ap-guangzhou\\\"},{\\\"name\\\":\\\"可用区\\\",\\\"value\\\":\\\"ap-guangzhou-7\\\"}],\\\"zone\\\":\\\"ap-guangzhou-7\\\",\\\"source\\\":\\\"API\\\",\\\"slaveZone\\\":\\\"\\\",\\\"businessType\\\":\\\"\\\",\\\"vpcId\\\":\\\"vpc-rhfuibtt\\\",\\\"subnetId\\\":\\\"subnet-87qviva4\\\",\\\"dbType\\\":\\\"MYSQL\\\",\\\"dbVersion\\\":\\\"5.7\\\",\\\"cynosVersion\\\":\\\"\\\",\\\"clusterName\\\":\\\"后付费集群\\\",\\\"adminPassword\\\":\\\"Abcde@123\\\",\\\"port\\\":3306,\\\"count\\\":1,\\\"haCount\\\":0,\\\"instanceCount\\\":1,\\\"storageTraceId\\\":\\\"\\\",\\\"storagePayMode\\\":0,\\\"rollbackStrategy\\\":\\\"noneRollback\\\",\\\"OrderSource\\\":\\\"go_test\\\",\\\"isLhdb\\\":\\\"no\\\",\\\"lhdbAppId\\\":0,\\\"isDisableConsole\\\":\\\"no\\\",\\\"sourcePlatform\\\":\\\"\\\",\\\"clusterParams\\\":[{\\\"ParamName\\\":\\\"character_set_server\\\",\\\"CurrentValue\\\":\\\"utf8\\\",\\\"OldValue\\\":\\\"\\\"},{\\\"ParamName\\\":\\\"collation_server\\\",\\\"CurrentValue\\\":\\\"utf8_general_ci\\\",\\\"OldValue\\\":\\\"\\\"}],\\\"ParamTemplateId\\\":0,\\\"instanceType\\\":\\\"rw\\\",\\\"clusterTraceId\\\":\\\"9642a74e-fa27-4f8f-b854-653b3083c4cb\\\",\\\"outside_invisible_is_skip_trade\\\":\\\"\\\",\\\"ClusterInstanceCount\\\":1}}\",\"InstanceGroupId\":\"cynosdbmysql-grp-ywnxpisy\",\"InstanceGrpId\":\"cynosdbmysql-grp-ywnxpisy\",\"InstanceId\":\"cynosdbmysql-qjuxpows\",\"InstanceName\":\"MyInstanceName\",\"ManualBackupData\":{\"BackupMethod\":\"manual\",\"BackupType\":\"snapshot\",\"SnapshotTime\":\"2023-11-03 15:27:22\"},\"ModifyDbVersionData\":{\"NewVersion\":\"3.1.13\",\"OldVersion\":\"3.1.11\",\"UpgradeType\":\"upgradeInMaintain\"},\"ModifyInstanceData\":{\"Cpu\":2,\"Memory\":4,\"OldCpu\":1,\"OldMemory\":2,\"OldStorageLimit\":200,\"StorageLimit\":400,\"UpgradeType\":\"upgradeInMaintain\"},\"ModifyInstanceParamsData\":{\"ClusterId\":\"cynosdbmysql-tiwgxyts\",\"ClusterParamList\":[{\"CurrentValue\":\"1100\",\"OldValue\":\"1000\",\"ParamName\":\"innodb_backquery_history_limit\"}],\"ModifyInstanceParams\":[{\"InstanceId\":\"cynosdbmysql-ins-twpmnatl\",\"ModifyInstanceParamList\":[{\"CurrentValue\":\"ON\",\"OldValue\":\"OFF\",\"ParamName\":\"innodb_secondary_evict_only_lru\"}]}]},\"ModifyParamsData\":[{\"CurValue\":\"ON\",\"Name\":\"sql_auto_is_null\",\"OldValue\":\"OFF\"}],\"ObjectId\":\"cynosdbmysql-grwlskip\",\"ObjectType\":\"taskCreateCluster\",\"Operator\":\"700000433509\",\"Output\":\"{\\\"Storage\\\":3000}\",\"Process\":100,\"RollbackData\":{\"BackupFileName\":\"cynosdbmysql-oaj6te97_20240610111357\",\"Cpu\":1,\"MaxCpu\":8,\"Memory\":2,\"MinCpu\":2,\"OriginalClusterId\":\"cynosdbmysql-tiwgxyts\",\"OriginalClusterName\":\"MyOriginalClusterName\",\"RollbackDatabases\":[{\"NewDatabase\":\"new_test_database\",\"OldDatabase\":\"test_database\"}],\"RollbackStrategy\":\"timeRollback\",\"RollbackTables\":[{\"Database\":\"test-database\",\"Tables\":[{\"NewTable\":\"new-test-table-1\",\"OldTable\":\"test-table-1\"}]}],\"SnapShotId\":5562,\"SnapshotTime\":\"2024-05-12 11:28:55\",\"StorageLimit\":200},\"StartTime\":\"2024-06-27 16:18:07\",\"Status\":\"success\",\"SwitchClusterLogBin\":{\"Status\":\"OFF\"},\"TaskMaintainInfo\":{\"MaintainDuration\":3600,\"MaintainStartTime\":10800,\"MaintainWeekDays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\"]},\"TaskType\":\"taskCreateCluster\",\"TriggerTaskId\":0,\"UpdateTime\":\"2024-06-27 16:18:12\"}],\"TotalCount\":0}",
+        download: false,
     },
     Operation {
         name: "DescribeVaultBackupClusterInfo",
@@ -13643,7 +14938,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"ClusterInfos\":[{\"ClusterId\":\"cynosdbmysql-h30xf5d7\",\"ClusterName\":\"backupT_202602021412\",\"ClusterRegion\":\"ap-guangzhou\",\"ClusterStatus\":\"deleted\",\"ClusterZone\":\"ap-guangzhou-3\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeVaults",
@@ -13687,7 +14984,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TotalCount\":229,\"Vaults\":[{\"AutoCopyConfigs\":[{\"ClusterId\":\"cynosdbmysql-03e2xlyd\",\"CopyType\":\"binlog\",\"VaultId\":\"vault-a6ed23f2-f03e-4410-b946-624d1e7d9b5a\",\"VaultRegion\":\"ap-guangzhou\"}],\"BackupFileCount\":1,\"BackupFileSize\":4183356,\"BackupSaveSeconds\":604800,\"BinlogFileCount\":9,\"BinlogFileSize\":1320651467,\"RedoLogFileCount\":3,\"RedoLogFileSize\":1123284320,\"Status\":\"running\",\"Tasks\":[],\"VaultId\":\"vault-a6ed23f2-f03e-4410-b946-624d1e7d9b5a\",\"VaultName\":\"testtttt\",\"VaultRegion\":\"ap-guangzhou\"}]}",
+        download: false,
     },
     Operation {
         name: "DescribeZones",
@@ -13706,7 +15005,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"RegionSet\":[{\"DbType\":\"MYSQL\",\"Modules\":[{\"IsDisable\":\"yes\",\"ModuleName\":\"is.disable.wan\"}],\"Region\":\"ap-guangzhou\",\"RegionId\":100001,\"RegionZh\":\"广州\",\"ZoneSet\":[{\"HasPermission\":true,\"IsSupportCreateCluster\":1,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"tcp\",\"PhysicalZone\":\"ap-guangzhou-3\",\"Zone\":\"ap-guangzhou-3\",\"ZoneId\":100003,\"ZoneZh\":\"广州三区\"},{\"HasPermission\":true,\"IsSupportCreateCluster\":0,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"whole_rdma\",\"PhysicalZone\":\"ao-guangzhou-5\",\"Zone\":\"ap-guangzhou-5\",\"ZoneId\":100004,\"ZoneZh\":\"广州五区\"}]},{\"DbType\":\"MYSQL\",\"Modules\":[{\"IsDisable\":\"no\",\"ModuleName\":\"is.disable.wan\"}],\"Region\":\"ap-beijing\",\"RegionId\":8,\"RegionZh\":\"北京\",\"ZoneSet\":[{\"HasPermission\":true,\"IsSupportCreateCluster\":1,\"IsSupportNormal\":0,\"IsSupportServerless\":0,\"IsWholeRdmaZone\":\"whole_rdma\",\"PhysicalZone\":\"ap-beijing-5\",\"Zone\":\"ap-beijing-5\",\"ZoneId\":800001,\"ZoneZh\":\"北京五区\"}]}]}",
+        download: false,
     },
     Operation {
         name: "DisassociateSecurityGroups",
@@ -13730,7 +15031,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "DownloadLibraDBClusterList",
@@ -13764,7 +15067,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ClusterSet\":[{\"AppId\":1300274166,\"ClusterId\":\"libradb-80jv0tgn\",\"ClusterName\":\"内核_1.2404.21.0_0\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-80f54u73\",\"InstanceId\":\"libradb-ins-7d5sa2qi\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-7d5sa2qi\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":14,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.69\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":14,\"UsedStorage\":0,\"Vip\":\"172.16.0.69\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-8gtc896t\",\"ClusterName\":\"内核_1.2404.21.0_1\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-ed1anndp\",\"InstanceId\":\"libradb-ins-ag7bj07o\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-ag7bj07o\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":14,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.68\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":14,\"UsedStorage\":0,\"Vip\":\"172.16.0.68\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-i8okw971\",\"ClusterName\":\"duckduckgogogo\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-3y4xkenx\",\"InstanceId\":\"libradb-ins-6231eq34\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-6231eq34\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.67\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.67\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-lr1andl9\",\"ClusterName\":\"_202504221150\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-k38ncwfx\",\"InstanceId\":\"libradb-ins-bivqnt26\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-bivqnt26\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"running\",\"InstanceStatusDesc\":\"运行中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.64\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"running\",\"StatusDesc\":\"运行中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.64\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-bqywwgqp\",\"ClusterName\":\"libradb-bqywwgqp\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-20dug0z7\",\"InstanceId\":\"libradb-ins-698y8oya\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-698y8oya\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.63\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.63\",\"Vport\":3306},{\"AppId\":1300274166,\"ClusterId\":\"libradb-7dm4j9tx\",\"ClusterName\":\"edison_libra_cluster_0\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-3g3loqbh\",\"InstanceId\":\"libradb-ins-g0qln86o\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-g0qln86o\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":13,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.61\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":13,\"UsedStorage\":0,\"Vip\":\"172.16.0.61\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-hgl460lr\",\"ClusterName\":\"edison_libra_cluster_1\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-6kvf8jav\",\"InstanceId\":\"libradb-ins-f0wqweae\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-f0wqweae\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":13,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.62\",\"Vport\":3307,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":1,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":13,\"UsedStorage\":0,\"Vip\":\"172.16.0.62\",\"Vport\":3307},{\"AppId\":1300274166,\"ClusterId\":\"libradb-7drs3ypz\",\"ClusterName\":\"_202504221150\",\"CreateTime\":\"\",\"DbVersion\":\"1.2404.21.0\",\"InstanceSet\":[{\"DbMode\":\"\",\"InstanceCpu\":4,\"InstanceDeviceType\":\"Common\",\"InstanceGroupId\":\"cynosdbmysql-grp-gxjduamv\",\"InstanceId\":\"libradb-ins-432ihin0\",\"InstanceMemory\":16,\"InstanceName\":\"libradb-ins-432ihin0\",\"InstancePayMode\":0,\"InstancePeriodEndTime\":\"0001-01-01 00:00:00 +0000 UTC\",\"InstanceRole\":\"libradbRo\",\"InstanceStatus\":\"creating\",\"InstanceStatusDesc\":\"创建中\",\"InstanceStorage\":20,\"InstanceStorageType\":\"CLOUD_TCS\",\"NetType\":\"libradbRo\",\"UniqSubnetId\":\"subnet-558rhwt2\",\"UniqVpcId\":\"vpc-nnakli31\",\"Vip\":\"172.16.0.60\",\"Vport\":3306,\"WanDomain\":\"\",\"WanIP\":\"\",\"WanPort\":0,\"WanStatus\":\"init\"}],\"PayMode\":0,\"PeriodEndTime\":\"0001-01-01 00:00:00\",\"ProjectID\":0,\"Region\":\"ap-guangzhou\",\"RenewFlag\":0,\"Status\":\"creating\",\"StatusDesc\":\"创建中\",\"Storage\":20,\"UsedStorage\":0,\"Vip\":\"172.16.0.60\",\"Vport\":3306}],\"TotalCount\":22}",
+        download: false,
     },
     Operation {
         name: "ExportInstanceErrorLogs",
@@ -13823,7 +15128,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ErrorLogItems\":[{\"Content\":\"Got an error reading communication packets\",\"Level\":\"error\",\"Timestamp\":\"2019-07-04 16:45:32\"}]}",
+        download: false,
     },
     Operation {
         name: "ExportInstanceSlowQueries",
@@ -13887,7 +15194,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FileContent\":\"执行时间,SQL语句,客户端地址,用户名,数据库名,执行时长(秒),加锁时长(秒),解析行数,返回行数,远程读取次数,远程读取的字节数,远程读取所花费的时间（微秒）,远程写入次数,远程写入的字节数,远程写入所花费的时间（微秒）,事务提交延迟（微秒）\\n2024-10-11 16:36:18,\\\"INSERT IGNORE INTO sbtest14(id, k, c, pad) VALUES(NULL, 779102\\\",1.1.1.1,root,db,1.227114,0.000003,0,0,0,0,0,0,0,0,0\"}",
+        download: false,
     },
     Operation {
         name: "ExportResourcePackageDeductDetails",
@@ -13941,7 +15250,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FileContent\":\"2022-01-01 01:01:01,package-abcd1234,200.00,1298.98,cynosdbmysql-cdba4312\\n2022-01-01 01:02:01,package-abcd1234,200.00,1498.98,cynosdbmysql-cdba4354\"}",
+        download: false,
     },
     Operation {
         name: "GrantAccountPrivileges",
@@ -13970,7 +15281,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "InquirePriceCreate",
@@ -14044,7 +15357,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstancePrice\":{\"ChargeUnit\":\"\",\"Discount\":100,\"TotalPrice\":200,\"TotalPriceDiscount\":200,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"GB*h\",\"Discount\":100,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":350,\"UnitPriceDiscount\":350}}",
+        download: false,
     },
     Operation {
         name: "InquirePriceModify",
@@ -14088,7 +15403,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"InstancePrice\":{\"ChargeUnit\":\"\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"GB*h\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0}}",
+        download: false,
     },
     Operation {
         name: "InquirePriceMultiSpec",
@@ -14117,7 +15434,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"GoodsPrice\":[{\"GoodsSpec\":{\"Ccu\":0,\"Cpu\":1,\"DeviceType\":\"\",\"GoodsNum\":1,\"Memory\":1,\"StorageLimit\":0,\"TimeSpan\":1,\"TimeUnit\":\"m\"},\"InstancePrice\":{\"ChargeUnit\":\"m\",\"Discount\":100,\"TotalPrice\":6000,\"TotalPriceDiscount\":6000,\"UnitPrice\":0,\"UnitPriceDiscount\":0},\"StoragePrice\":{\"ChargeUnit\":\"\",\"Discount\":0,\"TotalPrice\":0,\"TotalPriceDiscount\":0,\"UnitPrice\":0,\"UnitPriceDiscount\":0}}]}",
+        download: false,
     },
     Operation {
         name: "InquirePriceRenew",
@@ -14141,7 +15460,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ClusterId\":\"cynosdbmysql-prao75jd\",\"InstanceIds\":[\"cynosdbmysql-ins-1rh1dodd\"],\"InstanceRealTotalPrice\":15686,\"Prices\":[{\"ChargeUnit\":\"m\",\"Discount\":48.058876,\"TotalPrice\":32640,\"TotalPriceDiscount\":15686,\"UnitPrice\":0,\"UnitPriceDiscount\":0}],\"StorageRealTotalPrice\":0}",
+        download: false,
     },
     Operation {
         name: "IsolateCluster",
@@ -14175,7 +15496,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DealNames\":[\"20241226054077125855171\"],\"FlowId\":147284}",
+        download: false,
     },
     Operation {
         name: "IsolateInstance",
@@ -14214,7 +15537,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DealNames\":[\"23456\"],\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "IsolateLibraDBCluster",
@@ -14238,7 +15563,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DealNames\":[],\"FlowId\":2105104}",
+        download: false,
     },
     Operation {
         name: "IsolateLibraDBInstance",
@@ -14272,7 +15599,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"DealNames\":[\"sads\"],\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "ModifyAccountDescription",
@@ -14301,7 +15630,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyAccountHost",
@@ -14325,7 +15656,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyAccountParams",
@@ -14349,7 +15682,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyAccountPrivileges",
@@ -14383,7 +15718,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyAuditRuleTemplates",
@@ -14422,7 +15759,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyAuditService",
@@ -14461,7 +15800,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBackupConfig",
@@ -14520,7 +15861,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBackupDownloadRestriction",
@@ -14559,7 +15902,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBackupDownloadUserRestriction",
@@ -14593,7 +15938,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBackupName",
@@ -14617,7 +15964,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBinlogConfig",
@@ -14636,7 +15985,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyBinlogSaveDays",
@@ -14660,7 +16011,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterBinlogRedoLogAutoCopyVault",
@@ -14679,7 +16032,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":4295131272}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterDatabase",
@@ -14713,7 +16068,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterGlobalEncryption",
@@ -14732,7 +16089,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":177736}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterLevel",
@@ -14751,7 +16110,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":41854}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterName",
@@ -14770,7 +16131,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterParam",
@@ -14794,7 +16157,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"AsyncRequestId\":\"56317d06-8078-4e5c-b675-9e048995c820\"}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterPasswordComplexity",
@@ -14838,7 +16203,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"147283\"}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterPeriodScalePolicy",
@@ -14897,7 +16264,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterReadOnly",
@@ -14921,7 +16290,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"ClusterTaskIds\":[{\"ClusterId\":\"cynosdbmysql-jl17y89v\",\"TaskId\":\"176551\"},{\"ClusterId\":\"cynosdbmysql-2d9pq38h\",\"TaskId\":\"176552\"}]}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterSlaveZone",
@@ -14955,7 +16326,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "ModifyClusterStorage",
@@ -14984,7 +16357,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"142759\"],\"DealNames\":[\"20190522112283\"],\"TranId\":\"20190522160000003106844584180998\"}",
+        download: false,
     },
     Operation {
         name: "ModifyDBInstanceSecurityGroups",
@@ -15023,7 +16398,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyInstanceName",
@@ -15042,7 +16419,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyInstanceParam",
@@ -15076,7 +16455,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":1103611}",
+        download: false,
     },
     Operation {
         name: "ModifyInstanceUpgradeLimitDays",
@@ -15100,7 +16481,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterAccountDescription",
@@ -15129,7 +16512,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterAccountHost",
@@ -15153,7 +16538,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterAccountPrivilege",
@@ -15187,7 +16574,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterDataSource",
@@ -15211,7 +16600,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":2105088}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterName",
@@ -15230,7 +16621,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterProject",
@@ -15249,7 +16642,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"AffectedClusterIdSet\":[\"libradb-i8okw971\"]}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBClusterReplicationObject",
@@ -15288,7 +16683,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":2105089}",
+        download: false,
     },
     Operation {
         name: "ModifyLibraDBForwardConfig",
@@ -15312,7 +16709,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyMaintainPeriodConfig",
@@ -15341,7 +16740,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyParamTemplate",
@@ -15370,7 +16771,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyProxyDesc",
@@ -15394,7 +16797,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyProxyRwSplit",
@@ -15498,7 +16903,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":134762,\"TaskId\":146783}",
+        download: false,
     },
     Operation {
         name: "ModifyResourcePackageClusters",
@@ -15522,7 +16929,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyResourcePackageName",
@@ -15541,7 +16950,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyResourcePackagesDeductionPriority",
@@ -15565,7 +16976,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ModifyServerlessStrategy",
@@ -15644,7 +17057,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":171221}",
+        download: false,
     },
     Operation {
         name: "ModifySnapBackupCrossRegionConfig",
@@ -15673,7 +17088,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":49297}",
+        download: false,
     },
     Operation {
         name: "ModifyVault",
@@ -15732,7 +17149,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":4295126097}",
+        download: false,
     },
     Operation {
         name: "ModifyVipVport",
@@ -15776,7 +17195,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":134983}",
+        download: false,
     },
     Operation {
         name: "OfflineCluster",
@@ -15788,7 +17209,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"147286\"}",
+        download: false,
     },
     Operation {
         name: "OfflineInstance",
@@ -15807,7 +17230,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"147286\"}",
+        download: false,
     },
     Operation {
         name: "OfflineLibraDBCluster",
@@ -15819,7 +17244,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":2105107}",
+        download: false,
     },
     Operation {
         name: "OfflineLibraDBInstance",
@@ -15838,7 +17265,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "OpenAIOptimizer",
@@ -15857,7 +17286,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":1048940}",
+        download: false,
     },
     Operation {
         name: "OpenAuditService",
@@ -15896,7 +17327,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "OpenClusterPasswordComplexity",
@@ -15940,7 +17373,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"147285\"}",
+        download: false,
     },
     Operation {
         name: "OpenClusterReadOnlyInstanceGroupAccess",
@@ -15964,7 +17399,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"147287\"}",
+        download: false,
     },
     Operation {
         name: "OpenClusterTransparentEncrypt",
@@ -15998,7 +17435,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":283}",
+        download: false,
     },
     Operation {
         name: "OpenReadOnlyInstanceExclusiveAccess",
@@ -16037,7 +17476,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":12345}",
+        download: false,
     },
     Operation {
         name: "OpenSSL",
@@ -16056,7 +17497,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":1,\"TaskId\":1}",
+        download: false,
     },
     Operation {
         name: "OpenWan",
@@ -16080,7 +17523,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":734}",
+        download: false,
     },
     Operation {
         name: "PauseServerless",
@@ -16099,7 +17544,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":1008306}",
+        download: false,
     },
     Operation {
         name: "RefundResourcePackage",
@@ -16111,7 +17558,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"DealNames\":[\"3164723785123674\"]}",
+        download: false,
     },
     Operation {
         name: "ReloadBalanceProxyNode",
@@ -16130,7 +17579,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123,\"TaskId\":123}",
+        download: false,
     },
     Operation {
         name: "RemoveClusterSlaveZone",
@@ -16149,7 +17600,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "RenewClusters",
@@ -16178,7 +17631,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"20241223054076837313781\",\"20241223054076837313781\"],\"ClusterIds\":[\"cynosdbmysql-b6sy2i0oi\"],\"DealNames\":[\"20241223054076837520111\",\"20241223054076837520121\"],\"ResourceIds\":[\"cynosdbmysql-ins-bx72i9ws\",\"cynosdbmysql-ins-i8g3n8xq\"],\"TranId\":\"\"}",
+        download: false,
     },
     Operation {
         name: "RenewLibraDBClusters",
@@ -16207,7 +17662,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"20250624625002997262491\"],\"ClusterIds\":[],\"DealNames\":[\"20250624625002997244161\"],\"ResourceIds\":[],\"TranId\":\"\"}",
+        download: false,
     },
     Operation {
         name: "ReplayInstanceAuditLog",
@@ -16256,7 +17713,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":678}",
+        download: false,
     },
     Operation {
         name: "ResetAccountPassword",
@@ -16285,7 +17744,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "ResetLibraDBClusterAccountPassword",
@@ -16319,7 +17780,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "RestartInstance",
@@ -16331,7 +17794,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"147262\"}",
+        download: false,
     },
     Operation {
         name: "RestartLibraDBInstance",
@@ -16343,7 +17808,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":\"123\"}",
+        download: false,
     },
     Operation {
         name: "ResumeServerless",
@@ -16355,7 +17822,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":1008307}",
+        download: false,
     },
     Operation {
         name: "RevokeAccountPrivileges",
@@ -16384,7 +17853,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "RollBackCluster",
@@ -16438,7 +17909,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":147283}",
+        download: false,
     },
     Operation {
         name: "RollbackToNewCluster",
@@ -16607,7 +18080,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[],\"ClusterIds\":[],\"DealNames\":[\"20250928456021591536011\"],\"ResourceIds\":[],\"TranId\":\"20250928456021591536021\"}",
+        download: false,
     },
     Operation {
         name: "SearchClusterDatabases",
@@ -16631,7 +18106,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Databases\":[\"Db1\"]}",
+        download: false,
     },
     Operation {
         name: "SearchClusterTables",
@@ -16660,7 +18137,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Tables\":[]}",
+        download: false,
     },
     Operation {
         name: "SetLibraDBClusterRenewFlag",
@@ -16679,7 +18158,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Count\":1}",
+        download: false,
     },
     Operation {
         name: "SetRenewFlag",
@@ -16698,7 +18179,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"Count\":1}",
+        download: false,
     },
     Operation {
         name: "StartCLSDelivery",
@@ -16727,7 +18210,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":123456}",
+        download: false,
     },
     Operation {
         name: "StopCLSDelivery",
@@ -16756,7 +18241,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":123456}",
+        download: false,
     },
     Operation {
         name: "SwitchClusterVpc",
@@ -16785,7 +18272,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "SwitchClusterZone",
@@ -16814,7 +18303,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":88529647,\"TaskId\":183430}",
+        download: false,
     },
     Operation {
         name: "SwitchProxyVpc",
@@ -16848,7 +18339,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123}",
+        download: false,
     },
     Operation {
         name: "TransferClusterPrepayToPostpay",
@@ -16860,7 +18353,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"20260716054021858214051\"],\"ClusterIds\":[\"cynosdbmysql-3xazs3u5\"],\"DealNames\":[\"20260716054021858214051\"],\"ResourceIds\":[\"cynosdbmysql-3xazs3u5\"],\"TranId\":\"20260716054021858214051\"}",
+        download: false,
     },
     Operation {
         name: "TransferClusterZone",
@@ -16899,7 +18394,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"TaskId\":1234}",
+        download: false,
     },
     Operation {
         name: "TransferStoragePrepayToPostpay",
@@ -16911,7 +18408,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             required: true,
         }],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[\"20260723015023228229271\"],\"ClusterIds\":[\"cynosdbmysql-4x9ms6uf\"],\"DealNames\":[\"20260723015023228146371\"],\"ResourceIds\":[]}",
+        download: false,
     },
     Operation {
         name: "UnbindClusterResourcePackages",
@@ -16930,7 +18429,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{}",
+        download: false,
     },
     Operation {
         name: "UpgradeClusterVersion",
@@ -16954,7 +18455,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":1472831}",
+        download: false,
     },
     Operation {
         name: "UpgradeInstance",
@@ -17018,7 +18521,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"BigDealIds\":[],\"DealNames\":[\"20241025054071351304161\"],\"TranId\":\"20241025054071351304171\"}",
+        download: false,
     },
     Operation {
         name: "UpgradeProxy",
@@ -17077,7 +18582,9 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":127635,\"TaskId\":174673}",
+        download: false,
     },
     Operation {
         name: "UpgradeProxyVersion",
@@ -17111,6 +18618,8 @@ pub const TENCENTCLOUD_CYNOSDB: &[Operation] = &[
             },
         ],
         query: &[],
+        form: &[],
         example: "{\"FlowId\":123,\"TaskId\":123}",
+        download: false,
     },
 ];

@@ -56,6 +56,8 @@ pub mod delete_instances;
 pub mod delete_instances_new;
 pub mod delete_sensitive_rules;
 pub mod download_audit_agent;
+pub mod download_audit_agent_new;
+pub mod download_audit_report;
 pub mod list_alarm_topic_config_info;
 pub mod list_alarm_topic_config_info_new;
 pub mod list_audit_agent;
@@ -332,6 +334,12 @@ pub use delete_sensitive_rules::{
 };
 pub use download_audit_agent::{
     DownloadAuditAgent, DownloadAuditAgentOutput, SPEC as DOWNLOAD_AUDIT_AGENT,
+};
+pub use download_audit_agent_new::{
+    DownloadAuditAgentNew, DownloadAuditAgentNewOutput, SPEC as DOWNLOAD_AUDIT_AGENT_NEW,
+};
+pub use download_audit_report::{
+    DownloadAuditReport, DownloadAuditReportOutput, SPEC as DOWNLOAD_AUDIT_REPORT,
 };
 pub use list_alarm_topic_config_info::{
     ListAlarmTopicConfigInfo, ListAlarmTopicConfigInfoOutput, SPEC as LIST_ALARM_TOPIC_CONFIG_INFO,
@@ -736,6 +744,8 @@ pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
     delete_instances_new::SPEC,
     delete_sensitive_rules::SPEC,
     download_audit_agent::SPEC,
+    download_audit_agent_new::SPEC,
+    download_audit_report::SPEC,
     list_alarm_topic_config_info::SPEC,
     list_alarm_topic_config_info_new::SPEC,
     list_audit_agent::SPEC,

@@ -73,7 +73,9 @@ pub mod delete_task_record;
 pub mod delete_taurus_db_node_processes;
 pub mod describe_backup_encrypt_status;
 pub mod download_ddl_logs;
+pub mod download_import_excel_template;
 pub mod download_online_ddl_task_log;
+pub mod download_realtime_session;
 pub mod download_slow_log_file;
 pub mod execute_intelligent_kill_session;
 pub mod expand_gauss_my_sql_instance_volume;
@@ -290,6 +292,7 @@ pub mod upgrade_configuration;
 pub mod upgrade_gauss_my_sql_instance_database;
 pub mod upgrade_proxy_version;
 pub mod upgrade_sr_kernel_version;
+pub mod upload_import_excel_template;
 
 pub use add_database_permission::{
     AddDatabasePermission, AddDatabasePermissionOutput, SPEC as ADD_DATABASE_PERMISSION,
@@ -528,8 +531,15 @@ pub use describe_backup_encrypt_status::{
     SPEC as DESCRIBE_BACKUP_ENCRYPT_STATUS,
 };
 pub use download_ddl_logs::{DownloadDdlLogs, DownloadDdlLogsOutput, SPEC as DOWNLOAD_DDL_LOGS};
+pub use download_import_excel_template::{
+    DownloadImportExcelTemplate, DownloadImportExcelTemplateOutput,
+    SPEC as DOWNLOAD_IMPORT_EXCEL_TEMPLATE,
+};
 pub use download_online_ddl_task_log::{
     DownloadOnlineDdlTaskLog, DownloadOnlineDdlTaskLogOutput, SPEC as DOWNLOAD_ONLINE_DDL_TASK_LOG,
+};
+pub use download_realtime_session::{
+    DownloadRealtimeSession, DownloadRealtimeSessionOutput, SPEC as DOWNLOAD_REALTIME_SESSION,
 };
 pub use download_slow_log_file::{
     DownloadSlowLogFile, DownloadSlowLogFileOutput, SPEC as DOWNLOAD_SLOW_LOG_FILE,
@@ -1254,6 +1264,10 @@ pub use upgrade_proxy_version::{
 pub use upgrade_sr_kernel_version::{
     SPEC as UPGRADE_SR_KERNEL_VERSION, UpgradeSrKernelVersion, UpgradeSrKernelVersionOutput,
 };
+pub use upload_import_excel_template::{
+    SPEC as UPLOAD_IMPORT_EXCEL_TEMPLATE, UploadImportExcelTemplate,
+    UploadImportExcelTemplateOutput,
+};
 
 /// Every modelled operation of this module built with the crate's features, in the model's
 /// order: the registry the fixtures, the fault suite and the coverage checks read.
@@ -1329,7 +1343,9 @@ pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
     delete_taurus_db_node_processes::SPEC,
     describe_backup_encrypt_status::SPEC,
     download_ddl_logs::SPEC,
+    download_import_excel_template::SPEC,
     download_online_ddl_task_log::SPEC,
+    download_realtime_session::SPEC,
     download_slow_log_file::SPEC,
     execute_intelligent_kill_session::SPEC,
     expand_gauss_my_sql_instance_volume::SPEC,
@@ -1545,4 +1561,5 @@ pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
     upgrade_gauss_my_sql_instance_database::SPEC,
     upgrade_proxy_version::SPEC,
     upgrade_sr_kernel_version::SPEC,
+    upload_import_excel_template::SPEC,
 ];

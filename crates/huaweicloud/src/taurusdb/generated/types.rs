@@ -1673,6 +1673,27 @@ pub struct EnterpriseProjectItem {
     pub updated: Option<String>,
 }
 
+/// The API's `ErrorTable` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorTable {
+    /// `database_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
+    /// `full_description`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_description: Option<String>,
+    /// `message`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `row_number`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_number: Option<i64>,
+    /// `table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+}
+
 /// The API's `EventEntity` object.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
@@ -5418,6 +5439,30 @@ pub struct SubTaskInfo {
     /// `sub_task_name`; string; may be absent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_task_name: Option<String>,
+}
+
+/// The API's `SuccessTable` object.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct SuccessTable {
+    /// `config_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_name: Option<String>,
+    /// `db_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_name: Option<String>,
+    /// `full_table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_table_name: Option<String>,
+    /// `row_number`; 64-bit integer; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_number: Option<i64>,
+    /// `table_name`; string; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `valid`; boolean; may be absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<bool>,
 }
 
 /// The API's `TableConfigCheckResult` object.
