@@ -58,25 +58,20 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
     };
     let mut stale = Vec::new();
     for (path, text) in &files {
-        let full = root.join(path);
-        if std::fs::read_to_string(&full).ok().as_deref() == Some(text.as_str()) {
-            continue;
-        }
         if check {
-            stale.push(path.clone());
+            if !crate::write::is_current(root, path, text) {
+                stale.push(path.clone());
+            }
             continue;
         }
-        if let Some(parent) = full.parent()
-            && let Err(e) = std::fs::create_dir_all(parent)
-        {
-            eprintln!("models: cannot create {}: {e}", parent.display());
-            return ExitCode::FAILURE;
+        match crate::write::put(root, path, text) {
+            Ok(true) => stale.push(path.clone()),
+            Ok(false) => {}
+            Err(e) => {
+                eprintln!("models: {e}");
+                return ExitCode::FAILURE;
+            }
         }
-        if let Err(e) = std::fs::write(&full, text) {
-            eprintln!("models: cannot write {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
-        stale.push(path.clone());
     }
     // A fixture folder the conversion wrote before but no longer writes (an operation the
     // vendor removed, or one now left out): removed, or named by `--check`.

@@ -109,17 +109,34 @@ fn folder(
         text.push('\n');
         let file = format!("response-{n}.json");
         files.push((dir.join(&file), text));
-        let mut request = ex["input"].as_str().unwrap_or_default().to_string();
+        let documented = ex["input"].as_str().unwrap_or_default();
+        let mut request = documented.to_string();
         request.push('\n');
         files.push((dir.join(format!("request-{n}.txt")), request));
+        // The example's own inputs, read from its request as example 1's are.
+        let (body, _) = request_body(documented, &members, shapes)
+            .map_err(|e| format!("{name}: the documented request {n}: {e}"))?;
+        let mut derived = serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?;
+        derived.push('\n');
+        files.push((dir.join(format!("request-{n}.json")), derived));
+        let mut example_problems = Vec::new();
+        let mut example_inputs =
+            match to_inputs(&members, &body, shapes, name, &mut example_problems) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+        example_inputs.insert("region".into(), json!(REGION));
         extra.push(json!({
             "name": format!("example-{n}"),
             "file": file,
             "status": 200,
             "constructed": false,
+            "inputs": example_inputs,
+            "request": format!("request-{n}.json"),
+            "skip_body_check": !example_problems.is_empty(),
         }));
         notes.push(json!(format!(
-            "Documented example {n} of {}: its response is decoded as response-example-{n}; its request (request-{n}.txt) is kept as documented, and the request snapshot renders example 1.",
+            "Documented example {n} of {}: its request (request-{n}.txt, its members in request-{n}.json) is sent with its own inputs as request-example-{n}, and its response is decoded as response-example-{n}.",
             list.len()
         )));
     }

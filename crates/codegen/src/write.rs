@@ -87,6 +87,26 @@ fn on_disk(root: &Path, dirs: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
     found
 }
 
+/// Whether the file at `path` (from `root`) holds `text` already.
+pub(crate) fn is_current(root: &Path, path: &Path, text: &str) -> bool {
+    std::fs::read_to_string(root.join(path)).ok().as_deref() == Some(text)
+}
+
+/// Writes `text` to `path` (from `root`), creating its directory, unless it holds it
+/// already; returns whether it wrote.
+pub(crate) fn put(root: &Path, path: &Path, text: &str) -> Result<bool, String> {
+    if is_current(root, path, text) {
+        return Ok(false);
+    }
+    let full = root.join(path);
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(&full, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(true)
+}
+
 /// Compares the generated files with what is on disk.
 pub fn check(root: &Path) -> Result<Check, String> {
     let (files, dirs) = formatted(root)?;
@@ -111,15 +131,7 @@ pub fn write(root: &Path) -> Result<usize, String> {
     let (files, dirs) = formatted(root)?;
     let mut changed = 0;
     for f in &files {
-        let path = root.join(&f.path);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(f.text.as_str()) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, &f.text).map_err(|e| format!("{}: {e}", path.display()))?;
-        changed += 1;
+        changed += usize::from(put(root, &f.path, &f.text)?);
     }
     let expected: BTreeSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
     for orphan in on_disk(root, &dirs) {

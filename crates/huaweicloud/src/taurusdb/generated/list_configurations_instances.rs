@@ -109,6 +109,7 @@ impl ListConfigurationsInstances {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
+    #[inline]
     pub async fn send(self) -> Result<ListConfigurationsInstancesOutput, Error> {
         let configuration_id_segment =
             validate::encoded_segment("configuration_id", &self.configuration_id)?;
@@ -176,6 +177,7 @@ impl cloudops_core::paginate::Paginated for ListConfigurationsInstances {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

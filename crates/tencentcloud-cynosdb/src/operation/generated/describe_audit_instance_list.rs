@@ -125,6 +125,7 @@ impl DescribeAuditInstanceList {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeAuditInstanceListOutput, Error> {
         let input = Input {
             audit_switch: self.audit_switch,
@@ -154,6 +155,7 @@ impl cloudops_core::paginate::Paginated for DescribeAuditInstanceList {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -103,6 +103,7 @@ impl DescribeAuditLogFiles {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeAuditLogFilesOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,
@@ -134,6 +135,7 @@ impl cloudops_core::paginate::Paginated for DescribeAuditLogFiles {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

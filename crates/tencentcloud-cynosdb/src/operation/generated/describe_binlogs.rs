@@ -114,6 +114,7 @@ impl DescribeBinlogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeBinlogsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -143,6 +144,7 @@ impl cloudops_core::paginate::Paginated for DescribeBinlogs {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -106,6 +106,7 @@ impl DescribeClusterDetailDatabases {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeClusterDetailDatabasesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -137,6 +138,7 @@ impl cloudops_core::paginate::Paginated for DescribeClusterDetailDatabases {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

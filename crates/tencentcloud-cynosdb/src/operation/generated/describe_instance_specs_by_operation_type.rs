@@ -99,6 +99,7 @@ impl DescribeInstanceSpecsByOperationType {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceSpecsByOperationTypeOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -176,6 +176,7 @@ impl DescribeInstances {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeInstancesOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -209,6 +210,7 @@ impl cloudops_core::paginate::Paginated for DescribeInstances {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

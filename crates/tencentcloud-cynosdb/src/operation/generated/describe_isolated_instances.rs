@@ -138,6 +138,7 @@ impl DescribeIsolatedInstances {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeIsolatedInstancesOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -168,6 +169,7 @@ impl cloudops_core::paginate::Paginated for DescribeIsolatedInstances {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -141,6 +141,7 @@ impl DescribeLibraDBClusterAccounts {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterAccountsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -174,6 +175,7 @@ impl cloudops_core::paginate::Paginated for DescribeLibraDBClusterAccounts {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -207,6 +207,7 @@ impl DescribeLibraDBClusterTableMapping {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterTableMappingOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -247,6 +248,7 @@ impl cloudops_core::paginate::Paginated for DescribeLibraDBClusterTableMapping {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -63,6 +63,7 @@ impl DescribeLibraDBVersion {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBVersionOutput, Error> {
         let input = Input {};
         self.client

@@ -107,6 +107,7 @@ impl DescribeResourcePackageSaleSpec {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DescribeResourcePackageSaleSpecOutput, Error> {
         let input = Input {
             instance_type: &self.instance_type,
@@ -146,6 +147,7 @@ impl cloudops_core::paginate::Paginated for DescribeResourcePackageSaleSpec {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

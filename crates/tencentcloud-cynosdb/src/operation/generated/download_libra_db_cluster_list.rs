@@ -134,6 +134,7 @@ impl DownloadLibraDBClusterList {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<DownloadLibraDBClusterListOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -163,6 +164,7 @@ impl cloudops_core::paginate::Paginated for DownloadLibraDBClusterList {
         self
     }
 
+    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -185,6 +185,7 @@ impl ExportInstanceSlowQueries {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<ExportInstanceSlowQueriesOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

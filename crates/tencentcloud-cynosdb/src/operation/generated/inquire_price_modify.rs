@@ -138,6 +138,7 @@ impl InquirePriceModify {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<InquirePriceModifyOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

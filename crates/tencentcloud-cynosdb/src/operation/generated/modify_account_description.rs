@@ -85,6 +85,7 @@ impl ModifyAccountDescription {
     }
 
     /// Checks the input against the model's constraints and sends it.
+    #[inline]
     pub async fn send(self) -> Result<ModifyAccountDescriptionOutput, Error> {
         let input = Input {
             account_name: &self.account_name,
