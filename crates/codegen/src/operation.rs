@@ -737,11 +737,9 @@ impl<'m> Op<'m> {
             }
             _ => format!("{name}Output"),
         };
-        // Inline, so that an operation is compiled (its body, and its input's and output's
-        // encoding) in the program that calls it, not for every operation in this crate.
         let _ = writeln!(
             s,
-            "    #[inline]\n    pub async fn send(self) -> Result<{output}, Error> {{"
+            "    pub async fn send(self) -> Result<{output}, Error> {{"
         );
         // Members that default to a value: chosen once, before the checks.
         for (m, _) in self.input.iter().filter(|(m, _)| m.default.is_some()) {
@@ -1172,7 +1170,6 @@ impl<'m> Op<'m> {
         self
     }}
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {{
         self.send()
     }}

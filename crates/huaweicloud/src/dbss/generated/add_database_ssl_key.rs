@@ -86,7 +86,6 @@ impl AddDatabaseSslKey {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<AddDatabaseSslKeyOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let db_id_segment = validate::encoded_segment("db_id", &self.db_id)?;

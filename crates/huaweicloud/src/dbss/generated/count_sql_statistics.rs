@@ -107,7 +107,6 @@ impl CountSqlStatistics {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CountSqlStatisticsOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let body = serde_json::to_vec(&Input {

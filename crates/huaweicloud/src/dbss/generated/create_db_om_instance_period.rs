@@ -307,7 +307,6 @@ impl CreateDbOmInstancePeriod {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CreateDbOmInstancePeriodOutput, Error> {
         let body = serde_json::to_vec(&Input {
             asset_nums: self.asset_nums,

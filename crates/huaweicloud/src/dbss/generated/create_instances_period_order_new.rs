@@ -196,7 +196,6 @@ impl CreateInstancesPeriodOrderNew {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CreateInstancesPeriodOrderNewOutput, Error> {
         let body = serde_json::to_vec(&Input {
             availability_zone: &self.availability_zone,

@@ -81,7 +81,6 @@ impl DeleteAuditAgentNew {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteAuditAgentNewOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let agent_id_segment = validate::encoded_segment("agent_id", &self.agent_id)?;

@@ -102,7 +102,6 @@ impl DeleteInstances {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteInstancesOutput, Error> {
         let body = serde_json::to_vec(&Input {
             id: &self.id,

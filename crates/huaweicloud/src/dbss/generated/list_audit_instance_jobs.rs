@@ -74,7 +74,6 @@ impl ListAuditInstanceJobs {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListAuditInstanceJobsOutput, Error> {
         let resource_id_segment = validate::encoded_segment("resource_id", &self.resource_id)?;
         let client = &self.client;

@@ -72,7 +72,6 @@ impl ListAuditInstanceJobsNew {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListAuditInstanceJobsNewOutput, Error> {
         let resource_id_segment = validate::encoded_segment("resource_id", &self.resource_id)?;
         let client = &self.client;

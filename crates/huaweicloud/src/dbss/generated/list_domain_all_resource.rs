@@ -100,7 +100,6 @@ impl ListDomainAllResource {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListDomainAllResourceOutput, Error> {
         let domain_id_segment = validate::encoded_segment("domain_id", &self.domain_id)?;
         let resource_type_segment =

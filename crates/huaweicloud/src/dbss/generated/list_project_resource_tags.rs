@@ -72,7 +72,6 @@ impl ListProjectResourceTags {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListProjectResourceTagsOutput, Error> {
         let resource_type_segment =
             validate::encoded_segment("resource_type", &self.resource_type)?;

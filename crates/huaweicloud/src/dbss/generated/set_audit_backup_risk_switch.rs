@@ -98,7 +98,6 @@ impl SetAuditBackupRiskSwitch {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<SetAuditBackupRiskSwitchOutput, Error> {
         let domain_id_segment = validate::encoded_segment("domain_id", &self.domain_id)?;
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;

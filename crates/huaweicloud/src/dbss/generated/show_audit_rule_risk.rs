@@ -114,7 +114,6 @@ impl ShowAuditRuleRisk {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowAuditRuleRiskOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let risk_id_segment = validate::encoded_segment("risk_id", &self.risk_id)?;

@@ -99,7 +99,6 @@ impl ShowAuditTaskStatus {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowAuditTaskStatusOutput, Error> {
         let busi_type_segment = validate::encoded_segment("busi_type", &self.busi_type)?;
         let client = &self.client;

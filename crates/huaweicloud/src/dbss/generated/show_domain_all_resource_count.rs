@@ -75,7 +75,6 @@ impl ShowDomainAllResourceCount {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowDomainAllResourceCountOutput, Error> {
         let domain_id_segment = validate::encoded_segment("domain_id", &self.domain_id)?;
         let resource_type_segment =

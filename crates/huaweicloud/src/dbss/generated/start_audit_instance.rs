@@ -79,7 +79,6 @@ impl StartAuditInstance {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<StartAuditInstanceOutput, Error> {
         let body = serde_json::to_vec(&Input {
             instance_id: &self.instance_id,

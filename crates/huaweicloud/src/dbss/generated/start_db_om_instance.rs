@@ -71,7 +71,6 @@ impl StartDbOmInstance {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<StartDbOmInstanceOutput, Error> {
         validate::length("instance_id", &self.instance_id, 32, 64)?;
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;

@@ -113,7 +113,6 @@ impl UpdateAuditTaskStatus {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<UpdateAuditTaskStatusOutput, Error> {
         let busi_type_segment = validate::encoded_segment("busi_type", &self.busi_type)?;
         let body = serde_json::to_vec(&Input {

@@ -102,7 +102,6 @@ impl BatchBackupInstances {
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors with the documented codes (see
     /// [`crate::KooPhoneErrorCode`]).
-    #[inline]
     pub async fn send(self) -> Result<BatchBackupInstancesOutput, Error> {
         let client_request_id = self
             .client_request_id

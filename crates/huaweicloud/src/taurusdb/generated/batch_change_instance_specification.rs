@@ -109,7 +109,6 @@ impl BatchChangeInstanceSpecification {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<BatchChangeInstanceSpecificationOutput, Error> {
         let body = serde_json::to_vec(&Input {
             instance_ids: &self.instance_ids,

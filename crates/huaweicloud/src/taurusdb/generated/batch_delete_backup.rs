@@ -94,7 +94,6 @@ impl BatchDeleteBackup {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<BatchDeleteBackupOutput, Error> {
         let body = serde_json::to_vec(&Input {
             backup_ids: &self.backup_ids,

@@ -106,7 +106,6 @@ impl BatchUpdateBackupPolicy {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<BatchUpdateBackupPolicyOutput, Error> {
         let body = serde_json::to_vec(&Input {
             backup_policy: &self.backup_policy,

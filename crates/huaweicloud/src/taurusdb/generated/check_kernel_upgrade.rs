@@ -92,7 +92,6 @@ impl CheckKernelUpgrade {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CheckKernelUpgradeOutput, Error> {
         let body = serde_json::to_vec(&Input {
             databases_instance_infos: &self.databases_instance_infos,

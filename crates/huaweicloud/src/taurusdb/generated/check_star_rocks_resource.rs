@@ -93,7 +93,6 @@ impl CheckStarRocksResource {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CheckStarRocksResourceOutput, Error> {
         let body = serde_json::to_vec(&Input {
             action: &self.action,

@@ -90,7 +90,6 @@ impl CheckStarrocksParams {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CheckStarrocksParamsOutput, Error> {
         let body = serde_json::to_vec(&Input {
             source_configuration_id: &self.source_configuration_id,

@@ -131,7 +131,6 @@ impl CreateBackupResourcePackage {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CreateBackupResourcePackageOutput, Error> {
         validate::non_empty("spec_code", &self.spec_code)?;
         validate::range("num", self.num, 1, 10)?;

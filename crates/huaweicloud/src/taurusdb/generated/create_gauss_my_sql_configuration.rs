@@ -132,7 +132,6 @@ impl CreateGaussMySqlConfiguration {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CreateGaussMySqlConfigurationOutput, Error> {
         let body = serde_json::to_vec(&Input {
             name: &self.name,

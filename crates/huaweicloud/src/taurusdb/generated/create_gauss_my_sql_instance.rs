@@ -340,7 +340,6 @@ impl CreateGaussMySqlInstance {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CreateGaussMySqlInstanceOutput, Error> {
         let body = serde_json::to_vec(&Input {
             availability_zone_mode: &self.availability_zone_mode,

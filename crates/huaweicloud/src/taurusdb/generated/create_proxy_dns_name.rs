@@ -84,7 +84,6 @@ impl CreateProxyDnsName {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<CreateProxyDnsNameOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let proxy_id_segment = validate::encoded_segment("proxy_id", &self.proxy_id)?;

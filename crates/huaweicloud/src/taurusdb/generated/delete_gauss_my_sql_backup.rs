@@ -86,7 +86,6 @@ impl DeleteGaussMySqlBackup {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteGaussMySqlBackupOutput, Error> {
         let backup_id_segment = validate::encoded_segment("backup_id", &self.backup_id)?;
         let client = &self.client;

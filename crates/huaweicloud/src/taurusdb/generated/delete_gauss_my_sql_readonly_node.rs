@@ -92,7 +92,6 @@ impl DeleteGaussMySqlReadonlyNode {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteGaussMySqlReadonlyNodeOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let node_id_segment = validate::encoded_segment("node_id", &self.node_id)?;

@@ -98,7 +98,6 @@ impl DeleteStarRockLtsConfig {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteStarRockLtsConfigOutput, Error> {
         let body = serde_json::to_vec(&Input {
             log_configs: &self.log_configs,

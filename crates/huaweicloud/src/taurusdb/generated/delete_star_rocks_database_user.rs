@@ -88,7 +88,6 @@ impl DeleteStarRocksDatabaseUser {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteStarRocksDatabaseUserOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let client = &self.client;

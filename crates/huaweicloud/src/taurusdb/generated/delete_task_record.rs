@@ -83,7 +83,6 @@ impl DeleteTaskRecord {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DeleteTaskRecordOutput, Error> {
         let job_id_segment = validate::encoded_segment("job_id", &self.job_id)?;
         let client = &self.client;

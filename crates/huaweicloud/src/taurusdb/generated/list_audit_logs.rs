@@ -98,7 +98,6 @@ impl ListAuditLogs {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListAuditLogsOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let client = &self.client;
@@ -174,7 +173,6 @@ impl cloudops_core::paginate::Paginated for ListAuditLogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

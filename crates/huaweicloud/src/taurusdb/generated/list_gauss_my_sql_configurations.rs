@@ -106,7 +106,6 @@ impl ListGaussMySqlConfigurations {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListGaussMySqlConfigurationsOutput, Error> {
         let client = &self.client;
         // The project id may have to be asked of IAM: within the call's deadline.
@@ -162,7 +161,6 @@ impl cloudops_core::paginate::Paginated for ListGaussMySqlConfigurations {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

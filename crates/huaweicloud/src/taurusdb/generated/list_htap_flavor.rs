@@ -110,7 +110,6 @@ impl ListHtapFlavor {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListHtapFlavorOutput, Error> {
         let engine_name_segment = validate::encoded_segment("engine_name", &self.engine_name)?;
         let client = &self.client;

@@ -83,7 +83,6 @@ impl ListHtapStorageType {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListHtapStorageTypeOutput, Error> {
         let database_segment = validate::encoded_segment("database", &self.database)?;
         let client = &self.client;

@@ -104,7 +104,6 @@ impl ListModifyHistory {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListModifyHistoryOutput, Error> {
         let configuration_id_segment =
             validate::encoded_segment("configuration_id", &self.configuration_id)?;
@@ -169,7 +168,6 @@ impl cloudops_core::paginate::Paginated for ListModifyHistory {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -99,7 +99,6 @@ impl ListParamsTemplateApplyHistory {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListParamsTemplateApplyHistoryOutput, Error> {
         let config_id_segment = validate::encoded_segment("config_id", &self.config_id)?;
         let client = &self.client;
@@ -161,7 +160,6 @@ impl cloudops_core::paginate::Paginated for ListParamsTemplateApplyHistory {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -103,7 +103,6 @@ impl ListRecycleInstances {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ListRecycleInstancesOutput, Error> {
         let client = &self.client;
         // The project id may have to be asked of IAM: within the call's deadline.
@@ -159,7 +158,6 @@ impl cloudops_core::paginate::Paginated for ListRecycleInstances {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -87,7 +87,6 @@ impl RestartStarrocksInstance {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<RestartStarrocksInstanceOutput, Error> {
         let starrocks_instance_id_segment =
             validate::encoded_segment("starrocks_instance_id", &self.starrocks_instance_id)?;

@@ -90,7 +90,6 @@ impl RestartStarrocksNode {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<RestartStarrocksNodeOutput, Error> {
         let starrocks_node_id_segment =
             validate::encoded_segment("starrocks_node_id", &self.starrocks_node_id)?;

@@ -122,7 +122,6 @@ impl RestoreOldInstance {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<RestoreOldInstanceOutput, Error> {
         let body = serde_json::to_vec(&Input {
             source_instance_id: &self.source_instance_id,

@@ -88,7 +88,6 @@ impl SetGaussMySqlQuotas {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<SetGaussMySqlQuotasOutput, Error> {
         let body = serde_json::to_vec(&Input {
             quota_list: &self.quota_list,

@@ -112,7 +112,6 @@ impl SetInstanceScheduleEvents {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<SetInstanceScheduleEventsOutput, Error> {
         let body = serde_json::to_vec(&Input {
             event_instances: &self.event_instances,

@@ -94,7 +94,6 @@ impl SetRecyclePolicy {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<SetRecyclePolicyOutput, Error> {
         let body = serde_json::to_vec(&Input {
             recycle_policy: self.recycle_policy.as_ref(),

@@ -103,7 +103,6 @@ impl ShowDedicatedResourceInfo {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowDedicatedResourceInfoOutput, Error> {
         let dedicated_resource_id_segment =
             validate::encoded_segment("dedicated_resource_id", &self.dedicated_resource_id)?;

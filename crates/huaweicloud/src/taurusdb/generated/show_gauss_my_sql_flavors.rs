@@ -108,7 +108,6 @@ impl ShowGaussMySqlFlavors {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowGaussMySqlFlavorsOutput, Error> {
         let database_name_segment =
             validate::encoded_segment("database_name", &self.database_name)?;

@@ -104,7 +104,6 @@ impl ShowGaussMySqlProxyList {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowGaussMySqlProxyListOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let client = &self.client;
@@ -171,7 +170,6 @@ impl cloudops_core::paginate::Paginated for ShowGaussMySqlProxyList {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -118,7 +118,6 @@ impl ShowProxyConfigurations {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowProxyConfigurationsOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let proxy_id_segment = validate::encoded_segment("proxy_id", &self.proxy_id)?;
@@ -192,7 +191,6 @@ impl cloudops_core::paginate::Paginated for ShowProxyConfigurations {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

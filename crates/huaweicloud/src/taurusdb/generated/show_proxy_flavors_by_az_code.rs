@@ -84,7 +84,6 @@ impl ShowProxyFlavorsByAzCode {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowProxyFlavorsByAzCodeOutput, Error> {
         let client = &self.client;
         // The project id may have to be asked of IAM: within the call's deadline.

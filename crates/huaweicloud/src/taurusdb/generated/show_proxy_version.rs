@@ -100,7 +100,6 @@ impl ShowProxyVersion {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowProxyVersionOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let engine_name_segment = validate::encoded_segment("engine_name", &self.engine_name)?;

@@ -179,7 +179,6 @@ impl ShowSlowLogStatistics {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowSlowLogStatisticsOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let body = serde_json::to_vec(&Input {
@@ -261,7 +260,6 @@ impl cloudops_core::paginate::Paginated for ShowSlowLogStatistics {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

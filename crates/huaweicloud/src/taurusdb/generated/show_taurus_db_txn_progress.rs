@@ -145,7 +145,6 @@ impl ShowTaurusDbTxnProgress {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<ShowTaurusDbTxnProgressOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let node_id_segment = validate::encoded_segment("node_id", &self.node_id)?;
@@ -223,7 +222,6 @@ impl cloudops_core::paginate::Paginated for ShowTaurusDbTxnProgress {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

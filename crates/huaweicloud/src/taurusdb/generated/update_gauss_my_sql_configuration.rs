@@ -129,7 +129,6 @@ impl UpdateGaussMySqlConfiguration {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<UpdateGaussMySqlConfigurationOutput, Error> {
         let configuration_id_segment =
             validate::encoded_segment("configuration_id", &self.configuration_id)?;

@@ -103,7 +103,6 @@ impl UpgradeProxyVersion {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<UpgradeProxyVersionOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let proxy_id_segment = validate::encoded_segment("proxy_id", &self.proxy_id)?;

@@ -145,7 +145,6 @@ impl UploadImportExcelTemplate {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<UploadImportExcelTemplateOutput, Error> {
         let instance_id_segment = validate::encoded_segment("instance_id", &self.instance_id)?;
         let mut form = cloudops_core::multipart::Form::new();

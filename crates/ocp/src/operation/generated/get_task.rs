@@ -39,7 +39,6 @@ impl GetTask {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<OcpResponse<Task>, Error> {
         validate::at_least("task_id", self.task_id, 1)?;
         let path = format!("/api/v2/tasks/{}", self.task_id);

@@ -45,7 +45,6 @@ impl GetTenantBackupStrategy {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<OcpResponse<BackupStrategy>, Error> {
         validate::at_least("cluster_id", self.cluster_id, 1)?;
         validate::at_least("tenant_id", self.tenant_id, 1)?;

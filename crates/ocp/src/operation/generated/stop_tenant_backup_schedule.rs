@@ -49,7 +49,6 @@ impl StopTenantBackupSchedule {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<OcpResponse<BackupCommonResponse>, Error> {
         validate::at_least("cluster_id", self.cluster_id, 1)?;
         validate::at_least("tenant_id", self.tenant_id, 1)?;

@@ -312,7 +312,6 @@ impl AddLibraDBInstances {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<AddLibraDBInstancesOutput, Error> {
         let input = Input {
             zone: &self.zone,

@@ -85,7 +85,6 @@ impl AssociateSecurityGroups {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<AssociateSecurityGroupsOutput, Error> {
         let input = Input {
             instance_ids: &self.instance_ids,

@@ -69,7 +69,6 @@ impl BindClusterResourcePackages {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<BindClusterResourcePackagesOutput, Error> {
         let input = Input {
             package_ids: &self.package_ids,

@@ -166,7 +166,6 @@ impl CalculateBackupSaveSecExpires {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<CalculateBackupSaveSecExpiresOutput, Error> {
         let input = Input {
             vault_id: &self.vault_id,

@@ -61,7 +61,6 @@ impl CancelTask {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CancelTaskOutput, Error> {
         let input = Input {
             task_id: self.task_id,

@@ -82,7 +82,6 @@ impl CheckCreateLibraDBInstance {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<CheckCreateLibraDBInstanceOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

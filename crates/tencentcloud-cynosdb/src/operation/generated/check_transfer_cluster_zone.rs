@@ -83,7 +83,6 @@ impl CheckTransferClusterZone {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<CheckTransferClusterZoneOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -71,7 +71,6 @@ impl CloseClusterPasswordComplexity {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CloseClusterPasswordComplexityOutput, Error> {
         let input = Input {
             cluster_ids: &self.cluster_ids,

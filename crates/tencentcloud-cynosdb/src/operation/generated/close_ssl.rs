@@ -78,7 +78,6 @@ impl CloseSSL {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CloseSSLOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

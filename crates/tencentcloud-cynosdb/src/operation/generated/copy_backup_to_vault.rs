@@ -84,7 +84,6 @@ impl CopyBackupToVault {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CopyBackupToVaultOutput, Error> {
         let input = Input {
             vault_id: self.vault_id.as_deref(),

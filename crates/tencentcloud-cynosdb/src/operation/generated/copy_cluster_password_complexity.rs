@@ -72,7 +72,6 @@ impl CopyClusterPasswordComplexity {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CopyClusterPasswordComplexityOutput, Error> {
         let input = Input {
             cluster_ids: &self.cluster_ids,

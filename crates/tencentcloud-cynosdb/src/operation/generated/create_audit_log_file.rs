@@ -142,7 +142,6 @@ impl CreateAuditLogFile {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateAuditLogFileOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

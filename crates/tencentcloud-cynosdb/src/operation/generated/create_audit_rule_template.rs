@@ -114,7 +114,6 @@ impl CreateAuditRuleTemplate {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateAuditRuleTemplateOutput, Error> {
         let input = Input {
             rule_filters: &self.rule_filters,

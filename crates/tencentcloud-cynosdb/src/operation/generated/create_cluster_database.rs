@@ -106,7 +106,6 @@ impl CreateClusterDatabase {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateClusterDatabaseOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

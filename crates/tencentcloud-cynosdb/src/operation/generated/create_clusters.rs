@@ -699,7 +699,6 @@ impl CreateClusters {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateClustersOutput, Error> {
         let input = Input {
             zone: &self.zone,

@@ -487,7 +487,6 @@ impl CreateIntegrateCluster {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateIntegrateClusterOutput, Error> {
         let input = Input {
             zone: &self.zone,

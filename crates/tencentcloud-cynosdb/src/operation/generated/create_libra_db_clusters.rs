@@ -339,7 +339,6 @@ impl CreateLibraDBClusters {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateLibraDBClustersOutput, Error> {
         let input = Input {
             count: self.count,

@@ -121,7 +121,6 @@ impl CreateParamTemplate {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateParamTemplateOutput, Error> {
         let input = Input {
             template_name: &self.template_name,

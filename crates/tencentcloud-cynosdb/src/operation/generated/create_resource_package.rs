@@ -114,7 +114,6 @@ impl CreateResourcePackage {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateResourcePackageOutput, Error> {
         let input = Input {
             instance_type: &self.instance_type,

@@ -128,7 +128,6 @@ impl CreateVault {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<CreateVaultOutput, Error> {
         let input = Input {
             vault_name: &self.vault_name,

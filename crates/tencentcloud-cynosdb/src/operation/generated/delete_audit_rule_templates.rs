@@ -65,7 +65,6 @@ impl DeleteAuditRuleTemplates {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<DeleteAuditRuleTemplatesOutput, Error> {
         let input = Input {
             rule_template_ids: &self.rule_template_ids,

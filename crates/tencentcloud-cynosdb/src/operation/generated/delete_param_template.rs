@@ -61,7 +61,6 @@ impl DeleteParamTemplate {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<DeleteParamTemplateOutput, Error> {
         let input = Input {
             template_id: self.template_id,

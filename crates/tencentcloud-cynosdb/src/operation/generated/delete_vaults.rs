@@ -66,7 +66,6 @@ impl DeleteVaults {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<DeleteVaultsOutput, Error> {
         let input = Input {
             vault_ids: &self.vault_ids,

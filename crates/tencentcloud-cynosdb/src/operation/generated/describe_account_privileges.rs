@@ -111,7 +111,6 @@ impl DescribeAccountPrivileges {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAccountPrivilegesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -141,7 +141,6 @@ impl DescribeAccounts {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAccountsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -173,7 +172,6 @@ impl cloudops_core::paginate::Paginated for DescribeAccounts {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -125,7 +125,6 @@ impl DescribeAuditInstanceList {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAuditInstanceListOutput, Error> {
         let input = Input {
             audit_switch: self.audit_switch,
@@ -155,7 +154,6 @@ impl cloudops_core::paginate::Paginated for DescribeAuditInstanceList {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

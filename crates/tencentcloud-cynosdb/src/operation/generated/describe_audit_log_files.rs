@@ -103,7 +103,6 @@ impl DescribeAuditLogFiles {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAuditLogFilesOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,
@@ -135,7 +134,6 @@ impl cloudops_core::paginate::Paginated for DescribeAuditLogFiles {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -151,7 +151,6 @@ impl DescribeAuditLogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAuditLogsOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,
@@ -195,7 +194,6 @@ impl cloudops_core::paginate::Paginated for DescribeAuditLogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

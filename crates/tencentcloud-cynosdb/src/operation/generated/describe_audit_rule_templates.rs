@@ -144,7 +144,6 @@ impl DescribeAuditRuleTemplates {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAuditRuleTemplatesOutput, Error> {
         let input = Input {
             rule_template_ids: self.rule_template_ids.as_deref(),
@@ -175,7 +174,6 @@ impl cloudops_core::paginate::Paginated for DescribeAuditRuleTemplates {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -70,7 +70,6 @@ impl DescribeAuditRuleWithInstanceIds {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeAuditRuleWithInstanceIdsOutput, Error> {
         let input = Input {
             instance_ids: &self.instance_ids,

@@ -108,7 +108,6 @@ impl DescribeBackupConfig {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBackupConfigOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -71,7 +71,6 @@ impl DescribeBackupDownloadRestriction {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBackupDownloadRestrictionOutput, Error> {
         let input = Input {
             cluster_ids: &self.cluster_ids,

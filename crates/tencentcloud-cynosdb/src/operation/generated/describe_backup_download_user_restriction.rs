@@ -113,7 +113,6 @@ impl DescribeBackupDownloadUserRestriction {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBackupDownloadUserRestrictionOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -143,7 +142,6 @@ impl cloudops_core::paginate::Paginated for DescribeBackupDownloadUserRestrictio
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

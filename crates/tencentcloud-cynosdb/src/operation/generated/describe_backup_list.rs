@@ -255,7 +255,6 @@ impl DescribeBackupList {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBackupListOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -296,7 +295,6 @@ impl cloudops_core::paginate::Paginated for DescribeBackupList {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

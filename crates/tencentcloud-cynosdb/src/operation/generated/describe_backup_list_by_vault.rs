@@ -188,7 +188,6 @@ impl DescribeBackupListByVault {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBackupListByVaultOutput, Error> {
         let input = Input {
             vault_id: &self.vault_id,
@@ -226,7 +225,6 @@ impl cloudops_core::paginate::Paginated for DescribeBackupListByVault {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -145,7 +145,6 @@ impl DescribeBackupOverview {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBackupOverviewOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

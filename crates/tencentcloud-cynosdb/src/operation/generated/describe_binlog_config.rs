@@ -76,7 +76,6 @@ impl DescribeBinlogConfig {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBinlogConfigOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -84,7 +84,6 @@ impl DescribeBinlogDownloadUrl {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBinlogDownloadUrlOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -186,7 +186,6 @@ impl DescribeBinlogListByVault {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBinlogListByVaultOutput, Error> {
         let input = Input {
             vault_id: &self.vault_id,
@@ -224,7 +223,6 @@ impl cloudops_core::paginate::Paginated for DescribeBinlogListByVault {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

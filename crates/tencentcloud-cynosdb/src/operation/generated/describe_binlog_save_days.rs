@@ -66,7 +66,6 @@ impl DescribeBinlogSaveDays {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBinlogSaveDaysOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -114,7 +114,6 @@ impl DescribeBinlogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeBinlogsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -144,7 +143,6 @@ impl cloudops_core::paginate::Paginated for DescribeBinlogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -78,7 +78,6 @@ impl DescribeChangedParamsAfterUpgrade {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeChangedParamsAfterUpgradeOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

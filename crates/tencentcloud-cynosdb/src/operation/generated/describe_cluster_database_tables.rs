@@ -114,7 +114,6 @@ impl DescribeClusterDatabaseTables {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterDatabaseTablesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -148,7 +147,6 @@ impl cloudops_core::paginate::Paginated for DescribeClusterDatabaseTables {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -95,7 +95,6 @@ impl DescribeClusterDatabases {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterDatabasesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -126,7 +125,6 @@ impl cloudops_core::paginate::Paginated for DescribeClusterDatabases {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

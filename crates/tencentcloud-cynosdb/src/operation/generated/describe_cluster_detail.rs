@@ -67,7 +67,6 @@ impl DescribeClusterDetail {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterDetailOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

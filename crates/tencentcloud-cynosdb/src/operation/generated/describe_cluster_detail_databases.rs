@@ -106,7 +106,6 @@ impl DescribeClusterDetailDatabases {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterDetailDatabasesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -138,7 +137,6 @@ impl cloudops_core::paginate::Paginated for DescribeClusterDetailDatabases {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -73,7 +73,6 @@ impl DescribeClusterInstanceGroups {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterInstanceGroupsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

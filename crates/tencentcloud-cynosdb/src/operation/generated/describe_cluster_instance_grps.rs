@@ -81,7 +81,6 @@ impl DescribeClusterInstanceGrps {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterInstanceGrpsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -73,7 +73,6 @@ impl DescribeClusterLevels {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterLevelsOutput, Error> {
         let input = Input {
             zone: self.zone.as_deref(),

@@ -130,7 +130,6 @@ impl DescribeClusterParamLogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterParamLogsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -164,7 +163,6 @@ impl cloudops_core::paginate::Paginated for DescribeClusterParamLogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -91,7 +91,6 @@ impl DescribeClusterParams {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterParamsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

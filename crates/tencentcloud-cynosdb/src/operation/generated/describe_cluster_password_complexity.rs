@@ -82,7 +82,6 @@ impl DescribeClusterPasswordComplexity {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterPasswordComplexityOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

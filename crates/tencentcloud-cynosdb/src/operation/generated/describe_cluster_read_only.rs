@@ -64,7 +64,6 @@ impl DescribeClusterReadOnly {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterReadOnlyOutput, Error> {
         let input = Input {
             cluster_ids: &self.cluster_ids,

@@ -166,7 +166,6 @@ impl DescribeClusterServerlessScalePlans {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterServerlessScalePlansOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -202,7 +201,6 @@ impl cloudops_core::paginate::Paginated for DescribeClusterServerlessScalePlans 
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -90,7 +90,6 @@ impl DescribeClusterStorageAutoExpand {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterStorageAutoExpandOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

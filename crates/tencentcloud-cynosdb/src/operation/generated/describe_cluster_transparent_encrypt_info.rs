@@ -78,7 +78,6 @@ impl DescribeClusterTransparentEncryptInfo {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClusterTransparentEncryptInfoOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

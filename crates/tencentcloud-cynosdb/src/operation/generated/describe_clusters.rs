@@ -136,7 +136,6 @@ impl DescribeClusters {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeClustersOutput, Error> {
         let input = Input {
             db_type: self.db_type.as_deref(),
@@ -167,7 +166,6 @@ impl cloudops_core::paginate::Paginated for DescribeClusters {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -85,7 +85,6 @@ impl DescribeDBSecurityGroups {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeDBSecurityGroupsOutput, Error> {
         let input = Input {
             instance_id: self.instance_id.as_deref(),

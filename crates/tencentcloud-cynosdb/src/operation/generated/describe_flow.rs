@@ -67,7 +67,6 @@ impl DescribeFlow {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DescribeFlowOutput, Error> {
         validate::at_least("flow_id", self.flow_id, 1)?;
         let input = Input {

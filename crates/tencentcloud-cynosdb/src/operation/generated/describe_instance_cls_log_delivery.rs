@@ -90,7 +90,6 @@ impl DescribeInstanceCLSLogDelivery {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceCLSLogDeliveryOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

@@ -64,7 +64,6 @@ impl DescribeInstanceDetail {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceDetailOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

@@ -163,7 +163,6 @@ impl DescribeInstanceErrorLogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceErrorLogsOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,
@@ -200,7 +199,6 @@ impl cloudops_core::paginate::Paginated for DescribeInstanceErrorLogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

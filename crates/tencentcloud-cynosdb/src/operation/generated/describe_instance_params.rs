@@ -92,7 +92,6 @@ impl DescribeInstanceParams {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceParamsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -190,7 +190,6 @@ impl DescribeInstanceSlowQueries {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceSlowQueriesOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,
@@ -229,7 +228,6 @@ impl cloudops_core::paginate::Paginated for DescribeInstanceSlowQueries {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -112,7 +112,6 @@ impl DescribeInstanceSpecs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstanceSpecsOutput, Error> {
         let input = Input {
             db_type: &self.db_type,

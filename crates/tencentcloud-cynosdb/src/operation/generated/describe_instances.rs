@@ -176,7 +176,6 @@ impl DescribeInstances {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstancesOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -210,7 +209,6 @@ impl cloudops_core::paginate::Paginated for DescribeInstances {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

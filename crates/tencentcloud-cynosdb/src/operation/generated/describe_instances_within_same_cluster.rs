@@ -72,7 +72,6 @@ impl DescribeInstancesWithinSameCluster {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeInstancesWithinSameClusterOutput, Error> {
         let input = Input {
             uniq_vpc_id: &self.uniq_vpc_id,

@@ -100,7 +100,6 @@ impl DescribeIntegrateTask {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeIntegrateTaskOutput, Error> {
         let input = Input {
             big_deal_id: self.big_deal_id.as_deref(),

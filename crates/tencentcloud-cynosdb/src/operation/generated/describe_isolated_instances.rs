@@ -138,7 +138,6 @@ impl DescribeIsolatedInstances {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeIsolatedInstancesOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -169,7 +168,6 @@ impl cloudops_core::paginate::Paginated for DescribeIsolatedInstances {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -99,7 +99,6 @@ impl DescribeLibraDBClusterAccountAllPrivileges {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterAccountAllPrivilegesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

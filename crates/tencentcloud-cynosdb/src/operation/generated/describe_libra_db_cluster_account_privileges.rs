@@ -104,7 +104,6 @@ impl DescribeLibraDBClusterAccountPrivileges {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterAccountPrivilegesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

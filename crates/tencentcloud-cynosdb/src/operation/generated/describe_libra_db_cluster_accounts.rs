@@ -141,7 +141,6 @@ impl DescribeLibraDBClusterAccounts {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterAccountsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -175,7 +174,6 @@ impl cloudops_core::paginate::Paginated for DescribeLibraDBClusterAccounts {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -71,7 +71,6 @@ impl DescribeLibraDBClusterAutoMapRule {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterAutoMapRuleOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

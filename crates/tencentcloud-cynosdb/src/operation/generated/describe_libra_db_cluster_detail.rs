@@ -81,7 +81,6 @@ impl DescribeLibraDBClusterDetail {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterDetailOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -207,7 +207,6 @@ impl DescribeLibraDBClusterTableMapping {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClusterTableMappingOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -248,7 +247,6 @@ impl cloudops_core::paginate::Paginated for DescribeLibraDBClusterTableMapping {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

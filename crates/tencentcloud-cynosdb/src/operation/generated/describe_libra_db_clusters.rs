@@ -131,7 +131,6 @@ impl DescribeLibraDBClusters {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBClustersOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -161,7 +160,6 @@ impl cloudops_core::paginate::Paginated for DescribeLibraDBClusters {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

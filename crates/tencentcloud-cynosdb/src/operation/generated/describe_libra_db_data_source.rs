@@ -72,7 +72,6 @@ impl DescribeLibraDBDataSource {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBDataSourceOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

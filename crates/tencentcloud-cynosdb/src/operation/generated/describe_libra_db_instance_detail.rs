@@ -230,7 +230,6 @@ impl DescribeLibraDBInstanceDetail {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBInstanceDetailOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -66,7 +66,6 @@ impl DescribeLibraDBInstanceSpecs {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBInstanceSpecsOutput, Error> {
         let input = Input {};
         self.client

@@ -153,7 +153,6 @@ impl DescribeLibraDBSlowLogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBSlowLogsOutput, Error> {
         let input = Input {
             instance_id: self.instance_id.as_deref(),

@@ -63,7 +63,6 @@ impl DescribeLibraDBVersion {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeLibraDBVersionOutput, Error> {
         let input = Input {};
         self.client

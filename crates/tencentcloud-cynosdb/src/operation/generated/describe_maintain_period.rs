@@ -74,7 +74,6 @@ impl DescribeMaintainPeriod {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeMaintainPeriodOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

@@ -85,7 +85,6 @@ impl DescribeParamTemplateDetail {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeParamTemplateDetailOutput, Error> {
         let input = Input {
             template_id: self.template_id,

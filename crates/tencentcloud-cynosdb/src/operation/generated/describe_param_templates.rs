@@ -207,7 +207,6 @@ impl DescribeParamTemplates {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeParamTemplatesOutput, Error> {
         let input = Input {
             engine_versions: self.engine_versions.as_deref(),
@@ -243,7 +242,6 @@ impl cloudops_core::paginate::Paginated for DescribeParamTemplates {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -114,7 +114,6 @@ impl DescribeProjectSecurityGroups {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeProjectSecurityGroupsOutput, Error> {
         let input = Input {
             project_id: self.project_id,
@@ -143,7 +142,6 @@ impl cloudops_core::paginate::Paginated for DescribeProjectSecurityGroups {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

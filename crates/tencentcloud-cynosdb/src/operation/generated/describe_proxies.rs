@@ -151,7 +151,6 @@ impl DescribeProxies {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeProxiesOutput, Error> {
         let input = Input {
             cluster_id: self.cluster_id.as_deref(),
@@ -182,7 +181,6 @@ impl cloudops_core::paginate::Paginated for DescribeProxies {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

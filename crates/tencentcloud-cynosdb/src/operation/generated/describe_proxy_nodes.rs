@@ -122,7 +122,6 @@ impl DescribeProxyNodes {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeProxyNodesOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -152,7 +151,6 @@ impl cloudops_core::paginate::Paginated for DescribeProxyNodes {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -71,7 +71,6 @@ impl DescribeProxySpecs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeProxySpecsOutput, Error> {
         let input = Input {
             cluster_id: self.cluster_id.as_deref(),

@@ -64,7 +64,6 @@ impl DescribeProxyZoneStocks {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeProxyZoneStocksOutput, Error> {
         let input = Input { zone: &self.zone };
         self.client

@@ -191,7 +191,6 @@ impl DescribeRedoLogListByVault {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeRedoLogListByVaultOutput, Error> {
         let input = Input {
             vault_id: &self.vault_id,
@@ -229,7 +228,6 @@ impl cloudops_core::paginate::Paginated for DescribeRedoLogListByVault {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

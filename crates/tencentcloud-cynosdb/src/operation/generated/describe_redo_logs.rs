@@ -130,7 +130,6 @@ impl DescribeRedoLogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeRedoLogsOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
@@ -161,7 +160,6 @@ impl cloudops_core::paginate::Paginated for DescribeRedoLogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -145,7 +145,6 @@ impl DescribeResourcePackageDetail {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeResourcePackageDetailOutput, Error> {
         let input = Input {
             package_id: &self.package_id,

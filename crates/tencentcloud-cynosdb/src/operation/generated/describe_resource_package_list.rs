@@ -183,7 +183,6 @@ impl DescribeResourcePackageList {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeResourcePackageListOutput, Error> {
         let input = Input {
             package_id: self.package_id.as_deref(),
@@ -217,7 +216,6 @@ impl cloudops_core::paginate::Paginated for DescribeResourcePackageList {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

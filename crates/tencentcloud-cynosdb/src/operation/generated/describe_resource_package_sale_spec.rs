@@ -107,7 +107,6 @@ impl DescribeResourcePackageSaleSpec {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeResourcePackageSaleSpecOutput, Error> {
         let input = Input {
             instance_type: &self.instance_type,
@@ -147,7 +146,6 @@ impl cloudops_core::paginate::Paginated for DescribeResourcePackageSaleSpec {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -87,7 +87,6 @@ impl DescribeResourcesByDealName {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeResourcesByDealNameOutput, Error> {
         let input = Input {
             deal_name: self.deal_name.as_deref(),

@@ -94,7 +94,6 @@ impl DescribeRollbackTimeRange {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeRollbackTimeRangeOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -102,7 +102,6 @@ impl DescribeSaveBackupClusters {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeSaveBackupClustersOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -130,7 +129,6 @@ impl cloudops_core::paginate::Paginated for DescribeSaveBackupClusters {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

@@ -87,7 +87,6 @@ impl DescribeServerlessInstanceSpecs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeServerlessInstanceSpecsOutput, Error> {
         let input = Input {
             zone: self.zone.as_deref(),

@@ -104,7 +104,6 @@ impl DescribeServerlessStrategy {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors as the server answers them.
-    #[inline]
     pub async fn send(self) -> Result<DescribeServerlessStrategyOutput, Error> {
         validate::length("cluster_id", &self.cluster_id, 1, 64)?;
         crate::operation::checks::cluster_id(&self.cluster_id)?;

@@ -85,7 +85,6 @@ impl DescribeSlaveZones {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeSlaveZonesOutput, Error> {
         let input = Input {
             zone: &self.zone,

@@ -86,7 +86,6 @@ impl DescribeSQLExecutionPlan {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeSQLExecutionPlanOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -85,7 +85,6 @@ impl DescribeSupportProxyVersion {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeSupportProxyVersionOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -130,7 +130,6 @@ impl DescribeTasks {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeTasksOutput, Error> {
         let input = Input {
             start_time_begin: self.start_time_begin.as_deref(),
@@ -160,7 +159,6 @@ impl cloudops_core::paginate::Paginated for DescribeTasks {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

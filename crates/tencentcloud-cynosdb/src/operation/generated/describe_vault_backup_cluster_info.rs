@@ -71,7 +71,6 @@ impl DescribeVaultBackupClusterInfo {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeVaultBackupClusterInfoOutput, Error> {
         let input = Input {
             vault_id: &self.vault_id,

@@ -151,7 +151,6 @@ impl DescribeVaults {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeVaultsOutput, Error> {
         let input = Input {
             vault_ids: self.vault_ids.as_deref(),
@@ -183,7 +182,6 @@ impl cloudops_core::paginate::Paginated for DescribeVaults {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

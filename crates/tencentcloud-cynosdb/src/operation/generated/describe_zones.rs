@@ -86,7 +86,6 @@ impl DescribeZones {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DescribeZonesOutput, Error> {
         let input = Input {
             include_virtual_zones: self.include_virtual_zones,

@@ -134,7 +134,6 @@ impl DownloadLibraDBClusterList {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<DownloadLibraDBClusterListOutput, Error> {
         let input = Input {
             limit: self.limit,
@@ -164,7 +163,6 @@ impl cloudops_core::paginate::Paginated for DownloadLibraDBClusterList {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

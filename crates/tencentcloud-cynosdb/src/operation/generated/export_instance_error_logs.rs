@@ -181,7 +181,6 @@ impl ExportInstanceErrorLogs {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ExportInstanceErrorLogsOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,
@@ -219,7 +218,6 @@ impl cloudops_core::paginate::Paginated for ExportInstanceErrorLogs {
         self
     }
 
-    #[inline]
     fn send_page(self) -> impl std::future::Future<Output = Result<Self::Output, Error>> + Send {
         self.send()
     }

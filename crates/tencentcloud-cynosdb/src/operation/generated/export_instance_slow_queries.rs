@@ -185,7 +185,6 @@ impl ExportInstanceSlowQueries {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ExportInstanceSlowQueriesOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

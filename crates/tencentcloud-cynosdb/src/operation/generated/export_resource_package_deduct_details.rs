@@ -166,7 +166,6 @@ impl ExportResourcePackageDeductDetails {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ExportResourcePackageDeductDetailsOutput, Error> {
         let input = Input {
             package_id: &self.package_id,

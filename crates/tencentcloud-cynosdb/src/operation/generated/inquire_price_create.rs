@@ -192,7 +192,6 @@ impl InquirePriceCreate {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<InquirePriceCreateOutput, Error> {
         let input = Input {
             zone: &self.zone,

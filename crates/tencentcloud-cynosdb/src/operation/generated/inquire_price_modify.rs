@@ -138,7 +138,6 @@ impl InquirePriceModify {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<InquirePriceModifyOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

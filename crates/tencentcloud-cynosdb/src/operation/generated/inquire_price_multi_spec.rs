@@ -82,7 +82,6 @@ impl InquirePriceMultiSpec {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<InquirePriceMultiSpecOutput, Error> {
         let input = Input {
             zone: &self.zone,

@@ -88,7 +88,6 @@ impl InquirePriceRenew {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<InquirePriceRenewOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

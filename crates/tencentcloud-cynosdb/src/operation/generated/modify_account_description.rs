@@ -85,7 +85,6 @@ impl ModifyAccountDescription {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyAccountDescriptionOutput, Error> {
         let input = Input {
             account_name: &self.account_name,

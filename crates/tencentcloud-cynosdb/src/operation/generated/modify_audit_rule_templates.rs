@@ -127,7 +127,6 @@ impl ModifyAuditRuleTemplates {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyAuditRuleTemplatesOutput, Error> {
         let input = Input {
             rule_template_ids: &self.rule_template_ids,

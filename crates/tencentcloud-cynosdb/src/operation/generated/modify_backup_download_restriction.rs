@@ -122,7 +122,6 @@ impl ModifyBackupDownloadRestriction {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyBackupDownloadRestrictionOutput, Error> {
         let input = Input {
             cluster_ids: &self.cluster_ids,

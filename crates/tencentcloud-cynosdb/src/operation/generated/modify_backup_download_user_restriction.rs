@@ -118,7 +118,6 @@ impl ModifyBackupDownloadUserRestriction {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyBackupDownloadUserRestrictionOutput, Error> {
         let input = Input {
             limit_type: &self.limit_type,

@@ -62,7 +62,6 @@ impl ModifyClusterName {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyClusterNameOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -82,7 +82,6 @@ impl ModifyClusterParam {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyClusterParamOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

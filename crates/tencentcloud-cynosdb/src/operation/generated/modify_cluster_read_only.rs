@@ -87,7 +87,6 @@ impl ModifyClusterReadOnly {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyClusterReadOnlyOutput, Error> {
         let input = Input {
             cluster_ids: &self.cluster_ids,

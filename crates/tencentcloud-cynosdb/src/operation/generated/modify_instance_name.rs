@@ -62,7 +62,6 @@ impl ModifyInstanceName {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyInstanceNameOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

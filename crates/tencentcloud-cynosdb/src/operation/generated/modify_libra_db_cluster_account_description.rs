@@ -88,7 +88,6 @@ impl ModifyLibraDBClusterAccountDescription {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyLibraDBClusterAccountDescriptionOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

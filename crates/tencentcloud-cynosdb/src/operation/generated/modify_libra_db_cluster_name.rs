@@ -63,7 +63,6 @@ impl ModifyLibraDBClusterName {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyLibraDBClusterNameOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -95,7 +95,6 @@ impl ModifyLibraDBClusterProject {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyLibraDBClusterProjectOutput, Error> {
         let input = Input {
             cluster_id_set: self.cluster_id_set.as_deref(),

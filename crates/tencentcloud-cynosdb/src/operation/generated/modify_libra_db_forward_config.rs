@@ -91,7 +91,6 @@ impl ModifyLibraDBForwardConfig {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyLibraDBForwardConfigOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

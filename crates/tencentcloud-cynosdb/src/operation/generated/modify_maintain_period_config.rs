@@ -83,7 +83,6 @@ impl ModifyMaintainPeriodConfig {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyMaintainPeriodConfigOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

@@ -102,7 +102,6 @@ impl ModifyParamTemplate {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyParamTemplateOutput, Error> {
         let input = Input {
             template_id: self.template_id,

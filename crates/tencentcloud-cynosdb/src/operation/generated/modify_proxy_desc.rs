@@ -72,7 +72,6 @@ impl ModifyProxyDesc {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyProxyDescOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

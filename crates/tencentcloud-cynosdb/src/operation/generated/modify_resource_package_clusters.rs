@@ -95,7 +95,6 @@ impl ModifyResourcePackageClusters {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyResourcePackageClustersOutput, Error> {
         let input = Input {
             package_id: &self.package_id,

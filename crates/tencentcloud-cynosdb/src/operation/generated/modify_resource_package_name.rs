@@ -63,7 +63,6 @@ impl ModifyResourcePackageName {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<ModifyResourcePackageNameOutput, Error> {
         let input = Input {
             package_id: &self.package_id,

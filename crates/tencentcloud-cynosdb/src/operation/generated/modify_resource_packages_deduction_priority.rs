@@ -80,7 +80,6 @@ impl ModifyResourcePackagesDeductionPriority {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyResourcePackagesDeductionPriorityOutput, Error> {
         let input = Input {
             package_type: &self.package_type,

@@ -172,7 +172,6 @@ impl ModifyVault {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ModifyVaultOutput, Error> {
         let input = Input {
             vault_id: &self.vault_id,

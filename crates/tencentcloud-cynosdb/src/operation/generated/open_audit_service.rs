@@ -118,7 +118,6 @@ impl OpenAuditService {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<OpenAuditServiceOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

@@ -96,7 +96,6 @@ impl OpenWan {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<OpenWanOutput, Error> {
         let input = Input {
             instance_grp_id: self.instance_grp_id.as_deref(),

@@ -85,7 +85,6 @@ impl PauseServerless {
     ///
     /// Errors: [`Error::InvalidInput`] naming the member and the rule when a constraint fails
     /// (nothing is sent); service errors with the documented codes (see [`crate::ErrorCode`]).
-    #[inline]
     pub async fn send(self) -> Result<PauseServerlessOutput, Error> {
         validate::length("cluster_id", &self.cluster_id, 1, 64)?;
         crate::operation::checks::cluster_id(&self.cluster_id)?;

@@ -65,7 +65,6 @@ impl RefundResourcePackage {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<RefundResourcePackageOutput, Error> {
         let input = Input {
             package_id: &self.package_id,

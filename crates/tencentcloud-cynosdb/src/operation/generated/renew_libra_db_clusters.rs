@@ -114,7 +114,6 @@ impl RenewLibraDBClusters {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<RenewLibraDBClustersOutput, Error> {
         let input = Input {
             time_span: self.time_span,

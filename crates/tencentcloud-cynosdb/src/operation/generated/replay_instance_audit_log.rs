@@ -120,7 +120,6 @@ impl ReplayInstanceAuditLog {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ReplayInstanceAuditLogOutput, Error> {
         let input = Input {
             source_cluster_id: &self.source_cluster_id,

@@ -99,7 +99,6 @@ impl ResetAccountPassword {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<ResetAccountPasswordOutput, Error> {
         let input = Input {
             account_name: &self.account_name,

@@ -67,7 +67,6 @@ impl RestartInstance {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<RestartInstanceOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

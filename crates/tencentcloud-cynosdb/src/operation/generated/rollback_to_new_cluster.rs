@@ -466,7 +466,6 @@ impl RollbackToNewCluster {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<RollbackToNewClusterOutput, Error> {
         let input = Input {
             zone: &self.zone,

@@ -86,7 +86,6 @@ impl SearchClusterDatabases {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<SearchClusterDatabasesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -99,7 +99,6 @@ impl SearchClusterTables {
     }
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<SearchClusterTablesOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,

@@ -91,7 +91,6 @@ impl SetLibraDBClusterRenewFlag {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<SetLibraDBClusterRenewFlagOutput, Error> {
         let input = Input {
             resource_ids: self.resource_ids.as_deref(),

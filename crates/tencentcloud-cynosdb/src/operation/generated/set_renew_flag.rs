@@ -65,7 +65,6 @@ impl SetRenewFlag {
     cloudops_core::call_option_setters!(options);
 
     /// Checks the input against the model's constraints and sends it.
-    #[inline]
     pub async fn send(self) -> Result<SetRenewFlagOutput, Error> {
         let input = Input {
             resource_ids: &self.resource_ids,

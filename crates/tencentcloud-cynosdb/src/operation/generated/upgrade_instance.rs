@@ -174,7 +174,6 @@ impl UpgradeInstance {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<UpgradeInstanceOutput, Error> {
         let input = Input {
             instance_id: &self.instance_id,

@@ -104,7 +104,6 @@ impl UpgradeProxyVersion {
 
     /// Checks the input against the model's constraints and sends it, at most once past the point
     /// where it may have been processed.
-    #[inline]
     pub async fn send(self) -> Result<UpgradeProxyVersionOutput, Error> {
         let input = Input {
             cluster_id: &self.cluster_id,
