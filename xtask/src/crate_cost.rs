@@ -2,7 +2,7 @@
 //! side by side with the AWS SDK for Rust's RDS crate built the same way.
 //!
 //! One scratch project under `target/crate-cost/` depends on `cloudops-tencentcloud-cynosdb`
-//! with `all-operations`, on `cloudops-huaweicloud` with `dbss` and `taurusdb`, and on
+//! with `all-operations`, on `cloudops-huaweicloud` with `dbss-all` and `taurusdb-all`, and on
 //! `aws-sdk-rds` (pinned at [`AWS_RDS`], from crates.io), and builds everything once in
 //! release. Then each round removes one crate's compiled artifacts (`cargo clean --release
 //! -p`) and rebuilds it, then the next, in an order that rotates from round to round: every
@@ -51,7 +51,7 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
     let manifest = format!(
         "[package]\nname = \"crate-cost\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\ncloudops-tencentcloud-cynosdb = {{ path = {:?}, default-features = false, features = [\"all-operations\"] }}\n\
-         cloudops-huaweicloud = {{ path = {:?}, default-features = false, features = [\"dbss\", \"taurusdb\"] }}\n\
+         cloudops-huaweicloud = {{ path = {:?}, default-features = false, features = [\"dbss-all\", \"taurusdb-all\"] }}\n\
          aws-sdk-rds = {{ version = \"={AWS_RDS}\", default-features = false }}\n\n[workspace]\n",
         root.join("crates/tencentcloud-cynosdb")
             .display()
@@ -70,7 +70,7 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
         ),
         (
             "cloudops-huaweicloud",
-            "`cloudops-huaweicloud`, `dbss` and `taurusdb`".to_string(),
+            "`cloudops-huaweicloud`, `dbss-all` and `taurusdb-all`".to_string(),
             model_operations(
                 root,
                 &["huaweicloud/dbss.json", "huaweicloud/taurusdb.json"],

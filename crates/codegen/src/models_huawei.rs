@@ -315,6 +315,10 @@ fn convert(svc: &HuaweiService, sdk: &Value, overrides: &Value) -> Result<Value,
         if let Some(p) = paginate(&entry["input"], &entry["output"]) {
             entry["paginate"] = p;
         }
+        let service_feature = overrides["service"]["feature"]
+            .as_str()
+            .ok_or("overrides: the service has no feature")?;
+        entry["feature"] = json!(group_feature(service_feature, &entry["http"]["path"]));
         operations.push(entry);
     }
     for name in hand_ops.keys().chain(safe_writes.keys()) {
@@ -455,6 +459,31 @@ impl Namer<'_> {
         }
         Ok(m)
     }
+}
+
+/// The feature of a converted operation: the service's feature and the first fixed segment of
+/// its path after the version (`dbss-db-om` for `/v1/{project_id}/db-om/{instance_id}/stop`),
+/// so that a program builds the group of operations it calls.
+fn group_feature(service: &str, path: &Value) -> String {
+    let group = path
+        .as_str()
+        .unwrap_or_default()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .skip(1)
+        .find(|s| !s.starts_with('{'))
+        .unwrap_or("root");
+    let group: String = group
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{service}-{group}")
 }
 
 /// How a listing pages: integer `offset` and `limit` query members and one list in the answer,

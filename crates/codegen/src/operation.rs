@@ -75,7 +75,8 @@ fn registry(loaded: &Loaded) -> String {
         );
     }
     if !model.shapes.is_empty() {
-        s.push_str("pub use types::*;\n");
+        // With none of the features that need them on, the types are all left out.
+        s.push_str("#[allow(unused_imports)]\npub use types::*;\n");
     }
     s.push('\n');
     s.push_str(&doc(

@@ -53,7 +53,7 @@ fn a_hand_edit_is_named() {
     let line = text
         .lines()
         .skip_while(|l| !l.starts_with("# @generated"))
-        .find(|l| l.ends_with(" = []"))
+        .find(|l| !l.starts_with('#') && l.contains(" = [") && l.ends_with(']'))
         .expect("an operation feature")
         .to_string();
     std::fs::write(

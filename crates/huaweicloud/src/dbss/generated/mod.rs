@@ -2,687 +2,1030 @@
 //! The operations of Huawei Cloud DBSS (Database Security Service) v1, one module each, and
 //! their registry.
 
+#[cfg(feature = "dbss-audit")]
 pub mod add_audit_agent;
+#[cfg(feature = "dbss-audit")]
 pub mod add_audit_agent_new;
+#[cfg(feature = "dbss-audit")]
 pub mod add_audit_database;
+#[cfg(feature = "dbss-audit")]
 pub mod add_audit_database_new;
+#[cfg(feature = "dbss-audit")]
 pub mod add_database_ssl_key;
+#[cfg(feature = "dbss-audit")]
 pub mod add_rds_database;
+#[cfg(feature = "dbss-audit")]
 pub mod add_rds_database_new;
+#[cfg(feature = "dbss-dbss")]
 pub mod add_rds_no_agent_database;
+#[cfg(feature = "dbss-audit")]
 pub mod batch_add_audit_whitelist;
+#[cfg(feature = "dbss-tags")]
 pub mod batch_add_resource_tag;
+#[cfg(feature = "dbss-audit")]
 pub mod batch_delete_audit_scope;
+#[cfg(feature = "dbss-tags")]
 pub mod batch_delete_resource_tag;
+#[cfg(feature = "dbss-audit")]
 pub mod batch_set_audit_alarm_log_status;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod bind_db_encrypt_eip;
+#[cfg(feature = "dbss-db-om")]
 pub mod bind_db_om_eip;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod change_db_encrypt_security_group;
+#[cfg(feature = "dbss-db-om")]
 pub mod change_db_om_security_group;
+#[cfg(feature = "dbss-audit")]
 pub mod confirm_upgrade_audit;
+#[cfg(feature = "dbss-audit")]
 pub mod count_db_account_session;
+#[cfg(feature = "dbss-audit")]
 pub mod count_db_client_session;
+#[cfg(feature = "dbss-audit")]
 pub mod count_injection_statistics;
+#[cfg(feature = "dbss-audit")]
 pub mod count_operation_statistics;
+#[cfg(feature = "dbss-resource-instances")]
 pub mod count_resource_instance_by_tag;
+#[cfg(feature = "dbss-audit")]
 pub mod count_risk_trend_statistics;
+#[cfg(feature = "dbss-audit")]
 pub mod count_session_statistics;
+#[cfg(feature = "dbss-audit")]
 pub mod count_sql_statistics;
+#[cfg(feature = "dbss-audit")]
 pub mod count_sql_trend_statistics;
+#[cfg(feature = "dbss-audit")]
 pub mod create_audit_db_agent;
+#[cfg(feature = "dbss-audit")]
 pub mod create_audit_risk_rule;
+#[cfg(feature = "dbss-audit")]
 pub mod create_audit_scope_rule;
+#[cfg(feature = "dbss-audit")]
 pub mod create_audit_sql_rule;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod create_db_encrypt_instance_period;
+#[cfg(feature = "dbss-db-om")]
 pub mod create_db_om_instance_period;
+#[cfg(feature = "dbss-dbss")]
 pub mod create_instances_period_order;
+#[cfg(feature = "dbss-audit")]
 pub mod create_instances_period_order_new;
+#[cfg(feature = "dbss-audit")]
 pub mod create_report;
+#[cfg(feature = "dbss-audit")]
 pub mod create_sensitive_mask_rule;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_agent;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_agent_new;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_alarm_log;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_backup_task;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_database;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_database_new;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_report;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_rule_risk;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_rule_sql;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_scope;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_audit_whitelist;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod delete_db_encrypt_instance;
+#[cfg(feature = "dbss-db-om")]
 pub mod delete_db_om_instance;
+#[cfg(feature = "dbss-dbss")]
 pub mod delete_instances;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_instances_new;
+#[cfg(feature = "dbss-audit")]
 pub mod delete_sensitive_rules;
+#[cfg(feature = "dbss-audit")]
 pub mod download_audit_agent;
+#[cfg(feature = "dbss-audit")]
 pub mod download_audit_agent_new;
+#[cfg(feature = "dbss-audit")]
 pub mod download_audit_report;
+#[cfg(feature = "dbss-audit")]
 pub mod list_alarm_topic_config_info;
+#[cfg(feature = "dbss-audit")]
 pub mod list_alarm_topic_config_info_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_agent;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_agent_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_alarm_log;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_alarm_log_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_backup_info;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_backup_risk_templates;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_databases;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_databases_new;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_instance_jobs;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_instance_jobs_new;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_instances;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_instances_last;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_instances_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_obs_buckets;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_operate_logs;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_operate_logs_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_report_templates;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_reports;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_rule_risks;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_rule_risks_new;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_rule_scopes;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_rule_scopes_new;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_audit_sensitive_masks;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_sensitive_masks_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_sqls;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_sqls_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_summary_infos;
+#[cfg(feature = "dbss-tags")]
 pub mod list_audit_tags;
+#[cfg(feature = "dbss-audit")]
 pub mod list_audit_trend_history;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_availability_zone_infos;
+#[cfg(feature = "dbss-availability-zone")]
 pub mod list_availability_zone_infos_new;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod list_db_encrypt_instances;
+#[cfg(feature = "dbss-resource-manager")]
 pub mod list_domain_all_resource;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_ecs_specification;
+#[cfg(feature = "dbss-audit")]
 pub mod list_ecs_specification_new;
+#[cfg(feature = "dbss-db-om")]
 pub mod list_instances;
+#[cfg(feature = "dbss-tags")]
 pub mod list_project_resource_tags;
+#[cfg(feature = "dbss-audit")]
 pub mod list_rds_databases;
+#[cfg(feature = "dbss-resource-instances")]
 pub mod list_resource_instance_by_tag;
+#[cfg(feature = "dbss-dbss")]
 pub mod list_sql_injection_rules;
+#[cfg(feature = "dbss-audit")]
 pub mod list_sql_injection_rules_new;
+#[cfg(feature = "dbss-audit")]
 pub mod list_whitelists;
+#[cfg(feature = "dbss-dbss")]
 pub mod reboot_audit_instance;
+#[cfg(feature = "dbss-audit")]
 pub mod reboot_audit_instance_new;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod reboot_db_encrypt_instance;
+#[cfg(feature = "dbss-db-om")]
 pub mod reboot_db_om_instance;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod reset_db_encrypt_password;
+#[cfg(feature = "dbss-db-om")]
 pub mod reset_db_om_password;
+#[cfg(feature = "dbss-audit")]
 pub mod restore_audit_backup;
+#[cfg(feature = "dbss-audit")]
 pub mod retry_audit_backup_task;
+#[cfg(feature = "dbss-audit")]
 pub mod set_alarm_topic_config_info;
+#[cfg(feature = "dbss-audit")]
 pub mod set_alarm_topic_config_info_new;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_alarm_log_status;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_auto_backup_template;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_backup_risk_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_backup_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_instance_time_zone;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_scope_rule_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_audit_sql_rule_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_risk_operation_policy;
+#[cfg(feature = "dbss-audit")]
 pub mod set_risk_rule_rank;
+#[cfg(feature = "dbss-audit")]
 pub mod set_sensitive_mask_rule_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_sensitive_result_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_sensitive_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod set_sql_rule_rank;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_back_risk_template;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_backup_status;
+#[cfg(feature = "dbss-dbss")]
 pub mod show_audit_quota;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_quota_new;
+#[cfg(feature = "dbss-dbss")]
 pub mod show_audit_rule_risk;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_rule_risk_new;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_statistics;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_task_status;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_topic_report_scheduler_config;
+#[cfg(feature = "dbss-audit")]
 pub mod show_audit_upgrade_status;
+#[cfg(feature = "dbss-audit")]
 pub mod show_backup_risk_bucket_path;
+#[cfg(feature = "dbss-resource-manager")]
 pub mod show_domain_all_resource_count;
+#[cfg(feature = "dbss-audit")]
 pub mod show_instance_monitor_info;
+#[cfg(feature = "dbss-instance")]
 pub mod show_instance_quota;
+#[cfg(feature = "dbss-audit")]
 pub mod show_log_retention_common_settings;
+#[cfg(feature = "dbss-audit")]
 pub mod show_sensitive_mask_switch;
+#[cfg(feature = "dbss-audit")]
 pub mod show_sensitive_result_switch;
+#[cfg(feature = "dbss-version")]
 pub mod show_server_version;
+#[cfg(feature = "dbss-audit")]
 pub mod show_sql_detail;
+#[cfg(feature = "dbss-dbss")]
 pub mod start_audit_instance;
+#[cfg(feature = "dbss-audit")]
 pub mod start_audit_instance_new;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod start_db_encrypt_instance;
 pub mod start_db_om_instance;
+#[cfg(feature = "dbss-dbss")]
 pub mod stop_audit_instance;
+#[cfg(feature = "dbss-audit")]
 pub mod stop_audit_instance_new;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod stop_db_encrypt_instance;
 pub mod stop_db_om_instance;
+#[cfg(feature = "dbss-audit")]
 pub mod switch_agent;
+#[cfg(feature = "dbss-audit")]
 pub mod switch_agent_new;
+#[cfg(feature = "dbss-audit")]
 pub mod switch_audit_database;
+#[cfg(feature = "dbss-audit")]
 pub mod switch_audit_database_new;
+#[cfg(feature = "dbss-audit")]
 pub mod switch_risk_rule;
+#[cfg(feature = "dbss-audit")]
 pub mod switch_risk_rule_new;
 pub mod types;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod unbind_db_encrypt_eip;
+#[cfg(feature = "dbss-db-om")]
 pub mod unbind_db_om_eip;
+#[cfg(feature = "dbss-dbss")]
 pub mod update_audit_instance;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_instance_new;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_risk_bucket_path;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_scope_rule;
+#[cfg(feature = "dbss-dbss")]
 pub mod update_audit_security_group;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_security_group_new;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_sql_rule;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_task_status;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_topic_report_scheduler_config;
+#[cfg(feature = "dbss-audit")]
 pub mod update_audit_whitelist;
+#[cfg(feature = "dbss-db-encrypt")]
 pub mod update_db_encrypt_instance_name;
+#[cfg(feature = "dbss-db-om")]
 pub mod update_db_om_instance_name;
+#[cfg(feature = "dbss-audit")]
 pub mod update_log_retention_common_settings;
+#[cfg(feature = "dbss-audit")]
 pub mod update_sensitive_mask_rule;
+#[cfg(feature = "dbss-audit")]
 pub mod upload_audit_db_config;
 
+#[cfg(feature = "dbss-audit")]
 pub use add_audit_agent::{AddAuditAgent, AddAuditAgentOutput, SPEC as ADD_AUDIT_AGENT};
+#[cfg(feature = "dbss-audit")]
 pub use add_audit_agent_new::{
     AddAuditAgentNew, AddAuditAgentNewOutput, SPEC as ADD_AUDIT_AGENT_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use add_audit_database::{
     AddAuditDatabase, AddAuditDatabaseOutput, SPEC as ADD_AUDIT_DATABASE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use add_audit_database_new::{
     AddAuditDatabaseNew, AddAuditDatabaseNewOutput, SPEC as ADD_AUDIT_DATABASE_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use add_database_ssl_key::{
     AddDatabaseSslKey, AddDatabaseSslKeyOutput, SPEC as ADD_DATABASE_SSL_KEY,
 };
+#[cfg(feature = "dbss-audit")]
 pub use add_rds_database::{AddRdsDatabase, AddRdsDatabaseOutput, SPEC as ADD_RDS_DATABASE};
+#[cfg(feature = "dbss-audit")]
 pub use add_rds_database_new::{
     AddRdsDatabaseNew, AddRdsDatabaseNewOutput, SPEC as ADD_RDS_DATABASE_NEW,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use add_rds_no_agent_database::{
     AddRdsNoAgentDatabase, AddRdsNoAgentDatabaseOutput, SPEC as ADD_RDS_NO_AGENT_DATABASE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use batch_add_audit_whitelist::{
     BatchAddAuditWhitelist, BatchAddAuditWhitelistOutput, SPEC as BATCH_ADD_AUDIT_WHITELIST,
 };
+#[cfg(feature = "dbss-tags")]
 pub use batch_add_resource_tag::{
     BatchAddResourceTag, BatchAddResourceTagOutput, SPEC as BATCH_ADD_RESOURCE_TAG,
 };
+#[cfg(feature = "dbss-audit")]
 pub use batch_delete_audit_scope::{
     BatchDeleteAuditScope, BatchDeleteAuditScopeOutput, SPEC as BATCH_DELETE_AUDIT_SCOPE,
 };
+#[cfg(feature = "dbss-tags")]
 pub use batch_delete_resource_tag::{
     BatchDeleteResourceTag, BatchDeleteResourceTagOutput, SPEC as BATCH_DELETE_RESOURCE_TAG,
 };
+#[cfg(feature = "dbss-audit")]
 pub use batch_set_audit_alarm_log_status::{
     BatchSetAuditAlarmLogStatus, BatchSetAuditAlarmLogStatusOutput,
     SPEC as BATCH_SET_AUDIT_ALARM_LOG_STATUS,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use bind_db_encrypt_eip::{
     BindDbEncryptEip, BindDbEncryptEipOutput, SPEC as BIND_DB_ENCRYPT_EIP,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use bind_db_om_eip::{BindDbOmEip, BindDbOmEipOutput, SPEC as BIND_DB_OM_EIP};
+#[cfg(feature = "dbss-db-encrypt")]
 pub use change_db_encrypt_security_group::{
     ChangeDbEncryptSecurityGroup, ChangeDbEncryptSecurityGroupOutput,
     SPEC as CHANGE_DB_ENCRYPT_SECURITY_GROUP,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use change_db_om_security_group::{
     ChangeDbOmSecurityGroup, ChangeDbOmSecurityGroupOutput, SPEC as CHANGE_DB_OM_SECURITY_GROUP,
 };
+#[cfg(feature = "dbss-audit")]
 pub use confirm_upgrade_audit::{
     ConfirmUpgradeAudit, ConfirmUpgradeAuditOutput, SPEC as CONFIRM_UPGRADE_AUDIT,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_db_account_session::{
     CountDbAccountSession, CountDbAccountSessionOutput, SPEC as COUNT_DB_ACCOUNT_SESSION,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_db_client_session::{
     CountDbClientSession, CountDbClientSessionOutput, SPEC as COUNT_DB_CLIENT_SESSION,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_injection_statistics::{
     CountInjectionStatistics, CountInjectionStatisticsOutput, SPEC as COUNT_INJECTION_STATISTICS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_operation_statistics::{
     CountOperationStatistics, CountOperationStatisticsOutput, SPEC as COUNT_OPERATION_STATISTICS,
 };
+#[cfg(feature = "dbss-resource-instances")]
 pub use count_resource_instance_by_tag::{
     CountResourceInstanceByTag, CountResourceInstanceByTagOutput,
     SPEC as COUNT_RESOURCE_INSTANCE_BY_TAG,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_risk_trend_statistics::{
     CountRiskTrendStatistics, CountRiskTrendStatisticsOutput, SPEC as COUNT_RISK_TREND_STATISTICS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_session_statistics::{
     CountSessionStatistics, CountSessionStatisticsOutput, SPEC as COUNT_SESSION_STATISTICS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_sql_statistics::{
     CountSqlStatistics, CountSqlStatisticsOutput, SPEC as COUNT_SQL_STATISTICS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use count_sql_trend_statistics::{
     CountSqlTrendStatistics, CountSqlTrendStatisticsOutput, SPEC as COUNT_SQL_TREND_STATISTICS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use create_audit_db_agent::{
     CreateAuditDbAgent, CreateAuditDbAgentOutput, SPEC as CREATE_AUDIT_DB_AGENT,
 };
+#[cfg(feature = "dbss-audit")]
 pub use create_audit_risk_rule::{
     CreateAuditRiskRule, CreateAuditRiskRuleOutput, SPEC as CREATE_AUDIT_RISK_RULE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use create_audit_scope_rule::{
     CreateAuditScopeRule, CreateAuditScopeRuleOutput, SPEC as CREATE_AUDIT_SCOPE_RULE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use create_audit_sql_rule::{
     CreateAuditSqlRule, CreateAuditSqlRuleOutput, SPEC as CREATE_AUDIT_SQL_RULE,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use create_db_encrypt_instance_period::{
     CreateDbEncryptInstancePeriod, CreateDbEncryptInstancePeriodOutput,
     SPEC as CREATE_DB_ENCRYPT_INSTANCE_PERIOD,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use create_db_om_instance_period::{
     CreateDbOmInstancePeriod, CreateDbOmInstancePeriodOutput, SPEC as CREATE_DB_OM_INSTANCE_PERIOD,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use create_instances_period_order::{
     CreateInstancesPeriodOrder, CreateInstancesPeriodOrderOutput,
     SPEC as CREATE_INSTANCES_PERIOD_ORDER,
 };
+#[cfg(feature = "dbss-audit")]
 pub use create_instances_period_order_new::{
     CreateInstancesPeriodOrderNew, CreateInstancesPeriodOrderNewOutput,
     SPEC as CREATE_INSTANCES_PERIOD_ORDER_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use create_report::{CreateReport, CreateReportOutput, SPEC as CREATE_REPORT};
+#[cfg(feature = "dbss-audit")]
 pub use create_sensitive_mask_rule::{
     CreateSensitiveMaskRule, CreateSensitiveMaskRuleOutput, SPEC as CREATE_SENSITIVE_MASK_RULE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_agent::{
     DeleteAuditAgent, DeleteAuditAgentOutput, SPEC as DELETE_AUDIT_AGENT,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_agent_new::{
     DeleteAuditAgentNew, DeleteAuditAgentNewOutput, SPEC as DELETE_AUDIT_AGENT_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_alarm_log::{
     DeleteAuditAlarmLog, DeleteAuditAlarmLogOutput, SPEC as DELETE_AUDIT_ALARM_LOG,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_backup_task::{
     DeleteAuditBackupTask, DeleteAuditBackupTaskOutput, SPEC as DELETE_AUDIT_BACKUP_TASK,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_database::{
     DeleteAuditDatabase, DeleteAuditDatabaseOutput, SPEC as DELETE_AUDIT_DATABASE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_database_new::{
     DeleteAuditDatabaseNew, DeleteAuditDatabaseNewOutput, SPEC as DELETE_AUDIT_DATABASE_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_report::{
     DeleteAuditReport, DeleteAuditReportOutput, SPEC as DELETE_AUDIT_REPORT,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_rule_risk::{
     DeleteAuditRuleRisk, DeleteAuditRuleRiskOutput, SPEC as DELETE_AUDIT_RULE_RISK,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_rule_sql::{
     DeleteAuditRuleSql, DeleteAuditRuleSqlOutput, SPEC as DELETE_AUDIT_RULE_SQL,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_scope::{
     DeleteAuditScope, DeleteAuditScopeOutput, SPEC as DELETE_AUDIT_SCOPE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_audit_whitelist::{
     DeleteAuditWhitelist, DeleteAuditWhitelistOutput, SPEC as DELETE_AUDIT_WHITELIST,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use delete_db_encrypt_instance::{
     DeleteDbEncryptInstance, DeleteDbEncryptInstanceOutput, SPEC as DELETE_DB_ENCRYPT_INSTANCE,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use delete_db_om_instance::{
     DeleteDbOmInstance, DeleteDbOmInstanceOutput, SPEC as DELETE_DB_OM_INSTANCE,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use delete_instances::{DeleteInstances, DeleteInstancesOutput, SPEC as DELETE_INSTANCES};
+#[cfg(feature = "dbss-audit")]
 pub use delete_instances_new::{
     DeleteInstancesNew, DeleteInstancesNewOutput, SPEC as DELETE_INSTANCES_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use delete_sensitive_rules::{
     DeleteSensitiveRules, DeleteSensitiveRulesOutput, SPEC as DELETE_SENSITIVE_RULES,
 };
+#[cfg(feature = "dbss-audit")]
 pub use download_audit_agent::{
     DownloadAuditAgent, DownloadAuditAgentOutput, SPEC as DOWNLOAD_AUDIT_AGENT,
 };
+#[cfg(feature = "dbss-audit")]
 pub use download_audit_agent_new::{
     DownloadAuditAgentNew, DownloadAuditAgentNewOutput, SPEC as DOWNLOAD_AUDIT_AGENT_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use download_audit_report::{
     DownloadAuditReport, DownloadAuditReportOutput, SPEC as DOWNLOAD_AUDIT_REPORT,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_alarm_topic_config_info::{
     ListAlarmTopicConfigInfo, ListAlarmTopicConfigInfoOutput, SPEC as LIST_ALARM_TOPIC_CONFIG_INFO,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_alarm_topic_config_info_new::{
     ListAlarmTopicConfigInfoNew, ListAlarmTopicConfigInfoNewOutput,
     SPEC as LIST_ALARM_TOPIC_CONFIG_INFO_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_agent::{ListAuditAgent, ListAuditAgentOutput, SPEC as LIST_AUDIT_AGENT};
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_agent_new::{
     ListAuditAgentNew, ListAuditAgentNewOutput, SPEC as LIST_AUDIT_AGENT_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_alarm_log::{
     ListAuditAlarmLog, ListAuditAlarmLogOutput, SPEC as LIST_AUDIT_ALARM_LOG,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_alarm_log_new::{
     ListAuditAlarmLogNew, ListAuditAlarmLogNewOutput, SPEC as LIST_AUDIT_ALARM_LOG_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_backup_info::{
     ListAuditBackupInfo, ListAuditBackupInfoOutput, SPEC as LIST_AUDIT_BACKUP_INFO,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_backup_risk_templates::{
     ListAuditBackupRiskTemplates, ListAuditBackupRiskTemplatesOutput,
     SPEC as LIST_AUDIT_BACKUP_RISK_TEMPLATES,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_databases::{
     ListAuditDatabases, ListAuditDatabasesOutput, SPEC as LIST_AUDIT_DATABASES,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_databases_new::{
     ListAuditDatabasesNew, ListAuditDatabasesNewOutput, SPEC as LIST_AUDIT_DATABASES_NEW,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_instance_jobs::{
     ListAuditInstanceJobs, ListAuditInstanceJobsOutput, SPEC as LIST_AUDIT_INSTANCE_JOBS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_instance_jobs_new::{
     ListAuditInstanceJobsNew, ListAuditInstanceJobsNewOutput, SPEC as LIST_AUDIT_INSTANCE_JOBS_NEW,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_instances::{
     ListAuditInstances, ListAuditInstancesOutput, SPEC as LIST_AUDIT_INSTANCES,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_instances_last::{
     ListAuditInstancesLast, ListAuditInstancesLastOutput, SPEC as LIST_AUDIT_INSTANCES_LAST,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_instances_new::{
     ListAuditInstancesNew, ListAuditInstancesNewOutput, SPEC as LIST_AUDIT_INSTANCES_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_obs_buckets::{
     ListAuditObsBuckets, ListAuditObsBucketsOutput, SPEC as LIST_AUDIT_OBS_BUCKETS,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_operate_logs::{
     ListAuditOperateLogs, ListAuditOperateLogsOutput, SPEC as LIST_AUDIT_OPERATE_LOGS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_operate_logs_new::{
     ListAuditOperateLogsNew, ListAuditOperateLogsNewOutput, SPEC as LIST_AUDIT_OPERATE_LOGS_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_report_templates::{
     ListAuditReportTemplates, ListAuditReportTemplatesOutput, SPEC as LIST_AUDIT_REPORT_TEMPLATES,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_reports::{
     ListAuditReports, ListAuditReportsOutput, SPEC as LIST_AUDIT_REPORTS,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_rule_risks::{
     ListAuditRuleRisks, ListAuditRuleRisksOutput, SPEC as LIST_AUDIT_RULE_RISKS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_rule_risks_new::{
     ListAuditRuleRisksNew, ListAuditRuleRisksNewOutput, SPEC as LIST_AUDIT_RULE_RISKS_NEW,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_rule_scopes::{
     ListAuditRuleScopes, ListAuditRuleScopesOutput, SPEC as LIST_AUDIT_RULE_SCOPES,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_rule_scopes_new::{
     ListAuditRuleScopesNew, ListAuditRuleScopesNewOutput, SPEC as LIST_AUDIT_RULE_SCOPES_NEW,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_audit_sensitive_masks::{
     ListAuditSensitiveMasks, ListAuditSensitiveMasksOutput, SPEC as LIST_AUDIT_SENSITIVE_MASKS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_sensitive_masks_new::{
     ListAuditSensitiveMasksNew, ListAuditSensitiveMasksNewOutput,
     SPEC as LIST_AUDIT_SENSITIVE_MASKS_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_sqls::{ListAuditSqls, ListAuditSqlsOutput, SPEC as LIST_AUDIT_SQLS};
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_sqls_new::{
     ListAuditSqlsNew, ListAuditSqlsNewOutput, SPEC as LIST_AUDIT_SQLS_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_summary_infos::{
     ListAuditSummaryInfos, ListAuditSummaryInfosOutput, SPEC as LIST_AUDIT_SUMMARY_INFOS,
 };
+#[cfg(feature = "dbss-tags")]
 pub use list_audit_tags::{ListAuditTags, ListAuditTagsOutput, SPEC as LIST_AUDIT_TAGS};
+#[cfg(feature = "dbss-audit")]
 pub use list_audit_trend_history::{
     ListAuditTrendHistory, ListAuditTrendHistoryOutput, SPEC as LIST_AUDIT_TREND_HISTORY,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_availability_zone_infos::{
     ListAvailabilityZoneInfos, ListAvailabilityZoneInfosOutput,
     SPEC as LIST_AVAILABILITY_ZONE_INFOS,
 };
+#[cfg(feature = "dbss-availability-zone")]
 pub use list_availability_zone_infos_new::{
     ListAvailabilityZoneInfosNew, ListAvailabilityZoneInfosNewOutput,
     SPEC as LIST_AVAILABILITY_ZONE_INFOS_NEW,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use list_db_encrypt_instances::{
     ListDbEncryptInstances, ListDbEncryptInstancesOutput, SPEC as LIST_DB_ENCRYPT_INSTANCES,
 };
+#[cfg(feature = "dbss-resource-manager")]
 pub use list_domain_all_resource::{
     ListDomainAllResource, ListDomainAllResourceOutput, SPEC as LIST_DOMAIN_ALL_RESOURCE,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_ecs_specification::{
     ListEcsSpecification, ListEcsSpecificationOutput, SPEC as LIST_ECS_SPECIFICATION,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_ecs_specification_new::{
     ListEcsSpecificationNew, ListEcsSpecificationNewOutput, SPEC as LIST_ECS_SPECIFICATION_NEW,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use list_instances::{ListInstances, ListInstancesOutput, SPEC as LIST_INSTANCES};
+#[cfg(feature = "dbss-tags")]
 pub use list_project_resource_tags::{
     ListProjectResourceTags, ListProjectResourceTagsOutput, SPEC as LIST_PROJECT_RESOURCE_TAGS,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_rds_databases::{
     ListRdsDatabases, ListRdsDatabasesOutput, SPEC as LIST_RDS_DATABASES,
 };
+#[cfg(feature = "dbss-resource-instances")]
 pub use list_resource_instance_by_tag::{
     ListResourceInstanceByTag, ListResourceInstanceByTagOutput,
     SPEC as LIST_RESOURCE_INSTANCE_BY_TAG,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use list_sql_injection_rules::{
     ListSqlInjectionRules, ListSqlInjectionRulesOutput, SPEC as LIST_SQL_INJECTION_RULES,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_sql_injection_rules_new::{
     ListSqlInjectionRulesNew, ListSqlInjectionRulesNewOutput, SPEC as LIST_SQL_INJECTION_RULES_NEW,
 };
+#[cfg(feature = "dbss-audit")]
 pub use list_whitelists::{ListWhitelists, ListWhitelistsOutput, SPEC as LIST_WHITELISTS};
+#[cfg(feature = "dbss-dbss")]
 pub use reboot_audit_instance::{
     RebootAuditInstance, RebootAuditInstanceOutput, SPEC as REBOOT_AUDIT_INSTANCE,
 };
+#[cfg(feature = "dbss-audit")]
 pub use reboot_audit_instance_new::{
     RebootAuditInstanceNew, RebootAuditInstanceNewOutput, SPEC as REBOOT_AUDIT_INSTANCE_NEW,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use reboot_db_encrypt_instance::{
     RebootDbEncryptInstance, RebootDbEncryptInstanceOutput, SPEC as REBOOT_DB_ENCRYPT_INSTANCE,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use reboot_db_om_instance::{
     RebootDbOmInstance, RebootDbOmInstanceOutput, SPEC as REBOOT_DB_OM_INSTANCE,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use reset_db_encrypt_password::{
     ResetDbEncryptPassword, ResetDbEncryptPasswordOutput, SPEC as RESET_DB_ENCRYPT_PASSWORD,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use reset_db_om_password::{
     ResetDbOmPassword, ResetDbOmPasswordOutput, SPEC as RESET_DB_OM_PASSWORD,
 };
+#[cfg(feature = "dbss-audit")]
 pub use restore_audit_backup::{
     RestoreAuditBackup, RestoreAuditBackupOutput, SPEC as RESTORE_AUDIT_BACKUP,
 };
+#[cfg(feature = "dbss-audit")]
 pub use retry_audit_backup_task::{
     RetryAuditBackupTask, RetryAuditBackupTaskOutput, SPEC as RETRY_AUDIT_BACKUP_TASK,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_alarm_topic_config_info::{
     SPEC as SET_ALARM_TOPIC_CONFIG_INFO, SetAlarmTopicConfigInfo, SetAlarmTopicConfigInfoOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_alarm_topic_config_info_new::{
     SPEC as SET_ALARM_TOPIC_CONFIG_INFO_NEW, SetAlarmTopicConfigInfoNew,
     SetAlarmTopicConfigInfoNewOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_alarm_log_status::{
     SPEC as SET_AUDIT_ALARM_LOG_STATUS, SetAuditAlarmLogStatus, SetAuditAlarmLogStatusOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_auto_backup_template::{
     SPEC as SET_AUDIT_AUTO_BACKUP_TEMPLATE, SetAuditAutoBackupTemplate,
     SetAuditAutoBackupTemplateOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_backup_risk_switch::{
     SPEC as SET_AUDIT_BACKUP_RISK_SWITCH, SetAuditBackupRiskSwitch, SetAuditBackupRiskSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_backup_switch::{
     SPEC as SET_AUDIT_BACKUP_SWITCH, SetAuditBackupSwitch, SetAuditBackupSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_instance_time_zone::{
     SPEC as SET_AUDIT_INSTANCE_TIME_ZONE, SetAuditInstanceTimeZone, SetAuditInstanceTimeZoneOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_scope_rule_switch::{
     SPEC as SET_AUDIT_SCOPE_RULE_SWITCH, SetAuditScopeRuleSwitch, SetAuditScopeRuleSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_audit_sql_rule_switch::{
     SPEC as SET_AUDIT_SQL_RULE_SWITCH, SetAuditSqlRuleSwitch, SetAuditSqlRuleSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_risk_operation_policy::{
     SPEC as SET_RISK_OPERATION_POLICY, SetRiskOperationPolicy, SetRiskOperationPolicyOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_risk_rule_rank::{SPEC as SET_RISK_RULE_RANK, SetRiskRuleRank, SetRiskRuleRankOutput};
+#[cfg(feature = "dbss-audit")]
 pub use set_sensitive_mask_rule_switch::{
     SPEC as SET_SENSITIVE_MASK_RULE_SWITCH, SetSensitiveMaskRuleSwitch,
     SetSensitiveMaskRuleSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_sensitive_result_switch::{
     SPEC as SET_SENSITIVE_RESULT_SWITCH, SetSensitiveResultSwitch, SetSensitiveResultSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_sensitive_switch::{
     SPEC as SET_SENSITIVE_SWITCH, SetSensitiveSwitch, SetSensitiveSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use set_sql_rule_rank::{SPEC as SET_SQL_RULE_RANK, SetSqlRuleRank, SetSqlRuleRankOutput};
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_back_risk_template::{
     SPEC as SHOW_AUDIT_BACK_RISK_TEMPLATE, ShowAuditBackRiskTemplate,
     ShowAuditBackRiskTemplateOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_backup_status::{
     SPEC as SHOW_AUDIT_BACKUP_STATUS, ShowAuditBackupStatus, ShowAuditBackupStatusOutput,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use show_audit_quota::{SPEC as SHOW_AUDIT_QUOTA, ShowAuditQuota, ShowAuditQuotaOutput};
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_quota_new::{
     SPEC as SHOW_AUDIT_QUOTA_NEW, ShowAuditQuotaNew, ShowAuditQuotaNewOutput,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use show_audit_rule_risk::{
     SPEC as SHOW_AUDIT_RULE_RISK, ShowAuditRuleRisk, ShowAuditRuleRiskOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_rule_risk_new::{
     SPEC as SHOW_AUDIT_RULE_RISK_NEW, ShowAuditRuleRiskNew, ShowAuditRuleRiskNewOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_statistics::{
     SPEC as SHOW_AUDIT_STATISTICS, ShowAuditStatistics, ShowAuditStatisticsOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_task_status::{
     SPEC as SHOW_AUDIT_TASK_STATUS, ShowAuditTaskStatus, ShowAuditTaskStatusOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_topic_report_scheduler_config::{
     SPEC as SHOW_AUDIT_TOPIC_REPORT_SCHEDULER_CONFIG, ShowAuditTopicReportSchedulerConfig,
     ShowAuditTopicReportSchedulerConfigOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_audit_upgrade_status::{
     SPEC as SHOW_AUDIT_UPGRADE_STATUS, ShowAuditUpgradeStatus, ShowAuditUpgradeStatusOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_backup_risk_bucket_path::{
     SPEC as SHOW_BACKUP_RISK_BUCKET_PATH, ShowBackupRiskBucketPath, ShowBackupRiskBucketPathOutput,
 };
+#[cfg(feature = "dbss-resource-manager")]
 pub use show_domain_all_resource_count::{
     SPEC as SHOW_DOMAIN_ALL_RESOURCE_COUNT, ShowDomainAllResourceCount,
     ShowDomainAllResourceCountOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_instance_monitor_info::{
     SPEC as SHOW_INSTANCE_MONITOR_INFO, ShowInstanceMonitorInfo, ShowInstanceMonitorInfoOutput,
 };
+#[cfg(feature = "dbss-instance")]
 pub use show_instance_quota::{
     SPEC as SHOW_INSTANCE_QUOTA, ShowInstanceQuota, ShowInstanceQuotaOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_log_retention_common_settings::{
     SPEC as SHOW_LOG_RETENTION_COMMON_SETTINGS, ShowLogRetentionCommonSettings,
     ShowLogRetentionCommonSettingsOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_sensitive_mask_switch::{
     SPEC as SHOW_SENSITIVE_MASK_SWITCH, ShowSensitiveMaskSwitch, ShowSensitiveMaskSwitchOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_sensitive_result_switch::{
     SPEC as SHOW_SENSITIVE_RESULT_SWITCH, ShowSensitiveResultSwitch,
     ShowSensitiveResultSwitchOutput,
 };
+#[cfg(feature = "dbss-version")]
 pub use show_server_version::{
     SPEC as SHOW_SERVER_VERSION, ShowServerVersion, ShowServerVersionOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use show_sql_detail::{SPEC as SHOW_SQL_DETAIL, ShowSqlDetail, ShowSqlDetailOutput};
+#[cfg(feature = "dbss-dbss")]
 pub use start_audit_instance::{
     SPEC as START_AUDIT_INSTANCE, StartAuditInstance, StartAuditInstanceOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use start_audit_instance_new::{
     SPEC as START_AUDIT_INSTANCE_NEW, StartAuditInstanceNew, StartAuditInstanceNewOutput,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use start_db_encrypt_instance::{
     SPEC as START_DB_ENCRYPT_INSTANCE, StartDbEncryptInstance, StartDbEncryptInstanceOutput,
 };
 pub use start_db_om_instance::{
     SPEC as START_DB_OM_INSTANCE, StartDbOmInstance, StartDbOmInstanceOutput,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use stop_audit_instance::{
     SPEC as STOP_AUDIT_INSTANCE, StopAuditInstance, StopAuditInstanceOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use stop_audit_instance_new::{
     SPEC as STOP_AUDIT_INSTANCE_NEW, StopAuditInstanceNew, StopAuditInstanceNewOutput,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use stop_db_encrypt_instance::{
     SPEC as STOP_DB_ENCRYPT_INSTANCE, StopDbEncryptInstance, StopDbEncryptInstanceOutput,
 };
 pub use stop_db_om_instance::{
     SPEC as STOP_DB_OM_INSTANCE, StopDbOmInstance, StopDbOmInstanceOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use switch_agent::{SPEC as SWITCH_AGENT, SwitchAgent, SwitchAgentOutput};
+#[cfg(feature = "dbss-audit")]
 pub use switch_agent_new::{SPEC as SWITCH_AGENT_NEW, SwitchAgentNew, SwitchAgentNewOutput};
+#[cfg(feature = "dbss-audit")]
 pub use switch_audit_database::{
     SPEC as SWITCH_AUDIT_DATABASE, SwitchAuditDatabase, SwitchAuditDatabaseOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use switch_audit_database_new::{
     SPEC as SWITCH_AUDIT_DATABASE_NEW, SwitchAuditDatabaseNew, SwitchAuditDatabaseNewOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use switch_risk_rule::{SPEC as SWITCH_RISK_RULE, SwitchRiskRule, SwitchRiskRuleOutput};
+#[cfg(feature = "dbss-audit")]
 pub use switch_risk_rule_new::{
     SPEC as SWITCH_RISK_RULE_NEW, SwitchRiskRuleNew, SwitchRiskRuleNewOutput,
 };
+#[allow(unused_imports)]
 pub use types::*;
+#[cfg(feature = "dbss-db-encrypt")]
 pub use unbind_db_encrypt_eip::{
     SPEC as UNBIND_DB_ENCRYPT_EIP, UnbindDbEncryptEip, UnbindDbEncryptEipOutput,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use unbind_db_om_eip::{SPEC as UNBIND_DB_OM_EIP, UnbindDbOmEip, UnbindDbOmEipOutput};
+#[cfg(feature = "dbss-dbss")]
 pub use update_audit_instance::{
     SPEC as UPDATE_AUDIT_INSTANCE, UpdateAuditInstance, UpdateAuditInstanceOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_instance_new::{
     SPEC as UPDATE_AUDIT_INSTANCE_NEW, UpdateAuditInstanceNew, UpdateAuditInstanceNewOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_risk_bucket_path::{
     SPEC as UPDATE_AUDIT_RISK_BUCKET_PATH, UpdateAuditRiskBucketPath,
     UpdateAuditRiskBucketPathOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_scope_rule::{
     SPEC as UPDATE_AUDIT_SCOPE_RULE, UpdateAuditScopeRule, UpdateAuditScopeRuleOutput,
 };
+#[cfg(feature = "dbss-dbss")]
 pub use update_audit_security_group::{
     SPEC as UPDATE_AUDIT_SECURITY_GROUP, UpdateAuditSecurityGroup, UpdateAuditSecurityGroupOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_security_group_new::{
     SPEC as UPDATE_AUDIT_SECURITY_GROUP_NEW, UpdateAuditSecurityGroupNew,
     UpdateAuditSecurityGroupNewOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_sql_rule::{
     SPEC as UPDATE_AUDIT_SQL_RULE, UpdateAuditSqlRule, UpdateAuditSqlRuleOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_task_status::{
     SPEC as UPDATE_AUDIT_TASK_STATUS, UpdateAuditTaskStatus, UpdateAuditTaskStatusOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_topic_report_scheduler_config::{
     SPEC as UPDATE_AUDIT_TOPIC_REPORT_SCHEDULER_CONFIG, UpdateAuditTopicReportSchedulerConfig,
     UpdateAuditTopicReportSchedulerConfigOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_audit_whitelist::{
     SPEC as UPDATE_AUDIT_WHITELIST, UpdateAuditWhitelist, UpdateAuditWhitelistOutput,
 };
+#[cfg(feature = "dbss-db-encrypt")]
 pub use update_db_encrypt_instance_name::{
     SPEC as UPDATE_DB_ENCRYPT_INSTANCE_NAME, UpdateDbEncryptInstanceName,
     UpdateDbEncryptInstanceNameOutput,
 };
+#[cfg(feature = "dbss-db-om")]
 pub use update_db_om_instance_name::{
     SPEC as UPDATE_DB_OM_INSTANCE_NAME, UpdateDbOmInstanceName, UpdateDbOmInstanceNameOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_log_retention_common_settings::{
     SPEC as UPDATE_LOG_RETENTION_COMMON_SETTINGS, UpdateLogRetentionCommonSettings,
     UpdateLogRetentionCommonSettingsOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use update_sensitive_mask_rule::{
     SPEC as UPDATE_SENSITIVE_MASK_RULE, UpdateSensitiveMaskRule, UpdateSensitiveMaskRuleOutput,
 };
+#[cfg(feature = "dbss-audit")]
 pub use upload_audit_db_config::{
     SPEC as UPLOAD_AUDIT_DB_CONFIG, UploadAuditDbConfig, UploadAuditDbConfigOutput,
 };
@@ -690,177 +1033,348 @@ pub use upload_audit_db_config::{
 /// Every modelled operation of this module built with the crate's features, in the model's
 /// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
+    #[cfg(feature = "dbss-audit")]
     add_audit_agent::SPEC,
+    #[cfg(feature = "dbss-audit")]
     add_audit_agent_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     add_audit_database::SPEC,
+    #[cfg(feature = "dbss-audit")]
     add_audit_database_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     add_database_ssl_key::SPEC,
+    #[cfg(feature = "dbss-audit")]
     add_rds_database::SPEC,
+    #[cfg(feature = "dbss-audit")]
     add_rds_database_new::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     add_rds_no_agent_database::SPEC,
+    #[cfg(feature = "dbss-audit")]
     batch_add_audit_whitelist::SPEC,
+    #[cfg(feature = "dbss-tags")]
     batch_add_resource_tag::SPEC,
+    #[cfg(feature = "dbss-audit")]
     batch_delete_audit_scope::SPEC,
+    #[cfg(feature = "dbss-tags")]
     batch_delete_resource_tag::SPEC,
+    #[cfg(feature = "dbss-audit")]
     batch_set_audit_alarm_log_status::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     bind_db_encrypt_eip::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     bind_db_om_eip::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     change_db_encrypt_security_group::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     change_db_om_security_group::SPEC,
+    #[cfg(feature = "dbss-audit")]
     confirm_upgrade_audit::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_db_account_session::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_db_client_session::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_injection_statistics::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_operation_statistics::SPEC,
+    #[cfg(feature = "dbss-resource-instances")]
     count_resource_instance_by_tag::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_risk_trend_statistics::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_session_statistics::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_sql_statistics::SPEC,
+    #[cfg(feature = "dbss-audit")]
     count_sql_trend_statistics::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_audit_db_agent::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_audit_risk_rule::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_audit_scope_rule::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_audit_sql_rule::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     create_db_encrypt_instance_period::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     create_db_om_instance_period::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     create_instances_period_order::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_instances_period_order_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_report::SPEC,
+    #[cfg(feature = "dbss-audit")]
     create_sensitive_mask_rule::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_agent::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_agent_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_alarm_log::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_backup_task::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_database::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_database_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_report::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_rule_risk::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_rule_sql::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_scope::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_audit_whitelist::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     delete_db_encrypt_instance::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     delete_db_om_instance::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     delete_instances::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_instances_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     delete_sensitive_rules::SPEC,
+    #[cfg(feature = "dbss-audit")]
     download_audit_agent::SPEC,
+    #[cfg(feature = "dbss-audit")]
     download_audit_agent_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     download_audit_report::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_alarm_topic_config_info::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_alarm_topic_config_info_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_agent::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_agent_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_alarm_log::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_alarm_log_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_backup_info::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_backup_risk_templates::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_databases::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_databases_new::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_instance_jobs::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_instance_jobs_new::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_instances::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_instances_last::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_instances_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_obs_buckets::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_operate_logs::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_operate_logs_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_report_templates::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_reports::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_rule_risks::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_rule_risks_new::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_rule_scopes::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_rule_scopes_new::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_audit_sensitive_masks::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_sensitive_masks_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_sqls::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_sqls_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_summary_infos::SPEC,
+    #[cfg(feature = "dbss-tags")]
     list_audit_tags::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_audit_trend_history::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_availability_zone_infos::SPEC,
+    #[cfg(feature = "dbss-availability-zone")]
     list_availability_zone_infos_new::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     list_db_encrypt_instances::SPEC,
+    #[cfg(feature = "dbss-resource-manager")]
     list_domain_all_resource::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_ecs_specification::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_ecs_specification_new::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     list_instances::SPEC,
+    #[cfg(feature = "dbss-tags")]
     list_project_resource_tags::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_rds_databases::SPEC,
+    #[cfg(feature = "dbss-resource-instances")]
     list_resource_instance_by_tag::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     list_sql_injection_rules::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_sql_injection_rules_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     list_whitelists::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     reboot_audit_instance::SPEC,
+    #[cfg(feature = "dbss-audit")]
     reboot_audit_instance_new::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     reboot_db_encrypt_instance::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     reboot_db_om_instance::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     reset_db_encrypt_password::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     reset_db_om_password::SPEC,
+    #[cfg(feature = "dbss-audit")]
     restore_audit_backup::SPEC,
+    #[cfg(feature = "dbss-audit")]
     retry_audit_backup_task::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_alarm_topic_config_info::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_alarm_topic_config_info_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_alarm_log_status::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_auto_backup_template::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_backup_risk_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_backup_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_instance_time_zone::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_scope_rule_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_audit_sql_rule_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_risk_operation_policy::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_risk_rule_rank::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_sensitive_mask_rule_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_sensitive_result_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_sensitive_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     set_sql_rule_rank::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_back_risk_template::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_backup_status::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     show_audit_quota::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_quota_new::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     show_audit_rule_risk::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_rule_risk_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_statistics::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_task_status::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_topic_report_scheduler_config::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_audit_upgrade_status::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_backup_risk_bucket_path::SPEC,
+    #[cfg(feature = "dbss-resource-manager")]
     show_domain_all_resource_count::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_instance_monitor_info::SPEC,
+    #[cfg(feature = "dbss-instance")]
     show_instance_quota::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_log_retention_common_settings::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_sensitive_mask_switch::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_sensitive_result_switch::SPEC,
+    #[cfg(feature = "dbss-version")]
     show_server_version::SPEC,
+    #[cfg(feature = "dbss-audit")]
     show_sql_detail::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     start_audit_instance::SPEC,
+    #[cfg(feature = "dbss-audit")]
     start_audit_instance_new::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     start_db_encrypt_instance::SPEC,
     start_db_om_instance::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     stop_audit_instance::SPEC,
+    #[cfg(feature = "dbss-audit")]
     stop_audit_instance_new::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     stop_db_encrypt_instance::SPEC,
     stop_db_om_instance::SPEC,
+    #[cfg(feature = "dbss-audit")]
     switch_agent::SPEC,
+    #[cfg(feature = "dbss-audit")]
     switch_agent_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     switch_audit_database::SPEC,
+    #[cfg(feature = "dbss-audit")]
     switch_audit_database_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     switch_risk_rule::SPEC,
+    #[cfg(feature = "dbss-audit")]
     switch_risk_rule_new::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     unbind_db_encrypt_eip::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     unbind_db_om_eip::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     update_audit_instance::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_instance_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_risk_bucket_path::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_scope_rule::SPEC,
+    #[cfg(feature = "dbss-dbss")]
     update_audit_security_group::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_security_group_new::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_sql_rule::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_task_status::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_topic_report_scheduler_config::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_audit_whitelist::SPEC,
+    #[cfg(feature = "dbss-db-encrypt")]
     update_db_encrypt_instance_name::SPEC,
+    #[cfg(feature = "dbss-db-om")]
     update_db_om_instance_name::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_log_retention_common_settings::SPEC,
+    #[cfg(feature = "dbss-audit")]
     update_sensitive_mask_rule::SPEC,
+    #[cfg(feature = "dbss-audit")]
     upload_audit_db_config::SPEC,
 ];

@@ -8,6 +8,7 @@ pub mod types;
 pub use batch_backup_instances::{
     BatchBackupInstances, BatchBackupInstancesOutput, SPEC as BATCH_BACKUP_INSTANCES,
 };
+#[allow(unused_imports)]
 pub use types::*;
 
 /// Every modelled operation of this module built with the crate's features, in the model's

@@ -2,371 +2,684 @@
 //! The operations of Huawei Cloud TaurusDB (GaussDB for MySQL) v3, one module each, and their
 //! registry.
 
+#[cfg(feature = "taurusdb-instances")]
 pub mod add_database_permission;
+#[cfg(feature = "taurusdb-instances")]
 pub mod batch_change_instance_specification;
+#[cfg(feature = "taurusdb-backups")]
 pub mod batch_delete_backup;
+#[cfg(feature = "taurusdb-instances")]
 pub mod batch_tag_action;
+#[cfg(feature = "taurusdb-instances")]
 pub mod batch_update_backup_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod batch_upgrade_databases;
+#[cfg(feature = "taurusdb-instances")]
 pub mod cancel_gauss_my_sql_instance_eip;
+#[cfg(feature = "taurusdb-scheduled-jobs")]
 pub mod cancel_schedule_task;
+#[cfg(feature = "taurusdb-instances")]
 pub mod change_gauss_my_sql_instance_specification;
+#[cfg(feature = "taurusdb-instances")]
 pub mod change_gauss_my_sql_proxy_specification;
+#[cfg(feature = "taurusdb-instances")]
 pub mod check_click_house_data_base_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod check_click_house_table_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod check_data_base_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod check_kernel_upgrade;
+#[cfg(feature = "taurusdb-resource-check")]
 pub mod check_resource;
+#[cfg(feature = "taurusdb-instances")]
 pub mod check_schedule_task_exist;
+#[cfg(feature = "taurusdb-starrocks")]
 pub mod check_star_rocks_resource;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod check_starrocks_params;
+#[cfg(feature = "taurusdb-instances")]
 pub mod check_table_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod clear_online_ddl_task_temp_table;
+#[cfg(feature = "taurusdb-instances")]
 pub mod collect_realtime_session;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod copy_configurations;
+#[cfg(feature = "taurusdb-instances")]
 pub mod copy_instance_configurations;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_access_control;
 pub mod create_backup_resource_package;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_click_house_data_base_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_click_house_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_click_house_instance;
+#[cfg(feature = "taurusdb-backups")]
 pub mod create_gauss_my_sql_backup;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod create_gauss_my_sql_configuration;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_gauss_my_sql_database;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_gauss_my_sql_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_gauss_my_sql_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_gauss_my_sql_proxy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_gauss_my_sql_readonly_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_gauss_mysql_dns;
+#[cfg(feature = "taurusdb-logs")]
 pub mod create_lts_configs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_proxy_dns_name;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_restore_tables;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_star_rocks_data_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_star_rocks_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod create_starrocks_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_auto_sql_limiting;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_click_house_data_base_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_click_house_data_base_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_click_house_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_click_house_instance;
+#[cfg(feature = "taurusdb-clickhouse")]
 pub mod delete_click_house_lts_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_database_permission;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_dynamic_serverless_policy;
+#[cfg(feature = "taurusdb-backups")]
 pub mod delete_gauss_my_sql_backup;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod delete_gauss_my_sql_configuration;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_gauss_my_sql_database;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_gauss_my_sql_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_gauss_my_sql_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_gauss_my_sql_proxy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_gauss_my_sql_readonly_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_htap_process_list;
+#[cfg(feature = "taurusdb-logs")]
 pub mod delete_lts_configs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_online_ddl_task_record;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_proxy_private_dns_name;
+#[cfg(feature = "taurusdb-instance")]
 pub mod delete_schedule_tas_k;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_sql_filter_rule;
+#[cfg(feature = "taurusdb-starrocks")]
 pub mod delete_star_rock_lts_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_star_rocks_data_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_star_rocks_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_starrocks_instance;
+#[cfg(feature = "taurusdb-jobs")]
 pub mod delete_task_record;
+#[cfg(feature = "taurusdb-instances")]
 pub mod delete_taurus_db_node_processes;
+#[cfg(feature = "taurusdb-instances")]
 pub mod describe_backup_encrypt_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod download_ddl_logs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod download_import_excel_template;
+#[cfg(feature = "taurusdb-instances")]
 pub mod download_online_ddl_task_log;
+#[cfg(feature = "taurusdb-instances")]
 pub mod download_realtime_session;
+#[cfg(feature = "taurusdb-instances")]
 pub mod download_slow_log_file;
+#[cfg(feature = "taurusdb-instances")]
 pub mod execute_intelligent_kill_session;
+#[cfg(feature = "taurusdb-instances")]
 pub mod expand_gauss_my_sql_instance_volume;
+#[cfg(feature = "taurusdb-instances")]
 pub mod expand_gauss_my_sql_proxy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod invoke_gauss_my_sql_instance_switch_over;
+#[cfg(feature = "taurusdb-instance")]
 pub mod list_audit_log_download_link;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_audit_logs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_click_house_data_base;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_click_house_data_base_parameter;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_click_house_data_base_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_click_house_data_base_replication_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_click_house_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_click_house_instance_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_cold_table_metas;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod list_configurations_differences;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod list_configurations_instances;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_ddl_logs;
+#[cfg(feature = "taurusdb-enterprise-projects")]
 pub mod list_enterprise_projects;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod list_gauss_my_sql_configurations;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_database;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_database_charsets;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_database_user;
+#[cfg(feature = "taurusdb-dedicated-resources")]
 pub mod list_gauss_my_sql_dedicated_resources;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_instance_detail_info;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_instance_detail_info_unify_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_instances;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_gauss_my_sql_instances_unify_status;
+#[cfg(feature = "taurusdb-htap")]
 pub mod list_htap_data_store;
+#[cfg(feature = "taurusdb-htap")]
 pub mod list_htap_flavor;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_htap_instance_info;
+#[cfg(feature = "taurusdb-htap")]
 pub mod list_htap_storage_type;
+#[cfg(feature = "taurusdb-immediate-jobs")]
 pub mod list_immediate_jobs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_instance_configurations;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_instance_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_instance_tags;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_intelligent_kill_session_history;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_lts_error_log_details;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_lts_slowlog_details;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod list_modify_history;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_online_ddl_task_records;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod list_params_template_apply_history;
+#[cfg(feature = "taurusdb-tags")]
 pub mod list_project_tags;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_recycle_instances;
+#[cfg(feature = "taurusdb-scheduled-jobs")]
 pub mod list_schedule_jobs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_star_rocks_data_bases;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_star_rocks_data_replication_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_star_rocks_data_replication_config_by_data_base;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_star_rocks_data_replications;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_star_rocks_db_parameters;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_starrocks_instance_info;
+#[cfg(feature = "taurusdb-instances")]
 pub mod list_taurus_db_node_processes;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_auto_expand_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_backup_encrypt_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_backup_vault_lock;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_data_sync;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_gauss_my_sql_proxy_route_mode;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_gauss_mysql_dns;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_node_priority;
+#[cfg(feature = "taurusdb-instances")]
 pub mod modify_star_rocks_security_group;
+#[cfg(feature = "taurusdb-instances")]
 pub mod pause_star_rocks_data_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod reboot_click_house_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod rename_instance_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod reset_gauss_my_sql_database_password;
+#[cfg(feature = "taurusdb-instances")]
 pub mod reset_gauss_my_sql_password;
+#[cfg(feature = "taurusdb-instances")]
 pub mod resize_click_house_flavor;
+#[cfg(feature = "taurusdb-instances")]
 pub mod resize_click_house_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod resize_star_rocks_flavor;
+#[cfg(feature = "taurusdb-instances")]
 pub mod restart_gauss_my_sql_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod restart_gauss_my_sql_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod restart_proxy_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod restart_starrocks_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod restart_starrocks_node;
+#[cfg(feature = "taurusdb-instances")]
 pub mod restore_old_instance;
+#[cfg(feature = "taurusdb-instances")]
 pub mod resume_star_rocks_data_replication;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_audit_log_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_auto_sql_limiting;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_ddl_log_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_gauss_my_sql_proxy_weight;
+#[cfg(feature = "taurusdb-quotas")]
 pub mod set_gauss_my_sql_quotas;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_htap_query_queues_rule;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_instance_readonly_status;
+#[cfg(feature = "taurusdb-schedule-events")]
 pub mod set_instance_schedule_events;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_recycle_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod set_sql_filter_rule;
+#[cfg(feature = "taurusdb-instance")]
 pub mod show_audit_log;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_audit_log_download_link;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_audit_log_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_auto_expand_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_auto_scaling_history;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_auto_scaling_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_auto_sql_limiting_log;
+#[cfg(feature = "taurusdb-backups")]
 pub mod show_backup_resource_package_flavors;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_backup_restore_time;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_backup_vault_lock;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_click_house_database_user;
+#[cfg(feature = "taurusdb-clickhouse")]
 pub mod show_click_house_lts_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_click_house_slow_log_detail;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_click_house_slow_log_sensitive_status;
+#[cfg(feature = "taurusdb-dedicated-resource")]
 pub mod show_dedicated_resource_info;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_dynamic_serverless_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_error_log_download_link;
+#[cfg(feature = "taurusdb-backups")]
 pub mod show_gauss_my_sql_backup_list;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_gauss_my_sql_backup_policy;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod show_gauss_my_sql_configuration;
+#[cfg(feature = "taurusdb-datastores")]
 pub mod show_gauss_my_sql_engine_version;
+#[cfg(feature = "taurusdb-flavors")]
 pub mod show_gauss_my_sql_flavors;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_gauss_my_sql_incremental_backup_list;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_gauss_my_sql_instance_info;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_gauss_my_sql_instance_info_unify_status;
+#[cfg(feature = "taurusdb-jobs")]
 pub mod show_gauss_my_sql_job_info;
+#[cfg(feature = "taurusdb-project-quotas")]
 pub mod show_gauss_my_sql_project_quotas;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_gauss_my_sql_proxy_flavors;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_gauss_my_sql_proxy_list;
+#[cfg(feature = "taurusdb-quotas")]
 pub mod show_gauss_my_sql_quotas;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_historical_sql_filter_rule;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_htap_error_log_detail;
+#[cfg(feature = "taurusdb-starrocks")]
 pub mod show_htap_lts_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_htap_process_list;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_htap_query_queues_rule;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_instance_backups;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_instance_database_version;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_instance_databases_for_htap;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_instance_eip;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_instance_monitor_extend;
+#[cfg(feature = "taurusdb-schedule-events")]
 pub mod show_instance_schedule_events;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_instance_tables_for_htap;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_intelligent_diagnosis_abnormal_count_of_instances;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_intelligent_diagnosis_instance_infos_per_metric;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_intelligent_kill_session_statistic;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_kernel_upgrade_check_result;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_lock_wait_session;
+#[cfg(feature = "taurusdb-logs")]
 pub mod show_lts_configs;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_multi_tenant;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_proxy_configurations;
+#[cfg(feature = "taurusdb-proxy")]
 pub mod show_proxy_flavors_by_az_code;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_proxy_ipgroup;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_proxy_version;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_realtime_session_task_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_recycle_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_restore_available_tables;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_restore_tables;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_serverless_compute_ability_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_serverless_scaling_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_slow_log_detail;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_slow_log_statistics;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_slowlog_sensitive_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_sql_auto_sql_limiting;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_sql_filter_control;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_sql_filter_rule;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_star_rocks_database_user;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_star_rocks_slowlog_sensitive_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_starrocks_params;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_table_meta_info;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_task_details;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_taurus_db_advanced_backup_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod show_taurus_db_txn_progress;
+#[cfg(feature = "taurusdb-instances")]
 pub mod shrink_gauss_my_sql_proxy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod start_online_ddl_task;
+#[cfg(feature = "taurusdb-instances")]
 pub mod stop_online_ddl_task;
+#[cfg(feature = "taurusdb-instances")]
 pub mod switch_access_control;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod switch_gauss_my_sql_configuration;
+#[cfg(feature = "taurusdb-instances")]
 pub mod switch_gauss_my_sql_instance_ssl;
+#[cfg(feature = "taurusdb-instances")]
 pub mod switch_gauss_my_sql_proxy_alt;
+#[cfg(feature = "taurusdb-instances")]
 pub mod switch_gauss_my_sql_proxy_eip;
+#[cfg(feature = "taurusdb-instances")]
 pub mod switch_gauss_my_sql_proxy_ssl;
+#[cfg(feature = "taurusdb-instances")]
 pub mod sync_star_rocks_users;
 pub mod types;
+#[cfg(feature = "taurusdb-instance")]
 pub mod update_audit_log;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_auto_scaling_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_backup_offsite_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_click_house_data_base_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_click_house_database_user_password;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_click_house_database_user_permission;
+#[cfg(feature = "taurusdb-clickhouse")]
 pub mod update_click_house_lts_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_click_house_slow_log_sensitive_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_dynamic_serverless_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_backup_policy;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod update_gauss_my_sql_configuration;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_database_comment;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_database_user_comment;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_alias;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_eip;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_internal_ip;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_name;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_ops_window;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_port;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_gauss_my_sql_instance_security_group;
+#[cfg(feature = "taurusdb-quotas")]
 pub mod update_gauss_my_sql_quotas;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_htap_query_queues_control;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_instance_configurations;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_instance_monitor;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_multi_tenant;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_new_node_auto_add_switch;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_proxy_connection_pool_type;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_proxy_name;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_proxy_new_configurations;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_proxy_port;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_proxy_private_dns_name;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_proxy_session_consistence;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_serverless_compute_ability_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_serverless_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_serverless_scaling_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_slowlog_sensitive_status;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_slowlog_sensitive_switch;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_sql_filter_control;
+#[cfg(feature = "taurusdb-starrocks")]
 pub mod update_star_rock_lts_config;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_star_rocks_database_user_password;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_star_rocks_database_user_permission;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_starrocks_params;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_taurus_db_advanced_backup_policy;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_taurus_node_data_ip;
+#[cfg(feature = "taurusdb-instances")]
 pub mod update_transaction_split_status;
+#[cfg(feature = "taurusdb-configurations")]
 pub mod upgrade_configuration;
+#[cfg(feature = "taurusdb-instances")]
 pub mod upgrade_gauss_my_sql_instance_database;
+#[cfg(feature = "taurusdb-instances")]
 pub mod upgrade_proxy_version;
+#[cfg(feature = "taurusdb-instances")]
 pub mod upgrade_sr_kernel_version;
+#[cfg(feature = "taurusdb-instances")]
 pub mod upload_import_excel_template;
 
+#[cfg(feature = "taurusdb-instances")]
 pub use add_database_permission::{
     AddDatabasePermission, AddDatabasePermissionOutput, SPEC as ADD_DATABASE_PERMISSION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use batch_change_instance_specification::{
     BatchChangeInstanceSpecification, BatchChangeInstanceSpecificationOutput,
     SPEC as BATCH_CHANGE_INSTANCE_SPECIFICATION,
 };
+#[cfg(feature = "taurusdb-backups")]
 pub use batch_delete_backup::{
     BatchDeleteBackup, BatchDeleteBackupOutput, SPEC as BATCH_DELETE_BACKUP,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use batch_tag_action::{BatchTagAction, BatchTagActionOutput, SPEC as BATCH_TAG_ACTION};
+#[cfg(feature = "taurusdb-instances")]
 pub use batch_update_backup_policy::{
     BatchUpdateBackupPolicy, BatchUpdateBackupPolicyOutput, SPEC as BATCH_UPDATE_BACKUP_POLICY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use batch_upgrade_databases::{
     BatchUpgradeDatabases, BatchUpgradeDatabasesOutput, SPEC as BATCH_UPGRADE_DATABASES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use cancel_gauss_my_sql_instance_eip::{
     CancelGaussMySqlInstanceEip, CancelGaussMySqlInstanceEipOutput,
     SPEC as CANCEL_GAUSS_MY_SQL_INSTANCE_EIP,
 };
+#[cfg(feature = "taurusdb-scheduled-jobs")]
 pub use cancel_schedule_task::{
     CancelScheduleTask, CancelScheduleTaskOutput, SPEC as CANCEL_SCHEDULE_TASK,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use change_gauss_my_sql_instance_specification::{
     ChangeGaussMySqlInstanceSpecification, ChangeGaussMySqlInstanceSpecificationOutput,
     SPEC as CHANGE_GAUSS_MY_SQL_INSTANCE_SPECIFICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use change_gauss_my_sql_proxy_specification::{
     ChangeGaussMySqlProxySpecification, ChangeGaussMySqlProxySpecificationOutput,
     SPEC as CHANGE_GAUSS_MY_SQL_PROXY_SPECIFICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use check_click_house_data_base_config::{
     CheckClickHouseDataBaseConfig, CheckClickHouseDataBaseConfigOutput,
     SPEC as CHECK_CLICK_HOUSE_DATA_BASE_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use check_click_house_table_config::{
     CheckClickHouseTableConfig, CheckClickHouseTableConfigOutput,
     SPEC as CHECK_CLICK_HOUSE_TABLE_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use check_data_base_config::{
     CheckDataBaseConfig, CheckDataBaseConfigOutput, SPEC as CHECK_DATA_BASE_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use check_kernel_upgrade::{
     CheckKernelUpgrade, CheckKernelUpgradeOutput, SPEC as CHECK_KERNEL_UPGRADE,
 };
+#[cfg(feature = "taurusdb-resource-check")]
 pub use check_resource::{CheckResource, CheckResourceOutput, SPEC as CHECK_RESOURCE};
+#[cfg(feature = "taurusdb-instances")]
 pub use check_schedule_task_exist::{
     CheckScheduleTaskExist, CheckScheduleTaskExistOutput, SPEC as CHECK_SCHEDULE_TASK_EXIST,
 };
+#[cfg(feature = "taurusdb-starrocks")]
 pub use check_star_rocks_resource::{
     CheckStarRocksResource, CheckStarRocksResourceOutput, SPEC as CHECK_STAR_ROCKS_RESOURCE,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use check_starrocks_params::{
     CheckStarrocksParams, CheckStarrocksParamsOutput, SPEC as CHECK_STARROCKS_PARAMS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use check_table_config::{
     CheckTableConfig, CheckTableConfigOutput, SPEC as CHECK_TABLE_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use clear_online_ddl_task_temp_table::{
     ClearOnlineDdlTaskTempTable, ClearOnlineDdlTaskTempTableOutput,
     SPEC as CLEAR_ONLINE_DDL_TASK_TEMP_TABLE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use collect_realtime_session::{
     CollectRealtimeSession, CollectRealtimeSessionOutput, SPEC as COLLECT_REALTIME_SESSION,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use copy_configurations::{
     CopyConfigurations, CopyConfigurationsOutput, SPEC as COPY_CONFIGURATIONS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use copy_instance_configurations::{
     CopyInstanceConfigurations, CopyInstanceConfigurationsOutput,
     SPEC as COPY_INSTANCE_CONFIGURATIONS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_access_control::{
     CreateAccessControl, CreateAccessControlOutput, SPEC as CREATE_ACCESS_CONTROL,
 };
@@ -374,896 +687,1162 @@ pub use create_backup_resource_package::{
     CreateBackupResourcePackage, CreateBackupResourcePackageOutput,
     SPEC as CREATE_BACKUP_RESOURCE_PACKAGE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_click_house_data_base_replication::{
     CreateClickHouseDataBaseReplication, CreateClickHouseDataBaseReplicationOutput,
     SPEC as CREATE_CLICK_HOUSE_DATA_BASE_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_click_house_database_user::{
     CreateClickHouseDatabaseUser, CreateClickHouseDatabaseUserOutput,
     SPEC as CREATE_CLICK_HOUSE_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_click_house_instance::{
     CreateClickHouseInstance, CreateClickHouseInstanceOutput, SPEC as CREATE_CLICK_HOUSE_INSTANCE,
 };
+#[cfg(feature = "taurusdb-backups")]
 pub use create_gauss_my_sql_backup::{
     CreateGaussMySqlBackup, CreateGaussMySqlBackupOutput, SPEC as CREATE_GAUSS_MY_SQL_BACKUP,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use create_gauss_my_sql_configuration::{
     CreateGaussMySqlConfiguration, CreateGaussMySqlConfigurationOutput,
     SPEC as CREATE_GAUSS_MY_SQL_CONFIGURATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_gauss_my_sql_database::{
     CreateGaussMySqlDatabase, CreateGaussMySqlDatabaseOutput, SPEC as CREATE_GAUSS_MY_SQL_DATABASE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_gauss_my_sql_database_user::{
     CreateGaussMySqlDatabaseUser, CreateGaussMySqlDatabaseUserOutput,
     SPEC as CREATE_GAUSS_MY_SQL_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_gauss_my_sql_instance::{
     CreateGaussMySqlInstance, CreateGaussMySqlInstanceOutput, SPEC as CREATE_GAUSS_MY_SQL_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_gauss_my_sql_proxy::{
     CreateGaussMySqlProxy, CreateGaussMySqlProxyOutput, SPEC as CREATE_GAUSS_MY_SQL_PROXY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_gauss_my_sql_readonly_node::{
     CreateGaussMySqlReadonlyNode, CreateGaussMySqlReadonlyNodeOutput,
     SPEC as CREATE_GAUSS_MY_SQL_READONLY_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_gauss_mysql_dns::{
     CreateGaussMysqlDns, CreateGaussMysqlDnsOutput, SPEC as CREATE_GAUSS_MYSQL_DNS,
 };
+#[cfg(feature = "taurusdb-logs")]
 pub use create_lts_configs::{
     CreateLtsConfigs, CreateLtsConfigsOutput, SPEC as CREATE_LTS_CONFIGS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_proxy_dns_name::{
     CreateProxyDnsName, CreateProxyDnsNameOutput, SPEC as CREATE_PROXY_DNS_NAME,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_restore_tables::{
     CreateRestoreTables, CreateRestoreTablesOutput, SPEC as CREATE_RESTORE_TABLES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_star_rocks_data_replication::{
     CreateStarRocksDataReplication, CreateStarRocksDataReplicationOutput,
     SPEC as CREATE_STAR_ROCKS_DATA_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_star_rocks_database_user::{
     CreateStarRocksDatabaseUser, CreateStarRocksDatabaseUserOutput,
     SPEC as CREATE_STAR_ROCKS_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use create_starrocks_instance::{
     CreateStarrocksInstance, CreateStarrocksInstanceOutput, SPEC as CREATE_STARROCKS_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_auto_sql_limiting::{
     DeleteAutoSqlLimiting, DeleteAutoSqlLimitingOutput, SPEC as DELETE_AUTO_SQL_LIMITING,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_click_house_data_base_config::{
     DeleteClickHouseDataBaseConfig, DeleteClickHouseDataBaseConfigOutput,
     SPEC as DELETE_CLICK_HOUSE_DATA_BASE_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_click_house_data_base_replication::{
     DeleteClickHouseDataBaseReplication, DeleteClickHouseDataBaseReplicationOutput,
     SPEC as DELETE_CLICK_HOUSE_DATA_BASE_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_click_house_database_user::{
     DeleteClickHouseDatabaseUser, DeleteClickHouseDatabaseUserOutput,
     SPEC as DELETE_CLICK_HOUSE_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_click_house_instance::{
     DeleteClickHouseInstance, DeleteClickHouseInstanceOutput, SPEC as DELETE_CLICK_HOUSE_INSTANCE,
 };
+#[cfg(feature = "taurusdb-clickhouse")]
 pub use delete_click_house_lts_config::{
     DeleteClickHouseLtsConfig, DeleteClickHouseLtsConfigOutput,
     SPEC as DELETE_CLICK_HOUSE_LTS_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_database_permission::{
     DeleteDatabasePermission, DeleteDatabasePermissionOutput, SPEC as DELETE_DATABASE_PERMISSION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_dynamic_serverless_policy::{
     DeleteDynamicServerlessPolicy, DeleteDynamicServerlessPolicyOutput,
     SPEC as DELETE_DYNAMIC_SERVERLESS_POLICY,
 };
+#[cfg(feature = "taurusdb-backups")]
 pub use delete_gauss_my_sql_backup::{
     DeleteGaussMySqlBackup, DeleteGaussMySqlBackupOutput, SPEC as DELETE_GAUSS_MY_SQL_BACKUP,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use delete_gauss_my_sql_configuration::{
     DeleteGaussMySqlConfiguration, DeleteGaussMySqlConfigurationOutput,
     SPEC as DELETE_GAUSS_MY_SQL_CONFIGURATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_gauss_my_sql_database::{
     DeleteGaussMySqlDatabase, DeleteGaussMySqlDatabaseOutput, SPEC as DELETE_GAUSS_MY_SQL_DATABASE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_gauss_my_sql_database_user::{
     DeleteGaussMySqlDatabaseUser, DeleteGaussMySqlDatabaseUserOutput,
     SPEC as DELETE_GAUSS_MY_SQL_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_gauss_my_sql_instance::{
     DeleteGaussMySqlInstance, DeleteGaussMySqlInstanceOutput, SPEC as DELETE_GAUSS_MY_SQL_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_gauss_my_sql_proxy::{
     DeleteGaussMySqlProxy, DeleteGaussMySqlProxyOutput, SPEC as DELETE_GAUSS_MY_SQL_PROXY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_gauss_my_sql_readonly_node::{
     DeleteGaussMySqlReadonlyNode, DeleteGaussMySqlReadonlyNodeOutput,
     SPEC as DELETE_GAUSS_MY_SQL_READONLY_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_htap_process_list::{
     DeleteHtapProcessList, DeleteHtapProcessListOutput, SPEC as DELETE_HTAP_PROCESS_LIST,
 };
+#[cfg(feature = "taurusdb-logs")]
 pub use delete_lts_configs::{
     DeleteLtsConfigs, DeleteLtsConfigsOutput, SPEC as DELETE_LTS_CONFIGS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_online_ddl_task_record::{
     DeleteOnlineDdlTaskRecord, DeleteOnlineDdlTaskRecordOutput,
     SPEC as DELETE_ONLINE_DDL_TASK_RECORD,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_proxy_private_dns_name::{
     DeleteProxyPrivateDnsName, DeleteProxyPrivateDnsNameOutput,
     SPEC as DELETE_PROXY_PRIVATE_DNS_NAME,
 };
+#[cfg(feature = "taurusdb-instance")]
 pub use delete_schedule_tas_k::{
     DeleteScheduleTasK, DeleteScheduleTasKOutput, SPEC as DELETE_SCHEDULE_TAS_K,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_sql_filter_rule::{
     DeleteSqlFilterRule, DeleteSqlFilterRuleOutput, SPEC as DELETE_SQL_FILTER_RULE,
 };
+#[cfg(feature = "taurusdb-starrocks")]
 pub use delete_star_rock_lts_config::{
     DeleteStarRockLtsConfig, DeleteStarRockLtsConfigOutput, SPEC as DELETE_STAR_ROCK_LTS_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_star_rocks_data_replication::{
     DeleteStarRocksDataReplication, DeleteStarRocksDataReplicationOutput,
     SPEC as DELETE_STAR_ROCKS_DATA_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_star_rocks_database_user::{
     DeleteStarRocksDatabaseUser, DeleteStarRocksDatabaseUserOutput,
     SPEC as DELETE_STAR_ROCKS_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_starrocks_instance::{
     DeleteStarrocksInstance, DeleteStarrocksInstanceOutput, SPEC as DELETE_STARROCKS_INSTANCE,
 };
+#[cfg(feature = "taurusdb-jobs")]
 pub use delete_task_record::{
     DeleteTaskRecord, DeleteTaskRecordOutput, SPEC as DELETE_TASK_RECORD,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use delete_taurus_db_node_processes::{
     DeleteTaurusDbNodeProcesses, DeleteTaurusDbNodeProcessesOutput,
     SPEC as DELETE_TAURUS_DB_NODE_PROCESSES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use describe_backup_encrypt_status::{
     DescribeBackupEncryptStatus, DescribeBackupEncryptStatusOutput,
     SPEC as DESCRIBE_BACKUP_ENCRYPT_STATUS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use download_ddl_logs::{DownloadDdlLogs, DownloadDdlLogsOutput, SPEC as DOWNLOAD_DDL_LOGS};
+#[cfg(feature = "taurusdb-instances")]
 pub use download_import_excel_template::{
     DownloadImportExcelTemplate, DownloadImportExcelTemplateOutput,
     SPEC as DOWNLOAD_IMPORT_EXCEL_TEMPLATE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use download_online_ddl_task_log::{
     DownloadOnlineDdlTaskLog, DownloadOnlineDdlTaskLogOutput, SPEC as DOWNLOAD_ONLINE_DDL_TASK_LOG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use download_realtime_session::{
     DownloadRealtimeSession, DownloadRealtimeSessionOutput, SPEC as DOWNLOAD_REALTIME_SESSION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use download_slow_log_file::{
     DownloadSlowLogFile, DownloadSlowLogFileOutput, SPEC as DOWNLOAD_SLOW_LOG_FILE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use execute_intelligent_kill_session::{
     ExecuteIntelligentKillSession, ExecuteIntelligentKillSessionOutput,
     SPEC as EXECUTE_INTELLIGENT_KILL_SESSION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use expand_gauss_my_sql_instance_volume::{
     ExpandGaussMySqlInstanceVolume, ExpandGaussMySqlInstanceVolumeOutput,
     SPEC as EXPAND_GAUSS_MY_SQL_INSTANCE_VOLUME,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use expand_gauss_my_sql_proxy::{
     ExpandGaussMySqlProxy, ExpandGaussMySqlProxyOutput, SPEC as EXPAND_GAUSS_MY_SQL_PROXY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use invoke_gauss_my_sql_instance_switch_over::{
     InvokeGaussMySqlInstanceSwitchOver, InvokeGaussMySqlInstanceSwitchOverOutput,
     SPEC as INVOKE_GAUSS_MY_SQL_INSTANCE_SWITCH_OVER,
 };
+#[cfg(feature = "taurusdb-instance")]
 pub use list_audit_log_download_link::{
     ListAuditLogDownloadLink, ListAuditLogDownloadLinkOutput, SPEC as LIST_AUDIT_LOG_DOWNLOAD_LINK,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_audit_logs::{ListAuditLogs, ListAuditLogsOutput, SPEC as LIST_AUDIT_LOGS};
+#[cfg(feature = "taurusdb-instances")]
 pub use list_click_house_data_base::{
     ListClickHouseDataBase, ListClickHouseDataBaseOutput, SPEC as LIST_CLICK_HOUSE_DATA_BASE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_click_house_data_base_parameter::{
     ListClickHouseDataBaseParameter, ListClickHouseDataBaseParameterOutput,
     SPEC as LIST_CLICK_HOUSE_DATA_BASE_PARAMETER,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_click_house_data_base_replication::{
     ListClickHouseDataBaseReplication, ListClickHouseDataBaseReplicationOutput,
     SPEC as LIST_CLICK_HOUSE_DATA_BASE_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_click_house_data_base_replication_config::{
     ListClickHouseDataBaseReplicationConfig, ListClickHouseDataBaseReplicationConfigOutput,
     SPEC as LIST_CLICK_HOUSE_DATA_BASE_REPLICATION_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_click_house_instance::{
     ListClickHouseInstance, ListClickHouseInstanceOutput, SPEC as LIST_CLICK_HOUSE_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_click_house_instance_node::{
     ListClickHouseInstanceNode, ListClickHouseInstanceNodeOutput,
     SPEC as LIST_CLICK_HOUSE_INSTANCE_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_cold_table_metas::{
     ListColdTableMetas, ListColdTableMetasOutput, SPEC as LIST_COLD_TABLE_METAS,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use list_configurations_differences::{
     ListConfigurationsDifferences, ListConfigurationsDifferencesOutput,
     SPEC as LIST_CONFIGURATIONS_DIFFERENCES,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use list_configurations_instances::{
     ListConfigurationsInstances, ListConfigurationsInstancesOutput,
     SPEC as LIST_CONFIGURATIONS_INSTANCES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_ddl_logs::{ListDdlLogs, ListDdlLogsOutput, SPEC as LIST_DDL_LOGS};
+#[cfg(feature = "taurusdb-enterprise-projects")]
 pub use list_enterprise_projects::{
     ListEnterpriseProjects, ListEnterpriseProjectsOutput, SPEC as LIST_ENTERPRISE_PROJECTS,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use list_gauss_my_sql_configurations::{
     ListGaussMySqlConfigurations, ListGaussMySqlConfigurationsOutput,
     SPEC as LIST_GAUSS_MY_SQL_CONFIGURATIONS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_database::{
     ListGaussMySqlDatabase, ListGaussMySqlDatabaseOutput, SPEC as LIST_GAUSS_MY_SQL_DATABASE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_database_charsets::{
     ListGaussMySqlDatabaseCharsets, ListGaussMySqlDatabaseCharsetsOutput,
     SPEC as LIST_GAUSS_MY_SQL_DATABASE_CHARSETS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_database_user::{
     ListGaussMySqlDatabaseUser, ListGaussMySqlDatabaseUserOutput,
     SPEC as LIST_GAUSS_MY_SQL_DATABASE_USER,
 };
+#[cfg(feature = "taurusdb-dedicated-resources")]
 pub use list_gauss_my_sql_dedicated_resources::{
     ListGaussMySqlDedicatedResources, ListGaussMySqlDedicatedResourcesOutput,
     SPEC as LIST_GAUSS_MY_SQL_DEDICATED_RESOURCES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_instance_detail_info::{
     ListGaussMySqlInstanceDetailInfo, ListGaussMySqlInstanceDetailInfoOutput,
     SPEC as LIST_GAUSS_MY_SQL_INSTANCE_DETAIL_INFO,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_instance_detail_info_unify_status::{
     ListGaussMySqlInstanceDetailInfoUnifyStatus, ListGaussMySqlInstanceDetailInfoUnifyStatusOutput,
     SPEC as LIST_GAUSS_MY_SQL_INSTANCE_DETAIL_INFO_UNIFY_STATUS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_instances::{
     ListGaussMySqlInstances, ListGaussMySqlInstancesOutput, SPEC as LIST_GAUSS_MY_SQL_INSTANCES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_gauss_my_sql_instances_unify_status::{
     ListGaussMySqlInstancesUnifyStatus, ListGaussMySqlInstancesUnifyStatusOutput,
     SPEC as LIST_GAUSS_MY_SQL_INSTANCES_UNIFY_STATUS,
 };
+#[cfg(feature = "taurusdb-htap")]
 pub use list_htap_data_store::{
     ListHtapDataStore, ListHtapDataStoreOutput, SPEC as LIST_HTAP_DATA_STORE,
 };
+#[cfg(feature = "taurusdb-htap")]
 pub use list_htap_flavor::{ListHtapFlavor, ListHtapFlavorOutput, SPEC as LIST_HTAP_FLAVOR};
+#[cfg(feature = "taurusdb-instances")]
 pub use list_htap_instance_info::{
     ListHtapInstanceInfo, ListHtapInstanceInfoOutput, SPEC as LIST_HTAP_INSTANCE_INFO,
 };
+#[cfg(feature = "taurusdb-htap")]
 pub use list_htap_storage_type::{
     ListHtapStorageType, ListHtapStorageTypeOutput, SPEC as LIST_HTAP_STORAGE_TYPE,
 };
+#[cfg(feature = "taurusdb-immediate-jobs")]
 pub use list_immediate_jobs::{
     ListImmediateJobs, ListImmediateJobsOutput, SPEC as LIST_IMMEDIATE_JOBS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_instance_configurations::{
     ListInstanceConfigurations, ListInstanceConfigurationsOutput,
     SPEC as LIST_INSTANCE_CONFIGURATIONS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_instance_node::{
     ListInstanceNode, ListInstanceNodeOutput, SPEC as LIST_INSTANCE_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_instance_tags::{
     ListInstanceTags, ListInstanceTagsOutput, SPEC as LIST_INSTANCE_TAGS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_intelligent_kill_session_history::{
     ListIntelligentKillSessionHistory, ListIntelligentKillSessionHistoryOutput,
     SPEC as LIST_INTELLIGENT_KILL_SESSION_HISTORY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_lts_error_log_details::{
     ListLtsErrorLogDetails, ListLtsErrorLogDetailsOutput, SPEC as LIST_LTS_ERROR_LOG_DETAILS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_lts_slowlog_details::{
     ListLtsSlowlogDetails, ListLtsSlowlogDetailsOutput, SPEC as LIST_LTS_SLOWLOG_DETAILS,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use list_modify_history::{
     ListModifyHistory, ListModifyHistoryOutput, SPEC as LIST_MODIFY_HISTORY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_online_ddl_task_records::{
     ListOnlineDdlTaskRecords, ListOnlineDdlTaskRecordsOutput, SPEC as LIST_ONLINE_DDL_TASK_RECORDS,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use list_params_template_apply_history::{
     ListParamsTemplateApplyHistory, ListParamsTemplateApplyHistoryOutput,
     SPEC as LIST_PARAMS_TEMPLATE_APPLY_HISTORY,
 };
+#[cfg(feature = "taurusdb-tags")]
 pub use list_project_tags::{ListProjectTags, ListProjectTagsOutput, SPEC as LIST_PROJECT_TAGS};
+#[cfg(feature = "taurusdb-instances")]
 pub use list_recycle_instances::{
     ListRecycleInstances, ListRecycleInstancesOutput, SPEC as LIST_RECYCLE_INSTANCES,
 };
+#[cfg(feature = "taurusdb-scheduled-jobs")]
 pub use list_schedule_jobs::{
     ListScheduleJobs, ListScheduleJobsOutput, SPEC as LIST_SCHEDULE_JOBS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_star_rocks_data_bases::{
     ListStarRocksDataBases, ListStarRocksDataBasesOutput, SPEC as LIST_STAR_ROCKS_DATA_BASES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_star_rocks_data_replication_config::{
     ListStarRocksDataReplicationConfig, ListStarRocksDataReplicationConfigOutput,
     SPEC as LIST_STAR_ROCKS_DATA_REPLICATION_CONFIG,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_star_rocks_data_replication_config_by_data_base::{
     ListStarRocksDataReplicationConfigByDataBase,
     ListStarRocksDataReplicationConfigByDataBaseOutput,
     SPEC as LIST_STAR_ROCKS_DATA_REPLICATION_CONFIG_BY_DATA_BASE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_star_rocks_data_replications::{
     ListStarRocksDataReplications, ListStarRocksDataReplicationsOutput,
     SPEC as LIST_STAR_ROCKS_DATA_REPLICATIONS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_star_rocks_db_parameters::{
     ListStarRocksDbParameters, ListStarRocksDbParametersOutput,
     SPEC as LIST_STAR_ROCKS_DB_PARAMETERS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_starrocks_instance_info::{
     ListStarrocksInstanceInfo, ListStarrocksInstanceInfoOutput,
     SPEC as LIST_STARROCKS_INSTANCE_INFO,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use list_taurus_db_node_processes::{
     ListTaurusDbNodeProcesses, ListTaurusDbNodeProcessesOutput,
     SPEC as LIST_TAURUS_DB_NODE_PROCESSES,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_auto_expand_policy::{
     ModifyAutoExpandPolicy, ModifyAutoExpandPolicyOutput, SPEC as MODIFY_AUTO_EXPAND_POLICY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_backup_encrypt_status::{
     ModifyBackupEncryptStatus, ModifyBackupEncryptStatusOutput,
     SPEC as MODIFY_BACKUP_ENCRYPT_STATUS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_backup_vault_lock::{
     ModifyBackupVaultLock, ModifyBackupVaultLockOutput, SPEC as MODIFY_BACKUP_VAULT_LOCK,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_data_sync::{ModifyDataSync, ModifyDataSyncOutput, SPEC as MODIFY_DATA_SYNC};
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_gauss_my_sql_proxy_route_mode::{
     ModifyGaussMySqlProxyRouteMode, ModifyGaussMySqlProxyRouteModeOutput,
     SPEC as MODIFY_GAUSS_MY_SQL_PROXY_ROUTE_MODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_gauss_mysql_dns::{
     ModifyGaussMysqlDns, ModifyGaussMysqlDnsOutput, SPEC as MODIFY_GAUSS_MYSQL_DNS,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_node_priority::{
     ModifyNodePriority, ModifyNodePriorityOutput, SPEC as MODIFY_NODE_PRIORITY,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use modify_star_rocks_security_group::{
     ModifyStarRocksSecurityGroup, ModifyStarRocksSecurityGroupOutput,
     SPEC as MODIFY_STAR_ROCKS_SECURITY_GROUP,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use pause_star_rocks_data_replication::{
     PauseStarRocksDataReplication, PauseStarRocksDataReplicationOutput,
     SPEC as PAUSE_STAR_ROCKS_DATA_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use reboot_click_house_instance::{
     RebootClickHouseInstance, RebootClickHouseInstanceOutput, SPEC as REBOOT_CLICK_HOUSE_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use rename_instance_node::{
     RenameInstanceNode, RenameInstanceNodeOutput, SPEC as RENAME_INSTANCE_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use reset_gauss_my_sql_database_password::{
     ResetGaussMySqlDatabasePassword, ResetGaussMySqlDatabasePasswordOutput,
     SPEC as RESET_GAUSS_MY_SQL_DATABASE_PASSWORD,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use reset_gauss_my_sql_password::{
     ResetGaussMySqlPassword, ResetGaussMySqlPasswordOutput, SPEC as RESET_GAUSS_MY_SQL_PASSWORD,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use resize_click_house_flavor::{
     ResizeClickHouseFlavor, ResizeClickHouseFlavorOutput, SPEC as RESIZE_CLICK_HOUSE_FLAVOR,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use resize_click_house_instance::{
     ResizeClickHouseInstance, ResizeClickHouseInstanceOutput, SPEC as RESIZE_CLICK_HOUSE_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use resize_star_rocks_flavor::{
     ResizeStarRocksFlavor, ResizeStarRocksFlavorOutput, SPEC as RESIZE_STAR_ROCKS_FLAVOR,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use restart_gauss_my_sql_instance::{
     RestartGaussMySqlInstance, RestartGaussMySqlInstanceOutput,
     SPEC as RESTART_GAUSS_MY_SQL_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use restart_gauss_my_sql_node::{
     RestartGaussMySqlNode, RestartGaussMySqlNodeOutput, SPEC as RESTART_GAUSS_MY_SQL_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use restart_proxy_instance::{
     RestartProxyInstance, RestartProxyInstanceOutput, SPEC as RESTART_PROXY_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use restart_starrocks_instance::{
     RestartStarrocksInstance, RestartStarrocksInstanceOutput, SPEC as RESTART_STARROCKS_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use restart_starrocks_node::{
     RestartStarrocksNode, RestartStarrocksNodeOutput, SPEC as RESTART_STARROCKS_NODE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use restore_old_instance::{
     RestoreOldInstance, RestoreOldInstanceOutput, SPEC as RESTORE_OLD_INSTANCE,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use resume_star_rocks_data_replication::{
     ResumeStarRocksDataReplication, ResumeStarRocksDataReplicationOutput,
     SPEC as RESUME_STAR_ROCKS_DATA_REPLICATION,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_audit_log_policy::{
     SPEC as SET_AUDIT_LOG_POLICY, SetAuditLogPolicy, SetAuditLogPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_auto_sql_limiting::{
     SPEC as SET_AUTO_SQL_LIMITING, SetAutoSqlLimiting, SetAutoSqlLimitingOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_ddl_log_policy::{SPEC as SET_DDL_LOG_POLICY, SetDdlLogPolicy, SetDdlLogPolicyOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use set_gauss_my_sql_proxy_weight::{
     SPEC as SET_GAUSS_MY_SQL_PROXY_WEIGHT, SetGaussMySqlProxyWeight, SetGaussMySqlProxyWeightOutput,
 };
+#[cfg(feature = "taurusdb-quotas")]
 pub use set_gauss_my_sql_quotas::{
     SPEC as SET_GAUSS_MY_SQL_QUOTAS, SetGaussMySqlQuotas, SetGaussMySqlQuotasOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_htap_query_queues_rule::{
     SPEC as SET_HTAP_QUERY_QUEUES_RULE, SetHtapQueryQueuesRule, SetHtapQueryQueuesRuleOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_instance_readonly_status::{
     SPEC as SET_INSTANCE_READONLY_STATUS, SetInstanceReadonlyStatus,
     SetInstanceReadonlyStatusOutput,
 };
+#[cfg(feature = "taurusdb-schedule-events")]
 pub use set_instance_schedule_events::{
     SPEC as SET_INSTANCE_SCHEDULE_EVENTS, SetInstanceScheduleEvents,
     SetInstanceScheduleEventsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_recycle_policy::{
     SPEC as SET_RECYCLE_POLICY, SetRecyclePolicy, SetRecyclePolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use set_sql_filter_rule::{
     SPEC as SET_SQL_FILTER_RULE, SetSqlFilterRule, SetSqlFilterRuleOutput,
 };
+#[cfg(feature = "taurusdb-instance")]
 pub use show_audit_log::{SPEC as SHOW_AUDIT_LOG, ShowAuditLog, ShowAuditLogOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use show_audit_log_download_link::{
     SPEC as SHOW_AUDIT_LOG_DOWNLOAD_LINK, ShowAuditLogDownloadLink, ShowAuditLogDownloadLinkOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_audit_log_policy::{
     SPEC as SHOW_AUDIT_LOG_POLICY, ShowAuditLogPolicy, ShowAuditLogPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_auto_expand_policy::{
     SPEC as SHOW_AUTO_EXPAND_POLICY, ShowAutoExpandPolicy, ShowAutoExpandPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_auto_scaling_history::{
     SPEC as SHOW_AUTO_SCALING_HISTORY, ShowAutoScalingHistory, ShowAutoScalingHistoryOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_auto_scaling_policy::{
     SPEC as SHOW_AUTO_SCALING_POLICY, ShowAutoScalingPolicy, ShowAutoScalingPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_auto_sql_limiting_log::{
     SPEC as SHOW_AUTO_SQL_LIMITING_LOG, ShowAutoSqlLimitingLog, ShowAutoSqlLimitingLogOutput,
 };
+#[cfg(feature = "taurusdb-backups")]
 pub use show_backup_resource_package_flavors::{
     SPEC as SHOW_BACKUP_RESOURCE_PACKAGE_FLAVORS, ShowBackupResourcePackageFlavors,
     ShowBackupResourcePackageFlavorsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_backup_restore_time::{
     SPEC as SHOW_BACKUP_RESTORE_TIME, ShowBackupRestoreTime, ShowBackupRestoreTimeOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_backup_vault_lock::{
     SPEC as SHOW_BACKUP_VAULT_LOCK, ShowBackupVaultLock, ShowBackupVaultLockOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_click_house_database_user::{
     SPEC as SHOW_CLICK_HOUSE_DATABASE_USER, ShowClickHouseDatabaseUser,
     ShowClickHouseDatabaseUserOutput,
 };
+#[cfg(feature = "taurusdb-clickhouse")]
 pub use show_click_house_lts_config::{
     SPEC as SHOW_CLICK_HOUSE_LTS_CONFIG, ShowClickHouseLtsConfig, ShowClickHouseLtsConfigOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_click_house_slow_log_detail::{
     SPEC as SHOW_CLICK_HOUSE_SLOW_LOG_DETAIL, ShowClickHouseSlowLogDetail,
     ShowClickHouseSlowLogDetailOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_click_house_slow_log_sensitive_status::{
     SPEC as SHOW_CLICK_HOUSE_SLOW_LOG_SENSITIVE_STATUS, ShowClickHouseSlowLogSensitiveStatus,
     ShowClickHouseSlowLogSensitiveStatusOutput,
 };
+#[cfg(feature = "taurusdb-dedicated-resource")]
 pub use show_dedicated_resource_info::{
     SPEC as SHOW_DEDICATED_RESOURCE_INFO, ShowDedicatedResourceInfo,
     ShowDedicatedResourceInfoOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_dynamic_serverless_policy::{
     SPEC as SHOW_DYNAMIC_SERVERLESS_POLICY, ShowDynamicServerlessPolicy,
     ShowDynamicServerlessPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_error_log_download_link::{
     SPEC as SHOW_ERROR_LOG_DOWNLOAD_LINK, ShowErrorLogDownloadLink, ShowErrorLogDownloadLinkOutput,
 };
+#[cfg(feature = "taurusdb-backups")]
 pub use show_gauss_my_sql_backup_list::{
     SPEC as SHOW_GAUSS_MY_SQL_BACKUP_LIST, ShowGaussMySqlBackupList, ShowGaussMySqlBackupListOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_gauss_my_sql_backup_policy::{
     SPEC as SHOW_GAUSS_MY_SQL_BACKUP_POLICY, ShowGaussMySqlBackupPolicy,
     ShowGaussMySqlBackupPolicyOutput,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use show_gauss_my_sql_configuration::{
     SPEC as SHOW_GAUSS_MY_SQL_CONFIGURATION, ShowGaussMySqlConfiguration,
     ShowGaussMySqlConfigurationOutput,
 };
+#[cfg(feature = "taurusdb-datastores")]
 pub use show_gauss_my_sql_engine_version::{
     SPEC as SHOW_GAUSS_MY_SQL_ENGINE_VERSION, ShowGaussMySqlEngineVersion,
     ShowGaussMySqlEngineVersionOutput,
 };
+#[cfg(feature = "taurusdb-flavors")]
 pub use show_gauss_my_sql_flavors::{
     SPEC as SHOW_GAUSS_MY_SQL_FLAVORS, ShowGaussMySqlFlavors, ShowGaussMySqlFlavorsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_gauss_my_sql_incremental_backup_list::{
     SPEC as SHOW_GAUSS_MY_SQL_INCREMENTAL_BACKUP_LIST, ShowGaussMySqlIncrementalBackupList,
     ShowGaussMySqlIncrementalBackupListOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_gauss_my_sql_instance_info::{
     SPEC as SHOW_GAUSS_MY_SQL_INSTANCE_INFO, ShowGaussMySqlInstanceInfo,
     ShowGaussMySqlInstanceInfoOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_gauss_my_sql_instance_info_unify_status::{
     SPEC as SHOW_GAUSS_MY_SQL_INSTANCE_INFO_UNIFY_STATUS, ShowGaussMySqlInstanceInfoUnifyStatus,
     ShowGaussMySqlInstanceInfoUnifyStatusOutput,
 };
+#[cfg(feature = "taurusdb-jobs")]
 pub use show_gauss_my_sql_job_info::{
     SPEC as SHOW_GAUSS_MY_SQL_JOB_INFO, ShowGaussMySqlJobInfo, ShowGaussMySqlJobInfoOutput,
 };
+#[cfg(feature = "taurusdb-project-quotas")]
 pub use show_gauss_my_sql_project_quotas::{
     SPEC as SHOW_GAUSS_MY_SQL_PROJECT_QUOTAS, ShowGaussMySqlProjectQuotas,
     ShowGaussMySqlProjectQuotasOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_gauss_my_sql_proxy_flavors::{
     SPEC as SHOW_GAUSS_MY_SQL_PROXY_FLAVORS, ShowGaussMySqlProxyFlavors,
     ShowGaussMySqlProxyFlavorsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_gauss_my_sql_proxy_list::{
     SPEC as SHOW_GAUSS_MY_SQL_PROXY_LIST, ShowGaussMySqlProxyList, ShowGaussMySqlProxyListOutput,
 };
+#[cfg(feature = "taurusdb-quotas")]
 pub use show_gauss_my_sql_quotas::{
     SPEC as SHOW_GAUSS_MY_SQL_QUOTAS, ShowGaussMySqlQuotas, ShowGaussMySqlQuotasOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_historical_sql_filter_rule::{
     SPEC as SHOW_HISTORICAL_SQL_FILTER_RULE, ShowHistoricalSqlFilterRule,
     ShowHistoricalSqlFilterRuleOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_htap_error_log_detail::{
     SPEC as SHOW_HTAP_ERROR_LOG_DETAIL, ShowHtapErrorLogDetail, ShowHtapErrorLogDetailOutput,
 };
+#[cfg(feature = "taurusdb-starrocks")]
 pub use show_htap_lts_config::{
     SPEC as SHOW_HTAP_LTS_CONFIG, ShowHtapLtsConfig, ShowHtapLtsConfigOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_htap_process_list::{
     SPEC as SHOW_HTAP_PROCESS_LIST, ShowHtapProcessList, ShowHtapProcessListOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_htap_query_queues_rule::{
     SPEC as SHOW_HTAP_QUERY_QUEUES_RULE, ShowHtapQueryQueuesRule, ShowHtapQueryQueuesRuleOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_instance_backups::{
     SPEC as SHOW_INSTANCE_BACKUPS, ShowInstanceBackups, ShowInstanceBackupsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_instance_database_version::{
     SPEC as SHOW_INSTANCE_DATABASE_VERSION, ShowInstanceDatabaseVersion,
     ShowInstanceDatabaseVersionOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_instance_databases_for_htap::{
     SPEC as SHOW_INSTANCE_DATABASES_FOR_HTAP, ShowInstanceDatabasesForHtap,
     ShowInstanceDatabasesForHtapOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_instance_eip::{SPEC as SHOW_INSTANCE_EIP, ShowInstanceEip, ShowInstanceEipOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use show_instance_monitor_extend::{
     SPEC as SHOW_INSTANCE_MONITOR_EXTEND, ShowInstanceMonitorExtend,
     ShowInstanceMonitorExtendOutput,
 };
+#[cfg(feature = "taurusdb-schedule-events")]
 pub use show_instance_schedule_events::{
     SPEC as SHOW_INSTANCE_SCHEDULE_EVENTS, ShowInstanceScheduleEvents,
     ShowInstanceScheduleEventsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_instance_tables_for_htap::{
     SPEC as SHOW_INSTANCE_TABLES_FOR_HTAP, ShowInstanceTablesForHtap,
     ShowInstanceTablesForHtapOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_intelligent_diagnosis_abnormal_count_of_instances::{
     SPEC as SHOW_INTELLIGENT_DIAGNOSIS_ABNORMAL_COUNT_OF_INSTANCES,
     ShowIntelligentDiagnosisAbnormalCountOfInstances,
     ShowIntelligentDiagnosisAbnormalCountOfInstancesOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_intelligent_diagnosis_instance_infos_per_metric::{
     SPEC as SHOW_INTELLIGENT_DIAGNOSIS_INSTANCE_INFOS_PER_METRIC,
     ShowIntelligentDiagnosisInstanceInfosPerMetric,
     ShowIntelligentDiagnosisInstanceInfosPerMetricOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_intelligent_kill_session_statistic::{
     SPEC as SHOW_INTELLIGENT_KILL_SESSION_STATISTIC, ShowIntelligentKillSessionStatistic,
     ShowIntelligentKillSessionStatisticOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_kernel_upgrade_check_result::{
     SPEC as SHOW_KERNEL_UPGRADE_CHECK_RESULT, ShowKernelUpgradeCheckResult,
     ShowKernelUpgradeCheckResultOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_lock_wait_session::{
     SPEC as SHOW_LOCK_WAIT_SESSION, ShowLockWaitSession, ShowLockWaitSessionOutput,
 };
+#[cfg(feature = "taurusdb-logs")]
 pub use show_lts_configs::{SPEC as SHOW_LTS_CONFIGS, ShowLtsConfigs, ShowLtsConfigsOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use show_multi_tenant::{SPEC as SHOW_MULTI_TENANT, ShowMultiTenant, ShowMultiTenantOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use show_proxy_configurations::{
     SPEC as SHOW_PROXY_CONFIGURATIONS, ShowProxyConfigurations, ShowProxyConfigurationsOutput,
 };
+#[cfg(feature = "taurusdb-proxy")]
 pub use show_proxy_flavors_by_az_code::{
     SPEC as SHOW_PROXY_FLAVORS_BY_AZ_CODE, ShowProxyFlavorsByAzCode, ShowProxyFlavorsByAzCodeOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_proxy_ipgroup::{
     SPEC as SHOW_PROXY_IPGROUP, ShowProxyIpgroup, ShowProxyIpgroupOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_proxy_version::{
     SPEC as SHOW_PROXY_VERSION, ShowProxyVersion, ShowProxyVersionOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_realtime_session_task_status::{
     SPEC as SHOW_REALTIME_SESSION_TASK_STATUS, ShowRealtimeSessionTaskStatus,
     ShowRealtimeSessionTaskStatusOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_recycle_policy::{
     SPEC as SHOW_RECYCLE_POLICY, ShowRecyclePolicy, ShowRecyclePolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_restore_available_tables::{
     SPEC as SHOW_RESTORE_AVAILABLE_TABLES, ShowRestoreAvailableTables,
     ShowRestoreAvailableTablesOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_restore_tables::{
     SPEC as SHOW_RESTORE_TABLES, ShowRestoreTables, ShowRestoreTablesOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_serverless_compute_ability_policy::{
     SPEC as SHOW_SERVERLESS_COMPUTE_ABILITY_POLICY, ShowServerlessComputeAbilityPolicy,
     ShowServerlessComputeAbilityPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_serverless_scaling_policy::{
     SPEC as SHOW_SERVERLESS_SCALING_POLICY, ShowServerlessScalingPolicy,
     ShowServerlessScalingPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_slow_log_detail::{
     SPEC as SHOW_SLOW_LOG_DETAIL, ShowSlowLogDetail, ShowSlowLogDetailOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_slow_log_statistics::{
     SPEC as SHOW_SLOW_LOG_STATISTICS, ShowSlowLogStatistics, ShowSlowLogStatisticsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_slowlog_sensitive_status::{
     SPEC as SHOW_SLOWLOG_SENSITIVE_STATUS, ShowSlowlogSensitiveStatus,
     ShowSlowlogSensitiveStatusOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_sql_auto_sql_limiting::{
     SPEC as SHOW_SQL_AUTO_SQL_LIMITING, ShowSqlAutoSqlLimiting, ShowSqlAutoSqlLimitingOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_sql_filter_control::{
     SPEC as SHOW_SQL_FILTER_CONTROL, ShowSqlFilterControl, ShowSqlFilterControlOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_sql_filter_rule::{
     SPEC as SHOW_SQL_FILTER_RULE, ShowSqlFilterRule, ShowSqlFilterRuleOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_star_rocks_database_user::{
     SPEC as SHOW_STAR_ROCKS_DATABASE_USER, ShowStarRocksDatabaseUser,
     ShowStarRocksDatabaseUserOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_star_rocks_slowlog_sensitive_status::{
     SPEC as SHOW_STAR_ROCKS_SLOWLOG_SENSITIVE_STATUS, ShowStarRocksSlowlogSensitiveStatus,
     ShowStarRocksSlowlogSensitiveStatusOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_starrocks_params::{
     SPEC as SHOW_STARROCKS_PARAMS, ShowStarrocksParams, ShowStarrocksParamsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_table_meta_info::{
     SPEC as SHOW_TABLE_META_INFO, ShowTableMetaInfo, ShowTableMetaInfoOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_task_details::{SPEC as SHOW_TASK_DETAILS, ShowTaskDetails, ShowTaskDetailsOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use show_taurus_db_advanced_backup_policy::{
     SPEC as SHOW_TAURUS_DB_ADVANCED_BACKUP_POLICY, ShowTaurusDbAdvancedBackupPolicy,
     ShowTaurusDbAdvancedBackupPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use show_taurus_db_txn_progress::{
     SPEC as SHOW_TAURUS_DB_TXN_PROGRESS, ShowTaurusDbTxnProgress, ShowTaurusDbTxnProgressOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use shrink_gauss_my_sql_proxy::{
     SPEC as SHRINK_GAUSS_MY_SQL_PROXY, ShrinkGaussMySqlProxy, ShrinkGaussMySqlProxyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use start_online_ddl_task::{
     SPEC as START_ONLINE_DDL_TASK, StartOnlineDdlTask, StartOnlineDdlTaskOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use stop_online_ddl_task::{
     SPEC as STOP_ONLINE_DDL_TASK, StopOnlineDdlTask, StopOnlineDdlTaskOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use switch_access_control::{
     SPEC as SWITCH_ACCESS_CONTROL, SwitchAccessControl, SwitchAccessControlOutput,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use switch_gauss_my_sql_configuration::{
     SPEC as SWITCH_GAUSS_MY_SQL_CONFIGURATION, SwitchGaussMySqlConfiguration,
     SwitchGaussMySqlConfigurationOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use switch_gauss_my_sql_instance_ssl::{
     SPEC as SWITCH_GAUSS_MY_SQL_INSTANCE_SSL, SwitchGaussMySqlInstanceSsl,
     SwitchGaussMySqlInstanceSslOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use switch_gauss_my_sql_proxy_alt::{
     SPEC as SWITCH_GAUSS_MY_SQL_PROXY_ALT, SwitchGaussMySqlProxyAlt, SwitchGaussMySqlProxyAltOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use switch_gauss_my_sql_proxy_eip::{
     SPEC as SWITCH_GAUSS_MY_SQL_PROXY_EIP, SwitchGaussMySqlProxyEip, SwitchGaussMySqlProxyEipOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use switch_gauss_my_sql_proxy_ssl::{
     SPEC as SWITCH_GAUSS_MY_SQL_PROXY_SSL, SwitchGaussMySqlProxySsl, SwitchGaussMySqlProxySslOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use sync_star_rocks_users::{
     SPEC as SYNC_STAR_ROCKS_USERS, SyncStarRocksUsers, SyncStarRocksUsersOutput,
 };
+#[allow(unused_imports)]
 pub use types::*;
+#[cfg(feature = "taurusdb-instance")]
 pub use update_audit_log::{SPEC as UPDATE_AUDIT_LOG, UpdateAuditLog, UpdateAuditLogOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use update_auto_scaling_policy::{
     SPEC as UPDATE_AUTO_SCALING_POLICY, UpdateAutoScalingPolicy, UpdateAutoScalingPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_backup_offsite_policy::{
     SPEC as UPDATE_BACKUP_OFFSITE_POLICY, UpdateBackupOffsitePolicy,
     UpdateBackupOffsitePolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_click_house_data_base_config::{
     SPEC as UPDATE_CLICK_HOUSE_DATA_BASE_CONFIG, UpdateClickHouseDataBaseConfig,
     UpdateClickHouseDataBaseConfigOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_click_house_database_user_password::{
     SPEC as UPDATE_CLICK_HOUSE_DATABASE_USER_PASSWORD, UpdateClickHouseDatabaseUserPassword,
     UpdateClickHouseDatabaseUserPasswordOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_click_house_database_user_permission::{
     SPEC as UPDATE_CLICK_HOUSE_DATABASE_USER_PERMISSION, UpdateClickHouseDatabaseUserPermission,
     UpdateClickHouseDatabaseUserPermissionOutput,
 };
+#[cfg(feature = "taurusdb-clickhouse")]
 pub use update_click_house_lts_config::{
     SPEC as UPDATE_CLICK_HOUSE_LTS_CONFIG, UpdateClickHouseLtsConfig,
     UpdateClickHouseLtsConfigOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_click_house_slow_log_sensitive_status::{
     SPEC as UPDATE_CLICK_HOUSE_SLOW_LOG_SENSITIVE_STATUS, UpdateClickHouseSlowLogSensitiveStatus,
     UpdateClickHouseSlowLogSensitiveStatusOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_dynamic_serverless_policy::{
     SPEC as UPDATE_DYNAMIC_SERVERLESS_POLICY, UpdateDynamicServerlessPolicy,
     UpdateDynamicServerlessPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_backup_policy::{
     SPEC as UPDATE_GAUSS_MY_SQL_BACKUP_POLICY, UpdateGaussMySqlBackupPolicy,
     UpdateGaussMySqlBackupPolicyOutput,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use update_gauss_my_sql_configuration::{
     SPEC as UPDATE_GAUSS_MY_SQL_CONFIGURATION, UpdateGaussMySqlConfiguration,
     UpdateGaussMySqlConfigurationOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_database_comment::{
     SPEC as UPDATE_GAUSS_MY_SQL_DATABASE_COMMENT, UpdateGaussMySqlDatabaseComment,
     UpdateGaussMySqlDatabaseCommentOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_database_user_comment::{
     SPEC as UPDATE_GAUSS_MY_SQL_DATABASE_USER_COMMENT, UpdateGaussMySqlDatabaseUserComment,
     UpdateGaussMySqlDatabaseUserCommentOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_alias::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_ALIAS, UpdateGaussMySqlInstanceAlias,
     UpdateGaussMySqlInstanceAliasOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_eip::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_EIP, UpdateGaussMySqlInstanceEip,
     UpdateGaussMySqlInstanceEipOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_internal_ip::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_INTERNAL_IP, UpdateGaussMySqlInstanceInternalIp,
     UpdateGaussMySqlInstanceInternalIpOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_name::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_NAME, UpdateGaussMySqlInstanceName,
     UpdateGaussMySqlInstanceNameOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_ops_window::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_OPS_WINDOW, UpdateGaussMySqlInstanceOpsWindow,
     UpdateGaussMySqlInstanceOpsWindowOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_port::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_PORT, UpdateGaussMySqlInstancePort,
     UpdateGaussMySqlInstancePortOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_gauss_my_sql_instance_security_group::{
     SPEC as UPDATE_GAUSS_MY_SQL_INSTANCE_SECURITY_GROUP, UpdateGaussMySqlInstanceSecurityGroup,
     UpdateGaussMySqlInstanceSecurityGroupOutput,
 };
+#[cfg(feature = "taurusdb-quotas")]
 pub use update_gauss_my_sql_quotas::{
     SPEC as UPDATE_GAUSS_MY_SQL_QUOTAS, UpdateGaussMySqlQuotas, UpdateGaussMySqlQuotasOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_htap_query_queues_control::{
     SPEC as UPDATE_HTAP_QUERY_QUEUES_CONTROL, UpdateHtapQueryQueuesControl,
     UpdateHtapQueryQueuesControlOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_instance_configurations::{
     SPEC as UPDATE_INSTANCE_CONFIGURATIONS, UpdateInstanceConfigurations,
     UpdateInstanceConfigurationsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_instance_monitor::{
     SPEC as UPDATE_INSTANCE_MONITOR, UpdateInstanceMonitor, UpdateInstanceMonitorOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_multi_tenant::{
     SPEC as UPDATE_MULTI_TENANT, UpdateMultiTenant, UpdateMultiTenantOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_new_node_auto_add_switch::{
     SPEC as UPDATE_NEW_NODE_AUTO_ADD_SWITCH, UpdateNewNodeAutoAddSwitch,
     UpdateNewNodeAutoAddSwitchOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_proxy_connection_pool_type::{
     SPEC as UPDATE_PROXY_CONNECTION_POOL_TYPE, UpdateProxyConnectionPoolType,
     UpdateProxyConnectionPoolTypeOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_proxy_name::{SPEC as UPDATE_PROXY_NAME, UpdateProxyName, UpdateProxyNameOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use update_proxy_new_configurations::{
     SPEC as UPDATE_PROXY_NEW_CONFIGURATIONS, UpdateProxyNewConfigurations,
     UpdateProxyNewConfigurationsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_proxy_port::{SPEC as UPDATE_PROXY_PORT, UpdateProxyPort, UpdateProxyPortOutput};
+#[cfg(feature = "taurusdb-instances")]
 pub use update_proxy_private_dns_name::{
     SPEC as UPDATE_PROXY_PRIVATE_DNS_NAME, UpdateProxyPrivateDnsName,
     UpdateProxyPrivateDnsNameOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_proxy_session_consistence::{
     SPEC as UPDATE_PROXY_SESSION_CONSISTENCE, UpdateProxySessionConsistence,
     UpdateProxySessionConsistenceOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_serverless_compute_ability_policy::{
     SPEC as UPDATE_SERVERLESS_COMPUTE_ABILITY_POLICY, UpdateServerlessComputeAbilityPolicy,
     UpdateServerlessComputeAbilityPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_serverless_policy::{
     SPEC as UPDATE_SERVERLESS_POLICY, UpdateServerlessPolicy, UpdateServerlessPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_serverless_scaling_policy::{
     SPEC as UPDATE_SERVERLESS_SCALING_POLICY, UpdateServerlessScalingPolicy,
     UpdateServerlessScalingPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_slowlog_sensitive_status::{
     SPEC as UPDATE_SLOWLOG_SENSITIVE_STATUS, UpdateSlowlogSensitiveStatus,
     UpdateSlowlogSensitiveStatusOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_slowlog_sensitive_switch::{
     SPEC as UPDATE_SLOWLOG_SENSITIVE_SWITCH, UpdateSlowlogSensitiveSwitch,
     UpdateSlowlogSensitiveSwitchOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_sql_filter_control::{
     SPEC as UPDATE_SQL_FILTER_CONTROL, UpdateSqlFilterControl, UpdateSqlFilterControlOutput,
 };
+#[cfg(feature = "taurusdb-starrocks")]
 pub use update_star_rock_lts_config::{
     SPEC as UPDATE_STAR_ROCK_LTS_CONFIG, UpdateStarRockLtsConfig, UpdateStarRockLtsConfigOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_star_rocks_database_user_password::{
     SPEC as UPDATE_STAR_ROCKS_DATABASE_USER_PASSWORD, UpdateStarRocksDatabaseUserPassword,
     UpdateStarRocksDatabaseUserPasswordOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_star_rocks_database_user_permission::{
     SPEC as UPDATE_STAR_ROCKS_DATABASE_USER_PERMISSION, UpdateStarRocksDatabaseUserPermission,
     UpdateStarRocksDatabaseUserPermissionOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_starrocks_params::{
     SPEC as UPDATE_STARROCKS_PARAMS, UpdateStarrocksParams, UpdateStarrocksParamsOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_taurus_db_advanced_backup_policy::{
     SPEC as UPDATE_TAURUS_DB_ADVANCED_BACKUP_POLICY, UpdateTaurusDbAdvancedBackupPolicy,
     UpdateTaurusDbAdvancedBackupPolicyOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_taurus_node_data_ip::{
     SPEC as UPDATE_TAURUS_NODE_DATA_IP, UpdateTaurusNodeDataIp, UpdateTaurusNodeDataIpOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use update_transaction_split_status::{
     SPEC as UPDATE_TRANSACTION_SPLIT_STATUS, UpdateTransactionSplitStatus,
     UpdateTransactionSplitStatusOutput,
 };
+#[cfg(feature = "taurusdb-configurations")]
 pub use upgrade_configuration::{
     SPEC as UPGRADE_CONFIGURATION, UpgradeConfiguration, UpgradeConfigurationOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use upgrade_gauss_my_sql_instance_database::{
     SPEC as UPGRADE_GAUSS_MY_SQL_INSTANCE_DATABASE, UpgradeGaussMySqlInstanceDatabase,
     UpgradeGaussMySqlInstanceDatabaseOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use upgrade_proxy_version::{
     SPEC as UPGRADE_PROXY_VERSION, UpgradeProxyVersion, UpgradeProxyVersionOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use upgrade_sr_kernel_version::{
     SPEC as UPGRADE_SR_KERNEL_VERSION, UpgradeSrKernelVersion, UpgradeSrKernelVersionOutput,
 };
+#[cfg(feature = "taurusdb-instances")]
 pub use upload_import_excel_template::{
     SPEC as UPLOAD_IMPORT_EXCEL_TEMPLATE, UploadImportExcelTemplate,
     UploadImportExcelTemplateOutput,
@@ -1272,294 +1851,583 @@ pub use upload_import_excel_template::{
 /// Every modelled operation of this module built with the crate's features, in the model's
 /// order: the registry the fixtures, the fault suite and the coverage checks read.
 pub const OPERATIONS: &[cloudops_core::OperationSpec] = &[
+    #[cfg(feature = "taurusdb-instances")]
     add_database_permission::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     batch_change_instance_specification::SPEC,
+    #[cfg(feature = "taurusdb-backups")]
     batch_delete_backup::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     batch_tag_action::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     batch_update_backup_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     batch_upgrade_databases::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     cancel_gauss_my_sql_instance_eip::SPEC,
+    #[cfg(feature = "taurusdb-scheduled-jobs")]
     cancel_schedule_task::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     change_gauss_my_sql_instance_specification::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     change_gauss_my_sql_proxy_specification::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     check_click_house_data_base_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     check_click_house_table_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     check_data_base_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     check_kernel_upgrade::SPEC,
+    #[cfg(feature = "taurusdb-resource-check")]
     check_resource::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     check_schedule_task_exist::SPEC,
+    #[cfg(feature = "taurusdb-starrocks")]
     check_star_rocks_resource::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     check_starrocks_params::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     check_table_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     clear_online_ddl_task_temp_table::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     collect_realtime_session::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     copy_configurations::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     copy_instance_configurations::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_access_control::SPEC,
     create_backup_resource_package::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_click_house_data_base_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_click_house_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_click_house_instance::SPEC,
+    #[cfg(feature = "taurusdb-backups")]
     create_gauss_my_sql_backup::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     create_gauss_my_sql_configuration::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_gauss_my_sql_database::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_gauss_my_sql_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_gauss_my_sql_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_gauss_my_sql_proxy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_gauss_my_sql_readonly_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_gauss_mysql_dns::SPEC,
+    #[cfg(feature = "taurusdb-logs")]
     create_lts_configs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_proxy_dns_name::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_restore_tables::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_star_rocks_data_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_star_rocks_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     create_starrocks_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_auto_sql_limiting::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_click_house_data_base_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_click_house_data_base_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_click_house_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_click_house_instance::SPEC,
+    #[cfg(feature = "taurusdb-clickhouse")]
     delete_click_house_lts_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_database_permission::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_dynamic_serverless_policy::SPEC,
+    #[cfg(feature = "taurusdb-backups")]
     delete_gauss_my_sql_backup::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     delete_gauss_my_sql_configuration::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_gauss_my_sql_database::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_gauss_my_sql_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_gauss_my_sql_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_gauss_my_sql_proxy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_gauss_my_sql_readonly_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_htap_process_list::SPEC,
+    #[cfg(feature = "taurusdb-logs")]
     delete_lts_configs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_online_ddl_task_record::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_proxy_private_dns_name::SPEC,
+    #[cfg(feature = "taurusdb-instance")]
     delete_schedule_tas_k::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_sql_filter_rule::SPEC,
+    #[cfg(feature = "taurusdb-starrocks")]
     delete_star_rock_lts_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_star_rocks_data_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_star_rocks_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_starrocks_instance::SPEC,
+    #[cfg(feature = "taurusdb-jobs")]
     delete_task_record::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     delete_taurus_db_node_processes::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     describe_backup_encrypt_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     download_ddl_logs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     download_import_excel_template::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     download_online_ddl_task_log::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     download_realtime_session::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     download_slow_log_file::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     execute_intelligent_kill_session::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     expand_gauss_my_sql_instance_volume::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     expand_gauss_my_sql_proxy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     invoke_gauss_my_sql_instance_switch_over::SPEC,
+    #[cfg(feature = "taurusdb-instance")]
     list_audit_log_download_link::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_audit_logs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_click_house_data_base::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_click_house_data_base_parameter::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_click_house_data_base_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_click_house_data_base_replication_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_click_house_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_click_house_instance_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_cold_table_metas::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     list_configurations_differences::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     list_configurations_instances::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_ddl_logs::SPEC,
+    #[cfg(feature = "taurusdb-enterprise-projects")]
     list_enterprise_projects::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     list_gauss_my_sql_configurations::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_database::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_database_charsets::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_database_user::SPEC,
+    #[cfg(feature = "taurusdb-dedicated-resources")]
     list_gauss_my_sql_dedicated_resources::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_instance_detail_info::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_instance_detail_info_unify_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_instances::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_gauss_my_sql_instances_unify_status::SPEC,
+    #[cfg(feature = "taurusdb-htap")]
     list_htap_data_store::SPEC,
+    #[cfg(feature = "taurusdb-htap")]
     list_htap_flavor::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_htap_instance_info::SPEC,
+    #[cfg(feature = "taurusdb-htap")]
     list_htap_storage_type::SPEC,
+    #[cfg(feature = "taurusdb-immediate-jobs")]
     list_immediate_jobs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_instance_configurations::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_instance_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_instance_tags::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_intelligent_kill_session_history::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_lts_error_log_details::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_lts_slowlog_details::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     list_modify_history::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_online_ddl_task_records::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     list_params_template_apply_history::SPEC,
+    #[cfg(feature = "taurusdb-tags")]
     list_project_tags::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_recycle_instances::SPEC,
+    #[cfg(feature = "taurusdb-scheduled-jobs")]
     list_schedule_jobs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_star_rocks_data_bases::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_star_rocks_data_replication_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_star_rocks_data_replication_config_by_data_base::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_star_rocks_data_replications::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_star_rocks_db_parameters::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_starrocks_instance_info::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     list_taurus_db_node_processes::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_auto_expand_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_backup_encrypt_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_backup_vault_lock::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_data_sync::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_gauss_my_sql_proxy_route_mode::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_gauss_mysql_dns::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_node_priority::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     modify_star_rocks_security_group::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     pause_star_rocks_data_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     reboot_click_house_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     rename_instance_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     reset_gauss_my_sql_database_password::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     reset_gauss_my_sql_password::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     resize_click_house_flavor::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     resize_click_house_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     resize_star_rocks_flavor::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     restart_gauss_my_sql_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     restart_gauss_my_sql_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     restart_proxy_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     restart_starrocks_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     restart_starrocks_node::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     restore_old_instance::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     resume_star_rocks_data_replication::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_audit_log_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_auto_sql_limiting::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_ddl_log_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_gauss_my_sql_proxy_weight::SPEC,
+    #[cfg(feature = "taurusdb-quotas")]
     set_gauss_my_sql_quotas::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_htap_query_queues_rule::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_instance_readonly_status::SPEC,
+    #[cfg(feature = "taurusdb-schedule-events")]
     set_instance_schedule_events::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_recycle_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     set_sql_filter_rule::SPEC,
+    #[cfg(feature = "taurusdb-instance")]
     show_audit_log::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_audit_log_download_link::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_audit_log_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_auto_expand_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_auto_scaling_history::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_auto_scaling_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_auto_sql_limiting_log::SPEC,
+    #[cfg(feature = "taurusdb-backups")]
     show_backup_resource_package_flavors::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_backup_restore_time::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_backup_vault_lock::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_click_house_database_user::SPEC,
+    #[cfg(feature = "taurusdb-clickhouse")]
     show_click_house_lts_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_click_house_slow_log_detail::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_click_house_slow_log_sensitive_status::SPEC,
+    #[cfg(feature = "taurusdb-dedicated-resource")]
     show_dedicated_resource_info::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_dynamic_serverless_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_error_log_download_link::SPEC,
+    #[cfg(feature = "taurusdb-backups")]
     show_gauss_my_sql_backup_list::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_gauss_my_sql_backup_policy::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     show_gauss_my_sql_configuration::SPEC,
+    #[cfg(feature = "taurusdb-datastores")]
     show_gauss_my_sql_engine_version::SPEC,
+    #[cfg(feature = "taurusdb-flavors")]
     show_gauss_my_sql_flavors::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_gauss_my_sql_incremental_backup_list::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_gauss_my_sql_instance_info::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_gauss_my_sql_instance_info_unify_status::SPEC,
+    #[cfg(feature = "taurusdb-jobs")]
     show_gauss_my_sql_job_info::SPEC,
+    #[cfg(feature = "taurusdb-project-quotas")]
     show_gauss_my_sql_project_quotas::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_gauss_my_sql_proxy_flavors::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_gauss_my_sql_proxy_list::SPEC,
+    #[cfg(feature = "taurusdb-quotas")]
     show_gauss_my_sql_quotas::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_historical_sql_filter_rule::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_htap_error_log_detail::SPEC,
+    #[cfg(feature = "taurusdb-starrocks")]
     show_htap_lts_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_htap_process_list::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_htap_query_queues_rule::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_instance_backups::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_instance_database_version::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_instance_databases_for_htap::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_instance_eip::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_instance_monitor_extend::SPEC,
+    #[cfg(feature = "taurusdb-schedule-events")]
     show_instance_schedule_events::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_instance_tables_for_htap::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_intelligent_diagnosis_abnormal_count_of_instances::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_intelligent_diagnosis_instance_infos_per_metric::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_intelligent_kill_session_statistic::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_kernel_upgrade_check_result::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_lock_wait_session::SPEC,
+    #[cfg(feature = "taurusdb-logs")]
     show_lts_configs::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_multi_tenant::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_proxy_configurations::SPEC,
+    #[cfg(feature = "taurusdb-proxy")]
     show_proxy_flavors_by_az_code::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_proxy_ipgroup::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_proxy_version::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_realtime_session_task_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_recycle_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_restore_available_tables::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_restore_tables::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_serverless_compute_ability_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_serverless_scaling_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_slow_log_detail::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_slow_log_statistics::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_slowlog_sensitive_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_sql_auto_sql_limiting::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_sql_filter_control::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_sql_filter_rule::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_star_rocks_database_user::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_star_rocks_slowlog_sensitive_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_starrocks_params::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_table_meta_info::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_task_details::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_taurus_db_advanced_backup_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     show_taurus_db_txn_progress::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     shrink_gauss_my_sql_proxy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     start_online_ddl_task::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     stop_online_ddl_task::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     switch_access_control::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     switch_gauss_my_sql_configuration::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     switch_gauss_my_sql_instance_ssl::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     switch_gauss_my_sql_proxy_alt::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     switch_gauss_my_sql_proxy_eip::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     switch_gauss_my_sql_proxy_ssl::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     sync_star_rocks_users::SPEC,
+    #[cfg(feature = "taurusdb-instance")]
     update_audit_log::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_auto_scaling_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_backup_offsite_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_click_house_data_base_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_click_house_database_user_password::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_click_house_database_user_permission::SPEC,
+    #[cfg(feature = "taurusdb-clickhouse")]
     update_click_house_lts_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_click_house_slow_log_sensitive_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_dynamic_serverless_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_backup_policy::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     update_gauss_my_sql_configuration::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_database_comment::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_database_user_comment::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_alias::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_eip::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_internal_ip::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_name::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_ops_window::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_port::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_gauss_my_sql_instance_security_group::SPEC,
+    #[cfg(feature = "taurusdb-quotas")]
     update_gauss_my_sql_quotas::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_htap_query_queues_control::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_instance_configurations::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_instance_monitor::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_multi_tenant::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_new_node_auto_add_switch::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_proxy_connection_pool_type::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_proxy_name::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_proxy_new_configurations::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_proxy_port::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_proxy_private_dns_name::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_proxy_session_consistence::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_serverless_compute_ability_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_serverless_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_serverless_scaling_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_slowlog_sensitive_status::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_slowlog_sensitive_switch::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_sql_filter_control::SPEC,
+    #[cfg(feature = "taurusdb-starrocks")]
     update_star_rock_lts_config::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_star_rocks_database_user_password::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_star_rocks_database_user_permission::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_starrocks_params::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_taurus_db_advanced_backup_policy::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_taurus_node_data_ip::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     update_transaction_split_status::SPEC,
+    #[cfg(feature = "taurusdb-configurations")]
     upgrade_configuration::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     upgrade_gauss_my_sql_instance_database::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     upgrade_proxy_version::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     upgrade_sr_kernel_version::SPEC,
+    #[cfg(feature = "taurusdb-instances")]
     upload_import_excel_template::SPEC,
 ];

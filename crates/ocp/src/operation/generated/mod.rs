@@ -18,6 +18,7 @@ pub use start_tenant_backup_schedule::{
 pub use stop_tenant_backup_schedule::{
     SPEC as STOP_TENANT_BACKUP_SCHEDULE, StopTenantBackupSchedule,
 };
+#[allow(unused_imports)]
 pub use types::*;
 
 /// Every modelled operation of this module built with the crate's features, in the model's

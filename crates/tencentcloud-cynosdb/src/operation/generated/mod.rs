@@ -1450,6 +1450,7 @@ pub use transfer_storage_prepay_to_postpay::{
     SPEC as TRANSFER_STORAGE_PREPAY_TO_POSTPAY, TransferStoragePrepayToPostpay,
     TransferStoragePrepayToPostpayOutput,
 };
+#[allow(unused_imports)]
 pub use types::*;
 #[cfg(feature = "unbind-cluster-resource-packages")]
 pub use unbind_cluster_resource_packages::{
