@@ -473,8 +473,12 @@ fn group_feature(service: &str, path: &Value) -> String {
         .skip(1)
         .find(|s| !s.starts_with('{'))
         .unwrap_or("root");
-    let group: String = group
-        .chars()
+    format!("{service}-{}", kebab(group))
+}
+
+/// `s` in lowercase letters, digits and dashes (every other character a dash).
+fn kebab(s: &str) -> String {
+    s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
                 c.to_ascii_lowercase()
@@ -482,8 +486,7 @@ fn group_feature(service: &str, path: &Value) -> String {
                 '-'
             }
         })
-        .collect();
-    format!("{service}-{group}")
+        .collect()
 }
 
 /// How a listing pages: integer `offset` and `limit` query members and one list in the answer,
@@ -632,16 +635,7 @@ pub(crate) mod synthesise {
 
     /// A string value for a member: its wire name in letters, digits and dashes, plus `-1`.
     fn segment(wire: &str) -> String {
-        let mut s: String = wire
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let mut s = super::kebab(wire);
         s.push_str("-1");
         s
     }

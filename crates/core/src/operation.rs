@@ -311,14 +311,27 @@ impl<P: Protocol> Service<P> {
         T: DeserializeOwned + Send,
         F: std::future::Future<Output = Result<Request, Error>> + Send,
     {
+        self.call_decoding(spec, options, prepare, |spec, response| {
+            self.protocol.decode(spec, response)
+        })
+        .await
+    }
+
+    /// The pipeline's call with this engine's authorizer and `decode`.
+    async fn call_decoding<T, F, D>(
+        &self,
+        spec: &OperationSpec,
+        options: &CallOptions,
+        prepare: F,
+        decode: D,
+    ) -> Result<Decoded<T>, Error>
+    where
+        T: Send,
+        F: std::future::Future<Output = Result<Request, Error>> + Send,
+        D: Fn(&OperationSpec, &mut Response) -> Result<Decoded<T>, Error> + Send + Sync,
+    {
         self.pipeline
-            .call_prepared(
-                spec,
-                prepare,
-                &*self.authorizer,
-                options,
-                |spec, response| self.protocol.decode(spec, response),
-            )
+            .call_prepared(spec, prepare, &*self.authorizer, options, decode)
             .await
     }
 }
@@ -335,15 +348,10 @@ impl<P: Protocol> Service<P> {
     where
         F: std::future::Future<Output = Result<Request, Error>> + Send,
     {
-        self.pipeline
-            .call_prepared(
-                spec,
-                prepare,
-                &*self.authorizer,
-                options,
-                |spec, response| self.protocol.decode_download(spec, response),
-            )
-            .await
+        self.call_decoding(spec, options, prepare, |spec, response| {
+            self.protocol.decode_download(spec, response)
+        })
+        .await
     }
 
     /// [`Service::call`] for an operation that downloads a file.
